@@ -1,0 +1,53 @@
+//! Reads anyone may make without signing in.
+
+use domain::notices::{BuildingLookup, HomeOverview, OutageBoard};
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+#[server(input = GetUrl, prefix = "/api", endpoint = "home")]
+pub async fn load_home() -> Result<HomeOverview, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    backend::services::public::home_overview(&portal.db, &portal.settings, portal.now())
+        .await
+        .map_err(to_server_error)
+}
+
+#[server(input = GetUrl, prefix = "/api", endpoint = "outages")]
+pub async fn load_outage_board(
+    district: Option<String>,
+    community: Option<i64>,
+) -> Result<OutageBoard, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let district = district.filter(|d| !d.trim().is_empty());
+    backend::services::public::outage_board(
+        &portal.db,
+        &portal.settings,
+        portal.now(),
+        district.as_deref(),
+        community,
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+#[server(input = GetUrl, prefix = "/api", endpoint = "building")]
+pub async fn load_building_lookup(
+    community: Option<i64>,
+    building: Option<i64>,
+    unit: Option<i64>,
+) -> Result<BuildingLookup, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    backend::services::public::building_lookup(
+        &portal.db,
+        &portal.settings,
+        portal.now(),
+        community,
+        building,
+        unit,
+    )
+    .await
+    .map_err(to_server_error)
+}

@@ -1,0 +1,28 @@
+//! Settings of the public portal that the operator may change.
+
+use domain::notices::Hotline;
+use domain::season::SeasonRule;
+
+/// What the public pages need to know beyond the database.
+#[derive(Clone, Debug)]
+pub struct PortalSettings {
+    /// The regulated season (default 14 Nov 12:00 to 15 Mar 12:00).
+    pub season_rule: SeasonRule,
+    /// Lines shown on every page, before each heating company's own.
+    pub hotlines: Vec<Hotline>,
+    /// How long a restored outage stays on the public board, in seconds.
+    pub keep_restored_for: i64,
+}
+
+impl Default for PortalSettings {
+    fn default() -> Self {
+        Self {
+            season_rule: SeasonRule::default(),
+            hotlines: vec![Hotline {
+                label: "政务服务便民热线".to_string(),
+                number: "12345".to_string(),
+            }],
+            keep_restored_for: 24 * 3600,
+        }
+    }
+}

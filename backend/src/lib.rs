@@ -1,0 +1,14 @@
+//! heatdesk's native side: the database (SQLite or PostgreSQL), one store
+//! module per aggregate, the use cases that combine domain rules with the
+//! store, and the demo data.
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod seed;
+pub mod services;
+pub mod store;
+
+pub use config::PortalSettings;
+pub use db::Database;
+pub use error::{BackendError, BackendResult};

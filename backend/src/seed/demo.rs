@@ -1,0 +1,527 @@
+//! A small, realistic demo city modelled on Weifang: three heating companies,
+//! their heat sources and stations, twenty communities across the districts,
+//! about two thousand households, outages of every kind around `now`, an
+//! early-start announcement for the current season, and one account per role.
+//!
+//! Deterministic apart from `now`, so tests can count on what it creates.
+
+use crate::db::Database;
+use crate::error::BackendResult;
+use crate::store::outages::{self, NewOutage};
+use domain::clock::UnixSeconds;
+use domain::outage::OutageKind;
+use domain::season::{season_status, AnnouncementKind, SeasonCalendar, SeasonRule};
+use sqlx::{Any, Transaction};
+
+/// What the demo seed created.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub companies: usize,
+    pub stations: usize,
+    pub communities: usize,
+    pub buildings: usize,
+    pub households: usize,
+    pub outages: usize,
+    pub accounts: Vec<DemoAccount>,
+}
+
+/// One demo sign-in, printed at start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub role_label: &'static str,
+    pub role: &'static str,
+    pub display_name: &'static str,
+    /// A phone number for residents, a username for staff.
+    pub login: &'static str,
+}
+
+struct CompanySeed {
+    name: &'static str,
+    short_name: &'static str,
+    hotline: &'static str,
+    source: (&'static str, &'static str),
+}
+
+const COMPANIES: [CompanySeed; 3] = [
+    CompanySeed {
+        name: "潍坊市热力有限公司",
+        short_name: "市热力公司",
+        hotline: "0536-8231234",
+        source: ("华电潍坊发电厂首站", "first_station"),
+    },
+    CompanySeed {
+        name: "潍坊城东热电有限公司",
+        short_name: "城东热电",
+        hotline: "0536-8765432",
+        source: ("城东热源厂", "heating_plant"),
+    },
+    CompanySeed {
+        name: "潍坊高新区供热有限公司",
+        short_name: "高新供热",
+        hotline: "0536-8890123",
+        source: ("高新区热源厂", "heating_plant"),
+    },
+];
+
+/// (district, community, street address, buildings, units per building,
+/// floors, company index)
+type CommunitySeed = (
+    &'static str,
+    &'static str,
+    &'static str,
+    usize,
+    usize,
+    usize,
+    usize,
+);
+
+const COMMUNITIES: [CommunitySeed; 20] = [
+    ("奎文区", "金宝花园", "胜利东街 2588 号", 6, 2, 6, 0),
+    ("奎文区", "东方花园", "东风东街 1566 号", 5, 2, 6, 0),
+    ("奎文区", "鸢飞小区", "鸢飞路 688 号", 4, 3, 6, 0),
+    ("奎文区", "北海花园", "北海路 5001 号", 4, 2, 11, 0),
+    ("奎文区", "樱园小区", "樱前街 119 号", 3, 2, 6, 0),
+    ("潍城区", "十笏园小区", "胜利西街 66 号", 4, 2, 6, 0),
+    ("潍城区", "和平路宿舍", "和平路 348 号", 3, 2, 5, 0),
+    ("潍城区", "向阳小区", "向阳路 1288 号", 4, 2, 6, 0),
+    ("潍城区", "西园小区", "西园街 98 号", 3, 3, 6, 0),
+    ("坊子区", "凤凰山小区", "凤山路 76 号", 4, 2, 6, 1),
+    ("坊子区", "龙泉花园", "龙泉街 520 号", 3, 2, 6, 1),
+    ("寒亭区", "通亭街小区", "通亭街 1069 号", 4, 2, 6, 1),
+    ("寒亭区", "民主街宿舍", "民主街 233 号", 3, 2, 5, 1),
+    ("寒亭区", "杨家埠新村", "杨家埠大街 16 号", 3, 2, 6, 1),
+    ("高新区", "健康东街小区", "健康东街 6888 号", 5, 2, 6, 2),
+    ("高新区", "新城花园", "新城东路 2099 号", 4, 2, 6, 2),
+    ("高新区", "清池小区", "清池街 1577 号", 4, 2, 6, 2),
+    ("高新区", "蓝色港湾", "玉清东街 5550 号", 3, 2, 11, 2),
+    ("经济区", "民生小区", "民生东街 808 号", 3, 2, 6, 1),
+    ("经济区", "怡和苑", "怡和路 366 号", 3, 2, 6, 1),
+];
+
+const SURNAMES: [&str; 12] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "孙", "马",
+];
+const GIVEN_NAMES: [&str; 10] = [
+    "建国", "秀英", "志强", "桂兰", "海燕", "立新", "淑珍", "伟", "静", "磊",
+];
+
+/// The demo accounts, one per role.
+pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
+    DemoAccount {
+        role_label: "居民",
+        role: "resident",
+        display_name: "王秀英",
+        login: "13800000001",
+    },
+    DemoAccount {
+        role_label: "网格员",
+        role: "grid_worker",
+        display_name: "李海燕",
+        login: "grid_demo",
+    },
+    DemoAccount {
+        role_label: "物业",
+        role: "property_manager",
+        display_name: "张立新",
+        login: "property_demo",
+    },
+    DemoAccount {
+        role_label: "客服调度",
+        role: "dispatcher",
+        display_name: "刘志强",
+        login: "dispatch_demo",
+    },
+    DemoAccount {
+        role_label: "抢修队",
+        role: "repair_crew",
+        display_name: "陈磊",
+        login: "crew_demo",
+    },
+    DemoAccount {
+        role_label: "管理员",
+        role: "admin",
+        display_name: "赵静",
+        login: "admin_demo",
+    },
+];
+
+/// Whether the database holds no city yet.
+pub async fn is_empty(db: &Database) -> BackendResult<bool> {
+    let communities: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM communities")
+        .fetch_one(db.reader())
+        .await?;
+    Ok(communities == 0)
+}
+
+/// Seeds the demo city in one transaction, with times around `now`.
+pub async fn seed_demo(db: &Database, now: UnixSeconds) -> BackendResult<DemoSummary> {
+    let mut tx = db.writer().begin().await?;
+    let mut summary = DemoSummary::default();
+
+    let mut company_ids = Vec::new();
+    let mut source_ids = Vec::new();
+    for company in &COMPANIES {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO heating_companies (name, short_name, hotline) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(company.name)
+        .bind(company.short_name)
+        .bind(company.hotline)
+        .fetch_one(&mut *tx)
+        .await?;
+        let source: i64 = sqlx::query_scalar(
+            "INSERT INTO heat_sources (company_id, name, kind) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(id)
+        .bind(company.source.0)
+        .bind(company.source.1)
+        .fetch_one(&mut *tx)
+        .await?;
+        company_ids.push(id);
+        source_ids.push(source);
+    }
+    summary.companies = company_ids.len();
+
+    // One station per community; large communities share nothing, so an
+    // outage at a station reads as "the whole community".
+    let mut community_station = Vec::new();
+    let mut community_buildings: Vec<Vec<i64>> = Vec::new();
+    // The demo resident's home: the first flat of the first community.
+    let mut demo_household = None;
+    let mut household_no = 0usize;
+    for (index, (district, name, address, buildings, units, floors, company)) in
+        COMMUNITIES.iter().enumerate()
+    {
+        let station_id: i64 = sqlx::query_scalar(
+            "INSERT INTO stations (company_id, heat_source_id, code, name) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(company_ids[*company])
+        .bind(source_ids[*company])
+        .bind(format!("HR-{:03}", index + 1))
+        .bind(format!("{name}换热站"))
+        .fetch_one(&mut *tx)
+        .await?;
+        community_station.push(station_id);
+        summary.stations += 1;
+
+        let community_id: i64 = sqlx::query_scalar(
+            "INSERT INTO communities (name, district, street_address) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(*name)
+        .bind(*district)
+        .bind(*address)
+        .fetch_one(&mut *tx)
+        .await?;
+        summary.communities += 1;
+
+        let mut building_ids = Vec::new();
+        for building in 1..=*buildings {
+            let building_id: i64 = sqlx::query_scalar(
+                "INSERT INTO buildings (community_id, station_id, name, sort_key, floors) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(community_id)
+            .bind(station_id)
+            .bind(format!("{building}号楼"))
+            .bind(building as i64)
+            .bind(*floors as i64)
+            .fetch_one(&mut *tx)
+            .await?;
+            building_ids.push(building_id);
+            summary.buildings += 1;
+            for unit in 1..=*units {
+                let unit_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO units (building_id, name, sort_key) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(building_id)
+                .bind(format!("{unit}单元"))
+                .bind(unit as i64)
+                .fetch_one(&mut *tx)
+                .await?;
+                for floor in 1..=*floors {
+                    for door in 1..=2 {
+                        household_no += 1;
+                        let household_id = insert_household(
+                            &mut tx,
+                            unit_id,
+                            company_ids[*company],
+                            &format!("{floor}{door:02}"),
+                            household_no,
+                        )
+                        .await?;
+                        demo_household.get_or_insert(household_id);
+                        summary.households += 1;
+                    }
+                }
+            }
+        }
+        community_buildings.push(building_ids);
+    }
+
+    let grid_id = insert_grid(
+        &mut tx,
+        "奎文区广文街道第一网格",
+        "奎文区",
+        &community_buildings[..2],
+    )
+    .await?;
+    insert_grid(
+        &mut tx,
+        "潍城区城关街道第三网格",
+        "潍城区",
+        &community_buildings[5..7],
+    )
+    .await?;
+
+    summary.outages = seed_outages(
+        &mut tx,
+        now,
+        &company_ids,
+        &community_station,
+        &community_buildings,
+    )
+    .await?;
+    seed_announcement(&mut tx, now).await?;
+
+    let crew_id: i64 =
+        sqlx::query_scalar("INSERT INTO crews (company_id, name) VALUES ($1, $2) RETURNING id")
+            .bind(company_ids[0])
+            .bind("奎文抢修一队")
+            .fetch_one(&mut *tx)
+            .await?;
+    for account in &DEMO_ACCOUNTS {
+        let person_id = insert_person(&mut tx, account, company_ids[0], now).await?;
+        match account.role {
+            "resident" => {
+                sqlx::query("INSERT INTO person_households (person_id, household_id, bound_at) VALUES ($1, $2, $3)")
+                    .bind(person_id)
+                    .bind(demo_household)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            "grid_worker" => {
+                sqlx::query("INSERT INTO grid_assignments (person_id, grid_id) VALUES ($1, $2)")
+                    .bind(person_id)
+                    .bind(grid_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            "property_manager" => {
+                for building_id in &community_buildings[0][..2] {
+                    sqlx::query(
+                        "INSERT INTO building_assignments (person_id, building_id) VALUES ($1, $2)",
+                    )
+                    .bind(person_id)
+                    .bind(*building_id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            "repair_crew" => {
+                sqlx::query("INSERT INTO crew_members (crew_id, person_id) VALUES ($1, $2)")
+                    .bind(crew_id)
+                    .bind(person_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            _ => {}
+        }
+    }
+    summary.accounts = DEMO_ACCOUNTS.to_vec();
+
+    tx.commit().await?;
+    Ok(summary)
+}
+
+async fn insert_household(
+    tx: &mut Transaction<'_, Any>,
+    unit_id: i64,
+    company_id: i64,
+    room: &str,
+    number: usize,
+) -> BackendResult<i64> {
+    let holder = format!(
+        "{}{}",
+        SURNAMES[number % SURNAMES.len()],
+        GIVEN_NAMES[(number / SURNAMES.len()) % GIVEN_NAMES.len()]
+    );
+    // Every 50th household suspended its heating this season.
+    let state = if number % 50 == 0 {
+        "suspended"
+    } else {
+        "heated"
+    };
+    Ok(sqlx::query_scalar(
+        "INSERT INTO households (unit_id, company_id, room, account_no, holder_name, area_m2, service_state) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(unit_id)
+    .bind(company_id)
+    .bind(room)
+    .bind(format!("WF{:08}", 10_000_000 + number))
+    .bind(holder)
+    .bind(60.0 + (number % 7) as f64 * 12.5)
+    .bind(state)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+async fn insert_grid(
+    tx: &mut Transaction<'_, Any>,
+    name: &str,
+    district: &str,
+    communities: &[Vec<i64>],
+) -> BackendResult<i64> {
+    let grid_id: i64 =
+        sqlx::query_scalar("INSERT INTO grids (name, district) VALUES ($1, $2) RETURNING id")
+            .bind(name)
+            .bind(district)
+            .fetch_one(&mut **tx)
+            .await?;
+    for building_id in communities.iter().flatten() {
+        sqlx::query("INSERT INTO grid_buildings (grid_id, building_id) VALUES ($1, $2)")
+            .bind(grid_id)
+            .bind(*building_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(grid_id)
+}
+
+async fn insert_person(
+    tx: &mut Transaction<'_, Any>,
+    account: &DemoAccount,
+    company_id: i64,
+    now: UnixSeconds,
+) -> BackendResult<i64> {
+    let is_resident = account.role == "resident";
+    let person_id: i64 = sqlx::query_scalar(
+        "INSERT INTO people (display_name, phone, username, company_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(account.display_name)
+    .bind(is_resident.then_some(account.login))
+    .bind((!is_resident).then_some(account.login))
+    .bind((!is_resident).then_some(company_id))
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("INSERT INTO person_roles (person_id, role, granted_at) VALUES ($1, $2, $3)")
+        .bind(person_id)
+        .bind(account.role)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(person_id)
+}
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+/// Rounds down to the hour, so seeded times read naturally ("09:00").
+fn on_the_hour(t: UnixSeconds) -> UnixSeconds {
+    t - t.rem_euclid(HOUR)
+}
+
+async fn seed_outages(
+    tx: &mut Transaction<'_, Any>,
+    now: UnixSeconds,
+    company_ids: &[i64],
+    community_station: &[i64],
+    community_buildings: &[Vec<i64>],
+) -> BackendResult<usize> {
+    let hour = on_the_hour(now);
+
+    // A pipe burst this morning: the whole of 东方花园 (its station) is cold.
+    let emergency = NewOutage {
+        company_id: company_ids[0],
+        kind: OutageKind::Emergency,
+        title: "东风东街一次网管道爆管抢修".to_string(),
+        cause: "东风东街与新华路路口 DN300 供水管道爆管，已关阀抢修。".to_string(),
+        starts_at: hour - 3 * HOUR,
+        expected_restore_at: hour + 5 * HOUR,
+        restored_at: None,
+        published_at: hour - 3 * HOUR + 600,
+        station_ids: vec![community_station[1]],
+        building_ids: vec![],
+    };
+    let emergency_id = outages::insert(tx, &emergency).await?;
+    outages::insert_update(
+        tx,
+        emergency_id,
+        hour - 2 * HOUR,
+        "抢修人员已到场，正在开挖作业面。",
+    )
+    .await?;
+    outages::insert_update(
+        tx,
+        emergency_id,
+        hour - HOUR,
+        "漏点已找到，正在更换管段，预计按时恢复供热。",
+    )
+    .await?;
+
+    // Planned work three days out, on two buildings of 向阳小区, over 24 h:
+    // announced more than two days ahead, as the rules ask.
+    let planned_start = on_the_hour(now + 3 * DAY);
+    let planned = NewOutage {
+        company_id: company_ids[0],
+        kind: OutageKind::Planned,
+        title: "向阳小区二次网阀门更换".to_string(),
+        cause: "更换 2 号楼、3 号楼入户总阀门及老化管段，施工期间暂停供热。".to_string(),
+        starts_at: planned_start,
+        expected_restore_at: planned_start + 30 * HOUR,
+        restored_at: None,
+        published_at: now - DAY,
+        station_ids: vec![],
+        building_ids: community_buildings[7][1..3].to_vec(),
+    };
+    outages::insert(tx, &planned).await?;
+
+    // Yesterday's failure in 高新区, restored this morning.
+    let restored = NewOutage {
+        company_id: company_ids[2],
+        kind: OutageKind::Emergency,
+        title: "清池小区换热站循环泵故障".to_string(),
+        cause: "换热站循环泵电机烧毁，已更换备用泵。".to_string(),
+        starts_at: hour - 20 * HOUR,
+        expected_restore_at: hour - 10 * HOUR,
+        restored_at: Some(hour - 9 * HOUR),
+        published_at: hour - 20 * HOUR + 900,
+        station_ids: vec![community_station[16]],
+        building_ids: vec![],
+    };
+    let restored_id = outages::insert(tx, &restored).await?;
+    outages::insert_update(
+        tx,
+        restored_id,
+        hour - 9 * HOUR,
+        "已恢复供热，室温将在 4—6 小时内逐步回升。",
+    )
+    .await?;
+    Ok(3)
+}
+
+/// An early start for the season in force or next to come: four days before
+/// the regulated start, announced a week before that.
+async fn seed_announcement(tx: &mut Transaction<'_, Any>, now: UnixSeconds) -> BackendResult<()> {
+    let calendar = SeasonCalendar {
+        rule: SeasonRule::default(),
+        fixed: vec![],
+    };
+    let season = season_status(&calendar, &[], now).regulated;
+    let early_start = season.start - 4 * DAY;
+    sqlx::query(
+        "INSERT INTO season_announcements (season_start_year, kind, effective_at, reason, published_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(i64::from(season.start_year))
+    .bind(AnnouncementKind::EarlyStart.as_str())
+    .bind(early_start)
+    .bind("受强冷空气影响，气温持续走低，经市政府批准，全市按程序提前供热。")
+    .bind(early_start - 7 * DAY)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,3 @@
+//! Data to start from: the demo city.
+
+pub mod demo;

@@ -1,0 +1,261 @@
+//! What anyone may see without signing in: the season, outages, a building.
+
+use crate::config::PortalSettings;
+use crate::db::Database;
+use crate::error::BackendResult;
+use crate::store::{outages, places, seasons};
+use chrono::Datelike;
+use domain::clock::{to_local, UnixSeconds};
+use domain::notices::{
+    AffectedArea, BuildingLookup, BuildingReport, HomeOverview, Hotline, OutageBoard, OutageNotice,
+    OutageUpdateNote,
+};
+use domain::outage::{building_heat_status, outage_phase, OutageKind, OutagePhase};
+use domain::season::{season_status, SeasonCalendar, SeasonStatus};
+use std::collections::BTreeSet;
+
+/// Where the heating season stands at `now`, announcements included.
+pub async fn season_now(
+    db: &Database,
+    settings: &PortalSettings,
+    now: UnixSeconds,
+) -> BackendResult<SeasonStatus> {
+    let calendar = SeasonCalendar {
+        rule: settings.season_rule,
+        fixed: seasons::fixed_windows(db.reader()).await?,
+    };
+    let year = to_local(now).year();
+    let announcements = seasons::announcements(db.reader(), year - 1, year).await?;
+    Ok(season_status(&calendar, &announcements, now))
+}
+
+/// Every hotline: the configured ones, then each heating company's.
+pub async fn hotlines(db: &Database, settings: &PortalSettings) -> BackendResult<Vec<Hotline>> {
+    let companies = places::company_hotlines(db.reader()).await?;
+    Ok(settings
+        .hotlines
+        .iter()
+        .cloned()
+        .chain(companies.into_iter().map(|(name, number)| Hotline {
+            label: format!("{name}服务热线"),
+            number,
+        }))
+        .collect())
+}
+
+pub async fn home_overview(
+    db: &Database,
+    settings: &PortalSettings,
+    now: UnixSeconds,
+) -> BackendResult<HomeOverview> {
+    let season = season_now(db, settings, now).await?;
+    let listed = outages::current(db.reader(), now - settings.keep_restored_for).await?;
+    let count = |phase: OutagePhase| {
+        listed
+            .iter()
+            .filter(|o| outage_phase(now, o.starts_at, o.restored_at) == phase)
+            .count() as u32
+    };
+    Ok(HomeOverview {
+        now,
+        season,
+        outages_ongoing: count(OutagePhase::Ongoing),
+        outages_upcoming: count(OutagePhase::Upcoming),
+        hotlines: hotlines(db, settings).await?,
+    })
+}
+
+/// The public outage board, optionally narrowed to a district or community.
+pub async fn outage_board(
+    db: &Database,
+    settings: &PortalSettings,
+    now: UnixSeconds,
+    district: Option<&str>,
+    community_id: Option<i64>,
+) -> BackendResult<OutageBoard> {
+    let rows = outages::current(db.reader(), now - settings.keep_restored_for).await?;
+    let notices = notices_from_rows(db, rows, now).await?;
+    let communities = places::communities(db.reader()).await?;
+    let districts: BTreeSet<String> = communities.iter().map(|c| c.district.clone()).collect();
+    let notices = notices
+        .into_iter()
+        .filter(|n| district.is_none_or(|d| n.touches_district(d)))
+        .filter(|n| community_id.is_none_or(|id| n.touches_community(id)))
+        .collect();
+    Ok(OutageBoard {
+        now,
+        notices,
+        districts: districts.into_iter().collect(),
+        communities,
+    })
+}
+
+/// The building lookup: the pickers for what was chosen so far, and the
+/// report once a building is chosen.
+pub async fn building_lookup(
+    db: &Database,
+    settings: &PortalSettings,
+    now: UnixSeconds,
+    community_id: Option<i64>,
+    building_id: Option<i64>,
+    unit_id: Option<i64>,
+) -> BackendResult<BuildingLookup> {
+    let pool = db.reader();
+    let communities = places::communities(pool).await?;
+
+    // The coarser choice wins: a building outside the chosen community, or
+    // a unit outside the chosen building, is dropped (the person just picked
+    // another community). A building alone implies its community.
+    let community_id = community_id.filter(|id| communities.iter().any(|c| c.id == *id));
+    let building_community = match building_id {
+        Some(building) => places::community_of_building(pool, building).await?,
+        None => None,
+    };
+    let (community_id, building_id) = match (community_id, building_community) {
+        (Some(chosen), Some(of_building)) if chosen == of_building => (Some(chosen), building_id),
+        (Some(chosen), _) => (Some(chosen), None),
+        (None, Some(of_building)) => (Some(of_building), building_id),
+        (None, None) => (None, None),
+    };
+    let unit_building = match (unit_id, building_id) {
+        (Some(unit), Some(_)) => places::building_of_unit(pool, unit).await?,
+        _ => None,
+    };
+    let unit_id = unit_id.filter(|_| unit_building.is_some() && unit_building == building_id);
+
+    let buildings = match community_id {
+        Some(community) => places::buildings_of_community(pool, community).await?,
+        None => Vec::new(),
+    };
+    let units = match building_id {
+        Some(building) => places::units_of_building(pool, building).await?,
+        None => Vec::new(),
+    };
+    let report = match building_id {
+        Some(building) => {
+            let unit_name = unit_id
+                .and_then(|id| units.iter().find(|u| u.id == id))
+                .map(|u| u.name.clone());
+            building_report(db, settings, now, building, unit_name).await?
+        }
+        None => None,
+    };
+    Ok(BuildingLookup {
+        communities,
+        community_id,
+        buildings,
+        building_id,
+        units,
+        unit_id,
+        report,
+    })
+}
+
+/// Whether a building has heat now and every outage of this season that
+/// touches it (restored ones included).
+pub async fn building_report(
+    db: &Database,
+    settings: &PortalSettings,
+    now: UnixSeconds,
+    building_id: i64,
+    unit_name: Option<String>,
+) -> BackendResult<Option<BuildingReport>> {
+    let Some(place) = places::building_place(db.reader(), building_id).await? else {
+        return Ok(None);
+    };
+    let season = season_now(db, settings, now).await?;
+    let since = (now - settings.keep_restored_for).min(season.effective.start);
+    let rows = outages::current_touching_building(db.reader(), building_id, since).await?;
+    let notices = notices_from_rows(db, rows, now).await?;
+    let phases: Vec<OutagePhase> = notices.iter().map(|n| n.phase).collect();
+    Ok(Some(BuildingReport {
+        building_id,
+        building_name: place.building_name,
+        community_name: place.community_name,
+        district: place.district,
+        unit_name,
+        station_name: place.station_name,
+        company_name: place.company_name,
+        company_hotline: place.company_hotline,
+        heat: building_heat_status(season.is_heating(), &phases),
+        season,
+        outages: notices,
+    }))
+}
+
+/// Turns outage rows into notices: areas grouped by community, the latest
+/// update, and the order residents read them in (ongoing, upcoming, restored).
+async fn notices_from_rows(
+    db: &Database,
+    rows: Vec<outages::OutageRow>,
+    now: UnixSeconds,
+) -> BackendResult<Vec<OutageNotice>> {
+    let pool = db.reader();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let affected = outages::affected_buildings(pool, &ids).await?;
+    let community_ids: Vec<i64> = affected
+        .iter()
+        .map(|a| a.community_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let building_counts = outages::building_counts(pool, &community_ids).await?;
+    let mut updates = outages::latest_updates(pool, &ids).await?;
+
+    let mut notices: Vec<OutageNotice> = rows
+        .into_iter()
+        .map(|row| {
+            let mut areas: Vec<AffectedArea> = Vec::new();
+            for building in affected.iter().filter(|a| a.outage_id == row.id) {
+                match areas.last_mut() {
+                    Some(area) if area.community_id == building.community_id => {
+                        area.buildings.push(building.building_name.clone());
+                    }
+                    _ => areas.push(AffectedArea {
+                        community_id: building.community_id,
+                        community_name: building.community_name.clone(),
+                        district: building.district.clone(),
+                        whole_community: false,
+                        buildings: vec![building.building_name.clone()],
+                    }),
+                }
+            }
+            for area in &mut areas {
+                let total = building_counts
+                    .get(&area.community_id)
+                    .copied()
+                    .unwrap_or(0);
+                area.whole_community = total > 0 && area.buildings.len() as i64 >= total;
+            }
+            OutageNotice {
+                id: row.id,
+                kind: OutageKind::parse(&row.kind).unwrap_or(OutageKind::Planned),
+                phase: outage_phase(now, row.starts_at, row.restored_at),
+                title: row.title,
+                cause: row.cause,
+                company_name: row.company_name,
+                starts_at: row.starts_at,
+                expected_restore_at: row.expected_restore_at,
+                restored_at: row.restored_at,
+                published_at: row.published_at,
+                areas,
+                latest_update: updates
+                    .remove(&row.id)
+                    .map(|(posted_at, message)| OutageUpdateNote { posted_at, message }),
+            }
+        })
+        .collect();
+    notices.sort_by_key(|n| reading_order(n));
+    Ok(notices)
+}
+
+/// Ongoing first (emergencies on top), then upcoming by start, then restored
+/// with the most recent first.
+fn reading_order(notice: &OutageNotice) -> (u8, u8, i64) {
+    let emergency_first = u8::from(notice.kind != OutageKind::Emergency);
+    match notice.phase {
+        OutagePhase::Ongoing => (0, emergency_first, notice.starts_at),
+        OutagePhase::Upcoming => (1, 0, notice.starts_at),
+        OutagePhase::Restored => (2, 0, -notice.restored_at.unwrap_or(0)),
+    }
+}

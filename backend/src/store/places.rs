@@ -1,0 +1,110 @@
+//! Communities, buildings and units: the places residents pick.
+
+use crate::error::BackendResult;
+use domain::notices::{CommunityChoice, PlaceChoice};
+use sqlx::AnyPool;
+
+pub async fn communities(pool: &AnyPool) -> BackendResult<Vec<CommunityChoice>> {
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT id, name, district FROM communities ORDER BY district, name")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, district)| CommunityChoice { id, name, district })
+        .collect())
+}
+
+pub async fn buildings_of_community(
+    pool: &AnyPool,
+    community_id: i64,
+) -> BackendResult<Vec<PlaceChoice>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM buildings WHERE community_id = $1 ORDER BY sort_key, name",
+    )
+    .bind(community_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| PlaceChoice { id, name })
+        .collect())
+}
+
+pub async fn units_of_building(
+    pool: &AnyPool,
+    building_id: i64,
+) -> BackendResult<Vec<PlaceChoice>> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM units WHERE building_id = $1 ORDER BY sort_key, name")
+            .bind(building_id)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| PlaceChoice { id, name })
+        .collect())
+}
+
+/// A building with the names around it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct BuildingPlace {
+    pub building_id: i64,
+    pub building_name: String,
+    pub community_id: i64,
+    pub community_name: String,
+    pub district: String,
+    pub station_id: i64,
+    pub station_name: String,
+    pub company_name: String,
+    pub company_hotline: String,
+}
+
+pub async fn building_place(
+    pool: &AnyPool,
+    building_id: i64,
+) -> BackendResult<Option<BuildingPlace>> {
+    Ok(sqlx::query_as(
+        "SELECT b.id AS building_id, b.name AS building_name, \
+                c.id AS community_id, c.name AS community_name, c.district, \
+                s.id AS station_id, s.name AS station_name, \
+                hc.name AS company_name, hc.hotline AS company_hotline \
+         FROM buildings b \
+         JOIN communities c ON c.id = b.community_id \
+         JOIN stations s ON s.id = b.station_id \
+         JOIN heating_companies hc ON hc.id = s.company_id \
+         WHERE b.id = $1",
+    )
+    .bind(building_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The community of a building, or of nothing.
+pub async fn community_of_building(pool: &AnyPool, building_id: i64) -> BackendResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT community_id FROM buildings WHERE id = $1")
+            .bind(building_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// The building of a unit, or of nothing.
+pub async fn building_of_unit(pool: &AnyPool, unit_id: i64) -> BackendResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT building_id FROM units WHERE id = $1")
+            .bind(unit_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// Heating-company hotlines, for the footer of every page.
+pub async fn company_hotlines(pool: &AnyPool) -> BackendResult<Vec<(String, String)>> {
+    Ok(
+        sqlx::query_as("SELECT short_name, hotline FROM heating_companies ORDER BY id")
+            .fetch_all(pool)
+            .await?,
+    )
+}

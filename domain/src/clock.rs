@@ -1,0 +1,119 @@
+//! Time in the city's zone. China has kept UTC+8 all year since 1991, so a
+//! fixed offset is exact and no time-zone database is needed.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+
+/// Seconds east of UTC for Asia/Shanghai.
+const SHANGHAI_OFFSET_SECONDS: i32 = 8 * 3600;
+
+/// The fixed offset of Asia/Shanghai.
+pub fn shanghai() -> FixedOffset {
+    FixedOffset::east_opt(SHANGHAI_OFFSET_SECONDS).expect("UTC+8 is a valid offset")
+}
+
+/// An instant as unix seconds (how the store keeps every timestamp).
+pub type UnixSeconds = i64;
+
+/// The instant `unix` seen on a Shanghai wall clock.
+pub fn to_local(unix: UnixSeconds) -> DateTime<FixedOffset> {
+    DateTime::<Utc>::from_timestamp(unix, 0)
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+        .with_timezone(&shanghai())
+}
+
+/// The instant at which a Shanghai wall clock shows `local`.
+pub fn from_local(local: NaiveDateTime) -> UnixSeconds {
+    shanghai()
+        .from_local_datetime(&local)
+        .single()
+        .map(|t| t.timestamp())
+        .unwrap_or_else(|| local.and_utc().timestamp() - i64::from(SHANGHAI_OFFSET_SECONDS))
+}
+
+/// Shanghai wall-clock time of `year-month-day hour:00`.
+pub fn local_instant(year: i32, month: u32, day: u32, hour: u32) -> Option<UnixSeconds> {
+    NaiveDate::from_ymd_opt(year, month, day)
+        .and_then(|d| d.and_hms_opt(hour, 0, 0))
+        .map(from_local)
+}
+
+/// "11月14日 12:00": a date and time as residents read them.
+pub fn format_month_day_time(unix: UnixSeconds) -> String {
+    let t = to_local(unix);
+    format!(
+        "{}月{}日 {:02}:{:02}",
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// "2026年11月14日 12:00", when the year matters.
+pub fn format_full(unix: UnixSeconds) -> String {
+    let t = to_local(unix);
+    format!(
+        "{}年{}月{}日 {:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// "2026-11-14T12:00:00+08:00", for `<time datetime>` attributes.
+pub fn format_iso(unix: UnixSeconds) -> String {
+    to_local(unix).to_rfc3339()
+}
+
+/// Parses an `<input type="datetime-local">` value ("2026-11-14T12:00",
+/// seconds optional) read as Shanghai time.
+pub fn parse_local_input(text: &str) -> Option<UnixSeconds> {
+    let text = text.trim();
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+    .map(from_local)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shanghai_noon_is_four_utc() {
+        let noon = local_instant(2026, 11, 14, 12).unwrap();
+        assert_eq!(DateTime::<Utc>::from_timestamp(noon, 0).unwrap().hour(), 4);
+        assert_eq!(format_month_day_time(noon), "11月14日 12:00");
+        assert_eq!(format_full(noon), "2026年11月14日 12:00");
+        assert_eq!(format_iso(noon), "2026-11-14T12:00:00+08:00");
+    }
+
+    #[test]
+    fn local_midnight_crosses_the_utc_date() {
+        let midnight = local_instant(2026, 3, 1, 0).unwrap();
+        let utc = DateTime::<Utc>::from_timestamp(midnight, 0).unwrap();
+        assert_eq!((utc.month(), utc.day(), utc.hour()), (2, 28, 16));
+    }
+
+    #[test]
+    fn invalid_dates_are_refused() {
+        assert_eq!(local_instant(2026, 2, 30, 12), None);
+        assert_eq!(local_instant(2026, 1, 1, 24), None);
+    }
+
+    #[test]
+    fn datetime_local_input_is_shanghai_time() {
+        let expected = local_instant(2026, 11, 14, 12).unwrap();
+        assert_eq!(parse_local_input("2026-11-14T12:00"), Some(expected));
+        assert_eq!(parse_local_input(" 2026-11-14 12:00:00 "), Some(expected));
+        assert_eq!(parse_local_input("14/11/2026"), None);
+        assert_eq!(parse_local_input(""), None);
+    }
+}

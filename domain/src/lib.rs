@@ -1,0 +1,9 @@
+//! heatdesk's domain rules: plain functions and types with no I/O.
+//!
+//! Everything here builds for the server and for wasm, and is unit-tested
+//! without a database or a network.
+
+pub mod clock;
+pub mod notices;
+pub mod outage;
+pub mod season;

@@ -1,0 +1,189 @@
+//! Outages (停热): what kind, where they stand at an instant, and whether a
+//! building has heat.
+
+use crate::clock::UnixSeconds;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OutageKind {
+    /// Planned works, announced ahead (计划停热).
+    Planned,
+    /// A burst pipe or failed equipment (抢修停热).
+    Emergency,
+    /// Filling and pressure-testing before the season (注水试压).
+    Commissioning,
+}
+
+impl OutageKind {
+    pub const ALL: [Self; 3] = [Self::Planned, Self::Emergency, Self::Commissioning];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::Emergency => "emergency",
+            Self::Commissioning => "commissioning",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Planned => "计划停热",
+            Self::Emergency => "抢修停热",
+            Self::Commissioning => "注水试压",
+        }
+    }
+}
+
+/// Where an outage stands at one instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OutagePhase {
+    /// Announced, not started.
+    Upcoming,
+    /// Heat is off now.
+    Ongoing,
+    /// Heat is back.
+    Restored,
+}
+
+impl OutagePhase {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Upcoming => "即将停热",
+            Self::Ongoing => "停热中",
+            Self::Restored => "已恢复",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Upcoming => "upcoming",
+            Self::Ongoing => "ongoing",
+            Self::Restored => "restored",
+        }
+    }
+}
+
+/// The phase of an outage that starts at `starts_at` and was restored at
+/// `restored_at` (if it was). An expected restore time that has passed does
+/// not end an outage: only a recorded restore does.
+pub fn outage_phase(
+    now: UnixSeconds,
+    starts_at: UnixSeconds,
+    restored_at: Option<UnixSeconds>,
+) -> OutagePhase {
+    match restored_at {
+        Some(restored) if restored <= now => OutagePhase::Restored,
+        _ if now < starts_at => OutagePhase::Upcoming,
+        _ => OutagePhase::Ongoing,
+    }
+}
+
+/// Whether an outage belongs on the public list at `now`: everything not yet
+/// restored, and restorations of the last `keep_restored_for` seconds so that
+/// residents see the all-clear.
+pub fn is_publicly_listed(
+    now: UnixSeconds,
+    restored_at: Option<UnixSeconds>,
+    keep_restored_for: i64,
+) -> bool {
+    restored_at.is_none_or(|restored| now - restored <= keep_restored_for)
+}
+
+/// Whether one building has heat now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HeatStatus {
+    /// The season is on and nothing stops the heat.
+    On,
+    /// The season is on but an outage stops the heat.
+    OffByOutage,
+    /// Outside the heating season.
+    OutOfSeason,
+}
+
+impl HeatStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::On => "正常供热",
+            Self::OffByOutage => "停热中",
+            Self::OutOfSeason => "非供暖期",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::On => "on",
+            Self::OffByOutage => "off",
+            Self::OutOfSeason => "out_of_season",
+        }
+    }
+}
+
+/// The heat status of a building, given whether the season is on and the
+/// phases of the outages that touch it. A commissioning notice before the
+/// season does not turn a building "off": heat was not yet on.
+pub fn building_heat_status(season_is_on: bool, outage_phases: &[OutagePhase]) -> HeatStatus {
+    if !season_is_on {
+        HeatStatus::OutOfSeason
+    } else if outage_phases.contains(&OutagePhase::Ongoing) {
+        HeatStatus::OffByOutage
+    } else {
+        HeatStatus::On
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phases_follow_start_and_recorded_restore() {
+        assert_eq!(outage_phase(99, 100, None), OutagePhase::Upcoming);
+        assert_eq!(outage_phase(100, 100, None), OutagePhase::Ongoing);
+        assert_eq!(outage_phase(500, 100, Some(400)), OutagePhase::Restored);
+        assert_eq!(outage_phase(300, 100, Some(400)), OutagePhase::Ongoing);
+    }
+
+    #[test]
+    fn a_missed_expected_restore_keeps_the_outage_ongoing() {
+        // Only the restore itself ends it; no field for "expected" here on purpose.
+        assert_eq!(outage_phase(10_000, 100, None), OutagePhase::Ongoing);
+    }
+
+    #[test]
+    fn restored_outages_stay_listed_for_a_while() {
+        let day = 86_400;
+        assert!(is_publicly_listed(1_000, None, day));
+        assert!(is_publicly_listed(day + 500, Some(500), day));
+        assert!(!is_publicly_listed(day + 501, Some(500), day));
+    }
+
+    #[test]
+    fn heat_status_of_a_building() {
+        use OutagePhase::*;
+        assert_eq!(
+            building_heat_status(false, &[Ongoing]),
+            HeatStatus::OutOfSeason
+        );
+        assert_eq!(building_heat_status(true, &[]), HeatStatus::On);
+        assert_eq!(
+            building_heat_status(true, &[Upcoming, Restored]),
+            HeatStatus::On
+        );
+        assert_eq!(
+            building_heat_status(true, &[Restored, Ongoing]),
+            HeatStatus::OffByOutage
+        );
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_stored_names() {
+        for kind in OutageKind::ALL {
+            assert_eq!(OutageKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(OutageKind::parse("unknown"), None);
+    }
+}

@@ -1,0 +1,8 @@
+//! Hydrates the page the server rendered; everything already works without
+//! this, it only makes navigation and forms smoother.
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,239 @@
+//! Configuration from flags and environment. A bad value stops start-up with
+//! one line naming the setting.
+
+use clap::{Args, Parser, Subcommand};
+use domain::season::{MonthDayHour, SeasonRule};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "heatdesk", version, about = "潍坊供热服务平台 heatdesk")]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default).
+    Serve {
+        /// Seed the demo city when the database is empty, and print the demo accounts.
+        #[arg(long, env = "HEATDESK_DEMO")]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load data into the database.
+    Seed {
+        /// The small demo city (refused when the database already holds a city).
+        #[arg(long, required = true)]
+        demo: bool,
+    },
+}
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// sqlite:PATH (the default) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite:data/heatdesk.db",
+        global = true
+    )]
+    pub database_url: String,
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "HEATDESK_LISTEN",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub listen: String,
+    /// The URL people reach the portal at (decides secure cookies, links in messages).
+    #[arg(
+        long,
+        env = "HEATDESK_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000",
+        global = true
+    )]
+    pub public_url: String,
+    /// Folder with the built site (cargo-leptos output: pkg/, favicon, …).
+    #[arg(
+        long,
+        env = "HEATDESK_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: PathBuf,
+    /// Regulated season start, "MM-DD HH:00" in Beijing time.
+    #[arg(
+        long,
+        env = "HEATDESK_SEASON_START",
+        default_value = "11-14 12:00",
+        global = true
+    )]
+    pub season_start: String,
+    /// Regulated season end (next spring), "MM-DD HH:00".
+    #[arg(
+        long,
+        env = "HEATDESK_SEASON_END",
+        default_value = "03-15 12:00",
+        global = true
+    )]
+    pub season_end: String,
+    /// Freeze the clock at this Beijing time ("2026-11-28T09:00"), for demos and tests.
+    #[arg(long, env = "HEATDESK_FIXED_NOW", global = true)]
+    pub fixed_now: Option<String>,
+    /// Seconds a request may take before it is answered with 408.
+    #[arg(
+        long,
+        env = "HEATDESK_REQUEST_TIMEOUT",
+        default_value = "30",
+        global = true
+    )]
+    pub request_timeout_secs: String,
+}
+
+/// A configuration error: the setting and what is wrong with it.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "配置错误 {}: {}", self.setting, self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn bad(setting: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        setting,
+        message: message.into(),
+    }
+}
+
+/// Settings checked and turned into the types the server uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub listen: SocketAddr,
+    pub public_url: String,
+    pub site_root: PathBuf,
+    pub season_rule: SeasonRule,
+    pub fixed_now: Option<i64>,
+    pub request_timeout: std::time::Duration,
+}
+
+impl Settings {
+    pub fn validate(&self) -> Result<Config, ConfigError> {
+        backend::db::Engine::of_url(&self.database_url)
+            .map_err(|e| bad("DATABASE_URL", e.to_string()))?;
+        let listen = self.listen.parse().map_err(|_| {
+            bad(
+                "HEATDESK_LISTEN",
+                format!("“{}”不是“地址:端口”，例如 127.0.0.1:3000", self.listen),
+            )
+        })?;
+        let public_url = self.public_url.trim_end_matches('/').to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(bad(
+                "HEATDESK_PUBLIC_URL",
+                "必须以 http:// 或 https:// 开头",
+            ));
+        }
+        let start = MonthDayHour::parse(&self.season_start)
+            .map_err(|e| bad("HEATDESK_SEASON_START", e.to_string()))?;
+        let end = MonthDayHour::parse(&self.season_end)
+            .map_err(|e| bad("HEATDESK_SEASON_END", e.to_string()))?;
+        let season_rule = SeasonRule::new(start, end)
+            .map_err(|e| bad("HEATDESK_SEASON_START/END", e.to_string()))?;
+        let fixed_now = match &self.fixed_now {
+            None => None,
+            Some(text) if text.trim().is_empty() => None,
+            Some(text) => Some(domain::clock::parse_local_input(text).ok_or_else(|| {
+                bad(
+                    "HEATDESK_FIXED_NOW",
+                    format!("“{text}”应写作 2026-11-28T09:00"),
+                )
+            })?),
+        };
+        let request_timeout = self
+            .request_timeout_secs
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (1..=600).contains(s))
+            .map(std::time::Duration::from_secs)
+            .ok_or_else(|| bad("HEATDESK_REQUEST_TIMEOUT", "应为 1 到 600 之间的秒数"))?;
+        Ok(Config {
+            database_url: self.database_url.clone(),
+            listen,
+            public_url,
+            site_root: self.site_root.clone(),
+            season_rule,
+            fixed_now,
+            request_timeout,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Cli::parse_from(["heatdesk"]).settings
+    }
+
+    #[test]
+    fn defaults_are_valid() {
+        let config = settings().validate().unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.season_rule, SeasonRule::default());
+        assert_eq!(config.fixed_now, None);
+    }
+
+    #[test]
+    fn each_bad_value_names_its_setting() {
+        let cases: [(&str, fn(&mut Settings)); 6] = [
+            ("DATABASE_URL", |s| s.database_url = "mysql://x".into()),
+            ("HEATDESK_LISTEN", |s| s.listen = "port 3000".into()),
+            ("HEATDESK_PUBLIC_URL", |s| {
+                s.public_url = "example.com".into()
+            }),
+            ("HEATDESK_SEASON_START", |s| {
+                s.season_start = "11-31 12:00".into()
+            }),
+            ("HEATDESK_FIXED_NOW", |s| {
+                s.fixed_now = Some("yesterday".into())
+            }),
+            ("HEATDESK_REQUEST_TIMEOUT", |s| {
+                s.request_timeout_secs = "0".into()
+            }),
+        ];
+        for (setting, break_it) in cases {
+            let mut broken = settings();
+            break_it(&mut broken);
+            let error = broken.validate().unwrap_err();
+            assert_eq!(error.setting, setting);
+            assert!(error
+                .to_string()
+                .starts_with(&format!("配置错误 {setting}: ")));
+        }
+    }
+
+    #[test]
+    fn subcommands_parse() {
+        let cli = Cli::parse_from(["heatdesk", "seed", "--demo"]);
+        assert!(matches!(cli.command, Some(Command::Seed { demo: true })));
+        let cli = Cli::parse_from(["heatdesk", "--database-url", "postgres://x/y", "migrate"]);
+        assert!(matches!(cli.command, Some(Command::Migrate)));
+        assert_eq!(cli.settings.database_url, "postgres://x/y");
+    }
+}

@@ -1,0 +1,9 @@
+//! The `heatdesk` server: configuration, the HTTP router with its
+//! middleware, health endpoints and graceful shutdown. `main.rs` only parses
+//! the command line and calls into here, so tests can build the same router.
+
+pub mod config;
+pub mod health;
+pub mod middleware;
+pub mod router;
+pub mod shutdown;

@@ -1,0 +1,125 @@
+use axum::serve::ListenerExt;
+use backend::seed::demo;
+use backend::Database;
+use clap::Parser;
+use server::config::{Cli, Command, Config};
+use server::health::Readiness;
+use server::{router, shutdown};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let config = match cli.settings.validate() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate => migrate(&config).await.map(|_| ()),
+        Command::Seed { .. } => seed_demo(&config).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(config: &Config) -> Result<Database, String> {
+    let db = Database::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("无法连接数据库 DATABASE_URL：{}", e.log_detail()))?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("数据库迁移失败：{}", e.log_detail()))?;
+    Ok(db)
+}
+
+async fn seed_demo(config: &Config) -> Result<(), String> {
+    let db = migrate(config).await?;
+    if !demo::is_empty(&db)
+        .await
+        .map_err(|e| e.log_detail().to_string())?
+    {
+        return Err("数据库中已有数据，未写入演示数据（请使用空数据库）".to_string());
+    }
+    let now = config
+        .fixed_now
+        .unwrap_or_else(|| app::portal::Clock::System.now());
+    let summary = demo::seed_demo(&db, now)
+        .await
+        .map_err(|e| format!("写入演示数据失败：{}", e.log_detail()))?;
+    println!(
+        "演示数据已写入：{} 家供热企业，{} 座换热站，{} 个小区，{} 栋楼，{} 户，{} 条停热公告。",
+        summary.companies,
+        summary.stations,
+        summary.communities,
+        summary.buildings,
+        summary.households,
+        summary.outages
+    );
+    print_demo_accounts();
+    db.close().await;
+    Ok(())
+}
+
+fn print_demo_accounts() {
+    println!("演示账号（登录功能随后续版本开放）：");
+    for account in demo::DEMO_ACCOUNTS {
+        println!(
+            "  {:<6} {:<8} {}",
+            account.role_label, account.display_name, account.login
+        );
+    }
+}
+
+async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
+    let db = migrate(&config).await?;
+    if demo_mode {
+        if demo::is_empty(&db)
+            .await
+            .map_err(|e| e.log_detail().to_string())?
+        {
+            let now = config
+                .fixed_now
+                .unwrap_or_else(|| app::portal::Clock::System.now());
+            demo::seed_demo(&db, now)
+                .await
+                .map_err(|e| format!("写入演示数据失败：{}", e.log_detail()))?;
+            tracing::info!("seeded the demo city into the empty database");
+        }
+        print_demo_accounts();
+    }
+    let readiness = Readiness::default();
+    let state = router::state(&config, db.clone(), readiness.clone());
+    let app = router::build(state, config.request_timeout);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("无法监听 HEATDESK_LISTEN={}：{e}", config.listen))?
+        .tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::warn!(%error, "cannot set TCP_NODELAY");
+            }
+        });
+    tracing::info!("heatdesk listening on http://{}", config.listen);
+    println!("heatdesk 已启动：{}", config.public_url);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown::signal(readiness))
+        .await
+        .map_err(|e| format!("服务异常退出：{e}"))?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,91 @@
+//! Response headers every answer carries: security headers and a cache
+//! policy that lets browsers keep hashed assets for a year.
+
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+
+/// For responses that did not set their own policy (documents set one with
+/// a per-request script nonce): allow nothing active.
+const FALLBACK_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Adds security headers and the cache policy for the request's path.
+pub async fn response_headers(request: Request<Body>, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let success = response.status().is_success();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"),
+    );
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(FALLBACK_CSP));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, cache_policy(&path, success));
+    }
+    response
+}
+
+/// Hashed bundle files never change under their name; pages and API answers
+/// are always fresh; other static files may be kept for a day.
+fn cache_policy(path: &str, success: bool) -> HeaderValue {
+    if !success {
+        HeaderValue::from_static("no-store")
+    } else if path.starts_with("/pkg/") && is_hashed_file_name(path) {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else if path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz") {
+        HeaderValue::from_static("no-store")
+    } else if path.contains('.') {
+        HeaderValue::from_static("public, max-age=86400")
+    } else {
+        HeaderValue::from_static("no-cache")
+    }
+}
+
+/// "heatdesk.4b1c9e…\.wasm": a name with a hex hash between stem and extension.
+fn is_hashed_file_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let mut parts = name.split('.');
+    let _stem = parts.next();
+    parts.any(|part| {
+        part.len() >= 8
+            && part.chars().all(|c| c.is_ascii_alphanumeric())
+            && part.chars().any(|c| c.is_ascii_digit())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_assets_are_immutable_and_pages_fresh() {
+        assert_eq!(
+            cache_policy("/pkg/heatdesk.1a2b3c4d5e6f.wasm", true),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            cache_policy("/pkg/heatdesk.wasm", true),
+            "public, max-age=86400"
+        );
+        assert_eq!(cache_policy("/favicon.svg", true), "public, max-age=86400");
+        assert_eq!(cache_policy("/outages", true), "no-cache");
+        assert_eq!(cache_policy("/api/home", true), "no-store");
+        assert_eq!(
+            cache_policy("/pkg/heatdesk.1a2b3c4d5e6f.wasm", false),
+            "no-store"
+        );
+    }
+}

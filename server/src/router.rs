@@ -1,0 +1,91 @@
+//! The HTTP router: health endpoints, the Leptos pages and server functions,
+//! static files, and the middleware around all of them.
+
+use crate::config::Config;
+use crate::health::{self, Readiness};
+use crate::middleware::response_headers;
+use app::portal::{Clock, Portal};
+use app::{shell, App};
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::Router;
+use backend::{Database, PortalSettings};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Bodies larger than this are refused with 413 (uploads get their own limit).
+pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
+
+#[derive(Clone, Debug, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub portal: Portal,
+    pub readiness: Readiness,
+}
+
+/// The Leptos options for a built site under `site_root`, with hashed file
+/// names when cargo-leptos left a hash file beside the binary.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let hash_file_present = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|path| path.exists());
+    LeptosOptions::builder()
+        .output_name("heatdesk")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .env(leptos::config::Env::PROD)
+        .hash_files(hash_file_present)
+        .build()
+}
+
+/// Everything a request may reach.
+pub fn state(config: &Config, db: Database, readiness: Readiness) -> AppState {
+    let settings = PortalSettings {
+        season_rule: config.season_rule,
+        ..PortalSettings::default()
+    };
+    AppState {
+        leptos_options: leptos_options(config),
+        portal: Portal {
+            db,
+            settings: Arc::new(settings),
+            clock: config.fixed_now.map_or(Clock::System, Clock::Fixed),
+        },
+        readiness,
+    }
+}
+
+pub fn build(state: AppState, request_timeout: Duration) -> Router {
+    let routes = generate_route_list(App);
+    let portal = state.portal.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(portal.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+        .layer(axum::middleware::from_fn(response_headers))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
