@@ -8,6 +8,8 @@ pub mod error;
 pub mod seed;
 pub mod services;
 pub mod store;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
 
 pub use config::PortalSettings;
 pub use db::Database;

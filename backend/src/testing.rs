@@ -1,0 +1,129 @@
+//! Fresh databases for tests, on SQLite and on PostgreSQL.
+//!
+//! PostgreSQL is reached at `HEATDESK_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`); each test gets a database of
+//! its own, dropped again by [`TestDb::finish`].
+
+use crate::db::{Database, Engine};
+use sqlx::Executor;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A migrated, empty database that exists for one test.
+pub struct TestDb {
+    pub db: Database,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    PostgresDatabase { admin_url: String, name: String },
+}
+
+fn unique_name() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "heatdesk_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        nanos
+    )
+}
+
+impl TestDb {
+    pub async fn new(engine: Engine) -> Self {
+        match engine {
+            Engine::Sqlite => Self::sqlite().await,
+            Engine::Postgres => Self::postgres().await,
+        }
+    }
+
+    pub async fn sqlite() -> Self {
+        let folder = std::env::temp_dir().join(unique_name());
+        let url = format!("sqlite:{}", folder.join("heatdesk.db").display());
+        let db = Database::connect(&url)
+            .await
+            .expect("open SQLite test database");
+        db.migrate().await.expect("migrate SQLite test database");
+        Self {
+            db,
+            cleanup: Cleanup::File(folder),
+        }
+    }
+
+    pub async fn postgres() -> Self {
+        let admin_url = std::env::var("HEATDESK_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
+        let name = unique_name();
+        let admin = Database::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} unreachable: {e:?}"));
+        admin
+            .writer()
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create PostgreSQL test database");
+        admin.close().await;
+        let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
+        let db = Database::connect(&format!("{base}/{name}"))
+            .await
+            .expect("open PostgreSQL test database");
+        db.migrate()
+            .await
+            .expect("migrate PostgreSQL test database");
+        Self {
+            db,
+            cleanup: Cleanup::PostgresDatabase { admin_url, name },
+        }
+    }
+
+    /// Closes the database and removes it.
+    pub async fn finish(self) {
+        self.db.close().await;
+        match self.cleanup {
+            Cleanup::File(folder) => {
+                let _ = std::fs::remove_dir_all(folder);
+            }
+            Cleanup::PostgresDatabase { admin_url, name } => {
+                if let Ok(admin) = Database::connect(&admin_url).await {
+                    let _ = admin
+                        .writer()
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// Runs an async check once on SQLite and once on PostgreSQL, each on a
+/// fresh database: `on_both_engines!(name, |db| async move { … });`
+#[macro_export]
+macro_rules! on_both_engines {
+    ($name:ident, $check:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let test_db = $crate::testing::TestDb::sqlite().await;
+                ($check)(test_db.db.clone()).await;
+                test_db.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let test_db = $crate::testing::TestDb::postgres().await;
+                ($check)(test_db.db.clone()).await;
+                test_db.finish().await;
+            }
+        }
+    };
+}

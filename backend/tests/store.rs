@@ -1,0 +1,349 @@
+//! The store and the public services against real databases: every check
+//! runs on SQLite and on PostgreSQL.
+
+use backend::db::{Database, Engine};
+use backend::on_both_engines;
+use backend::seed::demo;
+use backend::services::public;
+use backend::testing::TestDb;
+use backend::PortalSettings;
+use domain::clock::local_instant;
+use domain::outage::{HeatStatus, OutageKind, OutagePhase};
+use domain::season::{AnnouncementKind, SeasonAnnouncement, SeasonPhase};
+use std::collections::BTreeMap;
+
+/// 28 Nov 2026 10:00 in Shanghai: in season, as in the end-to-end tests.
+fn demo_now() -> i64 {
+    local_instant(2026, 11, 28, 10).unwrap()
+}
+
+async fn seeded(db: &Database) -> PortalSettings {
+    demo::seed_demo(db, demo_now())
+        .await
+        .expect("seed demo city");
+    PortalSettings::default()
+}
+
+async fn community_id(db: &Database, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM communities WHERE name = $1")
+        .bind(name)
+        .fetch_one(db.reader())
+        .await
+        .unwrap()
+}
+
+async fn building_id(db: &Database, community: &str, building: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT b.id FROM buildings b JOIN communities c ON c.id = b.community_id \
+         WHERE c.name = $1 AND b.name = $2",
+    )
+    .bind(community)
+    .bind(building)
+    .fetch_one(db.reader())
+    .await
+    .unwrap()
+}
+
+on_both_engines!(
+    migrations_are_current_and_idempotent,
+    |db: Database| async move {
+        assert_eq!(db.pending_migrations().await.unwrap(), 0);
+        db.migrate().await.expect("a second run changes nothing");
+        assert_eq!(db.pending_migrations().await.unwrap(), 0);
+    }
+);
+
+/// Column names of every table, by engine.
+async fn schema(db: &Database) -> BTreeMap<String, Vec<String>> {
+    let rows: Vec<(String, String)> = match db.engine() {
+        Engine::Sqlite => sqlx::query_as(
+            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations' \
+             ORDER BY m.name, p.cid",
+        ),
+        Engine::Postgres => sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' \
+             ORDER BY table_name, ordinal_position",
+        ),
+    }
+    .fetch_all(db.reader())
+    .await
+    .unwrap();
+    let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (table, column) in rows {
+        tables.entry(table).or_default().push(column);
+    }
+    tables
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_engines_have_the_same_schema() {
+    let sqlite = TestDb::sqlite().await;
+    let postgres = TestDb::postgres().await;
+    let sqlite_schema = schema(&sqlite.db).await;
+    assert!(
+        sqlite_schema.len() >= 25,
+        "tables: {:?}",
+        sqlite_schema.keys()
+    );
+    assert_eq!(sqlite_schema, schema(&postgres.db).await);
+    sqlite.finish().await;
+    postgres.finish().await;
+}
+
+on_both_engines!(demo_city_has_what_it_promises, |db: Database| async move {
+    assert!(demo::is_empty(&db).await.unwrap());
+    let summary = demo::seed_demo(&db, demo_now()).await.unwrap();
+    assert!(!demo::is_empty(&db).await.unwrap());
+    assert_eq!(summary.communities, 20);
+    assert_eq!(summary.households, 2000);
+    assert_eq!(summary.outages, 3);
+    let households: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM households")
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+    assert_eq!(households, 2000);
+    let roles: Vec<String> = sqlx::query_scalar("SELECT role FROM person_roles ORDER BY role")
+        .fetch_all(db.reader())
+        .await
+        .unwrap();
+    assert_eq!(
+        roles,
+        [
+            "admin",
+            "dispatcher",
+            "grid_worker",
+            "property_manager",
+            "repair_crew",
+            "resident"
+        ]
+    );
+});
+
+on_both_engines!(home_overview_in_season, |db: Database| async move {
+    let settings = seeded(&db).await;
+    let home = public::home_overview(&db, &settings, demo_now())
+        .await
+        .unwrap();
+    // The seeded early start (10 Nov 12:00) makes 28 Nov day 19 of 126.
+    assert_eq!(
+        home.season.phase,
+        SeasonPhase::During {
+            day: 19,
+            total_days: 126
+        }
+    );
+    assert_eq!(home.season.announcements.len(), 1);
+    assert_eq!(
+        home.season.announcements[0].kind,
+        AnnouncementKind::EarlyStart
+    );
+    assert_eq!((home.outages_ongoing, home.outages_upcoming), (1, 1));
+    let numbers: Vec<&str> = home.hotlines.iter().map(|h| h.number.as_str()).collect();
+    assert_eq!(
+        numbers,
+        ["12345", "0536-8231234", "0536-8765432", "0536-8890123"]
+    );
+});
+
+on_both_engines!(
+    outage_board_reads_in_order_with_areas,
+    |db: Database| async move {
+        let settings = seeded(&db).await;
+        let board = public::outage_board(&db, &settings, demo_now(), None, None)
+            .await
+            .unwrap();
+        let phases: Vec<OutagePhase> = board.notices.iter().map(|n| n.phase).collect();
+        assert_eq!(
+            phases,
+            [
+                OutagePhase::Ongoing,
+                OutagePhase::Upcoming,
+                OutagePhase::Restored
+            ]
+        );
+
+        let burst = &board.notices[0];
+        assert_eq!(burst.kind, OutageKind::Emergency);
+        assert_eq!(burst.areas.len(), 1);
+        assert_eq!(burst.areas[0].community_name, "东方花园");
+        assert!(burst.areas[0].whole_community);
+        assert_eq!(burst.areas[0].buildings.len(), 5);
+        assert!(burst
+            .latest_update
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("漏点已找到"));
+
+        let planned = &board.notices[1];
+        assert!(!planned.areas[0].whole_community);
+        assert_eq!(planned.areas[0].buildings, ["2号楼", "3号楼"]);
+        assert!(planned.latest_update.is_none());
+
+        assert_eq!(
+            board.districts,
+            ["坊子区", "奎文区", "寒亭区", "潍城区", "经济区", "高新区"]
+        );
+        let gaoxin = public::outage_board(&db, &settings, demo_now(), Some("高新区"), None)
+            .await
+            .unwrap();
+        assert_eq!(gaoxin.notices.len(), 1);
+        assert_eq!(gaoxin.notices[0].areas[0].community_name, "清池小区");
+        let xiangyang = community_id(&db, "向阳小区").await;
+        let only = public::outage_board(&db, &settings, demo_now(), None, Some(xiangyang))
+            .await
+            .unwrap();
+        assert_eq!(only.notices.len(), 1);
+        assert_eq!(only.notices[0].kind, OutageKind::Planned);
+    }
+);
+
+on_both_engines!(
+    restored_outages_leave_the_board_after_a_day,
+    |db: Database| async move {
+        let settings = seeded(&db).await;
+        // The 清池 failure was restored at 01:00 on 28 Nov.
+        let next_day = local_instant(2026, 11, 29, 2).unwrap();
+        let board = public::outage_board(&db, &settings, next_day, None, None)
+            .await
+            .unwrap();
+        assert!(board
+            .notices
+            .iter()
+            .all(|n| n.phase != OutagePhase::Restored));
+        // It still shows on the building's own page for the rest of the season.
+        let building = building_id(&db, "清池小区", "1号楼").await;
+        let report = public::building_report(&db, &settings, next_day, building, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(report.heat, HeatStatus::On);
+        assert_eq!(report.outages.len(), 1);
+        assert_eq!(report.outages[0].phase, OutagePhase::Restored);
+    }
+);
+
+on_both_engines!(
+    building_lookup_heat_and_choices,
+    |db: Database| async move {
+        let settings = seeded(&db).await;
+        let now = demo_now();
+        let dongfang = community_id(&db, "东方花园").await;
+        let cold = building_id(&db, "东方花园", "3号楼").await;
+        let warm = building_id(&db, "金宝花园", "1号楼").await;
+
+        let nothing = public::building_lookup(&db, &settings, now, None, None, None)
+            .await
+            .unwrap();
+        assert_eq!(nothing.communities.len(), 20);
+        assert!(nothing.buildings.is_empty() && nothing.report.is_none());
+
+        let community = public::building_lookup(&db, &settings, now, Some(dongfang), None, None)
+            .await
+            .unwrap();
+        assert_eq!(community.buildings.len(), 5);
+        assert!(community.report.is_none());
+
+        let chosen = public::building_lookup(&db, &settings, now, Some(dongfang), Some(cold), None)
+            .await
+            .unwrap();
+        let report = chosen.report.unwrap();
+        assert_eq!(report.heat, HeatStatus::OffByOutage);
+        assert_eq!(report.station_name, "东方花园换热站");
+        assert_eq!(report.outages.len(), 1);
+        assert_eq!(chosen.units.len(), 2);
+
+        let unit = chosen.units[1].id;
+        let with_unit =
+            public::building_lookup(&db, &settings, now, Some(dongfang), Some(cold), Some(unit))
+                .await
+                .unwrap();
+        assert_eq!(
+            with_unit.report.unwrap().unit_name.as_deref(),
+            Some("2单元")
+        );
+
+        // A building alone implies its community.
+        let implied = public::building_lookup(&db, &settings, now, None, Some(warm), None)
+            .await
+            .unwrap();
+        assert_eq!(
+            implied.community_id,
+            Some(community_id(&db, "金宝花园").await)
+        );
+        assert_eq!(implied.report.unwrap().heat, HeatStatus::On);
+
+        // A building of another community is dropped: the community was just changed.
+        let mismatch =
+            public::building_lookup(&db, &settings, now, Some(dongfang), Some(warm), Some(unit))
+                .await
+                .unwrap();
+        assert_eq!(mismatch.community_id, Some(dongfang));
+        assert_eq!((mismatch.building_id, mismatch.unit_id), (None, None));
+        assert!(mismatch.report.is_none());
+
+        // A unit of another building is dropped.
+        let wrong_unit = public::building_lookup(&db, &settings, now, None, Some(warm), Some(unit))
+            .await
+            .unwrap();
+        assert_eq!(wrong_unit.unit_id, None);
+        assert!(wrong_unit.report.unwrap().unit_name.is_none());
+
+        // Unknown ids are ignored, not errors.
+        let unknown = public::building_lookup(
+            &db,
+            &settings,
+            now,
+            Some(999_999),
+            Some(999_999),
+            Some(999_999),
+        )
+        .await
+        .unwrap();
+        assert_eq!((unknown.community_id, unknown.building_id), (None, None));
+    }
+);
+
+on_both_engines!(
+    out_of_season_buildings_are_idle,
+    |db: Database| async move {
+        let settings = seeded(&db).await;
+        let summer = local_instant(2027, 7, 1, 9).unwrap();
+        let building = building_id(&db, "东方花园", "1号楼").await;
+        let report = public::building_report(&db, &settings, summer, building, None)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(report.heat, HeatStatus::OutOfSeason);
+        assert!(matches!(report.season.phase, SeasonPhase::Before { .. }));
+    }
+);
+
+on_both_engines!(concurrent_writes_all_succeed, |db: Database| async move {
+    let tasks: Vec<_> = (0..64)
+        .map(|i| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                let announcement = SeasonAnnouncement {
+                    season_start_year: 2030,
+                    kind: AnnouncementKind::Extension,
+                    effective_at: 1_900_000_000 + i,
+                    reason: format!("并发写入 {i}"),
+                    published_at: 1_800_000_000 + i,
+                };
+                backend::store::seasons::insert_announcement(db.writer(), &announcement).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await
+            .unwrap()
+            .expect("no write fails under concurrency");
+    }
+    let stored = backend::store::seasons::announcements(db.reader(), 2030, 2030)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 64);
+});
