@@ -409,7 +409,7 @@ mod tests {
         };
         let status = season_status(
             &SeasonCalendar::default(),
-            &[early.clone()],
+            std::slice::from_ref(&early),
             at(2026, 11, 10, 8),
         );
         assert_eq!(

@@ -199,9 +199,12 @@ mod tests {
         assert_eq!(config.fixed_now, None);
     }
 
+    /// A setting's name and a way to break it.
+    type BrokenSetting = (&'static str, fn(&mut Settings));
+
     #[test]
     fn each_bad_value_names_its_setting() {
-        let cases: [(&str, fn(&mut Settings)); 6] = [
+        let cases: [BrokenSetting; 6] = [
             ("DATABASE_URL", |s| s.database_url = "mysql://x".into()),
             ("HEATDESK_LISTEN", |s| s.listen = "port 3000".into()),
             ("HEATDESK_PUBLIC_URL", |s| {

@@ -12,11 +12,13 @@ use axum::Router;
 use backend::{Database, PortalSettings};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -68,9 +70,15 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
     let routes = generate_route_list(App);
     let portal = state.portal.clone();
     let options = state.leptos_options.clone();
+    // The bundle is served from brotli files written at build time when the
+    // browser accepts them, so no request pays for compressing the wasm.
+    let bundle =
+        ServeDir::new(Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref()))
+            .precompressed_br();
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .nest_service("/pkg", bundle)
         .leptos_routes_with_context(
             &state,
             routes,

@@ -347,7 +347,7 @@ async fn insert_household(
         GIVEN_NAMES[(number / SURNAMES.len()) % GIVEN_NAMES.len()]
     );
     // Every 50th household suspended its heating this season.
-    let state = if number % 50 == 0 {
+    let state = if number.is_multiple_of(50) {
         "suspended"
     } else {
         "heated"

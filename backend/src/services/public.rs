@@ -245,7 +245,7 @@ async fn notices_from_rows(
             }
         })
         .collect();
-    notices.sort_by_key(|n| reading_order(n));
+    notices.sort_by_key(reading_order);
     Ok(notices)
 }
 

@@ -1,0 +1,11 @@
+# Shared by the scripts: where builds go, and small helpers. Sourced, not run.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# One cargo target dir outside the clone, reused by every clone and CI run.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/heatdesk/target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+# The site cargo-leptos builds (pkg/, favicon) and the release binary.
+SITE_ROOT="$ROOT/target/site"
+HEATDESK_BIN="$CARGO_TARGET_DIR/release/heatdesk"
+
+step() { printf '\n==> %s\n' "$*"; }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every test: formatting, lints, unit tests, integration tests on SQLite and
+# PostgreSQL, and Playwright end-to-end tests in Debian's Chromium (desktop
+# and phone, JavaScript on and off). Installs what is missing first.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+"$ROOT/scripts/setup.sh"
+cd "$ROOT"
+
+export HEATDESK_TEST_POSTGRES_URL="${HEATDESK_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "PostgreSQL is not answering on 127.0.0.1:5432 (HEATDESK_TEST_POSTGRES_URL)." >&2
+  exit 1
+fi
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+# Per package: a whole-workspace run would unify the ssr and hydrate features.
+step "cargo clippy (server side, every package)"
+cargo clippy -p domain -p backend -p app -p server --all-targets --features backend/test-support,app/ssr -- -D warnings
+step "cargo clippy (browser side)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and integration tests (SQLite and PostgreSQL)"
+cargo test -p domain -p backend -p app -p server --features backend/test-support,app/ssr
+
+"$ROOT/scripts/build.sh"
+
+step "end-to-end tests (Playwright, Debian Chromium)"
+cd "$ROOT/end2end"
+HEATDESK_BIN="$HEATDESK_BIN" HEATDESK_SITE_ROOT="$SITE_ROOT" npx playwright test

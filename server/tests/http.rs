@@ -1,0 +1,280 @@
+//! The server over real HTTP on loopback, on SQLite and PostgreSQL: pages,
+//! server functions, health, headers, limits.
+
+use backend::db::Engine;
+use backend::seed::demo;
+use backend::testing::TestDb;
+use clap::Parser;
+use server::config::Cli;
+use server::health::Readiness;
+use server::router;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A server on an ephemeral port over a seeded database, with a small
+/// stand-in site folder for static files.
+struct TestServer {
+    base: String,
+    readiness: Readiness,
+    test_db: TestDb,
+    site_root: PathBuf,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    async fn start(engine: Engine) -> Self {
+        let test_db = TestDb::new(engine).await;
+        static SITES: AtomicUsize = AtomicUsize::new(0);
+        let site_root = std::env::temp_dir().join(format!(
+            "heatdesk-site-{}-{}",
+            std::process::id(),
+            SITES.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(site_root.join("pkg")).unwrap();
+        std::fs::write(
+            site_root.join("pkg/heatdesk.0123456789abcdef.js"),
+            "export {};\n".repeat(200),
+        )
+        .unwrap();
+        std::fs::write(
+            site_root.join("pkg/heatdesk.0123456789abcdef.wasm"),
+            b"\0asm raw",
+        )
+        .unwrap();
+        std::fs::write(
+            site_root.join("pkg/heatdesk.0123456789abcdef.wasm.br"),
+            b"brotli bytes",
+        )
+        .unwrap();
+        std::fs::write(
+            site_root.join("favicon.svg"),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .unwrap();
+
+        let cli = Cli::parse_from([
+            "heatdesk",
+            "--fixed-now",
+            "2026-11-28T10:00",
+            "--site-root",
+            site_root.to_str().unwrap(),
+        ]);
+        let config = cli.settings.validate().unwrap();
+        demo::seed_demo(&test_db.db, config.fixed_now.unwrap())
+            .await
+            .unwrap();
+        let readiness = Readiness::default();
+        let state = router::state(&config, test_db.db.clone(), readiness.clone());
+        let app = router::build(state, config.request_timeout);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        Self {
+            base,
+            readiness,
+            test_db,
+            site_root,
+            task,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn finish(self) {
+        self.task.abort();
+        let _ = std::fs::remove_dir_all(&self.site_root);
+        self.test_db.finish().await;
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+macro_rules! on_both_engines {
+    ($name:ident, $check:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let server = TestServer::start(Engine::Sqlite).await;
+                ($check)(&server).await;
+                server.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let server = TestServer::start(Engine::Postgres).await;
+                ($check)(&server).await;
+                server.finish().await;
+            }
+        }
+    };
+}
+
+on_both_engines!(
+    home_page_renders_completely_on_the_server,
+    |server: &TestServer| {
+        let url = server.url("/");
+        async move {
+            let response = client().get(url).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            let headers = response.headers().clone();
+            let html = response.text().await.unwrap();
+            assert!(html.starts_with("<!DOCTYPE html>"));
+            assert!(html.contains("<html lang=\"zh-CN\""));
+            assert!(html.contains("本供暖季第 <strong>19</strong> 天"), "{html}");
+            assert!(html.contains("提前供热"));
+            assert!(html.contains("tel:12345"));
+            assert!(
+                !html.contains("正在加载"),
+                "the server sends finished pages, not fallbacks"
+            );
+
+            // The document's CSP allows exactly its own nonce'd scripts and wasm.
+            let csp = headers["content-security-policy"].to_str().unwrap();
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .expect("a nonce in the policy");
+            assert!(csp.contains("'wasm-unsafe-eval'"));
+            assert!(csp.contains("frame-ancestors 'none'"));
+            assert!(html.contains(&format!("nonce=\"{nonce}\"")));
+            assert!(
+                !html.contains("<script>"),
+                "every inline script carries the nonce"
+            );
+            assert_eq!(headers["x-content-type-options"], "nosniff");
+            assert_eq!(
+                headers["referrer-policy"],
+                "strict-origin-when-cross-origin"
+            );
+            assert_eq!(headers["cache-control"], "no-cache");
+        }
+    }
+);
+
+on_both_engines!(outage_and_building_pages, |server: &TestServer| {
+    let outages = server.url("/outages?district=%E9%AB%98%E6%96%B0%E5%8C%BA");
+    let building = server.url("/building?community=2&building=9");
+    let junk = server.url("/building?community=abc&building=-1&unit=");
+    async move {
+        let html = client()
+            .get(outages)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(html.matches("<article").count(), 1, "{html}");
+        assert!(html.contains("清池小区"));
+        assert!(html.contains("已恢复"));
+
+        let html = client()
+            .get(building)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("data-heat=\"off\""), "{html}");
+        assert!(html.contains("东风东街一次网管道爆管抢修"));
+
+        let response = client().get(junk).send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            200,
+            "bad query values are ignored, not errors"
+        );
+        assert!(response.text().await.unwrap().contains("请选择小区"));
+    }
+});
+
+on_both_engines!(server_functions_answer_json, |server: &TestServer| {
+    let url = server.url("/api/outages?district=%E5%A5%8E%E6%96%87%E5%8C%BA");
+    let bad = server.url("/api/building?community=notanumber");
+    async move {
+        let response = client().get(url).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        let board: domain::notices::OutageBoard = response.json().await.unwrap();
+        assert_eq!(board.notices.len(), 1);
+        assert_eq!(board.notices[0].areas[0].community_name, "东方花园");
+
+        let response = client().get(bad).send().await.unwrap();
+        assert!(response.status().is_client_error() || response.status().is_server_error());
+    }
+});
+
+on_both_engines!(health_and_readiness, |server: &TestServer| {
+    let healthz = server.url("/healthz");
+    let readyz = server.url("/readyz");
+    let readiness = server.readiness.clone();
+    async move {
+        assert_eq!(client().get(&healthz).send().await.unwrap().status(), 200);
+        let ready = client().get(&readyz).send().await.unwrap();
+        assert_eq!(ready.status(), 200);
+        assert_eq!(ready.text().await.unwrap(), r#"{"status":"ready"}"#);
+        readiness.begin_shutdown();
+        let draining = client().get(&readyz).send().await.unwrap();
+        assert_eq!(draining.status(), 503);
+        assert!(draining.text().await.unwrap().contains("shutting down"));
+        assert_eq!(client().get(&healthz).send().await.unwrap().status(), 200);
+    }
+});
+
+on_both_engines!(static_files_limits_and_errors, |server: &TestServer| {
+    let asset = server.url("/pkg/heatdesk.0123456789abcdef.js");
+    let wasm = server.url("/pkg/heatdesk.0123456789abcdef.wasm");
+    let favicon = server.url("/favicon.svg");
+    let missing = server.url("/no-such-page");
+    let api = server.url("/api/home");
+    async move {
+        let response = client()
+            .get(&asset)
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(response.headers()["content-encoding"], "br");
+
+        // The wasm goes out as the brotli file written at build time.
+        let response = client()
+            .get(&wasm)
+            .header("accept-encoding", "gzip, br")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["content-encoding"], "br");
+        assert_eq!(response.bytes().await.unwrap().as_ref(), b"brotli bytes");
+        let response = client().get(&wasm).send().await.unwrap();
+        assert_eq!(response.bytes().await.unwrap().as_ref(), b"\0asm raw");
+
+        let response = client().get(&favicon).send().await.unwrap();
+        assert_eq!(response.headers()["cache-control"], "public, max-age=86400");
+
+        let response = client().get(&missing).send().await.unwrap();
+        assert_eq!(response.status(), 404);
+        assert!(response.text().await.unwrap().contains("页面不存在"));
+
+        let huge = vec![b'a'; router::MAX_REQUEST_BODY + 1];
+        let response = client().post(&api).body(huge).send().await.unwrap();
+        assert_eq!(response.status(), 413);
+    }
+});
