@@ -1,0 +1,144 @@
+//! The `heatdesk` binary itself: configuration errors, first start on an
+//! empty SQLite file, and a clean stop on SIGTERM.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_heatdesk");
+
+fn temp_folder(name: &str) -> std::path::PathBuf {
+    let folder = std::env::temp_dir().join(format!("heatdesk-bin-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    folder
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
+    let output = Command::new(BIN)
+        .args(["serve"])
+        .env("HEATDESK_LISTEN", "everywhere")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("配置错误 HEATDESK_LISTEN: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn seed_demo_creates_migrates_and_refuses_a_second_time() {
+    let folder = temp_folder("seed");
+    let url = format!("sqlite:{}", folder.join("nested/demo.db").display());
+    let first = Command::new(BIN)
+        .args(["seed", "--demo"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let stdout = String::from_utf8(first.stdout).unwrap();
+    assert!(stdout.contains("20 个小区"), "{stdout}");
+    assert!(stdout.contains("2000 户"), "{stdout}");
+    for login in [
+        "13800000001",
+        "grid_demo",
+        "property_demo",
+        "dispatch_demo",
+        "crew_demo",
+        "admin_demo",
+    ] {
+        assert!(stdout.contains(login), "demo account {login} printed");
+    }
+    let second = Command::new(BIN)
+        .args(["seed", "--demo"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    assert!(String::from_utf8(second.stderr)
+        .unwrap()
+        .contains("已有数据"));
+    let migrate = Command::new(BIN)
+        .args(["migrate"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(migrate.status.success());
+    std::fs::remove_dir_all(folder).unwrap();
+}
+
+#[test]
+fn serve_starts_on_an_empty_file_and_stops_cleanly_on_sigterm() {
+    let folder = temp_folder("serve");
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let mut child = Command::new(BIN)
+        .args(["serve", "--demo"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite:{}", folder.join("portal.db").display()),
+        )
+        .env("HEATDESK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("HEATDESK_SITE_ROOT", folder.join("site"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let ready = loop {
+        if let Ok(response) = raw_http::get_readyz(port) {
+            break response;
+        }
+        assert!(Instant::now() < deadline, "server did not become ready");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(ready.contains("\"ready\""), "{ready}");
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "clean exit after SIGTERM: {status:?}");
+    assert!(folder.join("portal.db").exists());
+    std::fs::remove_dir_all(folder).unwrap();
+}
+
+/// A minimal blocking GET of /readyz over a raw TCP connection.
+mod raw_http {
+    use std::io::{Read, Write};
+
+    pub fn get_readyz(port: u16) -> std::io::Result<String> {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port))?;
+        stream
+            .write_all(b"GET /readyz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer)?;
+        if answer.starts_with("HTTP/1.1 200") {
+            Ok(answer)
+        } else {
+            Err(std::io::Error::other(answer))
+        }
+    }
+}
