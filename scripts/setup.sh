@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing_packages=()
-for package in chromium brotli nodejs npm pkg-config postgresql-client; do
+for package in chromium fonts-noto-cjk brotli nodejs npm pkg-config postgresql-client; do
   dpkg -s "$package" >/dev/null 2>&1 || missing_packages+=("$package")
 done
 if [ "${#missing_packages[@]}" -gt 0 ]; then

@@ -108,7 +108,7 @@ test("building lookup: community, building and unit show heat status and outages
   await expect(report.locator(".heat")).toHaveAttribute("data-heat", "off");
   await expect(report.locator(".heat")).toHaveText("停热中");
   await expect(report).toContainText("东方花园换热站");
-  await expect(report).toContainText("市热力公司");
+  await expect(report).toContainText("潍坊市热力有限公司");
   const outages = page.locator("article.outage");
   await expect(outages).toHaveCount(1);
   await expect(outages.first()).toContainText("东风东街一次网管道爆管抢修");

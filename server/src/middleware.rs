@@ -54,16 +54,18 @@ fn cache_policy(path: &str, success: bool) -> HeaderValue {
     }
 }
 
-/// "heatdesk.4b1c9e…\.wasm": a name with a hex hash between stem and extension.
+/// "heatdesk.cVzNcftqUpntlnVvGViGTQ.wasm": cargo-leptos puts a base64url
+/// content hash between the stem and the extension.
 fn is_hashed_file_name(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
-    let mut parts = name.split('.');
-    let _stem = parts.next();
-    parts.any(|part| {
-        part.len() >= 8
-            && part.chars().all(|c| c.is_ascii_alphanumeric())
-            && part.chars().any(|c| c.is_ascii_digit())
-    })
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1].iter().any(|part| {
+            part.len() >= 16
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
 }
 
 #[cfg(test)]
@@ -72,10 +74,17 @@ mod tests {
 
     #[test]
     fn hashed_assets_are_immutable_and_pages_fresh() {
-        assert_eq!(
-            cache_policy("/pkg/heatdesk.1a2b3c4d5e6f.wasm", true),
-            "public, max-age=31536000, immutable"
-        );
+        for hashed in [
+            "/pkg/heatdesk.cVzNcftqUpntlnVvGViGTQ.wasm",
+            "/pkg/heatdesk.1s-iFMsnzGHT5eY57Wr__w.js",
+            "/pkg/heatdesk.cVzNcftqUpntlnVvGViGTQ.wasm.br",
+        ] {
+            assert_eq!(
+                cache_policy(hashed, true),
+                "public, max-age=31536000, immutable",
+                "{hashed}"
+            );
+        }
         assert_eq!(
             cache_policy("/pkg/heatdesk.wasm", true),
             "public, max-age=86400"

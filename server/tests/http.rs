@@ -32,17 +32,17 @@ impl TestServer {
         ));
         std::fs::create_dir_all(site_root.join("pkg")).unwrap();
         std::fs::write(
-            site_root.join("pkg/heatdesk.0123456789abcdef.js"),
+            site_root.join("pkg/heatdesk.0123456789abcdef-_xyzABC.js"),
             "export {};\n".repeat(200),
         )
         .unwrap();
         std::fs::write(
-            site_root.join("pkg/heatdesk.0123456789abcdef.wasm"),
+            site_root.join("pkg/heatdesk.0123456789abcdef-_xyzABC.wasm"),
             b"\0asm raw",
         )
         .unwrap();
         std::fs::write(
-            site_root.join("pkg/heatdesk.0123456789abcdef.wasm.br"),
+            site_root.join("pkg/heatdesk.0123456789abcdef-_xyzABC.wasm.br"),
             b"brotli bytes",
         )
         .unwrap();
@@ -235,8 +235,8 @@ on_both_engines!(health_and_readiness, |server: &TestServer| {
 });
 
 on_both_engines!(static_files_limits_and_errors, |server: &TestServer| {
-    let asset = server.url("/pkg/heatdesk.0123456789abcdef.js");
-    let wasm = server.url("/pkg/heatdesk.0123456789abcdef.wasm");
+    let asset = server.url("/pkg/heatdesk.0123456789abcdef-_xyzABC.js");
+    let wasm = server.url("/pkg/heatdesk.0123456789abcdef-_xyzABC.wasm");
     let favicon = server.url("/favicon.svg");
     let missing = server.url("/no-such-page");
     let api = server.url("/api/home");

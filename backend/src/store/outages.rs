@@ -171,19 +171,24 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, outage: &NewOutage) -> Backen
     .bind(outage.published_at)
     .fetch_one(&mut **tx)
     .await?;
-    for station_id in &outage.station_ids {
-        sqlx::query("INSERT INTO outage_stations (outage_id, station_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(*station_id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for building_id in &outage.building_ids {
-        sqlx::query("INSERT INTO outage_buildings (outage_id, building_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(*building_id)
-            .execute(&mut **tx)
-            .await?;
+    let links = [
+        (
+            "INSERT INTO outage_stations (outage_id, station_id) VALUES ($1, $2)",
+            &outage.station_ids,
+        ),
+        (
+            "INSERT INTO outage_buildings (outage_id, building_id) VALUES ($1, $2)",
+            &outage.building_ids,
+        ),
+    ];
+    for (sql, targets) in links {
+        for target in targets {
+            sqlx::query(sql)
+                .bind(id)
+                .bind(*target)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(id)
 }

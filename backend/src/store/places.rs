@@ -19,27 +19,29 @@ pub async fn buildings_of_community(
     pool: &AnyPool,
     community_id: i64,
 ) -> BackendResult<Vec<PlaceChoice>> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
+    children(
+        pool,
         "SELECT id, name FROM buildings WHERE community_id = $1 ORDER BY sort_key, name",
+        community_id,
     )
-    .bind(community_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name)| PlaceChoice { id, name })
-        .collect())
+    .await
 }
 
 pub async fn units_of_building(
     pool: &AnyPool,
     building_id: i64,
 ) -> BackendResult<Vec<PlaceChoice>> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM units WHERE building_id = $1 ORDER BY sort_key, name")
-            .bind(building_id)
-            .fetch_all(pool)
-            .await?;
+    children(
+        pool,
+        "SELECT id, name FROM units WHERE building_id = $1 ORDER BY sort_key, name",
+        building_id,
+    )
+    .await
+}
+
+/// The places under one parent, as picker choices.
+async fn children(pool: &AnyPool, sql: &str, parent_id: i64) -> BackendResult<Vec<PlaceChoice>> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(sql).bind(parent_id).fetch_all(pool).await?;
     Ok(rows
         .into_iter()
         .map(|(id, name)| PlaceChoice { id, name })
