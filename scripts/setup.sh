@@ -9,9 +9,12 @@ source "$(dirname "$0")/lib.sh"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing_packages=()
-for package in chromium fonts-noto-cjk brotli nodejs npm pkg-config postgresql-client; do
+for package in chromium fonts-noto-cjk brotli pkg-config; do
   dpkg -s "$package" >/dev/null 2>&1 || missing_packages+=("$package")
 done
+# Node.js may come from elsewhere than Debian; only install it when absent.
+command -v npm >/dev/null 2>&1 || missing_packages+=(nodejs npm)
+command -v pg_isready >/dev/null 2>&1 || missing_packages+=(postgresql-client)
 if [ "${#missing_packages[@]}" -gt 0 ]; then
   step "apt-get install ${missing_packages[*]}"
   as_root apt-get update -qq
