@@ -49,7 +49,7 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   retries: 0,
-  reporter: [["list"]],
+  reporter: [["list"], ["json", { outputFile: "test-results/results.json" }]],
   timeout: 30_000,
   use: {
     baseURL: `http://127.0.0.1:${IN_SEASON.port}`,

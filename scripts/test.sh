@@ -30,3 +30,7 @@ cargo test -p domain -p backend -p app -p server --features backend/test-support
 step "end-to-end tests (Playwright, Debian Chromium)"
 cd "$ROOT/end2end"
 HEATDESK_BIN="$HEATDESK_BIN" HEATDESK_SITE_ROOT="$SITE_ROOT" npx playwright test
+node -e '
+  const stats = require("./test-results/results.json").stats;
+  console.log(`end-to-end: ${stats.expected} passed, ${stats.unexpected + stats.flaky} failed, ${stats.skipped} skipped`);
+'
