@@ -5,5 +5,7 @@
 
 pub mod clock;
 pub mod notices;
+pub mod otp;
 pub mod outage;
+pub mod phone;
 pub mod season;

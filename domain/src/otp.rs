@@ -1,0 +1,295 @@
+//! One-time sign-in codes: when one may be sent, and what a submitted code
+//! means. Generating, hashing and storing codes is the backend's job.
+
+use crate::clock::UnixSeconds;
+use serde::{Deserialize, Serialize};
+
+/// Limits on sign-in codes (all configurable; these are the defaults).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtpPolicy {
+    /// How long a code is valid, in seconds.
+    pub lifetime: i64,
+    /// Wrong codes allowed before the code is void.
+    pub max_wrong_tries: u32,
+    /// Seconds between two codes to one number.
+    pub min_interval_per_number: i64,
+    /// Codes to one number within 24 hours.
+    pub max_per_number_per_day: usize,
+    /// Codes requested from one client address within an hour.
+    pub max_per_client_per_hour: usize,
+}
+
+impl Default for OtpPolicy {
+    fn default() -> Self {
+        Self {
+            lifetime: 5 * 60,
+            max_wrong_tries: 5,
+            min_interval_per_number: 60,
+            max_per_number_per_day: 10,
+            max_per_client_per_hour: 20,
+        }
+    }
+}
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+/// Why a code may not be sent now, and when it may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SendRefusal {
+    TooSoon { retry_at: UnixSeconds },
+    NumberDailyLimit { retry_at: UnixSeconds },
+    ClientLimit { retry_at: UnixSeconds },
+}
+
+impl SendRefusal {
+    pub fn retry_at(&self) -> UnixSeconds {
+        match *self {
+            Self::TooSoon { retry_at }
+            | Self::NumberDailyLimit { retry_at }
+            | Self::ClientLimit { retry_at } => retry_at,
+        }
+    }
+
+    /// What the person reads: why, and when to try again.
+    pub fn message(&self, now: UnixSeconds) -> String {
+        let wait = wait_text(self.retry_at() - now);
+        match self {
+            Self::TooSoon { .. } => format!("验证码发送过于频繁，请{wait}后再试"),
+            Self::NumberDailyLimit { .. } => {
+                format!("该号码今天获取验证码的次数已达上限，请{wait}后再试")
+            }
+            Self::ClientLimit { .. } => format!("当前网络请求验证码过多，请{wait}后再试"),
+        }
+    }
+}
+
+/// "45 秒", "12 分钟", "3 小时" (rounded up).
+fn wait_text(seconds: i64) -> String {
+    let seconds = seconds.max(1);
+    if seconds < 60 {
+        format!(" {seconds} 秒")
+    } else if seconds < HOUR {
+        format!(" {} 分钟", (seconds + 59) / 60)
+    } else {
+        format!(" {} 小时", (seconds + HOUR - 1) / HOUR)
+    }
+}
+
+/// Whether a code may be sent at `now`, given the times codes were sent to
+/// this number and requested from this client address (any order, any age).
+pub fn check_send(
+    policy: &OtpPolicy,
+    number_sends: &[UnixSeconds],
+    client_sends: &[UnixSeconds],
+    now: UnixSeconds,
+) -> Result<(), SendRefusal> {
+    if let Some(last) = number_sends.iter().copied().filter(|t| *t <= now).max() {
+        if now - last < policy.min_interval_per_number {
+            return Err(SendRefusal::TooSoon {
+                retry_at: last + policy.min_interval_per_number,
+            });
+        }
+    }
+    if let Some(retry_at) = window_full(number_sends, now, DAY, policy.max_per_number_per_day) {
+        return Err(SendRefusal::NumberDailyLimit { retry_at });
+    }
+    if let Some(retry_at) = window_full(client_sends, now, HOUR, policy.max_per_client_per_hour) {
+        return Err(SendRefusal::ClientLimit { retry_at });
+    }
+    Ok(())
+}
+
+/// When `limit` events already fall in the last `window` seconds, the time
+/// at which the oldest of them leaves the window.
+fn window_full(
+    events: &[UnixSeconds],
+    now: UnixSeconds,
+    window: i64,
+    limit: usize,
+) -> Option<UnixSeconds> {
+    let mut recent: Vec<UnixSeconds> = events
+        .iter()
+        .copied()
+        .filter(|t| *t <= now && now - *t < window)
+        .collect();
+    if recent.len() < limit {
+        return None;
+    }
+    recent.sort_unstable();
+    // The window frees up once all but `limit - 1` of these have left it.
+    Some(recent[recent.len() - limit] + window)
+}
+
+/// What a submitted code means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CodeVerdict {
+    Accepted,
+    Wrong {
+        tries_left: u32,
+    },
+    Expired,
+    /// Too many wrong codes: this code is void, a new one is needed.
+    Exhausted,
+}
+
+impl CodeVerdict {
+    pub fn message(&self) -> String {
+        match self {
+            Self::Accepted => "验证成功".to_string(),
+            Self::Wrong { tries_left } => format!("验证码不正确，还可以再试 {tries_left} 次"),
+            Self::Expired => "验证码已过期，请重新获取".to_string(),
+            Self::Exhausted => "验证码错误次数过多，已失效，请重新获取".to_string(),
+        }
+    }
+}
+
+/// Judges a code issued at `issued_at` that was already entered wrongly
+/// `wrong_tries` times; `matches` says whether this attempt is the code.
+pub fn judge_code(
+    policy: &OtpPolicy,
+    issued_at: UnixSeconds,
+    wrong_tries: u32,
+    matches: bool,
+    now: UnixSeconds,
+) -> CodeVerdict {
+    if now >= issued_at + policy.lifetime {
+        CodeVerdict::Expired
+    } else if wrong_tries >= policy.max_wrong_tries {
+        CodeVerdict::Exhausted
+    } else if matches {
+        CodeVerdict::Accepted
+    } else {
+        let tries_left = policy.max_wrong_tries - wrong_tries - 1;
+        if tries_left == 0 {
+            CodeVerdict::Exhausted
+        } else {
+            CodeVerdict::Wrong { tries_left }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("请输入短信中的 6 位数字验证码")]
+pub struct CodeFormatError;
+
+/// Reads a typed code: six digits, spaces ignored, full-width digits allowed.
+pub fn parse_code(text: &str) -> Result<String, CodeFormatError> {
+    let code: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            other => other,
+        })
+        .collect();
+    if code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()) {
+        Ok(code)
+    } else {
+        Err(CodeFormatError)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+
+    fn policy() -> OtpPolicy {
+        OtpPolicy::default()
+    }
+
+    #[test]
+    fn a_first_code_may_always_be_sent() {
+        assert_eq!(check_send(&policy(), &[], &[], NOW), Ok(()));
+    }
+
+    #[test]
+    fn one_code_a_minute_per_number() {
+        let refusal = check_send(&policy(), &[NOW - 15], &[], NOW).unwrap_err();
+        assert_eq!(refusal, SendRefusal::TooSoon { retry_at: NOW + 45 });
+        assert_eq!(refusal.message(NOW), "验证码发送过于频繁，请 45 秒后再试");
+        assert_eq!(check_send(&policy(), &[NOW - 60], &[], NOW), Ok(()));
+    }
+
+    #[test]
+    fn ten_codes_a_day_per_number() {
+        let sends: Vec<i64> = (1..=10).map(|i| NOW - i * 1_000).collect();
+        let refusal = check_send(&policy(), &sends, &[], NOW).unwrap_err();
+        // The oldest of the ten leaves the 24-hour window first.
+        assert_eq!(
+            refusal,
+            SendRefusal::NumberDailyLimit {
+                retry_at: NOW - 10_000 + DAY
+            }
+        );
+        assert!(refusal.message(NOW).contains("小时后再试"));
+        assert_eq!(check_send(&policy(), &sends[..9], &[], NOW), Ok(()));
+        let old: Vec<i64> = (1..=10).map(|i| NOW - DAY - i).collect();
+        assert_eq!(check_send(&policy(), &old, &[], NOW), Ok(()));
+    }
+
+    #[test]
+    fn twenty_requests_an_hour_per_client() {
+        let requests: Vec<i64> = (0..20).map(|i| NOW - 3_000 + i * 100).collect();
+        let refusal = check_send(&policy(), &[], &requests, NOW).unwrap_err();
+        assert_eq!(
+            refusal,
+            SendRefusal::ClientLimit {
+                retry_at: NOW - 3_000 + HOUR
+            }
+        );
+        assert_eq!(
+            refusal.message(NOW),
+            "当前网络请求验证码过多，请 10 分钟后再试"
+        );
+    }
+
+    #[test]
+    fn codes_live_five_minutes() {
+        assert_eq!(
+            judge_code(&policy(), NOW, 0, true, NOW + 299),
+            CodeVerdict::Accepted
+        );
+        assert_eq!(
+            judge_code(&policy(), NOW, 0, true, NOW + 300),
+            CodeVerdict::Expired
+        );
+    }
+
+    #[test]
+    fn five_wrong_tries_void_the_code() {
+        let verdicts: Vec<CodeVerdict> = (0..5)
+            .map(|tries| judge_code(&policy(), NOW, tries, false, NOW + 10))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [
+                CodeVerdict::Wrong { tries_left: 4 },
+                CodeVerdict::Wrong { tries_left: 3 },
+                CodeVerdict::Wrong { tries_left: 2 },
+                CodeVerdict::Wrong { tries_left: 1 },
+                CodeVerdict::Exhausted,
+            ]
+        );
+        // Even the right code no longer works after that.
+        assert_eq!(
+            judge_code(&policy(), NOW, 5, true, NOW + 10),
+            CodeVerdict::Exhausted
+        );
+        assert_eq!(
+            CodeVerdict::Wrong { tries_left: 2 }.message(),
+            "验证码不正确，还可以再试 2 次"
+        );
+    }
+
+    #[test]
+    fn typed_codes() {
+        assert_eq!(parse_code(" 123 456 "), Ok("123456".to_string()));
+        assert_eq!(parse_code("１２３４５６"), Ok("123456".to_string()));
+        for bad in ["12345", "1234567", "12a456", ""] {
+            assert_eq!(parse_code(bad), Err(CodeFormatError), "{bad}");
+        }
+    }
+}
