@@ -9,3 +9,4 @@ pub mod otp;
 pub mod outage;
 pub mod phone;
 pub mod season;
+pub mod typing;

@@ -2,6 +2,7 @@
 //! means. Generating, hashing and storing codes is the backend's job.
 
 use crate::clock::UnixSeconds;
+use crate::typing::halfwidth;
 use serde::{Deserialize, Serialize};
 
 /// Limits on sign-in codes (all configurable; these are the defaults).
@@ -178,10 +179,7 @@ pub fn parse_code(text: &str) -> Result<String, CodeFormatError> {
     let code: String = text
         .chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            other => other,
-        })
+        .map(halfwidth)
         .collect();
     if code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()) {
         Ok(code)

@@ -1,6 +1,7 @@
 //! Mainland China mobile numbers: reading what people type, and masking
 //! them (138****5678) wherever the full number is not needed.
 
+use crate::typing::halfwidth;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -23,11 +24,7 @@ impl MobileNumber {
         let digits: String = text
             .chars()
             .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}' | '(' | ')'))
-            .map(|c| match c {
-                '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-                '＋' => '+',
-                other => other,
-            })
+            .map(halfwidth)
             .collect();
         if digits.is_empty() {
             return Err(PhoneError::Empty);
