@@ -342,8 +342,26 @@ on_both_engines!(concurrent_writes_all_succeed, |db: Database| async move {
             .unwrap()
             .expect("no write fails under concurrency");
     }
-    let stored = backend::store::seasons::announcements(db.reader(), 2030, 2030)
+    let stored = backend::store::seasons::announcements(db.reader(), 2030, 2030, i64::MAX)
         .await
         .unwrap();
     assert_eq!(stored.len(), 64);
+});
+
+on_both_engines!(unpublished_news_is_not_shown, |db: Database| async move {
+    let settings = seeded(&db).await;
+    // The early start is published on 3 Nov 12:00, the planned works a day
+    // before "now": on 1 Oct neither is known yet.
+    let before = local_instant(2026, 10, 1, 8).unwrap();
+    let home = public::home_overview(&db, &settings, before).await.unwrap();
+    assert!(home.season.announcements.is_empty());
+    assert_eq!(
+        home.season.effective.start,
+        local_instant(2026, 11, 14, 12).unwrap()
+    );
+    assert_eq!((home.outages_ongoing, home.outages_upcoming), (0, 0));
+    let board = public::outage_board(&db, &settings, before, None, None)
+        .await
+        .unwrap();
+    assert!(board.notices.is_empty());
 });

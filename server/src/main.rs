@@ -23,7 +23,12 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match cli.command.unwrap_or(Command::Serve { demo: false }) {
+    // Without a subcommand `heatdesk` serves; HEATDESK_DEMO still applies.
+    let default_serve = || Command::Serve {
+        demo: std::env::var("HEATDESK_DEMO")
+            .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes" | "on")),
+    };
+    let result = match cli.command.unwrap_or_else(default_serve) {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Migrate => migrate(&config).await.map(|_| ()),
         Command::Seed { .. } => seed_demo(&config).await,

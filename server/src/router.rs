@@ -87,7 +87,6 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
-        .layer(axum::middleware::from_fn(response_headers))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(TimeoutLayer::with_status_code(
@@ -95,5 +94,7 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
             request_timeout,
         ))
         .layer(CatchPanicLayer::new())
+        // Outside the limits, so their 408, 413 and 500 answers carry the headers too.
+        .layer(axum::middleware::from_fn(response_headers))
         .layer(TraceLayer::new_for_http())
 }

@@ -25,7 +25,7 @@ pub async fn season_now(
         fixed: seasons::fixed_windows(db.reader()).await?,
     };
     let year = to_local(now).year();
-    let announcements = seasons::announcements(db.reader(), year - 1, year).await?;
+    let announcements = seasons::announcements(db.reader(), year - 1, year, now).await?;
     Ok(season_status(&calendar, &announcements, now))
 }
 
@@ -49,7 +49,7 @@ pub async fn home_overview(
     now: UnixSeconds,
 ) -> BackendResult<HomeOverview> {
     let season = season_now(db, settings, now).await?;
-    let listed = outages::current(db.reader(), now - settings.keep_restored_for).await?;
+    let listed = outages::current(db.reader(), now, now - settings.keep_restored_for).await?;
     let count = |phase: OutagePhase| {
         listed
             .iter()
@@ -73,7 +73,7 @@ pub async fn outage_board(
     district: Option<&str>,
     community_id: Option<i64>,
 ) -> BackendResult<OutageBoard> {
-    let rows = outages::current(db.reader(), now - settings.keep_restored_for).await?;
+    let rows = outages::current(db.reader(), now, now - settings.keep_restored_for).await?;
     let notices = notices_from_rows(db, rows, now).await?;
     let communities = places::communities(db.reader()).await?;
     let districts: BTreeSet<String> = communities.iter().map(|c| c.district.clone()).collect();
@@ -165,7 +165,7 @@ pub async fn building_report(
     };
     let season = season_now(db, settings, now).await?;
     let since = (now - settings.keep_restored_for).min(season.effective.start);
-    let rows = outages::current_touching_building(db.reader(), building_id, since).await?;
+    let rows = outages::current_touching_building(db.reader(), building_id, now, since).await?;
     let notices = notices_from_rows(db, rows, now).await?;
     let phases: Vec<OutagePhase> = notices.iter().map(|n| n.phase).collect();
     Ok(Some(BuildingReport {

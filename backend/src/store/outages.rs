@@ -21,15 +21,21 @@ pub struct OutageRow {
 const OUTAGE_COLUMNS: &str = "o.id, hc.short_name AS company_name, o.kind, o.title, o.cause, \
      o.starts_at, o.expected_restore_at, o.restored_at, o.published_at";
 
-/// Outages not restored, or restored at or after `restored_since`.
-pub async fn current(pool: &AnyPool, restored_since: i64) -> BackendResult<Vec<OutageRow>> {
+/// Outages published by `now` and not restored, or restored at or after
+/// `restored_since`.
+pub async fn current(
+    pool: &AnyPool,
+    now: i64,
+    restored_since: i64,
+) -> BackendResult<Vec<OutageRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {OUTAGE_COLUMNS} FROM outages o \
          JOIN heating_companies hc ON hc.id = o.company_id \
-         WHERE o.restored_at IS NULL OR o.restored_at >= $1 \
+         WHERE (o.restored_at IS NULL OR o.restored_at >= $1) AND o.published_at <= $2 \
          ORDER BY o.starts_at DESC, o.id DESC"
     ))
     .bind(restored_since)
+    .bind(now)
     .fetch_all(pool)
     .await?)
 }
@@ -39,12 +45,13 @@ pub async fn current(pool: &AnyPool, restored_since: i64) -> BackendResult<Vec<O
 pub async fn current_touching_building(
     pool: &AnyPool,
     building_id: i64,
+    now: i64,
     restored_since: i64,
 ) -> BackendResult<Vec<OutageRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {OUTAGE_COLUMNS} FROM outages o \
          JOIN heating_companies hc ON hc.id = o.company_id \
-         WHERE (o.restored_at IS NULL OR o.restored_at >= $1) \
+         WHERE (o.restored_at IS NULL OR o.restored_at >= $1) AND o.published_at <= $3 \
            AND (o.id IN (SELECT outage_id FROM outage_buildings WHERE building_id = $2) \
                 OR o.id IN (SELECT os.outage_id FROM outage_stations os \
                             JOIN buildings b ON b.station_id = os.station_id \
@@ -53,6 +60,7 @@ pub async fn current_touching_building(
     ))
     .bind(restored_since)
     .bind(building_id)
+    .bind(now)
     .fetch_all(pool)
     .await?)
 }

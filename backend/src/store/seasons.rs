@@ -21,20 +21,23 @@ pub async fn fixed_windows(pool: &AnyPool) -> BackendResult<Vec<SeasonWindow>> {
         .collect())
 }
 
-/// The announcements of the seasons starting in `first_year..=last_year`.
+/// The announcements of the seasons starting in `first_year..=last_year`
+/// that were published by `now` (a decision is not news before it is made).
 pub async fn announcements(
     pool: &AnyPool,
     first_year: i32,
     last_year: i32,
+    now: i64,
 ) -> BackendResult<Vec<SeasonAnnouncement>> {
     let rows: Vec<(i64, String, i64, String, i64)> = sqlx::query_as(
         "SELECT season_start_year, kind, effective_at, reason, published_at \
          FROM season_announcements \
-         WHERE season_start_year BETWEEN $1 AND $2 \
+         WHERE season_start_year BETWEEN $1 AND $2 AND published_at <= $3 \
          ORDER BY published_at",
     )
     .bind(i64::from(first_year))
     .bind(i64::from(last_year))
+    .bind(now)
     .fetch_all(pool)
     .await?;
     Ok(rows
