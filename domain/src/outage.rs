@@ -82,17 +82,6 @@ pub fn outage_phase(
     }
 }
 
-/// Whether an outage belongs on the public list at `now`: everything not yet
-/// restored, and restorations of the last `keep_restored_for` seconds so that
-/// residents see the all-clear.
-pub fn is_publicly_listed(
-    now: UnixSeconds,
-    restored_at: Option<UnixSeconds>,
-    keep_restored_for: i64,
-) -> bool {
-    restored_at.is_none_or(|restored| now - restored <= keep_restored_for)
-}
-
 /// Whether one building has heat now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HeatStatus {
@@ -151,14 +140,6 @@ mod tests {
     fn a_missed_expected_restore_keeps_the_outage_ongoing() {
         // Only the restore itself ends it; no field for "expected" here on purpose.
         assert_eq!(outage_phase(10_000, 100, None), OutagePhase::Ongoing);
-    }
-
-    #[test]
-    fn restored_outages_stay_listed_for_a_while() {
-        let day = 86_400;
-        assert!(is_publicly_listed(1_000, None, day));
-        assert!(is_publicly_listed(day + 500, Some(500), day));
-        assert!(!is_publicly_listed(day + 501, Some(500), day));
     }
 
     #[test]

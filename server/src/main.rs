@@ -52,20 +52,31 @@ async fn migrate(config: &Config) -> Result<Database, String> {
     Ok(db)
 }
 
-async fn seed_demo(config: &Config) -> Result<(), String> {
-    let db = migrate(config).await?;
-    if !demo::is_empty(&db)
+/// Seeds the demo city when the database holds none; `None` when it did.
+async fn seed_demo_if_empty(
+    db: &Database,
+    config: &Config,
+) -> Result<Option<demo::DemoSummary>, String> {
+    if !demo::is_empty(db)
         .await
         .map_err(|e| e.log_detail().to_string())?
     {
-        return Err("数据库中已有数据，未写入演示数据（请使用空数据库）".to_string());
+        return Ok(None);
     }
     let now = config
         .fixed_now
         .unwrap_or_else(|| app::portal::Clock::System.now());
-    let summary = demo::seed_demo(&db, now)
+    demo::seed_demo(db, now)
         .await
-        .map_err(|e| format!("写入演示数据失败：{}", e.log_detail()))?;
+        .map(Some)
+        .map_err(|e| format!("写入演示数据失败：{}", e.log_detail()))
+}
+
+async fn seed_demo(config: &Config) -> Result<(), String> {
+    let db = migrate(config).await?;
+    let Some(summary) = seed_demo_if_empty(&db, config).await? else {
+        return Err("数据库中已有数据，未写入演示数据（请使用空数据库）".to_string());
+    };
     println!(
         "演示数据已写入：{} 家供热企业，{} 座换热站，{} 个小区，{} 栋楼，{} 户，{} 条停热公告。",
         summary.companies,
@@ -93,16 +104,7 @@ fn print_demo_accounts() {
 async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
     let db = migrate(&config).await?;
     if demo_mode {
-        if demo::is_empty(&db)
-            .await
-            .map_err(|e| e.log_detail().to_string())?
-        {
-            let now = config
-                .fixed_now
-                .unwrap_or_else(|| app::portal::Clock::System.now());
-            demo::seed_demo(&db, now)
-                .await
-                .map_err(|e| format!("写入演示数据失败：{}", e.log_detail()))?;
+        if seed_demo_if_empty(&db, &config).await?.is_some() {
             tracing::info!("seeded the demo city into the empty database");
         }
         print_demo_accounts();

@@ -91,6 +91,13 @@ impl TestServer {
     }
 }
 
+/// The body of a GET that must succeed.
+async fn page_text(url: &str) -> String {
+    let response = client().get(url).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    response.text().await.unwrap()
+}
+
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -169,26 +176,12 @@ on_both_engines!(outage_and_building_pages, |server: &TestServer| {
     let building = server.url("/building?community=2&building=9");
     let junk = server.url("/building?community=abc&building=-1&unit=");
     async move {
-        let html = client()
-            .get(outages)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = page_text(&outages).await;
         assert_eq!(html.matches("<article").count(), 1, "{html}");
         assert!(html.contains("清池小区"));
         assert!(html.contains("已恢复"));
 
-        let html = client()
-            .get(building)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = page_text(&building).await;
         assert!(html.contains("data-heat=\"off\""), "{html}");
         assert!(html.contains("东风东街一次网管道爆管抢修"));
 
