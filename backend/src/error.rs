@@ -11,6 +11,15 @@ pub enum BackendError {
     /// The input breaks a rule; the message says which, in Chinese.
     #[error("{0}")]
     Invalid(String),
+    /// Not signed in, or the session ended.
+    #[error("请先登录")]
+    SignedOut,
+    /// Signed in, but this is not the person's to do.
+    #[error("没有权限进行此操作")]
+    Forbidden,
+    /// Something that should not happen; people see a generic apology.
+    #[error("服务暂时出错，请稍后再试")]
+    Internal(String),
     /// The database failed; people see a generic apology.
     #[error("数据库暂时不可用，请稍后再试")]
     Database(#[source] sqlx::Error),

@@ -5,6 +5,8 @@
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod integrations;
+pub mod secrets;
 pub mod seed;
 pub mod services;
 pub mod store;

@@ -3,10 +3,16 @@
 //! Everything here builds for the server and for wasm, and is unit-tested
 //! without a database or a network.
 
+pub mod account;
+pub mod cases;
 pub mod clock;
+pub mod credentials;
+pub mod household;
 pub mod notices;
 pub mod otp;
 pub mod outage;
 pub mod phone;
+pub mod roles;
 pub mod season;
+pub mod session;
 pub mod typing;

@@ -105,6 +105,9 @@ const GIVEN_NAMES: [&str; 10] = [
     "建国", "秀英", "志强", "桂兰", "海燕", "立新", "淑珍", "伟", "静", "磊",
 ];
 
+/// The password of every demo staff account (residents sign in with a code).
+pub const DEMO_STAFF_PASSWORD: &str = "heatdesk2026";
+
 /// The demo accounts, one per role.
 pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
     DemoAccount {
@@ -283,6 +286,7 @@ pub async fn seed_demo(db: &Database, now: UnixSeconds) -> BackendResult<DemoSum
     .await?;
     seed_announcement(&mut tx, now).await?;
 
+    let staff_password_hash = crate::secrets::hash_password(DEMO_STAFF_PASSWORD);
     let crew_id: i64 =
         sqlx::query_scalar("INSERT INTO crews (company_id, name) VALUES ($1, $2) RETURNING id")
             .bind(company_ids[0])
@@ -290,7 +294,8 @@ pub async fn seed_demo(db: &Database, now: UnixSeconds) -> BackendResult<DemoSum
             .fetch_one(&mut *tx)
             .await?;
     for account in &DEMO_ACCOUNTS {
-        let person_id = insert_person(&mut tx, account, company_ids[0], now).await?;
+        let person_id =
+            insert_person(&mut tx, account, company_ids[0], &staff_password_hash, now).await?;
         match account.role {
             "resident" => {
                 sqlx::query("INSERT INTO person_households (person_id, household_id, bound_at) VALUES ($1, $2, $3)")
@@ -393,16 +398,18 @@ async fn insert_person(
     tx: &mut Transaction<'_, Any>,
     account: &DemoAccount,
     company_id: i64,
+    staff_password_hash: &str,
     now: UnixSeconds,
 ) -> BackendResult<i64> {
     let is_resident = account.role == "resident";
     let person_id: i64 = sqlx::query_scalar(
-        "INSERT INTO people (display_name, phone, username, company_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO people (display_name, phone, username, password_hash, company_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(account.display_name)
     .bind(is_resident.then_some(account.login))
     .bind((!is_resident).then_some(account.login))
+    .bind((!is_resident).then_some(staff_password_hash))
     .bind((!is_resident).then_some(company_id))
     .bind(now)
     .fetch_one(&mut **tx)

@@ -1,3 +1,6 @@
 //! Use cases: a domain rule plus the store, one module per area.
 
+pub mod accounts;
+pub mod admin;
+pub mod identity;
 pub mod public;

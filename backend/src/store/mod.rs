@@ -1,6 +1,14 @@
 //! One module per aggregate. Functions take a pool or a transaction and
 //! return plain rows; rules live in `domain`, use cases in `services`.
 
+pub mod access;
+pub mod audit;
+pub mod cases;
+pub mod households;
 pub mod outages;
+pub mod outbox;
+pub mod people;
 pub mod places;
 pub mod seasons;
+pub mod sessions;
+pub mod sign_in_codes;

@@ -110,3 +110,55 @@ pub async fn company_hotlines(pool: &AnyPool) -> BackendResult<Vec<(String, Stri
             .await?,
     )
 }
+
+/// The buildings of a scope (a sub-query of `access` taking the person as
+/// `$1`), in address order.
+pub async fn buildings_in_scope(
+    pool: &AnyPool,
+    person_id: i64,
+    scope: &str,
+) -> BackendResult<Vec<i64>> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT b.id FROM buildings b JOIN communities c ON c.id = b.community_id \
+         WHERE b.id IN ({scope}) ORDER BY c.district, c.name, b.sort_key, b.id"
+    ))
+    .bind(person_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Whether one building is in a scope.
+pub async fn building_in_scope(
+    pool: &AnyPool,
+    person_id: i64,
+    building_id: i64,
+    scope: &str,
+) -> BackendResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM buildings WHERE id = $2 AND id IN ({scope})"
+    ))
+    .bind(person_id)
+    .bind(building_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Households, open cases and overdue open cases of a building.
+pub async fn building_load(
+    pool: &AnyPool,
+    building_id: i64,
+    now: i64,
+) -> BackendResult<(i64, i64, i64)> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.unit_id \
+                 WHERE u.building_id = $1), \
+                (SELECT COUNT(*) FROM cases WHERE building_id = $1 AND closed_at IS NULL), \
+                (SELECT COUNT(*) FROM cases WHERE building_id = $1 AND closed_at IS NULL \
+                 AND due_at IS NOT NULL AND due_at <= $2)",
+    )
+    .bind(building_id)
+    .bind(now)
+    .fetch_one(pool)
+    .await?)
+}

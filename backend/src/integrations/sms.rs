@@ -1,0 +1,563 @@
+//! Text messages to residents' mobile numbers: sign-in codes first.
+//!
+//! One trait, [`NotificationChannel`], with two channels: [`LogChannel`]
+//! (the default, writes the text to the server log) and [`AliyunSms`]
+//! (Aliyun's `SendSms`, RPC style, signature version 1.0).
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+use hmac::{Hmac, Mac};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use sha1::Sha1;
+
+/// A text message to a mainland mobile number (11 ASCII digits, already validated).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingText {
+    pub phone: String,
+    pub message: TextTemplate,
+}
+
+/// The texts the portal sends. Each maps to one template registered with
+/// the provider, and to a rendered text for the log channel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextTemplate {
+    /// A one-time sign-in code.
+    SignInCode { code: String, valid_minutes: u32 },
+}
+
+impl TextTemplate {
+    /// The Chinese text a person reads (used by the log channel), e.g.
+    /// "【供热服务】您的登录验证码是 123456，5 分钟内有效。如非本人操作请忽略。"
+    pub fn render(&self) -> String {
+        match self {
+            Self::SignInCode {
+                code,
+                valid_minutes,
+            } => format!(
+                "【供热服务】您的登录验证码是 {code}，{valid_minutes} 分钟内有效。如非本人操作请忽略。"
+            ),
+        }
+    }
+
+    /// Template parameters for a provider template, as a JSON object
+    /// string: `{"code":"123456"}`.
+    pub fn provider_params(&self) -> String {
+        match self {
+            Self::SignInCode { code, .. } => serde_json::json!({ "code": code }).to_string(),
+        }
+    }
+}
+
+/// Why a text was not sent.
+#[derive(Debug, thiserror::Error)]
+pub enum SendFailure {
+    /// The provider refused this message; retrying will not help (bad
+    /// number, template, signature, business limit).
+    #[error("provider refused: {code} {message}")]
+    Refused { code: String, message: String },
+    /// The provider could not be reached or did not answer in time; a retry
+    /// may succeed.
+    #[error("provider unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// A boxed future that can cross threads, so the trait stays object safe.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where sign-in codes and notices go. One trait, several channels.
+pub trait NotificationChannel: Send + Sync + fmt::Debug {
+    /// A short name for logs and settings: "log", "aliyun".
+    fn name(&self) -> &'static str;
+    /// Sends one text; resolves once the provider has accepted or refused it.
+    fn send<'a>(&'a self, text: &'a OutgoingText) -> BoxFuture<'a, Result<(), SendFailure>>;
+}
+
+/// The default: writes the message to the server log (with the full number
+/// and text) and succeeds. For development and demos only.
+#[derive(Debug, Default)]
+pub struct LogChannel;
+
+impl NotificationChannel for LogChannel {
+    fn name(&self) -> &'static str {
+        "log"
+    }
+
+    fn send<'a>(&'a self, text: &'a OutgoingText) -> BoxFuture<'a, Result<(), SendFailure>> {
+        Box::pin(async move {
+            tracing::info!(
+                channel = "log",
+                phone = %text.phone,
+                text = %text.message.render(),
+                "text message (log channel, not sent)"
+            );
+            Ok(())
+        })
+    }
+}
+
+/// Aliyun's public SMS endpoint.
+pub const ALIYUN_DEFAULT_ENDPOINT: &str = "https://dysmsapi.aliyuncs.com/";
+/// The region Aliyun's SMS API is addressed through.
+pub const ALIYUN_DEFAULT_REGION: &str = "cn-hangzhou";
+/// How long one `SendSms` call may take, connection included.
+pub const ALIYUN_DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Aliyun SMS `SendSms` (RPC API, API version 2017-05-25, signature version
+/// 1.0, HMAC-SHA1), over HTTPS GET.
+#[derive(Clone)]
+pub struct AliyunSmsSettings {
+    /// Default [`ALIYUN_DEFAULT_ENDPOINT`].
+    pub endpoint: String,
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    /// The approved signature (签名), e.g. "供热服务".
+    pub sign_name: String,
+    /// The approved template code for sign-in codes, e.g. "SMS_123456789";
+    /// it takes one parameter, `code`.
+    pub sign_in_template: String,
+    /// Default [`ALIYUN_DEFAULT_REGION`].
+    pub region_id: String,
+    /// Default [`ALIYUN_DEFAULT_TIMEOUT`].
+    pub timeout: Duration,
+}
+
+impl AliyunSmsSettings {
+    /// Settings with the default endpoint, region and timeout.
+    pub fn new(
+        access_key_id: impl Into<String>,
+        access_key_secret: impl Into<String>,
+        sign_name: impl Into<String>,
+        sign_in_template: impl Into<String>,
+    ) -> Self {
+        Self {
+            endpoint: ALIYUN_DEFAULT_ENDPOINT.to_string(),
+            access_key_id: access_key_id.into(),
+            access_key_secret: access_key_secret.into(),
+            sign_name: sign_name.into(),
+            sign_in_template: sign_in_template.into(),
+            region_id: ALIYUN_DEFAULT_REGION.to_string(),
+            timeout: ALIYUN_DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+/// Never prints the access key secret.
+impl fmt::Debug for AliyunSmsSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AliyunSmsSettings")
+            .field("endpoint", &self.endpoint)
+            .field("access_key_id", &self.access_key_id)
+            .field("access_key_secret", &"<redacted>")
+            .field("sign_name", &self.sign_name)
+            .field("sign_in_template", &self.sign_in_template)
+            .field("region_id", &self.region_id)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// The Aliyun SMS channel: settings plus one HTTP client, built once.
+#[derive(Debug)]
+pub struct AliyunSms {
+    settings: AliyunSmsSettings,
+    endpoint: reqwest::Url,
+    client: reqwest::Client,
+}
+
+impl AliyunSms {
+    /// Checks the settings and builds the HTTP client (no proxy from the
+    /// environment, no redirects, the settings' timeout on every call).
+    pub fn new(settings: AliyunSmsSettings) -> Result<Self, String> {
+        let endpoint = reqwest::Url::parse(&settings.endpoint)
+            .map_err(|e| format!("aliyun sms endpoint {:?}: {e}", settings.endpoint))?;
+        if !matches!(endpoint.scheme(), "https" | "http") || endpoint.query().is_some() {
+            return Err(format!(
+                "aliyun sms endpoint {:?}: expected an http(s) address without a query",
+                settings.endpoint
+            ));
+        }
+        for (name, value) in [
+            ("access key id", &settings.access_key_id),
+            ("access key secret", &settings.access_key_secret),
+            ("sign name", &settings.sign_name),
+            ("sign-in template", &settings.sign_in_template),
+            ("region id", &settings.region_id),
+        ] {
+            if value.trim().is_empty() {
+                return Err(format!("aliyun sms {name} is empty"));
+            }
+        }
+        let client = http_client(settings.timeout)?;
+        Ok(Self {
+            settings,
+            endpoint,
+            client,
+        })
+    }
+
+    /// The template code and parameters for one text.
+    fn template(&self, message: &TextTemplate) -> (&str, String) {
+        match message {
+            TextTemplate::SignInCode { .. } => {
+                (&self.settings.sign_in_template, message.provider_params())
+            }
+        }
+    }
+
+    /// The complete, signed query string of one `SendSms` call.
+    fn signed_query(&self, text: &OutgoingText, nonce: &str, timestamp: &str) -> String {
+        let (template_code, template_param) = self.template(&text.message);
+        let mut params: Vec<(String, String)> = [
+            ("AccessKeyId", self.settings.access_key_id.as_str()),
+            ("Action", "SendSms"),
+            ("Format", "JSON"),
+            ("PhoneNumbers", text.phone.as_str()),
+            ("RegionId", self.settings.region_id.as_str()),
+            ("SignName", self.settings.sign_name.as_str()),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureNonce", nonce),
+            ("SignatureVersion", "1.0"),
+            ("TemplateCode", template_code),
+            ("TemplateParam", template_param.as_str()),
+            ("Timestamp", timestamp),
+            ("Version", "2017-05-25"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let signature = aliyun_signature("GET", &params, &self.settings.access_key_secret);
+        params.push(("Signature".to_string(), signature));
+        canonical_query(&params)
+    }
+
+    async fn send_text(&self, text: &OutgoingText) -> Result<(), SendFailure> {
+        let nonce = format!("{:032x}", rand::random::<u128>());
+        let timestamp = aliyun_timestamp(SystemTime::now());
+        let mut url = self.endpoint.clone();
+        url.set_query(Some(&self.signed_query(text, &nonce, &timestamp)));
+
+        let response = self
+            .client
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| SendFailure::Unavailable(describe_error(e)))?;
+        let status = response.status();
+        if status.is_server_error() {
+            return Err(SendFailure::Unavailable(format!("HTTP {status}")));
+        }
+        let body = read_body(response)
+            .await
+            .map_err(SendFailure::Unavailable)?;
+        let answer = AliyunAnswer::parse(&body)
+            .ok_or_else(|| SendFailure::Unavailable(format!("HTTP {status}, unreadable answer")))?;
+        if answer.code == "OK" {
+            tracing::debug!(
+                channel = "aliyun",
+                request_id = %answer.request_id,
+                biz_id = %answer.biz_id,
+                "text message accepted"
+            );
+            Ok(())
+        } else {
+            tracing::warn!(
+                channel = "aliyun",
+                %status,
+                code = %answer.code,
+                message = %answer.message,
+                request_id = %answer.request_id,
+                "text message refused"
+            );
+            Err(SendFailure::Refused {
+                code: answer.code,
+                message: answer.message,
+            })
+        }
+    }
+}
+
+impl NotificationChannel for AliyunSms {
+    fn name(&self) -> &'static str {
+        "aliyun"
+    }
+
+    fn send<'a>(&'a self, text: &'a OutgoingText) -> BoxFuture<'a, Result<(), SendFailure>> {
+        Box::pin(self.send_text(text))
+    }
+}
+
+/// The fields of a `SendSms` answer that matter; `None` when the body is not
+/// a JSON object with a string `Code`.
+struct AliyunAnswer {
+    code: String,
+    message: String,
+    request_id: String,
+    biz_id: String,
+}
+
+impl AliyunAnswer {
+    fn parse(body: &str) -> Option<Self> {
+        let value: serde_json::Value = serde_json::from_str(body).ok()?;
+        let field = |name: &str| {
+            value
+                .get(name)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+        };
+        Some(Self {
+            code: field("Code")?,
+            message: field("Message").unwrap_or_default(),
+            request_id: field("RequestId").unwrap_or_default(),
+            biz_id: field("BizId").unwrap_or_default(),
+        })
+    }
+}
+
+/// Characters Aliyun leaves as they are: RFC 3986 unreserved.
+const ALIYUN_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes per Aliyun's rules: RFC 3986 unreserved characters kept,
+/// everything else as UTF-8 `%XX` (so space is `%20`, `*` is `%2A`, `~` stays).
+fn aliyun_encode(s: &str) -> String {
+    utf8_percent_encode(s, ALIYUN_UNRESERVED).to_string()
+}
+
+/// `key=value` pairs, encoded and sorted by key, joined with `&`.
+fn canonical_query(params: &[(String, String)]) -> String {
+    let mut sorted: Vec<&(String, String)> = params.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted
+        .iter()
+        .map(|(k, v)| format!("{}={}", aliyun_encode(k), aliyun_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Aliyun RPC signature, version 1.0: percent-encode per Aliyun's rules,
+/// sort params by key, build `"GET&%2F&" + percentEncode(canonicalized
+/// query)`, HMAC-SHA1 with key `secret + "&"`, base64. Returns the
+/// signature, not yet url-encoded.
+pub fn aliyun_signature(
+    method: &str,
+    params: &[(String, String)],
+    access_key_secret: &str,
+) -> String {
+    use base64::Engine as _;
+
+    let string_to_sign = format!(
+        "{method}&{}&{}",
+        aliyun_encode("/"),
+        aliyun_encode(&canonical_query(params))
+    );
+    let mut mac = Hmac::<Sha1>::new_from_slice(format!("{access_key_secret}&").as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(string_to_sign.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+/// `Timestamp` as Aliyun wants it: UTC, `YYYY-MM-DDThh:mm:ssZ`.
+fn aliyun_timestamp(at: SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(at)
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// The largest answer body read from a provider.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+
+/// One HTTP client for one provider: the timeout covers connecting, sending
+/// and reading; no proxy from the environment; redirects are not followed.
+pub(super) fn http_client(timeout: Duration) -> Result<reqwest::Client, String> {
+    if timeout.is_zero() {
+        return Err("the timeout must be longer than zero".to_string());
+    }
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("heatdesk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("building the HTTP client: {}", describe_error(e)))
+}
+
+/// Reads an answer body as text, up to [`MAX_ANSWER_BYTES`].
+pub(super) async fn read_body(mut response: reqwest::Response) -> Result<String, String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(describe_error)? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(format!("answer longer than {MAX_ANSWER_BYTES} bytes"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body).map_err(|_| "answer is not UTF-8".to_string())
+}
+
+/// A transport error for logs: its chain of causes, without the URL (whose
+/// query may hold credentials).
+pub(super) fn describe_error(error: reqwest::Error) -> String {
+    let timed_out = error.is_timeout();
+    let error = error.without_url();
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    if timed_out {
+        format!("timed out ({text})")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// Aliyun's documented `SendSms` signature example.
+    #[test]
+    fn signature_matches_aliyun_documented_example() {
+        let params = owned(&[
+            ("AccessKeyId", "testId"),
+            ("Action", "SendSms"),
+            ("Format", "XML"),
+            ("OutId", "123"),
+            ("PhoneNumbers", "15300000001"),
+            ("RegionId", "cn-hangzhou"),
+            ("SignName", "阿里云短信测试专用"),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureNonce", "45e25e9b-0a6f-4070-8c85-2956eda1b466"),
+            ("SignatureVersion", "1.0"),
+            ("TemplateCode", "SMS_71390007"),
+            ("TemplateParam", r#"{"customer":"test"}"#),
+            ("Timestamp", "2017-07-12T02:42:19Z"),
+            ("Version", "2017-05-25"),
+        ]);
+        let signature = aliyun_signature("GET", &params, "testSecret");
+        assert_eq!(signature, "zJDF+Lrzhj/ThnlvIToysFRq6t4=");
+        assert_eq!(
+            aliyun_encode(&signature),
+            "zJDF%2BLrzhj%2FThnlvIToysFRq6t4%3D"
+        );
+
+        // The order the params come in does not matter.
+        let mut reversed = params.clone();
+        reversed.reverse();
+        assert_eq!(aliyun_signature("GET", &reversed, "testSecret"), signature);
+    }
+
+    #[test]
+    fn encoding_follows_aliyun_rules() {
+        assert_eq!(aliyun_encode("a b*c~d"), "a%20b%2Ac~d");
+        assert_eq!(aliyun_encode("-_.~AZaz09"), "-_.~AZaz09");
+        assert_eq!(aliyun_encode("+/=&:"), "%2B%2F%3D%26%3A");
+        assert_eq!(aliyun_encode("供热"), "%E4%BE%9B%E7%83%AD");
+    }
+
+    #[test]
+    fn sign_in_code_renders_and_has_provider_params() {
+        let message = TextTemplate::SignInCode {
+            code: "123456".to_string(),
+            valid_minutes: 5,
+        };
+        assert_eq!(
+            message.render(),
+            "【供热服务】您的登录验证码是 123456，5 分钟内有效。如非本人操作请忽略。"
+        );
+        assert_eq!(message.provider_params(), r#"{"code":"123456"}"#);
+    }
+
+    #[test]
+    fn timestamp_is_utc_seconds_with_z() {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_499_827_339);
+        assert_eq!(aliyun_timestamp(at), "2017-07-12T02:42:19Z");
+    }
+
+    #[test]
+    fn signed_query_carries_every_param_and_a_matching_signature() {
+        let mut settings = AliyunSmsSettings::new("id", "secret", "供热服务", "SMS_1");
+        settings.endpoint = "http://127.0.0.1:9/".to_string();
+        let sms = AliyunSms::new(settings).expect("valid settings");
+        let text = OutgoingText {
+            phone: "13800138000".to_string(),
+            message: TextTemplate::SignInCode {
+                code: "654321".to_string(),
+                valid_minutes: 5,
+            },
+        };
+        let query = sms.signed_query(&text, "n1", "2024-01-01T00:00:00Z");
+        assert!(query.starts_with("AccessKeyId=id&Action=SendSms&Format=JSON&"));
+        assert!(query.contains("&PhoneNumbers=13800138000&"));
+        assert!(query.contains("&TemplateParam=%7B%22code%22%3A%22654321%22%7D&"));
+        assert!(query.contains("&SignName=%E4%BE%9B%E7%83%AD%E6%9C%8D%E5%8A%A1&"));
+        let (unsigned, signature) = query.split_once("&Signature=").expect("signature");
+        let (signature, rest) = signature.split_once('&').expect("params after signature");
+        let mut params: Vec<(String, String)> = [unsigned, rest]
+            .join("&")
+            .split('&')
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').expect("key=value");
+                let v = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
+                (k.to_string(), v.into_owned())
+            })
+            .collect();
+        params.sort();
+        assert_eq!(
+            aliyun_encode(&aliyun_signature("GET", &params, "secret")),
+            signature
+        );
+    }
+
+    #[test]
+    fn settings_are_checked_and_the_secret_never_printed() {
+        let settings = AliyunSmsSettings::new("id", "top-secret", "供热服务", "SMS_1");
+        assert!(!format!("{settings:?}").contains("top-secret"));
+        let sms = AliyunSms::new(settings.clone()).expect("valid settings");
+        assert!(!format!("{sms:?}").contains("top-secret"));
+        assert_eq!(sms.name(), "aliyun");
+
+        let mut empty_secret = settings.clone();
+        empty_secret.access_key_secret = String::new();
+        assert!(AliyunSms::new(empty_secret).is_err());
+        let mut bad_endpoint = settings.clone();
+        bad_endpoint.endpoint = "dysmsapi.aliyuncs.com".to_string();
+        assert!(AliyunSms::new(bad_endpoint).is_err());
+        let mut no_timeout = settings;
+        no_timeout.timeout = Duration::ZERO;
+        assert!(AliyunSms::new(no_timeout).is_err());
+    }
+
+    #[test]
+    fn answers_without_a_code_are_unreadable() {
+        assert!(AliyunAnswer::parse("<html>502</html>").is_none());
+        assert!(AliyunAnswer::parse(r#"{"Message":"x"}"#).is_none());
+        assert!(AliyunAnswer::parse(r#"{"Code":7}"#).is_none());
+        let answer =
+            AliyunAnswer::parse(r#"{"Code":"OK","Message":"OK","RequestId":"r","BizId":"b"}"#)
+                .expect("answer");
+        assert_eq!(
+            (
+                answer.code.as_str(),
+                answer.request_id.as_str(),
+                answer.biz_id.as_str()
+            ),
+            ("OK", "r", "b")
+        );
+    }
+}

@@ -1,0 +1,314 @@
+//! What a signed-in person reads and changes of their own: a resident's
+//! households and cases, the buildings and cases staff look after. Every
+//! read goes through the access sub-queries in `store::access`.
+
+use crate::config::PortalSettings;
+use crate::db::Database;
+use crate::error::{BackendError, BackendResult};
+use crate::services::identity::{RequestOrigin, Viewer};
+use crate::services::public::building_report;
+use crate::store::access::{ASSIGNED_BUILDINGS, GRID_BUILDINGS, LOOKED_AFTER_BUILDINGS};
+use crate::store::audit::{self, AuditRecord};
+use crate::store::cases::{self, CaseRow};
+use crate::store::households::{self, HouseholdRow};
+use crate::store::places;
+use domain::account::{HouseholdCard, StaffBuilding};
+use domain::cases::CaseBrief;
+use domain::household::{
+    normalize_holder_name, parse_account_no, MAX_FAILED_BINDINGS_PER_DAY, NO_MATCH_MESSAGE,
+};
+use domain::roles::Role;
+
+async fn household_card(
+    db: &Database,
+    settings: &PortalSettings,
+    row: HouseholdRow,
+    now: i64,
+) -> BackendResult<HouseholdCard> {
+    let report = building_report(
+        db,
+        settings,
+        now,
+        row.building_id,
+        Some(row.unit_name.clone()),
+    )
+    .await?
+    .ok_or(BackendError::NotFound("楼栋不存在"))?;
+    Ok(HouseholdCard {
+        household_id: row.id,
+        open_cases: households::open_case_count(db.reader(), row.id).await?,
+        account_no: row.account_no,
+        holder_name: row.holder_name,
+        street_address: row.street_address,
+        unit_name: row.unit_name,
+        room: row.room,
+        service_state: row.service_state,
+        report,
+    })
+}
+
+/// The resident's own households, each with its building's heat status.
+pub async fn my_households(
+    db: &Database,
+    settings: &PortalSettings,
+    viewer: &Viewer,
+    now: i64,
+) -> BackendResult<Vec<HouseholdCard>> {
+    viewer.require(Role::Resident)?;
+    let rows = households::bound_to(db.reader(), viewer.person_id).await?;
+    let mut cards = Vec::with_capacity(rows.len());
+    for row in rows {
+        cards.push(household_card(db, settings, row, now).await?);
+    }
+    Ok(cards)
+}
+
+/// One household, if the viewer may read its details. A staff member's read
+/// of a resident's household is written to the audit log.
+pub async fn household(
+    db: &Database,
+    settings: &PortalSettings,
+    viewer: &Viewer,
+    household_id: i64,
+    origin: &RequestOrigin,
+) -> BackendResult<HouseholdCard> {
+    let row = households::visible_to(db.reader(), viewer.person_id, household_id)
+        .await?
+        .ok_or(BackendError::NotFound("没有找到这户，或您无权查看"))?;
+    let own = households::bound_to(db.reader(), viewer.person_id)
+        .await?
+        .iter()
+        .any(|h| h.id == household_id);
+    if !own {
+        audit::record(
+            db.writer(),
+            &AuditRecord {
+                at: origin.now,
+                actor_id: Some(viewer.person_id),
+                action: "personal_data_view",
+                subject_type: "household",
+                subject_id: household_id.to_string(),
+                detail: "户号、户主".to_string(),
+                client_addr: &origin.client_addr,
+            },
+        )
+        .await?;
+    }
+    household_card(db, settings, row, origin.now).await
+}
+
+/// Binds a household by its account number and holder's name. Failed tries
+/// are counted per person per day, so names cannot be guessed at length.
+pub async fn bind_household(
+    db: &Database,
+    viewer: &Viewer,
+    account_text: &str,
+    holder_text: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<i64> {
+    viewer.require(Role::Resident)?;
+    let account_no =
+        parse_account_no(account_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let holder =
+        normalize_holder_name(holder_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let since = origin.now - 24 * 3600;
+    let failures = audit::count_by_actor(
+        db.writer(),
+        viewer.person_id,
+        "household_bind_failed",
+        since,
+    )
+    .await?;
+    if failures >= MAX_FAILED_BINDINGS_PER_DAY {
+        return Err(BackendError::Invalid(
+            "今天核对失败的次数过多，请明天再试，或拨打供热服务热线".to_string(),
+        ));
+    }
+    let found = households::by_account_no(db.reader(), &account_no).await?;
+    let household_id = match found {
+        Some((id, name)) if normalize_holder_name(&name).is_ok_and(|stored| stored == holder) => id,
+        _ => {
+            record(
+                db,
+                viewer,
+                "household_bind_failed",
+                "household",
+                &account_no,
+                origin,
+            )
+            .await?;
+            return Err(BackendError::Invalid(NO_MATCH_MESSAGE.to_string()));
+        }
+    };
+    if households::bind(db.writer(), viewer.person_id, household_id, origin.now).await? {
+        record(
+            db,
+            viewer,
+            "household_bound",
+            "household",
+            &household_id.to_string(),
+            origin,
+        )
+        .await?;
+    }
+    Ok(household_id)
+}
+
+/// Unbinds one of the resident's own households.
+pub async fn unbind_household(
+    db: &Database,
+    viewer: &Viewer,
+    household_id: i64,
+    origin: &RequestOrigin,
+) -> BackendResult<()> {
+    viewer.require(Role::Resident)?;
+    if !households::unbind(db.writer(), viewer.person_id, household_id).await? {
+        return Err(BackendError::NotFound(
+            "没有找到这户，或它未绑定在您的账号下",
+        ));
+    }
+    record(
+        db,
+        viewer,
+        "household_unbound",
+        "household",
+        &household_id.to_string(),
+        origin,
+    )
+    .await
+}
+
+async fn record(
+    db: &Database,
+    viewer: &Viewer,
+    action: &str,
+    subject_type: &str,
+    subject_id: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<()> {
+    audit::record(
+        db.writer(),
+        &AuditRecord {
+            at: origin.now,
+            actor_id: Some(viewer.person_id),
+            action,
+            subject_type,
+            subject_id: subject_id.to_string(),
+            detail: String::new(),
+            client_addr: &origin.client_addr,
+        },
+    )
+    .await
+}
+
+fn brief(row: CaseRow) -> CaseBrief {
+    CaseBrief {
+        case_id: row.id,
+        case_no: row.case_no,
+        kind: row.kind,
+        state: row.state,
+        summary: row.summary,
+        place: row.place,
+        created_at: row.created_at,
+        due_at: row.due_at,
+        closed_at: row.closed_at,
+    }
+}
+
+/// The cases the viewer may read, open ones by deadline first.
+pub async fn my_cases(db: &Database, viewer: &Viewer) -> BackendResult<Vec<CaseBrief>> {
+    let rows = cases::visible_to(db.reader(), viewer.person_id, 200).await?;
+    Ok(rows.into_iter().map(brief).collect())
+}
+
+/// One case, if the viewer may read it.
+pub async fn case(db: &Database, viewer: &Viewer, case_id: i64) -> BackendResult<CaseBrief> {
+    cases::one_visible_to(db.reader(), viewer.person_id, case_id)
+        .await?
+        .map(brief)
+        .ok_or(BackendError::NotFound("没有找到该工单，或您无权查看"))
+}
+
+/// Which of the viewer's buildings a staff page lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildingList {
+    /// A grid worker's grids.
+    Grid,
+    /// A property manager's assigned buildings.
+    Property,
+}
+
+async fn staff_building(
+    db: &Database,
+    settings: &PortalSettings,
+    building_id: i64,
+    now: i64,
+) -> BackendResult<StaffBuilding> {
+    let report = building_report(db, settings, now, building_id, None)
+        .await?
+        .ok_or(BackendError::NotFound("楼栋不存在"))?;
+    let (households, open_cases, overdue_cases) =
+        places::building_load(db.reader(), building_id, now).await?;
+    Ok(StaffBuilding {
+        report,
+        households,
+        open_cases,
+        overdue_cases,
+    })
+}
+
+/// The buildings a grid worker or property manager looks after, with their
+/// heat status and case load; the most overdue first.
+pub async fn looked_after_buildings(
+    db: &Database,
+    settings: &PortalSettings,
+    viewer: &Viewer,
+    list: BuildingList,
+    now: i64,
+) -> BackendResult<Vec<StaffBuilding>> {
+    let scope = match list {
+        BuildingList::Grid => {
+            viewer.require(Role::GridWorker)?;
+            GRID_BUILDINGS
+        }
+        BuildingList::Property => {
+            viewer.require(Role::PropertyManager)?;
+            ASSIGNED_BUILDINGS
+        }
+    };
+    let ids = places::buildings_in_scope(db.reader(), viewer.person_id, scope).await?;
+    let mut buildings = Vec::with_capacity(ids.len());
+    for id in ids {
+        buildings.push(staff_building(db, settings, id, now).await?);
+    }
+    buildings.sort_by_key(|b| (-b.overdue_cases, -b.open_cases));
+    Ok(buildings)
+}
+
+/// One building the viewer looks after, with its cases (no personal data).
+pub async fn looked_after_building(
+    db: &Database,
+    settings: &PortalSettings,
+    viewer: &Viewer,
+    building_id: i64,
+    now: i64,
+) -> BackendResult<(StaffBuilding, Vec<CaseBrief>)> {
+    let not_found = BackendError::NotFound("没有找到该楼栋，或它不在您的负责范围内");
+    if !places::building_in_scope(
+        db.reader(),
+        viewer.person_id,
+        building_id,
+        LOOKED_AFTER_BUILDINGS,
+    )
+    .await?
+    {
+        return Err(not_found);
+    }
+    let building = staff_building(db, settings, building_id, now).await?;
+    let cases = cases::of_looked_after_building(db.reader(), viewer.person_id, building_id)
+        .await?
+        .into_iter()
+        .map(brief)
+        .collect();
+    Ok((building, cases))
+}

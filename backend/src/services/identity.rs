@@ -1,0 +1,489 @@
+//! Signing in and out: one-time codes for residents, passwords for staff,
+//! WeChat for residents inside WeChat, and the sessions all of them open.
+
+use crate::db::Database;
+use crate::error::{BackendError, BackendResult};
+use crate::secrets;
+use crate::store::audit::{self, AuditRecord};
+use crate::store::outbox::{self, NewMessage};
+use crate::store::sign_in_codes::{self, NewCode};
+use crate::store::{people, sessions};
+use domain::account::SignedIn;
+use domain::credentials::{locked_until, lockout_message, parse_username};
+use domain::otp::{check_send, judge_code, parse_code, CodeVerdict, OtpPolicy};
+use domain::phone::{mask_phone, MobileNumber};
+use domain::roles::Role;
+use domain::session::{needs_touch, SessionPolicy};
+
+/// Where a request came from, for limits and the audit log.
+#[derive(Clone, Debug)]
+pub struct RequestOrigin {
+    pub client_addr: String,
+    pub user_agent: String,
+    pub now: i64,
+}
+
+/// The signed-in person a request acts for. Built only from a live session.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub person_id: i64,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub username: Option<String>,
+    pub company_id: Option<i64>,
+    pub roles: Vec<Role>,
+}
+
+impl Viewer {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.roles.iter().any(|r| r.is_staff())
+    }
+
+    pub fn signed_in(&self) -> SignedIn {
+        SignedIn {
+            display_name: self.display_name.clone(),
+            roles: self.roles.clone(),
+            masked_phone: self.phone.as_deref().map(mask_phone),
+            username: self.username.clone(),
+        }
+    }
+
+    /// Refuses unless the viewer holds `role`.
+    pub fn require(&self, role: Role) -> BackendResult<()> {
+        if self.has(role) {
+            Ok(())
+        } else {
+            Err(BackendError::Forbidden)
+        }
+    }
+}
+
+/// The outbox channel sign-in codes go through.
+pub const SMS_CHANNEL: &str = "sms";
+
+/// A code on its way: the browser keeps the challenge token (it binds the
+/// code to this browser), the page shows the masked number.
+#[derive(Clone, Debug)]
+pub struct CodeSent {
+    pub challenge_token: String,
+    pub masked_phone: String,
+}
+
+/// The outbox payload of a sign-in code.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+#[serde(tag = "template", rename_all = "snake_case")]
+pub enum SmsPayload {
+    SignInCode { code: String, valid_minutes: u32 },
+}
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+/// Sends a sign-in code to a mainland mobile number, within the limits.
+pub async fn request_sign_in_code(
+    db: &Database,
+    policy: &OtpPolicy,
+    phone_text: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<CodeSent> {
+    let phone =
+        MobileNumber::parse(phone_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let now = origin.now;
+    let number_sends =
+        sign_in_codes::sent_to_number(db.reader(), phone.as_str(), now - DAY).await?;
+    let client_sends =
+        sign_in_codes::requested_by_client(db.reader(), &origin.client_addr, now - HOUR).await?;
+    if let Err(refusal) = check_send(policy, &number_sends, &client_sends, now) {
+        return Err(BackendError::Invalid(refusal.message(now)));
+    }
+
+    let challenge_token = secrets::new_token();
+    let challenge_hash = secrets::token_hash(&challenge_token);
+    let code = secrets::new_code();
+    let payload = SmsPayload::SignInCode {
+        code: code.clone(),
+        valid_minutes: (policy.lifetime / 60) as u32,
+    };
+    let payload =
+        serde_json::to_string(&payload).map_err(|e| BackendError::Internal(e.to_string()))?;
+    let mut tx = db.writer().begin().await?;
+    sign_in_codes::insert(
+        &mut tx,
+        &NewCode {
+            challenge_hash: &challenge_hash,
+            phone: phone.as_str(),
+            code_hash: &secrets::code_hash(&challenge_token, &code),
+            client_addr: &origin.client_addr,
+            now,
+        },
+    )
+    .await?;
+    outbox::enqueue(
+        &mut tx,
+        &NewMessage {
+            channel: SMS_CHANNEL,
+            recipient: phone.as_str(),
+            dedupe_key: &format!("sign-in-code:{challenge_hash}"),
+            payload: &payload,
+            now,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CodeSent {
+        challenge_token,
+        masked_phone: phone.masked(),
+    })
+}
+
+/// A new session: the cookie's token and who it belongs to.
+#[derive(Clone, Debug)]
+pub struct SignedInSession {
+    pub token: String,
+    pub viewer: Viewer,
+    pub policy: SessionPolicy,
+}
+
+/// Checks a code against the challenge of this browser; on success signs in
+/// the person with that number (creating the resident on first sign-in) and
+/// links a WeChat openid that was waiting for this verification.
+pub async fn verify_sign_in_code(
+    db: &Database,
+    policy: &OtpPolicy,
+    challenge_token: &str,
+    code_text: &str,
+    wechat_pending_token: Option<&str>,
+    origin: &RequestOrigin,
+) -> BackendResult<SignedInSession> {
+    let code = parse_code(code_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let expired = || BackendError::Invalid("验证码已失效，请重新获取".to_string());
+    let row = sign_in_codes::by_challenge(db.writer(), &secrets::token_hash(challenge_token))
+        .await?
+        .ok_or_else(expired)?;
+    if row.used_at.is_some() {
+        return Err(expired());
+    }
+    let now = origin.now;
+    let matches = secrets::same_hash(&secrets::code_hash(challenge_token, &code), &row.code_hash);
+    let verdict = judge_code(policy, row.created_at, row.wrong_tries as u32, matches, now);
+    match verdict {
+        CodeVerdict::Accepted => {}
+        CodeVerdict::Wrong { .. } | CodeVerdict::Exhausted => {
+            if !matches {
+                sign_in_codes::record_wrong_try(db.writer(), row.id, row.wrong_tries).await?;
+            }
+            audit_failure(db, "resident", &row.phone, verdict.message(), origin).await?;
+            return Err(BackendError::Invalid(verdict.message()));
+        }
+        CodeVerdict::Expired => return Err(BackendError::Invalid(verdict.message())),
+    }
+
+    let mut tx = db.writer().begin().await?;
+    if !sign_in_codes::mark_used(&mut tx, row.id, now).await? {
+        return Err(expired());
+    }
+    let person_id = match people::by_phone(db.writer(), &row.phone).await? {
+        Some(person) if person.disabled_at.is_some() => {
+            return Err(BackendError::Invalid(
+                "该账号已停用，请联系供热服务热线".to_string(),
+            ))
+        }
+        Some(person) => {
+            people::grant_role(&mut tx, person.id, Role::Resident, now).await?;
+            person.id
+        }
+        None => people::insert_resident(&mut tx, &row.phone, now).await?,
+    };
+    if let Some(pending) = wechat_pending_token {
+        link_pending_wechat(&mut tx, pending, person_id, now).await?;
+    }
+    tx.commit().await?;
+    open_session(db, person_id, SessionPolicy::RESIDENT, "resident", origin).await
+}
+
+/// Staff sign-in with username and password; repeated failures lock the
+/// account for a while, doubling each time.
+pub async fn sign_in_staff(
+    db: &Database,
+    username_text: &str,
+    password: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<SignedInSession> {
+    let refused = || BackendError::Invalid("用户名或密码不正确".to_string());
+    let now = origin.now;
+    let person = match parse_username(username_text) {
+        Ok(username) => people::by_username(db.writer(), &username).await?,
+        Err(_) => None,
+    };
+    let Some(person) = person else {
+        let password = password.to_string();
+        tokio::task::spawn_blocking(move || secrets::verify_nothing(&password))
+            .await
+            .map_err(|e| BackendError::Internal(e.to_string()))?;
+        audit_failure(
+            db,
+            "staff",
+            username_text.trim(),
+            "未知用户名".into(),
+            origin,
+        )
+        .await?;
+        return Err(refused());
+    };
+    if person.disabled_at.is_some() {
+        return Err(BackendError::Invalid(
+            "该账号已停用，请联系管理员".to_string(),
+        ));
+    }
+    if let Some(until) = person
+        .last_failed_sign_in_at
+        .and_then(|last| locked_until(person.failed_sign_ins, last))
+        .filter(|until| *until > now)
+    {
+        audit_failure(
+            db,
+            "staff",
+            username_text.trim(),
+            "账号锁定中".into(),
+            origin,
+        )
+        .await?;
+        return Err(BackendError::Invalid(lockout_message(until, now)));
+    }
+    let stored = person.password_hash.clone().unwrap_or_default();
+    let attempt = password.to_string();
+    let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&attempt, &stored))
+        .await
+        .map_err(|e| BackendError::Internal(e.to_string()))?;
+    let roles = people::roles(db.writer(), person.id).await?;
+    if !matches || !roles.iter().any(|r| r.is_staff()) {
+        let failures = people::record_failed_sign_in(db.writer(), person.id, now).await?;
+        audit_failure(db, "staff", username_text.trim(), "密码错误".into(), origin).await?;
+        return Err(match locked_until(failures, now) {
+            Some(until) => BackendError::Invalid(lockout_message(until, now)),
+            None => refused(),
+        });
+    }
+    people::clear_failed_sign_ins(db.writer(), person.id).await?;
+    open_session(db, person.id, SessionPolicy::STAFF, "staff", origin).await
+}
+
+async fn open_session(
+    db: &Database,
+    person_id: i64,
+    policy: SessionPolicy,
+    method: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<SignedInSession> {
+    let token = secrets::new_token();
+    sessions::insert(
+        db.writer(),
+        &sessions::NewSession {
+            token_hash: &secrets::token_hash(&token),
+            person_id,
+            now: origin.now,
+            idle_timeout: policy.idle,
+            absolute_timeout: policy.absolute,
+            client_addr: &origin.client_addr,
+            user_agent: &origin.user_agent,
+        },
+    )
+    .await?;
+    audit::record(
+        db.writer(),
+        &AuditRecord {
+            at: origin.now,
+            actor_id: Some(person_id),
+            action: "sign_in",
+            subject_type: "person",
+            subject_id: person_id.to_string(),
+            detail: method.to_string(),
+            client_addr: &origin.client_addr,
+        },
+    )
+    .await?;
+    let viewer = viewer_of(db, person_id)
+        .await?
+        .ok_or(BackendError::NotFound("账号不存在"))?;
+    Ok(SignedInSession {
+        token,
+        viewer,
+        policy,
+    })
+}
+
+async fn audit_failure(
+    db: &Database,
+    kind: &str,
+    login: &str,
+    reason: String,
+    origin: &RequestOrigin,
+) -> BackendResult<()> {
+    // Phone numbers stay masked even in the log; usernames are not personal.
+    let subject = if kind == "resident" {
+        mask_phone(login)
+    } else {
+        login.chars().take(64).collect()
+    };
+    audit::record(
+        db.writer(),
+        &AuditRecord {
+            at: origin.now,
+            actor_id: None,
+            action: "sign_in_failed",
+            subject_type: kind,
+            subject_id: subject,
+            detail: reason,
+            client_addr: &origin.client_addr,
+        },
+    )
+    .await
+}
+
+async fn viewer_of(db: &Database, person_id: i64) -> BackendResult<Option<Viewer>> {
+    let Some(person) = people::by_id(db.reader(), person_id).await? else {
+        return Ok(None);
+    };
+    if person.disabled_at.is_some() {
+        return Ok(None);
+    }
+    let roles = people::roles(db.reader(), person_id).await?;
+    Ok(Some(Viewer {
+        person_id,
+        display_name: person.display_name,
+        phone: person.phone,
+        username: person.username,
+        company_id: person.company_id,
+        roles,
+    }))
+}
+
+/// The person behind a session cookie, if the session is alive; renews its
+/// idle limit at most once a minute, and deletes it once it has ended.
+pub async fn resolve_session(
+    db: &Database,
+    token: &str,
+    now: i64,
+) -> BackendResult<Option<Viewer>> {
+    let token_hash = secrets::token_hash(token);
+    let Some(session) = sessions::find(db.reader(), &token_hash).await? else {
+        return Ok(None);
+    };
+    let policy = SessionPolicy {
+        idle: session.idle_timeout,
+        absolute: session.absolute_timeout,
+    };
+    if !policy.is_alive(session.created_at, session.last_seen_at, now) {
+        sessions::delete(db.writer(), &token_hash).await?;
+        return Ok(None);
+    }
+    if needs_touch(session.last_seen_at, now) {
+        sessions::touch(db.writer(), &token_hash, now).await?;
+    }
+    viewer_of(db, session.person_id).await
+}
+
+/// Ends one session.
+pub async fn sign_out(db: &Database, token: &str) -> BackendResult<()> {
+    sessions::delete(db.writer(), &secrets::token_hash(token)).await
+}
+
+/// Ends every session of the viewer, on every device.
+pub async fn sign_out_everywhere(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+) -> BackendResult<u64> {
+    let ended = sessions::delete_all_of(db.writer(), viewer.person_id).await?;
+    audit::record(
+        db.writer(),
+        &AuditRecord {
+            at: origin.now,
+            actor_id: Some(viewer.person_id),
+            action: "sign_out_everywhere",
+            subject_type: "person",
+            subject_id: viewer.person_id.to_string(),
+            detail: format!("{ended} 个会话"),
+            client_addr: &origin.client_addr,
+        },
+    )
+    .await?;
+    Ok(ended)
+}
+
+/// How long a WeChat openid may wait for its phone verification.
+pub const WECHAT_PENDING_LIFETIME: i64 = 15 * 60;
+
+/// What WeChat's answer leads to.
+#[derive(Debug)]
+pub enum WeChatOutcome {
+    /// The openid is linked: signed in.
+    SignedIn(SignedInSession),
+    /// First use: the phone must be verified once; the browser keeps this token.
+    NeedsPhone { pending_token: String },
+}
+
+/// Signs in the person linked to a WeChat openid, or parks the openid until
+/// the person verifies their phone.
+pub async fn sign_in_with_wechat(
+    db: &Database,
+    openid: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<WeChatOutcome> {
+    let linked: Option<i64> = sqlx::query_scalar(
+        "SELECT w.person_id FROM wechat_links w JOIN people p ON p.id = w.person_id \
+         WHERE w.openid = $1 AND p.disabled_at IS NULL",
+    )
+    .bind(openid)
+    .fetch_optional(db.writer())
+    .await?;
+    if let Some(person_id) = linked {
+        let session =
+            open_session(db, person_id, SessionPolicy::RESIDENT, "wechat", origin).await?;
+        return Ok(WeChatOutcome::SignedIn(session));
+    }
+    let pending_token = secrets::new_token();
+    sqlx::query("INSERT INTO wechat_pending (token_hash, openid, created_at) VALUES ($1, $2, $3)")
+        .bind(secrets::token_hash(&pending_token))
+        .bind(openid)
+        .bind(origin.now)
+        .execute(db.writer())
+        .await?;
+    Ok(WeChatOutcome::NeedsPhone { pending_token })
+}
+
+async fn link_pending_wechat(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    pending_token: &str,
+    person_id: i64,
+    now: i64,
+) -> BackendResult<()> {
+    let hash = secrets::token_hash(pending_token);
+    let openid: Option<String> = sqlx::query_scalar(
+        "SELECT openid FROM wechat_pending WHERE token_hash = $1 AND created_at > $2",
+    )
+    .bind(&hash)
+    .bind(now - WECHAT_PENDING_LIFETIME)
+    .fetch_optional(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM wechat_pending WHERE token_hash = $1")
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
+    if let Some(openid) = openid {
+        sqlx::query(
+            "INSERT INTO wechat_links (openid, person_id, linked_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (openid) DO NOTHING",
+        )
+        .bind(openid)
+        .bind(person_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! The audit log: sign-ins, failures, role changes, staff views of personal
+//! data. Rows are only ever inserted.
+
+use crate::error::BackendResult;
+use sqlx::{Any, AnyPool, Executor};
+
+pub struct AuditRecord<'a> {
+    pub at: i64,
+    pub actor_id: Option<i64>,
+    pub action: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: String,
+    pub detail: String,
+    pub client_addr: &'a str,
+}
+
+pub async fn record<'e, E>(executor: E, entry: &AuditRecord<'_>) -> BackendResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_id, action, subject_type, subject_id, detail, client_addr) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(entry.at)
+    .bind(entry.actor_id)
+    .bind(entry.action)
+    .bind(entry.subject_type)
+    .bind(&entry.subject_id)
+    .bind(&entry.detail)
+    .bind(entry.client_addr)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AuditRow {
+    pub at: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub detail: String,
+    pub client_addr: Option<String>,
+}
+
+/// The newest entries, optionally of one action.
+pub async fn recent(
+    pool: &AnyPool,
+    action: Option<&str>,
+    limit: i64,
+) -> BackendResult<Vec<AuditRow>> {
+    Ok(sqlx::query_as(
+        "SELECT a.at, COALESCE(NULLIF(p.display_name, ''), p.username, p.phone) AS actor, \
+                a.action, a.subject_type, a.subject_id, a.detail, a.client_addr \
+         FROM audit_log a LEFT JOIN people p ON p.id = a.actor_id \
+         WHERE ($1 = '' OR a.action = $1) \
+         ORDER BY a.at DESC, a.id DESC LIMIT $2",
+    )
+    .bind(action.unwrap_or(""))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// How often a person did `action` since `since`.
+pub async fn count_by_actor(
+    pool: &AnyPool,
+    actor_id: i64,
+    action: &str,
+    since: i64,
+) -> BackendResult<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE actor_id = $1 AND action = $2 AND at >= $3",
+    )
+    .bind(actor_id)
+    .bind(action)
+    .bind(since)
+    .fetch_one(pool)
+    .await?)
+}

@@ -1,0 +1,103 @@
+//! Households and the residents bound to them.
+
+use crate::error::BackendResult;
+use crate::store::access::VISIBLE_HOUSEHOLDS;
+use sqlx::AnyPool;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct HouseholdRow {
+    pub id: i64,
+    pub account_no: String,
+    pub holder_name: String,
+    pub room: String,
+    pub service_state: String,
+    pub unit_name: String,
+    pub building_id: i64,
+    pub street_address: String,
+}
+
+const HOUSEHOLD_SELECT: &str = "SELECT h.id, h.account_no, h.holder_name, h.room, \
+         h.service_state, u.name AS unit_name, u.building_id, c.street_address \
+     FROM households h \
+     JOIN units u ON u.id = h.unit_id \
+     JOIN buildings b ON b.id = u.building_id \
+     JOIN communities c ON c.id = b.community_id";
+
+/// The households a person bound, in the order they bound them.
+pub async fn bound_to(pool: &AnyPool, person_id: i64) -> BackendResult<Vec<HouseholdRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{HOUSEHOLD_SELECT} JOIN person_households ph ON ph.household_id = h.id \
+         WHERE ph.person_id = $1 ORDER BY ph.bound_at, h.id"
+    ))
+    .bind(person_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// One household, if the person may read its details (see `access`).
+pub async fn visible_to(
+    pool: &AnyPool,
+    person_id: i64,
+    household_id: i64,
+) -> BackendResult<Option<HouseholdRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{HOUSEHOLD_SELECT} WHERE h.id = $2 AND h.id IN ({VISIBLE_HOUSEHOLDS})"
+    ))
+    .bind(person_id)
+    .bind(household_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The household with this account number, and its holder's name.
+pub async fn by_account_no(
+    pool: &AnyPool,
+    account_no: &str,
+) -> BackendResult<Option<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, holder_name FROM households WHERE account_no = $1")
+            .bind(account_no)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// Binds a household; false when it was already bound to this person.
+pub async fn bind(
+    pool: &AnyPool,
+    person_id: i64,
+    household_id: i64,
+    now: i64,
+) -> BackendResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO person_households (person_id, household_id, bound_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (person_id, household_id) DO NOTHING",
+    )
+    .bind(person_id)
+    .bind(household_id)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Unbinds one of the person's own households; false when it was not theirs.
+pub async fn unbind(pool: &AnyPool, person_id: i64, household_id: i64) -> BackendResult<bool> {
+    let done =
+        sqlx::query("DELETE FROM person_households WHERE person_id = $1 AND household_id = $2")
+            .bind(person_id)
+            .bind(household_id)
+            .execute(pool)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Open cases per household, for the given households.
+pub async fn open_case_count(pool: &AnyPool, household_id: i64) -> BackendResult<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cases WHERE household_id = $1 AND closed_at IS NULL",
+    )
+    .bind(household_id)
+    .fetch_one(pool)
+    .await?)
+}

@@ -1,0 +1,122 @@
+//! Staff usernames and passwords: what is acceptable, and the lockout that
+//! slows down guessing.
+
+use crate::clock::UnixSeconds;
+
+/// Failures allowed before the first lockout.
+pub const FREE_FAILURES: i64 = 5;
+/// The first lockout, doubled with each further failure.
+pub const FIRST_LOCKOUT: i64 = 60;
+/// The longest lockout.
+pub const MAX_LOCKOUT: i64 = 3600;
+
+/// After `failures` consecutive wrong passwords, until when the account is
+/// locked (None: not locked).
+pub fn locked_until(failures: i64, last_failure_at: UnixSeconds) -> Option<UnixSeconds> {
+    if failures < FREE_FAILURES {
+        return None;
+    }
+    let doublings = (failures - FREE_FAILURES).min(16) as u32;
+    let seconds = FIRST_LOCKOUT
+        .saturating_mul(1 << doublings)
+        .min(MAX_LOCKOUT);
+    Some(last_failure_at + seconds)
+}
+
+/// "请 3 分钟后再试" for a lockout ending at `until`.
+pub fn lockout_message(until: UnixSeconds, now: UnixSeconds) -> String {
+    let minutes = ((until - now).max(1) + 59) / 60;
+    format!("密码错误次数过多，账号已暂时锁定，请 {minutes} 分钟后再试")
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    #[error("用户名应为 3 到 32 位小写字母、数字、下划线或短横线，并以字母开头")]
+    Username,
+    #[error("密码至少 10 位，且同时包含字母和数字")]
+    WeakPassword,
+    #[error("密码不能超过 128 位")]
+    LongPassword,
+}
+
+/// A staff username: 3–32 of a–z, 0–9, `_`, `-`, starting with a letter.
+/// Upper case is folded, surrounding spaces dropped.
+pub fn parse_username(text: &str) -> Result<String, CredentialError> {
+    let name = text.trim().to_ascii_lowercase();
+    let ok = (3..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if ok {
+        Ok(name)
+    } else {
+        Err(CredentialError::Username)
+    }
+}
+
+/// A new password: 10 to 128 characters with at least one letter and one digit.
+pub fn check_new_password(password: &str) -> Result<(), CredentialError> {
+    let length = password.chars().count();
+    if length > 128 {
+        return Err(CredentialError::LongPassword);
+    }
+    let has_letter = password.chars().any(char::is_alphabetic);
+    let has_digit = password.chars().any(|c| c.is_ascii_digit());
+    if length < 10 || !has_letter || !has_digit {
+        return Err(CredentialError::WeakPassword);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: i64 = 1_800_000_000;
+
+    #[test]
+    fn lockout_starts_after_the_free_failures_and_doubles() {
+        assert_eq!(locked_until(FREE_FAILURES - 1, T0), None);
+        assert_eq!(locked_until(FREE_FAILURES, T0), Some(T0 + 60));
+        assert_eq!(locked_until(FREE_FAILURES + 1, T0), Some(T0 + 120));
+        assert_eq!(locked_until(FREE_FAILURES + 2, T0), Some(T0 + 240));
+        assert_eq!(locked_until(FREE_FAILURES + 50, T0), Some(T0 + MAX_LOCKOUT));
+    }
+
+    #[test]
+    fn lockout_message_rounds_up_to_minutes() {
+        assert!(lockout_message(T0 + 61, T0).contains("2 分钟"));
+        assert!(lockout_message(T0, T0).contains("1 分钟"));
+    }
+
+    #[test]
+    fn usernames() {
+        assert_eq!(parse_username(" Dispatch_01 ").unwrap(), "dispatch_01");
+        for bad in ["ab", "1abc", "zhang san", "张三", "", &"a".repeat(33)] {
+            assert_eq!(parse_username(bad), Err(CredentialError::Username), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords() {
+        assert!(check_new_password("heating2026!").is_ok());
+        assert!(check_new_password("供热服务热线电话12345").is_ok());
+        assert_eq!(
+            check_new_password("short1"),
+            Err(CredentialError::WeakPassword)
+        );
+        assert_eq!(
+            check_new_password("onlyletters"),
+            Err(CredentialError::WeakPassword)
+        );
+        assert_eq!(
+            check_new_password("1234567890"),
+            Err(CredentialError::WeakPassword)
+        );
+        assert_eq!(
+            check_new_password(&"a1".repeat(65)),
+            Err(CredentialError::LongPassword)
+        );
+    }
+}

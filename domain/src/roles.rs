@@ -1,0 +1,96 @@
+//! Who a person is to the portal. A person may hold several roles.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    Resident,
+    GridWorker,
+    PropertyManager,
+    Dispatcher,
+    RepairCrew,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Resident,
+        Role::GridWorker,
+        Role::PropertyManager,
+        Role::Dispatcher,
+        Role::RepairCrew,
+        Role::Admin,
+    ];
+
+    /// Roles an admin grants to staff accounts (residents sign up by phone).
+    pub const STAFF: [Role; 5] = [
+        Role::GridWorker,
+        Role::PropertyManager,
+        Role::Dispatcher,
+        Role::RepairCrew,
+        Role::Admin,
+    ];
+
+    /// The name stored in the database and used in forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Resident => "resident",
+            Self::GridWorker => "grid_worker",
+            Self::PropertyManager => "property_manager",
+            Self::Dispatcher => "dispatcher",
+            Self::RepairCrew => "repair_crew",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Resident => "居民",
+            Self::GridWorker => "网格员",
+            Self::PropertyManager => "物业",
+            Self::Dispatcher => "客服调度",
+            Self::RepairCrew => "抢修队",
+            Self::Admin => "管理员",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Resident => "Resident",
+            Self::GridWorker => "Grid worker",
+            Self::PropertyManager => "Property manager",
+            Self::Dispatcher => "Dispatcher",
+            Self::RepairCrew => "Repair crew",
+            Self::Admin => "Admin",
+        }
+    }
+
+    pub fn is_staff(self) -> bool {
+        self != Self::Resident
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+        assert_eq!(Role::parse(""), None);
+    }
+
+    #[test]
+    fn staff_roles_are_all_but_resident() {
+        assert!(!Role::STAFF.contains(&Role::Resident));
+        assert_eq!(Role::STAFF.len() + 1, Role::ALL.len());
+        assert!(Role::STAFF.iter().all(|role| role.is_staff()));
+    }
+}
