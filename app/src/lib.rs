@@ -9,25 +9,39 @@ pub mod format;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod portal;
+pub mod prefs;
+#[cfg(feature = "ssr")]
+pub mod session;
 
 use components::layout::{SiteFooter, SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
+use pages::admin::{AdminPage, AuditPage};
+use pages::cases::{CasePage, CasesPage};
+use pages::demo_outbox::DemoOutboxPage;
+use pages::me::{MyHomePage, SettingsPage};
+use pages::signin::{SignInPage, StaffSignInPage};
+use pages::staff::{GridPage, LookedAfterBuildingPage, PropertyPage};
 use pages::{
     building::BuildingPage, home::HomePage, not_found::NotFoundPage, outages::OutagesPage,
 };
+use prefs::Preferences;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     portal::protect_document();
+    // Read on the server from the request's cookies, so large text and the
+    // language hold from the first byte, before any script runs.
+    let prefs = Preferences::current();
+    let class = prefs.large_text.then_some("large-text");
     view! {
         <!DOCTYPE html>
-        <html lang="zh-CN">
+        <html lang=prefs.lang.html_lang() class=class>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
@@ -48,8 +62,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let prefs = Preferences::current();
+    provide_context(prefs);
+    let lang = prefs.lang;
     view! {
-        <Title formatter=|page: String| format!("{page} · 潍坊供热服务") />
+        <Title formatter=move |page: String| format!("{page} · {}", lang.t("潍坊供热服务", "Weifang Heating")) />
         <Meta name="theme-color" content="#0f5c8c" />
         <Meta name="description" content="潍坊市集中供热居民服务：供暖季、停热公告、楼栋供热查询。" />
         <Router>
@@ -59,6 +76,18 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("outages") view=OutagesPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("building") view=BuildingPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("staff"), StaticSegment("signin")) view=StaffSignInPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("me") view=MyHomePage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("me"), StaticSegment("settings")) view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("cases") view=CasesPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CasePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("grid") view=GridPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("property") view=PropertyPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("buildings"), ParamSegment("id")) view=LookedAfterBuildingPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("demo"), StaticSegment("outbox")) view=DemoOutboxPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

@@ -1,28 +1,53 @@
 //! What server functions and pages reach on the server: the database, the
 //! portal's settings and the clock, provided once per request by the server.
 
+use backend::integrations::wechat::WeChatOAuth;
 use backend::{BackendError, Database, PortalSettings};
+use domain::otp::OtpPolicy;
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-/// The time source: the system clock, or a fixed instant for demos and tests.
-#[derive(Clone, Copy, Debug)]
+/// The time source: the system clock, a fixed instant for demos, or a
+/// clock tests move by hand.
+#[derive(Clone, Debug)]
 pub enum Clock {
     System,
     Fixed(i64),
+    Manual(Arc<AtomicI64>),
 }
 
 impl Clock {
-    pub fn now(self) -> i64 {
+    pub fn now(&self) -> i64 {
         match self {
             Self::System => std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs() as i64)
                 .unwrap_or_default(),
-            Self::Fixed(at) => at,
+            Self::Fixed(at) => *at,
+            Self::Manual(at) => at.load(Ordering::SeqCst),
         }
     }
 }
+
+/// How people sign in here.
+#[derive(Clone, Debug)]
+pub struct AccessSettings {
+    pub otp: OtpPolicy,
+    /// Cookies carry `Secure` (and the `__Host-` prefix) when the portal is
+    /// reached over https.
+    pub secure_cookies: bool,
+    /// Demo data is loaded: the demo outbox page shows the texts "sent".
+    pub demo: bool,
+    /// WeChat web authorization, when an official account is configured.
+    pub wechat: Option<Arc<WeChatOAuth>>,
+    /// The portal's public address, e.g. https://heat.example.cn.
+    pub public_url: String,
+}
+
+/// The client's address, as the server decided it (peer or trusted proxy header).
+#[derive(Clone, Debug)]
+pub struct ClientAddr(pub String);
 
 /// Everything a request needs beyond its own input.
 #[derive(Clone, Debug)]
@@ -30,6 +55,7 @@ pub struct Portal {
     pub db: Database,
     pub settings: Arc<PortalSettings>,
     pub clock: Clock,
+    pub access: Arc<AccessSettings>,
 }
 
 impl Portal {
@@ -44,9 +70,15 @@ pub fn portal() -> Result<Portal, ServerFnError> {
         .ok_or_else(|| ServerFnError::ServerError("服务未就绪，请稍后再试".to_string()))
 }
 
-/// Logs a backend failure in full and gives the person its Chinese message.
+/// Logs a backend failure (in full when it is the server's fault) and gives
+/// the person its Chinese message.
 pub fn to_server_error(error: BackendError) -> ServerFnError {
-    tracing::error!(error = %error.log_detail(), "backend call failed");
+    match &error {
+        BackendError::Database(_) | BackendError::Migration(_) | BackendError::Internal(_) => {
+            tracing::error!(error = %error.log_detail(), "backend call failed")
+        }
+        _ => tracing::debug!(error = %error.log_detail(), "request refused"),
+    }
     ServerFnError::ServerError(error.public_message())
 }
 

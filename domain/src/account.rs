@@ -26,8 +26,8 @@ impl SignedIn {
     /// Where this person starts: their own work first.
     pub fn home_path(&self) -> &'static str {
         let order = [
-            (Role::Dispatcher, "/staff"),
-            (Role::RepairCrew, "/staff"),
+            (Role::Dispatcher, "/cases"),
+            (Role::RepairCrew, "/cases"),
             (Role::GridWorker, "/grid"),
             (Role::PropertyManager, "/property"),
             (Role::Admin, "/admin"),
@@ -98,8 +98,8 @@ pub struct StaffAccount {
     pub username: String,
     pub roles: Vec<Role>,
     pub company_name: Option<String>,
-    pub grids: Vec<String>,
-    pub buildings: Vec<String>,
+    pub grids: Vec<Choice>,
+    pub buildings: Vec<Choice>,
     pub disabled: bool,
     pub locked_until: Option<UnixSeconds>,
 }
@@ -161,7 +161,7 @@ mod tests {
         );
         assert_eq!(person(vec![Role::PropertyManager]).home_path(), "/property");
         assert_eq!(person(vec![Role::Admin]).home_path(), "/admin");
-        assert_eq!(person(vec![Role::Dispatcher]).home_path(), "/staff");
+        assert_eq!(person(vec![Role::Dispatcher]).home_path(), "/cases");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Configuration from flags and environment. A bad value stops start-up with
 //! one line naming the setting.
 
+use backend::integrations::sms::AliyunSmsSettings;
+use backend::integrations::wechat::{WeChatScope, WeChatSettings};
 use clap::{Args, Parser, Subcommand};
 use domain::season::{MonthDayHour, SeasonRule};
 use std::net::SocketAddr;
@@ -95,6 +97,74 @@ pub struct Settings {
         global = true
     )]
     pub request_timeout_secs: String,
+    /// Take the client address from X-Forwarded-For (only behind a proxy that sets it).
+    #[arg(long, env = "HEATDESK_TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: bool,
+    /// Where sign-in codes go: "log" (the server log; the default) or "aliyun" (Aliyun SMS).
+    #[arg(
+        long,
+        env = "HEATDESK_SMS_PROVIDER",
+        default_value = "log",
+        global = true
+    )]
+    pub sms_provider: String,
+    /// Aliyun SMS AccessKey ID.
+    #[arg(
+        long,
+        env = "HEATDESK_ALIYUN_ACCESS_KEY_ID",
+        global = true,
+        hide_env_values = true
+    )]
+    pub aliyun_access_key_id: Option<String>,
+    /// Aliyun SMS AccessKey secret (set it in the environment, not on the command line).
+    #[arg(
+        long,
+        env = "HEATDESK_ALIYUN_ACCESS_KEY_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub aliyun_access_key_secret: Option<String>,
+    /// The approved SMS signature (签名), e.g. 潍坊供热.
+    #[arg(long, env = "HEATDESK_ALIYUN_SIGN_NAME", global = true)]
+    pub aliyun_sign_name: Option<String>,
+    /// The approved template code of the sign-in text, with a ${code} parameter.
+    #[arg(long, env = "HEATDESK_ALIYUN_SIGN_IN_TEMPLATE", global = true)]
+    pub aliyun_sign_in_template: Option<String>,
+    /// Aliyun SMS endpoint (tests point it at a stub).
+    #[arg(long, env = "HEATDESK_ALIYUN_ENDPOINT", global = true)]
+    pub aliyun_endpoint: Option<String>,
+    /// WeChat official account AppID; with the secret, enables WeChat sign-in.
+    #[arg(long, env = "HEATDESK_WECHAT_APP_ID", global = true)]
+    pub wechat_app_id: Option<String>,
+    /// WeChat official account AppSecret.
+    #[arg(
+        long,
+        env = "HEATDESK_WECHAT_APP_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub wechat_app_secret: Option<String>,
+    /// "base" (snsapi_base, silent) or "userinfo" (snsapi_userinfo, asks consent).
+    #[arg(
+        long,
+        env = "HEATDESK_WECHAT_SCOPE",
+        default_value = "base",
+        global = true
+    )]
+    pub wechat_scope: String,
+    /// WeChat API address (tests point it at a stub).
+    #[arg(long, env = "HEATDESK_WECHAT_API_BASE", global = true)]
+    pub wechat_api_base: Option<String>,
+    /// WeChat authorize page address (tests point it at a stub).
+    #[arg(long, env = "HEATDESK_WECHAT_AUTHORIZE_BASE", global = true)]
+    pub wechat_authorize_base: Option<String>,
+}
+
+/// Where sign-in codes go.
+#[derive(Debug, Clone)]
+pub enum SmsConfig {
+    Log,
+    Aliyun(AliyunSmsSettings),
 }
 
 /// A configuration error: the setting and what is wrong with it.
@@ -129,6 +199,27 @@ pub struct Config {
     pub season_rule: SeasonRule,
     pub fixed_now: Option<i64>,
     pub request_timeout: std::time::Duration,
+    pub trust_forwarded_for: bool,
+    pub sms: SmsConfig,
+    pub wechat: Option<WeChatSettings>,
+}
+
+/// A setting that must be there and not blank.
+fn required(value: &Option<String>, setting: &'static str) -> Result<String, ConfigError> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| bad(setting, "未设置"))
+}
+
+fn present(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 impl Settings {
@@ -171,7 +262,79 @@ impl Settings {
             .filter(|s| (1..=600).contains(s))
             .map(std::time::Duration::from_secs)
             .ok_or_else(|| bad("HEATDESK_REQUEST_TIMEOUT", "应为 1 到 600 之间的秒数"))?;
+        let sms = match self.sms_provider.trim() {
+            "log" | "" => SmsConfig::Log,
+            "aliyun" => {
+                let mut settings = AliyunSmsSettings::new(
+                    required(&self.aliyun_access_key_id, "HEATDESK_ALIYUN_ACCESS_KEY_ID")?,
+                    required(
+                        &self.aliyun_access_key_secret,
+                        "HEATDESK_ALIYUN_ACCESS_KEY_SECRET",
+                    )?,
+                    required(&self.aliyun_sign_name, "HEATDESK_ALIYUN_SIGN_NAME")?,
+                    required(
+                        &self.aliyun_sign_in_template,
+                        "HEATDESK_ALIYUN_SIGN_IN_TEMPLATE",
+                    )?,
+                );
+                if let Some(endpoint) = present(&self.aliyun_endpoint) {
+                    settings.endpoint = endpoint;
+                }
+                backend::integrations::sms::AliyunSms::new(settings.clone())
+                    .map_err(|e| bad("HEATDESK_ALIYUN_ENDPOINT", e))?;
+                SmsConfig::Aliyun(settings)
+            }
+            other => {
+                return Err(bad(
+                    "HEATDESK_SMS_PROVIDER",
+                    format!("“{other}”不是 log 或 aliyun"),
+                ))
+            }
+        };
+        let wechat = match (
+            present(&self.wechat_app_id),
+            present(&self.wechat_app_secret),
+        ) {
+            (None, None) => None,
+            (Some(app_id), Some(app_secret)) => {
+                let scope = match self.wechat_scope.trim() {
+                    "base" | "snsapi_base" => WeChatScope::Base,
+                    "userinfo" | "snsapi_userinfo" => WeChatScope::UserInfo,
+                    other => {
+                        return Err(bad(
+                            "HEATDESK_WECHAT_SCOPE",
+                            format!("“{other}”不是 base 或 userinfo"),
+                        ))
+                    }
+                };
+                let mut settings = WeChatSettings::new(app_id, app_secret, scope);
+                if let Some(api) = present(&self.wechat_api_base) {
+                    settings.api_base = api;
+                }
+                if let Some(authorize) = present(&self.wechat_authorize_base) {
+                    settings.authorize_base = authorize;
+                }
+                backend::integrations::wechat::WeChatOAuth::new(settings.clone())
+                    .map_err(|e| bad("HEATDESK_WECHAT_API_BASE", e))?;
+                Some(settings)
+            }
+            (Some(_), None) => {
+                return Err(bad(
+                    "HEATDESK_WECHAT_APP_SECRET",
+                    "设置了 AppID 但未设置 AppSecret",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(bad(
+                    "HEATDESK_WECHAT_APP_ID",
+                    "设置了 AppSecret 但未设置 AppID",
+                ))
+            }
+        };
         Ok(Config {
+            trust_forwarded_for: self.trust_forwarded_for,
+            sms,
+            wechat,
             database_url: self.database_url.clone(),
             listen,
             public_url,
@@ -204,7 +367,16 @@ mod tests {
 
     #[test]
     fn each_bad_value_names_its_setting() {
-        let cases: [BrokenSetting; 6] = [
+        let cases: [BrokenSetting; 9] = [
+            ("HEATDESK_SMS_PROVIDER", |s| {
+                s.sms_provider = "carrier-pigeon".into()
+            }),
+            ("HEATDESK_ALIYUN_ACCESS_KEY_ID", |s| {
+                s.sms_provider = "aliyun".into()
+            }),
+            ("HEATDESK_WECHAT_APP_SECRET", |s| {
+                s.wechat_app_id = Some("wx123".into())
+            }),
             ("DATABASE_URL", |s| s.database_url = "mysql://x".into()),
             ("HEATDESK_LISTEN", |s| s.listen = "port 3000".into()),
             ("HEATDESK_PUBLIC_URL", |s| {

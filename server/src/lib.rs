@@ -5,5 +5,7 @@
 pub mod config;
 pub mod health;
 pub mod middleware;
+pub mod outbox_worker;
+pub mod request_guard;
 pub mod router;
 pub mod shutdown;

@@ -1,10 +1,9 @@
-use axum::serve::ListenerExt;
 use backend::seed::demo;
 use backend::Database;
 use clap::Parser;
 use server::config::{Cli, Command, Config};
 use server::health::Readiness;
-use server::{router, shutdown};
+use server::{outbox_worker, router, shutdown};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -92,7 +91,10 @@ async fn seed_demo(config: &Config) -> Result<(), String> {
 }
 
 fn print_demo_accounts() {
-    println!("演示账号（登录功能随后续版本开放）：");
+    println!(
+        "演示账号：居民用手机号 + 验证码登录（验证码见 /demo/outbox），工作人员密码均为 {}",
+        demo::DEMO_STAFF_PASSWORD
+    );
     for account in demo::DEMO_ACCOUNTS {
         println!(
             "  {:<6} {:<8} {}",
@@ -110,22 +112,22 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
         print_demo_accounts();
     }
     let readiness = Readiness::default();
-    let state = router::state(&config, db.clone(), readiness.clone());
+    let state = router::state(&config, db.clone(), readiness.clone(), demo_mode);
+    let worker = outbox_worker::spawn(
+        db.clone(),
+        outbox_worker::channel(&config)?,
+        state.portal.clock.clone(),
+    );
     let app = router::build(state, config.request_timeout);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|e| format!("无法监听 HEATDESK_LISTEN={}：{e}", config.listen))?
-        .tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::warn!(%error, "cannot set TCP_NODELAY");
-            }
-        });
+        .map_err(|e| format!("无法监听 HEATDESK_LISTEN={}：{e}", config.listen))?;
     tracing::info!("heatdesk listening on http://{}", config.listen);
     println!("heatdesk 已启动：{}", config.public_url);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown::signal(readiness))
+    router::serve(listener, app, shutdown::signal(readiness))
         .await
         .map_err(|e| format!("服务异常退出：{e}"))?;
+    worker.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -4,7 +4,8 @@
 use crate::config::Config;
 use crate::health::{self, Readiness};
 use crate::middleware::response_headers;
-use app::portal::{Clock, Portal};
+use crate::request_guard::{self, GuardSettings};
+use app::portal::{AccessSettings, Clock, Portal};
 use app::{shell, App};
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -30,6 +31,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub portal: Portal,
     pub readiness: Readiness,
+    pub guard: Arc<GuardSettings>,
 }
 
 /// The Leptos options for a built site under `site_root`, with hashed file
@@ -49,11 +51,31 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// Everything a request may reach.
-pub fn state(config: &Config, db: Database, readiness: Readiness) -> AppState {
+/// The portal's origin: scheme, host and port of its public URL.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let host = rest.split('/').next().unwrap_or_default();
+    format!("{scheme}://{host}")
+}
+
+/// Everything a request may reach. `demo` opens the demo outbox page.
+pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) -> AppState {
     let settings = PortalSettings {
         season_rule: config.season_rule,
         ..PortalSettings::default()
+    };
+    let wechat = config.wechat.clone().and_then(|settings| {
+        backend::integrations::wechat::WeChatOAuth::new(settings)
+            .map_err(|e| tracing::error!(error = %e, "WeChat sign-in disabled"))
+            .ok()
+            .map(Arc::new)
+    });
+    let access = AccessSettings {
+        otp: domain::otp::OtpPolicy::default(),
+        secure_cookies: config.public_url.starts_with("https://"),
+        demo,
+        wechat,
+        public_url: config.public_url.clone(),
     };
     AppState {
         leptos_options: leptos_options(config),
@@ -61,14 +83,20 @@ pub fn state(config: &Config, db: Database, readiness: Readiness) -> AppState {
             db,
             settings: Arc::new(settings),
             clock: config.fixed_now.map_or(Clock::System, Clock::Fixed),
+            access: Arc::new(access),
         },
         readiness,
+        guard: Arc::new(GuardSettings {
+            public_origin: origin_of(&config.public_url),
+            trust_forwarded_for: config.trust_forwarded_for,
+        }),
     }
 }
 
 pub fn build(state: AppState, request_timeout: Duration) -> Router {
     let routes = generate_route_list(App);
     let portal = state.portal.clone();
+    let guard = state.guard.clone();
     let options = state.leptos_options.clone();
     // The bundle is served from brotli files written at build time when the
     // browser accepts them, so no request pays for compressing the wasm.
@@ -87,6 +115,10 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            request_guard::guard,
+        ))
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(TimeoutLayer::with_status_code(
@@ -97,4 +129,40 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         // Outside the limits, so their 408, 413 and 500 answers carry the headers too.
         .layer(axum::middleware::from_fn(response_headers))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Serves the router on a listener until `shutdown` resolves, with every
+/// connection's peer address available to the request guard.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "cannot set TCP_NODELAY");
+        }
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn origins_drop_the_path() {
+        assert_eq!(
+            super::origin_of("https://heat.example.cn/portal"),
+            "https://heat.example.cn"
+        );
+        assert_eq!(
+            super::origin_of("http://127.0.0.1:3000"),
+            "http://127.0.0.1:3000"
+        );
+    }
 }

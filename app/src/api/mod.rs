@@ -1,4 +1,6 @@
-//! Server functions, by area. Each is thin: read the request's portal,
-//! call one backend service, map its error to a Chinese message.
+//! Server functions, by area. Each is thin: read the request's portal and
+//! session, call one backend service, map its error to a Chinese message.
 
+pub mod account;
 pub mod public;
+pub mod staff;

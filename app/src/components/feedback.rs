@@ -23,3 +23,56 @@ pub fn ErrorNotice(error: ServerFnError) -> impl IntoView {
         </div>
     }
 }
+
+/// The message of a server function error, for a person.
+pub fn error_message(error: &ServerFnError) -> String {
+    match error {
+        ServerFnError::ServerError(message) => message.clone(),
+        _ => "网络不稳定，操作没有完成。请检查网络后重试。".to_string(),
+    }
+}
+
+/// A resource's result: its view once loaded, or what went wrong.
+pub fn loaded<T, V>(
+    resource: Resource<Result<T, ServerFnError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=Loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// What became of a form's last submission: nothing yet, done, or why not.
+/// Also shows the error of a submission made without JavaScript (it comes
+/// back in the page's address).
+#[component]
+pub fn ActionOutcome(
+    outcome: Signal<Option<Result<(), ServerFnError>>>,
+    #[prop(into)] done: String,
+) -> impl IntoView {
+    move || match outcome.get() {
+        None => ().into_any(),
+        Some(Ok(())) => view! {
+            <p class="notice notice--ok" role="status">{done.clone()}</p>
+        }
+        .into_any(),
+        Some(Err(error)) => view! {
+            <p class="notice notice--error form-error" role="alert">{error_message(&error)}</p>
+        }
+        .into_any(),
+    }
+}

@@ -1,6 +1,12 @@
-//! One module per page a person opens.
+//! One module per page (or family of pages) a person opens.
 
+pub mod admin;
 pub mod building;
+pub mod cases;
+pub mod demo_outbox;
 pub mod home;
+pub mod me;
 pub mod not_found;
 pub mod outages;
+pub mod signin;
+pub mod staff;

@@ -22,7 +22,9 @@ pub struct OutgoingText {
 
 /// The texts the portal sends. Each maps to one template registered with
 /// the provider, and to a rendered text for the log channel.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Stored in the outbox as JSON (`{"template":"sign_in_code",...}`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "template", rename_all = "snake_case")]
 pub enum TextTemplate {
     /// A one-time sign-in code.
     SignInCode { code: String, valid_minutes: u32 },

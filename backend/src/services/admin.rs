@@ -19,10 +19,13 @@ fn choices(rows: Vec<(i64, String)>) -> Vec<Choice> {
         .collect()
 }
 
-fn group(rows: Vec<(i64, String)>) -> HashMap<i64, Vec<String>> {
-    let mut grouped: HashMap<i64, Vec<String>> = HashMap::new();
-    for (person_id, name) in rows {
-        grouped.entry(person_id).or_default().push(name);
+fn group(rows: Vec<(i64, i64, String)>) -> HashMap<i64, Vec<Choice>> {
+    let mut grouped: HashMap<i64, Vec<Choice>> = HashMap::new();
+    for (person_id, id, label) in rows {
+        grouped
+            .entry(person_id)
+            .or_default()
+            .push(Choice { id, label });
     }
     grouped
 }

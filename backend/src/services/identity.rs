@@ -3,6 +3,7 @@
 
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
+use crate::integrations::sms::TextTemplate;
 use crate::secrets;
 use crate::store::audit::{self, AuditRecord};
 use crate::store::outbox::{self, NewMessage};
@@ -73,13 +74,6 @@ pub struct CodeSent {
     pub masked_phone: String,
 }
 
-/// The outbox payload of a sign-in code.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
-#[serde(tag = "template", rename_all = "snake_case")]
-pub enum SmsPayload {
-    SignInCode { code: String, valid_minutes: u32 },
-}
-
 const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
 
@@ -104,7 +98,7 @@ pub async fn request_sign_in_code(
     let challenge_token = secrets::new_token();
     let challenge_hash = secrets::token_hash(&challenge_token);
     let code = secrets::new_code();
-    let payload = SmsPayload::SignInCode {
+    let payload = TextTemplate::SignInCode {
         code: code.clone(),
         valid_minutes: (policy.lifetime / 60) as u32,
     };
@@ -182,11 +176,14 @@ pub async fn verify_sign_in_code(
         CodeVerdict::Expired => return Err(BackendError::Invalid(verdict.message())),
     }
 
+    // Read before the transaction: on SQLite the writer pool is one
+    // connection, which the transaction holds.
+    let existing = people::by_phone(db.writer(), &row.phone).await?;
     let mut tx = db.writer().begin().await?;
     if !sign_in_codes::mark_used(&mut tx, row.id, now).await? {
         return Err(expired());
     }
-    let person_id = match people::by_phone(db.writer(), &row.phone).await? {
+    let person_id = match existing {
         Some(person) if person.disabled_at.is_some() => {
             return Err(BackendError::Invalid(
                 "该账号已停用，请联系供热服务热线".to_string(),

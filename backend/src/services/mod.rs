@@ -2,5 +2,6 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod delivery;
 pub mod identity;
 pub mod public;

@@ -34,12 +34,13 @@ pub struct PendingMessage {
     pub recipient: String,
     pub payload: String,
     pub attempts: i64,
+    pub created_at: i64,
 }
 
 /// Undelivered messages due at `now`, oldest first.
 pub async fn due(pool: &AnyPool, now: i64, limit: i64) -> BackendResult<Vec<PendingMessage>> {
     Ok(sqlx::query_as(
-        "SELECT id, channel, recipient, payload, attempts FROM outbox \
+        "SELECT id, channel, recipient, payload, attempts, created_at FROM outbox \
          WHERE delivered_at IS NULL AND abandoned_at IS NULL AND available_at <= $1 ORDER BY available_at, id LIMIT $2",
     )
     .bind(now)

@@ -194,9 +194,9 @@ pub async fn staff(pool: &AnyPool) -> BackendResult<Vec<(PersonRow, Option<Strin
 }
 
 /// Grid names per person, for the staff list.
-pub async fn grid_names(pool: &AnyPool) -> BackendResult<Vec<(i64, String)>> {
+pub async fn grid_names(pool: &AnyPool) -> BackendResult<Vec<(i64, i64, String)>> {
     Ok(sqlx::query_as(
-        "SELECT ga.person_id, g.name FROM grid_assignments ga JOIN grids g ON g.id = ga.grid_id \
+        "SELECT ga.person_id, g.id, g.name FROM grid_assignments ga JOIN grids g ON g.id = ga.grid_id \
          ORDER BY g.name",
     )
     .fetch_all(pool)
@@ -204,9 +204,9 @@ pub async fn grid_names(pool: &AnyPool) -> BackendResult<Vec<(i64, String)>> {
 }
 
 /// "金宝花园 1号楼" per person, for the staff list.
-pub async fn building_names(pool: &AnyPool) -> BackendResult<Vec<(i64, String)>> {
+pub async fn building_names(pool: &AnyPool) -> BackendResult<Vec<(i64, i64, String)>> {
     Ok(sqlx::query_as(
-        "SELECT ba.person_id, c.name || ' ' || b.name FROM building_assignments ba \
+        "SELECT ba.person_id, b.id, c.name || ' ' || b.name FROM building_assignments ba \
          JOIN buildings b ON b.id = ba.building_id JOIN communities c ON c.id = b.community_id \
          ORDER BY c.name, b.sort_key",
     )

@@ -1,0 +1,348 @@
+//! Signing in and out, preferences, and a resident's own households and
+//! cases. Mutations are POST; the cross-site check guards them in the server.
+
+use domain::account::{DemoMessage, HouseholdCard, SignedIn};
+use domain::cases::CaseBrief;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// Who is signed in (None: nobody).
+#[server(input = GetUrl, prefix = "/api", endpoint = "session")]
+pub async fn load_session() -> Result<Option<SignedIn>, ServerFnError> {
+    use crate::portal::portal;
+    let portal = portal()?;
+    Ok(crate::session::viewer(&portal)
+        .await?
+        .map(|viewer| viewer.signed_in()))
+}
+
+/// Step 1 of a resident's sign-in: send a code to this number, bound to
+/// this browser by a cookie; then show the code form.
+#[server(prefix = "/api", endpoint = "signin/code")]
+pub async fn request_code(phone: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::{origin, set_cookie, CHALLENGE_COOKIE};
+    let portal = portal()?;
+    let sent = backend::services::identity::request_sign_in_code(
+        &portal.db,
+        &portal.access.otp,
+        &phone,
+        &origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)?;
+    set_cookie(
+        &portal,
+        CHALLENGE_COOKIE,
+        &sent.challenge_token,
+        Some(portal.access.otp.lifetime),
+    );
+    leptos_axum::redirect(&format!(
+        "/signin?step=code&to={}",
+        sent.masked_phone.replace('*', "%2A")
+    ));
+    Ok(())
+}
+
+/// Step 2: the code from the text message, checked against this browser's challenge.
+#[server(prefix = "/api", endpoint = "signin/verify")]
+pub async fn verify_code(code: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::{cookie, origin, start_session, CHALLENGE_COOKIE, WECHAT_PENDING_COOKIE};
+    let portal = portal()?;
+    let Some(challenge) = cookie(&portal, CHALLENGE_COOKIE) else {
+        return Err(ServerFnError::ServerError(
+            "验证码已失效（或浏览器未保存 Cookie），请重新获取".to_string(),
+        ));
+    };
+    let pending = cookie(&portal, WECHAT_PENDING_COOKIE);
+    let session = backend::services::identity::verify_sign_in_code(
+        &portal.db,
+        &portal.access.otp,
+        &challenge,
+        &code,
+        pending.as_deref(),
+        &origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)?;
+    start_session(&portal, &session);
+    leptos_axum::redirect(session.viewer.signed_in().home_path());
+    Ok(())
+}
+
+/// Staff sign-in with username and password.
+#[server(prefix = "/api", endpoint = "signin/staff")]
+pub async fn staff_sign_in(username: String, password: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::{origin, start_session};
+    let portal = portal()?;
+    let session = backend::services::identity::sign_in_staff(
+        &portal.db,
+        &username,
+        &password,
+        &origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)?;
+    start_session(&portal, &session);
+    leptos_axum::redirect(session.viewer.signed_in().home_path());
+    Ok(())
+}
+
+/// Signs out this browser, or (`everywhere`) every session of the person.
+#[server(prefix = "/api", endpoint = "signout")]
+pub async fn sign_out(everywhere: Option<String>) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::{clear_cookie, cookie, origin, viewer, SESSION_COOKIE};
+    let portal = portal()?;
+    if everywhere.is_some() {
+        if let Some(viewer) = viewer(&portal).await? {
+            backend::services::identity::sign_out_everywhere(&portal.db, &viewer, &origin(&portal))
+                .await
+                .map_err(to_server_error)?;
+        }
+    } else if let Some(token) = cookie(&portal, SESSION_COOKIE) {
+        backend::services::identity::sign_out(&portal.db, &token)
+            .await
+            .map_err(to_server_error)?;
+    }
+    clear_cookie(&portal, SESSION_COOKIE);
+    leptos_axum::redirect("/signin?signed_out=1");
+    Ok(())
+}
+
+/// Large text and language, kept in cookies for a year.
+#[server(prefix = "/api", endpoint = "preferences")]
+pub async fn save_preferences(
+    large_text: Option<String>,
+    lang: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::portal::portal;
+    use crate::session::{clear_cookie, set_cookie, LANGUAGE_COOKIE, LARGE_TEXT_COOKIE};
+    let portal = portal()?;
+    const YEAR: i64 = 365 * 24 * 3600;
+    match large_text.as_deref() {
+        Some("1") => set_cookie(&portal, LARGE_TEXT_COOKIE, "1", Some(YEAR)),
+        Some("0") => clear_cookie(&portal, LARGE_TEXT_COOKIE),
+        _ => {}
+    }
+    match lang.as_deref() {
+        Some("en") => set_cookie(&portal, LANGUAGE_COOKIE, "en", Some(YEAR)),
+        Some("zh") => clear_cookie(&portal, LANGUAGE_COOKIE),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The resident's households, each with its building's status.
+#[server(input = GetUrl, prefix = "/api", endpoint = "me/households")]
+pub async fn load_my_households() -> Result<Vec<HouseholdCard>, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::accounts::my_households(&portal.db, &portal.settings, &viewer, portal.now())
+        .await
+        .map_err(to_server_error)
+}
+
+/// One household the viewer may read (their own, or in their scope as staff).
+#[server(input = GetUrl, prefix = "/api", endpoint = "households/one")]
+pub async fn load_household(id: i64) -> Result<HouseholdCard, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::origin;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::accounts::household(
+        &portal.db,
+        &portal.settings,
+        &viewer,
+        id,
+        &origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+/// Binds a household by account number and the holder's name.
+#[server(prefix = "/api", endpoint = "me/households/bind")]
+pub async fn bind_household(account_no: String, holder_name: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::origin;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::accounts::bind_household(
+        &portal.db,
+        &viewer,
+        &account_no,
+        &holder_name,
+        &origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)?;
+    Ok(())
+}
+
+/// Unbinds one of the resident's households.
+#[server(prefix = "/api", endpoint = "me/households/unbind")]
+pub async fn unbind_household(household_id: i64) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::origin;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::accounts::unbind_household(
+        &portal.db,
+        &viewer,
+        household_id,
+        &origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+/// The cases the viewer may read.
+#[server(input = GetUrl, prefix = "/api", endpoint = "cases")]
+pub async fn load_cases() -> Result<Vec<CaseBrief>, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::accounts::my_cases(&portal.db, &viewer)
+        .await
+        .map_err(to_server_error)
+}
+
+/// One case the viewer may read.
+#[server(input = GetUrl, prefix = "/api", endpoint = "cases/one")]
+pub async fn load_case(id: i64) -> Result<CaseBrief, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::accounts::case(&portal.db, &viewer, id)
+        .await
+        .map_err(to_server_error)
+}
+
+/// The texts the demo "sent" (demo data only; otherwise there is no such page).
+#[server(input = GetUrl, prefix = "/api", endpoint = "demo/outbox")]
+pub async fn load_demo_outbox() -> Result<Vec<DemoMessage>, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    if !portal.access.demo {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+        return Err(ServerFnError::ServerError(
+            "演示短信箱只在演示模式下开放".to_string(),
+        ));
+    }
+    let messages = backend::services::delivery::demo_messages(&portal.db, 30)
+        .await
+        .map_err(to_server_error)?;
+    Ok(messages
+        .into_iter()
+        .map(|(at, recipient, text)| DemoMessage {
+            at,
+            recipient,
+            text,
+        })
+        .collect())
+}
+
+/// Whether WeChat sign-in is configured (the page offers it only then).
+#[server(input = GetUrl, prefix = "/api", endpoint = "signin/options")]
+pub async fn load_sign_in_options() -> Result<SignInOptions, ServerFnError> {
+    use crate::portal::portal;
+    let portal = portal()?;
+    Ok(SignInOptions {
+        demo: portal.access.demo,
+        wechat: portal.access.wechat.is_some(),
+        wechat_pending: crate::session::cookie(&portal, crate::session::WECHAT_PENDING_COOKIE)
+            .is_some(),
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SignInOptions {
+    /// Demo data: codes can be read on the demo outbox page.
+    pub demo: bool,
+    pub wechat: bool,
+    /// WeChat vouched for this browser; the phone is verified once to link it.
+    pub wechat_pending: bool,
+}
+
+/// Starts WeChat web authorization: a fresh `state` in a cookie, then off to WeChat.
+#[server(input = GetUrl, prefix = "/api", endpoint = "signin/wechat")]
+pub async fn start_wechat_sign_in() -> Result<(), ServerFnError> {
+    use crate::portal::portal;
+    use crate::session::{set_cookie, OAUTH_STATE_COOKIE};
+    let portal = portal()?;
+    let Some(wechat) = portal.access.wechat.clone() else {
+        return Err(ServerFnError::ServerError(
+            "本平台未开通微信登录，请使用手机号验证码登录".to_string(),
+        ));
+    };
+    let state = backend::secrets::new_token();
+    set_cookie(&portal, OAUTH_STATE_COOKIE, &state, Some(600));
+    let callback = format!("{}/api/signin/wechat/callback", portal.access.public_url);
+    leptos_axum::redirect(&wechat.authorize_url(&callback, &state));
+    Ok(())
+}
+
+/// WeChat's redirect back: `code` → openid → signed in, or (first use)
+/// the phone step that links the openid.
+#[server(input = GetUrl, prefix = "/api", endpoint = "signin/wechat/callback")]
+pub async fn finish_wechat_sign_in(
+    code: Option<String>,
+    state: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::{
+        clear_cookie, cookie, origin, set_cookie, start_session, OAUTH_STATE_COOKIE,
+        WECHAT_PENDING_COOKIE,
+    };
+    use backend::services::identity::{
+        sign_in_with_wechat, WeChatOutcome, WECHAT_PENDING_LIFETIME,
+    };
+    let portal = portal()?;
+    let refused = |message: &str| {
+        leptos_axum::redirect("/signin?wechat=failed");
+        Err(ServerFnError::ServerError(message.to_string()))
+    };
+    let Some(wechat) = portal.access.wechat.clone() else {
+        return refused("本平台未开通微信登录");
+    };
+    let expected = cookie(&portal, OAUTH_STATE_COOKIE);
+    clear_cookie(&portal, OAUTH_STATE_COOKIE);
+    let (Some(code), Some(state), Some(expected)) = (code, state, expected) else {
+        return refused("微信授权未完成，请重试");
+    };
+    if !backend::secrets::same_hash(&state, &expected) {
+        return refused("微信授权已过期，请重试");
+    }
+    let identity = match wechat.exchange_code(&code).await {
+        Ok(identity) => identity,
+        Err(error) => {
+            tracing::warn!(%error, "WeChat code exchange failed");
+            return refused("微信暂时无法确认您的身份，请改用手机号验证码登录");
+        }
+    };
+    let outcome = sign_in_with_wechat(&portal.db, &identity.openid, &origin(&portal))
+        .await
+        .map_err(to_server_error)?;
+    match outcome {
+        WeChatOutcome::SignedIn(session) => {
+            start_session(&portal, &session);
+            leptos_axum::redirect(session.viewer.signed_in().home_path());
+        }
+        WeChatOutcome::NeedsPhone { pending_token } => {
+            set_cookie(
+                &portal,
+                WECHAT_PENDING_COOKIE,
+                &pending_token,
+                Some(WECHAT_PENDING_LIFETIME),
+            );
+            leptos_axum::redirect("/signin?wechat=link");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! Staff reads of the buildings and cases they look after, and the admin's
+//! account work. Every call checks the session; the backend checks the role
+//! and the scope in its queries.
+
+use domain::account::{AuditEntry, StaffBuilding, StaffDirectory};
+use domain::cases::CaseBrief;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// A grid worker's buildings.
+#[server(input = GetUrl, prefix = "/api", endpoint = "grid/buildings")]
+pub async fn load_grid_buildings() -> Result<Vec<StaffBuilding>, ServerFnError> {
+    load_buildings(backend::services::accounts::BuildingList::Grid).await
+}
+
+/// A property manager's buildings.
+#[server(input = GetUrl, prefix = "/api", endpoint = "property/buildings")]
+pub async fn load_property_buildings() -> Result<Vec<StaffBuilding>, ServerFnError> {
+    load_buildings(backend::services::accounts::BuildingList::Property).await
+}
+
+#[cfg(feature = "ssr")]
+async fn load_buildings(
+    list: backend::services::accounts::BuildingList,
+) -> Result<Vec<StaffBuilding>, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::accounts::looked_after_buildings(
+        &portal.db,
+        &portal.settings,
+        &viewer,
+        list,
+        portal.now(),
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+/// One building the viewer looks after, with its cases.
+#[server(input = GetUrl, prefix = "/api", endpoint = "buildings/looked-after")]
+pub async fn load_looked_after_building(
+    id: i64,
+) -> Result<(StaffBuilding, Vec<CaseBrief>), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::accounts::looked_after_building(
+        &portal.db,
+        &portal.settings,
+        &viewer,
+        id,
+        portal.now(),
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+/// Staff accounts, roles and assignments (admin).
+#[server(input = GetUrl, prefix = "/api", endpoint = "admin/staff")]
+pub async fn load_staff_directory() -> Result<StaffDirectory, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::admin::staff_directory(&portal.db, &viewer, portal.now())
+        .await
+        .map_err(to_server_error)
+}
+
+/// The role checkboxes of a staff form, one field per role (a ticked box
+/// sends its field, an unticked one nothing).
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct RoleTicks {
+    pub grid_worker: Option<String>,
+    pub property_manager: Option<String>,
+    pub dispatcher: Option<String>,
+    pub repair_crew: Option<String>,
+    pub admin: Option<String>,
+}
+
+impl RoleTicks {
+    pub fn roles(&self) -> Vec<domain::roles::Role> {
+        use domain::roles::Role;
+        [
+            (Role::GridWorker, &self.grid_worker),
+            (Role::PropertyManager, &self.property_manager),
+            (Role::Dispatcher, &self.dispatcher),
+            (Role::RepairCrew, &self.repair_crew),
+            (Role::Admin, &self.admin),
+        ]
+        .into_iter()
+        .filter(|(_, ticked)| ticked.is_some())
+        .map(|(role, _)| role)
+        .collect()
+    }
+}
+
+/// Creates a staff account (admin).
+#[server(prefix = "/api", endpoint = "admin/staff/create")]
+pub async fn create_staff_account(
+    display_name: String,
+    username: String,
+    password: String,
+    company_id: Option<String>,
+    #[server(flatten)] roles: RoleTicks,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::origin;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let company_id = company_id
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| c.trim().parse::<i64>())
+        .transpose()
+        .map_err(|_| ServerFnError::new("请选择供热公司"))?;
+    let input = backend::services::admin::NewStaffAccount {
+        display_name,
+        username,
+        password,
+        company_id,
+        roles: roles.roles(),
+    };
+    backend::services::admin::create_staff(&portal.db, &viewer, input, &origin(&portal))
+        .await
+        .map_err(to_server_error)?;
+    Ok(())
+}
+
+/// Sets a staff member's password (admin); their sessions end.
+#[server(prefix = "/api", endpoint = "admin/staff/password")]
+pub async fn reset_staff_password(person_id: i64, password: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::origin;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::admin::reset_password(
+        &portal.db,
+        &viewer,
+        person_id,
+        &password,
+        &origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+/// Makes a staff member's roles exactly the ticked ones (admin).
+#[server(prefix = "/api", endpoint = "admin/staff/roles")]
+pub async fn set_staff_roles(
+    person_id: i64,
+    #[server(flatten)] roles: RoleTicks,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::origin;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let roles = roles.roles();
+    backend::services::admin::set_roles(&portal.db, &viewer, person_id, &roles, &origin(&portal))
+        .await
+        .map_err(to_server_error)
+}
+
+/// Assigns or removes a grid ("grid") or building ("building") (admin).
+#[server(prefix = "/api", endpoint = "admin/staff/assignment")]
+pub async fn change_staff_assignment(
+    person_id: i64,
+    kind: String,
+    target_id: i64,
+    assign: String,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::origin;
+    use backend::services::admin::Assignment;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let assignment = match kind.as_str() {
+        "grid" => Assignment::Grid(target_id),
+        "building" => Assignment::Building(target_id),
+        _ => return Err(ServerFnError::ServerError("请选择网格或楼栋".to_string())),
+    };
+    backend::services::admin::change_assignment(
+        &portal.db,
+        &viewer,
+        person_id,
+        assignment,
+        assign == "1",
+        &origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+/// The newest audit log entries, optionally of one action (admin).
+#[server(input = GetUrl, prefix = "/api", endpoint = "admin/audit")]
+pub async fn load_audit_log(action: Option<String>) -> Result<Vec<AuditEntry>, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::admin::audit_entries(&portal.db, &viewer, action.as_deref())
+        .await
+        .map_err(to_server_error)
+}

@@ -1,0 +1,76 @@
+//! What a person chose once and keeps on every page: large text and
+//! language. Read from cookies on the server and from the document's root
+//! element in the browser, so both render the same before and after hydration.
+
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// Picks the text of this language.
+    pub fn t(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Self::Zh => zh,
+            Self::En => en,
+        }
+    }
+
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Self::Zh => "zh-CN",
+            Self::En => "en",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Preferences {
+    pub large_text: bool,
+    pub lang: Lang,
+}
+
+impl Preferences {
+    /// The preferences of the current request (server) or document (browser).
+    pub fn current() -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            use crate::session::{cookie, LANGUAGE_COOKIE, LARGE_TEXT_COOKIE};
+            let Some(portal) = use_context::<crate::portal::Portal>() else {
+                return Self::default();
+            };
+            Self {
+                large_text: cookie(&portal, LARGE_TEXT_COOKIE).as_deref() == Some("1"),
+                lang: if cookie(&portal, LANGUAGE_COOKIE).as_deref() == Some("en") {
+                    Lang::En
+                } else {
+                    Lang::Zh
+                },
+            }
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let root = leptos::prelude::document().document_element();
+            Self {
+                large_text: root
+                    .as_ref()
+                    .and_then(|r| r.get_attribute("class"))
+                    .is_some_and(|c| c.split_whitespace().any(|c| c == "large-text")),
+                lang: if root.and_then(|r| r.get_attribute("lang")).as_deref() == Some("en") {
+                    Lang::En
+                } else {
+                    Lang::Zh
+                },
+            }
+        }
+    }
+}
+
+/// The language of this page.
+pub fn use_lang() -> Lang {
+    use_context::<Preferences>().unwrap_or_default().lang
+}

@@ -1,0 +1,370 @@
+//! A real heatdesk server on an ephemeral loopback port over a fresh,
+//! demo-seeded database (SQLite or PostgreSQL), for the HTTP tests.
+
+#![allow(dead_code)]
+
+use backend::db::Engine;
+use backend::seed::demo;
+use backend::testing::TestDb;
+use clap::Parser;
+use server::config::Cli;
+use server::health::Readiness;
+use server::router;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+/// 2026-11-28 10:00 Beijing time, when the demo city is seeded.
+pub const SEEDED_AT: &str = "2026-11-28T10:00";
+
+/// A server on an ephemeral port over a seeded database, with a small
+/// stand-in site folder for static files and a clock the test moves.
+pub struct TestServer {
+    pub base: String,
+    pub readiness: Readiness,
+    pub test_db: TestDb,
+    pub config: server::config::Config,
+    site_root: PathBuf,
+    clock: Arc<AtomicI64>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    pub async fn start(engine: Engine) -> Self {
+        Self::start_with(engine, &[]).await
+    }
+
+    /// With extra command-line settings (e.g. a WeChat stub's address).
+    pub async fn start_with(engine: Engine, settings: &[&str]) -> Self {
+        let test_db = TestDb::new(engine).await;
+        static SITES: AtomicUsize = AtomicUsize::new(0);
+        let site_root = std::env::temp_dir().join(format!(
+            "heatdesk-site-{}-{}",
+            std::process::id(),
+            SITES.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(site_root.join("pkg")).unwrap();
+        std::fs::write(
+            site_root.join("pkg/heatdesk.0123456789abcdef-_xyzABC.js"),
+            "export {};\n".repeat(200),
+        )
+        .unwrap();
+        std::fs::write(
+            site_root.join("pkg/heatdesk.0123456789abcdef-_xyzABC.wasm"),
+            b"\0asm raw",
+        )
+        .unwrap();
+        std::fs::write(
+            site_root.join("pkg/heatdesk.0123456789abcdef-_xyzABC.wasm.br"),
+            b"brotli bytes",
+        )
+        .unwrap();
+        std::fs::write(
+            site_root.join("favicon.svg"),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .unwrap();
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let mut args = vec![
+            "heatdesk",
+            "--fixed-now",
+            SEEDED_AT,
+            "--public-url",
+            &base,
+            "--site-root",
+            site_root.to_str().unwrap(),
+        ];
+        args.extend_from_slice(settings);
+        let config = Cli::parse_from(args).settings.validate().unwrap();
+        let seeded_at = config.fixed_now.unwrap();
+        demo::seed_demo(&test_db.db, seeded_at).await.unwrap();
+        let readiness = Readiness::default();
+        let mut state = router::state(&config, test_db.db.clone(), readiness.clone(), true);
+        let clock = Arc::new(AtomicI64::new(seeded_at));
+        state.portal.clock = app::portal::Clock::Manual(clock.clone());
+        let app = router::build(state, config.request_timeout);
+        let task = tokio::spawn(async move {
+            router::serve(listener, app, std::future::pending())
+                .await
+                .unwrap();
+        });
+        Self {
+            base,
+            readiness,
+            test_db,
+            config,
+            site_root,
+            clock,
+            task,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Moves the server's clock forward.
+    pub fn advance(&self, seconds: i64) {
+        self.clock.fetch_add(seconds, Ordering::SeqCst);
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.load(Ordering::SeqCst)
+    }
+
+    pub async fn finish(self) {
+        self.task.abort();
+        let _ = std::fs::remove_dir_all(&self.site_root);
+        self.test_db.finish().await;
+    }
+}
+
+/// The body of a GET that must succeed.
+pub async fn page_text(url: &str) -> String {
+    let response = client().get(url).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    response.text().await.unwrap()
+}
+
+/// A client that does not follow redirects (tests look at them).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Runs a check against a server on SQLite and one on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($name:ident, $check:expr) => {
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let server = TestServer::start(Engine::Sqlite).await;
+                ($check)(&server).await;
+                server.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let server = TestServer::start(Engine::Postgres).await;
+                ($check)(&server).await;
+                server.finish().await;
+            }
+        }
+    };
+}
+
+/// An answer as a test looks at it.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub body: String,
+}
+
+impl Answer {
+    /// The Chinese error a plain form submission came back with: the
+    /// server function's error, carried in the redirect's address.
+    pub fn form_error(&self) -> Option<String> {
+        use base64::Engine as _;
+        let location = self.location.as_deref()?;
+        let encoded = location.split("__err=").nth(1)?.split('&').next()?;
+        let encoded = percent_decode(encoded);
+        let bytes = base64::engine::general_purpose::URL_SAFE
+            .decode(encoded.as_bytes())
+            .ok()?;
+        String::from_utf8(bytes).ok()
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A browser: keeps its cookies, sends its own origin on posts.
+pub struct Browser {
+    base: String,
+    pub cookies: std::collections::BTreeMap<String, String>,
+    client: reqwest::Client,
+}
+
+impl Browser {
+    pub fn new(server: &TestServer) -> Self {
+        Self {
+            base: server.base.clone(),
+            cookies: Default::default(),
+            client: client(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn answer(&mut self, response: reqwest::Response) -> Answer {
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let set_cookies: Vec<String> = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(str::to_string)
+            .collect();
+        for cookie in &set_cookies {
+            let pair = cookie.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                let expired = cookie.contains("Max-Age=0") || value.is_empty();
+                if expired {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_string(), value.to_string());
+                }
+            }
+        }
+        let body = response.text().await.unwrap_or_default();
+        Answer {
+            status,
+            location,
+            set_cookies,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Answer {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+
+    /// A server function read, as the hydrated page makes it (JSON back).
+    pub async fn api(&mut self, path: &str) -> Answer {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+
+    /// A plain HTML form post from one of the portal's pages.
+    pub async fn submit(&mut self, from_page: &str, action: &str, form: &[(&str, &str)]) -> Answer {
+        let response = self
+            .client
+            .post(format!("{}{action}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("accept", "text/html")
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .header("referer", format!("{}{from_page}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+
+    /// A server function call as the hydrated page makes it (no redirect to
+    /// follow, errors in the body).
+    pub async fn call(&mut self, action: &str, form: &[(&str, &str)]) -> Answer {
+        let response = self
+            .client
+            .post(format!("{}{action}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("accept", "application/json")
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+}
+
+/// The newest code the demo outbox shows for a number.
+pub async fn code_from_outbox(browser: &mut Browser, phone: &str) -> String {
+    let page = browser.get("/demo/outbox").await;
+    assert_eq!(page.status, 200);
+    let marker = format!("data-recipient=\"{phone}\"");
+    let article = page
+        .body
+        .split("<article")
+        .find(|a| a.contains(&marker))
+        .unwrap_or_else(|| panic!("no text to {phone} in the demo outbox"));
+    let start = article.find("验证码是 ").expect("a code in the text") + "验证码是 ".len();
+    article[start..start + 6].to_string()
+}
+
+/// Signs a resident in with a code read from the demo outbox.
+pub async fn resident_signs_in(server: &TestServer, phone: &str) -> Browser {
+    let mut browser = Browser::new(server);
+    let sent = browser
+        .submit("/signin", "/api/signin/code", &[("phone", phone)])
+        .await;
+    assert_eq!(sent.status, 302, "{sent:?}");
+    assert!(sent.form_error().is_none(), "{:?}", sent.form_error());
+    let code = code_from_outbox(&mut browser, phone).await;
+    let verified = browser
+        .submit(
+            "/signin?step=code",
+            "/api/signin/verify",
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(verified.location.as_deref(), Some("/me"), "{verified:?}");
+    browser
+}
+
+/// Signs a staff member in with a password.
+pub async fn staff_signs_in(server: &TestServer, username: &str, password: &str) -> Browser {
+    let mut browser = Browser::new(server);
+    let answer = browser
+        .submit(
+            "/staff/signin",
+            "/api/signin/staff",
+            &[("username", username), ("password", password)],
+        )
+        .await;
+    assert_eq!(answer.status, 302, "{answer:?}");
+    assert!(answer.form_error().is_none(), "{:?}", answer.form_error());
+    browser
+}
