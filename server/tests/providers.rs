@@ -1,0 +1,314 @@
+//! The portal with its outside providers configured and pointed at local
+//! stubs: WeChat web authorization, and Aliyun SMS fed by the outbox.
+
+mod support;
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::Router;
+use backend::db::Engine;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use support::{Browser, TestServer};
+
+/// Starts a stub on an ephemeral port; returns its base URL.
+async fn stub(router: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    base
+}
+
+/// WeChat's OAuth endpoints: code "good-N" belongs to openid "OPENID-N".
+async fn wechat_stub() -> String {
+    async fn access_token(Query(q): Query<HashMap<String, String>>) -> String {
+        let code = q.get("code").cloned().unwrap_or_default();
+        let right_app = q.get("appid").map(String::as_str) == Some("wx-test-app")
+            && q.get("secret").map(String::as_str) == Some("wx-test-secret")
+            && q.get("grant_type").map(String::as_str) == Some("authorization_code");
+        match code.strip_prefix("good-") {
+            Some(n) if right_app => format!(
+                r#"{{"access_token":"AT","expires_in":7200,"refresh_token":"RT","openid":"OPENID-{n}","scope":"snsapi_base"}}"#
+            ),
+            _ => r#"{"errcode":40029,"errmsg":"invalid code"}"#.to_string(),
+        }
+    }
+    stub(Router::new().route("/sns/oauth2/access_token", get(access_token))).await
+}
+
+/// Takes WeChat's part: follows the portal to the authorize page and comes
+/// back with `code`, as WeChat would after the person agreed.
+async fn through_wechat(browser: &mut Browser, code: &str) -> support::Answer {
+    let start = browser.get("/api/signin/wechat").await;
+    assert_eq!(start.status, 302, "{start:?}");
+    let authorize = start.location.unwrap();
+    assert!(authorize.contains("/connect/oauth2/authorize?appid=wx-test-app&redirect_uri="));
+    assert!(authorize.contains("scope=snsapi_base") && authorize.ends_with("#wechat_redirect"));
+    let state = authorize
+        .split("state=")
+        .nth(1)
+        .and_then(|s| s.split('#').next())
+        .unwrap()
+        .to_string();
+    browser
+        .get(&format!(
+            "/api/signin/wechat/callback?code={code}&state={state}"
+        ))
+        .await
+}
+
+async fn wechat_sign_in_links_the_phone_once(engine: Engine) {
+    let wechat = wechat_stub().await;
+    let server = TestServer::start_with(
+        engine,
+        &[
+            "--wechat-app-id",
+            "wx-test-app",
+            "--wechat-app-secret",
+            "wx-test-secret",
+            "--wechat-api-base",
+            &wechat,
+            "--wechat-authorize-base",
+            &wechat,
+        ],
+    )
+    .await;
+    let mut browser = Browser::new(&server);
+    assert!(browser.get("/signin").await.body.contains("微信一键登录"));
+
+    // First use: WeChat vouches for the openid, the phone is verified once.
+    let back = through_wechat(&mut browser, "good-1").await;
+    assert_eq!(
+        back.location.as_deref(),
+        Some("/signin?wechat=link"),
+        "{back:?}"
+    );
+    let page = browser.get("/signin?wechat=link").await.body;
+    assert!(page.contains("首次使用请再验证一次手机号"));
+    assert!(
+        !page.contains("微信一键登录"),
+        "no second WeChat button while linking"
+    );
+    browser
+        .submit("/signin", "/api/signin/code", &[("phone", "13900000011")])
+        .await;
+    let code = support::code_from_outbox(&mut browser, "13900000011").await;
+    let signed_in = browser
+        .submit(
+            "/signin?step=code",
+            "/api/signin/verify",
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(signed_in.location.as_deref(), Some("/me"));
+    let linked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM wechat_links w JOIN people p ON p.id = w.person_id \
+         WHERE w.openid = 'OPENID-1' AND p.phone = '13900000011'",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(linked, 1);
+
+    // Afterwards WeChat alone signs the same person in, on any device.
+    let mut phone = Browser::new(&server);
+    let back = through_wechat(&mut phone, "good-1").await;
+    assert_eq!(back.location.as_deref(), Some("/me"), "{back:?}");
+    let me: serde_json::Value =
+        serde_json::from_str(&phone.api("/api/session").await.body).unwrap();
+    assert_eq!(me["masked_phone"], "139****0011");
+
+    // A refused code or a forged state signs nobody in.
+    let mut other = Browser::new(&server);
+    let refused = through_wechat(&mut other, "bad").await;
+    assert_eq!(refused.location.as_deref(), Some("/signin?wechat=failed"));
+    let forged = other
+        .get("/api/signin/wechat/callback?code=good-2&state=forged")
+        .await;
+    assert_eq!(forged.location.as_deref(), Some("/signin?wechat=failed"));
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&other.api("/api/session").await.body)
+            .unwrap()
+            .is_null()
+    );
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wechat_sign_in_on_sqlite() {
+    wechat_sign_in_links_the_phone_once(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wechat_sign_in_on_postgres() {
+    wechat_sign_in_links_the_phone_once(Engine::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_wechat_configured_the_page_does_not_offer_it() {
+    let server = TestServer::start(Engine::Sqlite).await;
+    let mut browser = Browser::new(&server);
+    assert!(!browser.get("/signin").await.body.contains("微信"));
+    let start = browser.api("/api/signin/wechat").await;
+    assert_ne!(start.status, 200);
+    assert!(start.body.contains("未开通微信登录"));
+    server.finish().await;
+}
+
+/// What the Aliyun stub answers next, and what it saw.
+#[derive(Default)]
+struct AliyunStub {
+    answers: Vec<&'static str>,
+    seen: Vec<HashMap<String, String>>,
+}
+
+async fn aliyun_stub(answers: Vec<&'static str>) -> (String, Arc<Mutex<AliyunStub>>) {
+    async fn send_sms(
+        State(stub): State<Arc<Mutex<AliyunStub>>>,
+        Query(q): Query<HashMap<String, String>>,
+    ) -> (axum::http::StatusCode, String) {
+        let mut stub = stub.lock().unwrap();
+        stub.seen.push(q);
+        let answer = if stub.answers.is_empty() {
+            "ok"
+        } else {
+            stub.answers.remove(0)
+        };
+        match answer {
+            "ok" => (axum::http::StatusCode::OK, r#"{"Code":"OK","Message":"OK","BizId":"1","RequestId":"R"}"#.into()),
+            "limit" => (axum::http::StatusCode::OK, r#"{"Code":"isv.BUSINESS_LIMIT_CONTROL","Message":"触发分钟级流控","RequestId":"R"}"#.into()),
+            _ => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "busy".into()),
+        }
+    }
+    let state = Arc::new(Mutex::new(AliyunStub {
+        answers,
+        seen: vec![],
+    }));
+    let router = Router::new()
+        .route("/", get(send_sms))
+        .with_state(state.clone());
+    (format!("{}/", stub(router).await), state)
+}
+
+async fn codes_go_out_through_aliyun(engine: Engine) {
+    let (endpoint, stub) = aliyun_stub(vec!["busy", "ok", "limit"]).await;
+    let server = TestServer::start_with(
+        engine,
+        &[
+            "--sms-provider",
+            "aliyun",
+            "--aliyun-access-key-id",
+            "LTAI-test",
+            "--aliyun-access-key-secret",
+            "secret-test",
+            "--aliyun-sign-name",
+            "潍坊供热",
+            "--aliyun-sign-in-template",
+            "SMS_100001",
+            "--aliyun-endpoint",
+            &endpoint,
+        ],
+    )
+    .await;
+    let channel = server::outbox_worker::channel(&server.config).unwrap();
+    assert_eq!(channel.name(), "aliyun");
+    let db = &server.test_db.db;
+    let deliver = || backend::services::delivery::deliver_due(db, channel.as_ref(), server.now());
+
+    let mut browser = Browser::new(&server);
+    browser
+        .submit("/signin", "/api/signin/code", &[("phone", "13900000021")])
+        .await;
+    // The provider is busy: kept, retried ten seconds later.
+    let round = deliver().await.unwrap();
+    assert_eq!(
+        (round.delivered, round.retrying, round.abandoned),
+        (0, 1, 0)
+    );
+    assert_eq!(deliver().await.unwrap().retrying, 0, "not due yet");
+    server.advance(10);
+    let round = deliver().await.unwrap();
+    assert_eq!(round.delivered, 1);
+    {
+        let stub = stub.lock().unwrap();
+        assert_eq!(stub.seen.len(), 2);
+        let request = &stub.seen[1];
+        assert_eq!(request["Action"], "SendSms");
+        assert_eq!(request["PhoneNumbers"], "13900000021");
+        assert_eq!(request["SignName"], "潍坊供热");
+        assert_eq!(request["TemplateCode"], "SMS_100001");
+        assert!(request.contains_key("Signature"));
+        let params: serde_json::Value = serde_json::from_str(&request["TemplateParam"]).unwrap();
+        assert_eq!(params["code"].as_str().unwrap().len(), 6);
+    }
+    // A delivered code is not kept in the outbox.
+    let payload: String = sqlx::query_scalar("SELECT payload FROM outbox")
+        .fetch_one(db.reader())
+        .await
+        .unwrap();
+    assert_eq!(payload, "");
+
+    // The provider refuses: given up at once, with the reason kept.
+    server.advance(61);
+    browser
+        .submit("/signin", "/api/signin/code", &[("phone", "13900000021")])
+        .await;
+    let round = deliver().await.unwrap();
+    assert_eq!(round.abandoned, 1);
+    let reason: String =
+        sqlx::query_scalar("SELECT last_error FROM outbox WHERE abandoned_at IS NOT NULL")
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+    assert!(reason.contains("isv.BUSINESS_LIMIT_CONTROL"), "{reason}");
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_go_out_through_aliyun_on_sqlite() {
+    codes_go_out_through_aliyun(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_go_out_through_aliyun_on_postgres() {
+    codes_go_out_through_aliyun(Engine::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_older_than_their_lifetime_are_not_sent() {
+    let (endpoint, stub) = aliyun_stub(vec![]).await;
+    let server = TestServer::start_with(
+        Engine::Sqlite,
+        &[
+            "--sms-provider",
+            "aliyun",
+            "--aliyun-access-key-id",
+            "LTAI-test",
+            "--aliyun-access-key-secret",
+            "secret-test",
+            "--aliyun-sign-name",
+            "潍坊供热",
+            "--aliyun-sign-in-template",
+            "SMS_100001",
+            "--aliyun-endpoint",
+            &endpoint,
+        ],
+    )
+    .await;
+    let channel = server::outbox_worker::channel(&server.config).unwrap();
+    let mut browser = Browser::new(&server);
+    browser
+        .submit("/signin", "/api/signin/code", &[("phone", "13900000022")])
+        .await;
+    server.advance(301);
+    let round = backend::services::delivery::deliver_due(
+        &server.test_db.db,
+        channel.as_ref(),
+        server.now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(round.abandoned, 1);
+    assert!(stub.lock().unwrap().seen.is_empty());
+    server.finish().await;
+}
