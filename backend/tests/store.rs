@@ -365,3 +365,55 @@ on_both_engines!(unpublished_news_is_not_shown, |db: Database| async move {
         .unwrap();
     assert!(board.notices.is_empty());
 });
+
+on_both_engines!(
+    housekeeping_removes_only_what_has_ended,
+    |db: Database| async move {
+        use backend::services::identity::{self, RequestOrigin};
+        seeded(&db).await;
+        let now = demo_now();
+        let origin = |at: i64| RequestOrigin {
+            client_addr: "203.0.113.7".into(),
+            user_agent: "test".into(),
+            now: at,
+        };
+        let policy = domain::otp::OtpPolicy::default();
+        // An old code and a fresh one; a staff session that ended and one in use.
+        identity::request_sign_in_code(&db, &policy, "13900000031", &origin(now - 3 * 86_400))
+            .await
+            .unwrap();
+        identity::request_sign_in_code(&db, &policy, "13900000031", &origin(now))
+            .await
+            .unwrap();
+        let ended = identity::sign_in_staff(
+            &db,
+            "grid_demo",
+            demo::DEMO_STAFF_PASSWORD,
+            &origin(now - 3 * 3600),
+        )
+        .await
+        .unwrap();
+        let alive = identity::sign_in_staff(
+            &db,
+            "grid_demo",
+            demo::DEMO_STAFF_PASSWORD,
+            &origin(now - 600),
+        )
+        .await
+        .unwrap();
+        assert_eq!(identity::purge_expired(&db, now).await.unwrap(), 2);
+        assert!(identity::resolve_session(&db, &ended.token, now)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(identity::resolve_session(&db, &alive.token, now)
+            .await
+            .unwrap()
+            .is_some());
+        let codes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_codes")
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+        assert_eq!(codes, 1);
+    }
+);

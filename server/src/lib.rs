@@ -2,10 +2,10 @@
 //! middleware, health endpoints and graceful shutdown. `main.rs` only parses
 //! the command line and calls into here, so tests can build the same router.
 
+pub mod background;
 pub mod config;
 pub mod health;
 pub mod middleware;
-pub mod outbox_worker;
 pub mod request_guard;
 pub mod router;
 pub mod shutdown;

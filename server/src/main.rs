@@ -3,7 +3,7 @@ use backend::Database;
 use clap::Parser;
 use server::config::{Cli, Command, Config};
 use server::health::Readiness;
-use server::{outbox_worker, router, shutdown};
+use server::{background, router, shutdown};
 use std::process::ExitCode;
 
 #[tokio::main]
@@ -113,11 +113,12 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
     }
     let readiness = Readiness::default();
     let state = router::state(&config, db.clone(), readiness.clone(), demo_mode);
-    let worker = outbox_worker::spawn(
+    let delivery = background::spawn_delivery(
         db.clone(),
-        outbox_worker::channel(&config)?,
+        background::channel(&config)?,
         state.portal.clock.clone(),
     );
+    let housekeeping = background::spawn_housekeeping(db.clone(), state.portal.clock.clone());
     let app = router::build(state, config.request_timeout);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -127,7 +128,8 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
     router::serve(listener, app, shutdown::signal(readiness))
         .await
         .map_err(|e| format!("服务异常退出：{e}"))?;
-    worker.abort();
+    delivery.abort();
+    housekeeping.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

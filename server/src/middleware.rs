@@ -39,7 +39,7 @@ pub async fn response_headers(request: Request<Body>, next: Next) -> Response {
 }
 
 /// Hashed bundle files never change under their name; pages and API answers
-/// are always fresh; other static files may be kept for a day.
+/// are always fresh (and pages private); other static files may be kept for a day.
 fn cache_policy(path: &str, success: bool) -> HeaderValue {
     if !success {
         HeaderValue::from_static("no-store")
@@ -50,7 +50,8 @@ fn cache_policy(path: &str, success: bool) -> HeaderValue {
     } else if path.contains('.') {
         HeaderValue::from_static("public, max-age=86400")
     } else {
-        HeaderValue::from_static("no-cache")
+        // Pages may carry a signed-in person's data: never in a shared cache.
+        HeaderValue::from_static("private, no-cache")
     }
 }
 
@@ -90,7 +91,7 @@ mod tests {
             "public, max-age=86400"
         );
         assert_eq!(cache_policy("/favicon.svg", true), "public, max-age=86400");
-        assert_eq!(cache_policy("/outages", true), "no-cache");
+        assert_eq!(cache_policy("/outages", true), "private, no-cache");
         assert_eq!(cache_policy("/api/home", true), "no-store");
         assert_eq!(
             cache_policy("/pkg/heatdesk.1a2b3c4d5e6f.wasm", false),

@@ -46,7 +46,7 @@ on_both_engines!(
                 headers["referrer-policy"],
                 "strict-origin-when-cross-origin"
             );
-            assert_eq!(headers["cache-control"], "no-cache");
+            assert_eq!(headers["cache-control"], "private, no-cache");
         }
     }
 );

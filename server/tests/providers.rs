@@ -74,6 +74,11 @@ async fn wechat_sign_in_links_the_phone_once(engine: Engine) {
     )
     .await;
     let mut browser = Browser::new(&server);
+    assert!(
+        !browser.get("/signin").await.body.contains("微信一键登录"),
+        "outside WeChat its sign-in cannot work, so it is not offered"
+    );
+    browser.user_agent = support::WECHAT_BROWSER.to_string();
     assert!(browser.get("/signin").await.body.contains("微信一键登录"));
 
     // First use: WeChat vouches for the openid, the phone is verified once.
@@ -148,6 +153,7 @@ async fn wechat_sign_in_on_postgres() {
 async fn without_wechat_configured_the_page_does_not_offer_it() {
     let server = TestServer::start(Engine::Sqlite).await;
     let mut browser = Browser::new(&server);
+    browser.user_agent = support::WECHAT_BROWSER.to_string();
     assert!(!browser.get("/signin").await.body.contains("微信"));
     let start = browser.api("/api/signin/wechat").await;
     assert_ne!(start.status, 200);
@@ -210,7 +216,7 @@ async fn codes_go_out_through_aliyun(engine: Engine) {
         ],
     )
     .await;
-    let channel = server::outbox_worker::channel(&server.config).unwrap();
+    let channel = server::background::channel(&server.config).unwrap();
     assert_eq!(channel.name(), "aliyun");
     let db = &server.test_db.db;
     let deliver = || backend::services::delivery::deliver_due(db, channel.as_ref(), server.now());
@@ -295,7 +301,7 @@ async fn codes_older_than_their_lifetime_are_not_sent() {
         ],
     )
     .await;
-    let channel = server::outbox_worker::channel(&server.config).unwrap();
+    let channel = server::background::channel(&server.config).unwrap();
     let mut browser = Browser::new(&server);
     browser
         .submit("/signin", "/api/signin/code", &[("phone", "13900000022")])

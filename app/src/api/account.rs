@@ -248,14 +248,23 @@ pub async fn load_demo_outbox() -> Result<Vec<DemoMessage>, ServerFnError> {
         .collect())
 }
 
-/// Whether WeChat sign-in is configured (the page offers it only then).
+/// Whether WeChat sign-in is offered: configured, and inside WeChat.
 #[server(input = GetUrl, prefix = "/api", endpoint = "signin/options")]
 pub async fn load_sign_in_options() -> Result<SignInOptions, ServerFnError> {
     use crate::portal::portal;
     let portal = portal()?;
+    // WeChat web authorization only works inside WeChat's own browser.
+    let in_wechat = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::USER_AGENT).cloned())
+        .and_then(|ua| {
+            ua.to_str()
+                .ok()
+                .map(backend::integrations::wechat::is_wechat_browser)
+        })
+        .unwrap_or(false);
     Ok(SignInOptions {
         demo: portal.access.demo,
-        wechat: portal.access.wechat.is_some(),
+        wechat: portal.access.wechat.is_some() && in_wechat,
         wechat_pending: crate::session::cookie(&portal, crate::session::WECHAT_PENDING_COOKIE)
             .is_some(),
     })

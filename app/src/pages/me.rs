@@ -120,12 +120,7 @@ fn BindForm(action: ServerAction<BindHousehold>) -> impl IntoView {
 pub fn SettingsPage() -> impl IntoView {
     let lang = use_lang();
     let prefs = use_context::<Preferences>().unwrap_or_default();
-    let bind = ServerAction::<BindHousehold>::new();
-    let unbind = ServerAction::<UnbindHousehold>::new();
-    let households = Resource::new(
-        move || (bind.version().get(), unbind.version().get()),
-        |_| load_my_households(),
-    );
+    let session = Resource::new(|| (), |_| load_session());
     let sign_out_error = ServerAction::<SignOut>::new();
     let (text_value, text_label) = if prefs.large_text {
         ("0", lang.t("关闭大字模式", "Turn large text off"))
@@ -135,27 +130,10 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text=lang.t("设置", "Settings") />
         <h1 class="page-title">{lang.t("设置", "Settings")}</h1>
-        <section class="card">
-            <h2 class="card__title">{lang.t("我的户号", "My households")}</h2>
-            {loaded(households, move |cards| {
-                cards
-                    .into_iter()
-                    .map(|card| {
-                        let address = card.address();
-                        view! {
-                            <ActionForm action=unbind attr:class="row">
-                                <span>{address}" · "{card.account_no}</span>
-                                <input type="hidden" name="household_id" value=card.household_id />
-                                <button class="button button--secondary" type="submit">{lang.t("解绑", "Unbind")}</button>
-                            </ActionForm>
-                        }
-                    })
-                    .collect_view()
-            })}
-            <ActionOutcome outcome=unbind.value().into() done=lang.t("已解绑。", "Household unbound.") />
-            <h3>{lang.t("绑定新的户号", "Bind another household")}</h3>
-            <BindForm action=bind />
-        </section>
+        {loaded(session, move |session| {
+            let resident = session.is_some_and(|s| s.has(domain::roles::Role::Resident));
+            resident.then(|| view! { <MyHouseholds /> })
+        })}
         <section class="card">
             <h2 class="card__title">{lang.t("阅读", "Reading")}</h2>
             <form method="post" action=SavePreferences::url() class="row">
@@ -184,6 +162,41 @@ pub fn SettingsPage() -> impl IntoView {
                 <span class="muted">{lang.t("手机丢失或在别人的设备上登录过？", "Lost a phone or used someone else's device?")}</span>
                 <button class="button button--secondary" type="submit">{lang.t("退出所有设备", "Sign out everywhere")}</button>
             </form>
+        </section>
+    }
+}
+
+/// A resident's households with unbind buttons, and the bind form.
+#[component]
+fn MyHouseholds() -> impl IntoView {
+    let lang = use_lang();
+    let bind = ServerAction::<BindHousehold>::new();
+    let unbind = ServerAction::<UnbindHousehold>::new();
+    let households = Resource::new(
+        move || (bind.version().get(), unbind.version().get()),
+        |_| load_my_households(),
+    );
+    view! {
+        <section class="card">
+            <h2 class="card__title">{lang.t("我的户号", "My households")}</h2>
+            {loaded(households, move |cards| {
+                cards
+                    .into_iter()
+                    .map(|card| {
+                        let address = card.address();
+                        view! {
+                            <ActionForm action=unbind attr:class="row">
+                                <span>{address}" · "{card.account_no}</span>
+                                <input type="hidden" name="household_id" value=card.household_id />
+                                <button class="button button--secondary" type="submit">{lang.t("解绑", "Unbind")}</button>
+                            </ActionForm>
+                        }
+                    })
+                    .collect_view()
+            })}
+            <ActionOutcome outcome=unbind.value().into() done=lang.t("已解绑。", "Household unbound.") />
+            <h3>{lang.t("绑定新的户号", "Bind another household")}</h3>
+            <BindForm action=bind />
         </section>
     }
 }

@@ -484,3 +484,23 @@ async fn link_pending_wechat(
     }
     Ok(())
 }
+
+/// Codes are kept two days (the daily send limit looks back one).
+pub const KEEP_CODES_FOR: i64 = 2 * DAY;
+
+/// Deletes ended sessions, codes past any limit's window, and WeChat
+/// openids that waited too long for their phone; returns the rows removed.
+pub async fn purge_expired(db: &Database, now: i64) -> BackendResult<u64> {
+    let mut removed = sessions::purge_ended(db.writer(), now).await?;
+    removed += sqlx::query("DELETE FROM sign_in_codes WHERE created_at < $1")
+        .bind(now - KEEP_CODES_FOR)
+        .execute(db.writer())
+        .await?
+        .rows_affected();
+    removed += sqlx::query("DELETE FROM wechat_pending WHERE created_at <= $1")
+        .bind(now - WECHAT_PENDING_LIFETIME)
+        .execute(db.writer())
+        .await?
+        .rows_affected();
+    Ok(removed)
+}

@@ -206,14 +206,22 @@ fn percent_decode(text: &str) -> String {
 pub struct Browser {
     base: String,
     pub cookies: std::collections::BTreeMap<String, String>,
+    pub user_agent: String,
     client: reqwest::Client,
 }
+
+/// A phone browser, and the same inside WeChat.
+pub const PHONE_BROWSER: &str =
+    "Mozilla/5.0 (Linux; Android 13; Pixel 5) AppleWebKit/537.36 Chrome/120.0 Mobile Safari/537.36";
+pub const WECHAT_BROWSER: &str = "Mozilla/5.0 (Linux; Android 13; Pixel 5) AppleWebKit/537.36 \
+     Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F30) NetType/WIFI";
 
 impl Browser {
     pub fn new(server: &TestServer) -> Self {
         Self {
             base: server.base.clone(),
             cookies: Default::default(),
+            user_agent: PHONE_BROWSER.to_string(),
             client: client(),
         }
     }
@@ -265,6 +273,7 @@ impl Browser {
             .client
             .get(format!("{}{path}", self.base))
             .header("cookie", self.cookie_header())
+            .header("user-agent", &self.user_agent)
             .header("accept", "text/html")
             .send()
             .await
@@ -278,6 +287,7 @@ impl Browser {
             .client
             .get(format!("{}{path}", self.base))
             .header("cookie", self.cookie_header())
+            .header("user-agent", &self.user_agent)
             .header("accept", "application/json")
             .send()
             .await
@@ -291,6 +301,7 @@ impl Browser {
             .client
             .post(format!("{}{action}", self.base))
             .header("cookie", self.cookie_header())
+            .header("user-agent", &self.user_agent)
             .header("accept", "text/html")
             .header("origin", &self.base)
             .header("sec-fetch-site", "same-origin")
@@ -309,6 +320,7 @@ impl Browser {
             .client
             .post(format!("{}{action}", self.base))
             .header("cookie", self.cookie_header())
+            .header("user-agent", &self.user_agent)
             .header("accept", "application/json")
             .header("origin", &self.base)
             .header("sec-fetch-site", "same-origin")

@@ -1,5 +1,5 @@
-//! The background delivery of texts: the channel the configuration names,
-//! fed by the outbox.
+//! Work in the background: delivering texts through the configured channel
+//! from the outbox, and clearing away ended sessions and old codes.
 
 use crate::config::{Config, SmsConfig};
 use app::portal::Clock;
@@ -19,7 +19,7 @@ pub fn channel(config: &Config) -> Result<Arc<dyn NotificationChannel>, String> 
 }
 
 /// Starts delivering in the background; the task stops with the runtime.
-pub fn spawn(
+pub fn spawn_delivery(
     db: Database,
     channel: Arc<dyn NotificationChannel>,
     clock: Clock,
@@ -28,4 +28,19 @@ pub fn spawn(
     tokio::spawn(backend::services::delivery::run(db, channel, move || {
         clock.now()
     }))
+}
+
+/// Every ten minutes, removes ended sessions, old codes and stale WeChat links.
+pub fn spawn_housekeeping(db: Database, clock: Clock) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match backend::services::identity::purge_expired(&db, clock.now()).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "expired sign-in data removed"),
+                Err(error) => tracing::error!(error = %error.log_detail(), "housekeeping failed"),
+            }
+        }
+    })
 }
