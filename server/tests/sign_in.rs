@@ -473,3 +473,40 @@ on_both_engines!(
     preferences_hold_on_every_page,
     preferences_hold_on_every_page
 );
+
+/// Behind https, cookies are `Secure` and `__Host-` prefixed, and forms are
+/// accepted from the public origin only.
+async fn cookies_are_secure_behind_https(engine: Engine) {
+    let server = TestServer::start_with(engine, &["--public-url", "https://heat.example.cn"]).await;
+    let client = support::client();
+    let post = |origin: &'static str| {
+        client
+            .post(server.url("/api/signin/code"))
+            .header("origin", origin)
+            .header("accept", "text/html")
+            .form(&[("phone", "13900000041")])
+            .send()
+    };
+    assert_eq!(post("http://heat.example.cn").await.unwrap().status(), 403);
+    let answer = post("https://heat.example.cn").await.unwrap();
+    let cookie = answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("__Host-hd_code="))
+        .expect("a prefixed challenge cookie")
+        .to_string();
+    assert!(cookie.contains("; Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookies_are_secure_behind_https_on_sqlite() {
+    cookies_are_secure_behind_https(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cookies_are_secure_behind_https_on_postgres() {
+    cookies_are_secure_behind_https(Engine::Postgres).await;
+}

@@ -71,11 +71,12 @@ impl TestServer {
             "heatdesk",
             "--fixed-now",
             SEEDED_AT,
-            "--public-url",
-            &base,
             "--site-root",
             site_root.to_str().unwrap(),
         ];
+        if !settings.contains(&"--public-url") {
+            args.extend(["--public-url", &base]);
+        }
         args.extend_from_slice(settings);
         let config = Cli::parse_from(args).settings.validate().unwrap();
         let seeded_at = config.fixed_now.unwrap();
