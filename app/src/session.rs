@@ -119,7 +119,8 @@ pub async fn signed_in(portal: &Portal) -> Result<Viewer, ServerFnError> {
 }
 
 /// Starts a session in this browser: a fresh token (never one the browser
-/// brought along), cookies of the sign-in flow cleared.
+/// brought along), cookies of the sign-in flow cleared; then on to the
+/// person's own start page.
 pub fn start_session(portal: &Portal, session: &SignedInSession) {
     set_cookie(
         portal,
@@ -129,4 +130,5 @@ pub fn start_session(portal: &Portal, session: &SignedInSession) {
     );
     clear_cookie(portal, CHALLENGE_COOKIE);
     clear_cookie(portal, WECHAT_PENDING_COOKIE);
+    leptos_axum::redirect(session.viewer.signed_in().home_path());
 }

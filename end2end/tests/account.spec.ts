@@ -1,24 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
+import { collectPageErrors, waitForHydration } from "./helpers";
 
 // Signing in and what each person then sees. Every test runs in the four
 // projects (desktop/phone × JavaScript on/off); each project signs in with a
 // number of its own, since the demo server's clock stands still and a number
 // gets one code a minute.
-
-function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return errors;
-}
-
-async function settle(page: Page, javaScriptEnabled: boolean) {
-  if (javaScriptEnabled) {
-    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  }
-}
 
 const PROJECTS = ["desktop-js", "desktop-no-js", "phone-js", "phone-no-js"];
 
@@ -41,7 +27,7 @@ test("a resident signs in with a texted code, binds a household and sees its hea
   const masked = `${phone.slice(0, 3)}****${phone.slice(7)}`;
 
   await page.goto("/");
-  await settle(page, javaScriptEnabled);
+  await waitForHydration(page, javaScriptEnabled);
   await page.getByRole("link", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/signin$/);
   await page.getByLabel("手机号").fill(phone);
@@ -51,7 +37,7 @@ test("a resident signs in with a texted code, binds a household and sees its hea
 
   const code = await codeFromOutbox(page, phone);
   await page.goto("/signin?step=code");
-  await settle(page, javaScriptEnabled);
+  await waitForHydration(page, javaScriptEnabled);
   // A wrong code first: the page says so and keeps the form.
   const wrong = code.slice(0, 5) + ((Number(code[5]) + 1) % 10);
   await page.getByLabel("短信验证码").fill(wrong);
@@ -60,7 +46,7 @@ test("a resident signs in with a texted code, binds a household and sees its hea
   await page.getByLabel("短信验证码").fill(code);
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/me$/);
-  await settle(page, javaScriptEnabled);
+  await waitForHydration(page, javaScriptEnabled);
   await expect(page.locator(".site-nav__account")).toContainText(masked);
 
   // 东方花园 is cold this morning: the pipe burst on 东风东街.
@@ -76,13 +62,13 @@ test("a resident signs in with a texted code, binds a household and sees its hea
 
   // Large text holds on every page, before any script runs.
   await page.goto("/me/settings");
-  await settle(page, javaScriptEnabled);
+  await waitForHydration(page, javaScriptEnabled);
   await page.getByRole("button", { name: "开启大字模式" }).click();
   await expect(page.locator("html")).toHaveClass(/large-text/);
   await page.goto("/outages");
   await expect(page.locator("html")).toHaveClass(/large-text/);
   await page.goto("/me/settings");
-  await settle(page, javaScriptEnabled);
+  await waitForHydration(page, javaScriptEnabled);
   await page.getByRole("button", { name: "关闭大字模式" }).click();
   await expect(page.locator("html")).not.toHaveClass(/large-text/);
 
@@ -97,12 +83,12 @@ test("a resident signs in with a texted code, binds a household and sees its hea
 test("staff sign in and see their own scope", async ({ page, javaScriptEnabled }) => {
   const errors = collectPageErrors(page);
   await page.goto("/staff/signin");
-  await settle(page, javaScriptEnabled);
+  await waitForHydration(page, javaScriptEnabled);
   await page.getByLabel("用户名").fill("grid_demo");
   await page.getByLabel("密码").fill("heatdesk2026");
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page).toHaveURL(/\/grid$/);
-  await settle(page, javaScriptEnabled);
+  await waitForHydration(page, javaScriptEnabled);
   const rows = page.locator("table.table tbody tr");
   // The demo grid: 金宝花园 (6 buildings) and 东方花园 (5).
   await expect(rows).toHaveCount(11);
@@ -113,7 +99,7 @@ test("staff sign in and see their own scope", async ({ page, javaScriptEnabled }
 
 test("the admin sees staff accounts and the audit log", async ({ page, javaScriptEnabled }) => {
   await page.goto("/staff/signin");
-  await settle(page, javaScriptEnabled);
+  await waitForHydration(page, javaScriptEnabled);
   await page.getByLabel("用户名").fill("admin_demo");
   await page.getByLabel("密码").fill("heatdesk2026");
   await page.getByRole("button", { name: "登录" }).click();

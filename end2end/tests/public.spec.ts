@@ -1,24 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { collectPageErrors, waitForHydration } from "./helpers";
 import { BEFORE_SEASON } from "../playwright.config";
 
 // Every test runs in four projects: desktop and phone, each with JavaScript
 // on (hydrated) and off (plain server-rendered HTML and forms).
-
-function collectPageErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(message.text());
-  });
-  page.on("pageerror", (error) => errors.push(error.message));
-  return errors;
-}
-
-async function waitForHydration(page: Page, javaScriptEnabled: boolean) {
-  if (javaScriptEnabled) {
-    // The hydrate entry marks the document once the wasm has taken over.
-    await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-  }
-}
 
 test("home: season day, early-start notice, outage counts, hotlines", async ({ page, javaScriptEnabled }) => {
   const errors = collectPageErrors(page);

@@ -196,26 +196,27 @@ async fn aliyun_stub(answers: Vec<&'static str>) -> (String, Arc<Mutex<AliyunStu
     (format!("{}/", stub(router).await), state)
 }
 
+/// The settings that send texts through the Aliyun stub at `endpoint`.
+fn aliyun_settings(endpoint: &str) -> [&str; 12] {
+    [
+        "--sms-provider",
+        "aliyun",
+        "--aliyun-access-key-id",
+        "LTAI-test",
+        "--aliyun-access-key-secret",
+        "secret-test",
+        "--aliyun-sign-name",
+        "潍坊供热",
+        "--aliyun-sign-in-template",
+        "SMS_100001",
+        "--aliyun-endpoint",
+        endpoint,
+    ]
+}
+
 async fn codes_go_out_through_aliyun(engine: Engine) {
     let (endpoint, stub) = aliyun_stub(vec!["busy", "ok", "limit"]).await;
-    let server = TestServer::start_with(
-        engine,
-        &[
-            "--sms-provider",
-            "aliyun",
-            "--aliyun-access-key-id",
-            "LTAI-test",
-            "--aliyun-access-key-secret",
-            "secret-test",
-            "--aliyun-sign-name",
-            "潍坊供热",
-            "--aliyun-sign-in-template",
-            "SMS_100001",
-            "--aliyun-endpoint",
-            &endpoint,
-        ],
-    )
-    .await;
+    let server = TestServer::start_with(engine, &aliyun_settings(&endpoint)).await;
     let channel = server::background::channel(&server.config).unwrap();
     assert_eq!(channel.name(), "aliyun");
     let db = &server.test_db.db;
@@ -283,24 +284,7 @@ async fn codes_go_out_through_aliyun_on_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn codes_older_than_their_lifetime_are_not_sent() {
     let (endpoint, stub) = aliyun_stub(vec![]).await;
-    let server = TestServer::start_with(
-        Engine::Sqlite,
-        &[
-            "--sms-provider",
-            "aliyun",
-            "--aliyun-access-key-id",
-            "LTAI-test",
-            "--aliyun-access-key-secret",
-            "secret-test",
-            "--aliyun-sign-name",
-            "潍坊供热",
-            "--aliyun-sign-in-template",
-            "SMS_100001",
-            "--aliyun-endpoint",
-            &endpoint,
-        ],
-    )
-    .await;
+    let server = TestServer::start_with(Engine::Sqlite, &aliyun_settings(&endpoint)).await;
     let channel = server::background::channel(&server.config).unwrap();
     let mut browser = Browser::new(&server);
     browser

@@ -67,7 +67,6 @@ pub async fn verify_code(code: String) -> Result<(), ServerFnError> {
     .await
     .map_err(to_server_error)?;
     start_session(&portal, &session);
-    leptos_axum::redirect(session.viewer.signed_in().home_path());
     Ok(())
 }
 
@@ -86,7 +85,6 @@ pub async fn staff_sign_in(username: String, password: String) -> Result<(), Ser
     .await
     .map_err(to_server_error)?;
     start_session(&portal, &session);
-    leptos_axum::redirect(session.viewer.signed_in().home_path());
     Ok(())
 }
 
@@ -339,10 +337,7 @@ pub async fn finish_wechat_sign_in(
         .await
         .map_err(to_server_error)?;
     match outcome {
-        WeChatOutcome::SignedIn(session) => {
-            start_session(&portal, &session);
-            leptos_axum::redirect(session.viewer.signed_in().home_path());
-        }
+        WeChatOutcome::SignedIn(session) => start_session(&portal, &session),
         WeChatOutcome::NeedsPhone { pending_token } => {
             set_cookie(
                 &portal,

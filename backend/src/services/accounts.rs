@@ -8,7 +8,7 @@ use crate::error::{BackendError, BackendResult};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::public::building_report;
 use crate::store::access::{ASSIGNED_BUILDINGS, GRID_BUILDINGS, LOOKED_AFTER_BUILDINGS};
-use crate::store::audit::{self, AuditRecord};
+use crate::store::audit;
 use crate::store::cases::{self, CaseRow};
 use crate::store::households::{self, HouseholdRow};
 use crate::store::places;
@@ -82,15 +82,13 @@ pub async fn household(
     if !own {
         audit::record(
             db.writer(),
-            &AuditRecord {
-                at: origin.now,
-                actor_id: Some(viewer.person_id),
-                action: "personal_data_view",
-                subject_type: "household",
-                subject_id: household_id.to_string(),
-                detail: "户号、户主".to_string(),
-                client_addr: &origin.client_addr,
-            },
+            &origin.audit(
+                Some(viewer.person_id),
+                "personal_data_view",
+                "household",
+                household_id,
+                "户号、户主",
+            ),
         )
         .await?;
     }
@@ -188,15 +186,7 @@ async fn record(
 ) -> BackendResult<()> {
     audit::record(
         db.writer(),
-        &AuditRecord {
-            at: origin.now,
-            actor_id: Some(viewer.person_id),
-            action,
-            subject_type,
-            subject_id: subject_id.to_string(),
-            detail: String::new(),
-            client_addr: &origin.client_addr,
-        },
+        &origin.audit(Some(viewer.person_id), action, subject_type, subject_id, ""),
     )
     .await
 }

@@ -5,7 +5,7 @@ use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::secrets;
 use crate::services::identity::{RequestOrigin, Viewer};
-use crate::store::audit::{self, AuditRecord};
+use crate::store::audit;
 use crate::store::{people, sessions};
 use domain::account::{AuditEntry, Choice, StaffAccount, StaffDirectory};
 use domain::credentials::{check_new_password, locked_until, parse_username};
@@ -85,15 +85,7 @@ async fn audit_change(
 ) -> BackendResult<()> {
     audit::record(
         db.writer(),
-        &AuditRecord {
-            at: origin.now,
-            actor_id: Some(viewer.person_id),
-            action,
-            subject_type: "person",
-            subject_id: person_id.to_string(),
-            detail,
-            client_addr: &origin.client_addr,
-        },
+        &origin.audit(Some(viewer.person_id), action, "person", person_id, detail),
     )
     .await
 }

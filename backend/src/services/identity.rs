@@ -24,6 +24,28 @@ pub struct RequestOrigin {
     pub now: i64,
 }
 
+impl RequestOrigin {
+    /// An audit log entry for something done in this request.
+    pub fn audit<'a>(
+        &'a self,
+        actor_id: Option<i64>,
+        action: &'a str,
+        subject_type: &'a str,
+        subject_id: impl ToString,
+        detail: impl Into<String>,
+    ) -> AuditRecord<'a> {
+        AuditRecord {
+            at: self.now,
+            actor_id,
+            action,
+            subject_type,
+            subject_id: subject_id.to_string(),
+            detail: detail.into(),
+            client_addr: &self.client_addr,
+        }
+    }
+}
+
 /// The signed-in person a request acts for. Built only from a live session.
 #[derive(Clone, Debug)]
 pub struct Viewer {
@@ -292,15 +314,7 @@ async fn open_session(
     .await?;
     audit::record(
         db.writer(),
-        &AuditRecord {
-            at: origin.now,
-            actor_id: Some(person_id),
-            action: "sign_in",
-            subject_type: "person",
-            subject_id: person_id.to_string(),
-            detail: method.to_string(),
-            client_addr: &origin.client_addr,
-        },
+        &origin.audit(Some(person_id), "sign_in", "person", person_id, method),
     )
     .await?;
     let viewer = viewer_of(db, person_id)
@@ -328,15 +342,7 @@ async fn audit_failure(
     };
     audit::record(
         db.writer(),
-        &AuditRecord {
-            at: origin.now,
-            actor_id: None,
-            action: "sign_in_failed",
-            subject_type: kind,
-            subject_id: subject,
-            detail: reason,
-            client_addr: &origin.client_addr,
-        },
+        &origin.audit(None, "sign_in_failed", kind, subject, reason),
     )
     .await
 }
@@ -398,15 +404,13 @@ pub async fn sign_out_everywhere(
     let ended = sessions::delete_all_of(db.writer(), viewer.person_id).await?;
     audit::record(
         db.writer(),
-        &AuditRecord {
-            at: origin.now,
-            actor_id: Some(viewer.person_id),
-            action: "sign_out_everywhere",
-            subject_type: "person",
-            subject_id: viewer.person_id.to_string(),
-            detail: format!("{ended} 个会话"),
-            client_addr: &origin.client_addr,
-        },
+        &origin.audit(
+            Some(viewer.person_id),
+            "sign_out_everywhere",
+            "person",
+            viewer.person_id,
+            format!("{ended} 个会话"),
+        ),
     )
     .await?;
     Ok(ended)

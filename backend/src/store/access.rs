@@ -1,35 +1,10 @@
 //! Who may see what, as SQL. Every signed-in read joins one of these
 //! sub-queries, so a row outside a person's scope is never fetched at all.
 //! Each takes the person's id as `$1` and checks the role that grants the
-//! access, so taking a role away takes the access with it.
+//! access, so taking a role away takes the access with it. The pieces are
+//! macros so that the sub-queries are composed at compile time.
 
-/// Buildings a person looks after or lives in: residents through their
-/// households, grid workers through their grids, property managers through
-/// their assignments, dispatchers through their company's stations, crews
-/// through the cases assigned to them.
-pub const VISIBLE_BUILDINGS: &str = "\
-    SELECT u.building_id FROM person_households ph \
-      JOIN households h ON h.id = ph.household_id \
-      JOIN units u ON u.id = h.unit_id \
-      JOIN person_roles r ON r.person_id = ph.person_id AND r.role = 'resident' \
-     WHERE ph.person_id = $1 \
-    UNION SELECT gb.building_id FROM grid_assignments ga \
-      JOIN grid_buildings gb ON gb.grid_id = ga.grid_id \
-      JOIN person_roles r ON r.person_id = ga.person_id AND r.role = 'grid_worker' \
-     WHERE ga.person_id = $1 \
-    UNION SELECT ba.building_id FROM building_assignments ba \
-      JOIN person_roles r ON r.person_id = ba.person_id AND r.role = 'property_manager' \
-     WHERE ba.person_id = $1 \
-    UNION SELECT b.id FROM buildings b \
-      JOIN stations s ON s.id = b.station_id \
-      JOIN people p ON p.company_id = s.company_id \
-      JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' \
-     WHERE p.id = $1 \
-    UNION SELECT c.building_id FROM cases c \
-      JOIN crew_members cm ON cm.crew_id = c.assigned_crew_id \
-      JOIN person_roles r ON r.person_id = cm.person_id AND r.role = 'repair_crew' \
-     WHERE cm.person_id = $1 AND c.building_id IS NOT NULL";
-
+/// Buildings in the grids of a grid worker.
 macro_rules! grid_buildings {
     () => {
         "SELECT gb.building_id FROM grid_assignments ga \
@@ -39,11 +14,32 @@ macro_rules! grid_buildings {
     };
 }
 
+/// Buildings assigned to a property manager.
 macro_rules! assigned_buildings {
     () => {
         "SELECT ba.building_id FROM building_assignments ba \
            JOIN person_roles r ON r.person_id = ba.person_id AND r.role = 'property_manager' \
           WHERE ba.person_id = $1"
+    };
+}
+
+/// Buildings heated by a dispatcher's company (through its stations).
+macro_rules! company_buildings {
+    () => {
+        "SELECT b.id FROM buildings b \
+           JOIN stations s ON s.id = b.station_id \
+           JOIN people p ON p.company_id = s.company_id \
+           JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' \
+          WHERE p.id = $1"
+    };
+}
+
+/// Households bound to a resident.
+macro_rules! own_households {
+    () => {
+        "SELECT ph.household_id FROM person_households ph \
+           JOIN person_roles r ON r.person_id = ph.person_id AND r.role = 'resident' \
+          WHERE ph.person_id = $1"
     };
 }
 
@@ -62,48 +58,34 @@ pub const LOOKED_AFTER_BUILDINGS: &str =
 /// Households whose details (account number, holder) a person may read:
 /// a resident their own, a grid worker those in their grids (to help and file
 /// for residents), a dispatcher those of their company.
-pub const VISIBLE_HOUSEHOLDS: &str = "\
-    SELECT ph.household_id FROM person_households ph \
-      JOIN person_roles r ON r.person_id = ph.person_id AND r.role = 'resident' \
-     WHERE ph.person_id = $1 \
-    UNION SELECT h.id FROM households h \
-      JOIN units u ON u.id = h.unit_id \
-      JOIN grid_buildings gb ON gb.building_id = u.building_id \
-      JOIN grid_assignments ga ON ga.grid_id = gb.grid_id \
-      JOIN person_roles r ON r.person_id = ga.person_id AND r.role = 'grid_worker' \
-     WHERE ga.person_id = $1 \
-    UNION SELECT h.id FROM households h \
-      JOIN people p ON p.company_id = h.company_id \
-      JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' \
-     WHERE p.id = $1";
+pub const VISIBLE_HOUSEHOLDS: &str = concat!(
+    own_households!(),
+    " UNION SELECT h.id FROM households h JOIN units u ON u.id = h.unit_id \
+       WHERE u.building_id IN (",
+    grid_buildings!(),
+    ") UNION SELECT h.id FROM households h \
+       JOIN people p ON p.company_id = h.company_id \
+       JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' \
+      WHERE p.id = $1"
+);
 
 /// Cases a person may read: a resident those of their households or filed
 /// for them; grid workers and property managers those of their buildings;
 /// dispatchers those of their company; crews those assigned to them.
-pub const VISIBLE_CASES: &str = "\
-    SELECT c.id FROM cases c \
-      JOIN person_households ph ON ph.household_id = c.household_id \
-      JOIN person_roles r ON r.person_id = ph.person_id AND r.role = 'resident' \
-     WHERE ph.person_id = $1 \
-    UNION SELECT c.id FROM cases c \
-      JOIN person_roles r ON r.person_id = c.filed_for AND r.role = 'resident' \
-     WHERE c.filed_for = $1 \
-    UNION SELECT c.id FROM cases c \
-      JOIN grid_buildings gb ON gb.building_id = c.building_id \
-      JOIN grid_assignments ga ON ga.grid_id = gb.grid_id \
-      JOIN person_roles r ON r.person_id = ga.person_id AND r.role = 'grid_worker' \
-     WHERE ga.person_id = $1 \
-    UNION SELECT c.id FROM cases c \
-      JOIN building_assignments ba ON ba.building_id = c.building_id \
-      JOIN person_roles r ON r.person_id = ba.person_id AND r.role = 'property_manager' \
-     WHERE ba.person_id = $1 \
-    UNION SELECT c.id FROM cases c \
-      JOIN buildings b ON b.id = c.building_id \
-      JOIN stations s ON s.id = b.station_id \
-      JOIN people p ON p.company_id = s.company_id \
-      JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' \
-     WHERE p.id = $1 \
-    UNION SELECT c.id FROM cases c \
-      JOIN crew_members cm ON cm.crew_id = c.assigned_crew_id \
-      JOIN person_roles r ON r.person_id = cm.person_id AND r.role = 'repair_crew' \
-     WHERE cm.person_id = $1";
+pub const VISIBLE_CASES: &str = concat!(
+    "SELECT c.id FROM cases c WHERE c.household_id IN (",
+    own_households!(),
+    ") UNION SELECT c.id FROM cases c \
+       JOIN person_roles r ON r.person_id = c.filed_for AND r.role = 'resident' \
+      WHERE c.filed_for = $1 \
+     UNION SELECT c.id FROM cases c WHERE c.building_id IN (",
+    grid_buildings!(),
+    " UNION ",
+    assigned_buildings!(),
+    " UNION ",
+    company_buildings!(),
+    ") UNION SELECT c.id FROM cases c \
+       JOIN crew_members cm ON cm.crew_id = c.assigned_crew_id \
+       JOIN person_roles r ON r.person_id = cm.person_id AND r.role = 'repair_crew' \
+      WHERE cm.person_id = $1"
+);
