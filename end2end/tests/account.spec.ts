@@ -55,7 +55,7 @@ test("a resident signs in with a texted code, binds a household and sees its hea
   await page.getByRole("button", { name: "绑定" }).click();
   const card = page.locator("section.household");
   await expect(card).toHaveCount(1);
-  await expect(card.getByRole("heading")).toContainText("东方花园");
+  await expect(card.locator("h2")).toContainText("东方花园");
   await expect(card).toContainText("WF10000145");
   await expect(card.locator("[data-heat]")).toHaveAttribute("data-heat", "off");
   await expect(card.locator("article.outage")).toContainText("东风东街一次网管道爆管抢修");

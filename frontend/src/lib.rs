@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Hydrates the page the server rendered; everything already works without
 //! this, it only makes navigation and forms smoother.
 
