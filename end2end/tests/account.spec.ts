@@ -67,10 +67,13 @@ test("a resident signs in with a texted code, binds a household and sees its hea
   await expect(page.locator("html")).toHaveClass(/large-text/);
   await page.goto("/outages");
   await expect(page.locator("html")).toHaveClass(/large-text/);
+  const rootPixels = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+  expect(await rootPixels()).toBeGreaterThan(20);
   await page.goto("/me/settings");
   await waitForHydration(page, javaScriptEnabled);
   await page.getByRole("button", { name: "关闭大字模式" }).click();
   await expect(page.locator("html")).not.toHaveClass(/large-text/);
+  expect(await rootPixels()).toBeLessThan(18);
 
   await page.getByRole("button", { name: "退出登录" }).click();
   await expect(page).toHaveURL(/signed_out=1/);
