@@ -62,6 +62,40 @@ pub fn format_full(unix: UnixSeconds) -> String {
     )
 }
 
+/// English month abbreviations, January first.
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn month_en(month: u32) -> &'static str {
+    MONTHS_EN[(month as usize).saturating_sub(1) % 12]
+}
+
+/// "14 Nov 12:00": [`format_month_day_time`] for English readers.
+pub fn format_month_day_time_en(unix: UnixSeconds) -> String {
+    let t = to_local(unix);
+    format!(
+        "{} {} {:02}:{:02}",
+        t.day(),
+        month_en(t.month()),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// "14 Nov 2026 12:00": [`format_full`] for English readers.
+pub fn format_full_en(unix: UnixSeconds) -> String {
+    let t = to_local(unix);
+    format!(
+        "{} {} {} {:02}:{:02}",
+        t.day(),
+        month_en(t.month()),
+        t.year(),
+        t.hour(),
+        t.minute()
+    )
+}
+
 /// "2026-11-14T12:00:00+08:00", for `<time datetime>` attributes.
 pub fn format_iso(unix: UnixSeconds) -> String {
     to_local(unix).to_rfc3339()
@@ -93,6 +127,21 @@ mod tests {
         assert_eq!(format_month_day_time(noon), "11月14日 12:00");
         assert_eq!(format_full(noon), "2026年11月14日 12:00");
         assert_eq!(format_iso(noon), "2026-11-14T12:00:00+08:00");
+    }
+
+    #[test]
+    fn english_dates_put_the_day_first() {
+        let morning = local_instant(2026, 11, 28, 10).unwrap();
+        assert_eq!(format_month_day_time_en(morning), "28 Nov 10:00");
+        let end = local_instant(2027, 3, 15, 12).unwrap();
+        assert_eq!(format_full_en(end), "15 Mar 2027 12:00");
+        // The Shanghai date, not the UTC one (still 31 Dec 16:30 in UTC).
+        let new_year = local_instant(2027, 1, 1, 0).unwrap() + 30 * 60;
+        assert_eq!(format_month_day_time_en(new_year), "1 Jan 00:30");
+        assert_eq!(format_full_en(new_year), "1 Jan 2027 00:30");
+        // The Chinese forms stay as they are.
+        assert_eq!(format_month_day_time(morning), "11月28日 10:00");
+        assert_eq!(format_full(end), "2027年3月15日 12:00");
     }
 
     #[test]

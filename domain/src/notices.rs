@@ -13,6 +13,22 @@ pub struct Hotline {
     pub number: String,
 }
 
+impl Hotline {
+    /// The label for English readers. Labels come from the server in Chinese
+    /// ("政务服务便民热线", "{company}服务热线"); the company's name stays as
+    /// it is, like every name from the database, and anything else unknown
+    /// is shown unchanged.
+    pub fn label_en(&self) -> String {
+        if self.label == "政务服务便民热线" {
+            "City service hotline".to_string()
+        } else if let Some(company) = self.label.strip_suffix("服务热线") {
+            format!("{company} service line")
+        } else {
+            self.label.clone()
+        }
+    }
+}
+
 /// The home page in one value.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HomeOverview {
@@ -121,4 +137,25 @@ pub struct BuildingLookup {
     pub units: Vec<PlaceChoice>,
     pub unit_id: Option<i64>,
     pub report: Option<BuildingReport>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(label: &str) -> Hotline {
+        Hotline {
+            label: label.to_string(),
+            number: "0536-8231234".to_string(),
+        }
+    }
+
+    #[test]
+    fn hotline_labels_in_english_keep_company_names() {
+        assert_eq!(line("政务服务便民热线").label_en(), "City service hotline");
+        assert_eq!(line("高新供热服务热线").label_en(), "高新供热 service line");
+        assert_eq!(line("夜间抢修").label_en(), "夜间抢修");
+        // The Chinese label itself is untouched.
+        assert_eq!(line("高新供热服务热线").label, "高新供热服务热线");
+    }
 }

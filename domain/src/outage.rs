@@ -36,6 +36,15 @@ impl OutageKind {
             Self::Commissioning => "注水试压",
         }
     }
+
+    /// [`Self::label`] for English readers.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Planned => "Planned outage",
+            Self::Emergency => "Emergency repair",
+            Self::Commissioning => "Filling and pressure test",
+        }
+    }
 }
 
 /// Where an outage stands at one instant.
@@ -55,6 +64,15 @@ impl OutagePhase {
             Self::Upcoming => "即将停热",
             Self::Ongoing => "停热中",
             Self::Restored => "已恢复",
+        }
+    }
+
+    /// [`Self::label`] for English readers.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Upcoming => "Coming up",
+            Self::Ongoing => "Heat off now",
+            Self::Restored => "Restored",
         }
     }
 
@@ -99,6 +117,15 @@ impl HeatStatus {
             Self::On => "正常供热",
             Self::OffByOutage => "停热中",
             Self::OutOfSeason => "非供暖期",
+        }
+    }
+
+    /// [`Self::label`] for English readers.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::On => "Heat on",
+            Self::OffByOutage => "Heat off",
+            Self::OutOfSeason => "Outside the heating season",
         }
     }
 
@@ -158,6 +185,31 @@ mod tests {
             building_heat_status(true, &[Restored, Ongoing]),
             HeatStatus::OffByOutage
         );
+    }
+
+    #[test]
+    fn every_label_has_an_english_counterpart() {
+        assert_eq!(OutageKind::Planned.label(), "计划停热");
+        assert_eq!(OutageKind::Planned.label_en(), "Planned outage");
+        assert_eq!(OutageKind::Emergency.label_en(), "Emergency repair");
+        assert_eq!(
+            OutageKind::Commissioning.label_en(),
+            "Filling and pressure test"
+        );
+        assert_eq!(OutagePhase::Ongoing.label(), "停热中");
+        assert_eq!(OutagePhase::Upcoming.label_en(), "Coming up");
+        assert_eq!(OutagePhase::Ongoing.label_en(), "Heat off now");
+        assert_eq!(OutagePhase::Restored.label_en(), "Restored");
+        assert_eq!(HeatStatus::On.label(), "正常供热");
+        assert_eq!(HeatStatus::On.label_en(), "Heat on");
+        assert_eq!(HeatStatus::OffByOutage.label_en(), "Heat off");
+        assert_eq!(
+            HeatStatus::OutOfSeason.label_en(),
+            "Outside the heating season"
+        );
+        for kind in OutageKind::ALL {
+            assert!(kind.label_en().is_ascii() && !kind.label_en().is_empty());
+        }
     }
 
     #[test]

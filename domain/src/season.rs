@@ -131,6 +131,15 @@ impl SeasonWindow {
         format!("{}—{} 供暖季", self.start_year, self.start_year + 1)
     }
 
+    /// "2026–2027 heating season".
+    pub fn label_en(&self) -> String {
+        format!(
+            "{}\u{2013}{} heating season",
+            self.start_year,
+            self.start_year + 1
+        )
+    }
+
     /// Number of calendar days (Shanghai) the season touches.
     pub fn total_days(&self) -> u32 {
         calendar_day_number(self.start, self.end)
@@ -166,6 +175,14 @@ impl AnnouncementKind {
         match self {
             Self::EarlyStart => "提前供热",
             Self::Extension => "延长供热",
+        }
+    }
+
+    /// [`Self::label`] for English readers.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::EarlyStart => "Early start",
+            Self::Extension => "Extended heating",
         }
     }
 }
@@ -304,6 +321,32 @@ impl Countdown {
             format!("{} 小时 {} 分钟", self.hours, self.minutes)
         }
     }
+
+    /// "12 days 3 hours", or "3 hours 20 minutes" on the last day.
+    pub fn describe_en(&self) -> String {
+        if self.days > 0 {
+            format!(
+                "{} {}",
+                count_en(self.days, "day"),
+                count_en(self.hours, "hour")
+            )
+        } else {
+            format!(
+                "{} {}",
+                count_en(self.hours, "hour"),
+                count_en(self.minutes, "minute")
+            )
+        }
+    }
+}
+
+/// "1 day", "2 days", "0 hours".
+fn count_en(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
 }
 
 #[cfg(test)]
@@ -320,6 +363,7 @@ mod tests {
         assert_eq!(window.start, at(2026, 11, 14, 12));
         assert_eq!(window.end, at(2027, 3, 15, 12));
         assert_eq!(window.label(), "2026—2027 供暖季");
+        assert_eq!(window.label_en(), "2026\u{2013}2027 heating season");
         // 17 days of November, 31 + 31 + 28 + 15.
         assert_eq!(window.total_days(), 122);
     }
@@ -482,6 +526,14 @@ mod tests {
     }
 
     #[test]
+    fn announcement_kinds_have_english_labels() {
+        assert_eq!(AnnouncementKind::EarlyStart.label(), "提前供热");
+        assert_eq!(AnnouncementKind::EarlyStart.label_en(), "Early start");
+        assert_eq!(AnnouncementKind::Extension.label(), "延长供热");
+        assert_eq!(AnnouncementKind::Extension.label_en(), "Extended heating");
+    }
+
+    #[test]
     fn rule_parsing_accepts_the_documented_form_only() {
         assert_eq!(
             MonthDayHour::parse("11-14 12:00"),
@@ -523,6 +575,19 @@ mod tests {
             Countdown::between(0, 7_200 + 600).describe(),
             "2 小时 10 分钟"
         );
+        assert_eq!(
+            Countdown::between(0, 3 * 86_400 + 7_200 + 59).describe_en(),
+            "3 days 2 hours"
+        );
+        assert_eq!(
+            Countdown::between(0, 7_200 + 600).describe_en(),
+            "2 hours 10 minutes"
+        );
+        assert_eq!(
+            Countdown::between(0, 86_400 + 3_600).describe_en(),
+            "1 day 1 hour"
+        );
+        assert_eq!(Countdown::between(0, 60).describe_en(), "0 hours 1 minute");
         assert_eq!(
             Countdown::between(100, 0),
             Countdown {

@@ -1,24 +1,33 @@
 //! Loading and error states.
 
+use crate::prefs::use_lang;
 use leptos::prelude::*;
 
 /// Shown while a page's data is on its way (only after hydration: the
 /// server always sends the finished page).
 #[component]
 pub fn Loading() -> impl IntoView {
-    view! { <p class="loading" role="status">"正在加载…"</p> }
+    let lang = use_lang();
+    view! { <p class="loading" role="status">{lang.t("正在加载…", "Loading…")}</p> }
 }
 
 /// A failure the person can act on: what happened and what to do.
 #[component]
 pub fn ErrorNotice(error: ServerFnError) -> impl IntoView {
+    let lang = use_lang();
+    // The server's own messages come as they are (in Chinese).
     let message = match error {
         ServerFnError::ServerError(message) => message,
-        _ => "网络不稳定，页面没有加载完成。请检查网络后刷新重试。".to_string(),
+        _ => lang
+            .t(
+                "网络不稳定，页面没有加载完成。请检查网络后刷新重试。",
+                "The connection is unsteady and the page did not finish loading. Check your network and reload the page.",
+            )
+            .to_string(),
     };
     view! {
         <div class="notice notice--error" role="alert">
-            <p class="notice__title">"暂时无法显示"</p>
+            <p class="notice__title">{lang.t("暂时无法显示", "This cannot be shown right now")}</p>
             <p>{message}</p>
         </div>
     }
@@ -28,7 +37,12 @@ pub fn ErrorNotice(error: ServerFnError) -> impl IntoView {
 pub fn error_message(error: &ServerFnError) -> String {
     match error {
         ServerFnError::ServerError(message) => message.clone(),
-        _ => "网络不稳定，操作没有完成。请检查网络后重试。".to_string(),
+        _ => use_lang()
+            .t(
+                "网络不稳定，操作没有完成。请检查网络后重试。",
+                "The connection is unsteady and this was not done. Check your network and try again.",
+            )
+            .to_string(),
     }
 }
 

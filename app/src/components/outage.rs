@@ -1,9 +1,36 @@
 //! Outage cards and heat badges.
 
-use domain::clock::{format_iso, format_month_day_time};
+use crate::prefs::{use_lang, Lang};
+use domain::clock::{
+    format_full, format_full_en, format_iso, format_month_day_time, format_month_day_time_en,
+};
 use domain::notices::{AffectedArea, OutageNotice};
 use domain::outage::{HeatStatus, OutageKind, OutagePhase};
 use leptos::prelude::*;
+
+/// "11月28日 09:00" or "28 Nov 09:00".
+pub fn month_day_time(lang: Lang, at: i64) -> String {
+    match lang {
+        Lang::Zh => format_month_day_time(at),
+        Lang::En => format_month_day_time_en(at),
+    }
+}
+
+/// "2026年11月28日 09:00" or "28 Nov 2026 09:00".
+pub fn full_date_time(lang: Lang, at: i64) -> String {
+    match lang {
+        Lang::Zh => format_full(at),
+        Lang::En => format_full_en(at),
+    }
+}
+
+fn kind_label(lang: Lang, kind: OutageKind) -> &'static str {
+    lang.t(kind.label(), kind.label_en())
+}
+
+fn phase_label(lang: Lang, phase: OutagePhase) -> &'static str {
+    lang.t(phase.label(), phase.label_en())
+}
 
 fn kind_badge_class(kind: OutageKind) -> &'static str {
     match kind {
@@ -21,22 +48,24 @@ fn phase_badge_class(phase: OutagePhase) -> &'static str {
     }
 }
 
-/// A `<time>` element showing "11月28日 09:00".
+/// A `<time>` element showing "11月28日 09:00" (English: "28 Nov 09:00").
 #[component]
 pub fn Moment(at: i64) -> impl IntoView {
-    view! { <time datetime=format_iso(at)>{format_month_day_time(at)}</time> }
+    let lang = use_lang();
+    view! { <time datetime=format_iso(at)>{month_day_time(lang, at)}</time> }
 }
 
 #[component]
 pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
+    let lang = use_lang();
     let restore_line = match notice.restored_at {
         Some(at) if notice.phase == OutagePhase::Restored => view! {
-            <dt>"恢复时间"</dt>
+            <dt>{lang.t("恢复时间", "Restored at")}</dt>
             <dd><Moment at /></dd>
         }
         .into_any(),
         _ => view! {
-            <dt>"预计恢复"</dt>
+            <dt>{lang.t("预计恢复", "Expected back")}</dt>
             <dd><Moment at=notice.expected_restore_at /></dd>
         }
         .into_any(),
@@ -44,7 +73,7 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
     let update = notice.latest_update.clone().map(|u| {
         view! {
             <div class="outage__update">
-                <p class="outage__update-label">"最新进展 · " <Moment at=u.posted_at /></p>
+                <p class="outage__update-label">{lang.t("最新进展 · ", "Latest update · ")} <Moment at=u.posted_at /></p>
                 <p>{u.message}</p>
             </div>
         }
@@ -62,20 +91,20 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
             data-phase=notice.phase.as_str()
         >
             <div class="outage__badges">
-                <span class=kind_badge_class(notice.kind)>{notice.kind.label()}</span>
-                <span class=phase_badge_class(notice.phase)>{notice.phase.label()}</span>
+                <span class=kind_badge_class(notice.kind)>{kind_label(lang, notice.kind)}</span>
+                <span class=phase_badge_class(notice.phase)>{phase_label(lang, notice.phase)}</span>
             </div>
             <h3 class="outage__title">{notice.title}</h3>
             <p>{notice.cause}</p>
             <dl class="facts">
-                <dt>"停热时间"</dt>
+                <dt>{lang.t("停热时间", "Heat off from")}</dt>
                 <dd><Moment at=notice.starts_at /></dd>
                 {restore_line}
-                <dt>"供热单位"</dt>
+                <dt>{lang.t("供热单位", "Heating company")}</dt>
                 <dd>{notice.company_name}</dd>
             </dl>
             <div class="outage__areas">
-                <p class="outage__areas-label">"影响范围"</p>
+                <p class="outage__areas-label">{lang.t("影响范围", "Affected")}</p>
                 <ul class="list">{areas}</ul>
             </div>
             {update}
@@ -85,15 +114,18 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
 
 #[component]
 fn AreaLine(area: AffectedArea) -> impl IntoView {
+    let lang = use_lang();
+    // Building names come from the database as they are; only the words
+    // around them follow the language.
     let buildings = if area.whole_community {
-        "全部楼栋".to_string()
+        lang.t("全部楼栋", "all buildings").to_string()
     } else {
-        area.buildings.join("、")
+        area.buildings.join(lang.t("、", ", "))
     };
     view! {
         <li>
             <strong>{area.district} " · " {area.community_name}</strong>
-            "：" {buildings}
+            {lang.t("：", ": ")} {buildings}
         </li>
     }
 }
@@ -101,6 +133,7 @@ fn AreaLine(area: AffectedArea) -> impl IntoView {
 /// A large badge that says whether a building has heat now.
 #[component]
 pub fn HeatBadge(status: HeatStatus) -> impl IntoView {
+    let lang = use_lang();
     let class = match status {
         HeatStatus::On => "heat heat--on",
         HeatStatus::OffByOutage => "heat heat--off",
@@ -109,7 +142,7 @@ pub fn HeatBadge(status: HeatStatus) -> impl IntoView {
     view! {
         <p class=class data-heat=status.as_str()>
             <span class="heat__dot" aria-hidden="true"></span>
-            {status.label()}
+            {lang.t(status.label(), status.label_en())}
         </p>
     }
 }

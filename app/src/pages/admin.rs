@@ -241,7 +241,7 @@ pub fn AuditPage() -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t("审计日志", "Audit log")>
                     <table class="table audit">
                         <thead><tr>
                             <th scope="col">{lang.t("时间", "When")}</th>

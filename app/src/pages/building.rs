@@ -6,6 +6,7 @@ use crate::api::public::load_building_lookup;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::outage::{HeatBadge, OutageCard};
 use crate::format::parse_id;
+use crate::prefs::use_lang;
 use domain::notices::{BuildingLookup, BuildingReport, PlaceChoice};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,6 +15,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 #[component]
 pub fn BuildingPage() -> impl IntoView {
+    let lang = use_lang();
     let query = use_query_map();
     let choice = Memo::new(move |_| {
         let query = query.read();
@@ -28,8 +30,8 @@ pub fn BuildingPage() -> impl IntoView {
         |(community, building, unit)| load_building_lookup(community, building, unit),
     );
     view! {
-        <Title text="查询楼栋" />
-        <h1 class="page-title">"查询楼栋供热"</h1>
+        <Title text=lang.t("查询楼栋", "Check a building") />
+        <h1 class="page-title">{lang.t("查询楼栋供热", "Is the heat on in a building?")}</h1>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match lookup.await {
@@ -60,6 +62,7 @@ fn lookup_href(community: Option<i64>, building: Option<i64>, unit: Option<i64>)
 
 #[component]
 fn LookupView(lookup: BuildingLookup) -> impl IntoView {
+    let lang = use_lang();
     let navigate = use_navigate();
     let community_id = lookup.community_id;
     let building_id = lookup.building_id;
@@ -84,7 +87,7 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
         <Form method="GET" action="/building">
             <div class="card picker">
                 <div class="field">
-                    <label for="community">"小区"</label>
+                    <label for="community">{lang.t("小区", "Community")}</label>
                     <select
                         id="community"
                         name="community"
@@ -92,14 +95,14 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
                             go_community(lookup_href(parse_id(Some(event_target_value(&ev))), None, None))
                         }
                     >
-                        <option value="">"请选择小区"</option>
+                        <option value="">{lang.t("请选择小区", "Choose a community")}</option>
                         {community_options}
                     </select>
                 </div>
                 <PlaceSelect
                     id="building"
-                    label="楼栋"
-                    prompt="请选择楼栋"
+                    label=lang.t("楼栋", "Building")
+                    prompt=lang.t("请选择楼栋", "Choose a building")
                     choices=lookup.buildings
                     selected=building_id
                     disabled=community_id.is_none()
@@ -107,14 +110,14 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
                 />
                 <PlaceSelect
                     id="unit"
-                    label="单元（可不选）"
-                    prompt="全部单元"
+                    label=lang.t("单元（可不选）", "Unit (optional)")
+                    prompt=lang.t("全部单元", "All units")
                     choices=lookup.units
                     selected=lookup.unit_id
                     disabled=building_id.is_none()
                     on_pick=move |id| go_unit(lookup_href(community_id, building_id, id))
                 />
-                <button class="button" type="submit">"查询"</button>
+                <button class="button" type="submit">{lang.t("查询", "Check")}</button>
             </div>
         </Form>
         {report}
@@ -153,6 +156,7 @@ fn PlaceSelect(
 
 #[component]
 fn ReportView(report: BuildingReport) -> impl IntoView {
+    let lang = use_lang();
     let place = match &report.unit_name {
         Some(unit) => format!(
             "{} {} {}",
@@ -161,7 +165,12 @@ fn ReportView(report: BuildingReport) -> impl IntoView {
         None => format!("{} {}", report.community_name, report.building_name),
     };
     let outages = if report.outages.is_empty() {
-        view! { <p class="card empty">"本供暖季该楼栋没有停热记录。"</p> }.into_any()
+        view! {
+            <p class="card empty">
+                {lang.t("本供暖季该楼栋没有停热记录。", "No outages have touched this building this season.")}
+            </p>
+        }
+        .into_any()
     } else {
         report
             .outages
@@ -176,17 +185,17 @@ fn ReportView(report: BuildingReport) -> impl IntoView {
             <h2 id="report-title" class="card__title">{place}</h2>
             <HeatBadge status=report.heat />
             <dl class="facts">
-                <dt>"所在区县"</dt>
+                <dt>{lang.t("所在区县", "District")}</dt>
                 <dd>{report.district}</dd>
-                <dt>"换热站"</dt>
+                <dt>{lang.t("换热站", "Station")}</dt>
                 <dd>{report.station_name}</dd>
-                <dt>"供热单位"</dt>
+                <dt>{lang.t("供热单位", "Heating company")}</dt>
                 <dd>{report.company_name}</dd>
-                <dt>"服务热线"</dt>
+                <dt>{lang.t("服务热线", "Hotline")}</dt>
                 <dd><a class="tel" href=hotline_href>{report.company_hotline}</a></dd>
             </dl>
         </section>
-        <h2 class="section-title">"涉及该楼栋的停热"</h2>
+        <h2 class="section-title">{lang.t("涉及该楼栋的停热", "Outages touching this building")}</h2>
         <div class="outage-list">{outages}</div>
     }
 }

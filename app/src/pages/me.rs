@@ -76,10 +76,10 @@ fn HouseholdSummary(card: HouseholdCard) -> impl IntoView {
     view! {
         <section class="card household" aria-label=address.clone()>
             <h2 class="card__title">{address.clone()}</h2>
-            <p class="household__status">
+            <div class="household__status">
                 <HeatBadge status=card.report.heat />
                 <span class="muted">{service}</span>
-            </p>
+            </div>
             <dl class="facts">
                 <dt>{lang.t("户号", "Account")}</dt><dd>{card.account_no}</dd>
                 <dt>{lang.t("户主", "Holder")}</dt><dd>{card.holder_name}</dd>

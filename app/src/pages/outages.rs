@@ -5,6 +5,7 @@ use crate::api::public::load_outage_board;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::outage::OutageCard;
 use crate::format::parse_id;
+use crate::prefs::use_lang;
 use domain::notices::OutageBoard;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,6 +14,7 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn OutagesPage() -> impl IntoView {
+    let lang = use_lang();
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         let query = query.read();
@@ -24,8 +26,8 @@ pub fn OutagesPage() -> impl IntoView {
         |(district, community)| load_outage_board(district, community),
     );
     view! {
-        <Title text="停热公告" />
-        <h1 class="page-title">"停热公告"</h1>
+        <Title text=lang.t("停热公告", "Outages") />
+        <h1 class="page-title">{lang.t("停热公告", "Outages")}</h1>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match board.await {
@@ -39,6 +41,7 @@ pub fn OutagesPage() -> impl IntoView {
 
 #[component]
 fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) -> impl IntoView {
+    let lang = use_lang();
     let (district, community) = filter;
     let filtered = district.is_some() || community.is_some();
     let district_options = board
@@ -60,9 +63,15 @@ fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) ->
         })
         .collect_view();
     let empty_text = if filtered {
-        "所选区域目前没有停热公告。"
+        lang.t(
+            "所选区域目前没有停热公告。",
+            "No outages are announced for the chosen area.",
+        )
     } else {
-        "目前没有停热公告，全市正常供热。"
+        lang.t(
+            "目前没有停热公告，全市正常供热。",
+            "No outages are announced: heat is on across the city.",
+        )
     };
     let cards = if board.notices.is_empty() {
         view! { <p class="card empty">{empty_text}</p> }.into_any()
@@ -78,22 +87,22 @@ fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) ->
         <Form method="GET" action="/outages">
             <div class="filter card">
                 <div class="field">
-                    <label for="district">"区县"</label>
+                    <label for="district">{lang.t("区县", "District")}</label>
                     <select id="district" name="district">
-                        <option value="">"全部区县"</option>
+                        <option value="">{lang.t("全部区县", "All districts")}</option>
                         {district_options}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="community">"小区"</label>
+                    <label for="community">{lang.t("小区", "Community")}</label>
                     <select id="community" name="community">
-                        <option value="">"全部小区"</option>
+                        <option value="">{lang.t("全部小区", "All communities")}</option>
                         {community_options}
                     </select>
                 </div>
                 <div class="filter__actions">
-                    <button class="button" type="submit">"筛选"</button>
-                    {filtered.then(|| view! { <a class="button button--secondary" href="/outages">"清除"</a> })}
+                    <button class="button" type="submit">{lang.t("筛选", "Filter")}</button>
+                    {filtered.then(|| view! { <a class="button button--secondary" href="/outages">{lang.t("清除", "Clear")}</a> })}
                 </div>
             </div>
         </Form>

@@ -68,7 +68,7 @@ fn BuildingTable(buildings: Vec<StaffBuilding>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t("楼栋列表", "Buildings")>
             <table class="table">
                 <thead><tr>
                     <th scope="col">{lang.t("楼栋", "Building")}</th>
