@@ -2,6 +2,7 @@
 
 use crate::prefs::use_lang;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 /// Shown while a page's data is on its way (only after hydration: the
 /// server always sends the finished page).
@@ -88,5 +89,18 @@ pub fn ActionOutcome(
             <p class="notice notice--error form-error" role="alert">{error_message(&error)}</p>
         }
         .into_any(),
+    }
+}
+
+/// The error a plain form submission came back with (in the address).
+pub fn returned_error<S>() -> impl IntoView
+where
+    S: ServerFn<Error = ServerFnError, Output = ()> + Clone + Send + Sync + 'static,
+{
+    let action = ServerAction::<S>::new();
+    move || {
+        action.value().get().and_then(|r| r.err()).map(|error| {
+            view! { <p class="notice notice--error form-error" role="alert">{error_message(&error)}</p> }
+        })
     }
 }

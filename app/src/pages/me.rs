@@ -4,7 +4,7 @@
 use crate::api::account::{
     load_my_households, load_session, BindHousehold, SavePreferences, SignOut, UnbindHousehold,
 };
-use crate::components::feedback::{loaded, ActionOutcome};
+use crate::components::feedback::{loaded, returned_error, ActionOutcome};
 use crate::components::outage::{HeatBadge, OutageCard};
 use crate::prefs::{use_lang, Preferences};
 use domain::account::HouseholdCard;
@@ -121,7 +121,6 @@ pub fn SettingsPage() -> impl IntoView {
     let lang = use_lang();
     let prefs = use_context::<Preferences>().unwrap_or_default();
     let session = Resource::new(|| (), |_| load_session());
-    let sign_out_error = ServerAction::<SignOut>::new();
     let (text_value, text_label) = if prefs.large_text {
         ("0", lang.t("关闭大字模式", "Turn large text off"))
     } else {
@@ -151,9 +150,7 @@ pub fn SettingsPage() -> impl IntoView {
         </section>
         <section class="card">
             <h2 class="card__title">{lang.t("退出", "Sign out")}</h2>
-            {move || sign_out_error.value().get().and_then(|r| r.err()).map(|e| view! {
-                <p class="notice notice--error" role="alert">{crate::components::feedback::error_message(&e)}</p>
-            })}
+            {returned_error::<SignOut>()}
             <form method="post" action=SignOut::url() class="row">
                 <button class="button button--secondary" type="submit">{lang.t("退出登录", "Sign out")}</button>
             </form>

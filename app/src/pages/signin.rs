@@ -3,25 +3,12 @@
 //! work the same with and without JavaScript.
 
 use crate::api::account::{load_sign_in_options, RequestCode, StaffSignIn, VerifyCode};
-use crate::components::feedback::{error_message, loaded};
+use crate::components::feedback::{loaded, returned_error};
 use crate::prefs::use_lang;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// The error a plain form submission came back with (in the address).
-fn returned_error<S>() -> impl IntoView
-where
-    S: ServerFn<Error = ServerFnError, Output = ()> + Clone + Send + Sync + 'static,
-{
-    let action = ServerAction::<S>::new();
-    move || {
-        action.value().get().and_then(|r| r.err()).map(|error| {
-            view! { <p class="notice notice--error form-error" role="alert">{error_message(&error)}</p> }
-        })
-    }
-}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

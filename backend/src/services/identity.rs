@@ -62,10 +62,6 @@ impl Viewer {
         self.roles.contains(&role)
     }
 
-    pub fn is_staff(&self) -> bool {
-        self.roles.iter().any(|r| r.is_staff())
-    }
-
     pub fn signed_in(&self) -> SignedIn {
         SignedIn {
             display_name: self.display_name.clone(),
