@@ -21,8 +21,9 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
 };
 use pages::admin::{AdminPage, AuditPage};
-use pages::cases::{CasePage, CasesPage};
+use pages::cases::{CasePage, CasesPage, JobsPage, QueuePage};
 use pages::demo_outbox::DemoOutboxPage;
+use pages::filing::{ApplicationPage, RepairPage, TemperatureComplaintPage};
 use pages::me::{MyHomePage, SettingsPage};
 use pages::signin::{SignInPage, StaffSignInPage};
 use pages::staff::{GridPage, LookedAfterBuildingPage, PropertyPage};
@@ -82,6 +83,11 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("me"), StaticSegment("settings")) view=SettingsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("cases") view=CasesPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CasePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("dispatch") view=QueuePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("jobs") view=JobsPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("file"), StaticSegment("temperature")) view=TemperatureComplaintPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("file"), StaticSegment("repair")) view=RepairPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("file"), StaticSegment("application")) view=ApplicationPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("grid") view=GridPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("property") view=PropertyPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("buildings"), ParamSegment("id")) view=LookedAfterBuildingPage ssr=SsrMode::Async />

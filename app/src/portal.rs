@@ -79,7 +79,37 @@ pub fn to_server_error(error: BackendError) -> ServerFnError {
         }
         _ => tracing::debug!(error = %error.log_detail(), "request refused"),
     }
+    set_error_status(&error);
     ServerFnError::ServerError(error.public_message())
+}
+
+/// Gives a server function's JSON answer the status its error deserves
+/// (404, 403, 401, 400). Plain form posts keep the redirect that carries the
+/// message back to the form, and pages keep their own status.
+fn set_error_status(error: &BackendError) {
+    use http::StatusCode;
+    let from_a_script = use_context::<http::request::Parts>().is_some_and(|parts| {
+        !parts
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if !from_a_script {
+        return;
+    }
+    let status = match error {
+        BackendError::NotFound(_) => StatusCode::NOT_FOUND,
+        BackendError::Forbidden => StatusCode::FORBIDDEN,
+        BackendError::SignedOut => StatusCode::UNAUTHORIZED,
+        BackendError::Invalid(_) => StatusCode::BAD_REQUEST,
+        BackendError::Internal(_) | BackendError::Database(_) | BackendError::Migration(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
 }
 
 /// Per-document protection: a fresh script nonce and the Content Security

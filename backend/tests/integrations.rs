@@ -207,6 +207,7 @@ async fn aliyun_pair(mode: AliyunMode, secret: &str) -> (AliyunStub, AliyunSms) 
         access_key_secret: secret.to_string(),
         sign_name: "供热服务".to_string(),
         sign_in_template: "SMS_SIGNIN".to_string(),
+        case_update_template: Some("SMS_CASE".to_string()),
         region_id: "cn-hangzhou".to_string(),
         timeout: CLIENT_TIMEOUT,
     };

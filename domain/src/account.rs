@@ -26,8 +26,8 @@ impl SignedIn {
     /// Where this person starts: their own work first.
     pub fn home_path(&self) -> &'static str {
         let order = [
-            (Role::Dispatcher, "/cases"),
-            (Role::RepairCrew, "/cases"),
+            (Role::Dispatcher, "/dispatch"),
+            (Role::RepairCrew, "/jobs"),
             (Role::GridWorker, "/grid"),
             (Role::PropertyManager, "/property"),
             (Role::Admin, "/admin"),
@@ -161,7 +161,8 @@ mod tests {
         );
         assert_eq!(person(vec![Role::PropertyManager]).home_path(), "/property");
         assert_eq!(person(vec![Role::Admin]).home_path(), "/admin");
-        assert_eq!(person(vec![Role::Dispatcher]).home_path(), "/cases");
+        assert_eq!(person(vec![Role::Dispatcher]).home_path(), "/dispatch");
+        assert_eq!(person(vec![Role::RepairCrew]).home_path(), "/jobs");
     }
 
     #[test]

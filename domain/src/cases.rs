@@ -1,6 +1,11 @@
-//! Cases as lists show them. (Filing and working cases build on this.)
+//! Cases as people read them: a line in a list, a page with its timeline.
 
-use crate::clock::UnixSeconds;
+use crate::account::Choice;
+use crate::case_flow::{CaseAction, CaseKind, CaseState};
+use crate::clock::{format_month_day_time, format_month_day_time_en, UnixSeconds};
+use crate::deadlines::{Deadline, Urgency};
+use crate::repair::{RepairCategory, RepairUrgency};
+use crate::triage::{CoveringOutage, Reading, Room};
 use serde::{Deserialize, Serialize};
 
 /// One case in a list: what, where, how far along, by when. No personal data.
@@ -8,45 +13,155 @@ use serde::{Deserialize, Serialize};
 pub struct CaseBrief {
     pub case_id: i64,
     pub case_no: String,
-    pub kind: String,
-    pub state: String,
+    pub kind: CaseKind,
+    pub state: CaseState,
     pub summary: String,
     /// "金宝花园 1号楼"
     pub place: String,
     pub created_at: UnixSeconds,
-    pub due_at: Option<UnixSeconds>,
+    /// The response still owed (crew on site, a review decision), if any.
+    pub deadline: Option<Deadline>,
+    /// Where `deadline` stands at the time of reading.
+    pub urgency: Option<Urgency>,
+    pub emergency: bool,
+    pub crew_name: Option<String>,
     pub closed_at: Option<UnixSeconds>,
 }
 
-impl CaseBrief {
-    pub fn is_overdue(&self, now: UnixSeconds) -> bool {
-        self.closed_at.is_none() && self.due_at.is_some_and(|due| due <= now)
+/// The promise a case's deadline stands for, as the resident reads it:
+/// "抢修人员应于 11月28日 15:42 前到达".
+pub fn promise(kind: CaseKind, deadline: &Deadline) -> String {
+    let by = format_month_day_time(deadline.due_at);
+    match kind {
+        CaseKind::Repair => format!("抢修人员应于 {by} 前到达"),
+        CaseKind::Temperature => format!("工作人员应于 {by} 前上门测温"),
+        CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume => {
+            format!("应于 {by} 前完成审核")
+        }
     }
+}
+
+pub fn promise_en(kind: CaseKind, deadline: &Deadline) -> String {
+    let by = format_month_day_time_en(deadline.due_at);
+    match kind {
+        CaseKind::Repair => format!("A crew is due on site by {by}"),
+        CaseKind::Temperature => format!("Staff are due to measure by {by}"),
+        CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume => {
+            format!("Review is due by {by}")
+        }
+    }
+}
+
+/// One entry of a case's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: UnixSeconds,
+    /// "调度员 张敏", "居民", "奎文抢修一队 王师傅"
+    pub actor_label: String,
+    /// The step taken; `None` for the filing itself.
+    pub action: Option<CaseAction>,
+    pub to_state: Option<CaseState>,
+    pub note: String,
+}
+
+impl TimelineEntry {
+    pub fn headline(&self) -> &'static str {
+        self.action.map_or("提交工单", CaseAction::past_tense)
+    }
+
+    pub fn headline_en(&self) -> &'static str {
+        self.action.map_or("Case filed", CaseAction::past_tense_en)
+    }
+}
+
+/// Whether the first response came within its deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    pub at: UnixSeconds,
+    pub on_time: bool,
+}
+
+/// Everything a case page shows to one viewer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDetail {
+    pub brief: CaseBrief,
+    /// "奎文区 金宝花园 1号楼 2单元 301"
+    pub address: String,
+    pub details: String,
+    pub category: Option<RepairCategory>,
+    pub urgency: RepairUrgency,
+    pub room: Option<Room>,
+    pub reading: Option<Reading>,
+    pub measured_as_guided: Option<bool>,
+    pub outage: Option<CoveringOutage>,
+    /// The phone to call, full for the dispatcher and the assigned crew,
+    /// masked for others who may see it, absent for property managers.
+    pub contact_phone: Option<String>,
+    pub response: Option<Response>,
+    pub decision_note: Option<String>,
+    pub rating: Option<u8>,
+    pub rating_comment: Option<String>,
+    /// The season an application is for: "2027—2028 供暖季".
+    pub season_label: Option<String>,
+    pub timeline: Vec<TimelineEntry>,
+    /// The steps this viewer may take now.
+    pub actions: Vec<CaseAction>,
+    /// Crews to assign to, when the viewer may assign.
+    pub crews: Vec<Choice>,
+}
+
+impl CaseDetail {
+    pub fn may(&self, action: CaseAction) -> bool {
+        self.actions.contains(&action)
+    }
+}
+
+/// A dispatcher's queue filters (all optional).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    pub kind: Option<CaseKind>,
+    pub state: Option<CaseState>,
+    pub station_id: Option<i64>,
+    pub community_id: Option<i64>,
+    pub overdue_only: bool,
+    /// Finished cases too (otherwise open ones only).
+    pub include_finished: bool,
+}
+
+/// The queue with what its filters offer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    pub cases: Vec<CaseBrief>,
+    pub stations: Vec<Choice>,
+    pub communities: Vec<Choice>,
+    pub filter: QueueFilter,
+}
+
+/// A case just filed (or found again by its idempotency key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filed {
+    pub case_id: i64,
+    /// False when the same submit had already created the case.
+    pub created: bool,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::local_instant;
 
     #[test]
-    fn overdue_means_open_past_its_deadline() {
-        let mut case = CaseBrief {
-            case_id: 1,
-            case_no: "R1".into(),
-            kind: "repair".into(),
-            state: "open".into(),
-            summary: String::new(),
-            place: String::new(),
-            created_at: 0,
-            due_at: Some(100),
-            closed_at: None,
+    fn promises_name_the_time() {
+        let due = local_instant(2026, 11, 28, 15).unwrap() + 42 * 60;
+        let deadline = Deadline {
+            due_at: due,
+            warn_at: due - 1800,
         };
-        assert!(!case.is_overdue(99));
-        assert!(case.is_overdue(100));
-        case.closed_at = Some(150);
-        assert!(!case.is_overdue(200));
-        case.due_at = None;
-        case.closed_at = None;
-        assert!(!case.is_overdue(200));
+        assert_eq!(
+            promise(CaseKind::Repair, &deadline),
+            "抢修人员应于 11月28日 15:42 前到达"
+        );
+        assert!(promise(CaseKind::Suspend, &deadline).contains("审核"));
+        assert!(promise_en(CaseKind::Temperature, &deadline).contains("measure"));
     }
 }

@@ -4,15 +4,21 @@
 //! without a database or a network.
 
 pub mod account;
+pub mod applications;
+pub mod case_flow;
 pub mod cases;
 pub mod clock;
 pub mod credentials;
+pub mod deadlines;
 pub mod household;
 pub mod notices;
 pub mod otp;
 pub mod outage;
 pub mod phone;
+pub mod repair;
 pub mod roles;
 pub mod season;
 pub mod session;
+pub mod triage;
 pub mod typing;
+pub mod working_days;

@@ -130,6 +130,10 @@ pub struct Settings {
     /// The approved template code of the sign-in text, with a ${code} parameter.
     #[arg(long, env = "HEATDESK_ALIYUN_SIGN_IN_TEMPLATE", global = true)]
     pub aliyun_sign_in_template: Option<String>,
+    /// The approved template code of case news, with ${case_no} and ${update};
+    /// without it, case news is not texted.
+    #[arg(long, env = "HEATDESK_ALIYUN_CASE_TEMPLATE", global = true)]
+    pub aliyun_case_template: Option<String>,
     /// Aliyun SMS endpoint (tests point it at a stub).
     #[arg(long, env = "HEATDESK_ALIYUN_ENDPOINT", global = true)]
     pub aliyun_endpoint: Option<String>,
@@ -280,6 +284,7 @@ impl Settings {
                 if let Some(endpoint) = present(&self.aliyun_endpoint) {
                     settings.endpoint = endpoint;
                 }
+                settings.case_update_template = present(&self.aliyun_case_template);
                 backend::integrations::sms::AliyunSms::new(settings.clone())
                     .map_err(|e| bad("HEATDESK_ALIYUN_ENDPOINT", e))?;
                 SmsConfig::Aliyun(settings)

@@ -62,7 +62,7 @@ async fn insert_case(
         &format!(
             "INSERT INTO cases (case_no, kind, state, channel, household_id, building_id, \
                                 assigned_crew_id, summary, details, created_at, updated_at, due_at) \
-             VALUES ('{no}', 'repair', 'assigned', 'web', {household}, {building}, {crew}, \
+             VALUES ('{no}', 'repair', 'dispatched', 'web', {household}, {building}, {crew}, \
                      '暖气片不热', '', 0, 0, 4000000000) RETURNING id"
         ),
     )

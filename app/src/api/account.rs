@@ -2,7 +2,6 @@
 //! cases. Mutations are POST; the cross-site check guards them in the server.
 
 use domain::account::{DemoMessage, HouseholdCard, SignedIn};
-use domain::cases::CaseBrief;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -196,28 +195,6 @@ pub async fn unbind_household(household_id: i64) -> Result<(), ServerFnError> {
     )
     .await
     .map_err(to_server_error)
-}
-
-/// The cases the viewer may read.
-#[server(input = GetUrl, prefix = "/api", endpoint = "cases")]
-pub async fn load_cases() -> Result<Vec<CaseBrief>, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::accounts::my_cases(&portal.db, &viewer)
-        .await
-        .map_err(to_server_error)
-}
-
-/// One case the viewer may read.
-#[server(input = GetUrl, prefix = "/api", endpoint = "cases/one")]
-pub async fn load_case(id: i64) -> Result<CaseBrief, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::accounts::case(&portal.db, &viewer, id)
-        .await
-        .map_err(to_server_error)
 }
 
 /// The texts the demo "sent" (demo data only; otherwise there is no such page).

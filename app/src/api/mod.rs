@@ -2,5 +2,6 @@
 //! session, call one backend service, map its error to a Chinese message.
 
 pub mod account;
+pub mod cases;
 pub mod public;
 pub mod staff;

@@ -1,5 +1,6 @@
 //! Pieces shared by pages.
 
+pub mod case;
 pub mod feedback;
 pub mod layout;
 pub mod outage;

@@ -1,47 +1,33 @@
-//! 工单: the cases a person may read (their own, their grid's, their
-//! buildings', their company's, their jobs), and one case.
+//! 工单: the cases a person may read, one case with its timeline and the
+//! steps the viewer may take, a dispatcher's queue and a crew's jobs.
 
-use crate::api::account::{load_case, load_cases};
-use crate::components::feedback::loaded;
+use crate::api::cases::{
+    load_case, load_cases, load_crew_jobs, load_queue, QueueParams, TakeCaseStep,
+};
+use crate::components::case::{CaseList, DeadlineClock, StateBadge, Timeline};
+use crate::components::feedback::{loaded, ActionOutcome};
 use crate::components::outage::Moment;
 use crate::format::parse_id;
-use crate::prefs::use_lang;
-use domain::cases::CaseBrief;
+use crate::prefs::{use_lang, Lang};
+use domain::account::Choice;
+use domain::case_flow::{CaseAction, CaseKind, CaseState};
+use domain::cases::{promise, promise_en, CaseBrief, CaseDetail};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// How often an open case page asks for news (with JavaScript).
+const REFRESH_EVERY_MS: u64 = 15_000;
 
 #[component]
 pub fn CasesPage() -> impl IntoView {
     let lang = use_lang();
     let cases = Resource::new(|| (), |_| load_cases());
     view! {
-        <Title text=lang.t("工单", "Cases") />
-        <h1 class="page-title">{lang.t("工单", "Cases")}</h1>
+        <Title text=lang.t("我的工单", "My cases") />
+        <h1 class="page-title">{lang.t("我的工单", "My cases")}</h1>
         {loaded(cases, move |cases| view! { <CaseList cases /> })}
     }
-}
-
-#[component]
-pub fn CaseList(cases: Vec<CaseBrief>) -> impl IntoView {
-    let lang = use_lang();
-    if cases.is_empty() {
-        return view! { <p class="card">{lang.t("暂无工单。", "No cases.")}</p> }.into_any();
-    }
-    let items = cases
-        .into_iter()
-        .map(|case| {
-            let href = format!("/cases/{}", case.case_id);
-            view! {
-                <li class="case-row">
-                    <a href=href><strong>{case.case_no}</strong>" "{case.summary}</a>
-                    <span class="muted">{case.place}" · "{case.state}</span>
-                    {case.due_at.map(|due| view! { <span class="muted">{lang.t("期限 ", "Due ")}<Moment at=due /></span> })}
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="list case-list">{items}</ul> }.into_any()
 }
 
 #[component]
@@ -49,19 +35,390 @@ pub fn CasePage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let id = move || parse_id(params.read().get("id")).unwrap_or(0);
-    let case = Resource::new(id, load_case);
+    let step = ServerAction::<TakeCaseStep>::new();
+    let tick = RwSignal::new(0u32);
+    // With JavaScript the page asks for news while it is open.
+    Effect::new(move |_| {
+        if let Ok(handle) = set_interval_with_handle(
+            move || tick.update(|t| *t = t.wrapping_add(1)),
+            std::time::Duration::from_millis(REFRESH_EVERY_MS),
+        ) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let case = Resource::new(
+        move || (id(), step.version().get(), tick.get()),
+        |(id, _, _)| load_case(id),
+    );
     view! {
         <Title text=lang.t("工单详情", "Case") />
-        {loaded(case, move |case| view! {
-            <h1 class="page-title">{case.case_no.clone()}</h1>
-            <section class="card">
-                <p>{case.summary.clone()}</p>
-                <dl class="facts">
-                    <dt>{lang.t("地点", "Place")}</dt><dd>{case.place.clone()}</dd>
-                    <dt>{lang.t("状态", "State")}</dt><dd>{case.state.clone()}</dd>
-                    <dt>{lang.t("受理时间", "Filed")}</dt><dd><Moment at=case.created_at /></dd>
-                </dl>
-            </section>
+        {loaded(case, move |case| view! { <CaseView case step /> })}
+    }
+}
+
+#[component]
+fn CaseView(case: CaseDetail, step: ServerAction<TakeCaseStep>) -> impl IntoView {
+    let lang = use_lang();
+    let brief = case.brief.clone();
+    let promise_text = brief.deadline.map(|d| match lang {
+        Lang::Zh => promise(brief.kind, &d),
+        Lang::En => promise_en(brief.kind, &d),
+    });
+    let facts = case_facts(lang, &case);
+    view! {
+        <h1 class="page-title">
+            {lang.t(brief.kind.label(), brief.kind.label_en())}" "<span class="muted">{brief.case_no.clone()}</span>
+        </h1>
+        <section class="card case-summary">
+            <p class="case-summary__state">
+                <StateBadge state=brief.state />
+                {brief.emergency.then(|| view! { " "<span class="badge badge--danger">{lang.t("紧急", "Emergency")}</span> })}
+            </p>
+            {promise_text.map(|text| view! { <p class="case-summary__promise"><strong>{text}</strong></p> })}
+            {brief.deadline.zip(brief.urgency).map(|(deadline, urgency)| view! { <p><DeadlineClock deadline urgency /></p> })}
+            <p class="case-summary__what">{brief.summary.clone()}</p>
+            <dl class="facts">{facts}</dl>
+        </section>
+        {(!case.actions.is_empty()).then(|| view! { <CaseSteps case=case.clone() step /> })}
+        <section class="card">
+            <h2 class="card__title">{lang.t("办理进度", "Timeline")}</h2>
+            <Timeline entries=case.timeline.clone() />
+        </section>
+    }
+}
+
+/// The facts of a case as definition-list rows.
+fn case_facts(lang: Lang, case: &CaseDetail) -> impl IntoView {
+    let row = |label: &'static str, value: AnyView| view! { <dt>{label}</dt><dd>{value}</dd> };
+    let mut rows: Vec<AnyView> = Vec::new();
+    if !case.address.is_empty() {
+        rows.push(row(lang.t("地址", "Address"), case.address.clone().into_any()).into_any());
+    }
+    rows.push(
+        row(
+            lang.t("受理时间", "Filed"),
+            view! { <Moment at=case.brief.created_at /> }.into_any(),
+        )
+        .into_any(),
+    );
+    if let Some(category) = case.category {
+        rows.push(
+            row(
+                lang.t("故障类型", "Fault"),
+                lang.t(category.label(), category.label_en()).into_any(),
+            )
+            .into_any(),
+        );
+    }
+    if let (Some(room), Some(reading)) = (case.room, case.reading) {
+        let guided = match case.measured_as_guided {
+            Some(true) => lang.t("（按规范测温）", " (measured as guided)"),
+            _ => "",
+        };
+        let text = format!(
+            "{} {}{}",
+            lang.t(room.label(), room.label_en()),
+            reading.display(),
+            guided
+        );
+        rows.push(row(lang.t("室温读数", "Reading"), text.into_any()).into_any());
+    }
+    if let Some(season) = &case.season_label {
+        rows.push(
+            row(
+                lang.t("适用供暖季", "For season"),
+                season.clone().into_any(),
+            )
+            .into_any(),
+        );
+    }
+    if let Some(outage) = &case.outage {
+        let text = view! {
+            <a href="/outages">{outage.title.clone()}</a>
+            {lang.t("，预计恢复 ", ", expected back ")}<Moment at=outage.expected_restore_at />
+        };
+        rows.push(row(lang.t("所属停热", "Outage"), text.into_any()).into_any());
+    }
+    if let Some(crew) = &case.brief.crew_name {
+        rows.push(row(lang.t("抢修队", "Crew"), crew.clone().into_any()).into_any());
+    }
+    if let Some(phone) = &case.contact_phone {
+        let link = if phone.contains('*') {
+            phone.clone().into_any()
+        } else {
+            view! { <a href=format!("tel:{phone}")>{phone.clone()}</a> }.into_any()
+        };
+        rows.push(row(lang.t("联系电话", "Phone"), link).into_any());
+    }
+    if let Some(response) = case.response {
+        let kept = if response.on_time {
+            lang.t("（按时）", " (on time)")
+        } else {
+            lang.t("（超时）", " (late)")
+        };
+        let text = view! { <Moment at=response.at />{kept} };
+        let label = match case.brief.kind {
+            CaseKind::Repair | CaseKind::Temperature => lang.t("到场时间", "On site"),
+            _ => lang.t("审核时间", "Decided"),
+        };
+        rows.push(row(label, text.into_any()).into_any());
+    }
+    if let Some(note) = &case.decision_note {
+        rows.push(row(lang.t("审核意见", "Decision"), note.clone().into_any()).into_any());
+    }
+    if !case.details.is_empty() {
+        rows.push(row(lang.t("说明", "Details"), case.details.clone().into_any()).into_any());
+    }
+    if let Some(stars) = case.rating {
+        let text = format!(
+            "{}{}{}",
+            "★".repeat(stars.into()),
+            "☆".repeat(5usize.saturating_sub(stars.into())),
+            case.rating_comment
+                .as_deref()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default()
+        );
+        rows.push(row(lang.t("评价", "Rating"), text.into_any()).into_any());
+    }
+    rows
+}
+
+/// The forms for the steps the viewer may take now.
+#[component]
+fn CaseSteps(case: CaseDetail, step: ServerAction<TakeCaseStep>) -> impl IntoView {
+    let lang = use_lang();
+    let case_id = case.brief.case_id;
+    let forms = case
+        .actions
+        .iter()
+        .map(|action| step_form(lang, case_id, *action, &case.crews, step))
+        .collect_view();
+    view! {
+        <section class="card case-steps">
+            <h2 class="card__title">{lang.t("办理", "Next steps")}</h2>
+            <ActionOutcome outcome=step.value().into() done=lang.t("已更新。", "Updated.") />
+            {forms}
+        </section>
+    }
+}
+
+fn step_form(
+    lang: Lang,
+    case_id: i64,
+    action: CaseAction,
+    crews: &[Choice],
+    step: ServerAction<TakeCaseStep>,
+) -> AnyView {
+    let label = lang.t(action.label(), action.label_en());
+    let extra = match action {
+        CaseAction::Assign => {
+            let options = crews
+                .iter()
+                .map(|c| view! { <option value=c.id>{c.label.clone()}</option> })
+                .collect_view();
+            view! {
+                <label class="field">
+                    <span class="field__label">{lang.t("抢修队", "Crew")}</span>
+                    <select class="field__input" name="crew_id" required>{options}</select>
+                </label>
+            }
+            .into_any()
+        }
+        CaseAction::Rate => {
+            let stars = (1..=5)
+                .rev()
+                .map(|n| view! {
+                    <label class="choice choice--inline">
+                        <input type="radio" name="rating" value=n required checked=n == 5 />
+                        <span>{format!("{n} ★")}</span>
+                    </label>
+                })
+                .collect_view();
+            view! {
+                <fieldset class="field choices choices--row">
+                    <legend class="field__label">{lang.t("满意度", "Satisfaction")}</legend>
+                    {stars}
+                </fieldset>
+                <label class="field">
+                    <span class="field__label">{lang.t("评价（可不填）", "Comment (optional)")}</span>
+                    <textarea class="field__input" name="note" rows="2" maxlength="200"></textarea>
+                </label>
+            }
+            .into_any()
+        }
+        CaseAction::Merge => view! {
+            <label class="field">
+                <span class="field__label">{lang.t("并入主工单编号", "Merge into case number")}</span>
+                <input class="field__input" type="text" name="merge_into" maxlength="30" required />
+            </label>
+        }
+        .into_any(),
+        _ if action.needs_note() => {
+            let hint = match action {
+                CaseAction::Fix => lang.t("处理情况（必填）", "What was done (required)"),
+                CaseAction::Reopen => lang.t("哪里还没修好（必填）", "What is still wrong (required)"),
+                CaseAction::Reject => lang.t("不予通过的原因（必填）", "Reason (required)"),
+                _ => lang.t("备注内容", "Note"),
+            };
+            view! {
+                <label class="field">
+                    <span class="field__label">{hint}</span>
+                    <textarea class="field__input" name="note" rows="2" maxlength="500" required></textarea>
+                </label>
+            }
+            .into_any()
+        }
+        CaseAction::Approve => view! {
+            <label class="field">
+                <span class="field__label">{lang.t("审核意见（可不填）", "Comment (optional)")}</span>
+                <input class="field__input" type="text" name="note" maxlength="500" />
+            </label>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    };
+    let button_class = match action {
+        CaseAction::Note | CaseAction::Cancel | CaseAction::Reopen | CaseAction::Reject => {
+            "button button--secondary"
+        }
+        _ => "button button--large",
+    };
+    view! {
+        <ActionForm action=step attr:class="form step-form" attr:data-action=action.as_str()>
+            <input type="hidden" name="case_id" value=case_id />
+            <input type="hidden" name="action" value=action.as_str() />
+            {extra}
+            <button class=button_class type="submit" disabled=move || step.pending().get()>{label}</button>
+        </ActionForm>
+    }
+    .into_any()
+}
+
+/// 调度台: the company's cases by deadline, with filters (a GET form, so
+/// the address keeps them and it works without JavaScript).
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let params = move || {
+        let q = query.read();
+        QueueParams {
+            kind: q.get("kind"),
+            state: q.get("state"),
+            station: q.get("station"),
+            community: q.get("community"),
+            overdue: q.get("overdue"),
+            all: q.get("all"),
+        }
+    };
+    let queue = Resource::new(params, load_queue);
+    view! {
+        <Title text=lang.t("调度台", "Dispatch") />
+        <h1 class="page-title">{lang.t("调度台", "Dispatch")}</h1>
+        {loaded(queue, move |queue| {
+            let filter = queue.filter.clone();
+            let choice = |list: &[Choice], selected: Option<i64>| {
+                list.iter()
+                    .map(|c| view! { <option value=c.id selected=selected == Some(c.id)>{c.label.clone()}</option> })
+                    .collect_view()
+            };
+            let kinds = CaseKind::ALL
+                .into_iter()
+                .map(|k| view! { <option value=k.as_str() selected=filter.kind == Some(k)>{lang.t(k.label(), k.label_en())}</option> })
+                .collect_view();
+            let states = CaseState::ALL
+                .into_iter()
+                .map(|s| view! { <option value=s.as_str() selected=filter.state == Some(s)>{lang.t(s.label(), s.label_en())}</option> })
+                .collect_view();
+            let count = queue.cases.len();
+            view! {
+                <form method="get" action="/dispatch" class="card filters">
+                    <label class="field">
+                        <span class="field__label">{lang.t("类型", "Type")}</span>
+                        <select class="field__input" name="kind"><option value="">{lang.t("全部", "All")}</option>{kinds}</select>
+                    </label>
+                    <label class="field">
+                        <span class="field__label">{lang.t("状态", "State")}</span>
+                        <select class="field__input" name="state"><option value="">{lang.t("全部", "All")}</option>{states}</select>
+                    </label>
+                    <label class="field">
+                        <span class="field__label">{lang.t("换热站", "Station")}</span>
+                        <select class="field__input" name="station"><option value="">{lang.t("全部", "All")}</option>{choice(&queue.stations, filter.station_id)}</select>
+                    </label>
+                    <label class="field">
+                        <span class="field__label">{lang.t("小区", "Community")}</span>
+                        <select class="field__input" name="community"><option value="">{lang.t("全部", "All")}</option>{choice(&queue.communities, filter.community_id)}</select>
+                    </label>
+                    <label class="choice">
+                        <input type="checkbox" name="overdue" value="1" checked=filter.overdue_only />
+                        <span>{lang.t("只看超期", "Overdue only")}</span>
+                    </label>
+                    <label class="choice">
+                        <input type="checkbox" name="all" value="1" checked=filter.include_finished />
+                        <span>{lang.t("含已办结", "Include finished")}</span>
+                    </label>
+                    <button class="button" type="submit">{lang.t("筛选", "Filter")}</button>
+                </form>
+                <p class="muted" data-count=count>{format!("{count} ")}{lang.t("件", "cases")}</p>
+                <CaseList cases=queue.cases />
+            }
         })}
+    }
+}
+
+/// 我的任务: a crew's jobs, each with one big button for the next step.
+#[component]
+pub fn JobsPage() -> impl IntoView {
+    let lang = use_lang();
+    let step = ServerAction::<TakeCaseStep>::new();
+    let jobs = Resource::new(move || step.version().get(), |_| load_crew_jobs());
+    view! {
+        <Title text=lang.t("我的任务", "My jobs") />
+        <h1 class="page-title">{lang.t("我的任务", "My jobs")}</h1>
+        <ActionOutcome outcome=step.value().into() done=lang.t("已更新。", "Updated.") />
+        {loaded(jobs, move |jobs| {
+            if jobs.is_empty() {
+                return view! { <p class="card">{lang.t("暂无任务。", "No jobs.")}</p> }.into_any();
+            }
+            jobs.into_iter().map(|job| view! { <JobCard job step /> }).collect_view().into_any()
+        })}
+    }
+}
+
+#[component]
+fn JobCard(job: CaseBrief, step: ServerAction<TakeCaseStep>) -> impl IntoView {
+    let lang = use_lang();
+    let href = format!("/cases/{}", job.case_id);
+    let next = match job.state {
+        CaseState::Dispatched => Some(CaseAction::Depart),
+        CaseState::OnTheWay => Some(CaseAction::Arrive),
+        _ => None,
+    };
+    let button = match (next, job.state) {
+        (Some(action), _) => view! {
+            <ActionForm action=step attr:class="form">
+                <input type="hidden" name="case_id" value=job.case_id />
+                <input type="hidden" name="action" value=action.as_str() />
+                <button class="button button--large" type="submit">{lang.t(action.label(), action.label_en())}</button>
+            </ActionForm>
+        }
+        .into_any(),
+        (None, CaseState::OnSite) => view! {
+            <a class="button button--large" href=href.clone()>{lang.t("完成处理", "Mark fixed")}</a>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    };
+    view! {
+        <section class="card job" data-case-no=job.case_no.clone()>
+            <h2 class="card__title">
+                <a href=href>{lang.t(job.kind.label(), job.kind.label_en())}" · "{job.summary.clone()}</a>
+                {job.emergency.then(|| view! { " "<span class="badge badge--danger">{lang.t("紧急", "Emergency")}</span> })}
+            </h2>
+            <p>{job.place.clone()}" · "<StateBadge state=job.state /></p>
+            {job.deadline.zip(job.urgency).map(|(deadline, urgency)| view! { <p><DeadlineClock deadline urgency /></p> })}
+            {button}
+        </section>
     }
 }

@@ -44,6 +44,18 @@ pub fn MyHomePage() -> impl IntoView {
             }
         })}
         <nav class="actions" aria-label=lang.t("常用服务", "Services")>
+            <a class="action action--primary" href="/file/temperature">
+                <span class="action__title">{lang.t("室温投诉", "Too cold")}</span>
+                <span class="action__hint">{lang.t("室温低于 18 ℃，24 小时内上门测温", "Below 18 °C: we measure within 24 hours")}</span>
+            </a>
+            <a class="action action--primary" href="/file/repair">
+                <span class="action__title">{lang.t("故障报修", "Report a fault")}</span>
+                <span class="action__hint">{lang.t("漏水、不热、阀门，2 小时内到场", "Leaks, cold radiators, valves: a crew within 2 hours")}</span>
+            </a>
+            <a class="action action--primary" href="/file/application">
+                <span class="action__title">{lang.t("业务办理", "Applications")}</span>
+                <span class="action__hint">{lang.t("报装、报停、复供", "Connect, suspend, resume")}</span>
+            </a>
             <a class="action" href="/cases">
                 <span class="action__title">{lang.t("我的工单", "My cases")}</span>
                 <span class="action__hint">{lang.t("投诉、报修的办理进度", "Progress of complaints and repairs")}</span>

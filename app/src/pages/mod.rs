@@ -4,6 +4,7 @@ pub mod admin;
 pub mod building;
 pub mod cases;
 pub mod demo_outbox;
+pub mod filing;
 pub mod home;
 pub mod me;
 pub mod not_found;

@@ -2,10 +2,10 @@
 //! one looked-after building with its cases (no residents' details).
 
 use crate::api::staff::{load_grid_buildings, load_looked_after_building, load_property_buildings};
+use crate::components::case::CaseList;
 use crate::components::feedback::loaded;
 use crate::components::outage::HeatBadge;
 use crate::format::parse_id;
-use crate::pages::cases::CaseList;
 use crate::prefs::use_lang;
 use domain::account::StaffBuilding;
 use domain::outage::OutagePhase;

@@ -28,6 +28,8 @@ pub struct OutgoingText {
 pub enum TextTemplate {
     /// A one-time sign-in code.
     SignInCode { code: String, valid_minutes: u32 },
+    /// News of a case: "您的工单 R20261128000042：抢修人员已出发。"
+    CaseUpdate { case_no: String, update: String },
 }
 
 impl TextTemplate {
@@ -41,6 +43,9 @@ impl TextTemplate {
             } => format!(
                 "【供热服务】您的登录验证码是 {code}，{valid_minutes} 分钟内有效。如非本人操作请忽略。"
             ),
+            Self::CaseUpdate { case_no, update } => {
+                format!("【供热服务】您的工单 {case_no}：{update}")
+            }
         }
     }
 
@@ -49,6 +54,9 @@ impl TextTemplate {
     pub fn provider_params(&self) -> String {
         match self {
             Self::SignInCode { code, .. } => serde_json::json!({ "code": code }).to_string(),
+            Self::CaseUpdate { case_no, update } => {
+                serde_json::json!({ "case_no": case_no, "update": update }).to_string()
+            }
         }
     }
 }
@@ -120,6 +128,9 @@ pub struct AliyunSmsSettings {
     /// The approved template code for sign-in codes, e.g. "SMS_123456789";
     /// it takes one parameter, `code`.
     pub sign_in_template: String,
+    /// The approved template code for case news, with parameters `case_no`
+    /// and `update`; without it case news is not sent by SMS.
+    pub case_update_template: Option<String>,
     /// Default [`ALIYUN_DEFAULT_REGION`].
     pub region_id: String,
     /// Default [`ALIYUN_DEFAULT_TIMEOUT`].
@@ -140,6 +151,7 @@ impl AliyunSmsSettings {
             access_key_secret: access_key_secret.into(),
             sign_name: sign_name.into(),
             sign_in_template: sign_in_template.into(),
+            case_update_template: None,
             region_id: ALIYUN_DEFAULT_REGION.to_string(),
             timeout: ALIYUN_DEFAULT_TIMEOUT,
         }
@@ -155,6 +167,7 @@ impl fmt::Debug for AliyunSmsSettings {
             .field("access_key_secret", &"<redacted>")
             .field("sign_name", &self.sign_name)
             .field("sign_in_template", &self.sign_in_template)
+            .field("case_update_template", &self.case_update_template)
             .field("region_id", &self.region_id)
             .field("timeout", &self.timeout)
             .finish()
@@ -200,18 +213,23 @@ impl AliyunSms {
         })
     }
 
-    /// The template code and parameters for one text.
-    fn template(&self, message: &TextTemplate) -> (&str, String) {
-        match message {
-            TextTemplate::SignInCode { .. } => {
-                (&self.settings.sign_in_template, message.provider_params())
-            }
-        }
+    /// The template code and parameters for one text, if one is configured.
+    fn template(&self, message: &TextTemplate) -> Option<(&str, String)> {
+        let code = match message {
+            TextTemplate::SignInCode { .. } => Some(self.settings.sign_in_template.as_str()),
+            TextTemplate::CaseUpdate { .. } => self.settings.case_update_template.as_deref(),
+        };
+        code.map(|code| (code, message.provider_params()))
     }
 
     /// The complete, signed query string of one `SendSms` call.
-    fn signed_query(&self, text: &OutgoingText, nonce: &str, timestamp: &str) -> String {
-        let (template_code, template_param) = self.template(&text.message);
+    fn signed_query(
+        &self,
+        text: &OutgoingText,
+        (template_code, template_param): (&str, String),
+        nonce: &str,
+        timestamp: &str,
+    ) -> String {
         let mut params: Vec<(String, String)> = [
             ("AccessKeyId", self.settings.access_key_id.as_str()),
             ("Action", "SendSms"),
@@ -239,7 +257,13 @@ impl AliyunSms {
         let nonce = format!("{:032x}", rand::random::<u128>());
         let timestamp = aliyun_timestamp(SystemTime::now());
         let mut url = self.endpoint.clone();
-        url.set_query(Some(&self.signed_query(text, &nonce, &timestamp)));
+        let template = self
+            .template(&text.message)
+            .ok_or_else(|| SendFailure::Refused {
+                code: "NoTemplate".to_string(),
+                message: "no SMS template is configured for this kind of message".to_string(),
+            })?;
+        url.set_query(Some(&self.signed_query(text, template, &nonce, &timestamp)));
 
         let response = self
             .client
@@ -503,7 +527,8 @@ mod tests {
                 valid_minutes: 5,
             },
         };
-        let query = sms.signed_query(&text, "n1", "2024-01-01T00:00:00Z");
+        let template = sms.template(&text.message).unwrap();
+        let query = sms.signed_query(&text, template, "n1", "2024-01-01T00:00:00Z");
         assert!(query.starts_with("AccessKeyId=id&Action=SendSms&Format=JSON&"));
         assert!(query.contains("&PhoneNumbers=13800138000&"));
         assert!(query.contains("&TemplateParam=%7B%22code%22%3A%22654321%22%7D&"));

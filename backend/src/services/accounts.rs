@@ -5,11 +5,12 @@
 use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
+use crate::services::casework::brief;
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::public::building_report;
 use crate::store::access::{ASSIGNED_BUILDINGS, GRID_BUILDINGS, LOOKED_AFTER_BUILDINGS};
 use crate::store::audit;
-use crate::store::cases::{self, CaseRow};
+use crate::store::cases;
 use crate::store::households::{self, HouseholdRow};
 use crate::store::places;
 use domain::account::{HouseholdCard, StaffBuilding};
@@ -191,34 +192,6 @@ async fn record(
     .await
 }
 
-fn brief(row: CaseRow) -> CaseBrief {
-    CaseBrief {
-        case_id: row.id,
-        case_no: row.case_no,
-        kind: row.kind,
-        state: row.state,
-        summary: row.summary,
-        place: row.place,
-        created_at: row.created_at,
-        due_at: row.due_at,
-        closed_at: row.closed_at,
-    }
-}
-
-/// The cases the viewer may read, open ones by deadline first.
-pub async fn my_cases(db: &Database, viewer: &Viewer) -> BackendResult<Vec<CaseBrief>> {
-    let rows = cases::visible_to(db.reader(), viewer.person_id, 200).await?;
-    Ok(rows.into_iter().map(brief).collect())
-}
-
-/// One case, if the viewer may read it.
-pub async fn case(db: &Database, viewer: &Viewer, case_id: i64) -> BackendResult<CaseBrief> {
-    cases::one_visible_to(db.reader(), viewer.person_id, case_id)
-        .await?
-        .map(brief)
-        .ok_or(BackendError::NotFound("没有找到该工单，或您无权查看"))
-}
-
 /// Which of the viewer's buildings a staff page lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BuildingList {
@@ -298,7 +271,7 @@ pub async fn looked_after_building(
     let cases = cases::of_looked_after_building(db.reader(), viewer.person_id, building_id)
         .await?
         .into_iter()
-        .map(brief)
+        .map(|row| brief(row, now))
         .collect();
     Ok((building, cases))
 }

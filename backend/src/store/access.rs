@@ -43,11 +43,29 @@ macro_rules! own_households {
     };
 }
 
+/// Crews a repair crew member belongs to.
+macro_rules! person_crews {
+    () => {
+        "SELECT crm.crew_id FROM crew_members crm \
+           JOIN person_roles r ON r.person_id = crm.person_id AND r.role = 'repair_crew' \
+          WHERE crm.person_id = $1"
+    };
+}
+
 /// Buildings in a grid worker's grids.
 pub const GRID_BUILDINGS: &str = grid_buildings!();
 
 /// Buildings assigned to a property manager.
 pub const ASSIGNED_BUILDINGS: &str = assigned_buildings!();
+
+/// Buildings heated by a dispatcher's company.
+pub const COMPANY_BUILDINGS: &str = company_buildings!();
+
+/// Households bound to a resident.
+pub const OWN_HOUSEHOLDS: &str = own_households!();
+
+/// Crews a repair crew member belongs to.
+pub const PERSON_CREWS: &str = person_crews!();
 
 /// Buildings whose staff pages (open cases, households count) a person may
 /// open: their grids' and their assigned buildings. A resident's own home is
@@ -84,8 +102,7 @@ pub const VISIBLE_CASES: &str = concat!(
     assigned_buildings!(),
     " UNION ",
     company_buildings!(),
-    ") UNION SELECT c.id FROM cases c \
-       JOIN crew_members cm ON cm.crew_id = c.assigned_crew_id \
-       JOIN person_roles r ON r.person_id = cm.person_id AND r.role = 'repair_crew' \
-      WHERE cm.person_id = $1"
+    ") UNION SELECT c.id FROM cases c WHERE c.assigned_crew_id IN (",
+    person_crews!(),
+    ")"
 );

@@ -203,7 +203,9 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// A browser: keeps its cookies, sends its own origin on posts.
+/// A browser: keeps its cookies, sends its own origin on posts. A clone is
+/// a second tab of the same browser.
+#[derive(Clone)]
 pub struct Browser {
     base: String,
     pub cookies: std::collections::BTreeMap<String, String>,

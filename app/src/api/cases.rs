@@ -1,0 +1,289 @@
+//! Cases: filing (temperature complaint, repair, application), reading, and
+//! the steps people take. Filing and steps are plain form posts that answer
+//! with a redirect to the case page, so they work before WebAssembly loads.
+
+use domain::cases::{CaseBrief, CaseDetail, Queue};
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+/// A household a resident may file for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingHousehold {
+    pub household_id: i64,
+    pub address: String,
+    pub service_state: String,
+}
+
+/// What a filing form needs: the resident's households and a fresh
+/// idempotency key for this one form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingForm {
+    pub households: Vec<FilingHousehold>,
+    pub idempotency_key: String,
+    /// The season applications made now are for: "2027—2028 供暖季".
+    pub application_season: String,
+    /// The last moment to apply for that season.
+    pub application_deadline: i64,
+}
+
+#[server(input = GetUrl, prefix = "/api", endpoint = "file/form")]
+pub async fn load_filing_form() -> Result<FilingForm, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let households = backend::services::accounts::my_households(
+        &portal.db,
+        &portal.settings,
+        &viewer,
+        portal.now(),
+    )
+    .await
+    .map_err(to_server_error)?;
+    let window = backend::services::casework::application_window_now(
+        &portal.db,
+        &portal.settings,
+        portal.now(),
+    )
+    .await
+    .map_err(to_server_error)?;
+    Ok(FilingForm {
+        households: households
+            .into_iter()
+            .map(|card| FilingHousehold {
+                household_id: card.household_id,
+                address: card.address(),
+                service_state: card.service_state.clone(),
+            })
+            .collect(),
+        idempotency_key: backend::secrets::new_token(),
+        application_season: window.season_label(),
+        application_deadline: window.apply_by,
+    })
+}
+
+/// A ticked checkbox arrives as any value; an unticked one not at all.
+#[cfg(feature = "ssr")]
+fn ticked(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A number from a form field that may be empty.
+#[cfg(feature = "ssr")]
+fn number(value: &Option<String>) -> Option<i64> {
+    value.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+#[cfg(feature = "ssr")]
+fn go_to_case(case_id: i64) {
+    leptos_axum::redirect(&format!("/cases/{case_id}"));
+}
+
+/// 室温投诉: triage, then a case (or the reason there is none).
+#[server(prefix = "/api", endpoint = "file/temperature")]
+pub async fn file_temperature_complaint(
+    household_id: i64,
+    room: String,
+    reading: String,
+    measured_as_guided: Option<String>,
+    file_anyway: Option<String>,
+    note: Option<String>,
+    idempotency_key: String,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use backend::services::casework::{file_temperature_complaint, TemperatureForm};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let filed = file_temperature_complaint(
+        &portal.db,
+        &portal.settings,
+        &viewer,
+        &crate::session::origin(&portal),
+        TemperatureForm {
+            household_id,
+            room,
+            reading,
+            measured_as_guided: ticked(&measured_as_guided),
+            file_anyway: ticked(&file_anyway),
+            note: note.unwrap_or_default(),
+            idempotency_key,
+        },
+    )
+    .await
+    .map_err(to_server_error)?;
+    go_to_case(filed.case_id);
+    Ok(())
+}
+
+/// 故障报修
+#[server(prefix = "/api", endpoint = "file/repair")]
+pub async fn file_repair(
+    household_id: i64,
+    category: String,
+    water_flooding: Option<String>,
+    description: Option<String>,
+    idempotency_key: String,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use backend::services::casework::RepairForm;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let filed = backend::services::casework::file_repair(
+        &portal.db,
+        &viewer,
+        &crate::session::origin(&portal),
+        RepairForm {
+            household_id,
+            category,
+            water_flooding: ticked(&water_flooding),
+            description: description.unwrap_or_default(),
+            idempotency_key,
+        },
+    )
+    .await
+    .map_err(to_server_error)?;
+    go_to_case(filed.case_id);
+    Ok(())
+}
+
+/// 业务办理: new connection, suspend, resume.
+#[server(prefix = "/api", endpoint = "file/application")]
+pub async fn file_application(
+    household_id: i64,
+    kind: String,
+    has_own_valve: Option<String>,
+    note: Option<String>,
+    idempotency_key: String,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use backend::services::casework::ApplicationForm;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let filed = backend::services::casework::file_application(
+        &portal.db,
+        &portal.settings,
+        &viewer,
+        &crate::session::origin(&portal),
+        ApplicationForm {
+            household_id,
+            kind,
+            has_own_valve: ticked(&has_own_valve),
+            note: note.unwrap_or_default(),
+            idempotency_key,
+        },
+    )
+    .await
+    .map_err(to_server_error)?;
+    go_to_case(filed.case_id);
+    Ok(())
+}
+
+/// One step on a case (派单, 出发, 到达, 完成, 确认, 评价 …), then back to it.
+#[server(prefix = "/api", endpoint = "cases/step")]
+pub async fn take_case_step(
+    case_id: i64,
+    action: String,
+    note: Option<String>,
+    crew_id: Option<String>,
+    rating: Option<String>,
+    merge_into: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use backend::services::casework::StepForm;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::casework::take_step(
+        &portal.db,
+        &viewer,
+        &crate::session::origin(&portal),
+        StepForm {
+            case_id,
+            action,
+            note: note.unwrap_or_default(),
+            crew_id: number(&crew_id),
+            rating: number(&rating),
+            merge_into: merge_into.unwrap_or_default(),
+        },
+    )
+    .await
+    .map_err(to_server_error)?;
+    go_to_case(case_id);
+    Ok(())
+}
+
+/// The cases the viewer may read.
+#[server(input = GetUrl, prefix = "/api", endpoint = "cases")]
+pub async fn load_cases() -> Result<Vec<CaseBrief>, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::casework::my_cases(&portal.db, &viewer, portal.now())
+        .await
+        .map_err(to_server_error)
+}
+
+/// One case the viewer may read, with the steps they may take.
+#[server(input = GetUrl, prefix = "/api", endpoint = "cases/one")]
+pub async fn load_case(id: i64) -> Result<CaseDetail, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::casework::case_detail(
+        &portal.db,
+        &viewer,
+        id,
+        &crate::session::origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+/// A repair crew member's jobs.
+#[server(input = GetUrl, prefix = "/api", endpoint = "jobs")]
+pub async fn load_crew_jobs() -> Result<Vec<CaseBrief>, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::casework::crew_jobs(&portal.db, &viewer, portal.now())
+        .await
+        .map_err(to_server_error)
+}
+
+/// The queue's filters as the address carries them (`/dispatch?kind=repair&overdue=1`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QueueParams {
+    pub kind: Option<String>,
+    pub state: Option<String>,
+    pub station: Option<String>,
+    pub community: Option<String>,
+    pub overdue: Option<String>,
+    pub all: Option<String>,
+}
+
+impl QueueParams {
+    pub fn filter(&self) -> domain::cases::QueueFilter {
+        use domain::case_flow::{CaseKind, CaseState};
+        let id = |v: &Option<String>| v.as_deref().and_then(|v| v.parse().ok());
+        let on = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
+        domain::cases::QueueFilter {
+            kind: self.kind.as_deref().and_then(CaseKind::parse),
+            state: self.state.as_deref().and_then(CaseState::parse),
+            station_id: id(&self.station),
+            community_id: id(&self.community),
+            overdue_only: on(&self.overdue),
+            include_finished: on(&self.all),
+        }
+    }
+}
+
+/// A dispatcher's queue.
+#[server(input = GetUrl, prefix = "/api", endpoint = "dispatch")]
+pub async fn load_queue(#[server(flatten)] params: QueueParams) -> Result<Queue, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::casework::dispatch_queue(&portal.db, &viewer, params.filter(), portal.now())
+        .await
+        .map_err(to_server_error)
+}

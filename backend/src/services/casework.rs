@@ -1,0 +1,942 @@
+//! Cases from filing to rating: a resident files a temperature complaint, a
+//! repair or an application; dispatchers, crews and residents take it step by
+//! step. Each use case is one transaction: the case, its timeline entry and
+//! the resident's message in the outbox commit together or not at all.
+
+use crate::config::PortalSettings;
+use crate::db::Database;
+use crate::error::{BackendError, BackendResult};
+use crate::integrations::sms::TextTemplate;
+use crate::services::identity::{RequestOrigin, Viewer, SMS_CHANNEL};
+use crate::services::public::season_now;
+use crate::store::cases::{self, CaseRow, NewCase, NewEvent, QueueQuery};
+use crate::store::{audit, calendar, households, outages, outbox, seasons};
+use chrono::NaiveDate;
+use domain::account::Choice;
+use domain::applications::{application_window, check_application, DEFAULT_DAYS_BEFORE_SEASON};
+use domain::case_flow::{step, CaseAction, CaseKind, CaseState, FlowError, Party};
+use domain::cases::{CaseBrief, CaseDetail, Filed, Queue, QueueFilter, Response, TimelineEntry};
+use domain::clock::{to_local, UnixSeconds};
+use domain::deadlines::{deadline_for, urgency, Clock, Deadline, DeadlinePolicy, DeadlineRule};
+use domain::phone::mask_phone;
+use domain::repair::{
+    clean_description, repair_urgency, RepairCategory, RepairUrgency, MAX_DESCRIPTION_CHARS,
+};
+use domain::roles::Role;
+use domain::season::SeasonCalendar;
+use domain::triage::{triage_complaint, CoveringOutage, Reading, Room, Triage};
+use domain::working_days::{CalendarDay, DayKind, WorkingCalendar};
+
+/// The longest list a page shows.
+const LIST_LIMIT: i64 = 200;
+
+/// Deadlines and the working calendar as the admin keeps them.
+pub struct CasePolicy {
+    pub deadlines: DeadlinePolicy,
+    pub calendar: WorkingCalendar,
+}
+
+impl CasePolicy {
+    pub async fn load(db: &Database) -> BackendResult<Self> {
+        let mut deadlines = DeadlinePolicy::default();
+        for (rule, amount, unit) in calendar::deadline_rules(db.reader()).await? {
+            if rule == "warn_before" && unit == "percent" {
+                deadlines.warn_percent = u32::try_from(amount.clamp(1, 99)).unwrap_or(25);
+            } else if let (Some(rule), Some(clock)) =
+                (DeadlineRule::parse(&rule), Clock::parse(amount, &unit))
+            {
+                deadlines.set(rule, clock);
+            }
+        }
+        let days = calendar::calendar_days(db.reader())
+            .await?
+            .into_iter()
+            .filter_map(|(day, kind, name)| {
+                Some(CalendarDay {
+                    day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?,
+                    kind: DayKind::parse(&kind)?,
+                    name,
+                })
+            });
+        Ok(Self {
+            deadlines,
+            calendar: WorkingCalendar::new(days),
+        })
+    }
+
+    fn deadline(&self, rule: DeadlineRule, from: UnixSeconds) -> Deadline {
+        deadline_for(&self.deadlines, &self.calendar, rule, from)
+    }
+}
+
+/// The response a new (or reopened) case owes, by kind and urgency.
+fn response_rule(kind: CaseKind, urgency: RepairUrgency) -> DeadlineRule {
+    match (kind, urgency) {
+        (CaseKind::Repair, RepairUrgency::Emergency) => DeadlineRule::EmergencyOnSite,
+        (CaseKind::Repair, RepairUrgency::Normal) => DeadlineRule::RepairOnSite,
+        (CaseKind::Temperature, _) => DeadlineRule::TemperatureMeasured,
+        (CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume, _) => {
+            DeadlineRule::ApplicationReview
+        }
+    }
+}
+
+/// A list line from a stored row, with its deadline as it stands at `now`.
+pub fn brief(row: CaseRow, now: UnixSeconds) -> CaseBrief {
+    let state = CaseState::parse(&row.state).unwrap_or(CaseState::Acknowledged);
+    let deadline = match (row.due_at, row.warn_at) {
+        (Some(due_at), warn_at) if row.responded_at.is_none() && !state.is_final() => {
+            Some(Deadline {
+                due_at,
+                warn_at: warn_at.unwrap_or(due_at),
+            })
+        }
+        _ => None,
+    };
+    CaseBrief {
+        case_id: row.id,
+        case_no: row.case_no,
+        kind: CaseKind::parse(&row.kind).unwrap_or(CaseKind::Repair),
+        state,
+        summary: row.summary,
+        place: row.place,
+        created_at: row.created_at,
+        urgency: deadline.as_ref().map(|d| urgency(now, d)),
+        deadline,
+        emergency: row.urgency == RepairUrgency::Emergency.as_str(),
+        crew_name: row.crew_name,
+        closed_at: row.closed_at,
+    }
+}
+
+/// An idempotency key as the form sent it: 16 to 64 letters, digits, `-`, `_`.
+fn check_idempotency_key(key: &str) -> BackendResult<&str> {
+    let key = key.trim();
+    let fine = (16..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if fine {
+        Ok(key)
+    } else {
+        Err(BackendError::Invalid(
+            "表单已失效，请刷新页面后重新提交".to_string(),
+        ))
+    }
+}
+
+/// A household the resident bound, with what filing needs of it.
+async fn own_household(
+    db: &Database,
+    viewer: &Viewer,
+    household_id: i64,
+) -> BackendResult<households::HouseholdRow> {
+    viewer.require(Role::Resident)?;
+    households::bound_to(db.reader(), viewer.person_id)
+        .await?
+        .into_iter()
+        .find(|h| h.id == household_id)
+        .ok_or(BackendError::NotFound("请选择您已绑定的房屋"))
+}
+
+/// Case numbers read the filing date: R20261128000042.
+fn number_prefix(kind: CaseKind, now: UnixSeconds) -> String {
+    format!("{}{}", kind.number_prefix(), to_local(now).format("%Y%m%d"))
+}
+
+/// What every filing shares once its own rules are checked.
+struct Filing<'a> {
+    kind: CaseKind,
+    household: &'a households::HouseholdRow,
+    summary: String,
+    details: String,
+    urgency: RepairUrgency,
+    outage_id: Option<i64>,
+    deadline: Option<(DeadlineRule, Deadline)>,
+    acknowledgement: String,
+}
+
+/// Writes the case, its first timeline entry and the resident's message in
+/// one transaction; the same key returns the case it created before.
+async fn file(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    key: &str,
+    filing: Filing<'_>,
+    extra: impl FnOnce(&mut NewCase<'_>),
+) -> BackendResult<Filed> {
+    let scoped_key = format!("{}:{key}", viewer.person_id);
+    let initial = filing.kind.initial_state();
+    let mut new_case = NewCase {
+        kind: filing.kind.as_str(),
+        state: initial.as_str(),
+        channel: "web",
+        household_id: Some(filing.household.id),
+        building_id: Some(filing.household.building_id),
+        filed_by: viewer.person_id,
+        filed_for: Some(viewer.person_id),
+        outage_id: filing.outage_id,
+        summary: &filing.summary,
+        details: &filing.details,
+        idempotency_key: &scoped_key,
+        urgency: filing.urgency.as_str(),
+        contact_phone: viewer.phone.as_deref(),
+        deadline_rule: filing.deadline.map(|(rule, _)| rule.as_str()),
+        due_at: filing.deadline.map(|(_, d)| d.due_at),
+        warn_at: filing.deadline.map(|(_, d)| d.warn_at),
+        now: origin.now,
+        ..NewCase::default()
+    };
+    extra(&mut new_case);
+    let mut tx = db.writer().begin().await?;
+    let Some((case_id, case_no)) =
+        cases::insert(&mut tx, &new_case, &number_prefix(filing.kind, origin.now)).await?
+    else {
+        tx.rollback().await?;
+        let case_id = cases::by_idempotency_key(db.writer(), &scoped_key)
+            .await?
+            .ok_or_else(|| BackendError::Internal("idempotency key vanished".into()))?;
+        return Ok(Filed {
+            case_id,
+            created: false,
+        });
+    };
+    let event_id = cases::append_event(
+        &mut tx,
+        &NewEvent {
+            case_id,
+            at: origin.now,
+            actor_id: Some(viewer.person_id),
+            actor_label: "居民",
+            kind: "filed",
+            from_state: None,
+            to_state: initial.as_str(),
+            note: &filing.details,
+        },
+    )
+    .await?;
+    if let Some(phone) = viewer.phone.as_deref() {
+        tell_resident(
+            &mut tx,
+            phone,
+            &case_no,
+            event_id,
+            &filing.acknowledgement,
+            origin.now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(case_id, kind = filing.kind.as_str(), "case filed");
+    Ok(Filed {
+        case_id,
+        created: true,
+    })
+}
+
+/// Queues a text for the resident, once per timeline entry.
+async fn tell_resident(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    phone: &str,
+    case_no: &str,
+    event_id: i64,
+    update: &str,
+    now: UnixSeconds,
+) -> BackendResult<()> {
+    let payload = serde_json::to_string(&TextTemplate::CaseUpdate {
+        case_no: case_no.to_string(),
+        update: update.to_string(),
+    })
+    .map_err(|e| BackendError::Internal(e.to_string()))?;
+    outbox::enqueue(
+        tx,
+        &outbox::NewMessage {
+            channel: SMS_CHANNEL,
+            recipient: phone,
+            dedupe_key: &format!("case-event:{event_id}"),
+            payload: &payload,
+            now,
+        },
+    )
+    .await
+}
+
+/// 室温投诉 as the form sends it.
+#[derive(Clone, Debug, Default)]
+pub struct TemperatureForm {
+    pub household_id: i64,
+    pub room: String,
+    pub reading: String,
+    pub measured_as_guided: bool,
+    pub file_anyway: bool,
+    pub note: String,
+    pub idempotency_key: String,
+}
+
+/// Files a temperature complaint after triage. Out of season, or at 18 ℃
+/// and above without `file_anyway`, nothing is filed and the answer says why.
+pub async fn file_temperature_complaint(
+    db: &Database,
+    settings: &PortalSettings,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    form: TemperatureForm,
+) -> BackendResult<Filed> {
+    let key = check_idempotency_key(&form.idempotency_key)?;
+    let household = own_household(db, viewer, form.household_id).await?;
+    let room = Room::parse(&form.room)
+        .ok_or_else(|| BackendError::Invalid("请选择测温的房间".to_string()))?;
+    let reading = Reading::parse(&form.reading).map_err(|m| BackendError::Invalid(m.into()))?;
+    let note = clean_description(&form.note, false).map_err(|m| BackendError::Invalid(m.into()))?;
+    let season = season_now(db, settings, origin.now).await?;
+    let covering: Vec<CoveringOutage> = outages::current_touching_building(
+        db.reader(),
+        household.building_id,
+        origin.now,
+        origin.now,
+    )
+    .await?
+    .into_iter()
+    .filter(|o| o.starts_at <= origin.now && o.restored_at.is_none())
+    .map(|o| CoveringOutage {
+        outage_id: o.id,
+        title: o.title,
+        expected_restore_at: o.expected_restore_at,
+    })
+    .collect();
+    let triage = triage_complaint(&season, &covering, reading);
+    if !triage.opens_case(form.file_anyway) {
+        let mut message = triage.explain(reading);
+        if triage == Triage::MeetsStandard {
+            message.push_str("如仍要投诉，请勾选“仍要投诉”后再提交。");
+        }
+        return Err(BackendError::Invalid(message));
+    }
+    let policy = CasePolicy::load(db).await?;
+    let (outage_id, deadline) = match &triage {
+        Triage::CoveredByOutage(outage) => (Some(outage.outage_id), None),
+        _ => {
+            let rule = DeadlineRule::TemperatureMeasured;
+            (None, Some((rule, policy.deadline(rule, origin.now))))
+        }
+    };
+    let acknowledgement = match (&triage, deadline) {
+        (Triage::CoveredByOutage(_), _) | (_, None) => triage.explain(reading),
+        (_, Some((_, d))) => format!(
+            "室温投诉已受理，工作人员将于 {} 前上门测温。",
+            domain::clock::format_month_day_time(d.due_at)
+        ),
+    };
+    let summary = format!("{} {}", room.label(), reading.display());
+    file(
+        db,
+        viewer,
+        origin,
+        key,
+        Filing {
+            kind: CaseKind::Temperature,
+            household: &household,
+            summary,
+            details: note,
+            urgency: RepairUrgency::Normal,
+            outage_id,
+            deadline,
+            acknowledgement,
+        },
+        |case| {
+            case.room = Some(room.as_str());
+            case.reading_tenths = Some(i64::from(reading.0));
+            case.measured_as_guided = Some(i64::from(form.measured_as_guided));
+            case.triage = Some(triage.as_str());
+        },
+    )
+    .await
+}
+
+/// 故障报修 as the form sends it.
+#[derive(Clone, Debug, Default)]
+pub struct RepairForm {
+    pub household_id: i64,
+    pub category: String,
+    pub water_flooding: bool,
+    pub description: String,
+    pub idempotency_key: String,
+}
+
+pub async fn file_repair(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    form: RepairForm,
+) -> BackendResult<Filed> {
+    let key = check_idempotency_key(&form.idempotency_key)?;
+    let household = own_household(db, viewer, form.household_id).await?;
+    let category = RepairCategory::parse(&form.category)
+        .ok_or_else(|| BackendError::Invalid("请选择故障类型".to_string()))?;
+    let description = clean_description(&form.description, category == RepairCategory::Other)
+        .map_err(|m| BackendError::Invalid(m.into()))?;
+    let urgency = repair_urgency(category, form.water_flooding);
+    let policy = CasePolicy::load(db).await?;
+    let rule = response_rule(CaseKind::Repair, urgency);
+    let deadline = policy.deadline(rule, origin.now);
+    let summary = match urgency {
+        RepairUrgency::Emergency => format!("{}（紧急）", category.label()),
+        RepairUrgency::Normal => category.label().to_string(),
+    };
+    let acknowledgement = format!(
+        "报修已受理，抢修人员将于 {} 前到达。",
+        domain::clock::format_month_day_time(deadline.due_at)
+    );
+    file(
+        db,
+        viewer,
+        origin,
+        key,
+        Filing {
+            kind: CaseKind::Repair,
+            household: &household,
+            summary,
+            details: description,
+            urgency,
+            outage_id: None,
+            deadline: Some((rule, deadline)),
+            acknowledgement,
+        },
+        |case| case.category = Some(category.as_str()),
+    )
+    .await
+}
+
+/// 业务办理 as the form sends it.
+#[derive(Clone, Debug, Default)]
+pub struct ApplicationForm {
+    pub household_id: i64,
+    pub kind: String,
+    pub has_own_valve: bool,
+    pub note: String,
+    pub idempotency_key: String,
+}
+
+pub async fn file_application(
+    db: &Database,
+    settings: &PortalSettings,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    form: ApplicationForm,
+) -> BackendResult<Filed> {
+    let key = check_idempotency_key(&form.idempotency_key)?;
+    let household = own_household(db, viewer, form.household_id).await?;
+    let kind = CaseKind::parse(&form.kind)
+        .filter(|k| CaseKind::APPLICATIONS.contains(k))
+        .ok_or_else(|| BackendError::Invalid("请选择要办理的业务".to_string()))?;
+    check_application(kind, &household.service_state, form.has_own_valve)
+        .map_err(|m| BackendError::Invalid(m.into()))?;
+    let note = clean_description(&form.note, false).map_err(|m| BackendError::Invalid(m.into()))?;
+    let window = application_window_now(db, settings, origin.now).await?;
+    let policy = CasePolicy::load(db).await?;
+    let rule = DeadlineRule::ApplicationReview;
+    let deadline = policy.deadline(rule, origin.now);
+    let summary = format!("{} · {}", kind.label(), window.season_label());
+    let acknowledgement = format!(
+        "{}申请已提交，将于 {} 前完成审核。",
+        kind.label(),
+        domain::clock::format_month_day_time(deadline.due_at)
+    );
+    file(
+        db,
+        viewer,
+        origin,
+        key,
+        Filing {
+            kind,
+            household: &household,
+            summary,
+            details: note,
+            urgency: RepairUrgency::Normal,
+            outage_id: None,
+            deadline: Some((rule, deadline)),
+            acknowledgement,
+        },
+        |case| case.season_start_year = Some(i64::from(window.season_start_year)),
+    )
+    .await
+}
+
+/// The parties a viewer acts as on one case, most specific first.
+async fn parties(db: &Database, viewer: &Viewer, case_id: i64) -> BackendResult<Vec<Party>> {
+    let relation = cases::relation(db.reader(), viewer.person_id, case_id).await?;
+    let mut parties = Vec::new();
+    if relation.dispatcher == 1 {
+        parties.push(Party::Dispatcher);
+    }
+    if relation.crew == 1 {
+        parties.push(Party::Crew);
+    }
+    if relation.resident == 1 {
+        parties.push(Party::Resident);
+    }
+    let staff = [Role::Dispatcher, Role::RepairCrew, Role::GridWorker];
+    if parties.is_empty() && staff.iter().any(|r| viewer.has(*r)) {
+        parties.push(Party::AnyStaff);
+    }
+    Ok(parties)
+}
+
+/// How the timeline names the viewer acting as `party`.
+fn actor_label(viewer: &Viewer, party: Party) -> String {
+    match party {
+        Party::Resident => "居民".to_string(),
+        Party::Dispatcher => format!("调度员 {}", viewer.display_name),
+        Party::Crew => format!("抢修人员 {}", viewer.display_name),
+        Party::AnyStaff if viewer.has(Role::GridWorker) => {
+            format!("网格员 {}", viewer.display_name)
+        }
+        Party::AnyStaff => format!("工作人员 {}", viewer.display_name),
+    }
+}
+
+/// One case for one viewer: its facts, timeline and the steps they may take.
+/// A dispatcher's or crew's read of the resident's phone is audited.
+pub async fn case_detail(
+    db: &Database,
+    viewer: &Viewer,
+    case_id: i64,
+    origin: &RequestOrigin,
+) -> BackendResult<CaseDetail> {
+    let row = cases::one_visible_to(db.reader(), viewer.person_id, case_id)
+        .await?
+        .ok_or(BackendError::NotFound("没有找到该工单，或您无权查看"))?;
+    let facts = cases::facts(db.reader(), case_id)
+        .await?
+        .ok_or(BackendError::NotFound("没有找到该工单，或您无权查看"))?;
+    let parties = parties(db, viewer, case_id).await?;
+    let brief = brief(row, origin.now);
+    let mut actions: Vec<CaseAction> = Vec::new();
+    for party in &parties {
+        for action in domain::case_flow::available_steps(brief.kind, brief.state, *party) {
+            let rated_already = action == CaseAction::Rate && facts.rating.is_some();
+            if !actions.contains(&action) && !rated_already {
+                actions.push(action);
+            }
+        }
+    }
+    let calls_resident = parties
+        .iter()
+        .any(|p| matches!(p, Party::Dispatcher | Party::Crew));
+    let contact_phone = match facts.contact_phone.as_deref() {
+        Some(phone) if calls_resident => {
+            audit::record(
+                db.writer(),
+                &origin.audit(
+                    Some(viewer.person_id),
+                    "read_contact",
+                    "case",
+                    case_id,
+                    "查看报修人电话",
+                ),
+            )
+            .await?;
+            Some(phone.to_string())
+        }
+        Some(phone) if parties.contains(&Party::Resident) || viewer.has(Role::GridWorker) => {
+            Some(mask_phone(phone))
+        }
+        _ => None,
+    };
+    let crews = match facts.company_id {
+        Some(company) if actions.contains(&CaseAction::Assign) => {
+            cases::company_crews(db.reader(), company)
+                .await?
+                .into_iter()
+                .map(|(id, label)| Choice { id, label })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let timeline = cases::timeline(db.reader(), case_id)
+        .await?
+        .into_iter()
+        .map(|event| TimelineEntry {
+            at: event.at,
+            actor_label: event.actor_label,
+            action: CaseAction::parse(&event.kind),
+            to_state: event.to_state.as_deref().and_then(CaseState::parse),
+            note: event.note,
+        })
+        .collect();
+    let season_label = facts
+        .season_start_year
+        .map(|year| format!("{}—{} 供暖季", year, year + 1));
+    Ok(CaseDetail {
+        address: facts.address,
+        details: facts.details,
+        category: facts.category.as_deref().and_then(RepairCategory::parse),
+        urgency: if brief.emergency {
+            RepairUrgency::Emergency
+        } else {
+            RepairUrgency::Normal
+        },
+        room: facts.room.as_deref().and_then(Room::parse),
+        reading: facts
+            .reading_tenths
+            .and_then(|t| i32::try_from(t).ok())
+            .map(Reading),
+        measured_as_guided: facts.measured_as_guided.map(|m| m == 1),
+        outage: match (facts.outage_id, facts.outage_title, facts.outage_restore_at) {
+            (Some(outage_id), Some(title), Some(expected_restore_at)) => Some(CoveringOutage {
+                outage_id,
+                title,
+                expected_restore_at,
+            }),
+            _ => None,
+        },
+        contact_phone,
+        response: match (facts.response_on_time, facts.responded_at) {
+            (Some(on_time), Some(at)) => Some(Response {
+                at,
+                on_time: on_time == 1,
+            }),
+            _ => None,
+        },
+        decision_note: facts.decision_note,
+        rating: facts.rating.and_then(|r| u8::try_from(r).ok()),
+        rating_comment: facts.rating_comment,
+        season_label,
+        timeline,
+        actions,
+        crews,
+        brief,
+    })
+}
+
+/// A step as the case page's forms send it.
+#[derive(Clone, Debug, Default)]
+pub struct StepForm {
+    pub case_id: i64,
+    pub action: String,
+    pub note: String,
+    pub crew_id: Option<i64>,
+    pub rating: Option<i64>,
+    pub merge_into: String,
+}
+
+/// The longest rating comment kept, in characters.
+const MAX_COMMENT_CHARS: usize = 200;
+
+/// Takes one step on a case for the viewer: the state moves only from the
+/// state the case is in, and the timeline entry and the resident's message
+/// are written with it.
+pub async fn take_step(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    form: StepForm,
+) -> BackendResult<CaseState> {
+    let row = cases::one_visible_to(db.reader(), viewer.person_id, form.case_id)
+        .await?
+        .ok_or(BackendError::NotFound("没有找到该工单，或您无权查看"))?;
+    let facts = cases::facts(db.reader(), form.case_id)
+        .await?
+        .ok_or(BackendError::NotFound("没有找到该工单，或您无权查看"))?;
+    let action = CaseAction::parse(&form.action)
+        .ok_or_else(|| BackendError::Invalid("不认识的操作".to_string()))?;
+    let kind = CaseKind::parse(&row.kind)
+        .ok_or_else(|| BackendError::Internal(format!("case kind {}", row.kind)))?;
+    let state = CaseState::parse(&row.state)
+        .ok_or_else(|| BackendError::Internal(format!("case state {}", row.state)))?;
+    let parties = parties(db, viewer, form.case_id).await?;
+    let mut refusal: Option<FlowError> = None;
+    let mut taken = None;
+    for party in &parties {
+        match step(kind, state, action, *party, origin.now, &form.note) {
+            Ok(transition) => {
+                taken = Some((transition, *party));
+                break;
+            }
+            Err(error @ (FlowError::NotNow { .. } | FlowError::NoteRequired)) => {
+                refusal = Some(error);
+            }
+            Err(error) => {
+                refusal.get_or_insert(error);
+            }
+        }
+    }
+    let Some((transition, party)) = taken else {
+        return Err(match refusal {
+            Some(error) => BackendError::Invalid(error.to_string()),
+            None => BackendError::Forbidden,
+        });
+    };
+    if transition.note.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(BackendError::Invalid(
+            "说明太长了，请控制在 500 字以内".to_string(),
+        ));
+    }
+
+    // What the step needs beyond the state machine.
+    let crew_id = match action {
+        CaseAction::Assign => {
+            let crew_id = form
+                .crew_id
+                .ok_or_else(|| BackendError::Invalid("请选择抢修队".to_string()))?;
+            let company_crews = match facts.company_id {
+                Some(company) => cases::company_crews(db.reader(), company).await?,
+                None => Vec::new(),
+            };
+            if !company_crews.iter().any(|(id, _)| *id == crew_id) {
+                return Err(BackendError::Invalid("请选择本公司的抢修队".to_string()));
+            }
+            Some(crew_id)
+        }
+        _ => None,
+    };
+    let rating = match action {
+        CaseAction::Rate => {
+            let rating = form
+                .rating
+                .filter(|r| (1..=5).contains(r))
+                .ok_or_else(|| BackendError::Invalid("请选择 1 到 5 星".to_string()))?;
+            if transition.note.chars().count() > MAX_COMMENT_CHARS {
+                return Err(BackendError::Invalid("评价请控制在 200 字以内".to_string()));
+            }
+            Some(rating)
+        }
+        _ => None,
+    };
+    let merge_into = match action {
+        CaseAction::Merge => Some(merge_target(db, viewer, &form.merge_into, form.case_id).await?),
+        _ => None,
+    };
+    let reopened_deadline = match action {
+        CaseAction::Reopen => {
+            let policy = CasePolicy::load(db).await?;
+            let urgency = if row.urgency == RepairUrgency::Emergency.as_str() {
+                RepairUrgency::Emergency
+            } else {
+                RepairUrgency::Normal
+            };
+            let rule = response_rule(kind, urgency);
+            Some((rule, policy.deadline(rule, origin.now)))
+        }
+        _ => None,
+    };
+
+    let mut tx = db.writer().begin().await?;
+    let moved = cases::move_state(
+        &mut tx,
+        form.case_id,
+        transition.from.as_str(),
+        transition.to.as_str(),
+        transition.to.is_final(),
+        origin.now,
+    )
+    .await?;
+    if !moved {
+        tx.rollback().await?;
+        return Err(BackendError::Invalid(
+            "工单刚刚被其他人处理过，请刷新页面查看最新进展".to_string(),
+        ));
+    }
+    match action {
+        CaseAction::Assign => {
+            if let Some(crew_id) = crew_id {
+                cases::assign_crew(&mut tx, form.case_id, crew_id).await?;
+            }
+        }
+        CaseAction::Arrive => cases::record_response(&mut tx, form.case_id, origin.now).await?,
+        CaseAction::Approve | CaseAction::Reject => {
+            cases::record_response(&mut tx, form.case_id, origin.now).await?;
+            cases::record_decision(&mut tx, form.case_id, &transition.note).await?;
+        }
+        CaseAction::Reopen => {
+            if let Some((rule, deadline)) = reopened_deadline {
+                cases::restart_clock(
+                    &mut tx,
+                    form.case_id,
+                    rule.as_str(),
+                    deadline.due_at,
+                    deadline.warn_at,
+                )
+                .await?;
+            }
+        }
+        CaseAction::Rate => {
+            let first = cases::record_rating(
+                &mut tx,
+                form.case_id,
+                rating.unwrap_or(5),
+                &transition.note,
+                origin.now,
+            )
+            .await?;
+            if !first {
+                tx.rollback().await?;
+                return Err(BackendError::Invalid("这个工单已经评价过了".to_string()));
+            }
+        }
+        CaseAction::Merge => {
+            if let Some(parent) = merge_into {
+                cases::set_parent(&mut tx, form.case_id, parent).await?;
+            }
+        }
+        _ => {}
+    }
+    let note = match (action, rating) {
+        (CaseAction::Rate, Some(stars)) if transition.note.is_empty() => format!("{stars} 星"),
+        (CaseAction::Rate, Some(stars)) => format!("{stars} 星：{}", transition.note),
+        _ => transition.note.clone(),
+    };
+    let event_id = cases::append_event(
+        &mut tx,
+        &NewEvent {
+            case_id: form.case_id,
+            at: origin.now,
+            actor_id: Some(viewer.person_id),
+            actor_label: &actor_label(viewer, party),
+            kind: action.as_str(),
+            from_state: Some(transition.from.as_str()),
+            to_state: transition.to.as_str(),
+            note: &note,
+        },
+    )
+    .await?;
+    if action.tells_resident() {
+        if let Some(phone) = facts.contact_phone.as_deref() {
+            let update = resident_update(action, &transition.note, reopened_deadline);
+            tell_resident(&mut tx, phone, &row.case_no, event_id, &update, origin.now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(transition.to)
+}
+
+/// The text a resident gets for a step.
+fn resident_update(
+    action: CaseAction,
+    note: &str,
+    new_deadline: Option<(DeadlineRule, Deadline)>,
+) -> String {
+    let with_note = |text: &str| {
+        if note.is_empty() {
+            format!("{text}。")
+        } else {
+            format!("{text}：{note}")
+        }
+    };
+    match action {
+        CaseAction::Assign => "已派单给抢修队，请保持电话畅通。".to_string(),
+        CaseAction::Depart => "抢修人员已出发，请稍候。".to_string(),
+        CaseAction::Arrive => "抢修人员已到达。".to_string(),
+        CaseAction::Fix => format!("{}请在工单页确认是否修好并评价。", with_note("已处理完成")),
+        CaseAction::Reopen => match new_deadline {
+            Some((_, d)) => format!(
+                "已重新受理，将于 {} 前再次上门。",
+                domain::clock::format_month_day_time(d.due_at)
+            ),
+            None => "已重新受理。".to_string(),
+        },
+        CaseAction::StartReview => "已开始审核。".to_string(),
+        CaseAction::Approve => with_note("审核已通过"),
+        CaseAction::Reject => with_note("审核未通过，原因"),
+        CaseAction::Complete => "业务已办结。".to_string(),
+        CaseAction::Merge => "已与同一问题的工单合并处理，进展请看主工单。".to_string(),
+        CaseAction::Confirm | CaseAction::Rate | CaseAction::Cancel | CaseAction::Note => {
+            String::new()
+        }
+    }
+}
+
+/// The case a duplicate merges into: another open case of the same company.
+async fn merge_target(
+    db: &Database,
+    viewer: &Viewer,
+    case_no: &str,
+    case_id: i64,
+) -> BackendResult<i64> {
+    let case_no = case_no.trim().to_ascii_uppercase();
+    if case_no.is_empty() {
+        return Err(BackendError::Invalid(
+            "请填写要并入的主工单编号".to_string(),
+        ));
+    }
+    let target = cases::open_case_by_number(db.reader(), viewer.person_id, &case_no)
+        .await?
+        .ok_or_else(|| {
+            BackendError::Invalid("没有找到这个工单编号，或它已办结、不属于本公司".to_string())
+        })?;
+    if target == case_id {
+        return Err(BackendError::Invalid("不能并入工单本身".to_string()));
+    }
+    Ok(target)
+}
+
+/// The cases the viewer may read, open ones by deadline first.
+pub async fn my_cases(
+    db: &Database,
+    viewer: &Viewer,
+    now: UnixSeconds,
+) -> BackendResult<Vec<CaseBrief>> {
+    let rows = cases::visible_to(db.reader(), viewer.person_id, LIST_LIMIT).await?;
+    Ok(rows.into_iter().map(|row| brief(row, now)).collect())
+}
+
+/// A crew member's jobs: open ones by deadline, then recent finished ones.
+pub async fn crew_jobs(
+    db: &Database,
+    viewer: &Viewer,
+    now: UnixSeconds,
+) -> BackendResult<Vec<CaseBrief>> {
+    viewer.require(Role::RepairCrew)?;
+    let rows = cases::crew_jobs(db.reader(), viewer.person_id, LIST_LIMIT).await?;
+    Ok(rows.into_iter().map(|row| brief(row, now)).collect())
+}
+
+/// A dispatcher's queue: the company's cases, filtered, nearest deadline first.
+pub async fn dispatch_queue(
+    db: &Database,
+    viewer: &Viewer,
+    filter: QueueFilter,
+    now: UnixSeconds,
+) -> BackendResult<Queue> {
+    viewer.require(Role::Dispatcher)?;
+    let query = QueueQuery {
+        kind: filter.kind.map(CaseKind::as_str),
+        state: filter.state.map(CaseState::as_str),
+        station_id: filter.station_id,
+        community_id: filter.community_id,
+        overdue_at: filter.overdue_only.then_some(now),
+        include_finished: filter.include_finished,
+        limit: LIST_LIMIT,
+    };
+    let rows = cases::queue(db.reader(), viewer.person_id, &query).await?;
+    let (stations, communities) = cases::company_places(db.reader(), viewer.person_id).await?;
+    let choices = |list: Vec<(i64, String)>| {
+        list.into_iter()
+            .map(|(id, label)| Choice { id, label })
+            .collect()
+    };
+    Ok(Queue {
+        cases: rows.into_iter().map(|row| brief(row, now)).collect(),
+        stations: choices(stations),
+        communities: choices(communities),
+        filter,
+    })
+}
+
+/// The season a suspend or resume filed now is for, and its deadline.
+pub async fn application_window_now(
+    db: &Database,
+    settings: &PortalSettings,
+    now: UnixSeconds,
+) -> BackendResult<domain::applications::ApplicationWindow> {
+    let calendar = SeasonCalendar {
+        rule: settings.season_rule,
+        fixed: seasons::fixed_windows(db.reader()).await?,
+    };
+    Ok(application_window(
+        &calendar,
+        DEFAULT_DAYS_BEFORE_SEASON,
+        now,
+    ))
+}

@@ -1,0 +1,130 @@
+//! 业务办理: new connection, suspend and resume, and when each may be asked.
+//!
+//! Suspend and resume are due at least 30 days before the season starts
+//! (a configurable company rule); an application made later applies to the
+//! following season, and the resident is told so before submitting.
+
+use crate::case_flow::CaseKind;
+use crate::clock::UnixSeconds;
+use crate::season::SeasonCalendar;
+use serde::{Deserialize, Serialize};
+
+/// Days before the season's start by which suspend and resume are due.
+pub const DEFAULT_DAYS_BEFORE_SEASON: i64 = 30;
+
+/// The season an application is for, and the last moment to apply for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationWindow {
+    pub season_start_year: i32,
+    pub season_starts_at: UnixSeconds,
+    pub apply_by: UnixSeconds,
+}
+
+impl ApplicationWindow {
+    /// "2027—2028 供暖季"
+    pub fn season_label(&self) -> String {
+        format!(
+            "{}—{} 供暖季",
+            self.season_start_year,
+            self.season_start_year + 1
+        )
+    }
+}
+
+/// The first season whose application deadline (`days_before` its
+/// regulated start) is still ahead of `now`.
+pub fn application_window(
+    calendar: &SeasonCalendar,
+    days_before: i64,
+    now: UnixSeconds,
+) -> ApplicationWindow {
+    let this_year = chrono::Datelike::year(&crate::clock::to_local(now));
+    (this_year - 1..=this_year + 1)
+        .map(|year| {
+            let starts_at = calendar.regulated_window(year).start;
+            ApplicationWindow {
+                season_start_year: year,
+                season_starts_at: starts_at,
+                apply_by: starts_at - days_before * 86_400,
+            }
+        })
+        .find(|window| now <= window.apply_by)
+        .unwrap_or_else(|| {
+            let year = this_year + 2;
+            let starts_at = calendar.regulated_window(year).start;
+            ApplicationWindow {
+                season_start_year: year,
+                season_starts_at: starts_at,
+                apply_by: starts_at - days_before * 86_400,
+            }
+        })
+}
+
+/// Whether a household in `service_state` ("heated", "suspended",
+/// "not_connected") may ask for `kind`; the reason in Chinese when not.
+pub fn check_application(
+    kind: CaseKind,
+    service_state: &str,
+    has_own_valve: bool,
+) -> Result<(), &'static str> {
+    match (kind, service_state) {
+        (CaseKind::Suspend, "heated") if has_own_valve => Ok(()),
+        (CaseKind::Suspend, "heated") => Err(
+            "报停需要您家有独立的供热关断阀门（入户阀）。没有的话请先联系供热公司加装，或选择其他方式。",
+        ),
+        (CaseKind::Suspend, _) => Err("这户目前没有在供热，无需报停。"),
+        (CaseKind::Resume, "suspended") => Ok(()),
+        (CaseKind::Resume, _) => Err("这户目前没有报停，无需复供。"),
+        (CaseKind::Connection, "not_connected") => Ok(()),
+        (CaseKind::Connection, _) => Err("这户已接入供热管网，无需报装。"),
+        (CaseKind::Temperature | CaseKind::Repair, _) => Err("这不是一项业务申请。"),
+    }
+}
+
+/// What to bring, per application.
+pub fn required_documents(kind: CaseKind) -> &'static [&'static str] {
+    match kind {
+        CaseKind::Connection => &["房产证或购房合同", "户主身份证", "房屋平面图（如有）"],
+        CaseKind::Suspend | CaseKind::Resume => &["户主身份证", "供热卡或缴费凭证"],
+        CaseKind::Temperature | CaseKind::Repair => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::local_instant;
+
+    #[test]
+    fn the_window_closes_thirty_days_before_the_start() {
+        let calendar = SeasonCalendar::default();
+        let early = application_window(&calendar, 30, local_instant(2026, 9, 1, 9).unwrap());
+        assert_eq!(early.season_start_year, 2026);
+        assert_eq!(early.apply_by, local_instant(2026, 10, 15, 12).unwrap());
+        assert_eq!(early.season_label(), "2026—2027 供暖季");
+
+        let on_the_day =
+            application_window(&calendar, 30, local_instant(2026, 10, 15, 12).unwrap());
+        assert_eq!(on_the_day.season_start_year, 2026);
+
+        let late = application_window(&calendar, 30, local_instant(2026, 10, 15, 13).unwrap());
+        assert_eq!(late.season_start_year, 2027);
+        let in_season = application_window(&calendar, 30, local_instant(2027, 1, 10, 9).unwrap());
+        assert_eq!(in_season.season_start_year, 2027);
+    }
+
+    #[test]
+    fn each_application_fits_one_service_state() {
+        assert!(check_application(CaseKind::Suspend, "heated", true).is_ok());
+        assert!(check_application(CaseKind::Suspend, "heated", false)
+            .unwrap_err()
+            .contains("阀门"));
+        assert!(check_application(CaseKind::Suspend, "suspended", true).is_err());
+        assert!(check_application(CaseKind::Resume, "suspended", false).is_ok());
+        assert!(check_application(CaseKind::Resume, "heated", false).is_err());
+        assert!(check_application(CaseKind::Connection, "not_connected", false).is_ok());
+        assert!(check_application(CaseKind::Connection, "heated", false).is_err());
+        assert!(check_application(CaseKind::Repair, "heated", false).is_err());
+        assert!(!required_documents(CaseKind::Connection).is_empty());
+    }
+}

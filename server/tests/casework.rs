@@ -1,0 +1,611 @@
+//! Cases over real HTTP on SQLite and PostgreSQL: a resident files, a
+//! dispatcher assigns, a crew goes, the resident confirms and rates; triage,
+//! deadlines, idempotency, applications and who may do what.
+
+mod support;
+
+use backend::db::Engine;
+use serde_json::Value;
+use support::{resident_signs_in, staff_signs_in, Answer, Browser, TestServer};
+
+const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
+/// The demo resident, bound to the first flat of 金宝花园 (heat on).
+const RESIDENT: &str = "13800000001";
+
+fn key(label: &str) -> String {
+    format!("test-key-{label}-0123456789")
+}
+
+/// The id of the case a filing or step redirected to.
+fn case_id_of(answer: &Answer) -> i64 {
+    assert!(answer.form_error().is_none(), "{:?}", answer.form_error());
+    let location = answer
+        .location
+        .as_deref()
+        .unwrap_or_else(|| panic!("{answer:?}"));
+    location
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("not a case page: {location}"))
+}
+
+async fn household_of(server: &TestServer, account_no: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM households WHERE account_no = $1")
+        .bind(account_no)
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap()
+}
+
+async fn demo_household(server: &TestServer) -> String {
+    let id: i64 = sqlx::query_scalar(
+        "SELECT ph.household_id FROM person_households ph JOIN people p ON p.id = ph.person_id \
+         WHERE p.phone = $1",
+    )
+    .bind(RESIDENT)
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    id.to_string()
+}
+
+async fn crew_id(server: &TestServer) -> String {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM crews WHERE name = '奎文抢修一队'")
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+async fn case(browser: &mut Browser, id: i64) -> Value {
+    let answer = browser.api(&format!("/api/cases/one?id={id}")).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    serde_json::from_str(&answer.body).unwrap()
+}
+
+async fn step(browser: &mut Browser, id: i64, form: &[(&str, &str)]) -> Answer {
+    let id = id.to_string();
+    let mut fields = vec![("case_id", id.as_str())];
+    fields.extend_from_slice(form);
+    browser
+        .submit(&format!("/cases/{id}"), "/api/cases/step", &fields)
+        .await
+}
+
+async fn texts_to(server: &TestServer, phone: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT payload FROM outbox WHERE recipient = $1 ORDER BY id")
+        .bind(phone)
+        .fetch_all(server.test_db.db.reader())
+        .await
+        .unwrap()
+}
+
+async fn file_temperature(
+    browser: &mut Browser,
+    household: &str,
+    reading: &str,
+    anyway: bool,
+    key: &str,
+) -> Answer {
+    let mut form = vec![
+        ("household_id", household),
+        ("room", "living_room"),
+        ("reading", reading),
+        ("measured_as_guided", "1"),
+        ("note", "客厅一直不热"),
+        ("idempotency_key", key),
+    ];
+    if anyway {
+        form.push(("file_anyway", "1"));
+    }
+    browser
+        .submit("/file/temperature", "/api/file/temperature", &form)
+        .await
+}
+
+async fn the_whole_loop(server: &TestServer) {
+    let household = demo_household(server).await;
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+
+    // A repair: a burst pipe is an emergency with a 2-hour promise.
+    let filed = resident
+        .submit(
+            "/file/repair",
+            "/api/file/repair",
+            &[
+                ("household_id", &household),
+                ("category", "burst_pipe"),
+                ("description", "卫生间暖气管爆了，正在跑水"),
+                ("idempotency_key", &key("repair")),
+            ],
+        )
+        .await;
+    let id = case_id_of(&filed);
+    let filed_case = case(&mut resident, id).await;
+    assert_eq!(filed_case["brief"]["state"], "Acknowledged");
+    assert_eq!(filed_case["brief"]["emergency"], true);
+    assert_eq!(
+        filed_case["brief"]["deadline"]["due_at"].as_i64().unwrap(),
+        server.now() + 2 * 3600
+    );
+    let page = resident.get(&format!("/cases/{id}")).await;
+    assert!(
+        page.body.contains("抢修人员应于 11月28日 12:00 前到达"),
+        "{}",
+        page.body
+    );
+    assert!(texts_to(server, RESIDENT)
+        .await
+        .iter()
+        .any(|t| t.contains("报修已受理")));
+
+    // The resident cannot dispatch.
+    let crew = crew_id(server).await;
+    let refused = step(
+        &mut resident,
+        id,
+        &[("action", "assign"), ("crew_id", &crew)],
+    )
+    .await;
+    assert!(refused
+        .form_error()
+        .unwrap()
+        .ends_with("「派单」需由调度员操作。"));
+
+    // The dispatcher sees it at the top of the queue and assigns the crew.
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let queue: Value = serde_json::from_str(&dispatcher.api("/api/dispatch").await.body).unwrap();
+    let queued: Vec<i64> = queue["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["case_id"].as_i64())
+        .collect();
+    assert!(queued.contains(&id), "{queue}");
+    let detail = case(&mut dispatcher, id).await;
+    assert_eq!(detail["contact_phone"], RESIDENT, "the dispatcher may call");
+    assert!(detail["crews"].as_array().unwrap().len() == 1);
+    let assigned = step(
+        &mut dispatcher,
+        id,
+        &[("action", "assign"), ("crew_id", &crew)],
+    )
+    .await;
+    assert_eq!(case_id_of(&assigned), id);
+
+    // The crew: on the way, on site within the promise, fixed with a note.
+    let mut crew_member = staff_signs_in(server, "crew_demo", PASSWORD).await;
+    let jobs: Value = serde_json::from_str(&crew_member.api("/api/jobs").await.body).unwrap();
+    assert_eq!(jobs[0]["case_id"].as_i64(), Some(id));
+    let no_note = step(&mut crew_member, id, &[("action", "fix")]).await;
+    assert!(no_note.form_error().unwrap().contains("工单当前"));
+    step(&mut crew_member, id, &[("action", "depart")]).await;
+    server.advance(40 * 60);
+    step(&mut crew_member, id, &[("action", "arrive")]).await;
+    let empty_note = step(&mut crew_member, id, &[("action", "fix"), ("note", "  ")]).await;
+    assert!(empty_note
+        .form_error()
+        .unwrap()
+        .ends_with("请填写说明（原因或处理情况）。"));
+    let fixed = step(
+        &mut crew_member,
+        id,
+        &[("action", "fix"), ("note", "更换爆裂管段")],
+    )
+    .await;
+    assert_eq!(case_id_of(&fixed), id);
+    let on_site = case(&mut crew_member, id).await;
+    assert_eq!(on_site["response"]["on_time"], true);
+    assert_eq!(on_site["brief"]["state"], "Fixed");
+
+    // The crew cannot confirm for the resident; the resident confirms and rates.
+    let not_theirs = step(&mut crew_member, id, &[("action", "confirm")]).await;
+    assert!(not_theirs.form_error().unwrap().contains("居民本人"));
+    step(&mut resident, id, &[("action", "confirm")]).await;
+    let rated = step(
+        &mut resident,
+        id,
+        &[
+            ("action", "rate"),
+            ("rating", "5"),
+            ("note", "师傅来得很快"),
+        ],
+    )
+    .await;
+    assert_eq!(case_id_of(&rated), id);
+    let again = step(&mut resident, id, &[("action", "rate"), ("rating", "1")]).await;
+    assert!(again.form_error().is_some(), "rated once only");
+
+    let done = case(&mut resident, id).await;
+    assert_eq!(done["brief"]["state"], "Closed");
+    assert_eq!(done["rating"], 5);
+    let steps: Vec<&str> = done["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap_or("filed"))
+        .collect();
+    assert_eq!(
+        steps,
+        ["filed", "Assign", "Depart", "Arrive", "Fix", "Confirm", "Rate"]
+    );
+    assert_eq!(
+        done["contact_phone"], "138****0001",
+        "masked for the resident"
+    );
+    let page = resident.get(&format!("/cases/{id}")).await;
+    for text in [
+        "派单",
+        "抢修人员出发",
+        "抢修人员到场",
+        "更换爆裂管段",
+        "5 星：师傅来得很快",
+    ] {
+        assert!(page.body.contains(text), "timeline shows {text}");
+    }
+
+    // One text per step the resident cares about, none twice.
+    let texts = texts_to(server, RESIDENT).await;
+    for expected in ["报修已受理", "已派单", "已出发", "已到达", "已处理完成"] {
+        assert_eq!(
+            texts.iter().filter(|t| t.contains(expected)).count(),
+            1,
+            "{expected}: {texts:?}"
+        );
+    }
+}
+on_both_engines!(the_whole_loop, the_whole_loop);
+
+async fn temperature_triage(server: &TestServer) {
+    let household = demo_household(server).await;
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+
+    // 18 ℃ meets the standard: explained, nothing filed unless insisted.
+    let warm = file_temperature(&mut resident, &household, "18.5", false, &key("warm")).await;
+    let message = warm.form_error().unwrap();
+    assert!(message.contains("18.5 ℃ 已达到"), "{message}");
+    let insisted = file_temperature(&mut resident, &household, "18.5", true, &key("warm")).await;
+    let warm_id = case_id_of(&insisted);
+
+    // Below 18 ℃: measured within 24 hours.
+    let cold = file_temperature(&mut resident, &household, "１６．５", false, &key("cold")).await;
+    let cold_id = case_id_of(&cold);
+    let cold_case = case(&mut resident, cold_id).await;
+    assert_eq!(cold_case["reading"], 165);
+    assert_eq!(cold_case["room"], "LivingRoom");
+    assert_eq!(cold_case["measured_as_guided"], true);
+    assert_eq!(
+        cold_case["brief"]["deadline"]["due_at"].as_i64().unwrap(),
+        server.now() + 24 * 3600
+    );
+    assert_ne!(warm_id, cold_id);
+
+    let unreadable = file_temperature(&mut resident, &household, "很冷", false, &key("bad")).await;
+    assert!(unreadable.form_error().unwrap().contains("温度读数"));
+
+    // 东方花园 is in an outage: the case joins it, with no clock of its own.
+    let outage_home = household_of(server, "WF10000145").await.to_string();
+    resident
+        .submit(
+            "/me",
+            "/api/me/households/bind",
+            &[("account_no", "WF10000145"), ("holder_name", "李志强")],
+        )
+        .await;
+    let covered = file_temperature(&mut resident, &outage_home, "12", false, &key("outage")).await;
+    let covered_case = case(&mut resident, case_id_of(&covered)).await;
+    assert!(
+        covered_case["outage"]["title"].is_string(),
+        "{covered_case}"
+    );
+    assert!(covered_case["brief"]["deadline"].is_null());
+
+    // Someone else's household cannot be complained about.
+    let stranger = household_of(server, "WF10000002").await.to_string();
+    let refused = file_temperature(&mut resident, &stranger, "15", false, &key("stranger")).await;
+    assert!(refused.form_error().unwrap().contains("已绑定"));
+
+    // After the season nothing is filed; the next start is shown.
+    server.advance(108 * 86_400);
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let spring = file_temperature(&mut resident, &household, "14", false, &key("spring")).await;
+    let message = spring.form_error().unwrap();
+    assert!(
+        message.contains("不在供暖期") && message.contains("11月14日 12:00"),
+        "{message}"
+    );
+}
+on_both_engines!(temperature_triage, temperature_triage);
+
+async fn one_submit_makes_one_case(server: &TestServer) {
+    let household = demo_household(server).await;
+    let resident = resident_signs_in(server, RESIDENT).await;
+    let key = key("twenty");
+    let tabs: Vec<_> = (0..20)
+        .map(|_| {
+            let mut tab = resident.clone();
+            let household = household.clone();
+            let key = key.clone();
+            tokio::spawn(async move {
+                tab.submit(
+                    "/file/repair",
+                    "/api/file/repair",
+                    &[
+                        ("household_id", &household),
+                        ("category", "radiator_cold"),
+                        ("idempotency_key", &key),
+                    ],
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut ids = std::collections::BTreeSet::new();
+    for tab in tabs {
+        ids.insert(case_id_of(&tab.await.unwrap()));
+    }
+    assert_eq!(ids.len(), 1, "20 identical submits, one case: {ids:?}");
+    let id = *ids.first().unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE idempotency_key LIKE $1")
+        .bind(format!("%{key}"))
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM case_events WHERE case_id = $1")
+        .bind(id)
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(events, 1);
+    let texts = texts_to(server, RESIDENT).await;
+    assert_eq!(texts.iter().filter(|t| t.contains("报修已受理")).count(), 1);
+
+    // A form without a usable key is refused, not filed twice.
+    let mut resident = resident.clone();
+    let stale = resident
+        .submit(
+            "/file/repair",
+            "/api/file/repair",
+            &[
+                ("household_id", &household),
+                ("category", "radiator_cold"),
+                ("idempotency_key", "short"),
+            ],
+        )
+        .await;
+    assert!(stale.form_error().unwrap().contains("刷新页面"));
+}
+on_both_engines!(one_submit_makes_one_case, one_submit_makes_one_case);
+
+async fn applications_are_reviewed(server: &TestServer) {
+    let household = demo_household(server).await;
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let apply = |valve: bool, kind: &'static str, key: String| {
+        let household = household.clone();
+        let mut resident = resident.clone();
+        async move {
+            let mut form = vec![
+                ("household_id", household.clone()),
+                ("kind", kind.to_string()),
+                ("idempotency_key", key),
+            ];
+            if valve {
+                form.push(("has_own_valve", "1".to_string()));
+            }
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            resident
+                .submit("/file/application", "/api/file/application", &form)
+                .await
+        }
+    };
+    let no_valve = apply(false, "suspend", key("novalve")).await;
+    assert!(no_valve.form_error().unwrap().contains("阀门"));
+    let resume = apply(true, "resume", key("resume")).await;
+    assert!(resume.form_error().unwrap().contains("没有报停"));
+
+    let id = case_id_of(&apply(true, "suspend", key("suspend")).await);
+    let filed = case(&mut resident, id).await;
+    assert_eq!(filed["brief"]["state"], "Submitted");
+    // Filed 28 Nov 2026, after the 15 Oct deadline: for the next season.
+    assert_eq!(filed["season_label"], "2027—2028 供暖季");
+    // Saturday 10:00 + 3 working days → the end of Wednesday 2 December.
+    let due = filed["brief"]["deadline"]["due_at"].as_i64().unwrap();
+    assert_eq!(due, domain::clock::local_instant(2026, 12, 3, 0).unwrap());
+
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let no_reason = step(&mut dispatcher, id, &[("action", "reject")]).await;
+    assert!(no_reason.form_error().unwrap().contains("请填写"));
+    step(&mut dispatcher, id, &[("action", "start_review")]).await;
+    let rejected = step(
+        &mut dispatcher,
+        id,
+        &[
+            ("action", "reject"),
+            ("note", "入户阀门无法关断，请先维修阀门"),
+        ],
+    )
+    .await;
+    assert_eq!(case_id_of(&rejected), id);
+    let decided = case(&mut resident, id).await;
+    assert_eq!(decided["brief"]["state"], "Rejected");
+    assert_eq!(decided["decision_note"], "入户阀门无法关断，请先维修阀门");
+    assert_eq!(decided["response"]["on_time"], true);
+    assert!(texts_to(server, RESIDENT)
+        .await
+        .iter()
+        .any(|t| t.contains("审核未通过，原因：入户阀门无法关断")));
+}
+on_both_engines!(applications_are_reviewed, applications_are_reviewed);
+
+async fn deadlines_turn_yellow_then_red(server: &TestServer) {
+    let household = demo_household(server).await;
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let id = case_id_of(
+        &resident
+            .submit(
+                "/file/repair",
+                "/api/file/repair",
+                &[
+                    ("household_id", &household),
+                    ("category", "valve"),
+                    ("idempotency_key", &key("valve")),
+                ],
+            )
+            .await,
+    );
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let urgency = |queue: &Value| queue["cases"][0]["urgency"].as_str().map(str::to_string);
+    let read = |d: &mut Browser, path: &'static str| {
+        let mut d = d.clone();
+        async move { serde_json::from_str::<Value>(&d.api(path).await.body).unwrap() }
+    };
+    let queue = read(&mut dispatcher, "/api/dispatch?kind=repair").await;
+    assert_eq!(queue["cases"][0]["case_id"].as_i64(), Some(id), "{queue}");
+    assert_eq!(urgency(&queue).as_deref(), Some("OnTime"));
+    server.advance(95 * 60);
+    let queue = read(&mut dispatcher, "/api/dispatch?kind=repair").await;
+    assert_eq!(urgency(&queue).as_deref(), Some("DueSoon"));
+    let overdue_only = read(
+        &mut dispatcher,
+        "/api/dispatch?kind=repair&overdue=1",
+    )
+    .await;
+    assert_eq!(overdue_only["cases"].as_array().unwrap().len(), 0);
+    server.advance(30 * 60);
+    let overdue = read(
+        &mut dispatcher,
+        "/api/dispatch?kind=repair&overdue=1",
+    )
+    .await;
+    assert_eq!(
+        overdue["cases"][0]["case_id"].as_i64(),
+        Some(id),
+        "{overdue}"
+    );
+    assert_eq!(urgency(&overdue).as_deref(), Some("Overdue"));
+    let page = dispatcher.get("/dispatch?overdue=1").await;
+    assert!(page.body.contains("已超期"), "red on the queue page");
+
+    // A late arrival is recorded as a missed promise.
+    let crew = crew_id(server).await;
+    step(
+        &mut dispatcher,
+        id,
+        &[("action", "assign"), ("crew_id", &crew)],
+    )
+    .await;
+    let mut crew_member = staff_signs_in(server, "crew_demo", PASSWORD).await;
+    step(&mut crew_member, id, &[("action", "arrive")]).await;
+    let late = case(&mut resident, id).await;
+    assert_eq!(late["response"]["on_time"], false);
+    assert!(
+        late["brief"]["deadline"].is_null(),
+        "the clock stopped on site"
+    );
+
+    // Not fixed: reopened with a new 2-hour clock, and back in the queue.
+    step(
+        &mut crew_member,
+        id,
+        &[("action", "fix"), ("note", "已调阀门")],
+    )
+    .await;
+    step(
+        &mut resident,
+        id,
+        &[("action", "reopen"), ("note", "还是不热")],
+    )
+    .await;
+    let reopened = case(&mut resident, id).await;
+    assert_eq!(reopened["brief"]["state"], "Acknowledged");
+    assert_eq!(
+        reopened["brief"]["deadline"]["due_at"].as_i64().unwrap(),
+        server.now() + 2 * 3600
+    );
+    assert!(reopened["brief"]["crew_name"].is_null());
+}
+on_both_engines!(
+    deadlines_turn_yellow_then_red,
+    deadlines_turn_yellow_then_red
+);
+
+async fn nobody_reads_or_works_a_case_they_should_not(server: &TestServer) {
+    let household = demo_household(server).await;
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let id = case_id_of(
+        &resident
+            .submit(
+                "/file/repair",
+                "/api/file/repair",
+                &[
+                    ("household_id", &household),
+                    ("category", "noise"),
+                    ("idempotency_key", &key("noise")),
+                ],
+            )
+            .await,
+    );
+    // Another resident: no read, no step, no hint.
+    let mut neighbour = resident_signs_in(server, "13900000007").await;
+    assert_eq!(
+        neighbour
+            .api(&format!("/api/cases/one?id={id}"))
+            .await
+            .status,
+        404
+    );
+    let cancel = step(&mut neighbour, id, &[("action", "cancel")]).await;
+    assert!(cancel.form_error().unwrap().contains("没有找到该工单"));
+    // The property manager of the building sees the case, not the phone.
+    let mut property = staff_signs_in(server, "property_demo", PASSWORD).await;
+    let seen = property.api(&format!("/api/cases/one?id={id}")).await;
+    assert_eq!(seen.status, 200);
+    assert!(!seen.body.contains(RESIDENT) && !seen.body.contains("138****"));
+    let note = step(
+        &mut property,
+        id,
+        &[("action", "note"), ("note", "物业已知悉")],
+    )
+    .await;
+    assert!(note.form_error().is_some(), "property managers only read");
+    // The grid worker may add a note and sees the number masked.
+    let mut grid = staff_signs_in(server, "grid_demo", PASSWORD).await;
+    let detail = case(&mut grid, id).await;
+    assert_eq!(detail["contact_phone"], "138****0001");
+    let noted = step(
+        &mut grid,
+        id,
+        &[("action", "note"), ("note", "已电话联系居民")],
+    )
+    .await;
+    assert_eq!(case_id_of(&noted), id);
+    // Only the crew assigned takes crew steps: unassigned, nobody departs.
+    let mut crew_member = staff_signs_in(server, "crew_demo", PASSWORD).await;
+    assert_eq!(
+        crew_member
+            .api(&format!("/api/cases/one?id={id}"))
+            .await
+            .status,
+        404
+    );
+    // The resident may withdraw before dispatch; the dispatcher's read of
+    // the phone number is in the audit log.
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    case(&mut dispatcher, id).await;
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'read_contact' AND subject_id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    step(&mut resident, id, &[("action", "cancel")]).await;
+    assert_eq!(case(&mut resident, id).await["brief"]["state"], "Cancelled");
+}
+on_both_engines!(
+    nobody_reads_or_works_a_case_they_should_not,
+    nobody_reads_or_works_a_case_they_should_not
+);
