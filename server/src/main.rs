@@ -77,13 +77,14 @@ async fn seed_demo(config: &Config) -> Result<(), String> {
         return Err("数据库中已有数据，未写入演示数据（请使用空数据库）".to_string());
     };
     println!(
-        "演示数据已写入：{} 家供热企业，{} 座换热站，{} 个小区，{} 栋楼，{} 户，{} 条停热公告。",
+        "演示数据已写入：{} 家供热企业，{} 座换热站，{} 个小区，{} 栋楼，{} 户，{} 条停热公告，{} 个工单。",
         summary.companies,
         summary.stations,
         summary.communities,
         summary.buildings,
         summary.households,
-        summary.outages
+        summary.outages,
+        summary.cases
     );
     print_demo_accounts();
     db.close().await;

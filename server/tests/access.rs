@@ -203,7 +203,15 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
             name: "resident",
             browser: resident_signs_in(server, "13800000001").await,
             households: own.clone(),
-            cases: case_no("C-OWN").await,
+            // The fixture's case and the demo's finished repair of this flat.
+            cases: ids(
+                server,
+                &format!(
+                    "SELECT id FROM cases WHERE case_no = 'C-OWN' OR household_id = {}",
+                    fx.own_household
+                ),
+            )
+            .await,
             looked_after: none(),
             own_households: own,
             grid_list: None,

@@ -2,6 +2,7 @@
 
 use crate::api::account::load_session;
 use crate::prefs::use_lang;
+use domain::roles::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
@@ -15,10 +16,23 @@ pub fn SiteHeader() -> impl IntoView {
     let account = move || {
         Suspend::new(async move {
             match session.await {
-                Ok(Some(person)) => view! {
-                    <A href=person.home_path()>{person.greeting_name()}</A>
+                Ok(Some(person)) => {
+                    let cases = if person.has(Role::Dispatcher) {
+                        Some(("/dispatch", lang.t("调度台", "Dispatch")))
+                    } else if person.has(Role::RepairCrew) {
+                        Some(("/jobs", lang.t("我的任务", "My jobs")))
+                    } else if person.has(Role::Resident) {
+                        Some(("/cases", lang.t("我的工单", "My cases")))
+                    } else {
+                        None
+                    }
+                    .filter(|(href, _)| *href != person.home_path());
+                    view! {
+                        {cases.map(|(href, label)| view! { <A href=href>{label}</A> })}
+                        <A href=person.home_path()>{person.greeting_name()}</A>
+                    }
+                    .into_any()
                 }
-                .into_any(),
                 _ => view! { <A href="/signin">{lang.t("登录", "Sign in")}</A> }.into_any(),
             }
         })

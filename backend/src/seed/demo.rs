@@ -7,6 +7,7 @@
 
 use crate::db::Database;
 use crate::error::BackendResult;
+use crate::seed::demo_cases::{seed_cases, DemoPeople};
 use crate::store::outages::{self, NewOutage};
 use domain::clock::UnixSeconds;
 use domain::outage::OutageKind;
@@ -22,6 +23,7 @@ pub struct DemoSummary {
     pub buildings: usize,
     pub households: usize,
     pub outages: usize,
+    pub cases: usize,
     pub accounts: Vec<DemoAccount>,
 }
 
@@ -293,9 +295,11 @@ pub async fn seed_demo(db: &Database, now: UnixSeconds) -> BackendResult<DemoSum
             .bind("奎文抢修一队")
             .fetch_one(&mut *tx)
             .await?;
+    let mut person_ids = std::collections::HashMap::new();
     for account in &DEMO_ACCOUNTS {
         let person_id =
             insert_person(&mut tx, account, company_ids[0], &staff_password_hash, now).await?;
+        person_ids.insert(account.role, person_id);
         match account.role {
             "resident" => {
                 sqlx::query("INSERT INTO person_households (person_id, household_id, bound_at) VALUES ($1, $2, $3)")
@@ -334,6 +338,24 @@ pub async fn seed_demo(db: &Database, now: UnixSeconds) -> BackendResult<DemoSum
         }
     }
     summary.accounts = DEMO_ACCOUNTS.to_vec();
+
+    let account = |role: &str| {
+        DEMO_ACCOUNTS
+            .iter()
+            .find(|a| a.role == role)
+            .expect("a demo account per role")
+    };
+    let people = DemoPeople {
+        resident_id: person_ids["resident"],
+        resident_phone: account("resident").login,
+        resident_household: demo_household.unwrap_or_default(),
+        dispatcher_id: person_ids["dispatcher"],
+        dispatcher_name: account("dispatcher").display_name,
+        crew_member_id: person_ids["repair_crew"],
+        crew_member_name: account("repair_crew").display_name,
+        crew_id,
+    };
+    summary.cases = seed_cases(&mut tx, now, &community_buildings, &people).await?;
 
     tx.commit().await?;
     Ok(summary)
