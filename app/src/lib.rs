@@ -5,6 +5,8 @@
 
 pub mod api;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod form_data;
 pub mod format;
 pub mod pages;
 #[cfg(feature = "ssr")]

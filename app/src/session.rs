@@ -37,10 +37,16 @@ fn cookie_name(portal: &Portal, base: &str) -> String {
 
 /// The value of a cookie of this request.
 pub fn cookie(portal: &Portal, base: &str) -> Option<String> {
-    let name = cookie_name(portal, base);
-    let parts = parts()?;
-    parts
-        .headers
+    cookie_in(&parts()?.headers, &cookie_name(portal, base))
+}
+
+/// The session token a request carries, outside Leptos (plain axum routes).
+pub fn session_token(headers: &http::HeaderMap, portal: &Portal) -> Option<String> {
+    cookie_in(headers, &cookie_name(portal, SESSION_COOKIE))
+}
+
+fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())

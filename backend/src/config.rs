@@ -2,6 +2,7 @@
 
 use domain::notices::Hotline;
 use domain::season::SeasonRule;
+use std::path::PathBuf;
 
 /// What the public pages need to know beyond the database.
 #[derive(Clone, Debug)]
@@ -12,6 +13,8 @@ pub struct PortalSettings {
     pub hotlines: Vec<Hotline>,
     /// How long a restored outage stays on the public board, in seconds.
     pub keep_restored_for: i64,
+    /// Where photos and documents are kept (default `data/uploads`).
+    pub upload_dir: PathBuf,
 }
 
 impl Default for PortalSettings {
@@ -23,6 +26,7 @@ impl Default for PortalSettings {
                 number: "12345".to_string(),
             }],
             keep_restored_for: 24 * 3600,
+            upload_dir: PathBuf::from("data/uploads"),
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::clock::{format_month_day_time, format_month_day_time_en, UnixSeconds}
 use crate::deadlines::{Deadline, Urgency};
 use crate::repair::{RepairCategory, RepairUrgency};
 use crate::triage::{CoveringOutage, Reading, Room};
+use crate::uploads::AttachmentLink;
 use serde::{Deserialize, Serialize};
 
 /// One case in a list: what, where, how far along, by when. No personal data.
@@ -62,6 +63,8 @@ pub struct TimelineEntry {
     pub action: Option<CaseAction>,
     pub to_state: Option<CaseState>,
     pub note: String,
+    /// Photos or documents that came with this step.
+    pub attachments: Vec<AttachmentLink>,
 }
 
 impl TimelineEntry {

@@ -21,4 +21,5 @@ pub mod season;
 pub mod session;
 pub mod triage;
 pub mod typing;
+pub mod uploads;
 pub mod working_days;

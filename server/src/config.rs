@@ -70,6 +70,14 @@ pub struct Settings {
         global = true
     )]
     pub site_root: PathBuf,
+    /// Where case photos and documents are kept (created when missing).
+    #[arg(
+        long,
+        env = "HEATDESK_UPLOAD_DIR",
+        default_value = "data/uploads",
+        global = true
+    )]
+    pub upload_dir: PathBuf,
     /// Regulated season start, "MM-DD HH:00" in Beijing time.
     #[arg(
         long,
@@ -200,6 +208,7 @@ pub struct Config {
     pub listen: SocketAddr,
     pub public_url: String,
     pub site_root: PathBuf,
+    pub upload_dir: PathBuf,
     pub season_rule: SeasonRule,
     pub fixed_now: Option<i64>,
     pub request_timeout: std::time::Duration,
@@ -344,6 +353,7 @@ impl Settings {
             listen,
             public_url,
             site_root: self.site_root.clone(),
+            upload_dir: self.upload_dir.clone(),
             season_rule,
             fixed_now,
             request_timeout,

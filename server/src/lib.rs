@@ -9,3 +9,4 @@ pub mod middleware;
 pub mod request_guard;
 pub mod router;
 pub mod shutdown;
+pub mod uploads;

@@ -18,12 +18,12 @@ use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Bodies larger than this are refused with 413 (uploads get their own limit).
+/// Bodies larger than this are refused with 413 (forms with files get
+/// [`crate::uploads::MAX_UPLOAD_BODY`]).
 pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
 #[derive(Clone, Debug, FromRef)]
@@ -62,6 +62,7 @@ fn origin_of(url: &str) -> String {
 pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) -> AppState {
     let settings = PortalSettings {
         season_rule: config.season_rule,
+        upload_dir: config.upload_dir.clone(),
         ..PortalSettings::default()
     };
     let wechat = config.wechat.clone().and_then(|settings| {
@@ -106,6 +107,7 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/attachments/{id}", get(crate::uploads::attachment))
         .nest_service("/pkg", bundle)
         .leptos_routes_with_context(
             &state,
@@ -120,7 +122,7 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
             request_guard::guard,
         ))
         .layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
+        .layer(axum::middleware::from_fn(crate::uploads::limit_body))
         .layer(TimeoutLayer::with_status_code(
             http::StatusCode::REQUEST_TIMEOUT,
             request_timeout,

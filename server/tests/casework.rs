@@ -12,6 +12,21 @@ const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
 /// The demo resident, bound to the first flat of 金宝花园 (heat on).
 const RESIDENT: &str = "13800000001";
 
+/// A real PNG photo of the given size.
+fn photo_png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
 fn key(label: &str) -> String {
     format!("test-key-{label}-0123456789")
 }
@@ -100,7 +115,7 @@ async fn file_temperature(
         form.push(("file_anyway", "1"));
     }
     browser
-        .submit("/file/temperature", "/api/file/temperature", &form)
+        .submit_multipart("/file/temperature", "/api/file/temperature", &form)
         .await
 }
 
@@ -110,7 +125,7 @@ async fn the_whole_loop(server: &TestServer) {
 
     // A repair: a burst pipe is an emergency with a 2-hour promise.
     let filed = resident
-        .submit(
+        .submit_multipart(
             "/file/repair",
             "/api/file/repair",
             &[
@@ -332,7 +347,7 @@ async fn one_submit_makes_one_case(server: &TestServer) {
             let household = household.clone();
             let key = key.clone();
             tokio::spawn(async move {
-                tab.submit(
+                tab.submit_multipart(
                     "/file/repair",
                     "/api/file/repair",
                     &[
@@ -369,7 +384,7 @@ async fn one_submit_makes_one_case(server: &TestServer) {
     // A form without a usable key is refused, not filed twice.
     let mut resident = resident.clone();
     let stale = resident
-        .submit(
+        .submit_multipart(
             "/file/repair",
             "/api/file/repair",
             &[
@@ -389,6 +404,7 @@ async fn applications_are_reviewed(server: &TestServer) {
     let apply = |valve: bool, kind: &'static str, key: String| {
         let household = household.clone();
         let mut resident = resident.clone();
+        let documents = vec![("身份证.png", photo_png(800, 500))];
         async move {
             let mut form = vec![
                 ("household_id", household.clone()),
@@ -400,10 +416,29 @@ async fn applications_are_reviewed(server: &TestServer) {
             }
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             resident
-                .submit("/file/application", "/api/file/application", &form)
+                .submit_files(
+                    "/file/application",
+                    "/api/file/application",
+                    &form,
+                    &documents,
+                )
                 .await
         }
     };
+    let no_documents = resident
+        .clone()
+        .submit_multipart(
+            "/file/application",
+            "/api/file/application",
+            &[
+                ("household_id", &household),
+                ("kind", "suspend"),
+                ("has_own_valve", "1"),
+                ("idempotency_key", &key("nodocs")),
+            ],
+        )
+        .await;
+    assert!(no_documents.form_error().unwrap().contains("户主身份证"));
     let no_valve = apply(false, "suspend", key("novalve")).await;
     assert!(no_valve.form_error().unwrap().contains("阀门"));
     let resume = apply(true, "resume", key("resume")).await;
@@ -448,7 +483,7 @@ async fn deadlines_turn_yellow_then_red(server: &TestServer) {
     let mut resident = resident_signs_in(server, RESIDENT).await;
     let id = case_id_of(
         &resident
-            .submit(
+            .submit_multipart(
                 "/file/repair",
                 "/api/file/repair",
                 &[
@@ -540,7 +575,7 @@ async fn nobody_reads_or_works_a_case_they_should_not(server: &TestServer) {
     let mut resident = resident_signs_in(server, RESIDENT).await;
     let id = case_id_of(
         &resident
-            .submit(
+            .submit_multipart(
                 "/file/repair",
                 "/api/file/repair",
                 &[
@@ -612,4 +647,130 @@ async fn nobody_reads_or_works_a_case_they_should_not(server: &TestServer) {
 on_both_engines!(
     nobody_reads_or_works_a_case_they_should_not,
     nobody_reads_or_works_a_case_they_should_not
+);
+
+async fn photos_are_checked_cleaned_and_kept_private(server: &TestServer) {
+    let household = demo_household(server).await;
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let repair = |key: String, files: Vec<(&'static str, Vec<u8>)>| {
+        let mut resident = resident.clone();
+        let household = household.clone();
+        async move {
+            resident
+                .submit_files(
+                    "/file/repair",
+                    "/api/file/repair",
+                    &[
+                        ("household_id", &household),
+                        ("category", "leak"),
+                        ("idempotency_key", &key),
+                    ],
+                    &files,
+                )
+                .await
+        }
+    };
+
+    // Refused: too large, not an image, an image in name only.
+    let mut huge = photo_png(16, 16);
+    huge.resize(domain::uploads::MAX_UPLOAD_BYTES + 1, 0);
+    let too_large = repair(key("huge"), vec![("漏水.png", huge)]).await;
+    assert!(
+        too_large.form_error().unwrap().contains("超过 5 MB"),
+        "{too_large:?}"
+    );
+    let text = repair(key("text"), vec![("漏水.jpg", b"just some text".to_vec())]).await;
+    assert!(text
+        .form_error()
+        .unwrap()
+        .contains("不是 JPEG、PNG 或 WebP"));
+    let mut disguised = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    disguised.extend_from_slice(b"<script>alert(1)</script>");
+    let fake = repair(key("fake"), vec![("漏水.jpg", disguised)]).await;
+    assert!(fake.form_error().unwrap().contains("无法读取"));
+    let too_many = repair(key("many"), vec![("a.png", photo_png(8, 8)); 7]).await;
+    assert!(too_many.form_error().unwrap().contains("最多"));
+    let none: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments")
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(none, 0, "nothing kept of refused forms");
+    let over = reqwest::Client::new()
+        .post(server.url("/api/file/repair"))
+        .header("content-type", "multipart/form-data; boundary=x")
+        .body(vec![b'a'; server::uploads::MAX_UPLOAD_BODY + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(over.status(), 413);
+
+    // Accepted: re-encoded as JPEG, scaled down, served to the case's readers only.
+    let id = case_id_of(&repair(key("photo"), vec![("漏水.png", photo_png(2400, 1800))]).await);
+    let filed = case(&mut resident, id).await;
+    let link = filed["timeline"][0]["attachments"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/attachments/{link}");
+    let own = resident.get(&path).await;
+    assert_eq!(own.status, 200);
+    let served = reqwest::Client::new()
+        .get(server.url(&path))
+        .header(
+            "cookie",
+            resident
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    let bytes = served.bytes().await.unwrap();
+    let picture = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((picture.width(), picture.height()), (1600, 1200));
+    let mut neighbour = resident_signs_in(server, "13900000008").await;
+    assert_eq!(neighbour.get(&path).await.status, 404);
+    assert_eq!(Browser::new(server).get(&path).await.status, 404);
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    assert_eq!(dispatcher.get(&path).await.status, 200);
+
+    // The crew's photo of the work goes with 完成处理.
+    let crew = crew_id(server).await;
+    step(
+        &mut dispatcher,
+        id,
+        &[("action", "assign"), ("crew_id", &crew)],
+    )
+    .await;
+    let mut crew_member = staff_signs_in(server, "crew_demo", PASSWORD).await;
+    step(&mut crew_member, id, &[("action", "arrive")]).await;
+    let fixed = crew_member
+        .submit_files(
+            &format!("/cases/{id}"),
+            "/api/cases/step-with-photos",
+            &[
+                ("case_id", &id.to_string()),
+                ("action", "fix"),
+                ("note", "更换垫片"),
+            ],
+            &[("现场.png", photo_png(300, 200))],
+        )
+        .await;
+    assert_eq!(case_id_of(&fixed), id);
+    let done = case(&mut resident, id).await;
+    let fix = done["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "Fix")
+        .unwrap()
+        .clone();
+    assert_eq!(fix["attachments"].as_array().unwrap().len(), 1);
+}
+on_both_engines!(
+    photos_are_checked_cleaned_and_kept_private,
+    photos_are_checked_cleaned_and_kept_private
 );

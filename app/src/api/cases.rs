@@ -4,7 +4,7 @@
 
 use domain::cases::{CaseBrief, CaseDetail, Queue};
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
 
 /// A household a resident may file for.
@@ -62,12 +62,6 @@ pub async fn load_filing_form() -> Result<FilingForm, ServerFnError> {
     })
 }
 
-/// A ticked checkbox arrives as any value; an unticked one not at all.
-#[cfg(feature = "ssr")]
-fn ticked(value: &Option<String>) -> bool {
-    value.as_deref().is_some_and(|v| !v.is_empty() && v != "0")
-}
-
 /// A number from a form field that may be empty.
 #[cfg(feature = "ssr")]
 fn number(value: &Option<String>) -> Option<i64> {
@@ -79,34 +73,32 @@ fn go_to_case(case_id: i64) {
     leptos_axum::redirect(&format!("/cases/{case_id}"));
 }
 
-/// 室温投诉: triage, then a case (or the reason there is none).
-#[server(prefix = "/api", endpoint = "file/temperature")]
-pub async fn file_temperature_complaint(
-    household_id: i64,
-    room: String,
-    reading: String,
-    measured_as_guided: Option<String>,
-    file_anyway: Option<String>,
-    note: Option<String>,
-    idempotency_key: String,
-) -> Result<(), ServerFnError> {
+#[cfg(feature = "ssr")]
+const NO_HOUSEHOLD: &str = "请选择房屋";
+
+/// 室温投诉 (multipart: an optional photo of the thermometer): triage, then
+/// a case, or the reason there is none.
+#[server(input = MultipartFormData, prefix = "/api", endpoint = "file/temperature")]
+pub async fn file_temperature_complaint(data: MultipartData) -> Result<(), ServerFnError> {
     use crate::portal::{portal, to_server_error};
     use backend::services::casework::{file_temperature_complaint, TemperatureForm};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
+    let form = crate::form_data::read_form(data).await?;
     let filed = file_temperature_complaint(
         &portal.db,
         &portal.settings,
         &viewer,
         &crate::session::origin(&portal),
         TemperatureForm {
-            household_id,
-            room,
-            reading,
-            measured_as_guided: ticked(&measured_as_guided),
-            file_anyway: ticked(&file_anyway),
-            note: note.unwrap_or_default(),
-            idempotency_key,
+            household_id: form.required_number("household_id", NO_HOUSEHOLD)?,
+            room: form.text("room"),
+            reading: form.text("reading"),
+            measured_as_guided: form.ticked("measured_as_guided"),
+            file_anyway: form.ticked("file_anyway"),
+            note: form.text("note"),
+            idempotency_key: form.text("idempotency_key"),
+            photos: form.files,
         },
     )
     .await
@@ -115,29 +107,26 @@ pub async fn file_temperature_complaint(
     Ok(())
 }
 
-/// 故障报修
-#[server(prefix = "/api", endpoint = "file/repair")]
-pub async fn file_repair(
-    household_id: i64,
-    category: String,
-    water_flooding: Option<String>,
-    description: Option<String>,
-    idempotency_key: String,
-) -> Result<(), ServerFnError> {
+/// 故障报修 (multipart: photos of the fault).
+#[server(input = MultipartFormData, prefix = "/api", endpoint = "file/repair")]
+pub async fn file_repair(data: MultipartData) -> Result<(), ServerFnError> {
     use crate::portal::{portal, to_server_error};
     use backend::services::casework::RepairForm;
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
+    let form = crate::form_data::read_form(data).await?;
     let filed = backend::services::casework::file_repair(
         &portal.db,
+        &portal.settings,
         &viewer,
         &crate::session::origin(&portal),
         RepairForm {
-            household_id,
-            category,
-            water_flooding: ticked(&water_flooding),
-            description: description.unwrap_or_default(),
-            idempotency_key,
+            household_id: form.required_number("household_id", NO_HOUSEHOLD)?,
+            category: form.text("category"),
+            water_flooding: form.ticked("water_flooding"),
+            description: form.text("description"),
+            idempotency_key: form.text("idempotency_key"),
+            photos: form.files,
         },
     )
     .await
@@ -146,35 +135,61 @@ pub async fn file_repair(
     Ok(())
 }
 
-/// 业务办理: new connection, suspend, resume.
-#[server(prefix = "/api", endpoint = "file/application")]
-pub async fn file_application(
-    household_id: i64,
-    kind: String,
-    has_own_valve: Option<String>,
-    note: Option<String>,
-    idempotency_key: String,
-) -> Result<(), ServerFnError> {
+/// 业务办理 (multipart: photos of the documents): new connection, suspend, resume.
+#[server(input = MultipartFormData, prefix = "/api", endpoint = "file/application")]
+pub async fn file_application(data: MultipartData) -> Result<(), ServerFnError> {
     use crate::portal::{portal, to_server_error};
     use backend::services::casework::ApplicationForm;
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
+    let form = crate::form_data::read_form(data).await?;
     let filed = backend::services::casework::file_application(
         &portal.db,
         &portal.settings,
         &viewer,
         &crate::session::origin(&portal),
         ApplicationForm {
-            household_id,
-            kind,
-            has_own_valve: ticked(&has_own_valve),
-            note: note.unwrap_or_default(),
-            idempotency_key,
+            household_id: form.required_number("household_id", NO_HOUSEHOLD)?,
+            kind: form.text("kind"),
+            has_own_valve: form.ticked("has_own_valve"),
+            note: form.text("note"),
+            idempotency_key: form.text("idempotency_key"),
+            documents: form.files,
         },
     )
     .await
     .map_err(to_server_error)?;
     go_to_case(filed.case_id);
+    Ok(())
+}
+
+/// A step that carries photos (完成处理 with a picture of the work).
+#[server(input = MultipartFormData, prefix = "/api", endpoint = "cases/step-with-photos")]
+pub async fn take_case_step_with_photos(data: MultipartData) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use backend::services::casework::StepForm;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let form = crate::form_data::read_form(data).await?;
+    let case_id = form.required_number("case_id", "工单编号缺失，请刷新页面")?;
+    backend::services::casework::take_step(
+        &portal.db,
+        &portal.settings,
+        &viewer,
+        &crate::session::origin(&portal),
+        StepForm {
+            case_id,
+            action: form.text("action"),
+            note: form.text("note"),
+            crew_id: form.number("crew_id"),
+            rating: form.number("rating"),
+            merge_into: form.text("merge_into"),
+            photos: form.files,
+        },
+    )
+    .await
+    .map_err(to_server_error)?;
+    go_to_case(case_id);
     Ok(())
 }
 
@@ -194,6 +209,7 @@ pub async fn take_case_step(
     let viewer = crate::session::signed_in(&portal).await?;
     backend::services::casework::take_step(
         &portal.db,
+        &portal.settings,
         &viewer,
         &crate::session::origin(&portal),
         StepForm {
@@ -203,6 +219,7 @@ pub async fn take_case_step(
             crew_id: number(&crew_id),
             rating: number(&rating),
             merge_into: merge_into.unwrap_or_default(),
+            photos: Vec::new(),
         },
     )
     .await

@@ -80,6 +80,18 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                     <strong class="timeline__headline">{headline}</strong>
                     <span class="muted">{entry.actor_label}</span>
                     {(!entry.note.is_empty()).then(|| view! { <p class="timeline__note">{entry.note}</p> })}
+                    {(!entry.attachments.is_empty()).then(|| {
+                        let photos = entry
+                            .attachments
+                            .iter()
+                            .map(|file| view! {
+                                <a class="timeline__photo" href=file.href() target="_blank">
+                                    <img src=file.href() alt=lang.t("附件照片", "Attached photo") loading="lazy" width="96" height="96" />
+                                </a>
+                            })
+                            .collect_view();
+                        view! { <div class="timeline__photos">{photos}</div> }
+                    })}
                 </li>
             }
         })

@@ -104,3 +104,16 @@ where
         })
     }
 }
+
+/// The error a plain form post to `action` came back with, carried in the
+/// page's address (`?__path=…&__err=…`), for forms that are not
+/// `ActionForm`s (file uploads).
+pub fn error_in_address(action: &'static str) -> impl IntoView {
+    use leptos::server_fn::error::ServerFnUrlError;
+    use_context::<leptos::server::ServerActionError>()
+        .filter(|error| error.path() == action)
+        .map(|error| {
+            let error: ServerFnError = ServerFnUrlError::decode_err(error.err());
+            view! { <p class="notice notice--error form-error" role="alert">{error_message(&error)}</p> }
+        })
+}

@@ -5,3 +5,4 @@ pub mod feedback;
 pub mod layout;
 pub mod outage;
 pub mod season;
+pub mod upload;

@@ -3,16 +3,19 @@
 
 use crate::api::cases::{
     load_case, load_cases, load_crew_jobs, load_queue, QueueParams, TakeCaseStep,
+    TakeCaseStepWithPhotos,
 };
 use crate::components::case::{CaseList, DeadlineClock, StateBadge, Timeline};
-use crate::components::feedback::{loaded, ActionOutcome};
+use crate::components::feedback::{error_in_address, loaded, ActionOutcome};
 use crate::components::outage::Moment;
+use crate::components::upload::{UploadForm, IMAGE_TYPES};
 use crate::format::parse_id;
 use crate::prefs::{use_lang, Lang};
 use domain::account::Choice;
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
 use domain::cases::{promise, promise_en, CaseBrief, CaseDetail};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -284,6 +287,23 @@ fn step_form(
         }
         _ => "button button--large",
     };
+    if action == CaseAction::Fix {
+        // The work's photos go with it: a multipart form.
+        return view! {
+            <UploadForm action=TakeCaseStepWithPhotos::url().to_string() class="form step-form">
+                <input type="hidden" name="case_id" value=case_id />
+                <input type="hidden" name="action" value=action.as_str() />
+                {extra}
+                <label class="field">
+                    <span class="field__label">{lang.t("现场照片（可不传）", "Photos of the work (optional)")}</span>
+                    <input class="field__input" type="file" name="photos" accept=IMAGE_TYPES multiple />
+                </label>
+                {error_in_address(TakeCaseStepWithPhotos::url())}
+                <button class=button_class type="submit" data-action=action.as_str()>{label}</button>
+            </UploadForm>
+        }
+        .into_any();
+    }
     view! {
         <ActionForm action=step attr:class="form step-form" attr:data-action=action.as_str()>
             <input type="hidden" name="case_id" value=case_id />

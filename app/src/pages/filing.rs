@@ -1,19 +1,22 @@
 //! 室温投诉, 故障报修, 业务办理: the forms a resident files a case with.
-//! Each is a plain form (it posts and the server answers with the case
-//! page); each carries a one-time key so a second tap files nothing new.
+//! Each is a plain multipart form (it posts, with its photos, and the server
+//! answers with the case page); each carries a one-time key so a second tap
+//! files nothing new.
 
 use crate::api::cases::{
     load_filing_form, FileApplication, FileRepair, FileTemperatureComplaint, FilingForm,
     FilingHousehold,
 };
-use crate::components::feedback::{loaded, ActionOutcome};
+use crate::components::feedback::{error_in_address, loaded};
 use crate::components::outage::full_date_time;
+use crate::components::upload::{UploadForm, IMAGE_TYPES};
 use crate::prefs::use_lang;
 use domain::applications::required_documents;
 use domain::case_flow::CaseKind;
 use domain::repair::RepairCategory;
 use domain::triage::Room;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -70,11 +73,15 @@ fn filing_basics(form: FilingForm) -> impl IntoView {
     }
 }
 
-/// The submit button, disabled while the form is on its way.
+/// A file input for photos (the camera on a phone), several at once.
 #[component]
-fn SubmitButton(pending: Memo<bool>, label: &'static str) -> impl IntoView {
+fn PhotoInput(label: &'static str) -> impl IntoView {
     view! {
-        <button class="button button--large" type="submit" disabled=move || pending.get()>{label}</button>
+        <label class="field">
+            <span class="field__label">{label}</span>
+            <input class="field__input" type="file" name="photos" accept=IMAGE_TYPES multiple />
+            <span class="muted">{use_lang().t("JPEG、PNG 或 WebP，每张不超过 5 MB，最多 6 张", "JPEG, PNG or WebP, up to 5 MB each, at most 6")}</span>
+        </label>
     }
 }
 
@@ -82,7 +89,6 @@ fn SubmitButton(pending: Memo<bool>, label: &'static str) -> impl IntoView {
 #[component]
 pub fn TemperatureComplaintPage() -> impl IntoView {
     let lang = use_lang();
-    let action = ServerAction::<FileTemperatureComplaint>::new();
     let form = Resource::new(|| (), |_| load_filing_form());
     view! {
         <Title text=lang.t("室温投诉", "Temperature complaint") />
@@ -131,17 +137,18 @@ pub fn TemperatureComplaintPage() -> impl IntoView {
                     <span class="field__label">{lang.t("补充说明（可不填）", "Anything else (optional)")}</span>
                     <textarea class="field__input" name="note" rows="3" maxlength="500"></textarea>
                 </label>
+                <PhotoInput label=lang.t("温度计照片（可不传）", "Photo of the thermometer (optional)") />
             };
             if form.households.is_empty() {
                 return view! { <BindFirst /> }.into_any();
             }
             view! {
-                <ActionForm action attr:class="form card">
+                <UploadForm action=FileTemperatureComplaint::url().to_string() class="form card">
                     {filing_basics(form)}
                     {fields}
-                    <ActionOutcome outcome=action.value().into() done=lang.t("已提交。", "Filed.") />
-                    <SubmitButton pending=action.pending() label=lang.t("提交投诉", "File complaint") />
-                </ActionForm>
+                    {error_in_address(FileTemperatureComplaint::url())}
+                    <button class="button button--large" type="submit">{lang.t("提交投诉", "File complaint")}</button>
+                </UploadForm>
             }
             .into_any()
         })}
@@ -152,7 +159,6 @@ pub fn TemperatureComplaintPage() -> impl IntoView {
 #[component]
 pub fn RepairPage() -> impl IntoView {
     let lang = use_lang();
-    let action = ServerAction::<FileRepair>::new();
     let form = Resource::new(|| (), |_| load_filing_form());
     view! {
         <Title text=lang.t("故障报修", "Report a fault") />
@@ -186,17 +192,18 @@ pub fn RepairPage() -> impl IntoView {
                     <textarea class="field__input" name="description" rows="4" maxlength="500"
                         placeholder=lang.t("例如：卧室暖气片上半部分不热，阀门已打开", "E.g. the upper half of the bedroom radiator is cold; the valve is open")></textarea>
                 </label>
+                <PhotoInput label=lang.t("故障照片（可不传）", "Photos of the fault (optional)") />
             };
             if form.households.is_empty() {
                 return view! { <BindFirst /> }.into_any();
             }
             view! {
-                <ActionForm action attr:class="form card">
+                <UploadForm action=FileRepair::url().to_string() class="form card">
                     {filing_basics(form)}
                     {fields}
-                    <ActionOutcome outcome=action.value().into() done=lang.t("已提交。", "Filed.") />
-                    <SubmitButton pending=action.pending() label=lang.t("提交报修", "Report fault") />
-                </ActionForm>
+                    {error_in_address(FileRepair::url())}
+                    <button class="button button--large" type="submit">{lang.t("提交报修", "Report fault")}</button>
+                </UploadForm>
             }
             .into_any()
         })}
@@ -207,7 +214,6 @@ pub fn RepairPage() -> impl IntoView {
 #[component]
 pub fn ApplicationPage() -> impl IntoView {
     let lang = use_lang();
-    let action = ServerAction::<FileApplication>::new();
     let form = Resource::new(|| (), |_| load_filing_form());
     let query = use_query_map();
     let wanted = query.read_untracked().get("kind");
@@ -233,7 +239,7 @@ pub fn ApplicationPage() -> impl IntoView {
                             <input type="radio" name="kind" value=kind.as_str() required checked=checked />
                             <span>
                                 <strong>{lang.t(kind.label(), kind.label_en())}</strong>
-                                <span class="muted">{lang.t("需准备：", "Bring: ")}{documents}</span>
+                                <span class="muted">{lang.t("需上传：", "Upload: ")}{documents}</span>
                             </span>
                         </label>
                     }
@@ -253,18 +259,22 @@ pub fn ApplicationPage() -> impl IntoView {
                     <span class="field__label">{lang.t("补充说明（可不填）", "Notes (optional)")}</span>
                     <textarea class="field__input" name="note" rows="3" maxlength="500"></textarea>
                 </label>
+                <label class="field">
+                    <span class="field__label">{lang.t("材料照片（必传，见上方所需材料）", "Photos of the documents (required, see above)")}</span>
+                    <input class="field__input" type="file" name="photos" accept=IMAGE_TYPES multiple required />
+                </label>
                 <p class="muted">{lang.t("审核一般需要 3 个工作日，结果会以短信通知。", "Review takes about 3 working days; we text you the result.")}</p>
             };
             if form.households.is_empty() {
                 return view! { <BindFirst /> }.into_any();
             }
             view! {
-                <ActionForm action attr:class="form card">
+                <UploadForm action=FileApplication::url().to_string() class="form card">
                     {filing_basics(form)}
                     {fields}
-                    <ActionOutcome outcome=action.value().into() done=lang.t("已提交。", "Filed.") />
-                    <SubmitButton pending=action.pending() label=lang.t("提交申请", "Apply") />
-                </ActionForm>
+                    {error_in_address(FileApplication::url())}
+                    <button class="button button--large" type="submit">{lang.t("提交申请", "Apply")}</button>
+                </UploadForm>
             }
             .into_any()
         })}

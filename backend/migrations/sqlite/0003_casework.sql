@@ -26,6 +26,10 @@ CREATE INDEX cases_crew ON cases(assigned_crew_id);
 CREATE INDEX cases_filed_for ON cases(filed_for);
 CREATE INDEX cases_outage ON cases(outage_id);
 
+-- Photos and documents: what they are for and the step they came with.
+ALTER TABLE attachments ADD COLUMN purpose TEXT NOT NULL DEFAULT 'photo' CHECK (purpose IN ('photo', 'document'));
+ALTER TABLE attachments ADD COLUMN event_id BIGINT REFERENCES case_events(id);
+
 -- Who acted, as the timeline shows it ("调度员 张敏"), fixed at the time.
 ALTER TABLE case_events ADD COLUMN actor_label TEXT NOT NULL DEFAULT '';
 

@@ -7,10 +7,11 @@ use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::integrations::sms::TextTemplate;
+use crate::services::attachments::{attach, prepare_all, PreparedImage, Upload};
 use crate::services::identity::{RequestOrigin, Viewer, SMS_CHANNEL};
 use crate::services::public::season_now;
 use crate::store::cases::{self, CaseRow, NewCase, NewEvent, QueueQuery};
-use crate::store::{audit, calendar, households, outages, outbox, seasons};
+use crate::store::{attachments, audit, calendar, households, outages, outbox, seasons};
 use chrono::NaiveDate;
 use domain::account::Choice;
 use domain::applications::{application_window, check_application, DEFAULT_DAYS_BEFORE_SEASON};
@@ -25,7 +26,9 @@ use domain::repair::{
 use domain::roles::Role;
 use domain::season::SeasonCalendar;
 use domain::triage::{triage_complaint, CoveringOutage, Reading, Room, Triage};
+use domain::uploads::{AttachmentLink, AttachmentPurpose};
 use domain::working_days::{CalendarDay, DayKind, WorkingCalendar};
+use std::collections::HashMap;
 
 /// The longest list a page shows.
 const LIST_LIMIT: i64 = 200;
@@ -154,12 +157,16 @@ struct Filing<'a> {
     outage_id: Option<i64>,
     deadline: Option<(DeadlineRule, Deadline)>,
     acknowledgement: String,
+    /// Photos (or an application's documents), already prepared.
+    attachments: Vec<PreparedImage>,
+    purpose: AttachmentPurpose,
 }
 
 /// Writes the case, its first timeline entry and the resident's message in
 /// one transaction; the same key returns the case it created before.
 async fn file(
     db: &Database,
+    settings: &PortalSettings,
     viewer: &Viewer,
     origin: &RequestOrigin,
     key: &str,
@@ -214,6 +221,17 @@ async fn file(
             to_state: initial.as_str(),
             note: &filing.details,
         },
+    )
+    .await?;
+    attach(
+        &mut tx,
+        &settings.upload_dir,
+        case_id,
+        event_id,
+        viewer.person_id,
+        filing.purpose,
+        &filing.attachments,
+        origin.now,
     )
     .await?;
     if let Some(phone) = viewer.phone.as_deref() {
@@ -272,6 +290,8 @@ pub struct TemperatureForm {
     pub file_anyway: bool,
     pub note: String,
     pub idempotency_key: String,
+    /// An optional photo of the thermometer.
+    pub photos: Vec<Upload>,
 }
 
 /// Files a temperature complaint after triage. Out of season, or at 18 ℃
@@ -329,8 +349,10 @@ pub async fn file_temperature_complaint(
         ),
     };
     let summary = format!("{} {}", room.label(), reading.display());
+    let attachments = prepare_all(form.photos).await?;
     file(
         db,
+        settings,
         viewer,
         origin,
         key,
@@ -343,6 +365,8 @@ pub async fn file_temperature_complaint(
             outage_id,
             deadline,
             acknowledgement,
+            attachments,
+            purpose: AttachmentPurpose::Photo,
         },
         |case| {
             case.room = Some(room.as_str());
@@ -362,10 +386,12 @@ pub struct RepairForm {
     pub water_flooding: bool,
     pub description: String,
     pub idempotency_key: String,
+    pub photos: Vec<Upload>,
 }
 
 pub async fn file_repair(
     db: &Database,
+    settings: &PortalSettings,
     viewer: &Viewer,
     origin: &RequestOrigin,
     form: RepairForm,
@@ -388,8 +414,10 @@ pub async fn file_repair(
         "报修已受理，抢修人员将于 {} 前到达。",
         domain::clock::format_month_day_time(deadline.due_at)
     );
+    let attachments = prepare_all(form.photos).await?;
     file(
         db,
+        settings,
         viewer,
         origin,
         key,
@@ -402,6 +430,8 @@ pub async fn file_repair(
             outage_id: None,
             deadline: Some((rule, deadline)),
             acknowledgement,
+            attachments,
+            purpose: AttachmentPurpose::Photo,
         },
         |case| case.category = Some(category.as_str()),
     )
@@ -416,6 +446,8 @@ pub struct ApplicationForm {
     pub has_own_valve: bool,
     pub note: String,
     pub idempotency_key: String,
+    /// Photos of the documents the application needs; at least one.
+    pub documents: Vec<Upload>,
 }
 
 pub async fn file_application(
@@ -433,6 +465,13 @@ pub async fn file_application(
     check_application(kind, &household.service_state, form.has_own_valve)
         .map_err(|m| BackendError::Invalid(m.into()))?;
     let note = clean_description(&form.note, false).map_err(|m| BackendError::Invalid(m.into()))?;
+    let documents = prepare_all(form.documents).await?;
+    if documents.is_empty() {
+        return Err(BackendError::Invalid(format!(
+            "请上传所需材料的照片：{}",
+            domain::applications::required_documents(kind).join("、")
+        )));
+    }
     let window = application_window_now(db, settings, origin.now).await?;
     let policy = CasePolicy::load(db).await?;
     let rule = DeadlineRule::ApplicationReview;
@@ -445,6 +484,7 @@ pub async fn file_application(
     );
     file(
         db,
+        settings,
         viewer,
         origin,
         key,
@@ -457,6 +497,8 @@ pub async fn file_application(
             outage_id: None,
             deadline: Some((rule, deadline)),
             acknowledgement,
+            attachments: documents,
+            purpose: AttachmentPurpose::Document,
         },
         |case| case.season_start_year = Some(i64::from(window.season_start_year)),
     )
@@ -554,10 +596,22 @@ pub async fn case_detail(
         }
         _ => Vec::new(),
     };
+    let mut files: HashMap<i64, Vec<AttachmentLink>> = HashMap::new();
+    for (id, event_id, purpose, uploaded_at) in attachments::of_case(db.reader(), case_id).await? {
+        files
+            .entry(event_id.unwrap_or(0))
+            .or_default()
+            .push(AttachmentLink {
+                id,
+                purpose: AttachmentPurpose::parse(&purpose).unwrap_or(AttachmentPurpose::Photo),
+                uploaded_at,
+            });
+    }
     let timeline = cases::timeline(db.reader(), case_id)
         .await?
         .into_iter()
         .map(|event| TimelineEntry {
+            attachments: files.remove(&event.id).unwrap_or_default(),
             at: event.at,
             actor_label: event.actor_label,
             action: CaseAction::parse(&event.kind),
@@ -619,6 +673,8 @@ pub struct StepForm {
     pub crew_id: Option<i64>,
     pub rating: Option<i64>,
     pub merge_into: String,
+    /// Photos of the work (with 完成处理).
+    pub photos: Vec<Upload>,
 }
 
 /// The longest rating comment kept, in characters.
@@ -629,6 +685,7 @@ const MAX_COMMENT_CHARS: usize = 200;
 /// are written with it.
 pub async fn take_step(
     db: &Database,
+    settings: &PortalSettings,
     viewer: &Viewer,
     origin: &RequestOrigin,
     form: StepForm,
@@ -708,6 +765,7 @@ pub async fn take_step(
         CaseAction::Merge => Some(merge_target(db, viewer, &form.merge_into, form.case_id).await?),
         _ => None,
     };
+    let photos = prepare_all(form.photos).await?;
     let reopened_deadline = match action {
         CaseAction::Reopen => {
             let policy = CasePolicy::load(db).await?;
@@ -799,6 +857,17 @@ pub async fn take_step(
             to_state: transition.to.as_str(),
             note: &note,
         },
+    )
+    .await?;
+    attach(
+        &mut tx,
+        &settings.upload_dir,
+        form.case_id,
+        event_id,
+        viewer.person_id,
+        AttachmentPurpose::Photo,
+        &photos,
+        origin.now,
     )
     .await?;
     if action.tells_resident() {

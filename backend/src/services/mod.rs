@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod attachments;
 pub mod casework;
 pub mod delivery;
 pub mod identity;

@@ -2,6 +2,7 @@
 //! return plain rows; rules live in `domain`, use cases in `services`.
 
 pub mod access;
+pub mod attachments;
 pub mod audit;
 pub mod calendar;
 pub mod cases;

@@ -67,12 +67,15 @@ impl TestServer {
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let upload_dir = site_root.join("uploads");
         let mut args = vec![
             "heatdesk",
             "--fixed-now",
             SEEDED_AT,
             "--site-root",
             site_root.to_str().unwrap(),
+            "--upload-dir",
+            upload_dir.to_str().unwrap(),
         ];
         if !settings.contains(&"--public-url") {
             args.extend(["--public-url", &base]);
@@ -314,6 +317,50 @@ impl Browser {
             .await
             .unwrap();
         self.answer(response).await
+    }
+
+    /// A plain multipart form post (a form with file inputs), with files
+    /// as (file name, bytes).
+    pub async fn submit_files(
+        &mut self,
+        from_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, Vec<u8>)],
+    ) -> Answer {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        for (file_name, bytes) in files {
+            let part =
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name(file_name.to_string());
+            form = form.part("photos", part);
+        }
+        let response = self
+            .client
+            .post(format!("{}{action}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("user-agent", &self.user_agent)
+            .header("accept", "text/html")
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .header("referer", format!("{}{from_page}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+
+    /// A multipart form post without files.
+    pub async fn submit_multipart(
+        &mut self,
+        from_page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> Answer {
+        self.submit_files(from_page, action, fields, &[]).await
     }
 
     /// A server function call as the hydrated page makes it (no redirect to

@@ -1,0 +1,89 @@
+//! Reads a multipart form (fields and files) inside a server function, with
+//! the upload limits applied while the bytes arrive (server only).
+
+use backend::services::attachments::Upload;
+use domain::uploads::{display_name, UploadRefusal, MAX_FILES_PER_FORM, MAX_UPLOAD_BYTES};
+use leptos::prelude::ServerFnError;
+use leptos::server_fn::codec::MultipartData;
+use std::collections::HashMap;
+
+/// Text fields stay small; anything longer is not a form this portal sent.
+const MAX_FIELD_BYTES: usize = 16 * 1024;
+
+/// A submitted form: its text fields (the last value of each name) and files.
+#[derive(Debug, Default)]
+pub struct SubmittedForm {
+    fields: HashMap<String, String>,
+    pub files: Vec<Upload>,
+}
+
+impl SubmittedForm {
+    pub fn text(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+
+    /// A ticked checkbox arrives as any value; an unticked one not at all.
+    pub fn ticked(&self, name: &str) -> bool {
+        self.fields
+            .get(name)
+            .is_some_and(|v| !v.is_empty() && v != "0")
+    }
+
+    pub fn number(&self, name: &str) -> Option<i64> {
+        self.fields.get(name).and_then(|v| v.trim().parse().ok())
+    }
+
+    /// A number the form must carry; a Chinese error when it does not.
+    pub fn required_number(&self, name: &str, missing: &str) -> Result<i64, ServerFnError> {
+        self.number(name)
+            .ok_or_else(|| ServerFnError::ServerError(missing.to_string()))
+    }
+}
+
+fn refused(message: impl ToString) -> ServerFnError {
+    ServerFnError::ServerError(message.to_string())
+}
+
+/// Reads every part; files over 5 MB are refused as soon as they pass the
+/// limit, without reading the rest.
+pub async fn read_form(data: MultipartData) -> Result<SubmittedForm, ServerFnError> {
+    let mut multipart = data
+        .into_inner()
+        .ok_or_else(|| refused("表单格式不对，请刷新页面后重试"))?;
+    let mut form = SubmittedForm::default();
+    let unreadable = |_| refused("表单没有完整送达（网络中断？），请重新提交");
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let limit = if file_name.is_some() {
+            MAX_UPLOAD_BYTES
+        } else {
+            MAX_FIELD_BYTES
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            if bytes.len() + chunk.len() > limit {
+                return Err(match &file_name {
+                    Some(file) => refused(UploadRefusal::TooLarge(display_name(file))),
+                    None => refused("表单内容太长了"),
+                });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match file_name {
+            // An empty file input still sends a part with no name and no bytes.
+            Some(_) if bytes.is_empty() => {}
+            Some(file) => {
+                if form.files.len() == MAX_FILES_PER_FORM {
+                    return Err(refused(UploadRefusal::TooMany));
+                }
+                form.files.push(Upload { name: file, bytes });
+            }
+            None => {
+                let text = String::from_utf8(bytes).map_err(|_| refused("表单内容无法识别"))?;
+                form.fields.insert(name, text);
+            }
+        }
+    }
+    Ok(form)
+}

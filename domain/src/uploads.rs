@@ -1,0 +1,161 @@
+//! Photos residents and crews attach (a thermometer, a leak, a repaired
+//! valve) and application documents: what is accepted, judged by content.
+
+use serde::{Deserialize, Serialize};
+
+/// The largest file accepted, in bytes.
+pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
+/// The most files one form may carry.
+pub const MAX_FILES_PER_FORM: usize = 6;
+/// Decoded images larger than this many pixels are refused (a small file
+/// can still claim a huge canvas).
+pub const MAX_PIXELS: u64 = 40_000_000;
+/// Stored photos are scaled down to this many pixels on the long side.
+pub const STORED_LONG_SIDE: u32 = 1600;
+
+/// The image formats accepted, known by their first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImageKind {
+    Jpeg,
+    Png,
+    WebP,
+}
+
+impl ImageKind {
+    /// What the bytes are, whatever the file's name or declared type says.
+    pub fn sniff(bytes: &[u8]) -> Option<Self> {
+        if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Self::Jpeg)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(Self::Png)
+        } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            Some(Self::WebP)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a file was refused, in words for the person who chose it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum UploadRefusal {
+    #[error("照片“{0}”超过 5 MB，请换一张或压缩后再传")]
+    TooLarge(String),
+    #[error("“{0}”不是 JPEG、PNG 或 WebP 格式的图片，请重新选择")]
+    NotAnImage(String),
+    #[error("“{0}”无法读取，可能已损坏，请重新拍摄")]
+    Unreadable(String),
+    #[error("一次最多上传 6 个文件")]
+    TooMany,
+}
+
+/// Checks one file before it is decoded: size, then content.
+pub fn check_upload(name: &str, bytes: &[u8]) -> Result<ImageKind, UploadRefusal> {
+    let name = display_name(name);
+    if bytes.len() > MAX_UPLOAD_BYTES {
+        return Err(UploadRefusal::TooLarge(name));
+    }
+    ImageKind::sniff(bytes).ok_or(UploadRefusal::NotAnImage(name))
+}
+
+/// A file name fit to show back: its last path part, at most 40 characters,
+/// without control characters.
+pub fn display_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(40).collect();
+    if clean.is_empty() {
+        "照片".to_string()
+    } else {
+        clean
+    }
+}
+
+/// What an attachment is for, on a case page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AttachmentPurpose {
+    /// A photo of the thermometer, the fault or the repair.
+    Photo,
+    /// A document an application needs.
+    Document,
+}
+
+impl AttachmentPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Photo => "photo",
+            Self::Document => "document",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Photo, Self::Document]
+            .into_iter()
+            .find(|p| p.as_str() == text)
+    }
+}
+
+/// An attachment as a case page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentLink {
+    pub id: i64,
+    pub purpose: AttachmentPurpose,
+    pub uploaded_at: i64,
+}
+
+impl AttachmentLink {
+    pub fn href(&self) -> String {
+        format!("/attachments/{}", self.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_decides_not_the_name() {
+        assert_eq!(
+            check_upload("a.jpg", b"\xFF\xD8\xFF\xE0rest"),
+            Ok(ImageKind::Jpeg)
+        );
+        assert_eq!(
+            check_upload("a.txt", b"\x89PNG\r\n\x1a\nrest"),
+            Ok(ImageKind::Png)
+        );
+        assert_eq!(
+            check_upload("x", b"RIFF\x10\x00\x00\x00WEBPVP8 "),
+            Ok(ImageKind::WebP)
+        );
+        assert_eq!(
+            check_upload("photo.jpg", b"<?php echo 1; ?>"),
+            Err(UploadRefusal::NotAnImage("photo.jpg".into()))
+        );
+        assert_eq!(
+            check_upload("RIFF.webp", b"RIFF\x10\x00\x00\x00AVI "),
+            Err(UploadRefusal::NotAnImage("RIFF.webp".into()))
+        );
+    }
+
+    #[test]
+    fn size_is_checked_first() {
+        let big = vec![0xFFu8; MAX_UPLOAD_BYTES + 1];
+        assert_eq!(
+            check_upload("big.jpg", &big),
+            Err(UploadRefusal::TooLarge("big.jpg".into()))
+        );
+        let limit = {
+            let mut bytes = vec![0u8; MAX_UPLOAD_BYTES];
+            bytes[..3].copy_from_slice(&[0xFF, 0xD8, 0xFF]);
+            bytes
+        };
+        assert!(check_upload("ok.jpg", &limit).is_ok());
+    }
+
+    #[test]
+    fn names_are_shown_safely() {
+        assert_eq!(display_name("C:\\Users\\wang\\温度计.jpg"), "温度计.jpg");
+        assert_eq!(display_name("../../etc/passwd"), "passwd");
+        assert_eq!(display_name("\u{7}"), "照片");
+        assert_eq!(display_name(&"长".repeat(60)).chars().count(), 40);
+    }
+}

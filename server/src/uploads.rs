@@ -1,0 +1,97 @@
+//! Requests that carry files: a larger body limit for the forms that take
+//! photos (1 MiB everywhere else), and the route that serves a case's
+//! photos to those who may read the case.
+
+use crate::router::MAX_REQUEST_BODY;
+use app::portal::Portal;
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::uploads::{MAX_FILES_PER_FORM, MAX_UPLOAD_BYTES};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
+
+/// The largest body of a form with files: six photos and the fields.
+pub const MAX_UPLOAD_BODY: usize = MAX_FILES_PER_FORM * MAX_UPLOAD_BYTES + 256 * 1024;
+
+/// The server functions whose forms carry files.
+pub fn takes_files(path: &str) -> bool {
+    path.starts_with("/api/file/") || path == "/api/cases/step-with-photos"
+}
+
+/// Refuses bodies over the limit of their route with 413: at once when the
+/// declared length is over, while reading when an undeclared one runs over.
+pub async fn limit_body(request: Request, next: Next) -> Response {
+    let limit = if takes_files(request.uri().path()) {
+        MAX_UPLOAD_BODY
+    } else {
+        MAX_REQUEST_BODY
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "提交的内容太大了（照片每张不超过 5 MB，最多 6 张）",
+        )
+            .into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// GET /attachments/{id}: the photo, if the signed-in viewer may read its
+/// case; 404 for everyone else (whether it exists is nobody else's business).
+pub async fn attachment(
+    State(portal): State<Portal>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "没有找到这个附件，或您无权查看").into_response();
+    let Some(token) = app::session::session_token(&headers, &portal) else {
+        return not_found();
+    };
+    let viewer = match backend::services::identity::resolve_session(
+        &portal.db,
+        &token,
+        portal.now(),
+    )
+    .await
+    {
+        Ok(Some(viewer)) => viewer,
+        Ok(None) => return not_found(),
+        Err(error) => {
+            tracing::error!(error = %error.log_detail(), "session lookup failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    match backend::services::attachments::read(&portal.db, &portal.settings.upload_dir, &viewer, id)
+        .await
+    {
+        Ok((content_type, bytes)) => {
+            let mut response = Response::new(Body::from(bytes));
+            let headers = response.headers_mut();
+            if let Ok(value) = HeaderValue::from_str(&content_type) {
+                headers.insert(header::CONTENT_TYPE, value);
+            }
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=86400"),
+            );
+            headers.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("inline"),
+            );
+            response
+        }
+        Err(backend::BackendError::NotFound(_)) => not_found(),
+        Err(error) => {
+            tracing::error!(error = %error.log_detail(), attachment = id, "attachment unreadable");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
