@@ -25,6 +25,7 @@ function server(port: number, now: string, name: string) {
       HEATDESK_LISTEN: `127.0.0.1:${port}`,
       HEATDESK_PUBLIC_URL: `http://127.0.0.1:${port}`,
       HEATDESK_SITE_ROOT: siteRoot,
+      HEATDESK_UPLOAD_DIR: join(dataDir, `${name}-uploads`),
       HEATDESK_FIXED_NOW: now,
       RUST_LOG: "warn",
     },

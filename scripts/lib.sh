@@ -4,6 +4,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # One cargo target dir outside the clone, reused by every clone and CI run.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/heatdesk/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
+# Incremental artifacts grow by gigabytes a run and do not speed up CI.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 # The site cargo-leptos builds (pkg/, favicon) and the release binary.
 SITE_ROOT="$ROOT/target/site"
 HEATDESK_BIN="$CARGO_TARGET_DIR/release/heatdesk"

@@ -23,6 +23,7 @@ use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
 };
 use pages::admin::{AdminPage, AuditPage};
+use pages::case_rules::CaseRulesPage;
 use pages::cases::{CasePage, CasesPage, JobsPage, QueuePage};
 use pages::demo_outbox::DemoOutboxPage;
 use pages::filing::{ApplicationPage, RepairPage, TemperatureComplaintPage};
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("buildings"), ParamSegment("id")) view=LookedAfterBuildingPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("deadlines")) view=CaseRulesPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("demo"), StaticSegment("outbox")) view=DemoOutboxPage ssr=SsrMode::Async />
                 </Routes>
             </main>

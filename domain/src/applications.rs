@@ -77,7 +77,9 @@ pub fn check_application(
         (CaseKind::Resume, _) => Err("这户目前没有报停，无需复供。"),
         (CaseKind::Connection, "not_connected") => Ok(()),
         (CaseKind::Connection, _) => Err("这户已接入供热管网，无需报装。"),
-        (CaseKind::Temperature | CaseKind::Repair, _) => Err("这不是一项业务申请。"),
+        (CaseKind::Temperature | CaseKind::Repair | CaseKind::Incident, _) => {
+            Err("这不是一项业务申请。")
+        }
     }
 }
 
@@ -86,7 +88,7 @@ pub fn required_documents(kind: CaseKind) -> &'static [&'static str] {
     match kind {
         CaseKind::Connection => &["房产证或购房合同", "户主身份证", "房屋平面图（如有）"],
         CaseKind::Suspend | CaseKind::Resume => &["户主身份证", "供热卡或缴费凭证"],
-        CaseKind::Temperature | CaseKind::Repair => &[],
+        CaseKind::Temperature | CaseKind::Repair | CaseKind::Incident => &[],
     }
 }
 

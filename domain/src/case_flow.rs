@@ -18,15 +18,19 @@ pub enum CaseKind {
     Suspend,
     /// 复供
     Resume,
+    /// 集中处理事件: several flats' reports of cold, gathered by a dispatcher
+    /// (未诉先办) and worked as one.
+    Incident,
 }
 
 impl CaseKind {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Temperature,
         Self::Repair,
         Self::Connection,
         Self::Suspend,
         Self::Resume,
+        Self::Incident,
     ];
     pub const APPLICATIONS: [Self; 3] = [Self::Connection, Self::Suspend, Self::Resume];
 
@@ -37,6 +41,7 @@ impl CaseKind {
             Self::Connection => "connection",
             Self::Suspend => "suspend",
             Self::Resume => "resume",
+            Self::Incident => "incident",
         }
     }
 
@@ -51,6 +56,7 @@ impl CaseKind {
             Self::Connection => "供热报装",
             Self::Suspend => "报停",
             Self::Resume => "复供",
+            Self::Incident => "集中处理事件",
         }
     }
 
@@ -61,6 +67,7 @@ impl CaseKind {
             Self::Connection => "New connection",
             Self::Suspend => "Suspend heating",
             Self::Resume => "Resume heating",
+            Self::Incident => "Incident",
         }
     }
 
@@ -70,12 +77,13 @@ impl CaseKind {
             Self::Temperature => 'T',
             Self::Repair => 'R',
             Self::Connection | Self::Suspend | Self::Resume => 'A',
+            Self::Incident => 'I',
         }
     }
 
     pub fn family(self) -> Family {
         match self {
-            Self::Temperature | Self::Repair => Family::FieldService,
+            Self::Temperature | Self::Repair | Self::Incident => Family::FieldService,
             Self::Connection | Self::Suspend | Self::Resume => Family::Application,
         }
     }
@@ -456,6 +464,9 @@ pub fn next_state(kind: CaseKind, state: CaseState, action: CaseAction) -> Optio
             (S::Dispatched, A::Depart) => Some(S::OnTheWay),
             (S::Dispatched | S::OnTheWay, A::Arrive) => Some(S::OnSite),
             (S::OnSite, A::Fix) => Some(S::Fixed),
+            // An incident has no resident of its own: the dispatcher closes it.
+            (S::Fixed, A::Complete) if kind == CaseKind::Incident => Some(S::Closed),
+            (S::Fixed, A::Confirm | A::Reopen) if kind == CaseKind::Incident => None,
             (S::Fixed, A::Confirm) => Some(S::Closed),
             (S::Fixed, A::Reopen) => Some(S::Acknowledged),
             (S::Closed, A::Rate) => Some(S::Closed),
@@ -729,7 +740,8 @@ mod tests {
                     seen_fixed |= entry.to == CaseState::Fixed && seen_on_site;
                     if entry.to == CaseState::Closed && entry.from != CaseState::Closed {
                         prop_assert!(seen_fixed);
-                        prop_assert_eq!(party, Party::Resident);
+                        let closer = if kind == CaseKind::Incident { Party::Dispatcher } else { Party::Resident };
+                        prop_assert_eq!(party, closer);
                     }
                     if matches!(entry.to, CaseState::Approved | CaseState::Rejected)
                         && entry.from != entry.to

@@ -34,7 +34,7 @@ pub struct CaseBrief {
 pub fn promise(kind: CaseKind, deadline: &Deadline) -> String {
     let by = format_month_day_time(deadline.due_at);
     match kind {
-        CaseKind::Repair => format!("抢修人员应于 {by} 前到达"),
+        CaseKind::Repair | CaseKind::Incident => format!("抢修人员应于 {by} 前到达"),
         CaseKind::Temperature => format!("工作人员应于 {by} 前上门测温"),
         CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume => {
             format!("应于 {by} 前完成审核")
@@ -45,7 +45,7 @@ pub fn promise(kind: CaseKind, deadline: &Deadline) -> String {
 pub fn promise_en(kind: CaseKind, deadline: &Deadline) -> String {
     let by = format_month_day_time_en(deadline.due_at);
     match kind {
-        CaseKind::Repair => format!("A crew is due on site by {by}"),
+        CaseKind::Repair | CaseKind::Incident => format!("A crew is due on site by {by}"),
         CaseKind::Temperature => format!("Staff are due to measure by {by}"),
         CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume => {
             format!("Review is due by {by}")
@@ -138,6 +138,8 @@ pub struct Queue {
     pub stations: Vec<Choice>,
     pub communities: Vec<Choice>,
     pub filter: QueueFilter,
+    /// 未诉先办: groups of cold reports worth one incident.
+    pub proposals: Vec<crate::incidents::IncidentProposalView>,
 }
 
 /// A case just filed (or found again by its idempotency key).

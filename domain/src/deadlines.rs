@@ -175,6 +175,14 @@ impl DeadlinePolicy {
     }
 }
 
+/// The deadlines and the working calendar as the admin page shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseRules {
+    pub policy: DeadlinePolicy,
+    /// Listed days from the start of last year on, by day.
+    pub days: Vec<crate::working_days::CalendarDay>,
+}
+
 /// When a response is due, and when the clock turns yellow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod credentials;
 pub mod deadlines;
 pub mod household;
+pub mod incidents;
 pub mod notices;
 pub mod otp;
 pub mod outage;

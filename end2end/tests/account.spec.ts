@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { collectPageErrors, waitForHydration } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { codeFromOutbox, collectPageErrors, waitForHydration } from "./helpers";
 
 // Signing in and what each person then sees. Every test runs in the four
 // projects (desktop/phone × JavaScript on/off); each project signs in with a
@@ -10,15 +10,6 @@ const PROJECTS = ["desktop-js", "desktop-no-js", "phone-js", "phone-no-js"];
 
 function phoneFor(project: string): string {
   return `1390000010${PROJECTS.indexOf(project)}`;
-}
-
-/** Reads the newest code texted to `phone` from the demo outbox page. */
-async function codeFromOutbox(page: Page, phone: string): Promise<string> {
-  await page.goto("/demo/outbox");
-  const text = await page.locator(`article.sms[data-recipient="${phone}"] .sms__text`).first().textContent();
-  const code = text?.match(/验证码是 (\d{6})/)?.[1];
-  expect(code, `a code for ${phone} in: ${text}`).toBeTruthy();
-  return code!;
 }
 
 test("a resident signs in with a texted code, binds a household and sees its heat", async ({ page, javaScriptEnabled }, testInfo) => {

@@ -774,3 +774,248 @@ on_both_engines!(
     photos_are_checked_cleaned_and_kept_private,
     photos_are_checked_cleaned_and_kept_private
 );
+
+async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
+    // Three flats of 鸢飞小区 1号楼 (heat on, no outage) report cold.
+    let flats: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT h.id, h.account_no, h.holder_name FROM households h \
+         JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id \
+         JOIN communities c ON c.id = b.community_id \
+         WHERE c.name = '鸢飞小区' AND b.name = '1号楼' ORDER BY h.id LIMIT 3 OFFSET 6",
+    )
+    .fetch_all(server.test_db.db.reader())
+    .await
+    .unwrap();
+    let mut residents = Vec::new();
+    let mut reports = Vec::new();
+    for (index, (household, account, holder)) in flats.iter().enumerate() {
+        let phone = format!("1390000011{index}");
+        let mut resident = resident_signs_in(server, &phone).await;
+        resident
+            .submit(
+                "/me",
+                "/api/me/households/bind",
+                &[("account_no", account), ("holder_name", holder)],
+            )
+            .await;
+        server.advance(20 * 60);
+        let filed = file_temperature(
+            &mut resident,
+            &household.to_string(),
+            "15",
+            false,
+            &key(&format!("cold{index}")),
+        )
+        .await;
+        reports.push(case_id_of(&filed));
+        residents.push((phone, resident));
+    }
+
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let queue: Value = serde_json::from_str(&dispatcher.api("/api/dispatch").await.body).unwrap();
+    let proposal = queue["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["label"] == "鸢飞小区 1号楼")
+        .unwrap_or_else(|| panic!("a proposal for the building: {queue}"))
+        .clone();
+    let ids: Vec<i64> = proposal["proposal"]["case_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|id| id.as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, reports);
+    let scope = proposal["proposal"]["scope"]["Building"].as_i64().unwrap();
+    let form = [
+        ("scope", format!("building:{scope}")),
+        (
+            "case_ids",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+        ),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let created = dispatcher
+        .submit("/dispatch", "/api/incidents/create", &form)
+        .await;
+    let incident = case_id_of(&created);
+    let again = dispatcher
+        .submit("/dispatch", "/api/incidents/create", &form)
+        .await;
+    assert!(
+        again.form_error().is_some() || case_id_of(&again) == incident,
+        "gathering twice makes no second incident"
+    );
+
+    let gathered = case(&mut dispatcher, incident).await;
+    assert_eq!(gathered["brief"]["kind"], "Incident");
+    assert_eq!(gathered["brief"]["summary"], "鸢飞小区 1号楼 3 户报冷");
+    for id in &reports {
+        let (phone, resident) = &mut residents[reports.iter().position(|r| r == id).unwrap()];
+        let merged = case(resident, *id).await;
+        assert_eq!(merged["brief"]["state"], "Merged");
+        assert!(texts_to(server, phone)
+            .await
+            .iter()
+            .any(|t| t.contains("合并为集中处理事件")));
+    }
+    let queue: Value = serde_json::from_str(&dispatcher.api("/api/dispatch").await.body).unwrap();
+    assert!(!queue["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["label"] == "鸢飞小区 1号楼"));
+
+    // One crew works the incident; every gathered resident hears of it.
+    let crew = crew_id(server).await;
+    step(
+        &mut dispatcher,
+        incident,
+        &[("action", "assign"), ("crew_id", &crew)],
+    )
+    .await;
+    let mut crew_member = staff_signs_in(server, "crew_demo", PASSWORD).await;
+    step(&mut crew_member, incident, &[("action", "arrive")]).await;
+    step(
+        &mut crew_member,
+        incident,
+        &[("action", "fix"), ("note", "楼内立管排气")],
+    )
+    .await;
+    for (phone, _) in &residents {
+        let texts = texts_to(server, phone).await;
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("抢修人员已到达") && t.contains("集中处理事件")),
+            "{texts:?}"
+        );
+        assert!(texts.iter().any(|t| t.contains("楼内立管排气")));
+    }
+    let closed = step(&mut dispatcher, incident, &[("action", "complete")]).await;
+    assert_eq!(case_id_of(&closed), incident);
+    assert_eq!(
+        case(&mut dispatcher, incident).await["brief"]["state"],
+        "Closed"
+    );
+}
+on_both_engines!(
+    cold_flats_are_gathered_into_one_incident,
+    cold_flats_are_gathered_into_one_incident
+);
+
+async fn admins_set_deadlines_and_holidays(server: &TestServer) {
+    let mut admin = staff_signs_in(server, "admin_demo", PASSWORD).await;
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let refused = dispatcher
+        .call(
+            "/api/admin/case-rules/deadline",
+            &[
+                ("rule", "repair_on_site"),
+                ("amount", "1"),
+                ("unit", "hours"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    let nonsense = admin
+        .call(
+            "/api/admin/case-rules/deadline",
+            &[
+                ("rule", "repair_on_site"),
+                ("amount", "0"),
+                ("unit", "hours"),
+            ],
+        )
+        .await;
+    assert!(nonsense.body.contains("1–720 小时"), "{nonsense:?}");
+    let set = admin
+        .call(
+            "/api/admin/case-rules/deadline",
+            &[
+                ("rule", "repair_on_site"),
+                ("amount", "1"),
+                ("unit", "hours"),
+            ],
+        )
+        .await;
+    assert_eq!(set.status, 200, "{set:?}");
+    // Monday 30 November becomes a holiday: reviews filed on Saturday end a day later.
+    let holiday = admin
+        .call(
+            "/api/admin/case-rules/day",
+            &[
+                ("day", "2026-11-30"),
+                ("kind", "holiday"),
+                ("name", "演示假日"),
+            ],
+        )
+        .await;
+    assert_eq!(holiday.status, 200, "{holiday:?}");
+    let rules: Value =
+        serde_json::from_str(&admin.api("/api/admin/case-rules").await.body).unwrap();
+    assert_eq!(rules["policy"]["repair_on_site"]["Hours"], 1);
+    assert!(rules["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["day"] == "2026-11-30" && d["name"] == "演示假日"));
+
+    let household = demo_household(server).await;
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let repair = case_id_of(
+        &resident
+            .submit_multipart(
+                "/file/repair",
+                "/api/file/repair",
+                &[
+                    ("household_id", &household),
+                    ("category", "valve"),
+                    ("idempotency_key", &key("onehour")),
+                ],
+            )
+            .await,
+    );
+    let repair = case(&mut resident, repair).await;
+    assert_eq!(
+        repair["brief"]["deadline"]["due_at"].as_i64().unwrap(),
+        server.now() + 3600
+    );
+    let application = case_id_of(
+        &resident
+            .submit_files(
+                "/file/application",
+                "/api/file/application",
+                &[
+                    ("household_id", &household),
+                    ("kind", "suspend"),
+                    ("has_own_valve", "1"),
+                    ("idempotency_key", &key("holiday")),
+                ],
+                &[("房产证.png", photo_png(64, 64))],
+            )
+            .await,
+    );
+    let application = case(&mut resident, application).await;
+    assert_eq!(
+        application["brief"]["deadline"]["due_at"].as_i64().unwrap(),
+        domain::clock::local_instant(2026, 12, 4, 0).unwrap(),
+        "Tue, Wed, Thu"
+    );
+    let removed = admin
+        .call("/api/admin/case-rules/day/remove", &[("day", "2026-11-30")])
+        .await;
+    assert_eq!(removed.status, 200);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('set_deadline', 'set_calendar_day', 'remove_calendar_day')",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(audited, 3);
+}
+on_both_engines!(
+    admins_set_deadlines_and_holidays,
+    admins_set_deadlines_and_holidays
+);

@@ -304,3 +304,22 @@ pub async fn load_queue(#[server(flatten)] params: QueueParams) -> Result<Queue,
         .await
         .map_err(to_server_error)
 }
+
+/// 未诉先办: gathers the reports of a proposal into one incident, then opens it.
+#[server(prefix = "/api", endpoint = "incidents/create")]
+pub async fn create_incident(scope: String, case_ids: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let filed = backend::services::incidents::create_incident(
+        &portal.db,
+        &viewer,
+        &crate::session::origin(&portal),
+        &scope,
+        &case_ids,
+    )
+    .await
+    .map_err(to_server_error)?;
+    go_to_case(filed.case_id);
+    Ok(())
+}

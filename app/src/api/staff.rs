@@ -200,3 +200,86 @@ pub async fn load_audit_log(action: Option<String>) -> Result<Vec<AuditEntry>, S
         .await
         .map_err(to_server_error)
 }
+
+/// Deadlines and the holiday calendar (admin).
+#[server(input = GetUrl, prefix = "/api", endpoint = "admin/case-rules")]
+pub async fn load_case_rules() -> Result<domain::deadlines::CaseRules, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::case_rules::case_rules(&portal.db, &viewer, portal.now())
+        .await
+        .map_err(to_server_error)
+}
+
+#[server(prefix = "/api", endpoint = "admin/case-rules/deadline")]
+pub async fn set_deadline_rule(
+    rule: String,
+    amount: i64,
+    unit: String,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::case_rules::set_deadline(
+        &portal.db,
+        &viewer,
+        &crate::session::origin(&portal),
+        &rule,
+        amount,
+        &unit,
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+#[server(prefix = "/api", endpoint = "admin/case-rules/warning")]
+pub async fn set_deadline_warning(percent: i64) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::case_rules::set_warning(
+        &portal.db,
+        &viewer,
+        &crate::session::origin(&portal),
+        percent,
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+#[server(prefix = "/api", endpoint = "admin/case-rules/day")]
+pub async fn set_calendar_day(
+    day: String,
+    kind: String,
+    name: String,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::case_rules::set_calendar_day(
+        &portal.db,
+        &viewer,
+        &crate::session::origin(&portal),
+        &day,
+        &kind,
+        &name,
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+#[server(prefix = "/api", endpoint = "admin/case-rules/day/remove")]
+pub async fn remove_calendar_day(day: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::case_rules::remove_calendar_day(
+        &portal.db,
+        &viewer,
+        &crate::session::origin(&portal),
+        &day,
+    )
+    .await
+    .map_err(to_server_error)
+}

@@ -2,7 +2,7 @@
 //! steps the viewer may take, a dispatcher's queue and a crew's jobs.
 
 use crate::api::cases::{
-    load_case, load_cases, load_crew_jobs, load_queue, QueueParams, TakeCaseStep,
+    load_case, load_cases, load_crew_jobs, load_queue, CreateIncident, QueueParams, TakeCaseStep,
     TakeCaseStepWithPhotos,
 };
 use crate::components::case::{CaseList, DeadlineClock, StateBadge, Timeline};
@@ -14,6 +14,7 @@ use crate::prefs::{use_lang, Lang};
 use domain::account::Choice;
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
 use domain::cases::{promise, promise_en, CaseBrief, CaseDetail};
+use domain::incidents::IncidentProposalView;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -161,7 +162,9 @@ fn case_facts(lang: Lang, case: &CaseDetail) -> impl IntoView {
         };
         let text = view! { <Moment at=response.at />{kept} };
         let label = match case.brief.kind {
-            CaseKind::Repair | CaseKind::Temperature => lang.t("到场时间", "On site"),
+            CaseKind::Repair | CaseKind::Temperature | CaseKind::Incident => {
+                lang.t("到场时间", "On site")
+            }
             _ => lang.t("审核时间", "Decided"),
         };
         rows.push(row(label, text.into_any()).into_any());
@@ -380,11 +383,48 @@ pub fn QueuePage() -> impl IntoView {
                     </label>
                     <button class="button" type="submit">{lang.t("筛选", "Filter")}</button>
                 </form>
+                <IncidentProposals proposals=queue.proposals />
                 <p class="muted" data-count=count>{format!("{count} ")}{lang.t("件", "cases")}</p>
                 <CaseList cases=queue.cases />
             }
         })}
     }
+}
+
+/// 未诉先办: groups of cold reports to gather into one incident.
+#[component]
+fn IncidentProposals(proposals: Vec<IncidentProposalView>) -> impl IntoView {
+    let lang = use_lang();
+    if proposals.is_empty() {
+        return ().into_any();
+    }
+    let create = ServerAction::<CreateIncident>::new();
+    let cards = proposals
+        .into_iter()
+        .map(|view| {
+            let p = view.proposal;
+            let ids = p.case_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            view! {
+                <ActionForm action=create attr:class="form proposal" attr:data-scope=p.scope.encode()>
+                    <p>
+                        <strong>{view.label}</strong>" · "{p.households}{lang.t(" 户报冷，", " homes report cold, ")}
+                        <Moment at=p.first_at />" – "<Moment at=p.last_at />
+                    </p>
+                    <input type="hidden" name="scope" value=p.scope.encode() />
+                    <input type="hidden" name="case_ids" value=ids />
+                    <button class="button" type="submit">{lang.t("合并为一个事件派单", "Gather into one incident")}</button>
+                </ActionForm>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card proposals">
+            <h2 class="card__title">{lang.t("未诉先办：建议合并处理", "Act before complaints: proposed incidents")}</h2>
+            <ActionOutcome outcome=create.value().into() done=lang.t("已合并。", "Gathered.") />
+            {cards}
+        </section>
+    }
+    .into_any()
 }
 
 /// 我的任务: a crew's jobs, each with one big button for the next step.

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod building;
+pub mod case_rules;
 pub mod cases;
 pub mod demo_outbox;
 pub mod filing;

@@ -21,10 +21,13 @@ ALTER TABLE cases ADD COLUMN decision_note TEXT;
 ALTER TABLE cases ADD COLUMN rating BIGINT CHECK (rating BETWEEN 1 AND 5);
 ALTER TABLE cases ADD COLUMN rating_comment TEXT;
 ALTER TABLE cases ADD COLUMN rated_at BIGINT;
+-- An incident of a whole heat-exchange station has a station, no building.
+ALTER TABLE cases ADD COLUMN station_id BIGINT REFERENCES stations(id);
 
 CREATE INDEX cases_crew ON cases(assigned_crew_id);
 CREATE INDEX cases_filed_for ON cases(filed_for);
 CREATE INDEX cases_outage ON cases(outage_id);
+CREATE INDEX cases_parent ON cases(parent_case_id);
 
 -- Photos and documents: what they are for and the step they came with.
 ALTER TABLE attachments ADD COLUMN purpose TEXT NOT NULL DEFAULT 'photo' CHECK (purpose IN ('photo', 'document'));

@@ -39,7 +39,7 @@ struct DemoCase {
     steps: &'static [(CaseAction, i64, &'static str)],
 }
 
-const QUEUE: [DemoCase; 5] = [
+const QUEUE: [DemoCase; 8] = [
     DemoCase {
         kind: CaseKind::Repair,
         flat: (0, 1, 5),
@@ -85,6 +85,43 @@ const QUEUE: [DemoCase; 5] = [
         urgency: RepairUrgency::Normal,
         room: Some(("living_room", 155)),
         filed_minutes_ago: 26 * 60,
+        clock_minutes: 24 * 60,
+        steps: &[],
+    },
+    // Three flats of 金宝花园 4号楼 this morning: a proposed incident.
+    DemoCase {
+        kind: CaseKind::Temperature,
+        flat: (0, 3, 4),
+        summary: "客厅 15.0 ℃",
+        details: "从早上开始暖气不热。",
+        category: None,
+        urgency: RepairUrgency::Normal,
+        room: Some(("living_room", 150)),
+        filed_minutes_ago: 150,
+        clock_minutes: 24 * 60,
+        steps: &[],
+    },
+    DemoCase {
+        kind: CaseKind::Temperature,
+        flat: (0, 3, 9),
+        summary: "主卧 14.5 ℃",
+        details: "",
+        category: None,
+        urgency: RepairUrgency::Normal,
+        room: Some(("master_bedroom", 145)),
+        filed_minutes_ago: 90,
+        clock_minutes: 24 * 60,
+        steps: &[],
+    },
+    DemoCase {
+        kind: CaseKind::Temperature,
+        flat: (0, 3, 15),
+        summary: "客厅 15.5 ℃",
+        details: "邻居家也不热。",
+        category: None,
+        urgency: RepairUrgency::Normal,
+        room: Some(("living_room", 155)),
+        filed_minutes_ago: 40,
         clock_minutes: 24 * 60,
         steps: &[],
     },

@@ -51,25 +51,30 @@ impl CasePolicy {
                 deadlines.set(rule, clock);
             }
         }
-        let days = calendar::calendar_days(db.reader())
-            .await?
-            .into_iter()
-            .filter_map(|(day, kind, name)| {
-                Some(CalendarDay {
-                    day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?,
-                    kind: DayKind::parse(&kind)?,
-                    name,
-                })
-            });
         Ok(Self {
             deadlines,
-            calendar: WorkingCalendar::new(days),
+            calendar: WorkingCalendar::new(listed_days(db).await?),
         })
     }
 
-    fn deadline(&self, rule: DeadlineRule, from: UnixSeconds) -> Deadline {
+    pub(crate) fn deadline(&self, rule: DeadlineRule, from: UnixSeconds) -> Deadline {
         deadline_for(&self.deadlines, &self.calendar, rule, from)
     }
+}
+
+/// The holidays and make-up working days, by day (unreadable rows skipped).
+pub(crate) async fn listed_days(db: &Database) -> BackendResult<Vec<CalendarDay>> {
+    Ok(calendar::calendar_days(db.reader())
+        .await?
+        .into_iter()
+        .filter_map(|(day, kind, name)| {
+            Some(CalendarDay {
+                day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?,
+                kind: DayKind::parse(&kind)?,
+                name,
+            })
+        })
+        .collect())
 }
 
 /// The response a new (or reopened) case owes, by kind and urgency.
@@ -78,6 +83,7 @@ fn response_rule(kind: CaseKind, urgency: RepairUrgency) -> DeadlineRule {
         (CaseKind::Repair, RepairUrgency::Emergency) => DeadlineRule::EmergencyOnSite,
         (CaseKind::Repair, RepairUrgency::Normal) => DeadlineRule::RepairOnSite,
         (CaseKind::Temperature, _) => DeadlineRule::TemperatureMeasured,
+        (CaseKind::Incident, _) => DeadlineRule::RepairOnSite,
         (CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume, _) => {
             DeadlineRule::ApplicationReview
         }
@@ -128,6 +134,24 @@ fn check_idempotency_key(key: &str) -> BackendResult<&str> {
     }
 }
 
+/// The idempotency key as stored: one person's keys never meet another's.
+fn scoped_key(viewer: &Viewer, key: &str) -> String {
+    format!("{}:{key}", viewer.person_id)
+}
+
+/// The case a key already filed: a retried or repeated submit answers with
+/// it, whatever changed since.
+async fn already_filed(db: &Database, viewer: &Viewer, key: &str) -> BackendResult<Option<Filed>> {
+    Ok(
+        cases::by_idempotency_key(db.reader(), &scoped_key(viewer, key))
+            .await?
+            .map(|case_id| Filed {
+                case_id,
+                created: false,
+            }),
+    )
+}
+
 /// A household the resident bound, with what filing needs of it.
 async fn own_household(
     db: &Database,
@@ -173,7 +197,7 @@ async fn file(
     filing: Filing<'_>,
     extra: impl FnOnce(&mut NewCase<'_>),
 ) -> BackendResult<Filed> {
-    let scoped_key = format!("{}:{key}", viewer.person_id);
+    let scoped_key = scoped_key(viewer, key);
     let initial = filing.kind.initial_state();
     let mut new_case = NewCase {
         kind: filing.kind.as_str(),
@@ -239,7 +263,7 @@ async fn file(
             &mut tx,
             phone,
             &case_no,
-            event_id,
+            &format!("case-event:{event_id}"),
             &filing.acknowledgement,
             origin.now,
         )
@@ -253,12 +277,13 @@ async fn file(
     })
 }
 
-/// Queues a text for the resident, once per timeline entry.
-async fn tell_resident(
+/// Queues a text for the resident, once per `dedupe_key` (a timeline entry,
+/// or an entry and the merged case it is told to).
+pub(crate) async fn tell_resident(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     phone: &str,
     case_no: &str,
-    event_id: i64,
+    dedupe_key: &str,
     update: &str,
     now: UnixSeconds,
 ) -> BackendResult<()> {
@@ -272,7 +297,7 @@ async fn tell_resident(
         &outbox::NewMessage {
             channel: SMS_CHANNEL,
             recipient: phone,
-            dedupe_key: &format!("case-event:{event_id}"),
+            dedupe_key,
             payload: &payload,
             now,
         },
@@ -304,6 +329,9 @@ pub async fn file_temperature_complaint(
     form: TemperatureForm,
 ) -> BackendResult<Filed> {
     let key = check_idempotency_key(&form.idempotency_key)?;
+    if let Some(filed) = already_filed(db, viewer, key).await? {
+        return Ok(filed);
+    }
     let household = own_household(db, viewer, form.household_id).await?;
     let room = Room::parse(&form.room)
         .ok_or_else(|| BackendError::Invalid("请选择测温的房间".to_string()))?;
@@ -397,6 +425,9 @@ pub async fn file_repair(
     form: RepairForm,
 ) -> BackendResult<Filed> {
     let key = check_idempotency_key(&form.idempotency_key)?;
+    if let Some(filed) = already_filed(db, viewer, key).await? {
+        return Ok(filed);
+    }
     let household = own_household(db, viewer, form.household_id).await?;
     let category = RepairCategory::parse(&form.category)
         .ok_or_else(|| BackendError::Invalid("请选择故障类型".to_string()))?;
@@ -458,6 +489,9 @@ pub async fn file_application(
     form: ApplicationForm,
 ) -> BackendResult<Filed> {
     let key = check_idempotency_key(&form.idempotency_key)?;
+    if let Some(filed) = already_filed(db, viewer, key).await? {
+        return Ok(filed);
+    }
     let household = own_household(db, viewer, form.household_id).await?;
     let kind = CaseKind::parse(&form.kind)
         .filter(|k| CaseKind::APPLICATIONS.contains(k))
@@ -780,6 +814,8 @@ pub async fn take_step(
         _ => None,
     };
 
+    // Read before the transaction: SQLite's writer pool has one connection.
+    let merged = cases::merged_into(db.reader(), form.case_id).await?;
     let mut tx = db.writer().begin().await?;
     let moved = cases::move_state(
         &mut tx,
@@ -873,7 +909,30 @@ pub async fn take_step(
     if action.tells_resident() {
         if let Some(phone) = facts.contact_phone.as_deref() {
             let update = resident_update(action, &transition.note, reopened_deadline);
-            tell_resident(&mut tx, phone, &row.case_no, event_id, &update, origin.now).await?;
+            tell_resident(
+                &mut tx,
+                phone,
+                &row.case_no,
+                &format!("case-event:{event_id}"),
+                &update,
+                origin.now,
+            )
+            .await?;
+        }
+        // Residents whose reports were merged into this case hear of it too.
+        let update = resident_update(action, &transition.note, reopened_deadline);
+        for (child_id, child_no, _, phone) in &merged {
+            if let Some(phone) = phone {
+                tell_resident(
+                    &mut tx,
+                    phone,
+                    child_no,
+                    &format!("case-event:{event_id}:merged:{child_id}"),
+                    &format!("（集中处理事件 {}）{update}", row.case_no),
+                    origin.now,
+                )
+                .await?;
+            }
         }
     }
     tx.commit().await?;
@@ -990,6 +1049,7 @@ pub async fn dispatch_queue(
         stations: choices(stations),
         communities: choices(communities),
         filter,
+        proposals: crate::services::incidents::proposals(db, viewer, now).await?,
     })
 }
 

@@ -3,7 +3,9 @@
 pub mod accounts;
 pub mod admin;
 pub mod attachments;
+pub mod case_rules;
 pub mod casework;
 pub mod delivery;
 pub mod identity;
+pub mod incidents;
 pub mod public;

@@ -34,6 +34,16 @@ macro_rules! company_buildings {
     };
 }
 
+/// Stations of a dispatcher's company.
+macro_rules! company_stations {
+    () => {
+        "SELECT s.id FROM stations s \
+           JOIN people p ON p.company_id = s.company_id \
+           JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' \
+          WHERE p.id = $1"
+    };
+}
+
 /// Households bound to a resident.
 macro_rules! own_households {
     () => {
@@ -60,6 +70,9 @@ pub const ASSIGNED_BUILDINGS: &str = assigned_buildings!();
 
 /// Buildings heated by a dispatcher's company.
 pub const COMPANY_BUILDINGS: &str = company_buildings!();
+
+/// Stations of a dispatcher's company.
+pub const COMPANY_STATIONS: &str = company_stations!();
 
 /// Households bound to a resident.
 pub const OWN_HOUSEHOLDS: &str = own_households!();
@@ -89,7 +102,8 @@ pub const VISIBLE_HOUSEHOLDS: &str = concat!(
 
 /// Cases a person may read: a resident those of their households or filed
 /// for them; grid workers and property managers those of their buildings;
-/// dispatchers those of their company; crews those assigned to them.
+/// dispatchers those of their company (by building, or by station for a
+/// station-wide incident); crews those assigned to them.
 pub const VISIBLE_CASES: &str = concat!(
     "SELECT c.id FROM cases c WHERE c.household_id IN (",
     own_households!(),
@@ -102,6 +116,8 @@ pub const VISIBLE_CASES: &str = concat!(
     assigned_buildings!(),
     " UNION ",
     company_buildings!(),
+    ") UNION SELECT c.id FROM cases c WHERE c.station_id IN (",
+    company_stations!(),
     ") UNION SELECT c.id FROM cases c WHERE c.assigned_crew_id IN (",
     person_crews!(),
     ")"

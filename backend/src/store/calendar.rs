@@ -20,3 +20,49 @@ pub async fn deadline_rules(pool: &AnyPool) -> BackendResult<Vec<(String, i64, S
             .await?,
     )
 }
+
+/// Sets one deadline rule.
+pub async fn set_rule<'e, E>(executor: E, rule: &str, amount: i64, unit: &str) -> BackendResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO deadline_rules (rule, amount, unit) VALUES ($1, $2, $3) \
+         ON CONFLICT (rule) DO UPDATE SET amount = excluded.amount, unit = excluded.unit",
+    )
+    .bind(rule)
+    .bind(amount)
+    .bind(unit)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Adds or changes one listed day.
+pub async fn set_day<'e, E>(executor: E, day: &str, kind: &str, name: &str) -> BackendResult<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO calendar_days (day, kind, name) VALUES ($1, $2, $3) \
+         ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+    )
+    .bind(day)
+    .bind(kind)
+    .bind(name)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Removes one listed day; whether it was there.
+pub async fn remove_day<'e, E>(executor: E, day: &str) -> BackendResult<bool>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let done = sqlx::query("DELETE FROM calendar_days WHERE day = $1")
+        .bind(day)
+        .execute(executor)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -3,7 +3,8 @@
 
 use crate::error::BackendResult;
 use crate::store::access::{
-    COMPANY_BUILDINGS, LOOKED_AFTER_BUILDINGS, OWN_HOUSEHOLDS, PERSON_CREWS, VISIBLE_CASES,
+    COMPANY_BUILDINGS, COMPANY_STATIONS, LOOKED_AFTER_BUILDINGS, OWN_HOUSEHOLDS, PERSON_CREWS,
+    VISIBLE_CASES,
 };
 use sqlx::{Any, AnyPool, Transaction};
 
@@ -28,13 +29,14 @@ pub struct CaseRow {
 }
 
 const CASE_SELECT: &str = "SELECT c.id, c.case_no, c.kind, c.state, c.summary, \
-         COALESCE(cm.name || ' ' || b.name, '') AS place, c.household_id, c.building_id, \
+         COALESCE(cm.name || ' ' || b.name, st.name, '') AS place, c.household_id, c.building_id, \
          c.created_at, c.due_at, c.warn_at, c.responded_at, c.urgency, cr.name AS crew_name, \
          c.closed_at \
      FROM cases c \
      LEFT JOIN buildings b ON b.id = c.building_id \
      LEFT JOIN communities cm ON cm.id = b.community_id \
-     LEFT JOIN crews cr ON cr.id = c.assigned_crew_id";
+     LEFT JOIN crews cr ON cr.id = c.assigned_crew_id \
+     LEFT JOIN stations st ON st.id = c.station_id";
 
 /// Open cases first, the nearest deadline first, then the oldest.
 const READING_ORDER: &str = "ORDER BY CASE WHEN c.closed_at IS NULL THEN 0 ELSE 1 END, \
@@ -112,7 +114,10 @@ pub async fn queue(
     person_id: i64,
     query: &QueueQuery<'_>,
 ) -> BackendResult<Vec<CaseRow>> {
-    let mut sql = format!("{CASE_SELECT} WHERE c.building_id IN ({COMPANY_BUILDINGS})");
+    let mut sql = format!(
+        "{CASE_SELECT} WHERE (c.building_id IN ({COMPANY_BUILDINGS}) \
+                              OR c.station_id IN ({COMPANY_STATIONS}))"
+    );
     let mut next = 2;
     let mut placeholder = || {
         let p = format!("${next}");
@@ -126,7 +131,10 @@ pub async fn queue(
         sql += &format!(" AND c.state = {}", placeholder());
     }
     if query.station_id.is_some() {
-        sql += &format!(" AND b.station_id = {}", placeholder());
+        sql += &format!(
+            " AND COALESCE(b.station_id, c.station_id) = {}",
+            placeholder()
+        );
     }
     if query.community_id.is_some() {
         sql += &format!(" AND b.community_id = {}", placeholder());
@@ -197,7 +205,7 @@ pub async fn facts(pool: &AnyPool, case_id: i64) -> BackendResult<Option<CaseFac
          LEFT JOIN households h ON h.id = c.household_id \
          LEFT JOIN units u ON u.id = h.unit_id \
          LEFT JOIN buildings b ON b.id = c.building_id \
-         LEFT JOIN stations s ON s.id = b.station_id \
+         LEFT JOIN stations s ON s.id = COALESCE(b.station_id, c.station_id) \
          LEFT JOIN communities cm ON cm.id = b.community_id \
          WHERE c.id = $1",
     )
@@ -220,7 +228,8 @@ pub struct Relation {
 pub async fn relation(pool: &AnyPool, person_id: i64, case_id: i64) -> BackendResult<Relation> {
     Ok(sqlx::query_as(&format!(
         "SELECT \
-           CASE WHEN c.building_id IN ({COMPANY_BUILDINGS}) THEN 1 ELSE 0 END AS dispatcher, \
+           CASE WHEN c.building_id IN ({COMPANY_BUILDINGS}) \
+                  OR c.station_id IN ({COMPANY_STATIONS}) THEN 1 ELSE 0 END AS dispatcher, \
            CASE WHEN c.assigned_crew_id IN ({PERSON_CREWS}) THEN 1 ELSE 0 END AS crew, \
            CASE WHEN c.household_id IN ({OWN_HOUSEHOLDS}) \
                   OR (c.filed_for = $1 AND EXISTS (SELECT 1 FROM person_roles r \
@@ -264,6 +273,7 @@ pub struct NewCase<'a> {
     pub channel: &'a str,
     pub household_id: Option<i64>,
     pub building_id: Option<i64>,
+    pub station_id: Option<i64>,
     pub filed_by: i64,
     pub filed_for: Option<i64>,
     pub outage_id: Option<i64>,
@@ -296,9 +306,9 @@ pub async fn insert(
         "INSERT INTO cases (case_no, kind, state, channel, household_id, building_id, filed_by, \
                 filed_for, outage_id, summary, details, idempotency_key, category, urgency, room, \
                 reading_tenths, measured_as_guided, triage, season_start_year, contact_phone, \
-                deadline_rule, due_at, warn_at, created_at, updated_at) \
+                deadline_rule, due_at, warn_at, created_at, updated_at, station_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $1, $12, $13, $14, $15, $16, \
-                 $17, $18, $19, $20, $21, $22, $23, $23) \
+                 $17, $18, $19, $20, $21, $22, $23, $23, $24) \
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
     )
     .bind(case.idempotency_key)
@@ -324,6 +334,7 @@ pub async fn insert(
     .bind(case.due_at)
     .bind(case.warn_at)
     .bind(case.now)
+    .bind(case.station_id)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(id) = id else { return Ok(None) };
@@ -513,11 +524,61 @@ pub async fn open_case_by_number(
 ) -> BackendResult<Option<i64>> {
     Ok(sqlx::query_scalar(&format!(
         "SELECT c.id FROM cases c WHERE c.case_no = $2 AND c.closed_at IS NULL \
-           AND c.building_id IN ({COMPANY_BUILDINGS})"
+           AND (c.building_id IN ({COMPANY_BUILDINGS}) OR c.station_id IN ({COMPANY_STATIONS}))"
     ))
     .bind(person_id)
     .bind(case_no)
     .fetch_optional(pool)
+    .await?)
+}
+
+/// An open report of cold, as incident proposals weigh it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ColdReportRow {
+    pub case_id: i64,
+    pub household_id: i64,
+    pub building_id: i64,
+    pub station_id: i64,
+    pub state: String,
+    pub created_at: i64,
+}
+
+/// The condition that makes a case an open report of cold, not yet part of
+/// an outage or an incident (`c` is the case).
+const OPEN_COLD_REPORT: &str = "c.closed_at IS NULL AND c.parent_case_id IS NULL \
+     AND c.outage_id IS NULL AND c.household_id IS NOT NULL \
+     AND c.state IN ('acknowledged', 'dispatched') \
+     AND (c.kind = 'temperature' OR (c.kind = 'repair' AND c.category IN ('no_heat', 'radiator_cold')))";
+
+/// Open reports of cold in a dispatcher's company filed at or after `since`.
+pub async fn cold_reports(
+    pool: &AnyPool,
+    person_id: i64,
+    since: i64,
+) -> BackendResult<Vec<ColdReportRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT c.id AS case_id, c.household_id, c.building_id, b.station_id, c.state, \
+                c.created_at \
+         FROM cases c JOIN buildings b ON b.id = c.building_id \
+         WHERE c.building_id IN ({COMPANY_BUILDINGS}) AND c.created_at >= $2 AND {OPEN_COLD_REPORT} \
+         ORDER BY c.created_at, c.id"
+    ))
+    .bind(person_id)
+    .bind(since)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Children merged into a case: (id, case number, state, contact phone).
+pub async fn merged_into(
+    pool: &AnyPool,
+    parent_id: i64,
+) -> BackendResult<Vec<(i64, String, String, Option<String>)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, case_no, state, contact_phone FROM cases WHERE parent_case_id = $1 ORDER BY id",
+    )
+    .bind(parent_id)
+    .fetch_all(pool)
     .await?)
 }
 

@@ -1,0 +1,162 @@
+//! The admin's side of deadlines: the clock of each rule, when yellow
+//! starts, and the holidays and make-up working days the working-day clocks
+//! follow. Every change is audited.
+
+use crate::db::Database;
+use crate::error::{BackendError, BackendResult};
+use crate::services::casework::{listed_days, CasePolicy};
+use crate::services::identity::{RequestOrigin, Viewer};
+use crate::store::{audit, calendar};
+use chrono::{Datelike, NaiveDate};
+use domain::clock::to_local;
+use domain::deadlines::{CaseRules, Clock, DeadlineRule};
+use domain::roles::Role;
+use domain::working_days::DayKind;
+
+/// The rules in force and the listed days from the start of last year on.
+pub async fn case_rules(db: &Database, viewer: &Viewer, now: i64) -> BackendResult<CaseRules> {
+    viewer.require(Role::Admin)?;
+    let policy = CasePolicy::load(db).await?;
+    let from = NaiveDate::from_ymd_opt(to_local(now).year() - 1, 1, 1).unwrap_or_default();
+    let days = listed_days(db)
+        .await?
+        .into_iter()
+        .filter(|d| d.day >= from)
+        .collect();
+    Ok(CaseRules {
+        policy: policy.deadlines,
+        days,
+    })
+}
+
+/// Sets one rule's clock ("hours" 1–720 or "working_days" 1–60).
+pub async fn set_deadline(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    rule: &str,
+    amount: i64,
+    unit: &str,
+) -> BackendResult<()> {
+    viewer.require(Role::Admin)?;
+    let rule = DeadlineRule::parse(rule)
+        .ok_or_else(|| BackendError::Invalid("不认识的期限规则".to_string()))?;
+    let clock = Clock::parse(amount, unit).ok_or_else(|| {
+        BackendError::Invalid("期限应为 1–720 小时，或 1–60 个工作日".to_string())
+    })?;
+    let mut tx = db.writer().begin().await?;
+    calendar::set_rule(
+        &mut *tx,
+        rule.as_str(),
+        i64::from(clock.amount()),
+        clock.unit(),
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &origin.audit(
+            Some(viewer.person_id),
+            "set_deadline",
+            "deadline_rule",
+            rule.as_str(),
+            format!("{}：{}", rule.label(), clock.describe()),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets when hour-scale clocks turn yellow: with this percent of the time left.
+pub async fn set_warning(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    percent: i64,
+) -> BackendResult<()> {
+    viewer.require(Role::Admin)?;
+    if !(1..=90).contains(&percent) {
+        return Err(BackendError::Invalid(
+            "预警比例应在 1% 到 90% 之间".to_string(),
+        ));
+    }
+    let mut tx = db.writer().begin().await?;
+    calendar::set_rule(&mut *tx, "warn_before", percent, "percent").await?;
+    audit::record(
+        &mut *tx,
+        &origin.audit(
+            Some(viewer.person_id),
+            "set_deadline",
+            "deadline_rule",
+            "warn_before",
+            format!("剩余 {percent}% 时黄色预警"),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Lists a holiday or make-up working day ("2027-01-01").
+pub async fn set_calendar_day(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    day: &str,
+    kind: &str,
+    name: &str,
+) -> BackendResult<()> {
+    viewer.require(Role::Admin)?;
+    let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .map_err(|_| BackendError::Invalid("日期应写作 2027-01-01".to_string()))?;
+    let kind = DayKind::parse(kind)
+        .ok_or_else(|| BackendError::Invalid("请选择“法定节假日”或“调休上班”".to_string()))?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 20 {
+        return Err(BackendError::Invalid(
+            "请填写节日名称（20 字以内）".to_string(),
+        ));
+    }
+    let day = date.format("%Y-%m-%d").to_string();
+    let mut tx = db.writer().begin().await?;
+    calendar::set_day(&mut *tx, &day, kind.as_str(), name).await?;
+    audit::record(
+        &mut *tx,
+        &origin.audit(
+            Some(viewer.person_id),
+            "set_calendar_day",
+            "calendar_day",
+            &day,
+            format!("{} {name}", kind.label()),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_calendar_day(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    day: &str,
+) -> BackendResult<()> {
+    viewer.require(Role::Admin)?;
+    let mut tx = db.writer().begin().await?;
+    if !calendar::remove_day(&mut *tx, day.trim()).await? {
+        return Err(BackendError::NotFound("日历中没有这一天"));
+    }
+    audit::record(
+        &mut *tx,
+        &origin.audit(
+            Some(viewer.person_id),
+            "remove_calendar_day",
+            "calendar_day",
+            day.trim(),
+            "",
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! 未诉先办: the dispatcher's proposed incidents (several flats of one
+//! building or station reporting cold together) and gathering them into one
+//! incident case that a single crew works; every gathered resident hears of
+//! its progress.
+
+use crate::db::Database;
+use crate::error::{BackendError, BackendResult};
+use crate::services::casework::{tell_resident, CasePolicy};
+use crate::services::identity::{RequestOrigin, Viewer};
+use crate::store::cases::{self, NewCase, NewEvent};
+use crate::store::places;
+use domain::case_flow::{CaseAction, CaseKind, CaseState};
+use domain::cases::Filed;
+use domain::clock::{format_month_day_time, to_local, UnixSeconds};
+use domain::deadlines::DeadlineRule;
+use domain::incidents::{
+    propose_incidents, ColdReport, IncidentProposalView, IncidentRule, IncidentScope,
+};
+use domain::roles::Role;
+
+/// Reports older than this never join a proposal.
+const LOOK_BACK: i64 = 24 * 3600;
+
+async fn scope_label(db: &Database, scope: IncidentScope) -> BackendResult<String> {
+    Ok(match scope {
+        IncidentScope::Building(id) => places::building_place(db.reader(), id)
+            .await?
+            .map(|p| format!("{} {}", p.community_name, p.building_name))
+            .unwrap_or_default(),
+        IncidentScope::Station(id) => {
+            sqlx::query_scalar::<_, String>("SELECT name FROM stations WHERE id = $1")
+                .bind(id)
+                .fetch_optional(db.reader())
+                .await?
+                .unwrap_or_default()
+        }
+    })
+}
+
+async fn cold_reports(
+    db: &Database,
+    viewer: &Viewer,
+    now: UnixSeconds,
+) -> BackendResult<Vec<cases::ColdReportRow>> {
+    cases::cold_reports(db.reader(), viewer.person_id, now - LOOK_BACK).await
+}
+
+/// The incidents worth proposing to a dispatcher now.
+pub async fn proposals(
+    db: &Database,
+    viewer: &Viewer,
+    now: UnixSeconds,
+) -> BackendResult<Vec<IncidentProposalView>> {
+    viewer.require(Role::Dispatcher)?;
+    let reports: Vec<ColdReport> = cold_reports(db, viewer, now)
+        .await?
+        .into_iter()
+        .map(|r| ColdReport {
+            case_id: r.case_id,
+            household_id: r.household_id,
+            building_id: r.building_id,
+            station_id: r.station_id,
+            filed_at: r.created_at,
+        })
+        .collect();
+    let mut views = Vec::new();
+    for proposal in propose_incidents(&reports, &IncidentRule::default()) {
+        views.push(IncidentProposalView {
+            label: scope_label(db, proposal.scope).await?,
+            proposal,
+        });
+    }
+    Ok(views)
+}
+
+/// Gathers open reports of cold into one incident: the incident case with a
+/// crew-on-site clock, each report merged into it with a timeline entry and
+/// a text to its resident, in one transaction. The same set of reports
+/// gathered twice gives the same incident.
+pub async fn create_incident(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    scope: &str,
+    case_ids: &str,
+) -> BackendResult<Filed> {
+    viewer.require(Role::Dispatcher)?;
+    let scope = IncidentScope::decode(scope)
+        .ok_or_else(|| BackendError::Invalid("请从建议列表中选择要合并的范围".to_string()))?;
+    let mut wanted: Vec<i64> = case_ids
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.len() < 2 || wanted.len() > 200 {
+        return Err(BackendError::Invalid(
+            "请至少选择两个工单合并处理".to_string(),
+        ));
+    }
+    let stale = || {
+        BackendError::Invalid(
+            "其中有工单已被处理或不在这个范围内，请刷新页面后重新合并".to_string(),
+        )
+    };
+    let open = cold_reports(db, viewer, origin.now).await?;
+    let mut children = Vec::with_capacity(wanted.len());
+    for id in &wanted {
+        let report = open.iter().find(|r| r.case_id == *id).ok_or_else(stale)?;
+        let in_scope = match scope {
+            IncidentScope::Building(b) => report.building_id == b,
+            IncidentScope::Station(s) => report.station_id == s,
+        };
+        if !in_scope {
+            return Err(stale());
+        }
+        children.push(report.clone());
+    }
+    let label = scope_label(db, scope).await?;
+    let policy = CasePolicy::load(db).await?;
+    let rule = DeadlineRule::RepairOnSite;
+    let deadline = policy.deadline(rule, origin.now);
+    let summary = format!("{label} {} 户报冷", children.len());
+    let key = format!(
+        "incident:{}",
+        wanted
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let (building_id, station_id) = match scope {
+        IncidentScope::Building(id) => (Some(id), None),
+        IncidentScope::Station(id) => (None, Some(id)),
+    };
+    let initial = CaseKind::Incident.initial_state();
+    let new_case = NewCase {
+        kind: CaseKind::Incident.as_str(),
+        state: initial.as_str(),
+        channel: "proactive",
+        building_id,
+        station_id,
+        filed_by: viewer.person_id,
+        summary: &summary,
+        details: "未诉先办：同一范围内多户报冷，合并派单处理。",
+        idempotency_key: &key,
+        category: Some("no_heat"),
+        urgency: "normal",
+        deadline_rule: Some(rule.as_str()),
+        due_at: Some(deadline.due_at),
+        warn_at: Some(deadline.warn_at),
+        now: origin.now,
+        ..NewCase::default()
+    };
+    let prefix = format!(
+        "{}{}",
+        CaseKind::Incident.number_prefix(),
+        to_local(origin.now).format("%Y%m%d")
+    );
+    let actor = format!("调度员 {}", viewer.display_name);
+    let mut tx = db.writer().begin().await?;
+    let Some((incident_id, incident_no)) = cases::insert(&mut tx, &new_case, &prefix).await? else {
+        tx.rollback().await?;
+        let id = cases::by_idempotency_key(db.writer(), &key)
+            .await?
+            .ok_or_else(|| BackendError::Internal("incident key vanished".into()))?;
+        return Ok(Filed {
+            case_id: id,
+            created: false,
+        });
+    };
+    cases::append_event(
+        &mut tx,
+        &NewEvent {
+            case_id: incident_id,
+            at: origin.now,
+            actor_id: Some(viewer.person_id),
+            actor_label: &actor,
+            kind: "filed",
+            from_state: None,
+            to_state: initial.as_str(),
+            note: &format!("未诉先办：合并 {} 户报冷", children.len()),
+        },
+    )
+    .await?;
+    let update = format!(
+        "已与同一{}的报冷合并为集中处理事件 {incident_no}，抢修人员将于 {} 前到场。",
+        match scope {
+            IncidentScope::Building(_) => "楼栋",
+            IncidentScope::Station(_) => "换热站",
+        },
+        format_month_day_time(deadline.due_at)
+    );
+    for child in &children {
+        let moved = cases::move_state(
+            &mut tx,
+            child.case_id,
+            &child.state,
+            CaseState::Merged.as_str(),
+            true,
+            origin.now,
+        )
+        .await?;
+        if !moved {
+            tx.rollback().await?;
+            return Err(stale());
+        }
+        cases::set_parent(&mut tx, child.case_id, incident_id).await?;
+        let event_id = cases::append_event(
+            &mut tx,
+            &NewEvent {
+                case_id: child.case_id,
+                at: origin.now,
+                actor_id: Some(viewer.person_id),
+                actor_label: &actor,
+                kind: CaseAction::Merge.as_str(),
+                from_state: Some(&child.state),
+                to_state: CaseState::Merged.as_str(),
+                note: &format!("并入集中处理事件 {incident_no}"),
+            },
+        )
+        .await?;
+        let (case_no, phone): (String, Option<String>) =
+            sqlx::query_as("SELECT case_no, contact_phone FROM cases WHERE id = $1")
+                .bind(child.case_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if let Some(phone) = phone {
+            tell_resident(
+                &mut tx,
+                &phone,
+                &case_no,
+                &format!("case-event:{event_id}"),
+                &update,
+                origin.now,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(incident_id, cases = children.len(), "incident gathered");
+    Ok(Filed {
+        case_id: incident_id,
+        created: true,
+    })
+}
