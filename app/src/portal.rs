@@ -112,21 +112,20 @@ fn set_error_status(error: &BackendError) {
     }
 }
 
-/// Per-document protection: a fresh script nonce and the Content Security
-/// Policy that allows exactly the scripts this document carries, plus the
-/// compilation of its WebAssembly.
+/// The script nonce of the document a request renders, minted by the
+/// server's outermost middleware, which also writes the Content Security
+/// Policy naming it (so the policy never depends on the render).
+#[derive(Clone, Debug)]
+pub struct DocumentNonce(pub String);
+
+/// Makes the request's nonce the one every script of the document carries.
 pub fn protect_document() {
-    use leptos::nonce::{provide_nonce, use_nonce};
-    provide_nonce();
-    let nonce = use_nonce().map(|n| n.to_string()).unwrap_or_default();
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let policy = format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-             style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-        );
-        if let Ok(value) = http::HeaderValue::from_str(&policy) {
-            response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<DocumentNonce>().cloned());
+    match nonce {
+        Some(DocumentNonce(value)) => {
+            provide_context(leptos::nonce::Nonce::from_value(value));
         }
+        None => leptos::nonce::provide_nonce(),
     }
 }

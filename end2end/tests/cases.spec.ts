@@ -9,20 +9,21 @@ import { collectPageErrors, residentSignsIn, staffSignsIn, waitForHydration } fr
 
 const PROJECTS = ["desktop-js", "desktop-no-js", "phone-js", "phone-no-js"];
 
-// Flats of 金宝花园 2号楼 with their holders (the demo seed's names).
+// Flats of 金宝花园 2号楼 no demo case is about, with their holders (the
+// demo seed's names).
 const FLATS = [
-  { account: "WF10000030", holder: "杨桂兰" },
-  { account: "WF10000031", holder: "赵桂兰" },
-  { account: "WF10000032", holder: "黄桂兰" },
-  { account: "WF10000033", holder: "周桂兰" },
+  { account: "WF10000040", holder: "陈桂兰" },
+  { account: "WF10000041", holder: "杨桂兰" },
+  { account: "WF10000042", holder: "赵桂兰" },
+  { account: "WF10000043", holder: "黄桂兰" },
 ];
 
 // More flats of the same building, for the second test.
 const WARM_FLATS = [
-  { account: "WF10000034", holder: "孙桂兰" },
-  { account: "WF10000035", holder: "马桂兰" },
-  { account: "WF10000036", holder: "王海燕" },
-  { account: "WF10000037", holder: "李海燕" },
+  { account: "WF10000044", holder: "周桂兰" },
+  { account: "WF10000045", holder: "吴桂兰" },
+  { account: "WF10000046", holder: "孙桂兰" },
+  { account: "WF10000047", holder: "马桂兰" },
 ];
 
 async function bindHousehold(page: Page, account: string, holder: string, javaScriptEnabled: boolean) {

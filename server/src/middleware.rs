@@ -6,14 +6,34 @@ use axum::http::{header, HeaderValue, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// For responses that did not set their own policy (documents set one with
-/// a per-request script nonce): allow nothing active.
+/// For everything but HTML documents: allow nothing active.
 const FALLBACK_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-/// Adds security headers and the cache policy for the request's path.
-pub async fn response_headers(request: Request<Body>, next: Next) -> Response {
+/// The policy of an HTML document: its own scripts (by the nonce minted for
+/// this request) and the compilation of its WebAssembly.
+fn document_policy(nonce: &str) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    ))
+    .ok()
+}
+
+/// Adds security headers and the cache policy for the request's path. Mints
+/// the script nonce a document rendered for this request carries.
+pub async fn response_headers(mut request: Request<Body>, next: Next) -> Response {
     let path = request.uri().path().to_owned();
+    let nonce = backend::secrets::new_token();
+    request
+        .extensions_mut()
+        .insert(app::portal::DocumentNonce(nonce.clone()));
     let mut response = next.run(request).await;
+    let is_document = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     let success = response.status().is_success();
     let headers = response.headers_mut();
     headers.insert(
@@ -29,9 +49,17 @@ pub async fn response_headers(request: Request<Body>, next: Next) -> Response {
         "permissions-policy",
         HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"),
     );
-    headers
-        .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static(FALLBACK_CSP));
+    match document_policy(&nonce).filter(|_| is_document) {
+        Some(policy) => {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+        None => {
+            headers.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(FALLBACK_CSP),
+            );
+        }
+    }
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, cache_policy(&path, success));
     }
