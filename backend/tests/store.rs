@@ -99,7 +99,7 @@ on_both_engines!(demo_city_has_what_it_promises, |db: Database| async move {
     assert_eq!(summary.communities, 20);
     assert_eq!(summary.households, 2000);
     assert_eq!(summary.outages, 3);
-    assert_eq!(summary.cases, 9);
+    assert_eq!(summary.cases, 12);
     let households: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM households")
         .fetch_one(db.reader())
         .await

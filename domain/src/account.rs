@@ -88,6 +88,16 @@ pub struct StaffBuilding {
     pub households: i64,
     pub open_cases: i64,
     pub overdue_cases: i64,
+    /// The lowest indoor reading of the last week (tenths of a degree).
+    pub lowest_recent_reading: Option<i32>,
+}
+
+/// One looked-after building's page: status, cases, a week of readings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildingDesk {
+    pub building: StaffBuilding,
+    pub cases: Vec<crate::cases::CaseBrief>,
+    pub readings: Vec<crate::readings::DailyReading>,
 }
 
 /// A staff account as the admin pages list it.

@@ -16,6 +16,7 @@ pub mod notices;
 pub mod otp;
 pub mod outage;
 pub mod phone;
+pub mod readings;
 pub mod repair;
 pub mod roles;
 pub mod season;

@@ -2,8 +2,7 @@
 //! account work. Every call checks the session; the backend checks the role
 //! and the scope in its queries.
 
-use domain::account::{AuditEntry, StaffBuilding, StaffDirectory};
-use domain::cases::CaseBrief;
+use domain::account::{AuditEntry, BuildingDesk, StaffBuilding, StaffDirectory};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -39,9 +38,7 @@ async fn load_buildings(
 
 /// One building the viewer looks after, with its cases.
 #[server(input = GetUrl, prefix = "/api", endpoint = "buildings/looked-after")]
-pub async fn load_looked_after_building(
-    id: i64,
-) -> Result<(StaffBuilding, Vec<CaseBrief>), ServerFnError> {
+pub async fn load_looked_after_building(id: i64) -> Result<BuildingDesk, ServerFnError> {
     use crate::portal::{portal, to_server_error};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;

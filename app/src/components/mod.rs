@@ -4,5 +4,6 @@ pub mod case;
 pub mod feedback;
 pub mod layout;
 pub mod outage;
+pub mod readings;
 pub mod season;
 pub mod upload;

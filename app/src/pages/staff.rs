@@ -5,10 +5,12 @@ use crate::api::staff::{load_grid_buildings, load_looked_after_building, load_pr
 use crate::components::case::CaseList;
 use crate::components::feedback::loaded;
 use crate::components::outage::HeatBadge;
+use crate::components::readings::ReadingChart;
 use crate::format::parse_id;
 use crate::prefs::use_lang;
-use domain::account::StaffBuilding;
+use domain::account::{BuildingDesk, StaffBuilding};
 use domain::outage::OutagePhase;
+use domain::triage::{Reading, STANDARD_MIN_TENTHS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -55,6 +57,8 @@ fn BuildingTable(buildings: Vec<StaffBuilding>) -> impl IntoView {
                 .count();
             let href = format!("/buildings/{}", b.report.building_id);
             let overdue = b.overdue_cases > 0;
+            let below = b.lowest_recent_reading.is_some_and(|t| t < STANDARD_MIN_TENTHS);
+            let lowest = b.lowest_recent_reading.map_or("—".to_string(), |t| Reading(t).display());
             view! {
                 <tr>
                     <th scope="row"><a href=href>{b.report.community_name.clone()}" "{b.report.building_name.clone()}</a></th>
@@ -63,6 +67,7 @@ fn BuildingTable(buildings: Vec<StaffBuilding>) -> impl IntoView {
                     <td>{b.open_cases}</td>
                     <td class:overdue=overdue>{b.overdue_cases}</td>
                     <td>{b.households}</td>
+                    <td class:below-standard=below>{lowest}</td>
                 </tr>
             }
         })
@@ -77,6 +82,7 @@ fn BuildingTable(buildings: Vec<StaffBuilding>) -> impl IntoView {
                     <th scope="col">{lang.t("在办工单", "Open cases")}</th>
                     <th scope="col">{lang.t("超期", "Overdue")}</th>
                     <th scope="col">{lang.t("户数", "Households")}</th>
+                    <th scope="col">{lang.t("近 7 天最低室温", "Lowest reading, 7 days")}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -93,7 +99,8 @@ pub fn LookedAfterBuildingPage() -> impl IntoView {
     let building = Resource::new(id, load_looked_after_building);
     view! {
         <Title text=lang.t("楼栋详情", "Building") />
-        {loaded(building, move |(building, cases)| {
+        {loaded(building, move |desk| {
+            let BuildingDesk { building, cases, readings } = desk;
             let report = building.report;
             view! {
                 <h1 class="page-title">{report.community_name.clone()}" "{report.building_name.clone()}</h1>
@@ -104,6 +111,10 @@ pub fn LookedAfterBuildingPage() -> impl IntoView {
                         <dt>{lang.t("户数", "Households")}</dt><dd>{building.households}</dd>
                         <dt>{lang.t("在办工单", "Open cases")}</dt><dd>{building.open_cases}</dd>
                     </dl>
+                </section>
+                <section class="card">
+                    <h2 class="card__title">{lang.t("室温", "Indoor temperature")}</h2>
+                    <ReadingChart days=readings />
                 </section>
                 <h2>{lang.t("工单", "Cases")}</h2>
                 <CaseList cases />

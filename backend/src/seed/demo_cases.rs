@@ -39,7 +39,7 @@ struct DemoCase {
     steps: &'static [(CaseAction, i64, &'static str)],
 }
 
-const QUEUE: [DemoCase; 8] = [
+const QUEUE: [DemoCase; 11] = [
     DemoCase {
         kind: CaseKind::Repair,
         flat: (0, 1, 5),
@@ -125,6 +125,44 @@ const QUEUE: [DemoCase; 8] = [
         clock_minutes: 24 * 60,
         steps: &[],
     },
+    // Earlier this week in 金宝花园 1号楼: measured, fixed and closed; the
+    // property manager's chart shows the readings.
+    DemoCase {
+        kind: CaseKind::Temperature,
+        flat: (0, 0, 4),
+        summary: "客厅 16.5 ℃",
+        details: "",
+        category: None,
+        urgency: RepairUrgency::Normal,
+        room: Some(("living_room", 165)),
+        filed_minutes_ago: 5 * 24 * 60,
+        clock_minutes: 24 * 60,
+        steps: CLOSED_AFTER_A_VISIT,
+    },
+    DemoCase {
+        kind: CaseKind::Temperature,
+        flat: (0, 0, 7),
+        summary: "主卧 17.0 ℃",
+        details: "",
+        category: None,
+        urgency: RepairUrgency::Normal,
+        room: Some(("master_bedroom", 170)),
+        filed_minutes_ago: 3 * 24 * 60,
+        clock_minutes: 24 * 60,
+        steps: CLOSED_AFTER_A_VISIT,
+    },
+    DemoCase {
+        kind: CaseKind::Temperature,
+        flat: (0, 0, 10),
+        summary: "次卧 17.5 ℃",
+        details: "",
+        category: None,
+        urgency: RepairUrgency::Normal,
+        room: Some(("bedroom", 175)),
+        filed_minutes_ago: 24 * 60,
+        clock_minutes: 24 * 60,
+        steps: CLOSED_AFTER_A_VISIT,
+    },
     DemoCase {
         kind: CaseKind::Suspend,
         flat: (4, 0, 2),
@@ -137,6 +175,18 @@ const QUEUE: [DemoCase; 8] = [
         clock_minutes: 3 * 24 * 60,
         steps: &[(CaseAction::StartReview, 60, "")],
     },
+];
+
+/// A complaint measured and put right the same day.
+const CLOSED_AFTER_A_VISIT: &[(CaseAction, i64, &str)] = &[
+    (CaseAction::Assign, 10, ""),
+    (CaseAction::Arrive, 150, ""),
+    (
+        CaseAction::Fix,
+        200,
+        "上门测温后调节单元平衡阀，复测 19.5 ℃。",
+    ),
+    (CaseAction::Confirm, 400, ""),
 ];
 
 /// The demo resident's own finished case.

@@ -13,11 +13,11 @@ use crate::store::audit;
 use crate::store::cases;
 use crate::store::households::{self, HouseholdRow};
 use crate::store::places;
-use domain::account::{HouseholdCard, StaffBuilding};
-use domain::cases::CaseBrief;
+use domain::account::{BuildingDesk, HouseholdCard, StaffBuilding};
 use domain::household::{
     normalize_holder_name, parse_account_no, MAX_FAILED_BINDINGS_PER_DAY, NO_MATCH_MESSAGE,
 };
+use domain::readings::{daily_readings, lowest_of, DailyReading};
 use domain::roles::Role;
 
 async fn household_card(
@@ -212,12 +212,31 @@ async fn staff_building(
         .ok_or(BackendError::NotFound("楼栋不存在"))?;
     let (households, open_cases, overdue_cases) =
         places::building_load(db.reader(), building_id, now).await?;
+    let readings = week_of_readings(db, building_id, now).await?;
     Ok(StaffBuilding {
         report,
         households,
         open_cases,
         overdue_cases,
+        lowest_recent_reading: lowest_of(&readings),
     })
+}
+
+/// How many days of readings a building's page charts.
+const READING_DAYS: u32 = 7;
+
+async fn week_of_readings(
+    db: &Database,
+    building_id: i64,
+    now: i64,
+) -> BackendResult<Vec<DailyReading>> {
+    let since = now - i64::from(READING_DAYS) * 86_400;
+    let readings: Vec<(i64, i32)> = places::building_readings(db.reader(), building_id, since)
+        .await?
+        .into_iter()
+        .filter_map(|(at, tenths)| Some((at, i32::try_from(tenths).ok()?)))
+        .collect();
+    Ok(daily_readings(&readings, READING_DAYS, now))
 }
 
 /// The buildings a grid worker or property manager looks after, with their
@@ -248,14 +267,15 @@ pub async fn looked_after_buildings(
     Ok(buildings)
 }
 
-/// One building the viewer looks after, with its cases (no personal data).
+/// One building the viewer looks after, with its cases and a week of
+/// readings (no personal data).
 pub async fn looked_after_building(
     db: &Database,
     settings: &PortalSettings,
     viewer: &Viewer,
     building_id: i64,
     now: i64,
-) -> BackendResult<(StaffBuilding, Vec<CaseBrief>)> {
+) -> BackendResult<BuildingDesk> {
     let not_found = BackendError::NotFound("没有找到该楼栋，或它不在您的负责范围内");
     if !places::building_in_scope(
         db.reader(),
@@ -273,5 +293,9 @@ pub async fn looked_after_building(
         .into_iter()
         .map(|row| brief(row, now))
         .collect();
-    Ok((building, cases))
+    Ok(BuildingDesk {
+        building,
+        cases,
+        readings: week_of_readings(db, building_id, now).await?,
+    })
 }

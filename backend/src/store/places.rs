@@ -162,3 +162,21 @@ pub async fn building_load(
     .fetch_one(pool)
     .await?)
 }
+
+/// Indoor readings taken in a building since `since`: (when, tenths), from
+/// its residents' temperature complaints.
+pub async fn building_readings(
+    pool: &AnyPool,
+    building_id: i64,
+    since: i64,
+) -> BackendResult<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT created_at, reading_tenths FROM cases \
+         WHERE building_id = $1 AND kind = 'temperature' AND reading_tenths IS NOT NULL \
+           AND created_at >= $2 ORDER BY created_at",
+    )
+    .bind(building_id)
+    .bind(since)
+    .fetch_all(pool)
+    .await?)
+}

@@ -1,0 +1,73 @@
+//! A week of indoor readings as an SVG chart a phone can read: the lowest
+//! reading of each day as a bar, the 18 ℃ standard as a line.
+
+use crate::prefs::use_lang;
+use domain::readings::{ChartScale, DailyReading};
+use domain::triage::{Reading, STANDARD_MIN_TENTHS};
+use leptos::prelude::*;
+
+const WIDTH: f64 = 320.0;
+const HEIGHT: f64 = 160.0;
+const LEFT: f64 = 34.0;
+const BOTTOM: f64 = 22.0;
+
+#[component]
+pub fn ReadingChart(days: Vec<DailyReading>) -> impl IntoView {
+    let lang = use_lang();
+    let scale = ChartScale::for_days(&days);
+    let plot_height = HEIGHT - BOTTOM;
+    let slot = (WIDTH - LEFT) / days.len().max(1) as f64;
+    let standard_y = scale.y(STANDARD_MIN_TENTHS, plot_height);
+    let bars = days
+        .iter()
+        .enumerate()
+        .map(|(index, day)| {
+            let x = LEFT + slot * index as f64;
+            let label = day.day.format("%m-%d").to_string();
+            let bar = day.lowest.map(|lowest| {
+                let top = scale.y(lowest, plot_height);
+                let below = lowest < STANDARD_MIN_TENTHS;
+                let class = if below { "chart__bar chart__bar--below" } else { "chart__bar" };
+                let title = format!(
+                    "{} {}{}",
+                    label,
+                    lang.t("最低 ", "lowest "),
+                    Reading(lowest).display()
+                );
+                view! {
+                    <rect class=class x=format!("{:.1}", x + slot * 0.2) y=format!("{top:.1}")
+                        width=format!("{:.1}", slot * 0.6) height=format!("{:.1}", (plot_height - top).max(0.0))>
+                        <title>{title}</title>
+                    </rect>
+                    <text class="chart__value" x=format!("{:.1}", x + slot / 2.0) y=format!("{:.1}", top - 3.0)
+                        text-anchor="middle">{format!("{:.1}", f64::from(lowest) / 10.0)}</text>
+                }
+            });
+            view! {
+                {bar}
+                <text class="chart__day" x=format!("{:.1}", x + slot / 2.0) y=format!("{:.1}", HEIGHT - 6.0)
+                    text-anchor="middle">{label}</text>
+            }
+        })
+        .collect_view();
+    let caption = lang.t(
+        "近 7 天每天的最低室温（来自居民测温投诉），虚线为 18 ℃ 标准",
+        "Lowest indoor reading per day over the last 7 days (from residents' complaints); the dashed line is the 18 °C standard",
+    );
+    let empty = days.iter().all(|d| d.count == 0);
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption>
+                <line class="chart__axis" x1=LEFT y1="0" x2=LEFT y2=plot_height />
+                <line class="chart__axis" x1=LEFT y1=plot_height x2=WIDTH y2=plot_height />
+                <line class="chart__standard" x1=LEFT y1=format!("{standard_y:.1}") x2=WIDTH y2=format!("{standard_y:.1}") />
+                <text class="chart__tick" x=LEFT - 4.0 y=format!("{:.1}", standard_y + 4.0) text-anchor="end">"18℃"</text>
+                {bars}
+            </svg>
+            <figcaption class="muted">
+                {caption}
+                {empty.then(|| lang.t("。这一周还没有读数。", ". No readings this week."))}
+            </figcaption>
+        </figure>
+    }
+}
