@@ -33,6 +33,10 @@ use std::collections::HashMap;
 /// The longest list a page shows.
 const LIST_LIMIT: i64 = 200;
 
+/// Repeated reads of a resident's phone within this many seconds are one
+/// audit entry.
+const CONTACT_AUDIT_WINDOW: i64 = 30 * 60;
+
 /// Deadlines and the working calendar as the admin keeps them.
 pub struct CasePolicy {
     pub deadlines: DeadlinePolicy,
@@ -602,17 +606,30 @@ pub async fn case_detail(
         .any(|p| matches!(p, Party::Dispatcher | Party::Crew));
     let contact_phone = match facts.contact_phone.as_deref() {
         Some(phone) if calls_resident => {
-            audit::record(
-                db.writer(),
-                &origin.audit(
-                    Some(viewer.person_id),
-                    "read_contact",
-                    "case",
-                    case_id,
-                    "查看报修人电话",
-                ),
+            // One entry per person and case every half hour: an open page
+            // refreshing itself is one look, not a hundred.
+            let seen_lately = audit::done_since(
+                db.reader(),
+                viewer.person_id,
+                "read_contact",
+                "case",
+                &case_id.to_string(),
+                origin.now - CONTACT_AUDIT_WINDOW,
             )
             .await?;
+            if !seen_lately {
+                audit::record(
+                    db.writer(),
+                    &origin.audit(
+                        Some(viewer.person_id),
+                        "read_contact",
+                        "case",
+                        case_id,
+                        "查看报修人电话",
+                    ),
+                )
+                .await?;
+            }
             Some(phone.to_string())
         }
         Some(phone) if parties.contains(&Party::Resident) || viewer.has(Role::GridWorker) => {

@@ -80,3 +80,26 @@ pub async fn count_by_actor(
     .fetch_one(pool)
     .await?)
 }
+
+/// Whether `actor_id` did `action` on this subject at or after `since`.
+pub async fn done_since(
+    pool: &AnyPool,
+    actor_id: i64,
+    action: &str,
+    subject_type: &str,
+    subject_id: &str,
+    since: i64,
+) -> BackendResult<bool> {
+    Ok(sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM audit_log WHERE actor_id = $1 AND action = $2 \
+           AND subject_type = $3 AND subject_id = $4 AND at >= $5",
+    )
+    .bind(actor_id)
+    .bind(action)
+    .bind(subject_type)
+    .bind(subject_id)
+    .bind(since)
+    .fetch_one(pool)
+    .await?
+        > 0)
+}
