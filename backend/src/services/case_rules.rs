@@ -44,22 +44,35 @@ pub async fn set_deadline(
     let clock = Clock::parse(amount, unit).ok_or_else(|| {
         BackendError::Invalid("期限应为 1–720 小时，或 1–60 个工作日".to_string())
     })?;
-    let mut tx = db.writer().begin().await?;
-    calendar::set_rule(
-        &mut *tx,
-        rule.as_str(),
-        i64::from(clock.amount()),
-        clock.unit(),
+    save_rule(
+        db,
+        viewer,
+        origin,
+        (rule.as_str(), i64::from(clock.amount()), clock.unit()),
+        format!("{}：{}", rule.label(), clock.describe()),
     )
-    .await?;
+    .await
+}
+
+/// Writes one row of `deadline_rules` (rule, amount, unit) and its audit
+/// entry together.
+async fn save_rule(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    (rule, amount, unit): (&str, i64, &str),
+    detail: String,
+) -> BackendResult<()> {
+    let mut tx = db.writer().begin().await?;
+    calendar::set_rule(&mut *tx, rule, amount, unit).await?;
     audit::record(
         &mut *tx,
         &origin.audit(
             Some(viewer.person_id),
             "set_deadline",
             "deadline_rule",
-            rule.as_str(),
-            format!("{}：{}", rule.label(), clock.describe()),
+            rule,
+            detail,
         ),
     )
     .await?;
@@ -80,21 +93,14 @@ pub async fn set_warning(
             "预警比例应在 1% 到 90% 之间".to_string(),
         ));
     }
-    let mut tx = db.writer().begin().await?;
-    calendar::set_rule(&mut *tx, "warn_before", percent, "percent").await?;
-    audit::record(
-        &mut *tx,
-        &origin.audit(
-            Some(viewer.person_id),
-            "set_deadline",
-            "deadline_rule",
-            "warn_before",
-            format!("剩余 {percent}% 时黄色预警"),
-        ),
+    save_rule(
+        db,
+        viewer,
+        origin,
+        ("warn_before", percent, "percent"),
+        format!("剩余 {percent}% 时黄色预警"),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }
 
 /// Lists a holiday or make-up working day ("2027-01-01").

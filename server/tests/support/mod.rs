@@ -301,10 +301,10 @@ impl Browser {
         self.answer(response).await
     }
 
-    /// A plain HTML form post from one of the portal's pages.
-    pub async fn submit(&mut self, from_page: &str, action: &str, form: &[(&str, &str)]) -> Answer {
-        let response = self
-            .client
+    /// A POST as a plain HTML form on one of the portal's pages sends it
+    /// (the body is the caller's).
+    fn form_post(&self, from_page: &str, action: &str) -> reqwest::RequestBuilder {
+        self.client
             .post(format!("{}{action}", self.base))
             .header("cookie", self.cookie_header())
             .header("user-agent", &self.user_agent)
@@ -312,6 +312,12 @@ impl Browser {
             .header("origin", &self.base)
             .header("sec-fetch-site", "same-origin")
             .header("referer", format!("{}{from_page}", self.base))
+    }
+
+    /// A plain HTML form post from one of the portal's pages.
+    pub async fn submit(&mut self, from_page: &str, action: &str, form: &[(&str, &str)]) -> Answer {
+        let response = self
+            .form_post(from_page, action)
             .form(form)
             .send()
             .await
@@ -338,14 +344,7 @@ impl Browser {
             form = form.part("photos", part);
         }
         let response = self
-            .client
-            .post(format!("{}{action}", self.base))
-            .header("cookie", self.cookie_header())
-            .header("user-agent", &self.user_agent)
-            .header("accept", "text/html")
-            .header("origin", &self.base)
-            .header("sec-fetch-site", "same-origin")
-            .header("referer", format!("{}{from_page}", self.base))
+            .form_post(from_page, action)
             .multipart(form)
             .send()
             .await
