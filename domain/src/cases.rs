@@ -111,6 +111,8 @@ pub struct CaseDetail {
     pub actions: Vec<CaseAction>,
     /// Crews to assign to, when the viewer may assign.
     pub crews: Vec<Choice>,
+    /// An open incident without an outage notice, seen by a dispatcher.
+    pub may_publish_outage: bool,
 }
 
 impl CaseDetail {

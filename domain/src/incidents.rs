@@ -164,9 +164,75 @@ pub fn propose_incidents(reports: &[ColdReport], rule: &IncidentRule) -> Vec<Pro
     proposals
 }
 
+/// How long a dispatcher may say the heat will be off when publishing an
+/// outage for an incident: the choices the form offers, in hours.
+pub const OUTAGE_RESTORE_HOURS: [i64; 7] = [2, 4, 6, 8, 12, 24, 48];
+
+/// The longest cause an outage notice carries.
+pub const MAX_OUTAGE_CAUSE_CHARS: usize = 200;
+
+/// An emergency outage notice for an incident, as the dispatcher filled it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IncidentOutageNotice {
+    /// "金宝花园 4号楼 抢修停热"
+    pub title: String,
+    pub cause: String,
+    pub starts_at: UnixSeconds,
+    pub expected_restore_at: UnixSeconds,
+}
+
+/// Checks what the dispatcher typed: a cause (trimmed, at most
+/// [`MAX_OUTAGE_CAUSE_CHARS`]) and one of [`OUTAGE_RESTORE_HOURS`].
+pub fn outage_notice(
+    place: &str,
+    cause: &str,
+    restore_in_hours: i64,
+    now: UnixSeconds,
+) -> Result<IncidentOutageNotice, &'static str> {
+    let cause = cause.trim();
+    if cause.is_empty() {
+        return Err("请填写停热原因，居民会在停热公告中看到");
+    }
+    if cause.chars().count() > MAX_OUTAGE_CAUSE_CHARS {
+        return Err("停热原因请控制在 200 字以内");
+    }
+    if !OUTAGE_RESTORE_HOURS.contains(&restore_in_hours) {
+        return Err("请选择预计恢复供热的时间");
+    }
+    Ok(IncidentOutageNotice {
+        title: format!("{place} 抢修停热"),
+        cause: cause.to_string(),
+        starts_at: now,
+        expected_restore_at: now + restore_in_hours * 3600,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outage_notice_needs_a_cause_and_an_offered_restore_time() {
+        let now = 1_000_000;
+        let notice = outage_notice("金宝花园 4号楼", "  一次网阀门故障  ", 6, now).unwrap();
+        assert_eq!(notice.title, "金宝花园 4号楼 抢修停热");
+        assert_eq!(notice.cause, "一次网阀门故障");
+        assert_eq!(notice.starts_at, now);
+        assert_eq!(notice.expected_restore_at, now + 6 * 3600);
+        assert!(outage_notice("x", "   ", 6, now)
+            .unwrap_err()
+            .contains("原因"));
+        assert!(outage_notice("x", "阀门", 5, now)
+            .unwrap_err()
+            .contains("恢复"));
+        assert!(outage_notice("x", "阀门", -2, now).is_err());
+        let long = "漏".repeat(MAX_OUTAGE_CAUSE_CHARS + 1);
+        assert!(outage_notice("x", &long, 6, now)
+            .unwrap_err()
+            .contains("200"));
+        let longest = "漏".repeat(MAX_OUTAGE_CAUSE_CHARS);
+        assert!(outage_notice("x", &longest, 48, now).is_ok());
+    }
 
     const HOUR: i64 = 3600;
 
