@@ -33,6 +33,15 @@ impl SubmittedForm {
         self.fields.get(name).and_then(|v| v.trim().parse().ok())
     }
 
+    /// A grid worker's consent proof, when the form carries one.
+    pub fn consent(&self) -> Option<backend::services::casework::ConsentProof> {
+        let token = self.text("consent_token");
+        (!token.trim().is_empty()).then(|| backend::services::casework::ConsentProof {
+            token: token.trim().to_string(),
+            code: self.text("consent_code"),
+        })
+    }
+
     /// A number the form must carry; a Chinese error when it does not.
     pub fn required_number(&self, name: &str, missing: &str) -> Result<i64, ServerFnError> {
         self.number(name)

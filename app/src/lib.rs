@@ -28,6 +28,7 @@ use pages::cases::{CasePage, CasesPage, JobsPage, QueuePage};
 use pages::demo_outbox::DemoOutboxPage;
 use pages::filing::{ApplicationPage, RepairPage, TemperatureComplaintPage};
 use pages::me::{MyHomePage, SettingsPage};
+use pages::reports::ReportsPage;
 use pages::signin::{SignInPage, StaffSignInPage};
 use pages::staff::{GridPage, LookedAfterBuildingPage, PropertyPage};
 use pages::{
@@ -87,6 +88,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("cases") view=CasesPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CasePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("dispatch") view=QueuePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("reports") view=ReportsPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("jobs") view=JobsPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("file"), StaticSegment("temperature")) view=TemperatureComplaintPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("file"), StaticSegment("repair")) view=RepairPage ssr=SsrMode::Async />

@@ -15,6 +15,9 @@ pub struct PortalSettings {
     pub keep_restored_for: i64,
     /// Where photos and documents are kept (default `data/uploads`).
     pub upload_dir: PathBuf,
+    /// Case news also goes out as WeChat template messages to residents who
+    /// linked their WeChat (on when a template is configured; default off).
+    pub wechat_case_updates: bool,
 }
 
 impl Default for PortalSettings {
@@ -27,6 +30,7 @@ impl Default for PortalSettings {
             }],
             keep_restored_for: 24 * 3600,
             upload_dir: PathBuf::from("data/uploads"),
+            wechat_case_updates: false,
         }
     }
 }

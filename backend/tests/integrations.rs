@@ -1,7 +1,8 @@
-//! The outbound sign-in integrations against local stub servers: an Aliyun
-//! `SendSms` stub that checks signatures on its own, and a WeChat OAuth stub.
+//! The outbound integrations against local stub servers: an Aliyun
+//! `SendSms` stub that checks signatures on its own, a WeChat OAuth stub, and
+//! a WeChat template message stub with access tokens that expire.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -10,13 +11,14 @@ use std::time::{Duration, Instant};
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use backend::integrations::sms::{
     AliyunSms, AliyunSmsSettings, LogChannel, NotificationChannel, OutgoingText, SendFailure,
     TextTemplate,
 };
 use backend::integrations::wechat::{WeChatError, WeChatOAuth, WeChatScope, WeChatSettings};
+use backend::integrations::wechat_template::{WeChatTemplateSettings, WeChatTemplates};
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use serde_json::json;
@@ -208,6 +210,7 @@ async fn aliyun_pair(mode: AliyunMode, secret: &str) -> (AliyunStub, AliyunSms) 
         sign_name: "供热服务".to_string(),
         sign_in_template: "SMS_SIGNIN".to_string(),
         case_update_template: Some("SMS_CASE".to_string()),
+        consent_template: Some("SMS_CONSENT".to_string()),
         region_id: "cn-hangzhou".to_string(),
         timeout: CLIENT_TIMEOUT,
     };
@@ -469,6 +472,340 @@ fn wechat_authorize_url_encodes_the_redirect() {
          &redirect_uri=https%3A%2F%2Fheat.example.cn%2Fsignin%2Fwechat%3Fnext%3D%2Faccount%26lang%3Dzh\
          &response_type=code&scope=snsapi_base&state=s7Xk2#wechat_redirect"
     );
+}
+
+// ------------------------------------------- WeChat template messages ---
+
+const WX_TEMPLATE_ID: &str = "TPL-case-news";
+const WX_OPENID: &str = "oWx1234567890openid";
+/// 2026-11-28 10:05 in Shanghai.
+const UPDATE_AT: i64 = 1_795_831_500;
+
+/// What the template stub answers a send with, instead of accepting it.
+#[derive(Clone, Copy, Debug)]
+enum SendScript {
+    /// Answer this errcode (42001 also makes the stub forget its token).
+    Errcode(i64),
+    /// Wait far beyond the client's timeout, then accept.
+    Slow,
+    /// Answer 502 with an HTML page.
+    Down,
+}
+
+#[derive(Default)]
+struct TemplateStubState {
+    token_calls: usize,
+    /// The token the stub accepts now ("TOKEN-1", "TOKEN-2", …).
+    valid_token: Option<String>,
+    /// Each send's access token and JSON body, in order.
+    sends: Vec<(String, serde_json::Value)>,
+    /// Answers for the next sends; accepted once empty.
+    script: VecDeque<SendScript>,
+}
+
+#[derive(Clone, Default)]
+struct TemplateStub(Arc<Mutex<TemplateStubState>>);
+
+impl TemplateStub {
+    fn state(&self) -> std::sync::MutexGuard<'_, TemplateStubState> {
+        self.0.lock().expect("stub lock")
+    }
+}
+
+async fn template_token(
+    State(stub): State<TemplateStub>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let has = |key: &str, want: &str| q.get(key).is_some_and(|got| got == want);
+    let mut state = stub.state();
+    state.token_calls += 1;
+    if !has("grant_type", "client_credential") || !has("appid", WX_APP_ID) {
+        return wechat_answer(json!({"errcode": 40013, "errmsg": "invalid appid"}));
+    }
+    if !has("secret", WX_SECRET) {
+        return wechat_answer(json!({"errcode": 40125, "errmsg": "invalid appsecret"}));
+    }
+    let token = format!("TOKEN-{}", state.token_calls);
+    state.valid_token = Some(token.clone());
+    wechat_answer(json!({"access_token": token, "expires_in": 7200}))
+}
+
+async fn template_send(
+    State(stub): State<TemplateStub>,
+    Query(q): Query<HashMap<String, String>>,
+    Json(body): Json<serde_json::Value>,
+) -> Response {
+    let token = q.get("access_token").cloned().unwrap_or_default();
+    let script = {
+        let mut state = stub.state();
+        state.sends.push((token.clone(), body));
+        if state.valid_token.as_deref() != Some(token.as_str()) {
+            return wechat_answer(json!({"errcode": 40001, "errmsg": "invalid credential"}));
+        }
+        let script = state.script.pop_front();
+        if let Some(SendScript::Errcode(42001)) = script {
+            state.valid_token = None;
+        }
+        script
+    };
+    match script {
+        None => {}
+        Some(SendScript::Errcode(errcode)) => {
+            return wechat_answer(json!({"errcode": errcode, "errmsg": format!("stub {errcode}")}))
+        }
+        Some(SendScript::Slow) => tokio::time::sleep(SLOW).await,
+        Some(SendScript::Down) => {
+            return (StatusCode::BAD_GATEWAY, "<html>502 Bad Gateway</html>").into_response()
+        }
+    }
+    wechat_answer(json!({"errcode": 0, "errmsg": "ok", "msgid": 200228332}))
+}
+
+/// A template stub answering sends per `script`, and a client pointed at it
+/// with `secret`.
+async fn template_pair(script: &[SendScript], secret: &str) -> (TemplateStub, WeChatTemplates) {
+    let stub = TemplateStub::default();
+    stub.state().script = script.iter().copied().collect();
+    let router = Router::new()
+        .route("/cgi-bin/token", get(template_token))
+        .route("/cgi-bin/message/template/send", post(template_send))
+        .with_state(stub.clone());
+    let addr = serve(router).await;
+    let mut settings = WeChatTemplateSettings::new(WX_APP_ID, secret, WX_TEMPLATE_ID);
+    settings.api_base = format!("http://{addr}/");
+    settings.link_base = Some("https://heat.example.cn".to_string());
+    settings.timeout = CLIENT_TIMEOUT;
+    (
+        stub,
+        WeChatTemplates::new(settings).expect("valid settings"),
+    )
+}
+
+async fn send_news(templates: &WeChatTemplates, update: &str) -> Result<(), SendFailure> {
+    templates
+        .send_case_update(WX_OPENID, "R20261128000042", update, UPDATE_AT)
+        .await
+}
+
+#[tokio::test]
+async fn wechat_template_message_carries_the_case_update() {
+    let (stub, templates) = template_pair(&[], WX_SECRET).await;
+    send_news(
+        &templates,
+        "报修已受理，抢修人员将于 11月28日 12:00 前到达，请保持电话畅通。",
+    )
+    .await
+    .expect("sent");
+
+    let state = stub.state();
+    assert_eq!(state.token_calls, 1);
+    assert_eq!(state.sends.len(), 1);
+    let (token, body) = &state.sends[0];
+    assert_eq!(token, "TOKEN-1");
+    assert_eq!(body["touser"], WX_OPENID);
+    assert_eq!(body["template_id"], WX_TEMPLATE_ID);
+    assert_eq!(body["url"], "https://heat.example.cn/cases");
+    assert_eq!(
+        body["data"],
+        json!({
+            "character_string1": {"value": "R20261128000042"},
+            "thing2": {"value": "报修已受理，抢修人员将于 11月28日…"},
+            "time3": {"value": "2026-11-28 10:05"},
+        })
+    );
+    let thing = body["data"]["thing2"]["value"].as_str().expect("thing2");
+    assert_eq!(
+        thing.chars().count(),
+        20,
+        "WeChat's limit counts characters"
+    );
+}
+
+#[tokio::test]
+async fn wechat_template_short_update_is_sent_whole_under_custom_keys() {
+    let stub = TemplateStub::default();
+    let router = Router::new()
+        .route("/cgi-bin/token", get(template_token))
+        .route("/cgi-bin/message/template/send", post(template_send))
+        .with_state(stub.clone());
+    let addr = serve(router).await;
+    let mut settings = WeChatTemplateSettings::new(WX_APP_ID, WX_SECRET, WX_TEMPLATE_ID);
+    settings.api_base = format!("http://{addr}");
+    settings.timeout = CLIENT_TIMEOUT;
+    settings.fields =
+        backend::integrations::wechat_template::TemplateFields::parse("keyword1,keyword2,keyword3")
+            .expect("fields");
+    let templates = WeChatTemplates::new(settings).expect("valid settings");
+    let exactly_twenty = "一二三四五六七八九十一二三四五六七八九十";
+    send_news(&templates, exactly_twenty).await.expect("sent");
+
+    let state = stub.state();
+    let body = &state.sends[0].1;
+    assert!(body.get("url").is_none(), "no link without a link base");
+    assert_eq!(body["data"]["keyword1"]["value"], "R20261128000042");
+    assert_eq!(body["data"]["keyword2"]["value"], exactly_twenty);
+    assert_eq!(body["data"]["keyword3"]["value"], "2026-11-28 10:05");
+}
+
+#[tokio::test]
+async fn wechat_template_token_is_fetched_once_for_two_messages() {
+    let (stub, templates) = template_pair(&[], WX_SECRET).await;
+    send_news(&templates, "抢修人员已出发。")
+        .await
+        .expect("first sent");
+    send_news(&templates, "抢修人员已到达现场。")
+        .await
+        .expect("second sent");
+    let state = stub.state();
+    assert_eq!(state.token_calls, 1);
+    let tokens: Vec<&str> = state.sends.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(tokens, ["TOKEN-1", "TOKEN-1"]);
+}
+
+#[tokio::test]
+async fn wechat_template_expired_token_is_refreshed_and_the_message_still_goes() {
+    let (stub, templates) = template_pair(&[SendScript::Errcode(42001)], WX_SECRET).await;
+    send_news(&templates, "抢修人员已出发。")
+        .await
+        .expect("sent after a refresh");
+    {
+        let state = stub.state();
+        assert_eq!(state.token_calls, 2);
+        let tokens: Vec<&str> = state.sends.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(tokens, ["TOKEN-1", "TOKEN-2"]);
+        assert_eq!(state.sends[0].1, state.sends[1].1, "the same message again");
+    }
+    // The new token is cached in turn.
+    send_news(&templates, "已修好。").await.expect("sent");
+    assert_eq!(stub.state().token_calls, 2);
+}
+
+#[tokio::test]
+async fn wechat_template_token_refused_twice_is_unavailable_not_a_loop() {
+    let script = [SendScript::Errcode(40001), SendScript::Errcode(40014)];
+    let (stub, templates) = template_pair(&script, WX_SECRET).await;
+    let outcome = send_news(&templates, "抢修人员已出发。").await;
+    assert!(
+        matches!(outcome, Err(SendFailure::Unavailable(_))),
+        "{outcome:?}"
+    );
+    let state = stub.state();
+    assert_eq!((state.token_calls, state.sends.len()), (2, 2));
+}
+
+#[tokio::test]
+async fn wechat_template_refusals_for_the_resident_or_message_are_final() {
+    for errcode in [43004, 43101, 40003, 40037, 47003] {
+        let (stub, templates) = template_pair(&[SendScript::Errcode(errcode)], WX_SECRET).await;
+        match send_news(&templates, "抢修人员已出发。").await {
+            Err(SendFailure::Refused { code, message }) => {
+                assert_eq!(code, errcode.to_string());
+                assert_eq!(message, format!("stub {errcode}"));
+            }
+            other => panic!("{errcode}: expected a refusal, got {other:?}"),
+        }
+        let state = stub.state();
+        assert_eq!(state.sends.len(), 1, "{errcode}: not sent again");
+        assert_eq!(state.token_calls, 1, "{errcode}: the token is kept");
+    }
+}
+
+#[tokio::test]
+async fn wechat_template_busy_or_quota_or_bad_gateway_is_unavailable() {
+    for script in [
+        SendScript::Errcode(-1),
+        SendScript::Errcode(45009),
+        SendScript::Down,
+    ] {
+        let (stub, templates) = template_pair(&[script], WX_SECRET).await;
+        let outcome = send_news(&templates, "抢修人员已出发。").await;
+        assert!(
+            matches!(outcome, Err(SendFailure::Unavailable(_))),
+            "{script:?}: {outcome:?}"
+        );
+        assert_eq!(stub.state().sends.len(), 1, "{script:?}: tried once");
+    }
+}
+
+#[tokio::test]
+async fn wechat_template_slow_answer_is_unavailable_after_the_timeout() {
+    let (_stub, templates) = template_pair(&[SendScript::Slow], WX_SECRET).await;
+    let started = Instant::now();
+    let outcome = send_news(&templates, "抢修人员已出发。").await;
+    let waited = started.elapsed();
+    assert!(
+        matches!(outcome, Err(SendFailure::Unavailable(_))),
+        "{outcome:?}"
+    );
+    assert!(waited < SLOW / 2, "gave up only after {waited:?}");
+}
+
+#[tokio::test]
+async fn wechat_template_wrong_secret_is_unavailable_and_nothing_is_sent() {
+    let (stub, templates) = template_pair(&[], "not-the-secret").await;
+    let outcome = send_news(&templates, "抢修人员已出发。").await;
+    match outcome {
+        Err(SendFailure::Unavailable(reason)) => {
+            assert!(reason.contains("40125"), "{reason}");
+            assert!(!reason.contains("not-the-secret"), "{reason}");
+        }
+        other => panic!("expected unavailable, got {other:?}"),
+    }
+    assert!(stub.state().sends.is_empty());
+}
+
+#[tokio::test]
+async fn wechat_template_closed_port_is_unavailable() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("local address");
+    drop(listener);
+    let mut settings = WeChatTemplateSettings::new(WX_APP_ID, WX_SECRET, WX_TEMPLATE_ID);
+    settings.api_base = format!("http://{addr}");
+    settings.timeout = CLIENT_TIMEOUT;
+    let templates = WeChatTemplates::new(settings).expect("valid settings");
+    let outcome = send_news(&templates, "抢修人员已出发。").await;
+    match outcome {
+        Err(SendFailure::Unavailable(reason)) => {
+            assert!(!reason.contains(WX_SECRET), "{reason}");
+        }
+        other => panic!("expected unavailable, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn wechat_template_secret_and_token_never_in_debug_or_logs() {
+    // tracing decides whether a log line is wanted on the thread that reaches
+    // it first, and while one dispatcher exists it asks only that thread's.
+    // A second live dispatcher makes it ask every one, so tests on other
+    // threads reaching these lines first cannot hide them from this one.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (stub, templates) = template_pair(&[SendScript::Errcode(42001)], WX_SECRET).await;
+    send_news(&templates, "抢修人员已出发。")
+        .await
+        .expect("sent");
+    stub.state().script.push_back(SendScript::Errcode(43004));
+    let refused = send_news(&templates, "已修好。").await;
+    assert!(matches!(refused, Err(SendFailure::Refused { .. })));
+
+    let debug = format!("{templates:?}");
+    assert!(debug.contains(WX_APP_ID), "{debug}");
+    let log = String::from_utf8(captured.0.lock().expect("log lock").clone()).expect("UTF-8 log");
+    assert!(log.contains("43004"), "the refusal is logged: {log}");
+    for secret in [WX_SECRET, "TOKEN-1", "TOKEN-2"] {
+        assert!(!debug.contains(secret), "{secret} in {debug}");
+        assert!(!log.contains(secret), "{secret} in {log}");
+    }
+    let settings = WeChatTemplateSettings::new(WX_APP_ID, WX_SECRET, WX_TEMPLATE_ID);
+    assert!(!format!("{settings:?}").contains(WX_SECRET));
 }
 
 // ------------------------------------------------------------------- Log ---

@@ -418,3 +418,126 @@ on_both_engines!(
         assert_eq!(codes, 1);
     }
 );
+
+/// The demo resident as a signed-in viewer, with the first household bound.
+async fn demo_resident(db: &Database) -> (backend::services::identity::Viewer, i64) {
+    let (person_id, display_name): (i64, String) =
+        sqlx::query_as("SELECT id, display_name FROM people WHERE phone = '13800000001'")
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+    let household_id: i64 = sqlx::query_scalar(
+        "SELECT household_id FROM person_households WHERE person_id = $1 ORDER BY household_id LIMIT 1",
+    )
+    .bind(person_id)
+    .fetch_one(db.reader())
+    .await
+    .unwrap();
+    let viewer = backend::services::identity::Viewer {
+        person_id,
+        display_name,
+        phone: Some("13800000001".to_string()),
+        username: None,
+        company_id: None,
+        roles: vec![domain::roles::Role::Resident],
+    };
+    (viewer, household_id)
+}
+
+/// (channel, recipient, dedupe key) of every outbox row queued at `at`.
+async fn queued_at(db: &Database, at: i64) -> Vec<(String, String, String)> {
+    sqlx::query_as(
+        "SELECT channel, recipient, dedupe_key FROM outbox WHERE created_at = $1 \
+         ORDER BY channel, dedupe_key",
+    )
+    .bind(at)
+    .fetch_all(db.reader())
+    .await
+    .unwrap()
+}
+
+on_both_engines!(
+    case_news_goes_to_linked_wechat_once_when_enabled,
+    |db: Database| async move {
+        use backend::services::casework::{file_repair, RepairForm};
+        use backend::services::delivery::WECHAT_CHANNEL;
+        use backend::services::identity::RequestOrigin;
+
+        let mut settings = seeded(&db).await;
+        settings.wechat_case_updates = true;
+        settings.upload_dir = std::env::temp_dir().join("heatdesk-case-news-uploads");
+        let (viewer, household_id) = demo_resident(&db).await;
+        sqlx::query("INSERT INTO wechat_links (openid, person_id, linked_at) VALUES ($1, $2, $3)")
+            .bind("oDemoResident0001")
+            .bind(viewer.person_id)
+            .bind(demo_now())
+            .execute(db.writer())
+            .await
+            .unwrap();
+        let at = demo_now() + 60;
+        let origin = RequestOrigin {
+            client_addr: "127.0.0.1".to_string(),
+            user_agent: "store test".to_string(),
+            now: at,
+        };
+        let form = RepairForm {
+            household_id,
+            category: "valve".to_string(),
+            description: "阀门拧不动".to_string(),
+            idempotency_key: "case-news-wechat-0001".to_string(),
+            ..RepairForm::default()
+        };
+        let filed = file_repair(&db, &settings, &viewer, &origin, form.clone())
+            .await
+            .expect("filed");
+        assert!(filed.created);
+        let queued = queued_at(&db, at).await;
+        assert_eq!(queued.len(), 2, "{queued:?}");
+        let (sms, wechat) = (&queued[0], &queued[1]);
+        assert_eq!((sms.0.as_str(), sms.1.as_str()), ("sms", "13800000001"));
+        assert_eq!(
+            (wechat.0.as_str(), wechat.1.as_str()),
+            (WECHAT_CHANNEL, "oDemoResident0001")
+        );
+        assert_eq!(wechat.2, format!("{}:wechat:oDemoResident0001", sms.2));
+        let payloads: Vec<String> =
+            sqlx::query_scalar("SELECT payload FROM outbox WHERE created_at = $1 ORDER BY channel")
+                .bind(at)
+                .fetch_all(db.reader())
+                .await
+                .unwrap();
+        assert_eq!(payloads[0], payloads[1], "the same news on both channels");
+        assert!(
+            payloads[1].contains(r#""template":"case_update""#),
+            "{}",
+            payloads[1]
+        );
+
+        // The same submit again: the same case, nothing more queued.
+        let again = file_repair(&db, &settings, &viewer, &origin, form)
+            .await
+            .expect("answered");
+        assert_eq!((again.case_id, again.created), (filed.case_id, false));
+        assert_eq!(queued_at(&db, at).await, queued);
+
+        // With WeChat template messages off, only the text is queued.
+        settings.wechat_case_updates = false;
+        let later = RequestOrigin {
+            now: at + 60,
+            ..origin
+        };
+        let form = RepairForm {
+            household_id,
+            category: "noise".to_string(),
+            description: "管道有响声".to_string(),
+            idempotency_key: "case-news-wechat-0002".to_string(),
+            ..RepairForm::default()
+        };
+        file_repair(&db, &settings, &viewer, &later, form)
+            .await
+            .expect("filed");
+        let queued = queued_at(&db, at + 60).await;
+        assert_eq!(queued.len(), 1, "{queued:?}");
+        assert_eq!(queued[0].0, "sms");
+    }
+);

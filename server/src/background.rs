@@ -1,9 +1,12 @@
-//! Work in the background: delivering texts through the configured channel
-//! from the outbox, and clearing away ended sessions and old codes.
+//! Work in the background: delivering texts and WeChat template messages
+//! through the configured channels from the outbox, and clearing away ended
+//! sessions and old codes.
 
 use crate::config::{Config, SmsConfig};
 use app::portal::Clock;
 use backend::integrations::sms::{AliyunSms, LogChannel, NotificationChannel};
+use backend::integrations::wechat_template::WeChatTemplates;
+use backend::services::delivery::Channels;
 use backend::Database;
 use std::sync::Arc;
 
@@ -12,20 +15,40 @@ pub fn channel(config: &Config) -> Result<Arc<dyn NotificationChannel>, String> 
     Ok(match &config.sms {
         SmsConfig::Log => Arc::new(LogChannel),
         SmsConfig::Aliyun(settings) => Arc::new(
-            AliyunSms::new(settings.clone())
+            AliyunSms::new(settings.as_ref().clone())
                 .map_err(|e| format!("配置错误 HEATDESK_ALIYUN_*: {e}"))?,
         ),
+    })
+}
+
+/// The configured channels: texts, and WeChat template messages when a
+/// template is configured.
+pub fn channels(config: &Config) -> Result<Channels, String> {
+    let wechat = match &config.wechat_templates {
+        None => None,
+        Some(settings) => Some(Arc::new(
+            WeChatTemplates::new(settings.clone())
+                .map_err(|e| format!("配置错误 HEATDESK_WECHAT_TEMPLATE_ID: {e}"))?,
+        )),
+    };
+    Ok(Channels {
+        sms: channel(config)?,
+        wechat,
     })
 }
 
 /// Starts delivering in the background; the task stops with the runtime.
 pub fn spawn_delivery(
     db: Database,
-    channel: Arc<dyn NotificationChannel>,
+    channels: Channels,
     clock: Clock,
 ) -> tokio::task::JoinHandle<()> {
-    tracing::info!(channel = channel.name(), "outbox delivery started");
-    tokio::spawn(backend::services::delivery::run(db, channel, move || {
+    tracing::info!(
+        channel = channels.sms.name(),
+        wechat = channels.wechat.is_some(),
+        "outbox delivery started"
+    );
+    tokio::spawn(backend::services::delivery::run(db, channels, move || {
         clock.now()
     }))
 }

@@ -3,6 +3,7 @@
 
 use backend::integrations::sms::AliyunSmsSettings;
 use backend::integrations::wechat::{WeChatScope, WeChatSettings};
+use backend::integrations::wechat_template::{TemplateFields, WeChatTemplateSettings};
 use clap::{Args, Parser, Subcommand};
 use domain::season::{MonthDayHour, SeasonRule};
 use std::net::SocketAddr;
@@ -142,6 +143,8 @@ pub struct Settings {
     /// without it, case news is not texted.
     #[arg(long, env = "HEATDESK_ALIYUN_CASE_TEMPLATE", global = true)]
     pub aliyun_case_template: Option<String>,
+    #[arg(long, env = "HEATDESK_ALIYUN_CONSENT_TEMPLATE", global = true)]
+    pub aliyun_consent_template: Option<String>,
     /// Aliyun SMS endpoint (tests point it at a stub).
     #[arg(long, env = "HEATDESK_ALIYUN_ENDPOINT", global = true)]
     pub aliyun_endpoint: Option<String>,
@@ -170,13 +173,20 @@ pub struct Settings {
     /// WeChat authorize page address (tests point it at a stub).
     #[arg(long, env = "HEATDESK_WECHAT_AUTHORIZE_BASE", global = true)]
     pub wechat_authorize_base: Option<String>,
+    /// The official account's template for case news (模板消息); with the
+    /// app id and secret, residents who linked WeChat get case news there too.
+    #[arg(long, env = "HEATDESK_WECHAT_TEMPLATE_ID", global = true)]
+    pub wechat_template_id: Option<String>,
+    /// The template's keys for case number, news and time.
+    #[arg(long, env = "HEATDESK_WECHAT_TEMPLATE_FIELDS", global = true)]
+    pub wechat_template_fields: Option<String>,
 }
 
 /// Where sign-in codes go.
 #[derive(Debug, Clone)]
 pub enum SmsConfig {
     Log,
-    Aliyun(AliyunSmsSettings),
+    Aliyun(Box<AliyunSmsSettings>),
 }
 
 /// A configuration error: the setting and what is wrong with it.
@@ -215,6 +225,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     pub sms: SmsConfig,
     pub wechat: Option<WeChatSettings>,
+    /// WeChat template messages for case news (needs `wechat`).
+    pub wechat_templates: Option<WeChatTemplateSettings>,
 }
 
 /// A setting that must be there and not blank.
@@ -236,6 +248,49 @@ fn present(value: &Option<String>) -> Option<String> {
 }
 
 impl Settings {
+    /// WeChat template messages: on with a template id, through the official
+    /// account WeChat sign-in uses; a tap opens the portal's case list.
+    fn wechat_templates(
+        &self,
+        account: Option<&WeChatSettings>,
+        public_url: &str,
+    ) -> Result<Option<WeChatTemplateSettings>, ConfigError> {
+        let fields = present(&self.wechat_template_fields);
+        let Some(template_id) = present(&self.wechat_template_id) else {
+            return match fields {
+                Some(_) => Err(bad(
+                    "HEATDESK_WECHAT_TEMPLATE_ID",
+                    "设置了模板字段但未设置模板 ID",
+                )),
+                None => Ok(None),
+            };
+        };
+        let Some(account) = account else {
+            return Err(bad(
+                "HEATDESK_WECHAT_APP_ID",
+                "模板消息需要公众号的 AppID 和 AppSecret",
+            ));
+        };
+        let mut settings = WeChatTemplateSettings::new(
+            account.app_id.clone(),
+            account.app_secret.clone(),
+            template_id,
+        );
+        settings.api_base = account.api_base.clone();
+        settings.link_base = Some(public_url.to_string());
+        if let Some(fields) = fields {
+            settings.fields = TemplateFields::parse(&fields).map_err(|e| {
+                bad(
+                    "HEATDESK_WECHAT_TEMPLATE_FIELDS",
+                    format!("“{fields}”：{e}"),
+                )
+            })?;
+        }
+        backend::integrations::wechat_template::WeChatTemplates::new(settings.clone())
+            .map_err(|e| bad("HEATDESK_WECHAT_TEMPLATE_ID", e))?;
+        Ok(Some(settings))
+    }
+
     pub fn validate(&self) -> Result<Config, ConfigError> {
         backend::db::Engine::of_url(&self.database_url)
             .map_err(|e| bad("DATABASE_URL", e.to_string()))?;
@@ -294,9 +349,10 @@ impl Settings {
                     settings.endpoint = endpoint;
                 }
                 settings.case_update_template = present(&self.aliyun_case_template);
+                settings.consent_template = present(&self.aliyun_consent_template);
                 backend::integrations::sms::AliyunSms::new(settings.clone())
                     .map_err(|e| bad("HEATDESK_ALIYUN_ENDPOINT", e))?;
-                SmsConfig::Aliyun(settings)
+                SmsConfig::Aliyun(Box::new(settings))
             }
             other => {
                 return Err(bad(
@@ -345,10 +401,12 @@ impl Settings {
                 ))
             }
         };
+        let wechat_templates = self.wechat_templates(wechat.as_ref(), &public_url)?;
         Ok(Config {
             trust_forwarded_for: self.trust_forwarded_for,
             sms,
             wechat,
+            wechat_templates,
             database_url: self.database_url.clone(),
             listen,
             public_url,
@@ -382,7 +440,7 @@ mod tests {
 
     #[test]
     fn each_bad_value_names_its_setting() {
-        let cases: [BrokenSetting; 9] = [
+        let cases: [BrokenSetting; 12] = [
             ("HEATDESK_SMS_PROVIDER", |s| {
                 s.sms_provider = "carrier-pigeon".into()
             }),
@@ -391,6 +449,18 @@ mod tests {
             }),
             ("HEATDESK_WECHAT_APP_SECRET", |s| {
                 s.wechat_app_id = Some("wx123".into())
+            }),
+            ("HEATDESK_WECHAT_APP_ID", |s| {
+                s.wechat_template_id = Some("TPL-1".into())
+            }),
+            ("HEATDESK_WECHAT_TEMPLATE_FIELDS", |s| {
+                s.wechat_app_id = Some("wx123".into());
+                s.wechat_app_secret = Some("secret".into());
+                s.wechat_template_id = Some("TPL-1".into());
+                s.wechat_template_fields = Some("thing2,time3".into());
+            }),
+            ("HEATDESK_WECHAT_TEMPLATE_ID", |s| {
+                s.wechat_template_fields = Some("character_string1,thing2,time3".into())
             }),
             ("DATABASE_URL", |s| s.database_url = "mysql://x".into()),
             ("HEATDESK_LISTEN", |s| s.listen = "port 3000".into()),
@@ -416,6 +486,41 @@ mod tests {
                 .to_string()
                 .starts_with(&format!("配置错误 {setting}: ")));
         }
+    }
+
+    #[test]
+    fn wechat_template_messages_use_the_official_account() {
+        let mut with_template = settings();
+        with_template.wechat_app_id = Some("wx123".into());
+        with_template.wechat_app_secret = Some("app-secret".into());
+        with_template.wechat_api_base = Some("http://127.0.0.1:9/".into());
+        with_template.wechat_template_id = Some(" TPL-1 ".into());
+        let config = with_template.validate().unwrap();
+        let templates = config.wechat_templates.expect("template messages on");
+        assert_eq!(templates.app_id, "wx123");
+        assert_eq!(templates.app_secret, "app-secret");
+        assert_eq!(templates.template_id, "TPL-1");
+        assert_eq!(templates.api_base, "http://127.0.0.1:9/");
+        assert_eq!(
+            templates.link_base.as_deref(),
+            Some("http://127.0.0.1:3000")
+        );
+        assert_eq!(templates.fields, TemplateFields::default());
+
+        with_template.wechat_template_fields = Some("keyword1,keyword2,keyword3".into());
+        let fields = with_template
+            .validate()
+            .unwrap()
+            .wechat_templates
+            .unwrap()
+            .fields;
+        assert_eq!(fields.update, "keyword2");
+
+        let mut sign_in_only = settings();
+        sign_in_only.wechat_app_id = Some("wx123".into());
+        sign_in_only.wechat_app_secret = Some("app-secret".into());
+        let config = sign_in_only.validate().unwrap();
+        assert!(config.wechat.is_some() && config.wechat_templates.is_none());
     }
 
     #[test]

@@ -4,9 +4,11 @@
 
 pub mod background;
 pub mod config;
+pub mod exports;
 pub mod health;
 pub mod middleware;
 pub mod request_guard;
 pub mod router;
 pub mod shutdown;
+pub mod signed_in;
 pub mod uploads;

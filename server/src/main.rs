@@ -116,7 +116,7 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
     let state = router::state(&config, db.clone(), readiness.clone(), demo_mode);
     let delivery = background::spawn_delivery(
         db.clone(),
-        background::channel(&config)?,
+        background::channels(&config)?,
         state.portal.clock.clone(),
     );
     let housekeeping = background::spawn_housekeeping(db.clone(), state.portal.clock.clone());

@@ -63,6 +63,7 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
     let settings = PortalSettings {
         season_rule: config.season_rule,
         upload_dir: config.upload_dir.clone(),
+        wechat_case_updates: config.wechat_templates.is_some(),
         ..PortalSettings::default()
     };
     let wechat = config.wechat.clone().and_then(|settings| {
@@ -108,6 +109,7 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/attachments/{id}", get(crate::uploads::attachment))
+        .route("/reports/cases.csv", get(crate::exports::report_cases_csv))
         .nest_service("/pkg", bundle)
         .leptos_routes_with_context(
             &state,

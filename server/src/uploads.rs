@@ -52,22 +52,10 @@ pub async fn attachment(
     headers: HeaderMap,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "没有找到这个附件，或您无权查看").into_response();
-    let Some(token) = app::session::session_token(&headers, &portal) else {
-        return not_found();
-    };
-    let viewer = match backend::services::identity::resolve_session(
-        &portal.db,
-        &token,
-        portal.now(),
-    )
-    .await
-    {
+    let viewer = match crate::signed_in::viewer(&portal, &headers).await {
         Ok(Some(viewer)) => viewer,
         Ok(None) => return not_found(),
-        Err(error) => {
-            tracing::error!(error = %error.log_detail(), "session lookup failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(response) => return response,
     };
     match backend::services::attachments::read(&portal.db, &portal.settings.upload_dir, &viewer, id)
         .await

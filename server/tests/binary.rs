@@ -30,6 +30,25 @@ fn a_bad_setting_stops_start_up_with_one_line_naming_it() {
 }
 
 #[test]
+fn a_wechat_template_without_the_official_account_stops_start_up() {
+    let output = Command::new(BIN)
+        .args(["serve"])
+        .env("HEATDESK_WECHAT_TEMPLATE_ID", "TPL-case-news")
+        .env_remove("HEATDESK_WECHAT_APP_ID")
+        .env_remove("HEATDESK_WECHAT_APP_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("配置错误 HEATDESK_WECHAT_APP_ID: "),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn seed_demo_creates_migrates_and_refuses_a_second_time() {
     let folder = temp_folder("seed");
     let url = format!("sqlite:{}", folder.join("nested/demo.db").display());

@@ -879,6 +879,100 @@ async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
         .iter()
         .any(|p| p["label"] == "鸢飞小区 1号楼"));
 
+    // The repair stops the heat: the dispatcher publishes an outage for the
+    // building, which residents see and later complaints join.
+    assert_eq!(gathered["may_publish_outage"], true);
+    let incident_text = incident.to_string();
+    let publish = |hours: &'static str| {
+        [
+            ("case_id", incident_text.clone()),
+            ("cause", "楼内供水立管阀门损坏，需关阀更换".to_string()),
+            ("restore_in_hours", hours.to_string()),
+        ]
+    };
+    let page = format!("/cases/{incident}");
+    let odd = publish("5");
+    let odd: Vec<(&str, &str)> = odd.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = dispatcher
+        .submit(&page, "/api/incidents/publish-outage", &odd)
+        .await;
+    assert!(
+        refused
+            .form_error()
+            .unwrap_or_default()
+            .contains("恢复供热的时间"),
+        "{refused:?}"
+    );
+    let six = publish("6");
+    let six: Vec<(&str, &str)> = six.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (phone0, resident0) = &mut residents[0];
+    let not_yours = resident0
+        .submit(&page, "/api/incidents/publish-outage", &six)
+        .await;
+    assert!(not_yours.form_error().is_some(), "{not_yours:?}");
+    let published = dispatcher
+        .submit(&page, "/api/incidents/publish-outage", &six)
+        .await;
+    assert_eq!(case_id_of(&published), incident);
+    let twice = dispatcher
+        .submit(&page, "/api/incidents/publish-outage", &six)
+        .await;
+    assert!(
+        twice
+            .form_error()
+            .unwrap_or_default()
+            .contains("已经发布过"),
+        "{twice:?}"
+    );
+    assert!(texts_to(server, phone0)
+        .await
+        .iter()
+        .any(|t| t.contains("已发布停热公告") && t.contains("阀门损坏")));
+    let with_outage = case(&mut dispatcher, incident).await;
+    assert_eq!(with_outage["may_publish_outage"], false);
+    let outage_id = with_outage["outage"]["outage_id"].as_i64().unwrap();
+    assert_eq!(
+        with_outage["outage"]["expected_restore_at"].as_i64(),
+        Some(server.now() + 6 * 3600)
+    );
+    let board = support::page_text(&server.url("/outages")).await;
+    assert!(
+        board.contains("鸢飞小区 1号楼 抢修停热"),
+        "the outage board shows it"
+    );
+    // A fourth flat's complaint is triaged as covered by the outage.
+    let (fourth, account, holder): (i64, String, String) = sqlx::query_as(
+        "SELECT h.id, h.account_no, h.holder_name FROM households h \
+         JOIN units u ON u.id = h.unit_id JOIN buildings b ON b.id = u.building_id \
+         JOIN communities c ON c.id = b.community_id \
+         WHERE c.name = '鸢飞小区' AND b.name = '1号楼' ORDER BY h.id LIMIT 1 OFFSET 9",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    let mut late_resident = resident_signs_in(server, "13900000119").await;
+    late_resident
+        .submit(
+            "/me",
+            "/api/me/households/bind",
+            &[("account_no", &account), ("holder_name", &holder)],
+        )
+        .await;
+    let covered = file_temperature(
+        &mut late_resident,
+        &fourth.to_string(),
+        "14",
+        false,
+        &key("covered"),
+    )
+    .await;
+    let covered = case(&mut late_resident, case_id_of(&covered)).await;
+    assert_eq!(covered["outage"]["outage_id"].as_i64(), Some(outage_id));
+    assert!(
+        covered["brief"]["deadline"].is_null(),
+        "no clock of its own"
+    );
+
     // One crew works the incident; every gathered resident hears of it.
     let crew = crew_id(server).await;
     step(
@@ -911,6 +1005,13 @@ async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
         case(&mut dispatcher, incident).await["brief"]["state"],
         "Closed"
     );
+    // Closing the incident restores its outage.
+    let restored: Option<i64> = sqlx::query_scalar("SELECT restored_at FROM outages WHERE id = $1")
+        .bind(outage_id)
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(restored, Some(server.now()));
 }
 on_both_engines!(
     cold_flats_are_gathered_into_one_incident,
@@ -1077,4 +1178,327 @@ async fn property_managers_see_readings_not_residents(server: &TestServer) {
 on_both_engines!(
     property_managers_see_readings_not_residents,
     property_managers_see_readings_not_residents
+);
+
+/// The consent code the newest consent request texted to `phone`.
+async fn consent_code_to(server: &TestServer, phone: &str) -> String {
+    let texts = texts_to(server, phone).await;
+    let payload = texts
+        .iter()
+        .rev()
+        .find(|t| t.contains("filing_consent"))
+        .unwrap_or_else(|| panic!("no consent text to {phone}: {texts:?}"));
+    let payload: Value = serde_json::from_str(payload).unwrap();
+    payload["code"].as_str().unwrap().to_string()
+}
+
+/// A household of the demo grid worker's grid, and one outside it.
+async fn grid_and_other_household(server: &TestServer) -> ((i64, String, i64), String) {
+    let inside: (i64, String, i64) = sqlx::query_as(
+        "SELECT h.id, h.account_no, u.building_id FROM households h \
+         JOIN units u ON u.id = h.unit_id \
+         JOIN grid_buildings gb ON gb.building_id = u.building_id \
+         JOIN grids g ON g.id = gb.grid_id \
+         WHERE g.name = '奎文区广文街道第一网格' ORDER BY h.id LIMIT 1 OFFSET 21",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    let outside: String = sqlx::query_scalar(
+        "SELECT h.account_no FROM households h JOIN units u ON u.id = h.unit_id \
+         WHERE u.building_id NOT IN (SELECT gb.building_id FROM grid_buildings gb \
+             JOIN grids g ON g.id = gb.grid_id WHERE g.name = '奎文区广文街道第一网格') \
+         ORDER BY h.id LIMIT 1",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    (inside, outside)
+}
+
+async fn grid_workers_file_for_residents_and_log_visits(server: &TestServer) {
+    let ((household, account, building), outside) = grid_and_other_household(server).await;
+    let phone = "13900000201";
+    // The resident has an account (no household bound): the case is theirs.
+    let mut resident = resident_signs_in(server, phone).await;
+    let mut grid = staff_signs_in(server, "grid_demo", PASSWORD).await;
+
+    let ask = |account: &str, phone: &str| {
+        vec![
+            ("kind".to_string(), "temperature".to_string()),
+            ("account_no".to_string(), account.to_string()),
+            ("phone".to_string(), phone.to_string()),
+        ]
+    };
+    let pairs = |form: &[(String, String)]| -> Vec<(String, String)> { form.to_vec() };
+    let send = |browser: &mut Browser, form: Vec<(String, String)>| {
+        let mut browser = browser.clone();
+        async move {
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            browser.submit("/grid", "/api/grid/consent", &form).await
+        }
+    };
+    let refused = send(&mut grid, pairs(&ask(&outside, phone))).await;
+    assert!(
+        refused
+            .form_error()
+            .unwrap_or_default()
+            .contains("不在您负责的网格内"),
+        "{refused:?}"
+    );
+    let refused = send(&mut grid, pairs(&ask(&account, "12345"))).await;
+    assert!(refused.form_error().is_some(), "a bad number is refused");
+    let not_a_worker = send(&mut resident, pairs(&ask(&account, phone))).await;
+    assert!(not_a_worker.form_error().is_some(), "{not_a_worker:?}");
+
+    let asked = send(&mut grid, pairs(&ask(&account.to_lowercase(), phone))).await;
+    assert!(asked.form_error().is_none(), "{:?}", asked.form_error());
+    let form_path = asked.location.clone().unwrap();
+    assert!(
+        form_path.starts_with("/file/temperature?consent="),
+        "{form_path}"
+    );
+    let token = form_path.split("consent=").nth(1).unwrap().to_string();
+    let code = consent_code_to(server, phone).await;
+    let page = grid.get(&form_path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("139****0201") && page.body.contains("consent_code"));
+
+    let household_text = household.to_string();
+    let file = |code: &str, key_label: &str| {
+        let mut browser = grid.clone();
+        let form: Vec<(String, String)> = [
+            ("household_id", household_text.as_str()),
+            ("room", "bedroom"),
+            ("reading", "16"),
+            ("consent_token", token.as_str()),
+            ("consent_code", code),
+            ("idempotency_key", &key(key_label)),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let form_path = form_path.clone();
+        async move {
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            browser
+                .submit_multipart(&form_path, "/api/file/temperature", &form)
+                .await
+        }
+    };
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = file(wrong, "grid-wrong").await;
+    assert!(
+        refused
+            .form_error()
+            .unwrap_or_default()
+            .contains("验证码不正确"),
+        "{refused:?}"
+    );
+    let filed = file(&code, "grid-file").await;
+    let id = case_id_of(&filed);
+    assert_eq!(
+        case_id_of(&file(&code, "grid-file").await),
+        id,
+        "a retry answers with the case"
+    );
+    let spent = file(&code, "grid-again").await;
+    assert!(
+        spent.form_error().unwrap_or_default().contains("失效"),
+        "{spent:?}"
+    );
+
+    let seen_by_worker = case(&mut grid, id).await;
+    let first = &seen_by_worker["timeline"][0];
+    assert!(
+        first["actor_label"].as_str().unwrap().contains("网格员"),
+        "{first}"
+    );
+    assert_eq!(seen_by_worker["contact_phone"], "139****0201");
+    let mine: Value = serde_json::from_str(&resident.api("/api/cases").await.body).unwrap();
+    assert!(
+        mine.as_array().unwrap().iter().any(|c| c["case_id"] == id),
+        "the resident sees the case filed for them: {mine}"
+    );
+    assert!(texts_to(server, phone)
+        .await
+        .iter()
+        .any(|t| t.contains("室温投诉已受理")));
+
+    // The grid's desk lists the case; a visit is logged once per submit.
+    let desk: Value = serde_json::from_str(&grid.api("/api/grid/desk").await.body).unwrap();
+    assert!(desk["desk"]["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["case_id"] == id));
+    let case_no = seen_by_worker["brief"]["case_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let today = desk["desk"]["today"].as_str().unwrap().to_string();
+    let building_text = building.to_string();
+    let visit = |date: &str, building: &str, key_label: &str| {
+        let mut browser = grid.clone();
+        let form: Vec<(String, String)> = [
+            ("building_id", building),
+            ("account_no", account.as_str()),
+            ("visited_on", date),
+            ("notes", "老人家卧室 16 度，已代为投诉"),
+            ("follow_up_case_no", case_no.as_str()),
+            ("idempotency_key", &key(key_label)),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        async move {
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            browser.submit("/grid", "/api/grid/visits", &form).await
+        }
+    };
+    let logged = visit(&today, &building_text, "visit").await;
+    assert_eq!(logged.location.as_deref(), Some("/grid"), "{logged:?}");
+    visit(&today, &building_text, "visit").await;
+    let future = visit("2099-01-01", &building_text, "visit-future").await;
+    assert!(future
+        .form_error()
+        .unwrap_or_default()
+        .contains("不能晚于今天"));
+    let elsewhere: i64 = sqlx::query_scalar(
+        "SELECT id FROM buildings WHERE id NOT IN (SELECT gb.building_id FROM grid_buildings gb \
+             JOIN grids g ON g.id = gb.grid_id WHERE g.name = '奎文区广文街道第一网格') ORDER BY id LIMIT 1",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    let outside_visit = visit(&today, &elsewhere.to_string(), "visit-outside").await;
+    assert!(outside_visit
+        .form_error()
+        .unwrap_or_default()
+        .contains("网格内的楼栋"));
+    let desk: Value = serde_json::from_str(&grid.api("/api/grid/desk").await.body).unwrap();
+    let visits = desk["desk"]["visits"].as_array().unwrap();
+    assert_eq!(
+        visits.len(),
+        1,
+        "one visit for the repeated submit: {visits:?}"
+    );
+    assert_eq!(visits[0]["follow_up"][1], case_no.as_str());
+    let page = grid.get("/grid").await;
+    assert!(page.body.contains("访民问暖") && page.body.contains("已代为投诉"));
+
+    // Nobody else reads the grid's desk.
+    let mut property = staff_signs_in(server, "property_demo", PASSWORD).await;
+    assert_eq!(property.api("/api/grid/desk").await.status, 403);
+}
+on_both_engines!(
+    grid_workers_file_for_residents_and_log_visits,
+    grid_workers_file_for_residents_and_log_visits
+);
+
+async fn reports_count_the_company_cases(server: &TestServer) {
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let report = |browser: &mut Browser, query: &'static str| {
+        let mut browser = browser.clone();
+        async move {
+            let answer = browser.api(&format!("/api/reports?{query}")).await;
+            assert_eq!(answer.status, 200, "{answer:?}");
+            serde_json::from_str::<Value>(&answer.body).unwrap()
+        }
+    };
+    let before = report(&mut dispatcher, "period=day").await;
+    let repairs_before = before["by_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "故障报修")
+        .map_or(0, |t| t["count"].as_u64().unwrap());
+
+    let household = demo_household(server).await;
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let filed = resident
+        .submit_multipart(
+            "/file/repair",
+            "/api/file/repair",
+            &[
+                ("household_id", &household),
+                ("category", "radiator_cold"),
+                ("description", "报表测试：暖气片不热"),
+                ("idempotency_key", &key("report")),
+            ],
+        )
+        .await;
+    let id = case_id_of(&filed);
+    let crew = crew_id(server).await;
+    step(
+        &mut dispatcher,
+        id,
+        &[("action", "assign"), ("crew_id", &crew)],
+    )
+    .await;
+    let mut crew_member = staff_signs_in(server, "crew_demo", PASSWORD).await;
+    server.advance(30 * 60);
+    step(&mut crew_member, id, &[("action", "arrive")]).await;
+
+    let after = report(&mut dispatcher, "period=day").await;
+    assert_eq!(
+        after["filed"].as_u64().unwrap(),
+        before["filed"].as_u64().unwrap() + 1
+    );
+    let repairs_after = after["by_kind"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "故障报修")
+        .unwrap()["count"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(repairs_after, repairs_before + 1);
+    assert_eq!(
+        after["on_time"]["count"].as_u64().unwrap(),
+        before["on_time"]["count"].as_u64().unwrap() + 1,
+        "the crew arrived within the promise"
+    );
+    let listed = after["cases"].as_array().unwrap();
+    assert!(listed
+        .iter()
+        .any(|c| c["case_id"] == id && c["crew"] == "奎文抢修一队"));
+    let week = report(&mut dispatcher, "period=week").await;
+    assert_eq!(week["over_time"].as_array().unwrap().len(), 7);
+    assert!(week["filed"].as_u64() >= after["filed"].as_u64());
+    let month = report(&mut dispatcher, "period=month&date=2026-02-10").await;
+    assert_eq!(month["over_time"].as_array().unwrap().len(), 28);
+
+    // The page, its charts, and the CSV.
+    let page = dispatcher.get("/reports?period=day").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("日调度") && page.body.contains("<svg"));
+    let case_no = listed.iter().find(|c| c["case_id"] == id).unwrap()["case_no"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let csv = dispatcher.get("/reports/cases.csv?period=day").await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.starts_with("\u{feff}工单编号,类型,状态"),
+        "{}",
+        csv.body
+    );
+    assert!(csv.body.contains(&case_no));
+    assert_eq!(
+        resident.get("/reports/cases.csv?period=day").await.status,
+        403
+    );
+    assert_eq!(
+        Browser::new(server).get("/reports/cases.csv").await.status,
+        401
+    );
+    assert_eq!(resident.api("/api/reports?period=day").await.status, 403);
+}
+on_both_engines!(
+    reports_count_the_company_cases,
+    reports_count_the_company_cases
 );

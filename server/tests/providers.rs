@@ -1,10 +1,11 @@
 //! The portal with its outside providers configured and pointed at local
-//! stubs: WeChat web authorization, and Aliyun SMS fed by the outbox.
+//! stubs: WeChat web authorization, Aliyun SMS fed by the outbox, and WeChat
+//! template messages for case news.
 
 mod support;
 
 use axum::extract::{Query, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use backend::db::Engine;
 use std::collections::HashMap;
@@ -217,10 +218,11 @@ fn aliyun_settings(endpoint: &str) -> [&str; 12] {
 async fn codes_go_out_through_aliyun(engine: Engine) {
     let (endpoint, stub) = aliyun_stub(vec!["busy", "ok", "limit"]).await;
     let server = TestServer::start_with(engine, &aliyun_settings(&endpoint)).await;
-    let channel = server::background::channel(&server.config).unwrap();
-    assert_eq!(channel.name(), "aliyun");
+    let channels = server::background::channels(&server.config).unwrap();
+    assert_eq!(channels.sms.name(), "aliyun");
+    assert!(channels.wechat.is_none());
     let db = &server.test_db.db;
-    let deliver = || backend::services::delivery::deliver_due(db, channel.as_ref(), server.now());
+    let deliver = || backend::services::delivery::deliver_due(db, &channels, server.now());
 
     let mut browser = Browser::new(&server);
     browser
@@ -285,20 +287,235 @@ async fn codes_go_out_through_aliyun_on_postgres() {
 async fn codes_older_than_their_lifetime_are_not_sent() {
     let (endpoint, stub) = aliyun_stub(vec![]).await;
     let server = TestServer::start_with(Engine::Sqlite, &aliyun_settings(&endpoint)).await;
-    let channel = server::background::channel(&server.config).unwrap();
+    let channels = server::background::channels(&server.config).unwrap();
     let mut browser = Browser::new(&server);
     browser
         .submit("/signin", "/api/signin/code", &[("phone", "13900000022")])
         .await;
     server.advance(301);
-    let round = backend::services::delivery::deliver_due(
-        &server.test_db.db,
-        channel.as_ref(),
-        server.now(),
-    )
-    .await
-    .unwrap();
+    let round =
+        backend::services::delivery::deliver_due(&server.test_db.db, &channels, server.now())
+            .await
+            .unwrap();
     assert_eq!(round.abandoned, 1);
     assert!(stub.lock().unwrap().seen.is_empty());
+    server.finish().await;
+}
+
+/// What the WeChat template stub saw, and the errcodes it answers next.
+#[derive(Default)]
+struct TemplateStub {
+    token_calls: usize,
+    errcodes: Vec<i64>,
+    sent: Vec<serde_json::Value>,
+}
+
+/// WeChat's access token and template message endpoints for "wx-test-app".
+async fn template_stub(errcodes: Vec<i64>) -> (String, Arc<Mutex<TemplateStub>>) {
+    async fn token(
+        State(stub): State<Arc<Mutex<TemplateStub>>>,
+        Query(q): Query<HashMap<String, String>>,
+    ) -> String {
+        stub.lock().unwrap().token_calls += 1;
+        let right_app = q.get("appid").map(String::as_str) == Some("wx-test-app")
+            && q.get("secret").map(String::as_str) == Some("wx-test-secret")
+            && q.get("grant_type").map(String::as_str) == Some("client_credential");
+        if right_app {
+            r#"{"access_token":"TEMPLATE-TOKEN","expires_in":7200}"#.to_string()
+        } else {
+            r#"{"errcode":40125,"errmsg":"invalid appsecret"}"#.to_string()
+        }
+    }
+    async fn send(
+        State(stub): State<Arc<Mutex<TemplateStub>>>,
+        Query(q): Query<HashMap<String, String>>,
+        axum::Json(body): axum::Json<serde_json::Value>,
+    ) -> String {
+        if q.get("access_token").map(String::as_str) != Some("TEMPLATE-TOKEN") {
+            return r#"{"errcode":40001,"errmsg":"invalid credential"}"#.to_string();
+        }
+        let mut stub = stub.lock().unwrap();
+        stub.sent.push(body);
+        let errcode = if stub.errcodes.is_empty() {
+            0
+        } else {
+            stub.errcodes.remove(0)
+        };
+        format!(r#"{{"errcode":{errcode},"errmsg":"stub","msgid":1}}"#)
+    }
+    let state = Arc::new(Mutex::new(TemplateStub {
+        errcodes,
+        ..TemplateStub::default()
+    }));
+    let router = Router::new()
+        .route("/cgi-bin/token", get(token))
+        .route("/cgi-bin/message/template/send", post(send))
+        .with_state(state.clone());
+    (stub(router).await, state)
+}
+
+/// (attempts, delivered, abandoned, last error) of every "wechat" outbox row.
+async fn wechat_rows(server: &TestServer) -> Vec<(i64, bool, bool, Option<String>)> {
+    sqlx::query_as::<_, (i64, Option<i64>, Option<i64>, Option<String>)>(
+        "SELECT attempts, delivered_at, abandoned_at, last_error FROM outbox \
+         WHERE channel = 'wechat' ORDER BY id",
+    )
+    .fetch_all(server.test_db.db.reader())
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|(attempts, delivered, abandoned, error)| {
+        (attempts, delivered.is_some(), abandoned.is_some(), error)
+    })
+    .collect()
+}
+
+async fn case_news_goes_out_through_wechat_templates(engine: Engine) {
+    // WeChat is busy once, then takes the message.
+    let (wechat, stub) = template_stub(vec![-1]).await;
+    let server = TestServer::start_with(
+        engine,
+        &[
+            "--wechat-app-id",
+            "wx-test-app",
+            "--wechat-app-secret",
+            "wx-test-secret",
+            "--wechat-api-base",
+            &wechat,
+            "--wechat-template-id",
+            "TPL-case-news",
+        ],
+    )
+    .await;
+    let channels = server::background::channels(&server.config).unwrap();
+    assert!(channels.wechat.is_some());
+    let db = &server.test_db.db;
+    let deliver = || backend::services::delivery::deliver_due(db, &channels, server.now());
+
+    // The demo resident signed in through WeChat before.
+    let (person_id, household_id): (i64, i64) = sqlx::query_as(
+        "SELECT p.id, ph.household_id FROM people p \
+         JOIN person_households ph ON ph.person_id = p.id WHERE p.phone = '13800000001'",
+    )
+    .fetch_one(db.reader())
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO wechat_links (openid, person_id, linked_at) VALUES ($1, $2, $3)")
+        .bind("oResident-0000000001")
+        .bind(person_id)
+        .bind(server.now())
+        .execute(db.writer())
+        .await
+        .unwrap();
+    let mut resident = support::resident_signs_in(&server, "13800000001").await;
+    deliver().await.unwrap();
+    let filed = resident
+        .submit_multipart(
+            "/file/repair",
+            "/api/file/repair",
+            &[
+                ("household_id", &household_id.to_string()),
+                ("category", "burst_pipe"),
+                ("description", "卫生间暖气管爆了，正在跑水"),
+                ("idempotency_key", "providers-wechat-news-0001"),
+            ],
+        )
+        .await;
+    assert_eq!(filed.status, 302, "{filed:?}");
+    let case_no: String = sqlx::query_scalar(
+        "SELECT case_no FROM cases WHERE contact_phone = '13800000001' ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(db.reader())
+    .await
+    .unwrap();
+
+    // WeChat busy: the text goes, the template message waits ten seconds.
+    let round = deliver().await.unwrap();
+    assert_eq!(
+        (round.delivered, round.retrying, round.abandoned),
+        (1, 1, 0)
+    );
+    assert_eq!(
+        wechat_rows(&server).await,
+        [(
+            1,
+            false,
+            false,
+            Some("unavailable: wechat busy: -1 stub".to_string())
+        )]
+    );
+    assert_eq!(deliver().await.unwrap().retrying, 0, "not due yet");
+    server.advance(10);
+    let round = deliver().await.unwrap();
+    assert_eq!(
+        (round.delivered, round.retrying, round.abandoned),
+        (1, 0, 0)
+    );
+    assert_eq!(wechat_rows(&server).await, [(2, true, false, None)]);
+    let (token_calls, sent) = {
+        let stub = stub.lock().unwrap();
+        (stub.token_calls, stub.sent.clone())
+    };
+    assert_eq!(token_calls, 1, "the token is kept between rounds");
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0], sent[1], "the same message again");
+    let message = &sent[1];
+    assert_eq!(message["touser"], "oResident-0000000001");
+    assert_eq!(message["template_id"], "TPL-case-news");
+    assert_eq!(message["url"], server.url("/cases"));
+    assert_eq!(
+        message["data"],
+        serde_json::json!({
+            "character_string1": {"value": case_no},
+            "thing2": {"value": "报修已受理，抢修人员将于 11月28日…"},
+            "time3": {"value": "2026-11-28 10:00"},
+        })
+    );
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_news_goes_out_through_wechat_templates_on_sqlite() {
+    case_news_goes_out_through_wechat_templates(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn case_news_goes_out_through_wechat_templates_on_postgres() {
+    case_news_goes_out_through_wechat_templates(Engine::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wechat_news_without_wechat_configured_is_given_up() {
+    let server = TestServer::start(Engine::Sqlite).await;
+    let channels = server::background::channels(&server.config).unwrap();
+    assert!(channels.wechat.is_none());
+    assert!(server.config.wechat_templates.is_none());
+    let db = &server.test_db.db;
+    // Left from a time WeChat was configured.
+    sqlx::query(
+        "INSERT INTO outbox (channel, recipient, dedupe_key, payload, created_at, available_at) \
+         VALUES ('wechat', 'oResident-0000000001', 'case-event:1:wechat:oResident-0000000001', $1, $2, $2)",
+    )
+    .bind(r#"{"template":"case_update","case_no":"R20261128000001","update":"抢修人员已出发。"}"#)
+    .bind(server.now())
+    .execute(db.writer())
+    .await
+    .unwrap();
+    let round = backend::services::delivery::deliver_due(db, &channels, server.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        (round.delivered, round.retrying, round.abandoned),
+        (0, 0, 1)
+    );
+    assert_eq!(
+        wechat_rows(&server).await,
+        [(1, false, true, Some("wechat not configured".to_string()))]
+    );
+    server.advance(24 * 3600);
+    let later = backend::services::delivery::deliver_due(db, &channels, server.now())
+        .await
+        .unwrap();
+    assert_eq!(later, backend::services::delivery::DeliveryRound::default());
     server.finish().await;
 }

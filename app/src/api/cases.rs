@@ -15,8 +15,9 @@ pub struct FilingHousehold {
     pub service_state: String,
 }
 
-/// What a filing form needs: the resident's households and a fresh
-/// idempotency key for this one form.
+/// What a filing form needs: the households it may be for and a fresh
+/// idempotency key for this one form. A grid worker filing for a resident
+/// gets the consented household only, and the consent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FilingForm {
     pub households: Vec<FilingHousehold>,
@@ -25,21 +26,14 @@ pub struct FilingForm {
     pub application_season: String,
     /// The last moment to apply for that season.
     pub application_deadline: i64,
+    pub consent: Option<domain::grid_work::ConsentForForm>,
 }
 
 #[server(input = GetUrl, prefix = "/api", endpoint = "file/form")]
-pub async fn load_filing_form() -> Result<FilingForm, ServerFnError> {
+pub async fn load_filing_form(consent: Option<String>) -> Result<FilingForm, ServerFnError> {
     use crate::portal::{portal, to_server_error};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    let households = backend::services::accounts::my_households(
-        &portal.db,
-        &portal.settings,
-        &viewer,
-        portal.now(),
-    )
-    .await
-    .map_err(to_server_error)?;
     let window = backend::services::casework::application_window_now(
         &portal.db,
         &portal.settings,
@@ -47,18 +41,42 @@ pub async fn load_filing_form() -> Result<FilingForm, ServerFnError> {
     )
     .await
     .map_err(to_server_error)?;
+    let consent = match consent.filter(|token| !token.trim().is_empty()) {
+        Some(token) => Some(
+            backend::services::grid_work::consent_for_form(&portal.db, &viewer, token.trim())
+                .await
+                .map_err(to_server_error)?,
+        ),
+        None => None,
+    };
+    let households = match &consent {
+        Some(consent) => vec![FilingHousehold {
+            household_id: consent.household_id,
+            address: consent.address.clone(),
+            service_state: String::new(),
+        }],
+        None => backend::services::accounts::my_households(
+            &portal.db,
+            &portal.settings,
+            &viewer,
+            portal.now(),
+        )
+        .await
+        .map_err(to_server_error)?
+        .into_iter()
+        .map(|card| FilingHousehold {
+            household_id: card.household_id,
+            address: card.address(),
+            service_state: card.service_state.clone(),
+        })
+        .collect(),
+    };
     Ok(FilingForm {
-        households: households
-            .into_iter()
-            .map(|card| FilingHousehold {
-                household_id: card.household_id,
-                address: card.address(),
-                service_state: card.service_state.clone(),
-            })
-            .collect(),
+        households,
         idempotency_key: backend::secrets::new_token(),
         application_season: window.season_label(),
         application_deadline: window.apply_by,
+        consent,
     })
 }
 
@@ -98,6 +116,7 @@ pub async fn file_temperature_complaint(data: MultipartData) -> Result<(), Serve
             file_anyway: form.ticked("file_anyway"),
             note: form.text("note"),
             idempotency_key: form.text("idempotency_key"),
+            consent: form.consent(),
             photos: form.files,
         },
     )
@@ -126,6 +145,7 @@ pub async fn file_repair(data: MultipartData) -> Result<(), ServerFnError> {
             water_flooding: form.ticked("water_flooding"),
             description: form.text("description"),
             idempotency_key: form.text("idempotency_key"),
+            consent: form.consent(),
             photos: form.files,
         },
     )
@@ -154,6 +174,7 @@ pub async fn file_application(data: MultipartData) -> Result<(), ServerFnError> 
             has_own_valve: form.ticked("has_own_valve"),
             note: form.text("note"),
             idempotency_key: form.text("idempotency_key"),
+            consent: form.consent(),
             documents: form.files,
         },
     )
@@ -313,6 +334,7 @@ pub async fn create_incident(scope: String, case_ids: String) -> Result<(), Serv
     let viewer = crate::session::signed_in(&portal).await?;
     let filed = backend::services::incidents::create_incident(
         &portal.db,
+        &portal.settings,
         &viewer,
         &crate::session::origin(&portal),
         &scope,
@@ -321,5 +343,35 @@ pub async fn create_incident(scope: String, case_ids: String) -> Result<(), Serv
     .await
     .map_err(to_server_error)?;
     go_to_case(filed.case_id);
+    Ok(())
+}
+
+/// Publishes an emergency outage for an incident (dispatcher), then shows
+/// the incident again.
+#[server(prefix = "/api", endpoint = "incidents/publish-outage")]
+pub async fn publish_incident_outage(
+    case_id: i64,
+    cause: String,
+    restore_in_hours: String,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let hours = restore_in_hours
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| ServerFnError::new("请选择预计恢复供热的时间"))?;
+    backend::services::incidents::publish_outage(
+        &portal.db,
+        &portal.settings,
+        &viewer,
+        &crate::session::origin(&portal),
+        case_id,
+        &cause,
+        hours,
+    )
+    .await
+    .map_err(to_server_error)?;
+    go_to_case(case_id);
     Ok(())
 }

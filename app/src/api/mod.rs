@@ -3,5 +3,7 @@
 
 pub mod account;
 pub mod cases;
+pub mod grid;
 pub mod public;
+pub mod reports;
 pub mod staff;

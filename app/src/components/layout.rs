@@ -27,8 +27,12 @@ pub fn SiteHeader() -> impl IntoView {
                         None
                     }
                     .filter(|(href, _)| *href != person.home_path());
+                    let reports = person
+                        .has(Role::Dispatcher)
+                        .then(|| view! { <A href="/reports">{lang.t("报表", "Reports")}</A> });
                     view! {
                         {cases.map(|(href, label)| view! { <A href=href>{label}</A> })}
+                        {reports}
                         <A href=person.home_path()>{person.greeting_name()}</A>
                     }
                     .into_any()

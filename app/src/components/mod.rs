@@ -1,6 +1,7 @@
 //! Pieces shared by pages.
 
 pub mod case;
+pub mod charts;
 pub mod feedback;
 pub mod layout;
 pub mod outage;

@@ -2,8 +2,8 @@
 //! steps the viewer may take, a dispatcher's queue and a crew's jobs.
 
 use crate::api::cases::{
-    load_case, load_cases, load_crew_jobs, load_queue, CreateIncident, QueueParams, TakeCaseStep,
-    TakeCaseStepWithPhotos,
+    load_case, load_cases, load_crew_jobs, load_queue, CreateIncident, PublishIncidentOutage,
+    QueueParams, TakeCaseStep, TakeCaseStepWithPhotos,
 };
 use crate::components::case::{CaseList, DeadlineClock, StateBadge, Timeline};
 use crate::components::feedback::{error_in_address, loaded, ActionOutcome};
@@ -14,7 +14,7 @@ use crate::prefs::{use_lang, Lang};
 use domain::account::Choice;
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
 use domain::cases::{promise, promise_en, CaseBrief, CaseDetail};
-use domain::incidents::IncidentProposalView;
+use domain::incidents::{IncidentProposalView, OUTAGE_RESTORE_HOURS};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -40,6 +40,7 @@ pub fn CasePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || parse_id(params.read().get("id")).unwrap_or(0);
     let step = ServerAction::<TakeCaseStep>::new();
+    let publish = ServerAction::<PublishIncidentOutage>::new();
     let tick = RwSignal::new(0u32);
     // With JavaScript the page asks for news while it is open.
     Effect::new(move |_| {
@@ -51,17 +52,28 @@ pub fn CasePage() -> impl IntoView {
         }
     });
     let case = Resource::new(
-        move || (id(), step.version().get(), tick.get()),
-        |(id, _, _)| load_case(id),
+        move || {
+            (
+                id(),
+                step.version().get(),
+                publish.version().get(),
+                tick.get(),
+            )
+        },
+        |(id, _, _, _)| load_case(id),
     );
     view! {
         <Title text=lang.t("工单详情", "Case") />
-        {loaded(case, move |case| view! { <CaseView case step /> })}
+        {loaded(case, move |case| view! { <CaseView case step publish /> })}
     }
 }
 
 #[component]
-fn CaseView(case: CaseDetail, step: ServerAction<TakeCaseStep>) -> impl IntoView {
+fn CaseView(
+    case: CaseDetail,
+    step: ServerAction<TakeCaseStep>,
+    publish: ServerAction<PublishIncidentOutage>,
+) -> impl IntoView {
     let lang = use_lang();
     let brief = case.brief.clone();
     let promise_text = brief.deadline.map(|d| match lang {
@@ -84,6 +96,7 @@ fn CaseView(case: CaseDetail, step: ServerAction<TakeCaseStep>) -> impl IntoView
             <dl class="facts">{facts}</dl>
         </section>
         {(!case.actions.is_empty()).then(|| view! { <CaseSteps case=case.clone() step /> })}
+        {case.may_publish_outage.then(|| view! { <PublishOutageForm case_id=brief.case_id publish /> })}
         <section class="card">
             <h2 class="card__title">{lang.t("办理进度", "Timeline")}</h2>
             <Timeline entries=case.timeline.clone() />
@@ -316,6 +329,47 @@ fn step_form(
         </ActionForm>
     }
     .into_any()
+}
+
+/// An incident's emergency outage notice: why, and when the heat should be
+/// back. Residents of the place see it on the outage board and their home.
+#[component]
+fn PublishOutageForm(case_id: i64, publish: ServerAction<PublishIncidentOutage>) -> impl IntoView {
+    let lang = use_lang();
+    let hours = OUTAGE_RESTORE_HOURS
+        .iter()
+        .map(|h| {
+            let label = match lang {
+                Lang::Zh => format!("{h} 小时内"),
+                Lang::En => format!("within {h} h"),
+            };
+            view! { <option value=*h selected=*h == 6>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <section class="card publish-outage">
+            <h2 class="card__title">{lang.t("发布停热公告", "Publish an outage notice")}</h2>
+            <p class="muted">{lang.t(
+                "抢修需要停热时发布：该范围的居民会在停热公告和首页看到，随后的室温投诉会自动关联本事件。事件办结时自动恢复。",
+                "When the repair stops the heat: residents there see it on the outage board and their home page, and later complaints join this incident. Closing the incident restores it.",
+            )}</p>
+            <ActionOutcome outcome=publish.value().into() done=lang.t("已发布。", "Published.") />
+            <ActionForm action=publish attr:class="form">
+                <input type="hidden" name="case_id" value=case_id />
+                <label class="field">
+                    <span class="field__label">{lang.t("停热原因", "Cause")}</span>
+                    <textarea class="field__input" name="cause" rows="2" maxlength="200" required></textarea>
+                </label>
+                <label class="field">
+                    <span class="field__label">{lang.t("预计恢复供热", "Heat expected back")}</span>
+                    <select class="field__input" name="restore_in_hours" required>{hours}</select>
+                </label>
+                <button class="button" type="submit" disabled=move || publish.pending().get()>
+                    {lang.t("发布停热公告", "Publish")}
+                </button>
+            </ActionForm>
+        </section>
+    }
 }
 
 /// 调度台: the company's cases by deadline, with filters (a GET form, so

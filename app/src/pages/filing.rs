@@ -65,10 +65,39 @@ fn BindFirst() -> impl IntoView {
     }
 }
 
-/// The fields every filing form starts with: its one-time key and the household.
+/// The form's data; `?consent=` (a grid worker filing for a resident)
+/// narrows it to the consented household.
+fn filing_form_resource() -> Resource<Result<FilingForm, ServerFnError>> {
+    let query = use_query_map();
+    Resource::new(move || query.read().get("consent"), load_filing_form)
+}
+
+/// The fields every filing form starts with: its one-time key and the
+/// household; for a grid worker, the resident's consent code.
 fn filing_basics(form: FilingForm) -> impl IntoView {
+    let lang = use_lang();
+    let consent = form.consent.map(|consent| {
+        view! {
+            <div class="notice consent">
+                <p>
+                    {lang.t("代居民提交：验证码已发送至 ", "Filing for a resident: a code went to ")}
+                    <strong>{consent.masked_phone.clone()}</strong>
+                    {lang.t("，请居民读出短信中的验证码（", ". Ask the resident to read it out (valid until ")}
+                    {full_date_time(lang, consent.expires_at)}
+                    {lang.t(" 前有效）。", ").")}
+                </p>
+                <input type="hidden" name="consent_token" value=consent.token.clone() />
+                <label class="field">
+                    <span class="field__label">{lang.t("居民收到的验证码", "The resident's code")}</span>
+                    <input class="field__input field__input--number" type="text" name="consent_code"
+                        inputmode="numeric" maxlength="6" required autocomplete="one-time-code" />
+                </label>
+            </div>
+        }
+    });
     view! {
         <input type="hidden" name="idempotency_key" value=form.idempotency_key />
+        {consent}
         <HouseholdPicker households=form.households />
     }
 }
@@ -89,7 +118,7 @@ fn PhotoInput(label: &'static str) -> impl IntoView {
 #[component]
 pub fn TemperatureComplaintPage() -> impl IntoView {
     let lang = use_lang();
-    let form = Resource::new(|| (), |_| load_filing_form());
+    let form = filing_form_resource();
     view! {
         <Title text=lang.t("室温投诉", "Temperature complaint") />
         <h1 class="page-title">{lang.t("室温投诉", "Temperature complaint")}</h1>
@@ -159,7 +188,7 @@ pub fn TemperatureComplaintPage() -> impl IntoView {
 #[component]
 pub fn RepairPage() -> impl IntoView {
     let lang = use_lang();
-    let form = Resource::new(|| (), |_| load_filing_form());
+    let form = filing_form_resource();
     view! {
         <Title text=lang.t("故障报修", "Report a fault") />
         <h1 class="page-title">{lang.t("故障报修", "Report a fault")}</h1>
@@ -214,7 +243,7 @@ pub fn RepairPage() -> impl IntoView {
 #[component]
 pub fn ApplicationPage() -> impl IntoView {
     let lang = use_lang();
-    let form = Resource::new(|| (), |_| load_filing_form());
+    let form = filing_form_resource();
     let query = use_query_map();
     let wanted = query.read_untracked().get("kind");
     view! {

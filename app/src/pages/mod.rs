@@ -10,5 +10,6 @@ pub mod home;
 pub mod me;
 pub mod not_found;
 pub mod outages;
+pub mod reports;
 pub mod signin;
 pub mod staff;

@@ -1,28 +1,168 @@
 //! Staff pages: a grid worker's grid, a property manager's buildings, and
 //! one looked-after building with its cases (no residents' details).
 
-use crate::api::staff::{load_grid_buildings, load_looked_after_building, load_property_buildings};
+use crate::api::grid::{load_grid_desk, GridPageData, LogGridVisit, RequestFilingConsent};
+use crate::api::staff::{load_looked_after_building, load_property_buildings};
 use crate::components::case::CaseList;
-use crate::components::feedback::loaded;
+use crate::components::feedback::{loaded, ActionOutcome};
 use crate::components::outage::HeatBadge;
 use crate::components::readings::ReadingChart;
 use crate::format::parse_id;
 use crate::prefs::use_lang;
-use domain::account::{BuildingDesk, StaffBuilding};
+use domain::account::{BuildingDesk, Choice, StaffBuilding};
+use domain::case_flow::CaseKind;
+use domain::grid_work::VisitEntry;
 use domain::outage::OutagePhase;
 use domain::triage::{Reading, STANDARD_MIN_TENTHS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+/// 我的网格: file for a resident, the grid's open cases (overdue first),
+/// its buildings, and the visit log.
 #[component]
 pub fn GridPage() -> impl IntoView {
     let lang = use_lang();
-    let buildings = Resource::new(|| (), |_| load_grid_buildings());
+    let visit = ServerAction::<LogGridVisit>::new();
+    let desk = Resource::new(move || visit.version().get(), |_| load_grid_desk());
     view! {
         <Title text=lang.t("我的网格", "My grid") />
         <h1 class="page-title">{lang.t("我的网格", "My grid")}</h1>
-        {loaded(buildings, move |buildings| view! { <BuildingTable buildings /> })}
+        <FileForResident />
+        {loaded(desk, move |data| {
+            let GridPageData { desk, visit_key } = data;
+            let choices: Vec<Choice> = desk
+                .buildings
+                .iter()
+                .map(|b| Choice {
+                    id: b.report.building_id,
+                    label: format!("{} {}", b.report.community_name, b.report.building_name),
+                })
+                .collect();
+            view! {
+                <h2>{lang.t("在办工单", "Open cases")}</h2>
+                <CaseList cases=desk.cases />
+                <h2>{lang.t("网格楼栋", "Buildings")}</h2>
+                <BuildingTable buildings=desk.buildings />
+                <VisitLog visits=desk.visits buildings=choices today=desk.today visit_key visit />
+            }
+        })}
+    }
+}
+
+/// 代居民办理: the resident's account number and phone; a code goes to the
+/// phone, and the filing form opens for that household.
+#[component]
+fn FileForResident() -> impl IntoView {
+    let lang = use_lang();
+    let consent = ServerAction::<RequestFilingConsent>::new();
+    let kinds = [
+        CaseKind::Temperature,
+        CaseKind::Repair,
+        CaseKind::Connection,
+        CaseKind::Suspend,
+        CaseKind::Resume,
+    ]
+    .into_iter()
+    .map(|kind| view! { <option value=kind.as_str()>{lang.t(kind.label(), kind.label_en())}</option> })
+    .collect_view();
+    view! {
+        <section class="card file-for-resident">
+            <h2 class="card__title">{lang.t("代居民办理", "File for a resident")}</h2>
+            <p class="muted">{lang.t(
+                "填写居民的户号和手机号，系统给居民发送验证码；居民同意后把验证码告诉您，再填写工单。",
+                "Enter the resident's account number and phone; a code is texted to them. Once they agree and read it to you, fill in the case.",
+            )}</p>
+            <ActionOutcome outcome=consent.value().into() done=lang.t("验证码已发送。", "Code sent.") />
+            <ActionForm action=consent attr:class="form">
+                <label class="field">
+                    <span class="field__label">{lang.t("办理事项", "What")}</span>
+                    <select class="field__input" name="kind" required>{kinds}</select>
+                </label>
+                <label class="field">
+                    <span class="field__label">{lang.t("供热户号", "Account number")}</span>
+                    <input class="field__input" type="text" name="account_no" maxlength="20" required
+                        autocomplete="off" placeholder="WF10000001" />
+                </label>
+                <label class="field">
+                    <span class="field__label">{lang.t("居民手机号", "Resident's mobile")}</span>
+                    <input class="field__input" type="tel" name="phone" inputmode="tel" maxlength="20" required autocomplete="off" />
+                </label>
+                <button class="button button--large" type="submit" disabled=move || consent.pending().get()>
+                    {lang.t("发送验证码给居民", "Text the resident a code")}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// 访民问暖: the form to log a visit, and the newest visits of the grid.
+#[component]
+fn VisitLog(
+    visits: Vec<VisitEntry>,
+    buildings: Vec<Choice>,
+    today: String,
+    visit_key: String,
+    visit: ServerAction<LogGridVisit>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let options = buildings
+        .into_iter()
+        .map(|b| view! { <option value=b.id>{b.label}</option> })
+        .collect_view();
+    let entries = if visits.is_empty() {
+        view! { <p class="muted">{lang.t("还没有走访记录。", "No visits logged yet.")}</p> }
+            .into_any()
+    } else {
+        let items = visits
+            .into_iter()
+            .map(|v| {
+                let follow_up = v.follow_up.map(|(id, no)| view! {
+                    <p>{lang.t("后续工单：", "Follow-up case: ")}<a href=format!("/cases/{id}")>{no}</a></p>
+                });
+                view! {
+                    <li class="visit">
+                        <p><strong>{v.visited_on}</strong>" · "{v.place}" · "<span class="muted">{v.worker_name}</span></p>
+                        <p>{v.notes}</p>
+                        {follow_up}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="visits">{items}</ul> }.into_any()
+    };
+    view! {
+        <section class="card visit-log">
+            <h2 class="card__title">{lang.t("访民问暖", "Visit log")}</h2>
+            <ActionOutcome outcome=visit.value().into() done=lang.t("已记录。", "Logged.") />
+            <ActionForm action=visit attr:class="form">
+                <input type="hidden" name="idempotency_key" value=visit_key />
+                <label class="field">
+                    <span class="field__label">{lang.t("楼栋", "Building")}</span>
+                    <select class="field__input" name="building_id" required>{options}</select>
+                </label>
+                <label class="field">
+                    <span class="field__label">{lang.t("户号（走访到户时填写）", "Account number (for a home visit)")}</span>
+                    <input class="field__input" type="text" name="account_no" maxlength="20" autocomplete="off" />
+                </label>
+                <label class="field">
+                    <span class="field__label">{lang.t("走访日期", "Date")}</span>
+                    <input class="field__input" type="date" name="visited_on" value=today required />
+                </label>
+                <label class="field">
+                    <span class="field__label">{lang.t("走访情况", "Notes")}</span>
+                    <textarea class="field__input" name="notes" rows="3" maxlength="500" required></textarea>
+                </label>
+                <label class="field">
+                    <span class="field__label">{lang.t("后续工单编号（可不填）", "Follow-up case number (optional)")}</span>
+                    <input class="field__input" type="text" name="follow_up_case_no" maxlength="30" autocomplete="off" />
+                </label>
+                <button class="button" type="submit" disabled=move || visit.pending().get()>
+                    {lang.t("记录走访", "Log the visit")}
+                </button>
+            </ActionForm>
+            {entries}
+        </section>
     }
 }
 

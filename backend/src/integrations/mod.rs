@@ -1,5 +1,7 @@
-//! Outbound integrations for resident sign-in: text messages (the log
-//! channel, Aliyun SMS) and WeChat web authorization.
+//! Outbound integrations: text messages (the log channel, Aliyun SMS),
+//! WeChat web authorization for sign-in, and WeChat template messages for
+//! case news.
 
 pub mod sms;
 pub mod wechat;
+pub mod wechat_template;

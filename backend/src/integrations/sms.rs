@@ -30,6 +30,13 @@ pub enum TextTemplate {
     SignInCode { code: String, valid_minutes: u32 },
     /// News of a case: "您的工单 R20261128000042：抢修人员已出发。"
     CaseUpdate { case_no: String, update: String },
+    /// A grid worker asks to file for the resident; the code is the consent.
+    FilingConsent {
+        code: String,
+        worker: String,
+        what: String,
+        valid_minutes: u32,
+    },
 }
 
 impl TextTemplate {
@@ -46,6 +53,14 @@ impl TextTemplate {
             Self::CaseUpdate { case_no, update } => {
                 format!("【供热服务】您的工单 {case_no}：{update}")
             }
+            Self::FilingConsent {
+                code,
+                worker,
+                what,
+                valid_minutes,
+            } => format!(
+                "【供热服务】网格员{worker}申请代您提交{what}，同意请将验证码 {code} 告诉网格员，{valid_minutes} 分钟内有效。如不同意请忽略。"
+            ),
         }
     }
 
@@ -57,6 +72,9 @@ impl TextTemplate {
             Self::CaseUpdate { case_no, update } => {
                 serde_json::json!({ "case_no": case_no, "update": update }).to_string()
             }
+            Self::FilingConsent {
+                code, worker, what, ..
+            } => serde_json::json!({ "code": code, "worker": worker, "what": what }).to_string(),
         }
     }
 }
@@ -131,6 +149,10 @@ pub struct AliyunSmsSettings {
     /// The approved template code for case news, with parameters `case_no`
     /// and `update`; without it case news is not sent by SMS.
     pub case_update_template: Option<String>,
+    /// The approved template for a grid worker's consent request, with
+    /// parameters `code`, `worker` and `what`; without it grid workers
+    /// cannot file for residents through Aliyun.
+    pub consent_template: Option<String>,
     /// Default [`ALIYUN_DEFAULT_REGION`].
     pub region_id: String,
     /// Default [`ALIYUN_DEFAULT_TIMEOUT`].
@@ -152,6 +174,7 @@ impl AliyunSmsSettings {
             sign_name: sign_name.into(),
             sign_in_template: sign_in_template.into(),
             case_update_template: None,
+            consent_template: None,
             region_id: ALIYUN_DEFAULT_REGION.to_string(),
             timeout: ALIYUN_DEFAULT_TIMEOUT,
         }
@@ -168,6 +191,7 @@ impl fmt::Debug for AliyunSmsSettings {
             .field("sign_name", &self.sign_name)
             .field("sign_in_template", &self.sign_in_template)
             .field("case_update_template", &self.case_update_template)
+            .field("consent_template", &self.consent_template)
             .field("region_id", &self.region_id)
             .field("timeout", &self.timeout)
             .finish()
@@ -218,6 +242,7 @@ impl AliyunSms {
         let code = match message {
             TextTemplate::SignInCode { .. } => Some(self.settings.sign_in_template.as_str()),
             TextTemplate::CaseUpdate { .. } => self.settings.case_update_template.as_deref(),
+            TextTemplate::FilingConsent { .. } => self.settings.consent_template.as_deref(),
         };
         code.map(|code| (code, message.provider_params()))
     }

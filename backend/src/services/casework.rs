@@ -11,7 +11,7 @@ use crate::services::attachments::{attach, prepare_all, PreparedImage, Upload};
 use crate::services::identity::{RequestOrigin, Viewer, SMS_CHANNEL};
 use crate::services::public::season_now;
 use crate::store::cases::{self, CaseRow, NewCase, NewEvent, QueueQuery};
-use crate::store::{attachments, audit, calendar, households, outages, outbox, seasons};
+use crate::store::{attachments, audit, calendar, grid_work, households, outages, outbox, seasons};
 use chrono::NaiveDate;
 use domain::account::Choice;
 use domain::applications::{application_window, check_application, DEFAULT_DAYS_BEFORE_SEASON};
@@ -123,7 +123,7 @@ pub fn brief(row: CaseRow, now: UnixSeconds) -> CaseBrief {
 }
 
 /// An idempotency key as the form sent it: 16 to 64 letters, digits, `-`, `_`.
-fn check_idempotency_key(key: &str) -> BackendResult<&str> {
+pub(crate) fn check_idempotency_key(key: &str) -> BackendResult<&str> {
     let key = key.trim();
     let fine = (16..=64).contains(&key.len())
         && key
@@ -156,6 +156,55 @@ async fn already_filed(db: &Database, viewer: &Viewer, key: &str) -> BackendResu
     )
 }
 
+/// Who files a case, for which household, and who hears of it: the
+/// resident for their own home, or a grid worker for a resident who
+/// consented with a texted code.
+pub(crate) struct Filer {
+    pub household: households::HouseholdRow,
+    /// The phone the case's news goes to.
+    pub contact_phone: Option<String>,
+    /// The resident the case is for, when they have an account.
+    pub filed_for: Option<i64>,
+    /// "web" (the resident) or "grid" (a grid worker for them).
+    pub channel: &'static str,
+    /// "居民", "网格员 李娜（代居民提交）"
+    pub actor_label: String,
+    /// The consent this filing spends.
+    pub consent_id: Option<i64>,
+}
+
+/// A grid worker's proof that the resident agreed: the consent's token
+/// (from the page address) and the code the resident read out.
+#[derive(Clone, Debug, Default)]
+pub struct ConsentProof {
+    pub token: String,
+    pub code: String,
+}
+
+/// The filer of a form: the resident themselves, or (with a consent proof)
+/// a grid worker for a household of their grid.
+async fn filer(
+    db: &Database,
+    viewer: &Viewer,
+    household_id: i64,
+    consent: Option<&ConsentProof>,
+    now: UnixSeconds,
+) -> BackendResult<Filer> {
+    match consent {
+        Some(proof) => {
+            crate::services::grid_work::consented_filer(db, viewer, proof, household_id, now).await
+        }
+        None => Ok(Filer {
+            household: own_household(db, viewer, household_id).await?,
+            contact_phone: viewer.phone.clone(),
+            filed_for: Some(viewer.person_id),
+            channel: "web",
+            actor_label: "居民".to_string(),
+            consent_id: None,
+        }),
+    }
+}
+
 /// A household the resident bound, with what filing needs of it.
 async fn own_household(
     db: &Database,
@@ -178,7 +227,7 @@ fn number_prefix(kind: CaseKind, now: UnixSeconds) -> String {
 /// What every filing shares once its own rules are checked.
 struct Filing<'a> {
     kind: CaseKind,
-    household: &'a households::HouseholdRow,
+    filer: &'a Filer,
     summary: String,
     details: String,
     urgency: RepairUrgency,
@@ -206,17 +255,17 @@ async fn file(
     let mut new_case = NewCase {
         kind: filing.kind.as_str(),
         state: initial.as_str(),
-        channel: "web",
-        household_id: Some(filing.household.id),
-        building_id: Some(filing.household.building_id),
+        channel: filing.filer.channel,
+        household_id: Some(filing.filer.household.id),
+        building_id: Some(filing.filer.household.building_id),
         filed_by: viewer.person_id,
-        filed_for: Some(viewer.person_id),
+        filed_for: filing.filer.filed_for,
         outage_id: filing.outage_id,
         summary: &filing.summary,
         details: &filing.details,
         idempotency_key: &scoped_key,
         urgency: filing.urgency.as_str(),
-        contact_phone: viewer.phone.as_deref(),
+        contact_phone: filing.filer.contact_phone.as_deref(),
         deadline_rule: filing.deadline.map(|(rule, _)| rule.as_str()),
         due_at: filing.deadline.map(|(_, d)| d.due_at),
         warn_at: filing.deadline.map(|(_, d)| d.warn_at),
@@ -243,7 +292,7 @@ async fn file(
             case_id,
             at: origin.now,
             actor_id: Some(viewer.person_id),
-            actor_label: "居民",
+            actor_label: &filing.filer.actor_label,
             kind: "filed",
             from_state: None,
             to_state: initial.as_str(),
@@ -262,9 +311,18 @@ async fn file(
         origin.now,
     )
     .await?;
-    if let Some(phone) = viewer.phone.as_deref() {
+    if let Some(consent_id) = filing.filer.consent_id {
+        if !grid_work::spend_consent(&mut tx, consent_id, case_id, origin.now).await? {
+            tx.rollback().await?;
+            return Err(BackendError::Invalid(
+                "这个验证码已经用过了，请重新获取居民的验证码".to_string(),
+            ));
+        }
+    }
+    if let Some(phone) = filing.filer.contact_phone.as_deref() {
         tell_resident(
             &mut tx,
+            settings.wechat_case_updates,
             phone,
             &case_no,
             &format!("case-event:{event_id}"),
@@ -282,9 +340,13 @@ async fn file(
 }
 
 /// Queues a text for the resident, once per `dedupe_key` (a timeline entry,
-/// or an entry and the merged case it is told to).
+/// or an entry and the merged case it is told to). With
+/// `wechat_case_updates` (the portal's [`PortalSettings::wechat_case_updates`])
+/// the same news is also queued as a WeChat template message for every
+/// openid linked to the person with that phone, once per key and openid.
 pub(crate) async fn tell_resident(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    wechat_case_updates: bool,
     phone: &str,
     case_no: &str,
     dedupe_key: &str,
@@ -306,7 +368,31 @@ pub(crate) async fn tell_resident(
             now,
         },
     )
-    .await
+    .await?;
+    if !wechat_case_updates {
+        return Ok(());
+    }
+    let openids: Vec<String> = sqlx::query_scalar(
+        "SELECT w.openid FROM wechat_links w JOIN people p ON p.id = w.person_id \
+         WHERE p.phone = $1 AND p.disabled_at IS NULL ORDER BY w.openid",
+    )
+    .bind(phone)
+    .fetch_all(&mut **tx)
+    .await?;
+    for openid in &openids {
+        outbox::enqueue(
+            tx,
+            &outbox::NewMessage {
+                channel: crate::services::delivery::WECHAT_CHANNEL,
+                recipient: openid,
+                dedupe_key: &format!("{dedupe_key}:wechat:{openid}"),
+                payload: &payload,
+                now,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// 室温投诉 as the form sends it.
@@ -319,6 +405,8 @@ pub struct TemperatureForm {
     pub file_anyway: bool,
     pub note: String,
     pub idempotency_key: String,
+    /// Set when a grid worker files for the resident.
+    pub consent: Option<ConsentProof>,
     /// An optional photo of the thermometer.
     pub photos: Vec<Upload>,
 }
@@ -336,7 +424,15 @@ pub async fn file_temperature_complaint(
     if let Some(filed) = already_filed(db, viewer, key).await? {
         return Ok(filed);
     }
-    let household = own_household(db, viewer, form.household_id).await?;
+    let filer = filer(
+        db,
+        viewer,
+        form.household_id,
+        form.consent.as_ref(),
+        origin.now,
+    )
+    .await?;
+    let household = &filer.household;
     let room = Room::parse(&form.room)
         .ok_or_else(|| BackendError::Invalid("请选择测温的房间".to_string()))?;
     let reading = Reading::parse(&form.reading).map_err(|m| BackendError::Invalid(m.into()))?;
@@ -390,7 +486,7 @@ pub async fn file_temperature_complaint(
         key,
         Filing {
             kind: CaseKind::Temperature,
-            household: &household,
+            filer: &filer,
             summary,
             details: note,
             urgency: RepairUrgency::Normal,
@@ -418,6 +514,8 @@ pub struct RepairForm {
     pub water_flooding: bool,
     pub description: String,
     pub idempotency_key: String,
+    /// Set when a grid worker files for the resident.
+    pub consent: Option<ConsentProof>,
     pub photos: Vec<Upload>,
 }
 
@@ -432,7 +530,14 @@ pub async fn file_repair(
     if let Some(filed) = already_filed(db, viewer, key).await? {
         return Ok(filed);
     }
-    let household = own_household(db, viewer, form.household_id).await?;
+    let filer = filer(
+        db,
+        viewer,
+        form.household_id,
+        form.consent.as_ref(),
+        origin.now,
+    )
+    .await?;
     let category = RepairCategory::parse(&form.category)
         .ok_or_else(|| BackendError::Invalid("请选择故障类型".to_string()))?;
     let description = clean_description(&form.description, category == RepairCategory::Other)
@@ -458,7 +563,7 @@ pub async fn file_repair(
         key,
         Filing {
             kind: CaseKind::Repair,
-            household: &household,
+            filer: &filer,
             summary,
             details: description,
             urgency,
@@ -481,6 +586,8 @@ pub struct ApplicationForm {
     pub has_own_valve: bool,
     pub note: String,
     pub idempotency_key: String,
+    /// Set when a grid worker files for the resident.
+    pub consent: Option<ConsentProof>,
     /// Photos of the documents the application needs; at least one.
     pub documents: Vec<Upload>,
 }
@@ -496,7 +603,15 @@ pub async fn file_application(
     if let Some(filed) = already_filed(db, viewer, key).await? {
         return Ok(filed);
     }
-    let household = own_household(db, viewer, form.household_id).await?;
+    let filer = filer(
+        db,
+        viewer,
+        form.household_id,
+        form.consent.as_ref(),
+        origin.now,
+    )
+    .await?;
+    let household = &filer.household;
     let kind = CaseKind::parse(&form.kind)
         .filter(|k| CaseKind::APPLICATIONS.contains(k))
         .ok_or_else(|| BackendError::Invalid("请选择要办理的业务".to_string()))?;
@@ -528,7 +643,7 @@ pub async fn file_application(
         key,
         Filing {
             kind,
-            household: &household,
+            filer: &filer,
             summary,
             details: note,
             urgency: RepairUrgency::Normal,
@@ -673,7 +788,12 @@ pub async fn case_detail(
     let season_label = facts
         .season_start_year
         .map(|year| format!("{}—{} 供暖季", year, year + 1));
+    let may_publish_outage = brief.kind == CaseKind::Incident
+        && !brief.state.is_final()
+        && facts.outage_id.is_none()
+        && viewer.has(Role::Dispatcher);
     Ok(CaseDetail {
+        may_publish_outage,
         address: facts.address,
         details: facts.details,
         category: facts.category.as_deref().and_then(RepairCategory::parse),
@@ -893,6 +1013,17 @@ pub async fn take_step(
         }
         _ => {}
     }
+    // An incident's published outage ends with the incident.
+    if let (CaseKind::Incident, true, Some(outage_id)) =
+        (kind, transition.to.is_final(), facts.outage_id)
+    {
+        let message = if transition.to == CaseState::Closed {
+            "抢修完成，已恢复供热。"
+        } else {
+            "事件已结束，停热公告解除。"
+        };
+        outages::restore(&mut tx, outage_id, origin.now, message).await?;
+    }
     let note = match (action, rating) {
         (CaseAction::Rate, Some(stars)) if transition.note.is_empty() => format!("{stars} 星"),
         (CaseAction::Rate, Some(stars)) => format!("{stars} 星：{}", transition.note),
@@ -928,6 +1059,7 @@ pub async fn take_step(
             let update = resident_update(action, &transition.note, reopened_deadline);
             tell_resident(
                 &mut tx,
+                settings.wechat_case_updates,
                 phone,
                 &row.case_no,
                 &format!("case-event:{event_id}"),
@@ -942,6 +1074,7 @@ pub async fn take_step(
             if let Some(phone) = phone {
                 tell_resident(
                     &mut tx,
+                    settings.wechat_case_updates,
                     phone,
                     child_no,
                     &format!("case-event:{event_id}:merged:{child_id}"),

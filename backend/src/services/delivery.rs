@@ -1,15 +1,24 @@
-//! Delivers what the outbox holds through the configured channel, at least
+//! Delivers what the outbox holds through the configured channels, at least
 //! once: a message leaves the outbox only when the provider took it, or when
 //! retrying cannot help.
+//!
+//! Rows are routed by their channel: "sms" rows (a phone number and any
+//! [`TextTemplate`]) go through the text channel, "wechat" rows (an openid
+//! and a [`TextTemplate::CaseUpdate`]) through WeChat template messages when
+//! they are configured. Retries, back-off and give-ups are the same for both.
 
 use crate::db::Database;
 use crate::error::BackendResult;
 use crate::integrations::sms::{NotificationChannel, OutgoingText, SendFailure, TextTemplate};
+use crate::integrations::wechat_template::{mask_openid, WeChatTemplates};
 use crate::services::identity::SMS_CHANNEL;
 use crate::store::outbox;
 use domain::phone::mask_phone;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The outbox channel of WeChat template messages; the recipient is an openid.
+pub const WECHAT_CHANNEL: &str = "wechat";
 
 /// Attempts before a message that keeps failing is given up.
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -17,6 +26,21 @@ pub const MAX_ATTEMPTS: i64 = 5;
 pub const FIRST_RETRY_AFTER: i64 = 10;
 /// A sign-in code older than this is useless and no longer sent.
 pub const CODE_USEFUL_FOR: i64 = 5 * 60;
+
+/// Where outbox rows go: texts always, WeChat template messages when the
+/// official account and a template are configured.
+#[derive(Clone, Debug)]
+pub struct Channels {
+    pub sms: Arc<dyn NotificationChannel>,
+    pub wechat: Option<Arc<WeChatTemplates>>,
+}
+
+impl Channels {
+    /// Texts only; "wechat" rows are given up.
+    pub fn sms_only(sms: Arc<dyn NotificationChannel>) -> Self {
+        Self { sms, wechat: None }
+    }
+}
 
 /// What one round of delivery did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -26,57 +50,43 @@ pub struct DeliveryRound {
     pub abandoned: usize,
 }
 
+/// Why a message did not go out, and when to try again (`None`: never).
+type Undelivered = (String, Option<i64>);
+
 /// Sends every message due at `now`, once.
 pub async fn deliver_due(
     db: &Database,
-    channel: &dyn NotificationChannel,
+    channels: &Channels,
     now: i64,
 ) -> BackendResult<DeliveryRound> {
     let mut round = DeliveryRound::default();
     for message in outbox::due(db.reader(), now, 50).await? {
-        let give_up = |reason: &str| (reason.to_string(), None);
-        let text = serde_json::from_str::<TextTemplate>(&message.payload);
-        let outcome = match text {
-            _ if message.channel != SMS_CHANNEL => Err(give_up("unknown channel")),
-            Err(_) => Err(give_up("unreadable payload")),
-            Ok(TextTemplate::SignInCode { .. }) if now - message.created_at > CODE_USEFUL_FOR => {
-                Err(give_up("code expired before delivery"))
-            }
-            Ok(template) => {
-                let text = OutgoingText {
-                    phone: message.recipient.clone(),
-                    message: template,
-                };
-                match channel.send(&text).await {
-                    Ok(()) => Ok(()),
-                    Err(SendFailure::Refused { code, message }) => {
-                        Err(give_up(&format!("refused: {code} {message}")))
-                    }
-                    Err(SendFailure::Unavailable(reason)) => {
-                        let attempts = message.attempts + 1;
-                        let retry_at = (attempts < MAX_ATTEMPTS)
-                            .then(|| now + FIRST_RETRY_AFTER * (1 << (attempts - 1).min(10)));
-                        Err((format!("unavailable: {reason}"), retry_at))
-                    }
-                }
-            }
+        let (channel_name, recipient) = match message.channel.as_str() {
+            SMS_CHANNEL => (channels.sms.name(), mask_phone(&message.recipient)),
+            WECHAT_CHANNEL => (WECHAT_CHANNEL, mask_openid(&message.recipient)),
+            _ => ("unknown", "…".to_string()),
+        };
+        let outcome = match message.channel.as_str() {
+            SMS_CHANNEL => send_text(channels.sms.as_ref(), &message, now).await,
+            WECHAT_CHANNEL => send_wechat(channels.wechat.as_deref(), &message, now).await,
+            _ => Err(give_up("unknown channel")),
         };
         match outcome {
             Ok(()) => {
                 // The log channel's texts stay readable for the demo outbox page;
-                // a code a real provider delivered is not kept.
-                let keep = channel.name() == "log";
+                // what a real provider delivered is not kept.
+                let keep = message.channel == SMS_CHANNEL && channels.sms.name() == "log";
                 outbox::mark_delivered(db.writer(), message.id, now, keep).await?;
                 round.delivered += 1;
             }
             Err((reason, retry_at)) => {
                 tracing::warn!(
                     outbox_id = message.id,
-                    recipient = %mask_phone(&message.recipient),
-                    channel = channel.name(),
+                    %recipient,
+                    channel = channel_name,
                     %reason,
                     will_retry = retry_at.is_some(),
-                    "text message not delivered"
+                    "message not delivered"
                 );
                 outbox::mark_failed(db.writer(), message.id, &reason, retry_at, now).await?;
                 if retry_at.is_some() {
@@ -90,17 +100,75 @@ pub async fn deliver_due(
     Ok(round)
 }
 
+fn give_up(reason: &str) -> Undelivered {
+    (reason.to_string(), None)
+}
+
+/// A provider's answer as the outbox records it: a refusal is given up, an
+/// unavailable provider is tried again later, twice as late each time, until
+/// [`MAX_ATTEMPTS`].
+fn after_failure(failure: SendFailure, attempts_before: i64, now: i64) -> Undelivered {
+    match failure {
+        SendFailure::Refused { code, message } => give_up(&format!("refused: {code} {message}")),
+        SendFailure::Unavailable(reason) => {
+            let attempts = attempts_before + 1;
+            let retry_at = (attempts < MAX_ATTEMPTS)
+                .then(|| now + FIRST_RETRY_AFTER * (1 << (attempts - 1).min(10)));
+            (format!("unavailable: {reason}"), retry_at)
+        }
+    }
+}
+
+/// One "sms" row: any text, to a phone number.
+async fn send_text(
+    channel: &dyn NotificationChannel,
+    message: &outbox::PendingMessage,
+    now: i64,
+) -> Result<(), Undelivered> {
+    let template = match serde_json::from_str::<TextTemplate>(&message.payload) {
+        Err(_) => return Err(give_up("unreadable payload")),
+        Ok(TextTemplate::SignInCode { .. }) if now - message.created_at > CODE_USEFUL_FOR => {
+            return Err(give_up("code expired before delivery"))
+        }
+        Ok(template) => template,
+    };
+    let text = OutgoingText {
+        phone: message.recipient.clone(),
+        message: template,
+    };
+    channel
+        .send(&text)
+        .await
+        .map_err(|failure| after_failure(failure, message.attempts, now))
+}
+
+/// One "wechat" row: case news, to an openid, timed when it was queued.
+async fn send_wechat(
+    wechat: Option<&WeChatTemplates>,
+    message: &outbox::PendingMessage,
+    now: i64,
+) -> Result<(), Undelivered> {
+    let Some(wechat) = wechat else {
+        return Err(give_up("wechat not configured"));
+    };
+    let (case_no, update) = match serde_json::from_str::<TextTemplate>(&message.payload) {
+        Ok(TextTemplate::CaseUpdate { case_no, update }) => (case_no, update),
+        Ok(_) => return Err(give_up("no wechat template for this message")),
+        Err(_) => return Err(give_up("unreadable payload")),
+    };
+    wechat
+        .send_case_update(&message.recipient, &case_no, &update, message.created_at)
+        .await
+        .map_err(|failure| after_failure(failure, message.attempts, now))
+}
+
 /// Delivers due messages every second until the task is dropped.
-pub async fn run(
-    db: Database,
-    channel: Arc<dyn NotificationChannel>,
-    now: impl Fn() -> i64 + Send + 'static,
-) {
+pub async fn run(db: Database, channels: Channels, now: impl Fn() -> i64 + Send + 'static) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(error) = deliver_due(&db, channel.as_ref(), now()).await {
+        if let Err(error) = deliver_due(&db, &channels, now()).await {
             tracing::error!(error = %error.log_detail(), "outbox delivery round failed");
         }
     }
@@ -117,4 +185,107 @@ pub async fn demo_messages(db: &Database, limit: i64) -> BackendResult<Vec<(i64,
             Some((m.created_at, m.recipient, text.render()))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::casework::tell_resident;
+
+    async fn person(db: &Database, phone: &str, openids: &[&str]) {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO people (display_name, phone, created_at) VALUES ('居民', $1, 0) RETURNING id",
+        )
+        .bind(phone)
+        .fetch_one(db.writer())
+        .await
+        .unwrap();
+        for openid in openids {
+            sqlx::query(
+                "INSERT INTO wechat_links (openid, person_id, linked_at) VALUES ($1, $2, 0)",
+            )
+            .bind(openid)
+            .bind(id)
+            .execute(db.writer())
+            .await
+            .unwrap();
+        }
+    }
+
+    async fn tell(db: &Database, wechat: bool, key: &str) {
+        let mut tx = db.writer().begin().await.unwrap();
+        tell_resident(
+            &mut tx,
+            wechat,
+            "13900000001",
+            "R1",
+            key,
+            "抢修人员已出发。",
+            100,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    async fn rows(db: &Database) -> Vec<(String, String, String)> {
+        sqlx::query_as("SELECT channel, recipient, dedupe_key FROM outbox ORDER BY id")
+            .fetch_all(db.reader())
+            .await
+            .unwrap()
+    }
+
+    crate::on_both_engines!(
+        case_news_is_queued_once_per_event_and_openid,
+        |db: Database| async move {
+            person(&db, "13900000001", &["oLinkedA", "oLinkedB"]).await;
+            person(&db, "13900000002", &["oSomeoneElse"]).await;
+
+            tell(&db, true, "case-event:7").await;
+            let queued = rows(&db).await;
+            let row = |channel: &str, recipient: &str, key: &str| {
+                (channel.to_string(), recipient.to_string(), key.to_string())
+            };
+            assert_eq!(
+                queued,
+                [
+                    row(SMS_CHANNEL, "13900000001", "case-event:7"),
+                    row(WECHAT_CHANNEL, "oLinkedA", "case-event:7:wechat:oLinkedA"),
+                    row(WECHAT_CHANNEL, "oLinkedB", "case-event:7:wechat:oLinkedB"),
+                ]
+            );
+            // The same event told again (a retried transaction): nothing more.
+            tell(&db, true, "case-event:7").await;
+            assert_eq!(rows(&db).await, queued);
+
+            // Template messages off: the text only.
+            tell(&db, false, "case-event:8").await;
+            let mut expected = queued.clone();
+            expected.push(row(SMS_CHANNEL, "13900000001", "case-event:8"));
+            assert_eq!(rows(&db).await, expected);
+        }
+    );
+
+    crate::on_both_engines!(
+        wechat_rows_without_wechat_are_given_up,
+        |db: Database| async move {
+            person(&db, "13900000001", &["oLinkedA"]).await;
+            tell(&db, true, "case-event:9").await;
+            let channels = Channels::sms_only(Arc::new(crate::integrations::sms::LogChannel));
+            let round = deliver_due(&db, &channels, 100).await.unwrap();
+            assert_eq!(
+                (round.delivered, round.retrying, round.abandoned),
+                (1, 0, 1)
+            );
+            let reason: String = sqlx::query_scalar(
+                "SELECT last_error FROM outbox WHERE channel = 'wechat' AND abandoned_at IS NOT NULL",
+            )
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+            assert_eq!(reason, "wechat not configured");
+            let later = deliver_due(&db, &channels, 10_000).await.unwrap();
+            assert_eq!(later, DeliveryRound::default(), "not tried again");
+        }
+    );
 }

@@ -3,19 +3,21 @@
 //! incident case that a single crew works; every gathered resident hears of
 //! its progress.
 
+use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::services::casework::{tell_resident, CasePolicy};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::cases::{self, NewCase, NewEvent};
-use crate::store::places;
+use crate::store::{outages, places};
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
 use domain::cases::Filed;
 use domain::clock::{format_month_day_time, to_local, UnixSeconds};
 use domain::deadlines::DeadlineRule;
 use domain::incidents::{
-    propose_incidents, ColdReport, IncidentProposalView, IncidentRule, IncidentScope,
+    outage_notice, propose_incidents, ColdReport, IncidentProposalView, IncidentRule, IncidentScope,
 };
+use domain::outage::OutageKind;
 use domain::roles::Role;
 
 /// Reports older than this never join a proposal.
@@ -79,6 +81,7 @@ pub async fn proposals(
 /// gathered twice gives the same incident.
 pub async fn create_incident(
     db: &Database,
+    settings: &PortalSettings,
     viewer: &Viewer,
     origin: &RequestOrigin,
     scope: &str,
@@ -228,6 +231,7 @@ pub async fn create_incident(
         if let Some(phone) = phone {
             tell_resident(
                 &mut tx,
+                settings.wechat_case_updates,
                 &phone,
                 &case_no,
                 &format!("case-event:{event_id}"),
@@ -243,4 +247,134 @@ pub async fn create_incident(
         case_id: incident_id,
         created: true,
     })
+}
+
+/// Publishes an emergency outage for an open incident: the notice covers the
+/// incident's building or station, starts now and names the expected
+/// restore time; the incident is tied to it (so later complaints there are
+/// triaged as covered), its timeline says so, and every gathered resident
+/// is texted. Closing the incident restores the outage.
+pub async fn publish_outage(
+    db: &Database,
+    settings: &PortalSettings,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    case_id: i64,
+    cause: &str,
+    restore_in_hours: i64,
+) -> BackendResult<i64> {
+    viewer.require(Role::Dispatcher)?;
+    let not_found = || BackendError::NotFound("没有找到该工单，或您无权查看");
+    let row = cases::one_visible_to(db.reader(), viewer.person_id, case_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let place = cases::incident_place(db.reader(), case_id)
+        .await?
+        .ok_or_else(|| BackendError::Invalid("只有集中处理事件可以发布停热公告".to_string()))?;
+    let state = CaseState::parse(&row.state)
+        .ok_or_else(|| BackendError::Internal(format!("case state {}", row.state)))?;
+    if state.is_final() {
+        return Err(BackendError::Invalid(
+            "事件已结束，不能再发布停热公告".to_string(),
+        ));
+    }
+    if place.outage_id.is_some() {
+        return Err(BackendError::Invalid(
+            "这个事件已经发布过停热公告".to_string(),
+        ));
+    }
+    let facts = cases::facts(db.reader(), case_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let company_id = facts
+        .company_id
+        .ok_or_else(|| BackendError::Internal(format!("incident {case_id} has no company")))?;
+    let scope = match (place.building_id, place.station_id) {
+        (Some(building), _) => IncidentScope::Building(building),
+        (None, Some(station)) => IncidentScope::Station(station),
+        (None, None) => {
+            return Err(BackendError::Internal(format!(
+                "incident {case_id} has no place"
+            )))
+        }
+    };
+    let label = scope_label(db, scope).await?;
+    let notice = outage_notice(&label, cause, restore_in_hours, origin.now)
+        .map_err(|m| BackendError::Invalid(m.to_string()))?;
+    let (station_ids, building_ids) = match scope {
+        IncidentScope::Building(id) => (Vec::new(), vec![id]),
+        IncidentScope::Station(id) => (vec![id], Vec::new()),
+    };
+    let merged = cases::merged_into(db.reader(), case_id).await?;
+    let restore_by = format_month_day_time(notice.expected_restore_at);
+    let actor = format!("调度员 {}", viewer.display_name);
+
+    let mut tx = db.writer().begin().await?;
+    let outage_id = outages::insert(
+        &mut tx,
+        &outages::NewOutage {
+            company_id,
+            kind: OutageKind::Emergency,
+            title: notice.title.clone(),
+            cause: notice.cause.clone(),
+            starts_at: notice.starts_at,
+            expected_restore_at: notice.expected_restore_at,
+            restored_at: None,
+            published_at: origin.now,
+            station_ids,
+            building_ids,
+        },
+    )
+    .await?;
+    outages::insert_update(
+        &mut tx,
+        outage_id,
+        origin.now,
+        &format!("正在抢修：{}，预计 {restore_by} 恢复供热。", notice.cause),
+    )
+    .await?;
+    if !cases::set_outage(&mut tx, case_id, outage_id).await? {
+        tx.rollback().await?;
+        return Err(BackendError::Invalid(
+            "这个事件已经发布过停热公告".to_string(),
+        ));
+    }
+    let event_id = cases::append_event(
+        &mut tx,
+        &NewEvent {
+            case_id,
+            at: origin.now,
+            actor_id: Some(viewer.person_id),
+            actor_label: &actor,
+            kind: CaseAction::Note.as_str(),
+            from_state: Some(state.as_str()),
+            to_state: state.as_str(),
+            note: &format!(
+                "发布停热公告「{}」：{}，预计 {restore_by} 恢复供热",
+                notice.title, notice.cause
+            ),
+        },
+    )
+    .await?;
+    let update = format!(
+        "（集中处理事件 {}）已发布停热公告：{}，预计 {restore_by} 恢复供热。",
+        row.case_no, notice.cause
+    );
+    for (child_id, child_no, _, phone) in &merged {
+        if let Some(phone) = phone {
+            tell_resident(
+                &mut tx,
+                settings.wechat_case_updates,
+                phone,
+                child_no,
+                &format!("case-event:{event_id}:merged:{child_id}"),
+                &update,
+                origin.now,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(case_id, outage_id, "outage published for an incident");
+    Ok(outage_id)
 }

@@ -6,6 +6,8 @@ pub mod attachments;
 pub mod case_rules;
 pub mod casework;
 pub mod delivery;
+pub mod grid_work;
 pub mod identity;
 pub mod incidents;
 pub mod public;
+pub mod reports;

@@ -3,8 +3,8 @@
 
 use crate::error::BackendResult;
 use crate::store::access::{
-    COMPANY_BUILDINGS, COMPANY_STATIONS, LOOKED_AFTER_BUILDINGS, OWN_HOUSEHOLDS, PERSON_CREWS,
-    VISIBLE_CASES,
+    COMPANY_BUILDINGS, COMPANY_STATIONS, GRID_BUILDINGS, LOOKED_AFTER_BUILDINGS, OWN_HOUSEHOLDS,
+    PERSON_CREWS, VISIBLE_CASES,
 };
 use sqlx::{Any, AnyPool, Transaction};
 
@@ -65,6 +65,37 @@ pub async fn one_visible_to(
     ))
     .bind(person_id)
     .bind(case_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The open cases of a grid worker's buildings, nearest deadline first.
+pub async fn open_in_grids(
+    pool: &AnyPool,
+    person_id: i64,
+    limit: i64,
+) -> BackendResult<Vec<CaseRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{CASE_SELECT} WHERE c.closed_at IS NULL AND c.building_id IN ({GRID_BUILDINGS}) \
+         {READING_ORDER} LIMIT $2"
+    ))
+    .bind(person_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A case the person may read, by its number.
+pub async fn visible_by_number(
+    pool: &AnyPool,
+    person_id: i64,
+    case_no: &str,
+) -> BackendResult<Option<i64>> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT c.id FROM cases c WHERE c.case_no = $2 AND c.id IN ({VISIBLE_CASES})"
+    ))
+    .bind(person_id)
+    .bind(case_no)
     .fetch_optional(pool)
     .await?)
 }
@@ -500,6 +531,41 @@ pub async fn record_rating(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Ties a case to an outage unless it already has one. Returns false when
+/// it had one.
+pub async fn set_outage(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+    outage_id: i64,
+) -> BackendResult<bool> {
+    Ok(
+        sqlx::query("UPDATE cases SET outage_id = $1 WHERE id = $2 AND outage_id IS NULL")
+            .bind(outage_id)
+            .bind(case_id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+/// Where an incident is: its building or its station, and its outage.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct IncidentPlace {
+    pub building_id: Option<i64>,
+    pub station_id: Option<i64>,
+    pub outage_id: Option<i64>,
+}
+
+pub async fn incident_place(pool: &AnyPool, case_id: i64) -> BackendResult<Option<IncidentPlace>> {
+    Ok(sqlx::query_as(
+        "SELECT building_id, station_id, outage_id FROM cases WHERE id = $1 AND kind = 'incident'",
+    )
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// Marks a case as merged into `parent_id`.

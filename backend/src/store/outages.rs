@@ -217,6 +217,28 @@ pub async fn insert_update(
     .await?)
 }
 
+/// Marks an outage restored at `now` (if it was not already) with an update
+/// saying so. Returns false when it had been restored before.
+pub async fn restore(
+    tx: &mut Transaction<'_, Any>,
+    outage_id: i64,
+    now: i64,
+    message: &str,
+) -> BackendResult<bool> {
+    let changed =
+        sqlx::query("UPDATE outages SET restored_at = $1 WHERE id = $2 AND restored_at IS NULL")
+            .bind(now)
+            .bind(outage_id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    if changed == 0 {
+        return Ok(false);
+    }
+    insert_update(tx, outage_id, now, message).await?;
+    Ok(true)
+}
+
 /// "$start, $start+1, …" for `count` bound values.
 fn placeholders(start: usize, count: usize) -> String {
     (start..start + count)

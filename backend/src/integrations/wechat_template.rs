@@ -1,0 +1,534 @@
+//! WeChat official account template messages (模板消息): news of a case for
+//! residents who linked their WeChat, beside the text message.
+//!
+//! This is not a [`super::sms::NotificationChannel`]: that trait sends a
+//! text to a phone number, while a template message goes to an openid and
+//! fills named fields of a template the account registered. So the client
+//! has one method of its own, [`WeChatTemplates::send_case_update`], and the
+//! outbox worker calls it for rows of the "wechat" channel; both answer with
+//! the same [`SendFailure`], so retries and give-ups follow the same rules.
+//!
+//! WeChat's API: `GET {api_base}/cgi-bin/token` for the account's access
+//! token (cached until five minutes before it expires), then `POST
+//! {api_base}/cgi-bin/message/template/send?access_token=..` with the message
+//! as JSON. Neither the app secret nor an access token is ever logged.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use domain::clock::{to_local, UnixSeconds};
+
+use super::sms::{describe_error, http_client, read_body, SendFailure};
+use super::wechat::{WECHAT_DEFAULT_API_BASE, WECHAT_DEFAULT_TIMEOUT};
+
+/// The template's keys for the case number, the news and its time, as
+/// `HEATDESK_WECHAT_TEMPLATE_FIELDS` spells them by default.
+pub const WECHAT_TEMPLATE_DEFAULT_FIELDS: &str = "character_string1,thing2,time3";
+/// WeChat's limit for a `thing` field, in characters.
+pub const THING_MAX_CHARS: usize = 20;
+/// A cached access token is dropped this many seconds before WeChat says it
+/// expires.
+pub const TOKEN_REFRESH_MARGIN_SECS: u64 = 300;
+
+/// Answers that mean the access token is no longer good (invalid credential,
+/// invalid access token, access token expired): fetch a new one, try again.
+const STALE_TOKEN_CODES: [i64; 3] = [40001, 40014, 42001];
+/// Answers that mean WeChat is busy or the account's quota is spent: try later.
+const BUSY_CODES: [i64; 2] = [-1, 45009];
+
+/// The template's keys for the three values a case update fills.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateFields {
+    /// The case number, e.g. `character_string1`.
+    pub case_no: String,
+    /// The news, at most [`THING_MAX_CHARS`] characters, e.g. `thing2`.
+    pub update: String,
+    /// When it happened, "YYYY-MM-DD HH:MM" Beijing time, e.g. `time3`.
+    pub time: String,
+}
+
+impl TemplateFields {
+    /// Reads "case_no_key,update_key,time_key" (three distinct keys of
+    /// ASCII letters, digits and `_`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let keys: Vec<&str> = text.split(',').map(str::trim).collect();
+        let [case_no, update, time] = keys.as_slice() else {
+            return Err(format!(
+                "expected three keys separated by commas (case number, update, time), e.g. {WECHAT_TEMPLATE_DEFAULT_FIELDS}"
+            ));
+        };
+        for key in [case_no, update, time] {
+            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                return Err(format!(
+                    "template key {key:?}: expected ASCII letters, digits and _"
+                ));
+            }
+        }
+        if case_no == update || case_no == time || update == time {
+            return Err("the three template keys must differ".to_string());
+        }
+        Ok(Self {
+            case_no: case_no.to_string(),
+            update: update.to_string(),
+            time: time.to_string(),
+        })
+    }
+}
+
+impl Default for TemplateFields {
+    fn default() -> Self {
+        Self {
+            case_no: "character_string1".to_string(),
+            update: "thing2".to_string(),
+            time: "time3".to_string(),
+        }
+    }
+}
+
+/// The official account, the approved template and where WeChat lives.
+#[derive(Clone)]
+pub struct WeChatTemplateSettings {
+    pub app_id: String,
+    pub app_secret: String,
+    /// The template's id as the account's back office shows it.
+    pub template_id: String,
+    /// Default [`WECHAT_DEFAULT_API_BASE`].
+    pub api_base: String,
+    /// Default [`WECHAT_DEFAULT_TIMEOUT`] (5 s), per call.
+    pub timeout: Duration,
+    /// The portal's origin; when set, a tap on the message opens
+    /// `{link_base}/cases` (the resident's cases).
+    pub link_base: Option<String>,
+    /// Default [`TemplateFields::default`] ("character_string1,thing2,time3").
+    pub fields: TemplateFields,
+}
+
+impl WeChatTemplateSettings {
+    /// Settings with WeChat's address, the default timeout and fields, no link.
+    pub fn new(
+        app_id: impl Into<String>,
+        app_secret: impl Into<String>,
+        template_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            app_id: app_id.into(),
+            app_secret: app_secret.into(),
+            template_id: template_id.into(),
+            api_base: WECHAT_DEFAULT_API_BASE.to_string(),
+            timeout: WECHAT_DEFAULT_TIMEOUT,
+            link_base: None,
+            fields: TemplateFields::default(),
+        }
+    }
+}
+
+/// Never prints the app secret.
+impl fmt::Debug for WeChatTemplateSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WeChatTemplateSettings")
+            .field("app_id", &self.app_id)
+            .field("app_secret", &"<redacted>")
+            .field("template_id", &self.template_id)
+            .field("api_base", &self.api_base)
+            .field("timeout", &self.timeout)
+            .field("link_base", &self.link_base)
+            .field("fields", &self.fields)
+            .finish()
+    }
+}
+
+/// An access token and the moment it stops being used.
+struct CachedToken {
+    value: String,
+    fresh_until: Instant,
+}
+
+/// Template messages for one official account: settings, one HTTP client,
+/// and the account's access token, shared by every send.
+pub struct WeChatTemplates {
+    settings: WeChatTemplateSettings,
+    client: reqwest::Client,
+    /// Held while a token is fetched, so concurrent sends fetch it once.
+    token: tokio::sync::Mutex<Option<CachedToken>>,
+}
+
+/// Never prints the app secret or the access token.
+impl fmt::Debug for WeChatTemplates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WeChatTemplates")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WeChatTemplates {
+    /// Checks the settings and builds the HTTP client (no proxy from the
+    /// environment, no redirects, the settings' timeout on every call).
+    pub fn new(mut settings: WeChatTemplateSettings) -> Result<Self, String> {
+        for (name, value) in [
+            ("app id", &settings.app_id),
+            ("app secret", &settings.app_secret),
+            ("template id", &settings.template_id),
+        ] {
+            if value.trim().is_empty() {
+                return Err(format!("wechat {name} is empty"));
+            }
+        }
+        settings.api_base = http_base("api base", &settings.api_base)?;
+        if let Some(link_base) = &settings.link_base {
+            settings.link_base = Some(http_base("link base", link_base)?);
+        }
+        let client = http_client(settings.timeout)?;
+        Ok(Self {
+            settings,
+            client,
+            token: tokio::sync::Mutex::new(None),
+        })
+    }
+
+    /// Tells the resident with `openid` the news of a case that happened at
+    /// `at`. A stale access token is replaced and the message sent once more;
+    /// a refusal that concerns this message or this resident (unsubscribed,
+    /// refused messages, bad openid, template or data) is
+    /// [`SendFailure::Refused`]; WeChat busy, the quota spent, an unusable
+    /// access token or no answer is [`SendFailure::Unavailable`].
+    pub async fn send_case_update(
+        &self,
+        openid: &str,
+        case_no: &str,
+        update: &str,
+        at: UnixSeconds,
+    ) -> Result<(), SendFailure> {
+        let body = self.message(openid, case_no, update, at);
+        let token = self.access_token().await?;
+        match self.post_message(&token, &body).await? {
+            SendAnswer::Accepted => return Ok(()),
+            SendAnswer::StaleToken(errcode) => {
+                tracing::info!(
+                    channel = "wechat",
+                    errcode,
+                    "wechat access token no longer valid, fetching a new one"
+                );
+                self.forget_token(&token).await;
+            }
+        }
+        let token = self.access_token().await?;
+        match self.post_message(&token, &body).await? {
+            SendAnswer::Accepted => Ok(()),
+            SendAnswer::StaleToken(errcode) => {
+                self.forget_token(&token).await;
+                Err(SendFailure::Unavailable(format!(
+                    "a new access token was refused too (errcode {errcode})"
+                )))
+            }
+        }
+    }
+
+    /// The JSON body of one template message.
+    fn message(
+        &self,
+        openid: &str,
+        case_no: &str,
+        update: &str,
+        at: UnixSeconds,
+    ) -> serde_json::Value {
+        let fields = &self.settings.fields;
+        let mut data = serde_json::Map::new();
+        data.insert(
+            fields.case_no.clone(),
+            serde_json::json!({ "value": case_no }),
+        );
+        data.insert(
+            fields.update.clone(),
+            serde_json::json!({ "value": truncate_thing(update) }),
+        );
+        data.insert(
+            fields.time.clone(),
+            serde_json::json!({ "value": to_local(at).format("%Y-%m-%d %H:%M").to_string() }),
+        );
+        let mut body = serde_json::json!({
+            "touser": openid,
+            "template_id": self.settings.template_id,
+            "data": data,
+        });
+        if let Some(link_base) = &self.settings.link_base {
+            body["url"] = serde_json::Value::String(format!("{link_base}/cases"));
+        }
+        body
+    }
+
+    /// The cached access token, or a new one from WeChat.
+    async fn access_token(&self) -> Result<String, SendFailure> {
+        let mut cached = self.token.lock().await;
+        if let Some(token) = cached.as_ref() {
+            if Instant::now() < token.fresh_until {
+                return Ok(token.value.clone());
+            }
+        }
+        let (value, expires_in) = self.fetch_token().await?;
+        let keep_for = expires_in.saturating_sub(TOKEN_REFRESH_MARGIN_SECS);
+        *cached = Some(CachedToken {
+            value: value.clone(),
+            fresh_until: Instant::now() + Duration::from_secs(keep_for),
+        });
+        Ok(value)
+    }
+
+    /// Drops the cached token if it is still `stale` (another send may have
+    /// replaced it already).
+    async fn forget_token(&self, stale: &str) {
+        let mut cached = self.token.lock().await;
+        if cached.as_ref().is_some_and(|token| token.value == stale) {
+            *cached = None;
+        }
+    }
+
+    /// `GET {api_base}/cgi-bin/token?grant_type=client_credential&appid=..&secret=..`:
+    /// the token and its lifetime in seconds. Any failure is
+    /// [`SendFailure::Unavailable`]: the message itself is fine, and an
+    /// operator can fix the account (secret, IP allow-list) while it waits.
+    async fn fetch_token(&self) -> Result<(String, u64), SendFailure> {
+        let url = format!("{}/cgi-bin/token", self.settings.api_base);
+        let query = [
+            ("grant_type", "client_credential"),
+            ("appid", self.settings.app_id.as_str()),
+            ("secret", self.settings.app_secret.as_str()),
+        ];
+        let response = self
+            .client
+            .get(&url)
+            .query(&query)
+            .send()
+            .await
+            .map_err(|e| {
+                SendFailure::Unavailable(format!("access token: {}", describe_error(e)))
+            })?;
+        let answer = json_answer(response)
+            .await
+            .map_err(|reason| SendFailure::Unavailable(format!("access token: {reason}")))?;
+        let errcode = answer
+            .get("errcode")
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0);
+        if errcode != 0 {
+            let errmsg = errmsg(&answer);
+            tracing::error!(
+                channel = "wechat",
+                errcode,
+                %errmsg,
+                "wechat refused an access token (check the app id, secret and IP allow-list)"
+            );
+            return Err(SendFailure::Unavailable(format!(
+                "access token refused: {errcode} {errmsg}"
+            )));
+        }
+        let token = answer
+            .get("access_token")
+            .and_then(serde_json::Value::as_str)
+            .filter(|token| !token.is_empty());
+        let expires_in = answer.get("expires_in").and_then(serde_json::Value::as_u64);
+        match (token, expires_in) {
+            (Some(token), Some(expires_in)) => Ok((token.to_string(), expires_in)),
+            _ => Err(SendFailure::Unavailable(
+                "access token answer without access_token or expires_in".to_string(),
+            )),
+        }
+    }
+
+    /// `POST {api_base}/cgi-bin/message/template/send?access_token=..`.
+    async fn post_message(
+        &self,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> Result<SendAnswer, SendFailure> {
+        let url = format!("{}/cgi-bin/message/template/send", self.settings.api_base);
+        let response = self
+            .client
+            .post(&url)
+            .query(&[("access_token", token)])
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| SendFailure::Unavailable(describe_error(e)))?;
+        let answer = json_answer(response)
+            .await
+            .map_err(SendFailure::Unavailable)?;
+        let Some(errcode) = answer.get("errcode").and_then(serde_json::Value::as_i64) else {
+            return Err(SendFailure::Unavailable(
+                "answer without errcode".to_string(),
+            ));
+        };
+        let errmsg = errmsg(&answer);
+        match errcode {
+            0 => {
+                let msgid = answer.get("msgid").map(ToString::to_string);
+                tracing::debug!(channel = "wechat", msgid = ?msgid, "template message accepted");
+                Ok(SendAnswer::Accepted)
+            }
+            code if STALE_TOKEN_CODES.contains(&code) => Ok(SendAnswer::StaleToken(code)),
+            code if BUSY_CODES.contains(&code) => Err(SendFailure::Unavailable(format!(
+                "wechat busy: {code} {errmsg}"
+            ))),
+            // 43004 unsubscribed, 43101 refused messages, 40003 bad openid,
+            // 40037 bad template id, 47003 bad data, and anything else
+            // WeChat names: sending the same message again will not help.
+            code => {
+                tracing::warn!(channel = "wechat", errcode = code, %errmsg, "template message refused");
+                Err(SendFailure::Refused {
+                    code: code.to_string(),
+                    message: errmsg,
+                })
+            }
+        }
+    }
+}
+
+/// What a send answer leads to, short of a failure.
+enum SendAnswer {
+    Accepted,
+    /// The access token was refused with this errcode.
+    StaleToken(i64),
+}
+
+/// A 2xx answer whose body is a JSON object; anything else is a reason to
+/// try later.
+async fn json_answer(response: reqwest::Response) -> Result<serde_json::Value, String> {
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("HTTP {status}"));
+    }
+    let body = read_body(response).await?;
+    serde_json::from_str::<serde_json::Value>(&body)
+        .ok()
+        .filter(serde_json::Value::is_object)
+        .ok_or_else(|| format!("HTTP {status}, unreadable answer"))
+}
+
+fn errmsg(answer: &serde_json::Value) -> String {
+    answer
+        .get("errmsg")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// An http(s) address without a query, without its trailing slash.
+fn http_base(name: &str, base: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(base).map_err(|e| format!("wechat {name} {base:?}: {e}"))?;
+    if !matches!(url.scheme(), "https" | "http") || url.query().is_some() {
+        return Err(format!(
+            "wechat {name} {base:?}: expected an http(s) address without a query"
+        ));
+    }
+    Ok(base.trim_end_matches('/').to_string())
+}
+
+/// `text` as a `thing` field takes it: at most [`THING_MAX_CHARS`]
+/// characters (not bytes), ending in "…" when cut.
+pub fn truncate_thing(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= THING_MAX_CHARS {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(THING_MAX_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// An openid for logs: its first six characters and "…".
+pub fn mask_openid(openid: &str) -> String {
+    let mut masked: String = openid.chars().take(6).collect();
+    masked.push('…');
+    masked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn templates() -> WeChatTemplates {
+        let mut settings = WeChatTemplateSettings::new("wxid", "top-secret", "TPL-1");
+        settings.link_base = Some("https://heat.example.cn/".to_string());
+        WeChatTemplates::new(settings).expect("valid settings")
+    }
+
+    #[test]
+    fn thing_fields_are_cut_by_characters() {
+        assert_eq!(truncate_thing("抢修人员已出发。"), "抢修人员已出发。");
+        let exactly = "一二三四五六七八九十一二三四五六七八九十";
+        assert_eq!(truncate_thing(exactly), exactly);
+        let cut = truncate_thing("报修已受理，抢修人员将于 11月28日 12:00 前到达。");
+        assert_eq!(cut.chars().count(), THING_MAX_CHARS);
+        assert_eq!(cut, "报修已受理，抢修人员将于 11月28日…");
+    }
+
+    #[test]
+    fn the_message_fills_the_template_in_beijing_time() {
+        // 2026-11-28 02:05 UTC is 10:05 in Shanghai.
+        let at = 1_795_831_500;
+        let body = templates().message("OPENID-1", "R20261128000042", "抢修人员已出发。", at);
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "touser": "OPENID-1",
+                "template_id": "TPL-1",
+                "url": "https://heat.example.cn/cases",
+                "data": {
+                    "character_string1": {"value": "R20261128000042"},
+                    "thing2": {"value": "抢修人员已出发。"},
+                    "time3": {"value": "2026-11-28 10:05"},
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn fields_are_three_distinct_keys() {
+        assert_eq!(
+            TemplateFields::parse(WECHAT_TEMPLATE_DEFAULT_FIELDS),
+            Ok(TemplateFields::default())
+        );
+        let custom = TemplateFields::parse(" keyword1, keyword2 ,keyword3").expect("fields");
+        assert_eq!(
+            (
+                custom.case_no.as_str(),
+                custom.update.as_str(),
+                custom.time.as_str()
+            ),
+            ("keyword1", "keyword2", "keyword3")
+        );
+        assert!(TemplateFields::parse("a,b").is_err());
+        assert!(TemplateFields::parse("a,b,c,d").is_err());
+        assert!(TemplateFields::parse("a,,c").is_err());
+        assert!(TemplateFields::parse("a,a,c").is_err());
+        assert!(TemplateFields::parse("a,b.c,d").is_err());
+    }
+
+    #[test]
+    fn settings_are_checked_and_the_secret_never_printed() {
+        let settings = WeChatTemplateSettings::new("wxid", "top-secret", "TPL-1");
+        assert!(!format!("{settings:?}").contains("top-secret"));
+        assert!(!format!("{:?}", templates()).contains("top-secret"));
+        let mut no_template = settings.clone();
+        no_template.template_id = " ".to_string();
+        assert!(WeChatTemplates::new(no_template).is_err());
+        let mut no_secret = settings.clone();
+        no_secret.app_secret = String::new();
+        assert!(WeChatTemplates::new(no_secret).is_err());
+        let mut bad_base = settings.clone();
+        bad_base.api_base = "api.weixin.qq.com".to_string();
+        assert!(WeChatTemplates::new(bad_base).is_err());
+        let mut bad_link = settings.clone();
+        bad_link.link_base = Some("heat.example.cn".to_string());
+        assert!(WeChatTemplates::new(bad_link).is_err());
+        let mut no_timeout = settings;
+        no_timeout.timeout = Duration::ZERO;
+        assert!(WeChatTemplates::new(no_timeout).is_err());
+    }
+
+    #[test]
+    fn openids_are_masked_for_logs() {
+        assert_eq!(mask_openid("oAbCdEfGhIjKlMn"), "oAbCdE…");
+        assert_eq!(mask_openid("o1"), "o1…");
+    }
+}

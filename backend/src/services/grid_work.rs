@@ -1,0 +1,343 @@
+//! A grid worker's work: filing for a resident once the resident consents
+//! with a texted code, the grid's desk, and the visit log (访民问暖).
+//!
+//! Consent works like sign-in: the worker's page holds a random token, the
+//! resident's phone gets a six-digit code whose hash is keyed with that
+//! token; the code is good for ten minutes, five wrong tries, and one case.
+
+use crate::config::PortalSettings;
+use crate::db::Database;
+use crate::error::{BackendError, BackendResult};
+use crate::integrations::sms::TextTemplate;
+use crate::secrets;
+use crate::services::accounts::{looked_after_buildings, BuildingList};
+use crate::services::casework::{brief, check_idempotency_key, ConsentProof, Filer};
+use crate::services::identity::{RequestOrigin, Viewer, SMS_CHANNEL};
+use crate::store::grid_work::{self, NewConsent, NewVisit};
+use crate::store::{audit, cases, outbox, people, places};
+use domain::case_flow::CaseKind;
+use domain::clock::{to_local, UnixSeconds};
+use domain::grid_work::{
+    check_visit, consent_policy, filing_path, may_file_for_resident, ConsentForForm, GridDesk,
+    VisitEntry,
+};
+use domain::otp::{check_send, judge_code, parse_code, CodeVerdict};
+use domain::phone::{mask_phone, MobileNumber};
+use domain::roles::Role;
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+/// Visits the desk lists.
+const VISITS_SHOWN: i64 = 30;
+/// Open cases the desk lists.
+const CASES_SHOWN: i64 = 100;
+
+/// A consent code on its way: where the worker's form continues.
+#[derive(Clone, Debug)]
+pub struct ConsentRequested {
+    /// "/file/temperature?consent=…"
+    pub form_path: String,
+    pub masked_phone: String,
+}
+
+/// "金宝花园 1号楼 2单元 301"
+async fn household_address(
+    db: &Database,
+    household: &crate::store::households::HouseholdRow,
+) -> BackendResult<String> {
+    let place = places::building_place(db.reader(), household.building_id).await?;
+    Ok(match place {
+        Some(p) => format!(
+            "{} {} {} {}",
+            p.community_name, p.building_name, household.unit_name, household.room
+        ),
+        None => format!("{} {}", household.unit_name, household.room),
+    })
+}
+
+/// Texts the resident a consent code for the worker to file `kind` for
+/// the household with account number `account_no` (in the worker's grid).
+pub async fn request_filing_consent(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    account_no: &str,
+    phone_text: &str,
+    kind: &str,
+) -> BackendResult<ConsentRequested> {
+    viewer.require(Role::GridWorker)?;
+    let kind = CaseKind::parse(kind)
+        .filter(|k| may_file_for_resident(*k))
+        .ok_or_else(|| BackendError::Invalid("请选择要代办的事项".to_string()))?;
+    let account_no: String = account_no
+        .trim()
+        .chars()
+        .map(domain::typing::halfwidth)
+        .collect::<String>()
+        .to_uppercase();
+    if account_no.is_empty() {
+        return Err(BackendError::Invalid("请填写居民的供热户号".to_string()));
+    }
+    let household =
+        grid_work::grid_household_by_account(db.reader(), viewer.person_id, &account_no)
+            .await?
+            .ok_or_else(|| {
+                BackendError::Invalid("没有找到这个户号，或它不在您负责的网格内".to_string())
+            })?;
+    let phone =
+        MobileNumber::parse(phone_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let policy = consent_policy();
+    let now = origin.now;
+    let number_sends = grid_work::sent_to_number(db.reader(), phone.as_str(), now - DAY).await?;
+    let worker_sends =
+        grid_work::asked_by_worker(db.reader(), viewer.person_id, now - HOUR).await?;
+    if let Err(refusal) = check_send(&policy, &number_sends, &worker_sends, now) {
+        return Err(BackendError::Invalid(refusal.message(now)));
+    }
+    let token = secrets::new_token();
+    let code = secrets::new_code();
+    let payload = serde_json::to_string(&TextTemplate::FilingConsent {
+        code: code.clone(),
+        worker: viewer.display_name.clone(),
+        what: kind.label().to_string(),
+        valid_minutes: u32::try_from(policy.lifetime / 60).unwrap_or(10),
+    })
+    .map_err(|e| BackendError::Internal(e.to_string()))?;
+    let token_hash = secrets::token_hash(&token);
+    let mut tx = db.writer().begin().await?;
+    let consent_id = grid_work::insert_consent(
+        &mut tx,
+        &NewConsent {
+            token_hash: &token_hash,
+            grid_worker_id: viewer.person_id,
+            household_id: household.id,
+            phone: phone.as_str(),
+            code_hash: &secrets::code_hash(&token, &code),
+            now,
+        },
+    )
+    .await?;
+    outbox::enqueue(
+        &mut tx,
+        &outbox::NewMessage {
+            channel: SMS_CHANNEL,
+            recipient: phone.as_str(),
+            dedupe_key: &format!("filing-consent:{token_hash}"),
+            payload: &payload,
+            now,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        &origin.audit(
+            Some(viewer.person_id),
+            "grid.consent_requested",
+            "household",
+            household.id,
+            format!("{} {}", kind.label(), phone.masked()),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        consent_id,
+        household_id = household.id,
+        "filing consent requested"
+    );
+    Ok(ConsentRequested {
+        form_path: filing_path(kind, &token),
+        masked_phone: phone.masked(),
+    })
+}
+
+/// The consent a filing form works under, for its page: the household and
+/// the masked phone. Only the worker who asked finds it.
+pub async fn consent_for_form(
+    db: &Database,
+    viewer: &Viewer,
+    token: &str,
+) -> BackendResult<ConsentForForm> {
+    viewer.require(Role::GridWorker)?;
+    let gone = || BackendError::NotFound("代办授权已失效，请回到“我的网格”重新发送验证码");
+    let consent =
+        grid_work::consent_of_worker(db.reader(), viewer.person_id, &secrets::token_hash(token))
+            .await?
+            .filter(|c| c.confirmed_at.is_none())
+            .ok_or_else(gone)?;
+    let household =
+        grid_work::grid_household_by_id(db.reader(), viewer.person_id, consent.household_id)
+            .await?
+            .ok_or_else(gone)?;
+    Ok(ConsentForForm {
+        token: token.to_string(),
+        household_id: household.id,
+        address: household_address(db, &household).await?,
+        masked_phone: mask_phone(&consent.phone),
+        expires_at: consent.created_at + consent_policy().lifetime,
+    })
+}
+
+/// Checks the resident's code for a worker's filing; the filer it gives
+/// files in the worker's name for the resident, whose phone hears of the
+/// case. The consent is spent with the case, in the filing's transaction.
+pub(crate) async fn consented_filer(
+    db: &Database,
+    viewer: &Viewer,
+    proof: &ConsentProof,
+    household_id: i64,
+    now: UnixSeconds,
+) -> BackendResult<Filer> {
+    viewer.require(Role::GridWorker)?;
+    let code = parse_code(&proof.code).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let gone =
+        || BackendError::Invalid("代办授权已失效，请回到“我的网格”重新发送验证码".to_string());
+    let consent = grid_work::consent_of_worker(
+        db.writer(),
+        viewer.person_id,
+        &secrets::token_hash(&proof.token),
+    )
+    .await?
+    .filter(|c| c.household_id == household_id && c.confirmed_at.is_none())
+    .ok_or_else(gone)?;
+    let matches = secrets::same_hash(&secrets::code_hash(&proof.token, &code), &consent.code_hash);
+    let tries = u32::try_from(consent.wrong_tries).unwrap_or(u32::MAX);
+    match judge_code(&consent_policy(), consent.created_at, tries, matches, now) {
+        CodeVerdict::Accepted => {}
+        verdict @ (CodeVerdict::Wrong { .. } | CodeVerdict::Exhausted) => {
+            if !matches {
+                grid_work::record_wrong_try(db.writer(), consent.id, consent.wrong_tries).await?;
+            }
+            return Err(BackendError::Invalid(verdict.message()));
+        }
+        CodeVerdict::Expired => return Err(BackendError::Invalid(CodeVerdict::Expired.message())),
+    }
+    // The household must still be in the worker's grid.
+    let household = grid_work::grid_household_by_id(db.reader(), viewer.person_id, household_id)
+        .await?
+        .ok_or_else(gone)?;
+    let resident = people::by_phone(db.reader(), &consent.phone).await?;
+    Ok(Filer {
+        household,
+        contact_phone: Some(consent.phone),
+        filed_for: resident.map(|p| p.id),
+        channel: "grid",
+        actor_label: format!("网格员 {}（代居民提交，已短信确认）", viewer.display_name),
+        consent_id: Some(consent.id),
+    })
+}
+
+/// 我的网格: buildings, open cases overdue first, the newest visits.
+pub async fn grid_desk(
+    db: &Database,
+    settings: &PortalSettings,
+    viewer: &Viewer,
+    now: UnixSeconds,
+) -> BackendResult<GridDesk> {
+    let buildings = looked_after_buildings(db, settings, viewer, BuildingList::Grid, now).await?;
+    let cases = cases::open_in_grids(db.reader(), viewer.person_id, CASES_SHOWN)
+        .await?
+        .into_iter()
+        .map(|row| brief(row, now))
+        .collect();
+    let visits = grid_work::visits_in_grids(db.reader(), viewer.person_id, VISITS_SHOWN)
+        .await?
+        .into_iter()
+        .map(|v| VisitEntry {
+            visit_id: v.id,
+            visited_on: v.visited_on,
+            place: v.place,
+            worker_name: v.worker_name,
+            notes: v.notes,
+            follow_up: v.follow_up_case_id.zip(v.follow_up_case_no),
+        })
+        .collect();
+    Ok(GridDesk {
+        buildings,
+        cases,
+        visits,
+        today: to_local(now).format("%Y-%m-%d").to_string(),
+    })
+}
+
+/// A visit as the form sends it.
+#[derive(Clone, Debug, Default)]
+pub struct VisitForm {
+    pub building_id: i64,
+    /// Optional: the household visited, by account number.
+    pub account_no: String,
+    pub visited_on: String,
+    pub notes: String,
+    /// Optional: the case that followed, by number.
+    pub follow_up_case_no: String,
+    pub idempotency_key: String,
+}
+
+/// Logs a visit to a building (or one household) of the worker's grid.
+pub async fn log_visit(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    form: VisitForm,
+) -> BackendResult<i64> {
+    viewer.require(Role::GridWorker)?;
+    let key = format!(
+        "{}:{}",
+        viewer.person_id,
+        check_idempotency_key(&form.idempotency_key)?
+    );
+    let today = to_local(origin.now).date_naive();
+    let visit = check_visit(&form.visited_on, &form.notes, today)
+        .map_err(|m| BackendError::Invalid(m.to_string()))?;
+    if !places::building_in_scope(
+        db.reader(),
+        viewer.person_id,
+        form.building_id,
+        crate::store::access::GRID_BUILDINGS,
+    )
+    .await?
+    {
+        return Err(BackendError::Invalid("请选择您网格内的楼栋".to_string()));
+    }
+    let account_no = form.account_no.trim().to_uppercase();
+    let household_id = if account_no.is_empty() {
+        None
+    } else {
+        let household =
+            grid_work::grid_household_by_account(db.reader(), viewer.person_id, &account_no)
+                .await?
+                .filter(|h| h.building_id == form.building_id)
+                .ok_or_else(|| {
+                    BackendError::Invalid("这个户号不在所选楼栋内，请核对".to_string())
+                })?;
+        Some(household.id)
+    };
+    let case_no = form.follow_up_case_no.trim().to_uppercase();
+    let follow_up_case_id = if case_no.is_empty() {
+        None
+    } else {
+        Some(
+            cases::visible_by_number(db.reader(), viewer.person_id, &case_no)
+                .await?
+                .ok_or_else(|| {
+                    BackendError::Invalid("没有找到这个工单编号，或它不在您的网格内".to_string())
+                })?,
+        )
+    };
+    let visited_on = visit.visited_on.format("%Y-%m-%d").to_string();
+    let id = grid_work::insert_visit(
+        db.writer(),
+        &NewVisit {
+            grid_worker_id: viewer.person_id,
+            building_id: form.building_id,
+            household_id,
+            visited_on: &visited_on,
+            notes: &visit.notes,
+            follow_up_case_id,
+            idempotency_key: &key,
+            now: origin.now,
+        },
+    )
+    .await?;
+    Ok(id)
+}

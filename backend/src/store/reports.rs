@@ -1,0 +1,50 @@
+//! What reports count: a dispatcher's company's cases filed in a period.
+
+use crate::error::BackendResult;
+use crate::store::access::{COMPANY_BUILDINGS, COMPANY_STATIONS};
+use sqlx::AnyPool;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ReportRow {
+    pub id: i64,
+    pub case_no: String,
+    pub kind: String,
+    pub state: String,
+    pub station: String,
+    pub community: String,
+    pub summary: String,
+    pub created_at: i64,
+    pub due_at: Option<i64>,
+    pub responded_at: Option<i64>,
+    pub response_on_time: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub rating: Option<i64>,
+    pub crew: Option<String>,
+}
+
+/// The cases of the dispatcher's company filed in [start, end), oldest first.
+pub async fn company_cases_filed(
+    pool: &AnyPool,
+    person_id: i64,
+    start: i64,
+    end: i64,
+) -> BackendResult<Vec<ReportRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT c.id, c.case_no, c.kind, c.state, COALESCE(s.name, '') AS station, \
+                COALESCE(cm.name, '') AS community, c.summary, c.created_at, c.due_at, \
+                c.responded_at, c.response_on_time, c.closed_at, c.rating, cr.name AS crew \
+         FROM cases c \
+         LEFT JOIN buildings b ON b.id = c.building_id \
+         LEFT JOIN communities cm ON cm.id = b.community_id \
+         LEFT JOIN stations s ON s.id = COALESCE(b.station_id, c.station_id) \
+         LEFT JOIN crews cr ON cr.id = c.assigned_crew_id \
+         WHERE c.created_at >= $2 AND c.created_at < $3 \
+           AND (c.building_id IN ({COMPANY_BUILDINGS}) OR c.station_id IN ({COMPANY_STATIONS})) \
+         ORDER BY c.created_at, c.id"
+    ))
+    .bind(person_id)
+    .bind(start)
+    .bind(end)
+    .fetch_all(pool)
+    .await?)
+}

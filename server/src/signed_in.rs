@@ -1,0 +1,21 @@
+//! The signed-in viewer of a plain axum route (attachments, CSV exports),
+//! from the session cookie.
+
+use app::portal::Portal;
+use axum::response::{IntoResponse, Response};
+use backend::services::identity::Viewer;
+use http::{HeaderMap, StatusCode};
+
+/// The viewer, `Ok(None)` without a live session, or the response for a
+/// failed lookup.
+pub async fn viewer(portal: &Portal, headers: &HeaderMap) -> Result<Option<Viewer>, Response> {
+    let Some(token) = app::session::session_token(headers, portal) else {
+        return Ok(None);
+    };
+    backend::services::identity::resolve_session(&portal.db, &token, portal.now())
+        .await
+        .map_err(|error| {
+            tracing::error!(error = %error.log_detail(), "session lookup failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        })
+}
