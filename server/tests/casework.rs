@@ -261,7 +261,12 @@ async fn the_whole_loop(server: &TestServer) {
         "更换爆裂管段",
         "5 星：师傅来得很快",
     ] {
-        assert!(page.body.contains(text), "timeline shows {text}");
+        assert!(
+            page.body.contains(text),
+            "timeline shows {text}: {} {}",
+            page.status,
+            page.body
+        );
     }
 
     // One text per step the resident cares about, none twice.
@@ -597,6 +602,26 @@ async fn nobody_reads_or_works_a_case_they_should_not(server: &TestServer) {
     );
     let cancel = step(&mut neighbour, id, &[("action", "cancel")]).await;
     assert!(cancel.form_error().unwrap().contains("没有找到该工单"));
+    // A form the server cannot read (a case number that is not a number)
+    // is refused with a message that says so, not "the network".
+    let case_page = format!("/cases/{id}");
+    let garbled = resident
+        .submit(
+            &case_page,
+            "/api/cases/step",
+            &[("case_id", "abc"), ("action", "cancel")],
+        )
+        .await;
+    let location = garbled
+        .location
+        .clone()
+        .unwrap_or_else(|| panic!("{garbled:?}"));
+    let back = &location[location
+        .find(&case_page)
+        .unwrap_or_else(|| panic!("{location}"))..];
+    let page = resident.get(back).await;
+    assert!(page.body.contains("表单内容有误"), "{}", page.body);
+    assert!(!page.body.contains("网络不稳定"));
     // The property manager of the building sees the case, not the phone.
     let mut property = staff_signs_in(server, "property_demo", PASSWORD).await;
     let seen = property.api(&format!("/api/cases/one?id={id}")).await;

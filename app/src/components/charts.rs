@@ -7,22 +7,25 @@ use leptos::prelude::*;
 
 const WIDTH: f64 = 320.0;
 
-/// The tallest column's height is the chart's; labels every `label_every`.
+/// Columns over time: the tallest is the chart's height; at most about
+/// eight labels fit across a phone.
 #[component]
 pub fn ColumnChart(bars: Vec<Tally>, #[prop(into)] caption: String) -> impl IntoView {
     const HEIGHT: f64 = 150.0;
     const BOTTOM: f64 = 20.0;
     const TOP: f64 = 14.0;
+    // Room at both ends for the first and last labels.
+    const SIDE: f64 = 16.0;
     let plot = HEIGHT - BOTTOM - TOP;
     let most = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1);
-    let slot = WIDTH / bars.len().max(1) as f64;
+    let slot = (WIDTH - 2.0 * SIDE) / bars.len().max(1) as f64;
     // Room for about eight labels across a phone.
     let label_every = bars.len().div_ceil(8).max(1);
     let columns = bars
         .iter()
         .enumerate()
         .map(|(index, bar)| {
-            let x = slot * index as f64;
+            let x = SIDE + slot * index as f64;
             let height = plot * f64::from(bar.count) / f64::from(most);
             let top = TOP + plot - height;
             let label = (index % label_every == 0).then(|| {

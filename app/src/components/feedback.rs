@@ -38,6 +38,16 @@ pub fn ErrorNotice(error: ServerFnError) -> impl IntoView {
 pub fn error_message(error: &ServerFnError) -> String {
     match error {
         ServerFnError::ServerError(message) => message.clone(),
+        // The server could not read what the form sent (a field that is not
+        // a number, one missing): the form is stale or was altered.
+        ServerFnError::Args(_) | ServerFnError::MissingArg(_) | ServerFnError::Deserialization(_) => {
+            use_lang()
+                .t(
+                    "表单内容有误，没有提交成功。请刷新页面，检查填写的内容后重新提交。",
+                    "The form could not be read and was not sent. Reload the page, check what you entered and send it again.",
+                )
+                .to_string()
+        }
         _ => use_lang()
             .t(
                 "网络不稳定，操作没有完成。请检查网络后重试。",

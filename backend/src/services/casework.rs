@@ -205,6 +205,26 @@ async fn filer(
     }
 }
 
+/// The start every filing shares: the form's one-time key (`Err` with the
+/// case a repeated submit already filed) and who files for which household.
+async fn begin_filing<'k>(
+    db: &Database,
+    viewer: &Viewer,
+    idempotency_key: &'k str,
+    household_id: i64,
+    consent: Option<&ConsentProof>,
+    now: UnixSeconds,
+) -> BackendResult<Result<(&'k str, Filer), Filed>> {
+    let key = check_idempotency_key(idempotency_key)?;
+    if let Some(filed) = already_filed(db, viewer, key).await? {
+        return Ok(Err(filed));
+    }
+    Ok(Ok((
+        key,
+        filer(db, viewer, household_id, consent, now).await?,
+    )))
+}
+
 /// A household the resident bound, with what filing needs of it.
 async fn own_household(
     db: &Database,
@@ -286,6 +306,15 @@ async fn file(
             created: false,
         });
     };
+    // Spent before any photo is written, so a refusal leaves nothing behind.
+    if let Some(consent_id) = filing.filer.consent_id {
+        if !grid_work::spend_consent(&mut tx, consent_id, case_id, origin.now).await? {
+            tx.rollback().await?;
+            return Err(BackendError::Invalid(
+                "这个验证码已经用过了，请重新获取居民的验证码".to_string(),
+            ));
+        }
+    }
     let event_id = cases::append_event(
         &mut tx,
         &NewEvent {
@@ -311,14 +340,6 @@ async fn file(
         origin.now,
     )
     .await?;
-    if let Some(consent_id) = filing.filer.consent_id {
-        if !grid_work::spend_consent(&mut tx, consent_id, case_id, origin.now).await? {
-            tx.rollback().await?;
-            return Err(BackendError::Invalid(
-                "这个验证码已经用过了，请重新获取居民的验证码".to_string(),
-            ));
-        }
-    }
     if let Some(phone) = filing.filer.contact_phone.as_deref() {
         tell_resident(
             &mut tx,
@@ -395,6 +416,34 @@ pub(crate) async fn tell_resident(
     Ok(())
 }
 
+/// Tells the residents whose reports were merged into a case (as
+/// [`cases::merged_into`] lists them) of one of its timeline entries, once
+/// per entry and merged case.
+pub(crate) async fn tell_merged_residents(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    wechat_case_updates: bool,
+    merged: &[(i64, String, String, Option<String>)],
+    event_id: i64,
+    update: &str,
+    now: UnixSeconds,
+) -> BackendResult<()> {
+    for (child_id, child_no, _, phone) in merged {
+        if let Some(phone) = phone {
+            tell_resident(
+                tx,
+                wechat_case_updates,
+                phone,
+                child_no,
+                &format!("case-event:{event_id}:merged:{child_id}"),
+                update,
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 /// 室温投诉 as the form sends it.
 #[derive(Clone, Debug, Default)]
 pub struct TemperatureForm {
@@ -420,18 +469,19 @@ pub async fn file_temperature_complaint(
     origin: &RequestOrigin,
     form: TemperatureForm,
 ) -> BackendResult<Filed> {
-    let key = check_idempotency_key(&form.idempotency_key)?;
-    if let Some(filed) = already_filed(db, viewer, key).await? {
-        return Ok(filed);
-    }
-    let filer = filer(
+    let (key, filer) = match begin_filing(
         db,
         viewer,
+        &form.idempotency_key,
         form.household_id,
         form.consent.as_ref(),
         origin.now,
     )
-    .await?;
+    .await?
+    {
+        Ok(started) => started,
+        Err(filed) => return Ok(filed),
+    };
     let household = &filer.household;
     let room = Room::parse(&form.room)
         .ok_or_else(|| BackendError::Invalid("请选择测温的房间".to_string()))?;
@@ -526,18 +576,19 @@ pub async fn file_repair(
     origin: &RequestOrigin,
     form: RepairForm,
 ) -> BackendResult<Filed> {
-    let key = check_idempotency_key(&form.idempotency_key)?;
-    if let Some(filed) = already_filed(db, viewer, key).await? {
-        return Ok(filed);
-    }
-    let filer = filer(
+    let (key, filer) = match begin_filing(
         db,
         viewer,
+        &form.idempotency_key,
         form.household_id,
         form.consent.as_ref(),
         origin.now,
     )
-    .await?;
+    .await?
+    {
+        Ok(started) => started,
+        Err(filed) => return Ok(filed),
+    };
     let category = RepairCategory::parse(&form.category)
         .ok_or_else(|| BackendError::Invalid("请选择故障类型".to_string()))?;
     let description = clean_description(&form.description, category == RepairCategory::Other)
@@ -599,18 +650,19 @@ pub async fn file_application(
     origin: &RequestOrigin,
     form: ApplicationForm,
 ) -> BackendResult<Filed> {
-    let key = check_idempotency_key(&form.idempotency_key)?;
-    if let Some(filed) = already_filed(db, viewer, key).await? {
-        return Ok(filed);
-    }
-    let filer = filer(
+    let (key, filer) = match begin_filing(
         db,
         viewer,
+        &form.idempotency_key,
         form.household_id,
         form.consent.as_ref(),
         origin.now,
     )
-    .await?;
+    .await?
+    {
+        Ok(started) => started,
+        Err(filed) => return Ok(filed),
+    };
     let household = &filer.household;
     let kind = CaseKind::parse(&form.kind)
         .filter(|k| CaseKind::APPLICATIONS.contains(k))
@@ -1070,20 +1122,15 @@ pub async fn take_step(
         }
         // Residents whose reports were merged into this case hear of it too.
         let update = resident_update(action, &transition.note, reopened_deadline);
-        for (child_id, child_no, _, phone) in &merged {
-            if let Some(phone) = phone {
-                tell_resident(
-                    &mut tx,
-                    settings.wechat_case_updates,
-                    phone,
-                    child_no,
-                    &format!("case-event:{event_id}:merged:{child_id}"),
-                    &format!("（集中处理事件 {}）{update}", row.case_no),
-                    origin.now,
-                )
-                .await?;
-            }
-        }
+        tell_merged_residents(
+            &mut tx,
+            settings.wechat_case_updates,
+            &merged,
+            event_id,
+            &format!("（集中处理事件 {}）{update}", row.case_no),
+            origin.now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(transition.to)

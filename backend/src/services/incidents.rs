@@ -6,7 +6,7 @@
 use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
-use crate::services::casework::{tell_resident, CasePolicy};
+use crate::services::casework::{tell_merged_residents, tell_resident, CasePolicy};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::cases::{self, NewCase, NewEvent};
 use crate::store::{outages, places};
@@ -360,20 +360,15 @@ pub async fn publish_outage(
         "（集中处理事件 {}）已发布停热公告：{}，预计 {restore_by} 恢复供热。",
         row.case_no, notice.cause
     );
-    for (child_id, child_no, _, phone) in &merged {
-        if let Some(phone) = phone {
-            tell_resident(
-                &mut tx,
-                settings.wechat_case_updates,
-                phone,
-                child_no,
-                &format!("case-event:{event_id}:merged:{child_id}"),
-                &update,
-                origin.now,
-            )
-            .await?;
-        }
-    }
+    tell_merged_residents(
+        &mut tx,
+        settings.wechat_case_updates,
+        &merged,
+        event_id,
+        &update,
+        origin.now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(case_id, outage_id, "outage published for an incident");
     Ok(outage_id)
