@@ -95,8 +95,20 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
     }
 }
 
+/// The app's routes, worked out once per process. Working them out runs the
+/// app with resource loading suppressed process-wide (leptos_axum's
+/// `SuppressResourceLoad`), so a page rendering meanwhile in another server
+/// of the same process (the tests start many) would wait for a resource
+/// forever (leptos-rs/leptos#4773); once per process, before any server of
+/// it serves, nothing renders during it.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn build(state: AppState, request_timeout: Duration) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let portal = state.portal.clone();
     let guard = state.guard.clone();
     let options = state.leptos_options.clone();
