@@ -113,6 +113,8 @@ pub struct CaseDetail {
     pub crews: Vec<Choice>,
     /// An open incident without an outage notice, seen by a dispatcher.
     pub may_publish_outage: bool,
+    /// The 12345 order the case came from, for its dispatcher.
+    pub hotline: Option<crate::hotline::OrderView>,
 }
 
 impl CaseDetail {

@@ -217,6 +217,23 @@ pub fn deadline_for(
     }
 }
 
+/// When a clock of `rule` that ends at `due_at` turns yellow: the warning
+/// share before an hour-scale end, the start of the last working day
+/// before a working-day end (for a deadline moved by an extension).
+pub fn warn_at_for(
+    policy: &DeadlinePolicy,
+    calendar: &WorkingCalendar,
+    rule: DeadlineRule,
+    due_at: UnixSeconds,
+) -> UnixSeconds {
+    match policy.clock(rule) {
+        Clock::Hours(hours) => {
+            due_at - i64::from(hours) * 3600 * i64::from(policy.warn_percent.min(100)) / 100
+        }
+        Clock::WorkingDays(_) => calendar.start_of_last_working_day_before(due_at),
+    }
+}
+
 /// Where a case stands against its deadline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Urgency {
@@ -266,6 +283,26 @@ pub fn urgency(now: UnixSeconds, deadline: &Deadline) -> Urgency {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warnings_of_moved_deadlines_follow_their_clock() {
+        let policy = DeadlinePolicy::default();
+        let calendar = WorkingCalendar::empty();
+        let from = crate::clock::local_instant(2026, 11, 23, 9).unwrap();
+        for rule in [DeadlineRule::HotlineSignFor, DeadlineRule::HotlineReply] {
+            let deadline = deadline_for(&policy, &calendar, rule, from);
+            assert_eq!(
+                warn_at_for(&policy, &calendar, rule, deadline.due_at),
+                deadline.warn_at,
+                "{rule:?}"
+            );
+        }
+        // Two hours, 25 %: thirty minutes before.
+        assert_eq!(
+            warn_at_for(&policy, &calendar, DeadlineRule::HotlineSignFor, from),
+            from - 1800
+        );
+    }
     use crate::clock::local_instant;
 
     #[test]

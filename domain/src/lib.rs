@@ -11,6 +11,7 @@ pub mod clock;
 pub mod credentials;
 pub mod deadlines;
 pub mod grid_work;
+pub mod hotline;
 pub mod household;
 pub mod incidents;
 pub mod notices;
