@@ -4,6 +4,7 @@
 
 use crate::config::{Config, SmsConfig};
 use app::portal::Clock;
+use backend::integrations::hotline::HotlineCallbacks;
 use backend::integrations::sms::{AliyunSms, LogChannel, NotificationChannel};
 use backend::integrations::wechat_template::WeChatTemplates;
 use backend::services::delivery::Channels;
@@ -31,9 +32,17 @@ pub fn channels(config: &Config) -> Result<Channels, String> {
                 .map_err(|e| format!("配置错误 HEATDESK_WECHAT_TEMPLATE_ID: {e}"))?,
         )),
     };
+    let hotline = match &config.hotline {
+        None => None,
+        Some(settings) => Some(Arc::new(
+            HotlineCallbacks::new(settings.clone())
+                .map_err(|e| format!("配置错误 HEATDESK_HOTLINE_*: {e}"))?,
+        )),
+    };
     Ok(Channels {
         sms: channel(config)?,
         wechat,
+        hotline,
     })
 }
 

@@ -1,6 +1,7 @@
 //! Configuration from flags and environment. A bad value stops start-up with
 //! one line naming the setting.
 
+use backend::integrations::hotline::HotlineSettings;
 use backend::integrations::sms::AliyunSmsSettings;
 use backend::integrations::wechat::{WeChatScope, WeChatSettings};
 use backend::integrations::wechat_template::{TemplateFields, WeChatTemplateSettings};
@@ -180,6 +181,12 @@ pub struct Settings {
     /// The template's keys for case number, news and time.
     #[arg(long, env = "HEATDESK_WECHAT_TEMPLATE_FIELDS", global = true)]
     pub wechat_template_fields: Option<String>,
+    /// The secret shared with the 12345 platform; turns on its endpoints.
+    #[arg(long, env = "HEATDESK_HOTLINE_SECRET", global = true)]
+    pub hotline_secret: Option<String>,
+    /// Where the 12345 platform takes an order's news.
+    #[arg(long, env = "HEATDESK_HOTLINE_CALLBACK_URL", global = true)]
+    pub hotline_callback_url: Option<String>,
 }
 
 /// Where sign-in codes go.
@@ -227,6 +234,8 @@ pub struct Config {
     pub wechat: Option<WeChatSettings>,
     /// WeChat template messages for case news (needs `wechat`).
     pub wechat_templates: Option<WeChatTemplateSettings>,
+    /// The 12345 platform: the shared secret and the callback.
+    pub hotline: Option<HotlineSettings>,
 }
 
 /// A setting that must be there and not blank.
@@ -288,6 +297,35 @@ impl Settings {
         }
         backend::integrations::wechat_template::WeChatTemplates::new(settings.clone())
             .map_err(|e| bad("HEATDESK_WECHAT_TEMPLATE_ID", e))?;
+        Ok(Some(settings))
+    }
+
+    /// The 12345 platform: on with a shared secret; a callback URL without
+    /// one is a mistake.
+    fn hotline(&self) -> Result<Option<HotlineSettings>, ConfigError> {
+        let callback_url = present(&self.hotline_callback_url);
+        let Some(secret) = present(&self.hotline_secret) else {
+            return match callback_url {
+                Some(_) => Err(bad(
+                    "HEATDESK_HOTLINE_SECRET",
+                    "设置了回调地址但未设置共享密钥",
+                )),
+                None => Ok(None),
+            };
+        };
+        let settings = HotlineSettings {
+            secret,
+            callback_url,
+            timeout: backend::integrations::hotline::HOTLINE_DEFAULT_TIMEOUT,
+        };
+        backend::integrations::hotline::HotlineCallbacks::new(settings.clone()).map_err(|e| {
+            let setting = if e.contains("secret") {
+                "HEATDESK_HOTLINE_SECRET"
+            } else {
+                "HEATDESK_HOTLINE_CALLBACK_URL"
+            };
+            bad(setting, e)
+        })?;
         Ok(Some(settings))
     }
 
@@ -402,7 +440,9 @@ impl Settings {
             }
         };
         let wechat_templates = self.wechat_templates(wechat.as_ref(), &public_url)?;
+        let hotline = self.hotline()?;
         Ok(Config {
+            hotline,
             trust_forwarded_for: self.trust_forwarded_for,
             sms,
             wechat,

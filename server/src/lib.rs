@@ -6,6 +6,7 @@ pub mod background;
 pub mod config;
 pub mod exports;
 pub mod health;
+pub mod hotline;
 pub mod middleware;
 pub mod request_guard;
 pub mod router;

@@ -32,6 +32,7 @@ pub struct AppState {
     pub portal: Portal,
     pub readiness: Readiness,
     pub guard: Arc<GuardSettings>,
+    pub hotline: crate::hotline::HotlineInbound,
 }
 
 /// The Leptos options for a built site under `site_root`, with hashed file
@@ -92,6 +93,7 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
             public_origin: origin_of(&config.public_url),
             trust_forwarded_for: config.trust_forwarded_for,
         }),
+        hotline: crate::hotline::HotlineInbound(config.hotline.clone().map(Arc::new)),
     }
 }
 
@@ -122,6 +124,14 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/attachments/{id}", get(crate::uploads::attachment))
         .route("/reports/cases.csv", get(crate::exports::report_cases_csv))
+        .route(
+            "/hotline/v1/orders",
+            axum::routing::post(crate::hotline::receive_order),
+        )
+        .route(
+            "/hotline/v1/orders/{order_id}/satisfaction",
+            axum::routing::post(crate::hotline::receive_satisfaction),
+        )
         .nest_service("/pkg", bundle)
         .leptos_routes_with_context(
             &state,

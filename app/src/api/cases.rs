@@ -375,3 +375,39 @@ pub async fn publish_incident_outage(
     go_to_case(case_id);
     Ok(())
 }
+
+/// A dispatcher's step on a case's 12345 order (sign for, progress, extend,
+/// return, reply), then the case again.
+#[server(prefix = "/api", endpoint = "hotline/step")]
+pub async fn take_order_step(
+    case_id: i64,
+    action: String,
+    text: Option<String>,
+    extension_days: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    let extension_days = match extension_days.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(days) => Some(
+            days.parse::<u32>()
+                .map_err(|_| ServerFnError::new("延期天数为 1 到 10 个工作日"))?,
+        ),
+    };
+    backend::services::hotline::dispatcher_step(
+        &portal.db,
+        &viewer,
+        &crate::session::origin(&portal),
+        case_id,
+        backend::services::hotline::OrderStep {
+            action,
+            text: text.unwrap_or_default(),
+            extension_days,
+        },
+    )
+    .await
+    .map_err(to_server_error)?;
+    go_to_case(case_id);
+    Ok(())
+}

@@ -3,7 +3,7 @@
 
 use crate::api::cases::{
     load_case, load_cases, load_crew_jobs, load_queue, CreateIncident, PublishIncidentOutage,
-    QueueParams, TakeCaseStep, TakeCaseStepWithPhotos,
+    QueueParams, TakeCaseStep, TakeCaseStepWithPhotos, TakeOrderStep,
 };
 use crate::components::case::{CaseList, DeadlineClock, StateBadge, Timeline};
 use crate::components::feedback::{error_in_address, loaded, ActionOutcome};
@@ -14,6 +14,7 @@ use crate::prefs::{use_lang, Lang};
 use domain::account::Choice;
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
 use domain::cases::{promise, promise_en, CaseBrief, CaseDetail};
+use domain::hotline::{OrderAction, OrderView, MAX_EXTENSION_DAYS};
 use domain::incidents::{IncidentProposalView, OUTAGE_RESTORE_HOURS};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -41,6 +42,7 @@ pub fn CasePage() -> impl IntoView {
     let id = move || parse_id(params.read().get("id")).unwrap_or(0);
     let step = ServerAction::<TakeCaseStep>::new();
     let publish = ServerAction::<PublishIncidentOutage>::new();
+    let order_step = ServerAction::<TakeOrderStep>::new();
     let tick = RwSignal::new(0u32);
     // With JavaScript the page asks for news while it is open.
     Effect::new(move |_| {
@@ -57,14 +59,15 @@ pub fn CasePage() -> impl IntoView {
                 id(),
                 step.version().get(),
                 publish.version().get(),
+                order_step.version().get(),
                 tick.get(),
             )
         },
-        |(id, _, _, _)| load_case(id),
+        |(id, _, _, _, _)| load_case(id),
     );
     view! {
         <Title text=lang.t("工单详情", "Case") />
-        {loaded(case, move |case| view! { <CaseView case step publish /> })}
+        {loaded(case, move |case| view! { <CaseView case step publish order_step /> })}
     }
 }
 
@@ -73,6 +76,7 @@ fn CaseView(
     case: CaseDetail,
     step: ServerAction<TakeCaseStep>,
     publish: ServerAction<PublishIncidentOutage>,
+    order_step: ServerAction<TakeOrderStep>,
 ) -> impl IntoView {
     let lang = use_lang();
     let brief = case.brief.clone();
@@ -96,6 +100,7 @@ fn CaseView(
             <dl class="facts">{facts}</dl>
         </section>
         {(!case.actions.is_empty()).then(|| view! { <CaseSteps case=case.clone() step /> })}
+        {case.hotline.clone().map(|order| view! { <HotlineOrder order case_id=brief.case_id order_step /> })}
         {case.may_publish_outage.then(|| view! { <PublishOutageForm case_id=brief.case_id publish /> })}
         <section class="card">
             <h2 class="card__title">{lang.t("办理进度", "Timeline")}</h2>
@@ -327,6 +332,93 @@ fn step_form(
             {extra}
             <button class=button_class type="submit" disabled=move || step.pending().get()>{label}</button>
         </ActionForm>
+    }
+    .into_any()
+}
+
+/// The 12345 order behind a case: its status and clock, where its address
+/// points, and the dispatcher's steps (each goes back to the platform).
+#[component]
+fn HotlineOrder(
+    order: OrderView,
+    case_id: i64,
+    order_step: ServerAction<TakeOrderStep>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let forms = order
+        .actions
+        .iter()
+        .map(|action| {
+            let action = *action;
+            let text = action.needs_text().then(|| {
+                let hint = match action {
+                    OrderAction::Return => lang.t("退单原因（必填）", "Why it is not ours (required)"),
+                    OrderAction::Extend => lang.t("延期原因（必填）", "Why more time is needed (required)"),
+                    OrderAction::Reply => lang.t(
+                        "答复内容（必填，12345 将回访来电人）",
+                        "The reply (required; 12345 will call the caller back)",
+                    ),
+                    _ => lang.t("进展情况（必填）", "Progress (required)"),
+                };
+                view! {
+                    <label class="field">
+                        <span class="field__label">{hint}</span>
+                        <textarea class="field__input" name="text" rows="2" maxlength="1000" required></textarea>
+                    </label>
+                }
+            });
+            let days = (action == OrderAction::Extend).then(|| {
+                let options = (1..=MAX_EXTENSION_DAYS)
+                    .map(|d| view! { <option value=d>{d}</option> })
+                    .collect_view();
+                view! {
+                    <label class="field">
+                        <span class="field__label">{lang.t("延期（工作日）", "Extension (working days)")}</span>
+                        <select class="field__input" name="extension_days" required>{options}</select>
+                    </label>
+                }
+            });
+            let class = if action == OrderAction::Return {
+                "button button--secondary"
+            } else {
+                "button"
+            };
+            view! {
+                <ActionForm action=order_step attr:class="form step-form" attr:data-order-action=action.as_str()>
+                    <input type="hidden" name="case_id" value=case_id />
+                    <input type="hidden" name="action" value=action.as_str() />
+                    {text}
+                    {days}
+                    <button class=class type="submit" disabled=move || order_step.pending().get()>
+                        {lang.t(action.label(), action.label_en())}
+                    </button>
+                </ActionForm>
+            }
+        })
+        .collect_view();
+    let unplaced = (!order.placed).then(|| {
+        view! { " "<span class="badge badge--danger">{lang.t("未匹配到楼栋，请核实", "Not matched to a building")}</span> }
+    });
+    let return_by = order.return_due_at.map(|at| {
+        view! { <dt>{lang.t("退单期限", "Return by")}</dt><dd><Moment at /></dd> }
+    });
+    let extended = order.extended_days.map(|days| {
+        view! { <dt>{lang.t("已延期", "Extended")}</dt><dd>{days}{lang.t(" 个工作日", " working days")}</dd> }
+    });
+    view! {
+        <section class="card hotline-order">
+            <h2 class="card__title">{lang.t("12345 工单 ", "12345 order ")}{order.order_id.clone()}</h2>
+            <p><strong>{lang.t(order.status.label(), order.status.label_en())}</strong></p>
+            {order.deadline.zip(order.urgency).map(|(deadline, urgency)| view! { <p><DeadlineClock deadline urgency /></p> })}
+            <dl class="facts">
+                <dt>{lang.t("来电人", "Caller")}</dt><dd>{order.caller_name.clone()}</dd>
+                <dt>{lang.t("来电地址", "Address given")}</dt><dd>{order.address.clone()}{unplaced}</dd>
+                {return_by}
+                {extended}
+            </dl>
+            <ActionOutcome outcome=order_step.value().into() done=lang.t("已报送 12345。", "Sent to 12345.") />
+            {forms}
+        </section>
     }
     .into_any()
 }

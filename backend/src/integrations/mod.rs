@@ -2,6 +2,7 @@
 //! WeChat web authorization for sign-in, and WeChat template messages for
 //! case news.
 
+pub mod hotline;
 pub mod sms;
 pub mod wechat;
 pub mod wechat_template;

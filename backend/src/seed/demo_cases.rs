@@ -297,7 +297,7 @@ async fn insert(
         channel,
         household_id: Some(household_id),
         building_id: Some(building_id),
-        filed_by: filed_for.unwrap_or(people.dispatcher_id),
+        filed_by: Some(filed_for.unwrap_or(people.dispatcher_id)),
         filed_for,
         summary: case.summary,
         details: case.details,
@@ -333,7 +333,7 @@ async fn insert(
         &NewEvent {
             case_id,
             at: filed_at,
-            actor_id: Some(new_case.filed_by),
+            actor_id: new_case.filed_by,
             actor_label: filer_label,
             kind: "filed",
             from_state: None,

@@ -278,7 +278,7 @@ async fn file(
         channel: filing.filer.channel,
         household_id: Some(filing.filer.household.id),
         building_id: Some(filing.filer.household.building_id),
-        filed_by: viewer.person_id,
+        filed_by: Some(viewer.person_id),
         filed_for: filing.filer.filed_for,
         outage_id: filing.outage_id,
         summary: &filing.summary,
@@ -840,11 +840,18 @@ pub async fn case_detail(
     let season_label = facts
         .season_start_year
         .map(|year| format!("{}—{} 供暖季", year, year + 1));
+    let is_case_dispatcher = parties.contains(&Party::Dispatcher);
+    let hotline = if is_case_dispatcher {
+        crate::services::hotline::order_view(db, case_id, true, origin.now).await?
+    } else {
+        None
+    };
     let may_publish_outage = brief.kind == CaseKind::Incident
         && !brief.state.is_final()
         && facts.outage_id.is_none()
         && viewer.has(Role::Dispatcher);
     Ok(CaseDetail {
+        hotline,
         may_publish_outage,
         address: facts.address,
         details: facts.details,

@@ -9,8 +9,10 @@
 
 use crate::db::Database;
 use crate::error::BackendResult;
+use crate::integrations::hotline::HotlineCallbacks;
 use crate::integrations::sms::{NotificationChannel, OutgoingText, SendFailure, TextTemplate};
 use crate::integrations::wechat_template::{mask_openid, WeChatTemplates};
+use crate::services::hotline::HOTLINE_CHANNEL;
 use crate::services::identity::SMS_CHANNEL;
 use crate::store::outbox;
 use domain::phone::mask_phone;
@@ -33,12 +35,18 @@ pub const CODE_USEFUL_FOR: i64 = 5 * 60;
 pub struct Channels {
     pub sms: Arc<dyn NotificationChannel>,
     pub wechat: Option<Arc<WeChatTemplates>>,
+    /// News of 12345 orders to the hotline platform's callback.
+    pub hotline: Option<Arc<HotlineCallbacks>>,
 }
 
 impl Channels {
-    /// Texts only; "wechat" rows are given up.
+    /// Texts only; "wechat" and "hotline" rows are given up.
     pub fn sms_only(sms: Arc<dyn NotificationChannel>) -> Self {
-        Self { sms, wechat: None }
+        Self {
+            sms,
+            wechat: None,
+            hotline: None,
+        }
     }
 }
 
@@ -61,21 +69,33 @@ pub async fn deliver_due(
 ) -> BackendResult<DeliveryRound> {
     let mut round = DeliveryRound::default();
     for message in outbox::due(db.reader(), now, 50).await? {
+        // An order's news reaches the platform in the order it happened:
+        // a later step waits while an earlier one is still being retried.
+        if message.channel == HOTLINE_CHANNEL
+            && outbox::earlier_waiting(db.writer(), HOTLINE_CHANNEL, &message.recipient, message.id)
+                .await?
+        {
+            continue;
+        }
         let (channel_name, recipient) = match message.channel.as_str() {
             SMS_CHANNEL => (channels.sms.name(), mask_phone(&message.recipient)),
             WECHAT_CHANNEL => (WECHAT_CHANNEL, mask_openid(&message.recipient)),
+            HOTLINE_CHANNEL => (HOTLINE_CHANNEL, message.recipient.clone()),
             _ => ("unknown", "…".to_string()),
         };
         let outcome = match message.channel.as_str() {
             SMS_CHANNEL => send_text(channels.sms.as_ref(), &message, now).await,
             WECHAT_CHANNEL => send_wechat(channels.wechat.as_deref(), &message, now).await,
+            HOTLINE_CHANNEL => send_hotline(channels.hotline.as_deref(), &message, now).await,
             _ => Err(give_up("unknown channel")),
         };
         match outcome {
             Ok(()) => {
                 // The log channel's texts stay readable for the demo outbox page;
                 // what a real provider delivered is not kept.
-                let keep = message.channel == SMS_CHANNEL && channels.sms.name() == "log";
+                // News to the 12345 platform is kept as a record of what it was told.
+                let keep = (message.channel == SMS_CHANNEL && channels.sms.name() == "log")
+                    || message.channel == HOTLINE_CHANNEL;
                 outbox::mark_delivered(db.writer(), message.id, now, keep).await?;
                 round.delivered += 1;
             }
@@ -160,6 +180,36 @@ async fn send_wechat(
         .send_case_update(&message.recipient, &case_no, &update, message.created_at)
         .await
         .map_err(|failure| after_failure(failure, message.attempts, now))
+}
+
+/// The longest wait between two tries of a 12345 callback.
+pub const HOTLINE_MAX_RETRY_AFTER: i64 = 30 * 60;
+
+/// One "hotline" row: an order's news, to the platform. The platform must
+/// hear every step, so an unavailable platform is tried again for as long
+/// as it takes (back-off doubling up to [`HOTLINE_MAX_RETRY_AFTER`]); only a
+/// refusal (a 4xx answer) is given up, with its reason kept.
+async fn send_hotline(
+    hotline: Option<&HotlineCallbacks>,
+    message: &outbox::PendingMessage,
+    now: i64,
+) -> Result<(), Undelivered> {
+    let Some(hotline) = hotline else {
+        return Err(give_up("hotline not configured"));
+    };
+    hotline
+        .post(&message.payload, now)
+        .await
+        .map_err(|failure| match failure {
+            SendFailure::Refused { code, message } => {
+                give_up(&format!("refused: {code} {message}"))
+            }
+            SendFailure::Unavailable(reason) => {
+                let wait = (FIRST_RETRY_AFTER << message.attempts.clamp(0, 20))
+                    .min(HOTLINE_MAX_RETRY_AFTER);
+                (format!("unavailable: {reason}"), Some(now + wait))
+            }
+        })
 }
 
 /// Delivers due messages every second until the task is dropped.

@@ -143,7 +143,7 @@ pub async fn create_incident(
         channel: "proactive",
         building_id,
         station_id,
-        filed_by: viewer.person_id,
+        filed_by: Some(viewer.person_id),
         summary: &summary,
         details: "未诉先办：同一范围内多户报冷，合并派单处理。",
         idempotency_key: &key,

@@ -7,6 +7,7 @@ pub mod case_rules;
 pub mod casework;
 pub mod delivery;
 pub mod grid_work;
+pub mod hotline;
 pub mod identity;
 pub mod incidents;
 pub mod public;

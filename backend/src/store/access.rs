@@ -44,6 +44,31 @@ macro_rules! company_stations {
     };
 }
 
+/// The company of a dispatcher.
+macro_rules! dispatcher_company {
+    () => {
+        "SELECT p.company_id FROM people p \
+           JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' \
+          WHERE p.id = $1"
+    };
+}
+
+/// A case (`c`) of a dispatcher's company: by its building, its station,
+/// or (a hotline order not yet placed) the company itself.
+macro_rules! company_case {
+    () => {
+        concat!(
+            "(c.building_id IN (",
+            company_buildings!(),
+            ") OR c.station_id IN (",
+            company_stations!(),
+            ") OR c.company_id IN (",
+            dispatcher_company!(),
+            "))"
+        )
+    };
+}
+
 /// Households bound to a resident.
 macro_rules! own_households {
     () => {
@@ -73,6 +98,9 @@ pub const COMPANY_BUILDINGS: &str = company_buildings!();
 
 /// Stations of a dispatcher's company.
 pub const COMPANY_STATIONS: &str = company_stations!();
+
+/// The condition that case `c` belongs to a dispatcher's company.
+pub const COMPANY_CASE: &str = company_case!();
 
 /// Households bound to a resident.
 pub const OWN_HOUSEHOLDS: &str = own_households!();
@@ -118,6 +146,8 @@ pub const VISIBLE_CASES: &str = concat!(
     company_buildings!(),
     ") UNION SELECT c.id FROM cases c WHERE c.station_id IN (",
     company_stations!(),
+    ") UNION SELECT c.id FROM cases c WHERE c.company_id IN (",
+    dispatcher_company!(),
     ") UNION SELECT c.id FROM cases c WHERE c.assigned_crew_id IN (",
     person_crews!(),
     ")"

@@ -3,7 +3,7 @@
 
 use crate::error::BackendResult;
 use crate::store::access::{
-    COMPANY_BUILDINGS, COMPANY_STATIONS, GRID_BUILDINGS, LOOKED_AFTER_BUILDINGS, OWN_HOUSEHOLDS,
+    COMPANY_BUILDINGS, COMPANY_CASE, GRID_BUILDINGS, LOOKED_AFTER_BUILDINGS, OWN_HOUSEHOLDS,
     PERSON_CREWS, VISIBLE_CASES,
 };
 use sqlx::{Any, AnyPool, Transaction};
@@ -145,10 +145,7 @@ pub async fn queue(
     person_id: i64,
     query: &QueueQuery<'_>,
 ) -> BackendResult<Vec<CaseRow>> {
-    let mut sql = format!(
-        "{CASE_SELECT} WHERE (c.building_id IN ({COMPANY_BUILDINGS}) \
-                              OR c.station_id IN ({COMPANY_STATIONS}))"
-    );
+    let mut sql = format!("{CASE_SELECT} WHERE {COMPANY_CASE}");
     let mut next = 2;
     let mut placeholder = || {
         let p = format!("${next}");
@@ -228,7 +225,7 @@ pub async fn facts(pool: &AnyPool, case_id: i64) -> BackendResult<Option<CaseFac
         "SELECT c.details, c.category, c.room, c.reading_tenths, c.measured_as_guided, \
                 c.season_start_year, c.contact_phone, c.outage_id, o.title AS outage_title, \
                 o.expected_restore_at AS outage_restore_at, c.assigned_crew_id, \
-                s.company_id, c.responded_at, c.response_on_time, c.decision_note, c.rating, c.rating_comment, \
+                COALESCE(s.company_id, c.company_id) AS company_id, c.responded_at, c.response_on_time, c.decision_note, c.rating, c.rating_comment, \
                 COALESCE(cm.district || ' ' || cm.name || ' ' || b.name \
                          || COALESCE(' ' || u.name || ' ' || h.room, ''), '') AS address \
          FROM cases c \
@@ -259,8 +256,7 @@ pub struct Relation {
 pub async fn relation(pool: &AnyPool, person_id: i64, case_id: i64) -> BackendResult<Relation> {
     Ok(sqlx::query_as(&format!(
         "SELECT \
-           CASE WHEN c.building_id IN ({COMPANY_BUILDINGS}) \
-                  OR c.station_id IN ({COMPANY_STATIONS}) THEN 1 ELSE 0 END AS dispatcher, \
+           CASE WHEN {COMPANY_CASE} THEN 1 ELSE 0 END AS dispatcher, \
            CASE WHEN c.assigned_crew_id IN ({PERSON_CREWS}) THEN 1 ELSE 0 END AS crew, \
            CASE WHEN c.household_id IN ({OWN_HOUSEHOLDS}) \
                   OR (c.filed_for = $1 AND EXISTS (SELECT 1 FROM person_roles r \
@@ -305,7 +301,8 @@ pub struct NewCase<'a> {
     pub household_id: Option<i64>,
     pub building_id: Option<i64>,
     pub station_id: Option<i64>,
-    pub filed_by: i64,
+    /// Who filed it; none for an order that came from the 12345 platform.
+    pub filed_by: Option<i64>,
     pub filed_for: Option<i64>,
     pub outage_id: Option<i64>,
     pub summary: &'a str,
@@ -322,6 +319,8 @@ pub struct NewCase<'a> {
     pub deadline_rule: Option<&'a str>,
     pub due_at: Option<i64>,
     pub warn_at: Option<i64>,
+    /// Only for a case with neither building nor station yet.
+    pub company_id: Option<i64>,
     pub now: i64,
 }
 
@@ -337,9 +336,9 @@ pub async fn insert(
         "INSERT INTO cases (case_no, kind, state, channel, household_id, building_id, filed_by, \
                 filed_for, outage_id, summary, details, idempotency_key, category, urgency, room, \
                 reading_tenths, measured_as_guided, triage, season_start_year, contact_phone, \
-                deadline_rule, due_at, warn_at, created_at, updated_at, station_id) \
+                deadline_rule, due_at, warn_at, created_at, updated_at, station_id, company_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $1, $12, $13, $14, $15, $16, \
-                 $17, $18, $19, $20, $21, $22, $23, $23, $24) \
+                 $17, $18, $19, $20, $21, $22, $23, $23, $24, $25) \
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
     )
     .bind(case.idempotency_key)
@@ -366,6 +365,7 @@ pub async fn insert(
     .bind(case.warn_at)
     .bind(case.now)
     .bind(case.station_id)
+    .bind(case.company_id)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(id) = id else { return Ok(None) };
@@ -376,6 +376,24 @@ pub async fn insert(
         .execute(&mut **tx)
         .await?;
     Ok(Some((id, case_no)))
+}
+
+/// The few facts a step on a case's 12345 order needs.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CaseCore {
+    pub case_no: String,
+    pub state: String,
+    pub deadline_rule: Option<String>,
+}
+
+/// A case by id, without any access rule: callers checked access first.
+pub async fn one_row(pool: &AnyPool, case_id: i64) -> BackendResult<Option<CaseCore>> {
+    Ok(
+        sqlx::query_as("SELECT case_no, state, deadline_rule FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 /// The case an idempotency key created.
@@ -590,7 +608,7 @@ pub async fn open_case_by_number(
 ) -> BackendResult<Option<i64>> {
     Ok(sqlx::query_scalar(&format!(
         "SELECT c.id FROM cases c WHERE c.case_no = $2 AND c.closed_at IS NULL \
-           AND (c.building_id IN ({COMPANY_BUILDINGS}) OR c.station_id IN ({COMPANY_STATIONS}))"
+           AND {COMPANY_CASE}"
     ))
     .bind(person_id)
     .bind(case_no)

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod grid_work;
+pub mod hotline;
 pub mod households;
 pub mod outages;
 pub mod outbox;

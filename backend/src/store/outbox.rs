@@ -37,16 +37,38 @@ pub struct PendingMessage {
     pub created_at: i64,
 }
 
-/// Undelivered messages due at `now`, oldest first.
+/// Undelivered messages due at `now`, oldest first (by when they were
+/// queued, so news meant to arrive in order is listed in order).
 pub async fn due(pool: &AnyPool, now: i64, limit: i64) -> BackendResult<Vec<PendingMessage>> {
     Ok(sqlx::query_as(
         "SELECT id, channel, recipient, payload, attempts, created_at FROM outbox \
-         WHERE delivered_at IS NULL AND abandoned_at IS NULL AND available_at <= $1 ORDER BY available_at, id LIMIT $2",
+         WHERE delivered_at IS NULL AND abandoned_at IS NULL AND available_at <= $1 ORDER BY id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
     .fetch_all(pool)
     .await?)
+}
+
+/// Whether an older message to the same recipient on the same channel is
+/// still waiting (not delivered, not given up): for channels whose
+/// messages must arrive in order.
+pub async fn earlier_waiting(
+    pool: &AnyPool,
+    channel: &str,
+    recipient: &str,
+    id: i64,
+) -> BackendResult<bool> {
+    let waiting: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM outbox WHERE channel = $1 AND recipient = $2 AND id < $3 \
+           AND delivered_at IS NULL AND abandoned_at IS NULL LIMIT 1",
+    )
+    .bind(channel)
+    .bind(recipient)
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(waiting.is_some())
 }
 
 /// Records a delivery; `keep_payload` false blanks what no longer needs keeping

@@ -1,7 +1,7 @@
 //! What reports count: a dispatcher's company's cases filed in a period.
 
 use crate::error::BackendResult;
-use crate::store::access::{COMPANY_BUILDINGS, COMPANY_STATIONS};
+use crate::store::access::COMPANY_CASE;
 use sqlx::AnyPool;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -39,7 +39,7 @@ pub async fn company_cases_filed(
          LEFT JOIN stations s ON s.id = COALESCE(b.station_id, c.station_id) \
          LEFT JOIN crews cr ON cr.id = c.assigned_crew_id \
          WHERE c.created_at >= $2 AND c.created_at < $3 \
-           AND (c.building_id IN ({COMPANY_BUILDINGS}) OR c.station_id IN ({COMPANY_STATIONS})) \
+           AND {COMPANY_CASE} \
          ORDER BY c.created_at, c.id"
     ))
     .bind(person_id)

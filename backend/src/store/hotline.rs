@@ -1,0 +1,175 @@
+//! 12345 work orders beside their cases.
+
+use crate::error::BackendResult;
+use sqlx::{Any, AnyPool, Transaction};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrderRow {
+    pub id: i64,
+    pub order_id: String,
+    pub case_id: i64,
+    pub status: String,
+    pub received_at: i64,
+    pub caller_name: String,
+    pub caller_phone: String,
+    pub address: String,
+    pub placed: i64,
+    pub sign_due_at: i64,
+    pub reply_due_at: i64,
+    pub return_due_at: i64,
+    pub extended_days: Option<i64>,
+    pub signed_at: Option<i64>,
+    pub replied_at: Option<i64>,
+}
+
+const ORDER_SELECT: &str = "SELECT id, order_id, case_id, status, received_at, caller_name, \
+     caller_phone, address, placed, sign_due_at, reply_due_at, return_due_at, extended_days, \
+     signed_at, replied_at FROM hotline_orders";
+
+pub async fn by_order_id(pool: &AnyPool, order_id: &str) -> BackendResult<Option<OrderRow>> {
+    Ok(
+        sqlx::query_as(&format!("{ORDER_SELECT} WHERE order_id = $1"))
+            .bind(order_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub async fn by_case(pool: &AnyPool, case_id: i64) -> BackendResult<Option<OrderRow>> {
+    Ok(
+        sqlx::query_as(&format!("{ORDER_SELECT} WHERE case_id = $1"))
+            .bind(case_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub struct NewOrder<'a> {
+    pub order_id: &'a str,
+    pub case_id: i64,
+    pub received_at: i64,
+    pub caller_name: &'a str,
+    pub caller_phone: &'a str,
+    pub address: &'a str,
+    pub placed: bool,
+    pub sign_due_at: i64,
+    pub reply_due_at: i64,
+    pub return_due_at: i64,
+    pub payload: &'a str,
+    pub now: i64,
+}
+
+/// Inserts the order; false when its order id is already there.
+pub async fn insert(tx: &mut Transaction<'_, Any>, order: &NewOrder<'_>) -> BackendResult<bool> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO hotline_orders (order_id, case_id, status, received_at, caller_name, \
+                caller_phone, address, placed, sign_due_at, reply_due_at, return_due_at, payload, created_at) \
+         VALUES ($1, $2, 'received', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+         ON CONFLICT (order_id) DO NOTHING RETURNING id",
+    )
+    .bind(order.order_id)
+    .bind(order.case_id)
+    .bind(order.received_at)
+    .bind(order.caller_name)
+    .bind(order.caller_phone)
+    .bind(order.address)
+    .bind(i64::from(order.placed))
+    .bind(order.sign_due_at)
+    .bind(order.reply_due_at)
+    .bind(order.return_due_at)
+    .bind(order.payload)
+    .bind(order.now)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(id.is_some())
+}
+
+/// What a step changes on the order.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct OrderChange {
+    pub signed_at: Option<i64>,
+    pub replied_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub reply_due_at: Option<i64>,
+    pub extended_days: Option<i64>,
+}
+
+/// Moves the order from the status it was read in; false when someone else
+/// moved it meanwhile.
+pub async fn move_status(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+    from: &str,
+    to: &str,
+    change: OrderChange,
+) -> BackendResult<bool> {
+    Ok(sqlx::query(
+        "UPDATE hotline_orders SET status = $1, \
+                signed_at = COALESCE($2, signed_at), replied_at = COALESCE($3, replied_at), \
+                closed_at = COALESCE($4, closed_at), reply_due_at = COALESCE($5, reply_due_at), \
+                extended_days = COALESCE($6, extended_days) \
+         WHERE id = $7 AND status = $8",
+    )
+    .bind(to)
+    .bind(change.signed_at)
+    .bind(change.replied_at)
+    .bind(change.closed_at)
+    .bind(change.reply_due_at)
+    .bind(change.extended_days)
+    .bind(id)
+    .bind(from)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// A community whose name the address names, longest name first.
+pub async fn communities(pool: &AnyPool) -> BackendResult<Vec<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM communities ORDER BY id")
+            .fetch_all(pool)
+            .await?,
+    )
+}
+
+/// A building of a community by name, with its company.
+pub async fn building_by_name(
+    pool: &AnyPool,
+    community_id: i64,
+    name: &str,
+) -> BackendResult<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT b.id, s.company_id FROM buildings b JOIN stations s ON s.id = b.station_id \
+         WHERE b.community_id = $1 AND b.name = $2",
+    )
+    .bind(community_id)
+    .bind(name)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// A household of a building by unit and room.
+pub async fn household_by_place(
+    pool: &AnyPool,
+    building_id: i64,
+    unit: &str,
+    room: &str,
+) -> BackendResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT h.id FROM households h JOIN units u ON u.id = h.unit_id \
+         WHERE u.building_id = $1 AND u.name = $2 AND h.room = $3",
+    )
+    .bind(building_id)
+    .bind(unit)
+    .bind(room)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The company unplaced orders go to: the first one.
+pub async fn first_company(pool: &AnyPool) -> BackendResult<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT MIN(id) FROM heating_companies")
+        .fetch_one(pool)
+        .await?)
+}

@@ -1,0 +1,146 @@
+//! The 12345 platform's endpoints: POST /hotline/v1/orders (a work order)
+//! and POST /hotline/v1/orders/{order_id}/satisfaction (the satisfaction
+//! call). Both are signed by the platform (see
+//! `backend::integrations::hotline`); the contract is docs/hotline-openapi.yaml.
+
+use std::sync::Arc;
+
+use app::portal::Portal;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use backend::integrations::hotline::{verify, HotlineSettings, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use backend::services::hotline::OrderRefusal;
+use backend::services::identity::RequestOrigin;
+use http::{HeaderMap, StatusCode};
+use serde_json::json;
+
+/// The shared secret, when the platform is configured.
+#[derive(Clone, Debug, Default)]
+pub struct HotlineInbound(pub Option<Arc<HotlineSettings>>);
+
+fn refuse(status: StatusCode, error: &str, message: String) -> Response {
+    (status, Json(json!({ "error": error, "message": message }))).into_response()
+}
+
+/// Checks the platform's signature and timestamp; otherwise the refusal's
+/// status, error code and message.
+fn authenticate(
+    inbound: &HotlineInbound,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: i64,
+) -> Result<(), (StatusCode, &'static str, String)> {
+    let Some(settings) = &inbound.0 else {
+        return Err((
+            StatusCode::NOT_FOUND,
+            "not_configured",
+            "12345 integration is not configured (未启用 12345 对接)".to_string(),
+        ));
+    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let timestamp = header(TIMESTAMP_HEADER).and_then(|t| t.trim().parse::<i64>().ok());
+    let signature = header(SIGNATURE_HEADER);
+    let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            "unsigned",
+            format!("{TIMESTAMP_HEADER} and {SIGNATURE_HEADER} are required (缺少签名)"),
+        ));
+    };
+    if !domain::hotline::fresh_timestamp(timestamp, now) {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            "stale",
+            "the timestamp is more than 300 s from the server's clock (请求已过期)".to_string(),
+        ));
+    }
+    if !verify(&settings.secret, timestamp, body, signature) {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            "bad_signature",
+            "the signature does not match (签名不正确)".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+fn origin(portal: &Portal, headers: &HeaderMap) -> RequestOrigin {
+    RequestOrigin {
+        client_addr: "12345-platform".to_string(),
+        user_agent: headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect(),
+        now: portal.now(),
+    }
+}
+
+fn refusal(error: OrderRefusal) -> Response {
+    match error {
+        OrderRefusal::Invalid(message) => {
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+        }
+        OrderRefusal::Backend(error) => {
+            tracing::error!(error = %error.log_detail(), "12345 request failed");
+            refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "try again later (请稍后重试)".to_string(),
+            )
+        }
+    }
+}
+
+/// POST /hotline/v1/orders: 201 with the case for a new order, 200 with
+/// the same case for a resent one.
+pub async fn receive_order(
+    State(portal): State<Portal>,
+    State(inbound): State<HotlineInbound>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let now = portal.now();
+    if let Err((status, error, message)) = authenticate(&inbound, &headers, &body, now) {
+        return refuse(status, error, message);
+    }
+    match backend::services::hotline::receive_order(&portal.db, &body, now).await {
+        Ok(receipt) => {
+            let status = if receipt.created {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            (status, Json(receipt)).into_response()
+        }
+        Err(error) => refusal(error),
+    }
+}
+
+/// POST /hotline/v1/orders/{order_id}/satisfaction
+pub async fn receive_satisfaction(
+    State(portal): State<Portal>,
+    State(inbound): State<HotlineInbound>,
+    Path(order_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err((status, error, message)) = authenticate(&inbound, &headers, &body, portal.now()) {
+        return refuse(status, error, message);
+    }
+    let origin = origin(&portal, &headers);
+    match backend::services::hotline::receive_satisfaction(&portal.db, &origin, &order_id, &body)
+        .await
+    {
+        Ok(status) => (
+            StatusCode::OK,
+            Json(json!({ "order_id": order_id, "status": status.as_str() })),
+        )
+            .into_response(),
+        Err(error) => refusal(error),
+    }
+}
