@@ -214,6 +214,55 @@ async fn orders_become_cases_and_news_goes_back(engine: Engine) {
         queue.body.contains(&format!("\"case_id\":{lost_id}")),
         "the unplaced order is in the queue"
     );
+    // The dispatcher checks the address with the caller and places it.
+    let account: String = sqlx::query_scalar(
+        "SELECT h.account_no FROM households h JOIN people p ON p.company_id = h.company_id \
+         WHERE p.username = 'dispatch_demo' ORDER BY h.id LIMIT 1 OFFSET 70",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    let lost_page = format!("/cases/{lost_id}");
+    let lost_text = lost_id.to_string();
+    let wrong = dispatcher
+        .submit(
+            &lost_page,
+            "/api/hotline/place",
+            &[("case_id", &lost_text), ("account_no", "XX99999999")],
+        )
+        .await;
+    assert!(wrong
+        .form_error()
+        .unwrap_or_default()
+        .contains("没有找到这个户号"));
+    let placed = dispatcher
+        .submit(
+            &lost_page,
+            "/api/hotline/place",
+            &[
+                ("case_id", &lost_text),
+                ("account_no", &account.to_lowercase()),
+            ],
+        )
+        .await;
+    assert!(placed.form_error().is_none(), "{:?}", placed.form_error());
+    let lost_case = case(&mut dispatcher, lost_id).await;
+    assert_eq!(lost_case["hotline"]["placed"], true);
+    assert!(lost_case["brief"]["place"]
+        .as_str()
+        .unwrap()
+        .contains("号楼"));
+    let again = dispatcher
+        .submit(
+            &lost_page,
+            "/api/hotline/place",
+            &[("case_id", &lost_text), ("account_no", &account)],
+        )
+        .await;
+    assert!(again
+        .form_error()
+        .unwrap_or_default()
+        .contains("已经定位过"));
 
     // The dispatcher works the placed order; each step goes to the platform.
     let id = case_id_of_order(&server, "SD12345-0001").await;

@@ -411,3 +411,22 @@ pub async fn take_order_step(
     go_to_case(case_id);
     Ok(())
 }
+
+/// Places a 12345 order whose address could not be read (dispatcher).
+#[server(prefix = "/api", endpoint = "hotline/place")]
+pub async fn place_hotline_order(case_id: i64, account_no: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::hotline::place_order(
+        &portal.db,
+        &viewer,
+        &crate::session::origin(&portal),
+        case_id,
+        &account_no,
+    )
+    .await
+    .map_err(to_server_error)?;
+    go_to_case(case_id);
+    Ok(())
+}

@@ -2,8 +2,8 @@
 //! steps the viewer may take, a dispatcher's queue and a crew's jobs.
 
 use crate::api::cases::{
-    load_case, load_cases, load_crew_jobs, load_queue, CreateIncident, PublishIncidentOutage,
-    QueueParams, TakeCaseStep, TakeCaseStepWithPhotos, TakeOrderStep,
+    load_case, load_cases, load_crew_jobs, load_queue, CreateIncident, PlaceHotlineOrder,
+    PublishIncidentOutage, QueueParams, TakeCaseStep, TakeCaseStepWithPhotos, TakeOrderStep,
 };
 use crate::components::case::{CaseList, DeadlineClock, StateBadge, Timeline};
 use crate::components::feedback::{error_in_address, loaded, ActionOutcome};
@@ -399,6 +399,20 @@ fn HotlineOrder(
     let unplaced = (!order.placed).then(|| {
         view! { " "<span class="badge badge--danger">{lang.t("未匹配到楼栋，请核实", "Not matched to a building")}</span> }
     });
+    // A plain form: the page reloads with the case at its new place.
+    let place_form = (!order.placed && !order.actions.is_empty()).then(|| {
+        view! {
+            <form method="post" action=PlaceHotlineOrder::url() class="form step-form">
+                <input type="hidden" name="case_id" value=case_id />
+                <label class="field">
+                    <span class="field__label">{lang.t("核实后填写供热户号", "Account number, once checked")}</span>
+                    <input class="field__input" type="text" name="account_no" maxlength="20" required autocomplete="off" />
+                </label>
+                {error_in_address(PlaceHotlineOrder::url())}
+                <button class="button" type="submit">{lang.t("定位到该户", "Place it there")}</button>
+            </form>
+        }
+    });
     let return_by = order.return_due_at.map(|at| {
         view! { <dt>{lang.t("退单期限", "Return by")}</dt><dd><Moment at /></dd> }
     });
@@ -416,6 +430,7 @@ fn HotlineOrder(
                 {return_by}
                 {extended}
             </dl>
+            {place_form}
             <ActionOutcome outcome=order_step.value().into() done=lang.t("已报送 12345。", "Sent to 12345.") />
             {forms}
         </section>

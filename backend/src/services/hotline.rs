@@ -552,3 +552,62 @@ pub async fn order_view(
         actions,
     }))
 }
+
+/// Places an order whose address could not be read: the dispatcher finds
+/// the household (by account number, in their company) and the case moves
+/// there, so its building's people and clocks see it.
+pub async fn place_order(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    case_id: i64,
+    account_no: &str,
+) -> BackendResult<()> {
+    viewer.require(Role::Dispatcher)?;
+    let relation = cases::relation(db.reader(), viewer.person_id, case_id).await?;
+    let order = hotline::by_case(db.reader(), case_id).await?;
+    let (1, Some(order)) = (relation.dispatcher, order) else {
+        return Err(BackendError::NotFound(
+            "没有找到该 12345 工单，或您无权处理",
+        ));
+    };
+    if order.placed == 1 {
+        return Err(BackendError::Invalid("这张工单已经定位过了".to_string()));
+    }
+    let account_no: String = account_no
+        .trim()
+        .chars()
+        .map(domain::typing::halfwidth)
+        .collect::<String>()
+        .to_uppercase();
+    let (household_id, building_id) =
+        hotline::company_household(db.reader(), viewer.person_id, &account_no)
+            .await?
+            .ok_or_else(|| {
+                BackendError::Invalid("没有找到这个户号，或它不属于本公司".to_string())
+            })?;
+    let case = cases::one_row(db.reader(), case_id)
+        .await?
+        .ok_or(BackendError::NotFound("没有找到该工单"))?;
+    let mut tx = db.writer().begin().await?;
+    if !hotline::place(&mut tx, order.id, case_id, household_id, building_id).await? {
+        tx.rollback().await?;
+        return Err(BackendError::Invalid("这张工单已经定位过了".to_string()));
+    }
+    cases::append_event(
+        &mut tx,
+        &NewEvent {
+            case_id,
+            at: origin.now,
+            actor_id: Some(viewer.person_id),
+            actor_label: &format!("调度员 {}", viewer.display_name),
+            kind: CaseAction::Note.as_str(),
+            from_state: Some(&case.state),
+            to_state: &case.state,
+            note: &format!("核实地址，定位到户号 {account_no}"),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -173,3 +173,48 @@ pub async fn first_company(pool: &AnyPool) -> BackendResult<Option<i64>> {
         .fetch_one(pool)
         .await?)
 }
+
+/// A household of the dispatcher's company by account number, with its
+/// building.
+pub async fn company_household(
+    pool: &AnyPool,
+    person_id: i64,
+    account_no: &str,
+) -> BackendResult<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, u.building_id FROM households h JOIN units u ON u.id = h.unit_id \
+         WHERE h.account_no = $2 AND h.company_id IN (SELECT p.company_id FROM people p \
+               JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' WHERE p.id = $1)",
+    )
+    .bind(person_id)
+    .bind(account_no)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Places an order's case at a household (once: false when it was placed).
+pub async fn place(
+    tx: &mut Transaction<'_, Any>,
+    order_id: i64,
+    case_id: i64,
+    household_id: i64,
+    building_id: i64,
+) -> BackendResult<bool> {
+    let placed = sqlx::query("UPDATE hotline_orders SET placed = 1 WHERE id = $1 AND placed = 0")
+        .bind(order_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if placed {
+        sqlx::query(
+            "UPDATE cases SET household_id = $1, building_id = $2, company_id = NULL WHERE id = $3",
+        )
+        .bind(household_id)
+        .bind(building_id)
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(placed)
+}
