@@ -10,6 +10,8 @@ const dataDir = mkdtempSync(join(tmpdir(), "heatdesk-e2e-"));
 
 // A fixed clock makes the demo city's outages and season day deterministic.
 export const IN_SEASON = { port: 3100, now: "2026-11-28T10:00" };
+/** The secret the test plays the 12345 platform with. */
+export const HOTLINE_SECRET = "e2e-secret-shared-with-12345";
 export const BEFORE_SEASON = { port: 3101, now: "2026-10-01T08:00" };
 
 function server(port: number, now: string, name: string) {
@@ -27,6 +29,7 @@ function server(port: number, now: string, name: string) {
       HEATDESK_SITE_ROOT: siteRoot,
       HEATDESK_UPLOAD_DIR: join(dataDir, `${name}-uploads`),
       HEATDESK_FIXED_NOW: now,
+      HEATDESK_HOTLINE_SECRET: HOTLINE_SECRET,
       RUST_LOG: "warn",
     },
   };

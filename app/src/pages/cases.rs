@@ -99,8 +99,8 @@ fn CaseView(
             <p class="case-summary__what">{brief.summary.clone()}</p>
             <dl class="facts">{facts}</dl>
         </section>
-        {(!case.actions.is_empty()).then(|| view! { <CaseSteps case=case.clone() step /> })}
         {case.hotline.clone().map(|order| view! { <HotlineOrder order case_id=brief.case_id order_step /> })}
+        {(!case.actions.is_empty()).then(|| view! { <CaseSteps case=case.clone() step /> })}
         {case.may_publish_outage.then(|| view! { <PublishOutageForm case_id=brief.case_id publish /> })}
         <section class="card">
             <h2 class="card__title">{lang.t("办理进度", "Timeline")}</h2>
