@@ -15,6 +15,7 @@ pub mod hotline;
 pub mod household;
 pub mod incidents;
 pub mod notices;
+pub mod open311;
 pub mod otp;
 pub mod outage;
 pub mod phone;

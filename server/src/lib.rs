@@ -8,6 +8,7 @@ pub mod exports;
 pub mod health;
 pub mod hotline;
 pub mod middleware;
+pub mod open311;
 pub mod request_guard;
 pub mod router;
 pub mod shutdown;

@@ -155,3 +155,63 @@ on_both_engines!(static_files_limits_and_errors, |server: &TestServer| {
         assert_eq!(response.headers()["cache-control"], "no-store");
     }
 });
+
+/// Open311 GeoReport v2's catalogue, in both formats, with the spec's errors.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open311_catalogue_speaks_json_and_xml() {
+    let server = TestServer::start(Engine::Sqlite).await;
+    let get = |path: &str| {
+        let url = server.url(path);
+        async move {
+            let response = support::client().get(url).send().await.unwrap();
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default();
+            (status, content_type, response.text().await.unwrap())
+        }
+    };
+    let (status, content_type, body) = get("/open311/v2/services.json").await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("application/json"));
+    let services: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let codes: Vec<&str> = services
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["service_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["heating-temperature", "heating-repair"]);
+    assert_eq!(services[0]["metadata"], true);
+    assert_eq!(services[0]["type"], "realtime");
+    let (status, content_type, body) = get("/open311/v2/services.xml").await;
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/xml"));
+    assert!(body.contains("<services><service><service_code>heating-temperature</service_code>"));
+    let (status, _, body) = get("/open311/v2/services/heating-temperature.json").await;
+    assert_eq!(status, 200);
+    let definition: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(definition["attributes"][0]["code"], "reading");
+    assert_eq!(definition["attributes"][0]["datatype"], "number");
+    let (status, _, body) = get("/open311/v2/services/heating-repair.xml").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<key>burst_pipe</key>"));
+    let (status, _, body) = get("/open311/v2/discovery.json").await;
+    assert_eq!(status, 200);
+    let discovery: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(discovery["endpoints"][0]["url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/open311/v2"));
+    let (status, content_type, body) = get("/open311/v2/services/potholes.xml").await;
+    assert_eq!(status, 404);
+    assert!(content_type.starts_with("text/xml"));
+    assert!(body.contains("<errors><error><code>404</code>"));
+    let (status, _, body) = get("/open311/v2/services/potholes.json").await;
+    assert_eq!(status, 404);
+    let errors: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(errors[0]["code"], 404);
+    server.finish().await;
+}
