@@ -1024,9 +1024,7 @@ pub async fn take_step(
     .await?;
     if !moved {
         tx.rollback().await?;
-        return Err(BackendError::Invalid(
-            "工单刚刚被其他人处理过，请刷新页面查看最新进展".to_string(),
-        ));
+        return Err(changed_meanwhile());
     }
     match action {
         CaseAction::Assign => {
@@ -1141,6 +1139,12 @@ pub async fn take_step(
     }
     tx.commit().await?;
     Ok(transition.to)
+}
+
+/// A step refused because someone else moved the case (or its order) since
+/// the page was read.
+pub(crate) fn changed_meanwhile() -> BackendError {
+    BackendError::Invalid("工单刚刚被其他人处理过，请刷新页面查看最新进展".to_string())
 }
 
 /// The text a resident gets for a step.

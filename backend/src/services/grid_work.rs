@@ -21,6 +21,7 @@ use domain::grid_work::{
     check_visit, consent_policy, filing_path, may_file_for_resident, ConsentForForm, GridDesk,
     VisitEntry,
 };
+use domain::household::parse_account_no;
 use domain::otp::{check_send, judge_code, parse_code, CodeVerdict};
 use domain::phone::{mask_phone, MobileNumber};
 use domain::roles::Role;
@@ -69,15 +70,8 @@ pub async fn request_filing_consent(
     let kind = CaseKind::parse(kind)
         .filter(|k| may_file_for_resident(*k))
         .ok_or_else(|| BackendError::Invalid("请选择要代办的事项".to_string()))?;
-    let account_no: String = account_no
-        .trim()
-        .chars()
-        .map(domain::typing::halfwidth)
-        .collect::<String>()
-        .to_uppercase();
-    if account_no.is_empty() {
-        return Err(BackendError::Invalid("请填写居民的供热户号".to_string()));
-    }
+    let account_no =
+        parse_account_no(account_no).map_err(|e| BackendError::Invalid(e.to_string()))?;
     let household =
         grid_work::grid_household_by_account(db.reader(), viewer.person_id, &account_no)
             .await?
@@ -299,10 +293,11 @@ pub async fn log_visit(
     {
         return Err(BackendError::Invalid("请选择您网格内的楼栋".to_string()));
     }
-    let account_no = form.account_no.trim().to_uppercase();
-    let household_id = if account_no.is_empty() {
+    let household_id = if form.account_no.trim().is_empty() {
         None
     } else {
+        let account_no =
+            parse_account_no(&form.account_no).map_err(|e| BackendError::Invalid(e.to_string()))?;
         let household =
             grid_work::grid_household_by_account(db.reader(), viewer.person_id, &account_no)
                 .await?

@@ -7,7 +7,7 @@
 
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
-use crate::services::casework::CasePolicy;
+use crate::services::casework::{changed_meanwhile, CasePolicy};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::cases::{self, NewCase, NewEvent};
 use crate::store::hotline::{self, NewOrder, OrderChange, OrderRow};
@@ -19,6 +19,7 @@ use domain::hotline::{
     check_order, check_order_action, parse_address, InboundOrder, OrderAction, OrderClock,
     OrderStatus,
 };
+use domain::household::parse_account_no;
 use domain::roles::Role;
 use serde::{Deserialize, Serialize};
 
@@ -267,7 +268,7 @@ pub struct OrderStep {
 }
 
 /// Who takes a step: a dispatcher of the case's company, or the platform.
-pub enum OrderActor<'a> {
+enum OrderActor<'a> {
     Dispatcher(&'a Viewer),
     Platform,
 }
@@ -275,7 +276,7 @@ pub enum OrderActor<'a> {
 /// Takes one step on the order of a case; the case's timeline records it,
 /// and the dispatcher's steps are queued for the platform in the same
 /// transaction.
-pub async fn take_order_step(
+async fn take_order_step(
     db: &Database,
     actor: OrderActor<'_>,
     origin: &RequestOrigin,
@@ -343,9 +344,7 @@ pub async fn take_order_step(
     let mut tx = db.writer().begin().await?;
     if !hotline::move_status(&mut tx, order.id, status.as_str(), next.as_str(), change).await? {
         tx.rollback().await?;
-        return Err(BackendError::Invalid(
-            "工单刚刚被其他人处理过，请刷新页面查看最新进展".to_string(),
-        ));
+        return Err(changed_meanwhile());
     }
     // The case follows the order where the order decides it.
     let case_to = match action {
@@ -366,9 +365,7 @@ pub async fn take_order_step(
         .await?
         {
             tx.rollback().await?;
-            return Err(BackendError::Invalid(
-                "工单刚刚被其他人处理过，请刷新页面查看最新进展".to_string(),
-            ));
+            return Err(changed_meanwhile());
         }
         if to == CaseState::Acknowledged {
             let rule = DeadlineRule::parse(case.deadline_rule.as_deref().unwrap_or(""))
@@ -574,12 +571,8 @@ pub async fn place_order(
     if order.placed == 1 {
         return Err(BackendError::Invalid("这张工单已经定位过了".to_string()));
     }
-    let account_no: String = account_no
-        .trim()
-        .chars()
-        .map(domain::typing::halfwidth)
-        .collect::<String>()
-        .to_uppercase();
+    let account_no =
+        parse_account_no(account_no).map_err(|e| BackendError::Invalid(e.to_string()))?;
     let (household_id, building_id) =
         hotline::company_household(db.reader(), viewer.person_id, &account_no)
             .await?

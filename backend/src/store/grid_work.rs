@@ -3,7 +3,7 @@
 
 use crate::error::BackendResult;
 use crate::store::access::GRID_BUILDINGS;
-use crate::store::households::HouseholdRow;
+use crate::store::households::{HouseholdRow, HOUSEHOLD_SELECT};
 use sqlx::{Any, AnyPool, Transaction};
 
 /// A household of one of the worker's grids, by its account number.
@@ -34,14 +34,7 @@ where
     T: for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + Send,
 {
     Ok(sqlx::query_as(&format!(
-        "SELECT h.id, h.account_no, h.holder_name, h.room, h.service_state, \
-                u.name AS unit_name, u.building_id, \
-                c.street_address \
-         FROM households h \
-         JOIN units u ON u.id = h.unit_id \
-         JOIN buildings b ON b.id = u.building_id \
-         JOIN communities c ON c.id = b.community_id \
-         WHERE {condition} AND u.building_id IN ({GRID_BUILDINGS})"
+        "{HOUSEHOLD_SELECT} WHERE {condition} AND u.building_id IN ({GRID_BUILDINGS})"
     ))
     .bind(person_id)
     .bind(value)

@@ -16,7 +16,8 @@ pub struct HouseholdRow {
     pub street_address: String,
 }
 
-const HOUSEHOLD_SELECT: &str = "SELECT h.id, h.account_no, h.holder_name, h.room, \
+/// A household with its unit and street, for `HouseholdRow`.
+pub(crate) const HOUSEHOLD_SELECT: &str = "SELECT h.id, h.account_no, h.holder_name, h.room, \
          h.service_state, u.name AS unit_name, u.building_id, c.street_address \
      FROM households h \
      JOIN units u ON u.id = h.unit_id \
