@@ -28,6 +28,7 @@ use pages::cases::{CasePage, CasesPage, JobsPage, QueuePage};
 use pages::demo_outbox::DemoOutboxPage;
 use pages::filing::{ApplicationPage, RepairPage, TemperatureComplaintPage};
 use pages::me::{MyHomePage, SettingsPage};
+use pages::open311_keys::Open311KeysPage;
 use pages::reports::ReportsPage;
 use pages::signin::{SignInPage, StaffSignInPage};
 use pages::staff::{GridPage, LookedAfterBuildingPage, PropertyPage};
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("admin"), StaticSegment("deadlines")) view=CaseRulesPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("open311")) view=Open311KeysPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("demo"), StaticSegment("outbox")) view=DemoOutboxPage ssr=SsrMode::Async />
                 </Routes>
             </main>

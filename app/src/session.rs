@@ -20,6 +20,8 @@ pub const OAUTH_STATE_COOKIE: &str = "hd_oauth";
 pub const LARGE_TEXT_COOKIE: &str = "hd_large";
 /// Language: "en" or absent (Chinese).
 pub const LANGUAGE_COOKIE: &str = "hd_lang";
+/// An Open311 key just issued, for the one page view that shows it.
+pub const ISSUED_KEY_COOKIE: &str = "hd_open311_key";
 
 fn parts() -> Option<Parts> {
     use_context::<Parts>()

@@ -1,14 +1,22 @@
-//! Open311 GeoReport v2, its public catalogue: GET discovery, services and
-//! services/{code}, each as `.json` or `.xml`, with the spec's errors.
+//! Open311 GeoReport v2 over HTTP: the public catalogue (discovery,
+//! services, services/{code}), requests posted with an API key, the public
+//! list of requests and one request, and tokens, each as `.json` or `.xml`,
+//! with the spec's error lists. The rules are `domain::open311`'s, the use
+//! cases `backend::services::open311`'s.
 
-use app::portal::Portal;
-use axum::extract::{Path, State};
+use app::portal::{ClientAddr, Portal};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use backend::services::identity::RequestOrigin;
+use backend::services::open311::{self as service, Open311Refusal};
+use backend::BackendError;
 use domain::open311::{
-    definition, definition_xml, discovery, discovery_xml, errors_xml, services, services_xml,
-    Format, Open311Error,
+    definition, definition_xml, discovery, discovery_xml, errors_xml, posted_xml, requests_xml,
+    services, services_xml, tokens_xml, Format, Open311Error,
 };
-use http::{header, HeaderValue, StatusCode};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
 use serde::Serialize;
 
 fn document(format: Format, status: StatusCode, json: &impl Serialize, xml: String) -> Response {
@@ -24,24 +32,61 @@ fn document(format: Format, status: StatusCode, json: &impl Serialize, xml: Stri
     response
 }
 
-/// The spec's error list, in the asked format (JSON when it is unreadable).
-fn error(format: Format, status: StatusCode, description: &str) -> Response {
-    let errors = vec![Open311Error {
-        code: status.as_u16(),
-        description: description.to_string(),
-    }];
+/// The spec's error list, in the asked format.
+fn error(format: Format, error: Open311Error) -> Response {
+    let status = StatusCode::from_u16(error.code).unwrap_or(StatusCode::BAD_REQUEST);
+    let errors = vec![error];
     let xml = errors_xml(&errors);
     document(format, status, &errors, xml)
 }
 
-/// GET /open311/v2/discovery.{format} and /open311/v2/services.{format}
-pub async fn catalogue(State(portal): State<Portal>, Path(file): Path<String>) -> Response {
-    let Some((stem, format)) = Format::split(&file) else {
-        return error(
+fn not_found(format: Format, what: &str) -> Response {
+    error(format, Open311Error::new(404, what))
+}
+
+/// The format a path asks for, or the 404 (in JSON) for any other.
+fn split(file: &str) -> Result<(&str, Format), Response> {
+    Format::split(file).ok_or_else(|| {
+        error(
             Format::Json,
-            StatusCode::NOT_FOUND,
-            "unknown document; use .json or .xml",
-        );
+            Open311Error::new(
+                404,
+                "unknown document; use .json or .xml 请以 .json 或 .xml 结尾",
+            ),
+        )
+    })
+}
+
+fn refusal(format: Format, refusal: Open311Refusal) -> Response {
+    match refusal {
+        Open311Refusal::Invalid(e) => error(format, e),
+        Open311Refusal::Backend(e) => backend_error(format, e),
+    }
+}
+
+fn backend_error(format: Format, e: BackendError) -> Response {
+    tracing::error!(error = %e.log_detail(), "open311 request failed");
+    error(
+        format,
+        Open311Error::new(503, "try again later 服务暂时不可用，请稍后重试"),
+    )
+}
+
+/// The query string's pairs (an unreadable one is 400).
+fn query_pairs(query: Option<&str>) -> Result<Vec<(String, String)>, Open311Error> {
+    serde_urlencoded::from_str(query.unwrap_or_default())
+        .map_err(|_| Open311Error::new(400, "the query string cannot be read 查询参数无法解析"))
+}
+
+/// GET /open311/v2/{discovery,services,requests}.{format}
+pub async fn catalogue(
+    State(portal): State<Portal>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let (stem, format) = match split(&file) {
+        Ok(split) => split,
+        Err(response) => return response,
     };
     match stem {
         "discovery" => {
@@ -58,28 +103,151 @@ pub async fn catalogue(State(portal): State<Portal>, Path(file): Path<String>) -
             let xml = services_xml(&services);
             document(format, StatusCode::OK, &services, xml)
         }
-        _ => error(format, StatusCode::NOT_FOUND, "unknown document"),
+        "requests" => {
+            let fields = match query_pairs(query.as_deref()) {
+                Ok(fields) => fields,
+                Err(e) => return error(format, e),
+            };
+            match service::find(&portal.db, &fields, portal.now()).await {
+                Ok(requests) => {
+                    let xml = requests_xml(&requests);
+                    document(format, StatusCode::OK, &requests, xml)
+                }
+                Err(e) => refusal(format, e),
+            }
+        }
+        _ => not_found(format, "unknown document"),
     }
 }
 
 /// GET /open311/v2/services/{service_code}.{format}
 pub async fn service_definition(Path(file): Path<String>) -> Response {
-    let Some((code, format)) = Format::split(&file) else {
-        return error(
-            Format::Json,
-            StatusCode::NOT_FOUND,
-            "unknown document; use .json or .xml",
-        );
+    let (code, format) = match split(&file) {
+        Ok(split) => split,
+        Err(response) => return response,
     };
     match definition(code) {
         Some(definition) => {
             let xml = definition_xml(&definition);
             document(format, StatusCode::OK, &definition, xml)
         }
-        None => error(
+        None => not_found(format, &format!("service_code {code} is not provided")),
+    }
+}
+
+/// GET /open311/v2/requests/{service_request_id}.{format}
+pub async fn one_request(State(portal): State<Portal>, Path(file): Path<String>) -> Response {
+    let (id, format) = match split(&file) {
+        Ok(split) => split,
+        Err(response) => return response,
+    };
+    match service::one(&portal.db, id).await {
+        Ok(Some(request)) => {
+            let requests = vec![request];
+            let xml = requests_xml(&requests);
+            document(format, StatusCode::OK, &requests, xml)
+        }
+        Ok(None) => not_found(
             format,
-            StatusCode::NOT_FOUND,
-            &format!("service_code {code} is not provided"),
+            &format!("service_request_id {id} not found 无此请求"),
         ),
+        Err(e) => backend_error(format, e),
+    }
+}
+
+/// GET /open311/v2/tokens/{token}.{format}
+pub async fn token(State(portal): State<Portal>, Path(file): Path<String>) -> Response {
+    let (token, format) = match split(&file) {
+        Ok(split) => split,
+        Err(response) => return response,
+    };
+    match service::by_token(&portal.db, token).await {
+        Ok(Some(answer)) => {
+            let answers = vec![answer];
+            let xml = tokens_xml(&answers);
+            document(format, StatusCode::OK, &answers, xml)
+        }
+        Ok(None) => not_found(format, &format!("token {token} not found 无此 token")),
+        Err(e) => backend_error(format, e),
+    }
+}
+
+/// POST /open311/v2/requests.{format}: a form (application/x-www-form-
+/// urlencoded) with the api_key (in the form or the query string); 201
+/// with the request's id, or the spec's 400, 403 or 404.
+pub async fn post_request(
+    State(portal): State<Portal>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+    client_addr: Option<Extension<ClientAddr>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let format = match split(&file) {
+        Ok(("requests", format)) => format,
+        Ok((_, format)) => return not_found(format, "unknown document"),
+        Err(response) => return response,
+    };
+    let form_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form_type {
+        return error(
+            format,
+            Open311Error::new(
+                415,
+                "send application/x-www-form-urlencoded 请以表单格式提交",
+            ),
+        );
+    }
+    let fields: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
+        Ok(fields) => fields,
+        Err(_) => {
+            return error(
+                format,
+                Open311Error::new(400, "the form cannot be read 表单无法解析"),
+            )
+        }
+    };
+    let query = match query_pairs(query.as_deref()) {
+        Ok(query) => query,
+        Err(e) => return error(format, e),
+    };
+    let api_key = fields
+        .iter()
+        .chain(query.iter())
+        .find(|(name, _)| name == "api_key")
+        .map(|(_, key)| key.trim().to_string())
+        .unwrap_or_default();
+    let now = portal.now();
+    let client = match service::client(&portal.db, &api_key, now).await {
+        Ok(Some(client)) => client,
+        Ok(None) => {
+            return error(
+                format,
+                Open311Error::new(403, "api_key: missing, unknown or revoked 密钥无效"),
+            )
+        }
+        Err(e) => return backend_error(format, e),
+    };
+    let origin = RequestOrigin {
+        client_addr: client_addr.map(|Extension(a)| a.0).unwrap_or_default(),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect(),
+        now,
+    };
+    match service::submit(&portal.db, &portal.settings, &client, &fields, &origin).await {
+        Ok(answer) => {
+            let answers = vec![answer];
+            let xml = posted_xml(&answers);
+            document(format, StatusCode::CREATED, &answers, xml)
+        }
+        Err(e) => refusal(format, e),
     }
 }

@@ -124,11 +124,19 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/attachments/{id}", get(crate::uploads::attachment))
         .route("/reports/cases.csv", get(crate::exports::report_cases_csv))
-        .route("/open311/v2/{file}", get(crate::open311::catalogue))
+        .route(
+            "/open311/v2/{file}",
+            get(crate::open311::catalogue).post(crate::open311::post_request),
+        )
         .route(
             "/open311/v2/services/{file}",
             get(crate::open311::service_definition),
         )
+        .route(
+            "/open311/v2/requests/{file}",
+            get(crate::open311::one_request),
+        )
+        .route("/open311/v2/tokens/{file}", get(crate::open311::token))
         .route(
             "/hotline/v1/orders",
             axum::routing::post(crate::hotline::receive_order),

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod cases;
 pub mod grid;
+pub mod open311;
 pub mod public;
 pub mod reports;
 pub mod staff;

@@ -49,7 +49,8 @@ pub fn AdminPage() -> impl IntoView {
         <h1 class="page-title">{lang.t("工作人员账号", "Staff accounts")}</h1>
         <p>
             <a href="/admin/audit">{lang.t("查看审计日志", "Audit log")}</a>" · "
-            <a href="/admin/deadlines">{lang.t("期限与节假日", "Deadlines and holidays")}</a>
+            <a href="/admin/deadlines">{lang.t("期限与节假日", "Deadlines and holidays")}</a>" · "
+            <a href="/admin/open311">{lang.t("Open311 接口密钥", "Open311 API keys")}</a>
         </p>
         <ActionOutcome outcome=actions.roles.value().into() done=lang.t("角色已更新。", "Roles updated.") />
         <ActionOutcome outcome=actions.password.value().into() done=lang.t("密码已重置，该账号的登录已全部退出。", "Password reset; the account was signed out everywhere.") />

@@ -9,6 +9,7 @@ pub mod filing;
 pub mod home;
 pub mod me;
 pub mod not_found;
+pub mod open311_keys;
 pub mod outages;
 pub mod reports;
 pub mod signin;

@@ -103,7 +103,7 @@ pub async fn attach(
     upload_dir: &Path,
     case_id: i64,
     event_id: i64,
-    uploaded_by: i64,
+    uploaded_by: Option<i64>,
     purpose: AttachmentPurpose,
     images: &[PreparedImage],
     now: i64,

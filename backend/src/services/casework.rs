@@ -157,15 +157,19 @@ async fn already_filed(db: &Database, viewer: &Viewer, key: &str) -> BackendResu
 }
 
 /// Who files a case, for which household, and who hears of it: the
-/// resident for their own home, or a grid worker for a resident who
-/// consented with a texted code.
+/// resident for their own home, a grid worker for a resident who consented
+/// with a texted code, or another system (Open311).
 pub(crate) struct Filer {
-    pub household: households::HouseholdRow,
+    /// The household; another system may name only a building.
+    pub household: Option<households::HouseholdRow>,
+    pub building_id: i64,
+    /// The person who files; None when another system does.
+    pub filed_by: Option<i64>,
     /// The phone the case's news goes to.
     pub contact_phone: Option<String>,
     /// The resident the case is for, when they have an account.
     pub filed_for: Option<i64>,
-    /// "web" (the resident) or "grid" (a grid worker for them).
+    /// "web" (the resident), "grid" (a grid worker for them) or "open311".
     pub channel: &'static str,
     /// "居民", "网格员 李娜（代居民提交）"
     pub actor_label: String,
@@ -194,33 +198,39 @@ async fn filer(
         Some(proof) => {
             crate::services::grid_work::consented_filer(db, viewer, proof, household_id, now).await
         }
-        None => Ok(Filer {
-            household: own_household(db, viewer, household_id).await?,
-            contact_phone: viewer.phone.clone(),
-            filed_for: Some(viewer.person_id),
-            channel: "web",
-            actor_label: "居民".to_string(),
-            consent_id: None,
-        }),
+        None => {
+            let household = own_household(db, viewer, household_id).await?;
+            Ok(Filer {
+                building_id: household.building_id,
+                household: Some(household),
+                filed_by: Some(viewer.person_id),
+                contact_phone: viewer.phone.clone(),
+                filed_for: Some(viewer.person_id),
+                channel: "web",
+                actor_label: "居民".to_string(),
+                consent_id: None,
+            })
+        }
     }
 }
 
-/// The start every filing shares: the form's one-time key (`Err` with the
-/// case a repeated submit already filed) and who files for which household.
-async fn begin_filing<'k>(
+/// The start every filing shares: the form's one-time key, scoped to the
+/// person (`Err` with the case a repeated submit already filed), and who
+/// files for which household.
+async fn begin_filing(
     db: &Database,
     viewer: &Viewer,
-    idempotency_key: &'k str,
+    idempotency_key: &str,
     household_id: i64,
     consent: Option<&ConsentProof>,
     now: UnixSeconds,
-) -> BackendResult<Result<(&'k str, Filer), Filed>> {
+) -> BackendResult<Result<(String, Filer), Filed>> {
     let key = check_idempotency_key(idempotency_key)?;
     if let Some(filed) = already_filed(db, viewer, key).await? {
         return Ok(Err(filed));
     }
     Ok(Ok((
-        key,
+        scoped_key(viewer, key),
         filer(db, viewer, household_id, consent, now).await?,
     )))
 }
@@ -260,30 +270,29 @@ struct Filing<'a> {
 }
 
 /// Writes the case, its first timeline entry and the resident's message in
-/// one transaction; the same key returns the case it created before.
+/// one transaction; the same key (as stored: scoped to who files) returns
+/// the case it created before.
 async fn file(
     db: &Database,
     settings: &PortalSettings,
-    viewer: &Viewer,
     origin: &RequestOrigin,
-    key: &str,
+    scoped_key: &str,
     filing: Filing<'_>,
     extra: impl FnOnce(&mut NewCase<'_>),
 ) -> BackendResult<Filed> {
-    let scoped_key = scoped_key(viewer, key);
     let initial = filing.kind.initial_state();
     let mut new_case = NewCase {
         kind: filing.kind.as_str(),
         state: initial.as_str(),
         channel: filing.filer.channel,
-        household_id: Some(filing.filer.household.id),
-        building_id: Some(filing.filer.household.building_id),
-        filed_by: Some(viewer.person_id),
+        household_id: filing.filer.household.as_ref().map(|h| h.id),
+        building_id: Some(filing.filer.building_id),
+        filed_by: filing.filer.filed_by,
         filed_for: filing.filer.filed_for,
         outage_id: filing.outage_id,
         summary: &filing.summary,
         details: &filing.details,
-        idempotency_key: &scoped_key,
+        idempotency_key: scoped_key,
         urgency: filing.urgency.as_str(),
         contact_phone: filing.filer.contact_phone.as_deref(),
         deadline_rule: filing.deadline.map(|(rule, _)| rule.as_str()),
@@ -298,7 +307,7 @@ async fn file(
         cases::insert(&mut tx, &new_case, &number_prefix(filing.kind, origin.now)).await?
     else {
         tx.rollback().await?;
-        let case_id = cases::by_idempotency_key(db.writer(), &scoped_key)
+        let case_id = cases::by_idempotency_key(db.writer(), scoped_key)
             .await?
             .ok_or_else(|| BackendError::Internal("idempotency key vanished".into()))?;
         return Ok(Filed {
@@ -320,7 +329,7 @@ async fn file(
         &NewEvent {
             case_id,
             at: origin.now,
-            actor_id: Some(viewer.person_id),
+            actor_id: filing.filer.filed_by,
             actor_label: &filing.filer.actor_label,
             kind: "filed",
             from_state: None,
@@ -334,7 +343,7 @@ async fn file(
         &settings.upload_dir,
         case_id,
         event_id,
-        viewer.person_id,
+        filing.filer.filed_by,
         filing.purpose,
         &filing.attachments,
         origin.now,
@@ -482,27 +491,35 @@ pub async fn file_temperature_complaint(
         Ok(started) => started,
         Err(filed) => return Ok(filed),
     };
-    let household = &filer.household;
+    file_temperature_as(db, settings, origin, &key, &filer, form).await
+}
+
+/// A temperature complaint for a filer already known (the form's household,
+/// key and consent are not read again).
+pub(crate) async fn file_temperature_as(
+    db: &Database,
+    settings: &PortalSettings,
+    origin: &RequestOrigin,
+    key: &str,
+    filer: &Filer,
+    form: TemperatureForm,
+) -> BackendResult<Filed> {
     let room = Room::parse(&form.room)
         .ok_or_else(|| BackendError::Invalid("请选择测温的房间".to_string()))?;
     let reading = Reading::parse(&form.reading).map_err(|m| BackendError::Invalid(m.into()))?;
     let note = clean_description(&form.note, false).map_err(|m| BackendError::Invalid(m.into()))?;
     let season = season_now(db, settings, origin.now).await?;
-    let covering: Vec<CoveringOutage> = outages::current_touching_building(
-        db.reader(),
-        household.building_id,
-        origin.now,
-        origin.now,
-    )
-    .await?
-    .into_iter()
-    .filter(|o| o.starts_at <= origin.now && o.restored_at.is_none())
-    .map(|o| CoveringOutage {
-        outage_id: o.id,
-        title: o.title,
-        expected_restore_at: o.expected_restore_at,
-    })
-    .collect();
+    let covering: Vec<CoveringOutage> =
+        outages::current_touching_building(db.reader(), filer.building_id, origin.now, origin.now)
+            .await?
+            .into_iter()
+            .filter(|o| o.starts_at <= origin.now && o.restored_at.is_none())
+            .map(|o| CoveringOutage {
+                outage_id: o.id,
+                title: o.title,
+                expected_restore_at: o.expected_restore_at,
+            })
+            .collect();
     let triage = triage_complaint(&season, &covering, reading);
     if !triage.opens_case(form.file_anyway) {
         let mut message = triage.explain(reading);
@@ -531,12 +548,11 @@ pub async fn file_temperature_complaint(
     file(
         db,
         settings,
-        viewer,
         origin,
         key,
         Filing {
             kind: CaseKind::Temperature,
-            filer: &filer,
+            filer,
             summary,
             details: note,
             urgency: RepairUrgency::Normal,
@@ -589,6 +605,18 @@ pub async fn file_repair(
         Ok(started) => started,
         Err(filed) => return Ok(filed),
     };
+    file_repair_as(db, settings, origin, &key, &filer, form).await
+}
+
+/// A repair for a filer already known.
+pub(crate) async fn file_repair_as(
+    db: &Database,
+    settings: &PortalSettings,
+    origin: &RequestOrigin,
+    key: &str,
+    filer: &Filer,
+    form: RepairForm,
+) -> BackendResult<Filed> {
     let category = RepairCategory::parse(&form.category)
         .ok_or_else(|| BackendError::Invalid("请选择故障类型".to_string()))?;
     let description = clean_description(&form.description, category == RepairCategory::Other)
@@ -609,12 +637,11 @@ pub async fn file_repair(
     file(
         db,
         settings,
-        viewer,
         origin,
         key,
         Filing {
             kind: CaseKind::Repair,
-            filer: &filer,
+            filer,
             summary,
             details: description,
             urgency,
@@ -663,15 +690,35 @@ pub async fn file_application(
         Ok(started) => started,
         Err(filed) => return Ok(filed),
     };
-    let household = &filer.household;
+    file_application_as(db, settings, origin, &key, &filer, form, None).await
+}
+
+/// An application for a filer already known. `documents_at` is where
+/// another system keeps the documents' photos, when it sent none.
+pub(crate) async fn file_application_as(
+    db: &Database,
+    settings: &PortalSettings,
+    origin: &RequestOrigin,
+    key: &str,
+    filer: &Filer,
+    form: ApplicationForm,
+    documents_at: Option<&str>,
+) -> BackendResult<Filed> {
+    let household = filer
+        .household
+        .as_ref()
+        .ok_or_else(|| BackendError::Invalid("业务办理须指明房屋（户号）".to_string()))?;
     let kind = CaseKind::parse(&form.kind)
         .filter(|k| CaseKind::APPLICATIONS.contains(k))
         .ok_or_else(|| BackendError::Invalid("请选择要办理的业务".to_string()))?;
     check_application(kind, &household.service_state, form.has_own_valve)
         .map_err(|m| BackendError::Invalid(m.into()))?;
-    let note = clean_description(&form.note, false).map_err(|m| BackendError::Invalid(m.into()))?;
+    let mut note =
+        clean_description(&form.note, false).map_err(|m| BackendError::Invalid(m.into()))?;
     let documents = prepare_all(form.documents).await?;
-    if documents.is_empty() {
+    if let Some(link) = documents_at {
+        note = format!("{note}\n材料照片：{link}").trim().to_string();
+    } else if documents.is_empty() {
         return Err(BackendError::Invalid(format!(
             "请上传所需材料的照片：{}",
             domain::applications::required_documents(kind).join("、")
@@ -690,12 +737,11 @@ pub async fn file_application(
     file(
         db,
         settings,
-        viewer,
         origin,
         key,
         Filing {
             kind,
-            filer: &filer,
+            filer,
             summary,
             details: note,
             urgency: RepairUrgency::Normal,
@@ -1105,7 +1151,7 @@ pub async fn take_step(
         &settings.upload_dir,
         form.case_id,
         event_id,
-        viewer.person_id,
+        Some(viewer.person_id),
         AttachmentPurpose::Photo,
         &photos,
         origin.now,

@@ -212,7 +212,9 @@ pub(crate) async fn consented_filer(
         .ok_or_else(gone)?;
     let resident = people::by_phone(db.reader(), &consent.phone).await?;
     Ok(Filer {
-        household,
+        building_id: household.building_id,
+        household: Some(household),
+        filed_by: Some(viewer.person_id),
         contact_phone: Some(consent.phone),
         filed_for: resident.map(|p| p.id),
         channel: "grid",

@@ -54,13 +54,15 @@ impl From<sqlx::Error> for OrderRefusal {
 
 /// Where an address points: a household, or only a building, and the
 /// company that heats it.
-struct Placement {
-    household_id: Option<i64>,
-    building_id: Option<i64>,
-    company_id: Option<i64>,
+pub(crate) struct Placement {
+    pub household_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub company_id: Option<i64>,
 }
 
-async fn place(db: &Database, address: &str) -> BackendResult<Placement> {
+/// Reads a Chinese address (小区, 号楼, 单元, 室) and finds the building, and
+/// the household when unit and room are there too.
+pub(crate) async fn place(db: &Database, address: &str) -> BackendResult<Placement> {
     let parts = parse_address(address);
     let mut communities = hotline::communities(db.reader()).await?;
     communities.sort_by_key(|(_, name)| std::cmp::Reverse(name.chars().count()));

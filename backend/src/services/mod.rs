@@ -10,5 +10,6 @@ pub mod grid_work;
 pub mod hotline;
 pub mod identity;
 pub mod incidents;
+pub mod open311;
 pub mod public;
 pub mod reports;

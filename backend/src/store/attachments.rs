@@ -9,7 +9,7 @@ use sqlx::{Any, AnyPool, Transaction};
 pub struct NewAttachment<'a> {
     pub case_id: i64,
     pub event_id: i64,
-    pub uploaded_by: i64,
+    pub uploaded_by: Option<i64>,
     pub purpose: &'a str,
     pub content_type: &'a str,
     pub byte_size: i64,

@@ -63,6 +63,16 @@ pub async fn by_account_no(
     )
 }
 
+/// Any household by its id, for a filing that came from another system.
+pub async fn by_id(pool: &AnyPool, household_id: i64) -> BackendResult<Option<HouseholdRow>> {
+    Ok(
+        sqlx::query_as(&format!("{HOUSEHOLD_SELECT} WHERE h.id = $1"))
+            .bind(household_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
 /// Binds a household; false when it was already bound to this person.
 pub async fn bind(
     pool: &AnyPool,

@@ -9,6 +9,7 @@ pub mod cases;
 pub mod grid_work;
 pub mod hotline;
 pub mod households;
+pub mod open311;
 pub mod outages;
 pub mod outbox;
 pub mod people;

@@ -1,37 +1,13 @@
-//! Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2): the service
-//! catalogue heatdesk offers (temperature complaints with their reading,
-//! repairs with their category) and its documents in JSON and XML.
+//! The services heatdesk takes requests for, their attributes, and the
+//! discovery document, as GET services, services/{code} and discovery
+//! answer them.
 
+use super::xml::Xml;
+use super::{CHANGESET, SPECIFICATION};
+use crate::case_flow::CaseKind;
 use crate::repair::RepairCategory;
 use crate::triage::Room;
 use serde::{Deserialize, Serialize};
-
-/// The two formats the spec defines, chosen by the path's extension.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Json,
-    Xml,
-}
-
-impl Format {
-    /// "services.json" → ("services", Json); no or another extension: None.
-    pub fn split(file: &str) -> Option<(&str, Self)> {
-        let (stem, extension) = file.rsplit_once('.')?;
-        let format = match extension {
-            "json" => Self::Json,
-            "xml" => Self::Xml,
-            _ => return None,
-        };
-        Some((stem, format))
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Json => "application/json; charset=utf-8",
-            Self::Xml => "text/xml; charset=utf-8",
-        }
-    }
-}
 
 /// One service of the catalogue (GET services).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,15 +50,33 @@ pub struct ServiceDefinition {
     pub attributes: Vec<Attribute>,
 }
 
-/// An error as the spec writes it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Open311Error {
-    pub code: u16,
-    pub description: String,
-}
-
 pub const TEMPERATURE: &str = "heating-temperature";
 pub const REPAIR: &str = "heating-repair";
+pub const SUSPEND: &str = "heating-suspend";
+pub const RESUME: &str = "heating-resume";
+
+/// The kind of case a service's requests become.
+pub fn case_kind(service_code: &str) -> Option<CaseKind> {
+    match service_code {
+        TEMPERATURE => Some(CaseKind::Temperature),
+        REPAIR => Some(CaseKind::Repair),
+        SUSPEND => Some(CaseKind::Suspend),
+        RESUME => Some(CaseKind::Resume),
+        _ => None,
+    }
+}
+
+/// The service a kind of case is listed under, when it is one of the
+/// catalogue's.
+pub fn service_code(kind: CaseKind) -> Option<&'static str> {
+    match kind {
+        CaseKind::Temperature => Some(TEMPERATURE),
+        CaseKind::Repair => Some(REPAIR),
+        CaseKind::Suspend => Some(SUSPEND),
+        CaseKind::Resume => Some(RESUME),
+        CaseKind::Connection | CaseKind::Incident => None,
+    }
+}
 
 /// The services heatdesk takes requests for.
 pub fn services() -> Vec<Service> {
@@ -108,22 +102,64 @@ pub fn services() -> Vec<Service> {
             "暖气不热、漏水、爆管、阀门、异响等。No heat, leaks, burst pipes, valves, noise.",
             "报修,漏水,爆管,repair,leak",
         ),
+        service(
+            SUSPEND,
+            "报停申请 Suspend heating",
+            "下一个供暖季不用热，需户内有独立关断阀门；address_id 为户号。Stop heating for the next season; needs the household's own shut-off valve; address_id is the account number.",
+            "报停,停暖,suspend",
+        ),
+        service(
+            RESUME,
+            "复供申请 Resume heating",
+            "报停后恢复供热；address_id 为户号。Resume heating after a suspension; address_id is the account number.",
+            "复供,恢复供暖,resume",
+        ),
     ]
+}
+
+fn attribute(
+    code: &str,
+    datatype: &str,
+    required: bool,
+    order: u32,
+    description: &str,
+) -> Attribute {
+    Attribute {
+        variable: true,
+        code: code.to_string(),
+        datatype: datatype.to_string(),
+        required,
+        datatype_description: String::new(),
+        order,
+        description: description.to_string(),
+        values: Vec::new(),
+    }
+}
+
+fn yes_no(code: &str, required: bool, order: u32, description: &str) -> Attribute {
+    let mut attribute = attribute(code, "singlevaluelist", required, order, description);
+    attribute.values = [("yes", "是 Yes"), ("no", "否 No")]
+        .into_iter()
+        .map(|(key, name)| AttributeValue {
+            key: key.to_string(),
+            name: name.to_string(),
+        })
+        .collect();
+    attribute
+}
+
+fn holder_name(order: u32) -> Attribute {
+    attribute(
+        "holder_name",
+        "string",
+        true,
+        order,
+        "户主姓名，须与缴费单一致 The account holder's name as on the heating bill",
+    )
 }
 
 /// The attributes of a service, or None for an unknown code.
 pub fn definition(service_code: &str) -> Option<ServiceDefinition> {
-    let attribute =
-        |code: &str, datatype: &str, required: bool, order: u32, description: &str| Attribute {
-            variable: true,
-            code: code.to_string(),
-            datatype: datatype.to_string(),
-            required,
-            datatype_description: String::new(),
-            order,
-            description: description.to_string(),
-            values: Vec::new(),
-        };
     let attributes = match service_code {
         TEMPERATURE => {
             let mut reading = attribute(
@@ -148,7 +184,13 @@ pub fn definition(service_code: &str) -> Option<ServiceDefinition> {
                     name: format!("{} {}", r.label(), r.label_en()),
                 })
                 .collect();
-            vec![reading, room]
+            let file_anyway = yes_no(
+                "file_anyway",
+                false,
+                3,
+                "读数已达标（≥18 ℃）仍要投诉 File even though the reading meets the standard (18 °C or more)",
+            );
+            vec![reading, room, file_anyway]
         }
         REPAIR => {
             let mut category = attribute(
@@ -165,71 +207,30 @@ pub fn definition(service_code: &str) -> Option<ServiceDefinition> {
                     name: format!("{} {}", c.label(), c.label_en()),
                 })
                 .collect();
-            let mut flooding = attribute(
+            let flooding = yes_no(
                 "water_flooding",
-                "singlevaluelist",
                 false,
                 2,
                 "是否正在漏水 Is water running now",
             );
-            flooding.values = vec![
-                AttributeValue {
-                    key: "yes".to_string(),
-                    name: "是 Yes".to_string(),
-                },
-                AttributeValue {
-                    key: "no".to_string(),
-                    name: "否 No".to_string(),
-                },
-            ];
             vec![category, flooding]
         }
+        SUSPEND => vec![
+            holder_name(1),
+            yes_no(
+                "has_own_valve",
+                true,
+                2,
+                "户内有独立的供热关断阀门 The household has its own shut-off valve",
+            ),
+        ],
+        RESUME => vec![holder_name(1)],
         _ => return None,
     };
     Some(ServiceDefinition {
         service_code: service_code.to_string(),
         attributes,
     })
-}
-
-/// Text for an XML element or attribute.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A small writer for the spec's documents.
-struct Xml(String);
-
-impl Xml {
-    fn new() -> Self {
-        Self(String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>"))
-    }
-    fn open(&mut self, tag: &str) -> &mut Self {
-        self.0.push_str(&format!("<{tag}>"));
-        self
-    }
-    fn close(&mut self, tag: &str) -> &mut Self {
-        self.0.push_str(&format!("</{tag}>"));
-        self
-    }
-    fn leaf(&mut self, tag: &str, text: &str) -> &mut Self {
-        self.0
-            .push_str(&format!("<{tag}>{}</{tag}>", xml_escape(text)));
-        self
-    }
 }
 
 /// `<services><service>…</service></services>`
@@ -241,14 +242,14 @@ pub fn services_xml(services: &[Service]) -> String {
             .leaf("service_code", &s.service_code)
             .leaf("service_name", &s.service_name)
             .leaf("description", &s.description)
-            .leaf("metadata", if s.metadata { "true" } else { "false" })
+            .yes_no("metadata", s.metadata)
             .leaf("type", &s.kind)
             .leaf("keywords", &s.keywords)
             .leaf("group", &s.group)
             .close("service");
     }
     xml.close("services");
-    xml.0
+    xml.finish()
 }
 
 /// `<service_definition>…<attributes><attribute>…</attribute></attributes></service_definition>`
@@ -259,10 +260,10 @@ pub fn definition_xml(definition: &ServiceDefinition) -> String {
         .open("attributes");
     for a in &definition.attributes {
         xml.open("attribute")
-            .leaf("variable", if a.variable { "true" } else { "false" })
+            .yes_no("variable", a.variable)
             .leaf("code", &a.code)
             .leaf("datatype", &a.datatype)
-            .leaf("required", if a.required { "true" } else { "false" })
+            .yes_no("required", a.required)
             .leaf("datatype_description", &a.datatype_description)
             .leaf("order", &a.order.to_string())
             .leaf("description", &a.description);
@@ -279,21 +280,7 @@ pub fn definition_xml(definition: &ServiceDefinition) -> String {
         xml.close("attribute");
     }
     xml.close("attributes").close("service_definition");
-    xml.0
-}
-
-/// `<errors><error><code>404</code><description>…</description></error></errors>`
-pub fn errors_xml(errors: &[Open311Error]) -> String {
-    let mut xml = Xml::new();
-    xml.open("errors");
-    for e in errors {
-        xml.open("error")
-            .leaf("code", &e.code.to_string())
-            .leaf("description", &e.description)
-            .close("error");
-    }
-    xml.close("errors");
-    xml.0
+    xml.finish()
 }
 
 /// The discovery document, pointing at `base` ("https://…/open311/v2").
@@ -314,10 +301,6 @@ pub struct Endpoint {
     pub kind: String,
     pub formats: Vec<String>,
 }
-
-/// The spec this implements, and when the catalogue last changed.
-pub const SPECIFICATION: &str = "http://wiki.open311.org/GeoReport_v2";
-pub const CHANGESET: &str = "2026-11-28T00:00:00+08:00";
 
 pub fn discovery(base: &str, contact: &str) -> Discovery {
     Discovery {
@@ -356,26 +339,12 @@ pub fn discovery_xml(discovery: &Discovery) -> String {
         xml.close("formats").close("endpoint");
     }
     xml.close("endpoints").close("discovery");
-    xml.0
+    xml.finish()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn formats_come_from_the_extension() {
-        assert_eq!(
-            Format::split("services.json"),
-            Some(("services", Format::Json))
-        );
-        assert_eq!(
-            Format::split("heating-repair.xml"),
-            Some(("heating-repair", Format::Xml))
-        );
-        assert_eq!(Format::split("services"), None);
-        assert_eq!(Format::split("services.html"), None);
-    }
 
     #[test]
     fn the_catalogue_defines_every_service_it_lists() {
@@ -386,26 +355,22 @@ mod tests {
                 .attributes
                 .iter()
                 .all(|a| a.datatype != "singlevaluelist" || !a.values.is_empty()));
+            let kind = case_kind(&service.service_code).expect("a case kind");
+            assert_eq!(service_code(kind), Some(service.service_code.as_str()));
         }
         assert_eq!(definition("potholes"), None);
+        assert_eq!(case_kind("potholes"), None);
+        assert_eq!(service_code(CaseKind::Connection), None);
         let repair = definition(REPAIR).unwrap();
         assert_eq!(repair.attributes[0].values.len(), RepairCategory::ALL.len());
     }
 
     #[test]
-    fn xml_is_escaped_and_well_formed() {
-        assert_eq!(xml_escape("a<b&\"c'>\u{1}"), "a&lt;b&amp;&quot;c&apos;&gt;");
+    fn documents_are_well_formed() {
         let xml = services_xml(&services());
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?><services><service>"));
         assert!(xml.ends_with("</service></services>"));
-        assert_eq!(xml.matches("<service>").count(), 2);
-        let errors = errors_xml(&[Open311Error {
-            code: 404,
-            description: "no <such> service".to_string(),
-        }]);
-        assert!(
-            errors.contains("<code>404</code><description>no &lt;such&gt; service</description>")
-        );
+        assert_eq!(xml.matches("<service>").count(), 4);
         let definition = definition_xml(&definition(TEMPERATURE).unwrap());
         assert!(definition
             .contains("<code>reading</code><datatype>number</datatype><required>true</required>"));
