@@ -322,6 +322,36 @@ async fn orders_become_cases_and_news_goes_back(engine: Engine) {
     let worked = case(&mut dispatcher, id).await;
     assert_eq!(worked["hotline"]["extended_days"], 3);
     assert_eq!(worked["hotline"]["status"], "SignedFor");
+    // The case's own steps are news for the platform too.
+    let crew: i64 = sqlx::query_scalar("SELECT id FROM crews WHERE name = '奎文抢修一队'")
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    let id_text = id.to_string();
+    let assigned = dispatcher
+        .submit(
+            &format!("/cases/{id}"),
+            "/api/cases/step",
+            &[
+                ("case_id", &id_text),
+                ("action", "assign"),
+                ("crew_id", &crew.to_string()),
+            ],
+        )
+        .await;
+    assert!(assigned.form_error().is_none(), "{assigned:?}");
+    let noted = dispatcher
+        .submit(
+            &format!("/cases/{id}"),
+            "/api/cases/step",
+            &[
+                ("case_id", &id_text),
+                ("action", "note"),
+                ("note", "内部备注"),
+            ],
+        )
+        .await;
+    assert!(noted.form_error().is_none(), "{noted:?}");
 
     // The platform is down at first: the news waits and goes later, in order.
     platform.lock().unwrap().unavailable_for = 1;
@@ -334,7 +364,7 @@ async fn orders_become_cases_and_news_goes_back(engine: Engine) {
     assert_eq!(round.abandoned, 0);
     server.advance(60);
     let round = deliver(&server).await;
-    assert_eq!(round.delivered, 3, "{round:?}");
+    assert_eq!(round.delivered, 4, "{round:?}");
     let reply = order_step(
         &mut dispatcher,
         id,
@@ -354,14 +384,22 @@ async fn orders_become_cases_and_news_goes_back(engine: Engine) {
             .iter()
             .map(|n| n["event"].as_str().unwrap())
             .collect();
-        assert_eq!(events, ["sign_for", "progress", "extend", "reply"]);
+        assert_eq!(
+            events,
+            ["sign_for", "progress", "extend", "status", "reply"]
+        );
+        assert_eq!(platform.news[3]["case_state"], "dispatched");
+        assert!(platform.news[3]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("已派单"));
         assert_eq!(platform.bad_signatures, 0);
         assert!(platform
             .news
             .iter()
             .all(|n| n["order_id"] == "SD12345-0001"));
         assert_eq!(platform.news[2]["extension_days"], 3);
-        assert_eq!(platform.news[3]["case_no"], case_no.as_str());
+        assert_eq!(platform.news[4]["case_no"], case_no.as_str());
     }
 
     // Not satisfied: the case reopens with a new clock; then satisfied.

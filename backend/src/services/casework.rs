@@ -1183,6 +1183,18 @@ pub async fn take_step(
         )
         .await?;
     }
+    if transition.to != transition.from {
+        crate::services::hotline::tell_platform_of_case_step(
+            &mut tx,
+            form.case_id,
+            &row.case_no,
+            event_id,
+            transition.to,
+            &transition.note,
+            origin.now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(transition.to)
 }

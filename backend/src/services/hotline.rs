@@ -259,6 +259,63 @@ pub struct OrderNews {
     pub reply_due_at: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extension_days: Option<u32>,
+    /// With event "status": the case's new state ("dispatched", "closed"…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_state: Option<String>,
+}
+
+/// Queues one piece of news for the platform, once per timeline entry.
+async fn enqueue_news(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    news: &OrderNews,
+    event_id: i64,
+) -> BackendResult<()> {
+    let payload = serde_json::to_string(news).map_err(|e| BackendError::Internal(e.to_string()))?;
+    outbox::enqueue(
+        tx,
+        &outbox::NewMessage {
+            channel: HOTLINE_CHANNEL,
+            recipient: &news.order_id,
+            dedupe_key: &format!("hotline:{}:{event_id}", news.order_id),
+            payload: &payload,
+            now: news.at,
+        },
+    )
+    .await
+}
+
+/// Tells the platform that the case of one of its orders moved (a crew
+/// assigned, on site, fixed, closed, an application decided), in the
+/// transaction that moved it. Nothing is sent for cases that came another
+/// way, nor once the order is closed or returned.
+pub(crate) async fn tell_platform_of_case_step(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    case_id: i64,
+    case_no: &str,
+    event_id: i64,
+    to: CaseState,
+    note: &str,
+    now: UnixSeconds,
+) -> BackendResult<()> {
+    let Some(order) = hotline::open_by_case(tx, case_id).await? else {
+        return Ok(());
+    };
+    let text = if note.is_empty() {
+        to.label().to_string()
+    } else {
+        format!("{}：{note}", to.label())
+    };
+    let news = OrderNews {
+        order_id: order.order_id,
+        event: "status".to_string(),
+        at: now,
+        text,
+        case_no: case_no.to_string(),
+        reply_due_at: order.reply_due_at,
+        extension_days: None,
+        case_state: Some(to.as_str().to_string()),
+    };
+    enqueue_news(tx, &news, event_id).await
 }
 
 /// A dispatcher's step on an order, or the platform's satisfaction result.
@@ -413,20 +470,9 @@ async fn take_order_step(
             extension_days: step
                 .extension_days
                 .filter(|_| action == OrderAction::Extend),
+            case_state: None,
         };
-        let payload =
-            serde_json::to_string(&news).map_err(|e| BackendError::Internal(e.to_string()))?;
-        outbox::enqueue(
-            &mut tx,
-            &outbox::NewMessage {
-                channel: HOTLINE_CHANNEL,
-                recipient: &order.order_id,
-                dedupe_key: &format!("hotline:{}:{event_id}", order.order_id),
-                payload: &payload,
-                now,
-            },
-        )
-        .await?;
+        enqueue_news(&mut tx, &news, event_id).await?;
     }
     tx.commit().await?;
     Ok(next)

@@ -44,6 +44,20 @@ pub async fn by_case(pool: &AnyPool, case_id: i64) -> BackendResult<Option<Order
     )
 }
 
+/// The order of a case while the platform still follows it (not closed,
+/// not returned), read inside the transaction that moves the case.
+pub async fn open_by_case(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+) -> BackendResult<Option<OrderRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{ORDER_SELECT} WHERE case_id = $1 AND status NOT IN ('closed', 'returned')"
+    ))
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
 pub struct NewOrder<'a> {
     pub order_id: &'a str,
     pub case_id: i64,
