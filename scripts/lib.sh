@@ -9,5 +9,7 @@ export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 # The site cargo-leptos builds (pkg/, favicon) and the release binary.
 SITE_ROOT="$ROOT/target/site"
 HEATDESK_BIN="$CARGO_TARGET_DIR/release/heatdesk"
+# The Python environment of the independent Open311 client (scripts/open311_client).
+OPEN311_CLIENT_VENV="$HOME/.cache/heatdesk/open311-client"
 
 step() { printf '\n==> %s\n' "$*"; }

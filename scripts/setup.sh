@@ -9,12 +9,14 @@ source "$(dirname "$0")/lib.sh"
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 missing_packages=()
-for package in chromium fonts-noto-cjk brotli pkg-config; do
+for package in chromium fonts-noto-cjk brotli pkg-config curl; do
   dpkg -s "$package" >/dev/null 2>&1 || missing_packages+=("$package")
 done
 # Node.js may come from elsewhere than Debian; only install it when absent.
 command -v npm >/dev/null 2>&1 || missing_packages+=(nodejs npm)
 command -v pg_isready >/dev/null 2>&1 || missing_packages+=(postgresql-client)
+# Python for the independent Open311 client; any python3 with venv will do.
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing_packages+=(python3 python3-venv)
 if [ "${#missing_packages[@]}" -gt 0 ]; then
   step "apt-get install ${missing_packages[*]}"
   as_root apt-get update -qq
@@ -57,4 +59,15 @@ if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] \
   || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
   step "npm ci (end2end)"
   (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+
+# The independent Open311 client (PyPI's georeport) in its own venv,
+# rebuilt when its pinned requirements change.
+requirements="$ROOT/scripts/open311_client/requirements.txt"
+if ! cmp -s "$requirements" "$OPEN311_CLIENT_VENV/requirements.txt"; then
+  step "python venv with the Open311 client (georeport)"
+  rm -rf "$OPEN311_CLIENT_VENV"
+  python3 -m venv "$OPEN311_CLIENT_VENV"
+  "$OPEN311_CLIENT_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$OPEN311_CLIENT_VENV/requirements.txt"
 fi

@@ -27,6 +27,9 @@ cargo test -p domain -p backend -p app -p server --features backend/test-support
 
 "$ROOT/scripts/build.sh"
 
+step "Open311: the independent client (georeport from PyPI), JSON and XML"
+"$ROOT/scripts/open311-client.sh"
+
 step "end-to-end tests (Playwright, Debian Chromium)"
 cd "$ROOT/end2end"
 HEATDESK_BIN="$HEATDESK_BIN" HEATDESK_SITE_ROOT="$SITE_ROOT" npx playwright test

@@ -44,17 +44,15 @@ fn not_found(format: Format, what: &str) -> Response {
     error(format, Open311Error::new(404, what))
 }
 
-/// The format a path asks for, or the 404 (in JSON) for any other.
-fn split(file: &str) -> Result<(&str, Format), Response> {
-    Format::split(file).ok_or_else(|| {
-        error(
-            Format::Json,
-            Open311Error::new(
-                404,
-                "unknown document; use .json or .xml 请以 .json 或 .xml 结尾",
-            ),
-        )
-    })
+/// The 404 (in JSON) for a path with neither `.json` nor `.xml`.
+fn unknown_format() -> Response {
+    error(
+        Format::Json,
+        Open311Error::new(
+            404,
+            "unknown document; use .json or .xml 请以 .json 或 .xml 结尾",
+        ),
+    )
 }
 
 fn refusal(format: Format, refusal: Open311Refusal) -> Response {
@@ -84,9 +82,8 @@ pub async fn catalogue(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let (stem, format) = match split(&file) {
-        Ok(split) => split,
-        Err(response) => return response,
+    let Some((stem, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     match stem {
         "discovery" => {
@@ -122,9 +119,8 @@ pub async fn catalogue(
 
 /// GET /open311/v2/services/{service_code}.{format}
 pub async fn service_definition(Path(file): Path<String>) -> Response {
-    let (code, format) = match split(&file) {
-        Ok(split) => split,
-        Err(response) => return response,
+    let Some((code, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     match definition(code) {
         Some(definition) => {
@@ -137,9 +133,8 @@ pub async fn service_definition(Path(file): Path<String>) -> Response {
 
 /// GET /open311/v2/requests/{service_request_id}.{format}
 pub async fn one_request(State(portal): State<Portal>, Path(file): Path<String>) -> Response {
-    let (id, format) = match split(&file) {
-        Ok(split) => split,
-        Err(response) => return response,
+    let Some((id, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     match service::one(&portal.db, id).await {
         Ok(Some(request)) => {
@@ -157,9 +152,8 @@ pub async fn one_request(State(portal): State<Portal>, Path(file): Path<String>)
 
 /// GET /open311/v2/tokens/{token}.{format}
 pub async fn token(State(portal): State<Portal>, Path(file): Path<String>) -> Response {
-    let (token, format) = match split(&file) {
-        Ok(split) => split,
-        Err(response) => return response,
+    let Some((token, format)) = Format::split(&file) else {
+        return unknown_format();
     };
     match service::by_token(&portal.db, token).await {
         Ok(Some(answer)) => {
@@ -183,10 +177,10 @@ pub async fn post_request(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let format = match split(&file) {
-        Ok(("requests", format)) => format,
-        Ok((_, format)) => return not_found(format, "unknown document"),
-        Err(response) => return response,
+    let format = match Format::split(&file) {
+        Some(("requests", format)) => format,
+        Some((_, format)) => return not_found(format, "unknown document"),
+        None => return unknown_format(),
     };
     let form_type = headers
         .get(header::CONTENT_TYPE)

@@ -79,14 +79,16 @@ async fn issue_key(admin: &mut Browser, label: &str) -> String {
         )
         .await;
     assert!(issued.form_error().is_none(), "{issued:?}");
-    let page = admin.get("/admin/open311?issued=1").await;
+    let shown_at = issued.location.clone().expect("back to the keys page");
+    assert!(shown_at.starts_with("/admin/open311?issued="), "{shown_at}");
+    let page = admin.get(&shown_at).await;
     let start = page.body.find("hd311_").expect("the new key is shown");
     let key: String = page.body[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
         .collect();
     assert_eq!(key.len(), "hd311_".len() + 43, "{key}");
-    let again = admin.get("/admin/open311?issued=1").await;
+    let again = admin.get(&shown_at).await;
     assert!(!again.body.contains(&key), "a key is shown only once");
     assert!(again.body.contains(label));
     key

@@ -55,7 +55,9 @@ pub async fn issue_api_key(label: String) -> Result<(), ServerFnError> {
         &issued.key,
         Some(ISSUED_KEY_SHOWN_FOR),
     );
-    leptos_axum::redirect("/admin/open311?issued=1");
+    // The key's id in the address makes each issue a new page state, so the
+    // page reads the cookie exactly once per key, with or without WebAssembly.
+    leptos_axum::redirect(&format!("/admin/open311?issued={}", issued.id));
     Ok(())
 }
 

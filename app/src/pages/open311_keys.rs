@@ -20,10 +20,7 @@ pub fn Open311KeysPage() -> impl IntoView {
         move || (issue.version().get(), revoke.version().get()),
         |_| load_api_keys(),
     );
-    let issued = Resource::new(
-        move || (issue.version().get(), query.read().get("issued")),
-        |_| take_issued_key(),
-    );
+    let issued = Resource::new(move || query.read().get("issued"), |_| take_issued_key());
     view! {
         <Title text=lang.t("Open311 接口密钥", "Open311 API keys") />
         <h1 class="page-title">{lang.t("Open311 接口密钥", "Open311 API keys")}</h1>
