@@ -56,7 +56,14 @@ pub struct DeliveryRound {
     pub delivered: usize,
     pub retrying: usize,
     pub abandoned: usize,
+    /// Due messages another worker (another instance) took first.
+    pub claimed_elsewhere: usize,
 }
+
+/// How long a worker holds a message it is sending: far beyond any
+/// provider's timeout, so a message is never sent twice by two live workers,
+/// and one whose worker died goes out again after this.
+pub const CLAIM_LEASE: i64 = 120;
 
 /// Why a message did not go out, and when to try again (`None`: never).
 type Undelivered = (String, Option<i64>);
@@ -75,6 +82,11 @@ pub async fn deliver_due(
             && outbox::earlier_waiting(db.writer(), HOTLINE_CHANNEL, &message.recipient, message.id)
                 .await?
         {
+            continue;
+        }
+        // Another instance's worker may have read the same row: one wins.
+        if !outbox::claim(db.writer(), &message, now + CLAIM_LEASE).await? {
+            round.claimed_elsewhere += 1;
             continue;
         }
         let (channel_name, recipient) = match message.channel.as_str() {

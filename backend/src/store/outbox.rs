@@ -35,13 +35,15 @@ pub struct PendingMessage {
     pub payload: String,
     pub attempts: i64,
     pub created_at: i64,
+    /// When it became due: the value [`claim`] compares against.
+    pub available_at: i64,
 }
 
 /// Undelivered messages due at `now`, oldest first (by when they were
 /// queued, so news meant to arrive in order is listed in order).
 pub async fn due(pool: &AnyPool, now: i64, limit: i64) -> BackendResult<Vec<PendingMessage>> {
     Ok(sqlx::query_as(
-        "SELECT id, channel, recipient, payload, attempts, created_at FROM outbox \
+        "SELECT id, channel, recipient, payload, attempts, created_at, available_at FROM outbox \
          WHERE delivered_at IS NULL AND abandoned_at IS NULL AND available_at <= $1 ORDER BY id LIMIT $2",
     )
     .bind(now)
@@ -69,6 +71,27 @@ pub async fn earlier_waiting(
     .fetch_optional(pool)
     .await?;
     Ok(waiting.is_some())
+}
+
+/// Takes a due message for one delivery attempt: pushes its `available_at`
+/// to `lease_until`, if nobody did since it was read. Only one worker of
+/// however many instances wins a message; if that worker dies mid-send, the
+/// message is due again when the lease ends.
+pub async fn claim(
+    pool: &AnyPool,
+    message: &PendingMessage,
+    lease_until: i64,
+) -> BackendResult<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET available_at = $1 \
+         WHERE id = $2 AND available_at = $3 AND delivered_at IS NULL AND abandoned_at IS NULL",
+    )
+    .bind(lease_until)
+    .bind(message.id)
+    .bind(message.available_at)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Records a delivery; `keep_payload` false blanks what no longer needs keeping
