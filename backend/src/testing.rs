@@ -13,6 +13,8 @@ const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 /// A migrated, empty database that exists for one test.
 pub struct TestDb {
     pub db: Database,
+    /// Where it is, for a process of its own (the `heatdesk` binary).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -52,6 +54,7 @@ impl TestDb {
         db.migrate().await.expect("migrate SQLite test database");
         Self {
             db,
+            url,
             cleanup: Cleanup::File(folder),
         }
     }
@@ -70,7 +73,8 @@ impl TestDb {
             .expect("create PostgreSQL test database");
         admin.close().await;
         let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
-        let db = Database::connect(&format!("{base}/{name}"))
+        let url = format!("{base}/{name}");
+        let db = Database::connect(&url)
             .await
             .expect("open PostgreSQL test database");
         db.migrate()
@@ -78,6 +82,7 @@ impl TestDb {
             .expect("migrate PostgreSQL test database");
         Self {
             db,
+            url,
             cleanup: Cleanup::PostgresDatabase { admin_url, name },
         }
     }

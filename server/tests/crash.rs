@@ -1,0 +1,253 @@
+//! Crash safety: the `heatdesk` binary is killed with SIGKILL 50 times while
+//! clients file cases through Open311 and retry whatever was not answered.
+//! Afterwards every acknowledged case exists exactly once, with its timeline
+//! entry, and the database is intact. On SQLite and PostgreSQL.
+
+use backend::db::{Database, Engine};
+use backend::testing::TestDb;
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_heatdesk");
+const KILLS: u64 = 50;
+const CLIENTS: usize = 4;
+const KEY: &str = "hd311_crash-harness-key-known-to-the-test-only";
+const NOW: &str = "2026-11-28T10:00";
+
+fn free_port() -> u16 {
+    let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    probe.local_addr().unwrap().port()
+}
+
+fn start(url: &str, port: u16, site: &std::path::Path) -> Child {
+    Command::new(BIN)
+        .args(["serve"])
+        .env("DATABASE_URL", url)
+        .env("HEATDESK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("HEATDESK_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .env("HEATDESK_SITE_ROOT", site)
+        .env("HEATDESK_UPLOAD_DIR", site.join("uploads"))
+        .env("HEATDESK_FIXED_NOW", NOW)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+async fn wait_ready(client: &reqwest::Client, port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(answer) = client
+            .get(format!("http://127.0.0.1:{port}/readyz"))
+            .send()
+            .await
+        {
+            if answer.status().is_success() {
+                return;
+            }
+        }
+        assert!(Instant::now() < deadline, "the server did not come back");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// What the clients were told: request → case number.
+type Ledger = Arc<Mutex<HashMap<String, String>>>;
+
+/// One client: files requests one after another; each is posted again and
+/// again until it is answered, whatever happens to the server meanwhile.
+async fn client(
+    number: usize,
+    account_no: String,
+    port: Arc<AtomicU16>,
+    stop: Arc<AtomicBool>,
+    ledger: Ledger,
+) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    for k in 0.. {
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let request = format!("crash-{number}-{k}");
+        let form = [
+            ("api_key", KEY),
+            ("service_code", "heating-repair"),
+            ("attribute[category]", "noise"),
+            ("address_id", &account_no),
+            ("description", &request),
+        ];
+        let case_no = loop {
+            let url = format!(
+                "http://127.0.0.1:{}/open311/v2/requests.json",
+                port.load(Ordering::SeqCst)
+            );
+            match http.post(&url).form(&form).send().await {
+                Ok(answer) if answer.status().as_u16() == 201 => {
+                    let body: serde_json::Value = match answer.json().await {
+                        Ok(body) => body,
+                        Err(_) => continue, // killed mid-answer: ask again
+                    };
+                    break body[0]["service_request_id"].as_str().unwrap().to_string();
+                }
+                Ok(answer) if answer.status().is_server_error() => {}
+                Ok(answer) => panic!("{request}: {} {:?}", answer.status(), answer.text().await),
+                Err(_) => {}
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        };
+        let earlier = ledger.lock().unwrap().insert(request.clone(), case_no);
+        assert!(earlier.is_none(), "{request} answered twice");
+    }
+}
+
+async fn check_integrity(db: &Database, engine: Engine, ledger: &HashMap<String, String>) {
+    // Every acknowledged request is exactly one case, the one it was told.
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT details, case_no FROM cases WHERE channel = 'open311'")
+            .fetch_all(db.reader())
+            .await
+            .unwrap();
+    let mut stored: HashMap<String, Vec<String>> = HashMap::new();
+    for (details, case_no) in rows {
+        stored.entry(details).or_default().push(case_no);
+    }
+    for (request, case_no) in ledger {
+        assert_eq!(
+            stored.get(request),
+            Some(&vec![case_no.clone()]),
+            "{request} is stored once, as {case_no}"
+        );
+    }
+    assert!(
+        stored.values().all(|cases| cases.len() == 1),
+        "no request is stored twice"
+    );
+    // Nothing half-written: each case has its one 'filed' timeline entry.
+    let without: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM cases c WHERE c.channel = 'open311' AND \
+         (SELECT COUNT(*) FROM case_events e WHERE e.case_id = c.id AND e.kind = 'filed') <> 1",
+    )
+    .fetch_one(db.reader())
+    .await
+    .unwrap();
+    assert_eq!(without, 0);
+    let orphans: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM case_events e WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id)",
+    )
+    .fetch_one(db.reader())
+    .await
+    .unwrap();
+    assert_eq!(orphans, 0);
+    if engine == Engine::Sqlite {
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+        assert_eq!(check, "ok");
+        let broken: Vec<(String,)> = sqlx::query_as("PRAGMA foreign_key_check")
+            .fetch_all(db.reader())
+            .await
+            .unwrap_or_default();
+        assert!(broken.is_empty(), "{broken:?}");
+    }
+}
+
+async fn killed_fifty_times(engine: Engine) {
+    let test_db = TestDb::new(engine).await;
+    let now = domain::clock::parse_local_input(NOW).unwrap();
+    backend::seed::demo::seed_demo(&test_db.db, now)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO open311_keys (label, key_hash, key_hint, issued_by, issued_at) \
+         SELECT 'crash harness', $1, 'hd311_cras', id, $2 FROM people WHERE username = 'admin_demo'",
+    )
+    .bind(backend::secrets::token_hash(KEY))
+    .bind(now)
+    .execute(test_db.db.writer())
+    .await
+    .unwrap();
+    let accounts: Vec<String> = sqlx::query_scalar(
+        "SELECT account_no FROM households WHERE service_state = 'heated' ORDER BY id LIMIT 4",
+    )
+    .fetch_all(test_db.db.reader())
+    .await
+    .unwrap();
+    let site = std::env::temp_dir().join(format!(
+        "heatdesk-crash-{}-{:?}",
+        std::process::id(),
+        engine
+    ));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+
+    let port = Arc::new(AtomicU16::new(free_port()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let ledger: Ledger = Arc::default();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|n| {
+            tokio::spawn(client(
+                n,
+                accounts[n % accounts.len()].clone(),
+                port.clone(),
+                stop.clone(),
+                ledger.clone(),
+            ))
+        })
+        .collect();
+    let http = reqwest::Client::new();
+    for life in 0..KILLS {
+        let mut server = start(&test_db.url, port.load(Ordering::SeqCst), &site);
+        wait_ready(&http, port.load(Ordering::SeqCst)).await;
+        // A different moment in each life: 30–230 ms of load.
+        let busy = 30 + (life * 7919) % 200;
+        tokio::time::sleep(Duration::from_millis(busy)).await;
+        server.kill().unwrap(); // SIGKILL
+        server.wait().unwrap();
+        port.store(free_port(), Ordering::SeqCst);
+    }
+    let answered_under_fire = ledger.lock().unwrap().len();
+    // One last life, in which every client's pending request is answered.
+    let mut server = start(&test_db.url, port.load(Ordering::SeqCst), &site);
+    wait_ready(&http, port.load(Ordering::SeqCst)).await;
+    stop.store(true, Ordering::SeqCst);
+    for client in clients {
+        tokio::time::timeout(Duration::from_secs(60), client)
+            .await
+            .expect("clients finish")
+            .unwrap();
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let ledger = ledger.lock().unwrap().clone();
+    assert!(
+        answered_under_fire >= KILLS as usize,
+        "the server did work between kills ({answered_under_fire} answers)"
+    );
+    eprintln!(
+        "{engine:?}: {KILLS} SIGKILLs, {answered_under_fire} requests answered under fire, {} in all",
+        ledger.len()
+    );
+    let db = Database::connect(&test_db.url).await.unwrap();
+    check_integrity(&db, engine, &ledger).await;
+    db.close().await;
+    let _ = std::fs::remove_dir_all(site);
+    test_db.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_fifty_times_on_sqlite() {
+    killed_fifty_times(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_fifty_times_on_postgres() {
+    killed_fifty_times(Engine::Postgres).await;
+}
