@@ -1,7 +1,8 @@
 //! Crash safety: the `heatdesk` binary is killed with SIGKILL 50 times while
-//! clients file cases through Open311 and retry whatever was not answered.
-//! Afterwards every acknowledged case exists exactly once, with its timeline
-//! entry, and the database is intact. On SQLite and PostgreSQL.
+//! clients file cases through Open311 and retry whatever was not answered;
+//! and PostgreSQL itself is stopped and started under load. Afterwards every
+//! acknowledged case exists exactly once, with its timeline entry, and the
+//! database is intact. On SQLite and PostgreSQL.
 
 use backend::db::{Database, Engine};
 use backend::testing::TestDb;
@@ -159,7 +160,13 @@ async fn check_integrity(db: &Database, engine: Engine, ledger: &HashMap<String,
     }
 }
 
-async fn killed_fifty_times(engine: Engine) {
+/// The PostgreSQL tests of this file one at a time: one of them stops the
+/// server the other uses.
+static POSTGRES: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A database with the demo city, the harness's key, and households to
+/// file for.
+async fn prepared(engine: Engine) -> (TestDb, Vec<String>, std::path::PathBuf) {
     let test_db = TestDb::new(engine).await;
     let now = domain::clock::parse_local_input(NOW).unwrap();
     backend::seed::demo::seed_demo(&test_db.db, now)
@@ -186,11 +193,16 @@ async fn killed_fifty_times(engine: Engine) {
         engine
     ));
     std::fs::create_dir_all(site.join("pkg")).unwrap();
+    (test_db, accounts, site)
+}
 
-    let port = Arc::new(AtomicU16::new(free_port()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let ledger: Ledger = Arc::default();
-    let clients: Vec<_> = (0..CLIENTS)
+fn spawn_clients(
+    accounts: &[String],
+    port: &Arc<AtomicU16>,
+    stop: &Arc<AtomicBool>,
+    ledger: &Ledger,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    (0..CLIENTS)
         .map(|n| {
             tokio::spawn(client(
                 n,
@@ -200,7 +212,25 @@ async fn killed_fifty_times(engine: Engine) {
                 ledger.clone(),
             ))
         })
-        .collect();
+        .collect()
+}
+
+async fn finish_clients(stop: &AtomicBool, clients: Vec<tokio::task::JoinHandle<()>>) {
+    stop.store(true, Ordering::SeqCst);
+    for client in clients {
+        tokio::time::timeout(Duration::from_secs(60), client)
+            .await
+            .expect("clients finish")
+            .unwrap();
+    }
+}
+
+async fn killed_fifty_times(engine: Engine) {
+    let (test_db, accounts, site) = prepared(engine).await;
+    let port = Arc::new(AtomicU16::new(free_port()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let ledger: Ledger = Arc::default();
+    let clients = spawn_clients(&accounts, &port, &stop, &ledger);
     let http = reqwest::Client::new();
     for life in 0..KILLS {
         let mut server = start(&test_db.url, port.load(Ordering::SeqCst), &site);
@@ -216,13 +246,7 @@ async fn killed_fifty_times(engine: Engine) {
     // One last life, in which every client's pending request is answered.
     let mut server = start(&test_db.url, port.load(Ordering::SeqCst), &site);
     wait_ready(&http, port.load(Ordering::SeqCst)).await;
-    stop.store(true, Ordering::SeqCst);
-    for client in clients {
-        tokio::time::timeout(Duration::from_secs(60), client)
-            .await
-            .expect("clients finish")
-            .unwrap();
-    }
+    finish_clients(&stop, clients).await;
     server.kill().unwrap();
     server.wait().unwrap();
 
@@ -249,5 +273,104 @@ async fn killed_fifty_times_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_fifty_times_on_postgres() {
+    let _alone = POSTGRES.lock().await;
     killed_fifty_times(Engine::Postgres).await;
+}
+
+/// The local PostgreSQL cluster (`pg_ctlcluster`), started again when a
+/// test that stopped it ends, however it ends.
+struct Cluster {
+    version: String,
+}
+
+impl Cluster {
+    fn local() -> Self {
+        let version = std::fs::read_dir("/etc/postgresql")
+            .expect("a Debian PostgreSQL cluster (/etc/postgresql)")
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .max()
+            .expect("a PostgreSQL version");
+        Self { version }
+    }
+
+    fn run(&self, action: &str) {
+        let mut command = Command::new("pg_ctlcluster");
+        command.args(["--skip-systemctl-redirect", &self.version, "main", action]);
+        if action == "stop" {
+            command.args(["-m", "fast"]);
+        }
+        let status = command.status().expect("pg_ctlcluster runs");
+        assert!(status.success(), "pg_ctlcluster {action}");
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = Command::new("pg_ctlcluster")
+            .args(["--skip-systemctl-redirect", &self.version, "main", "start"])
+            .status();
+    }
+}
+
+async fn readiness(http: &reqwest::Client, port: u16) -> Option<u16> {
+    http.get(format!("http://127.0.0.1:{port}/readyz"))
+        .send()
+        .await
+        .ok()
+        .map(|answer| answer.status().as_u16())
+}
+
+async fn until_ready_is(http: &reqwest::Client, port: u16, status: u16) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while readiness(http, port).await != Some(status) {
+        assert!(Instant::now() < deadline, "/readyz never said {status}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_restarted_under_load() {
+    let _alone = POSTGRES.lock().await;
+    let (test_db, accounts, site) = prepared(Engine::Postgres).await;
+    let port = Arc::new(AtomicU16::new(free_port()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let ledger: Ledger = Arc::default();
+    let http = reqwest::Client::new();
+    let port_now = port.load(Ordering::SeqCst);
+    let mut server = start(&test_db.url, port_now, &site);
+    wait_ready(&http, port_now).await;
+    let clients = spawn_clients(&accounts, &port, &stop, &ledger);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let cluster = Cluster::local();
+    cluster.run("stop");
+    until_ready_is(&http, port_now, 503).await;
+    let answered_before = ledger.lock().unwrap().len();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    cluster.run("start");
+    // The server comes back by itself, and takes cases again.
+    until_ready_is(&http, port_now, 200).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    finish_clients(&stop, clients).await;
+    assert!(
+        server.try_wait().unwrap().is_none(),
+        "the server kept running"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    drop(cluster);
+
+    let ledger = ledger.lock().unwrap().clone();
+    eprintln!(
+        "PostgreSQL stopped and started: {answered_before} requests answered before, {} in all",
+        ledger.len()
+    );
+    assert!(answered_before > 0, "clients were answered before the stop");
+    assert!(ledger.len() > answered_before, "and after it");
+    let db = Database::connect(&test_db.url).await.unwrap();
+    check_integrity(&db, Engine::Postgres, &ledger).await;
+    db.close().await;
+    let _ = std::fs::remove_dir_all(site);
+    test_db.finish().await;
 }
