@@ -74,7 +74,10 @@ pub fn portal() -> Result<Portal, ServerFnError> {
 /// the person its Chinese message.
 pub fn to_server_error(error: BackendError) -> ServerFnError {
     match &error {
-        BackendError::Database(_) | BackendError::Migration(_) | BackendError::Internal(_) => {
+        BackendError::Database(_)
+        | BackendError::Migration(_)
+        | BackendError::Internal(_)
+        | BackendError::Storage(_) => {
             tracing::error!(error = %error.log_detail(), "backend call failed")
         }
         _ => tracing::debug!(error = %error.log_detail(), "request refused"),
@@ -103,9 +106,9 @@ fn set_error_status(error: &BackendError) {
         BackendError::Forbidden => StatusCode::FORBIDDEN,
         BackendError::SignedOut => StatusCode::UNAUTHORIZED,
         BackendError::Invalid(_) => StatusCode::BAD_REQUEST,
-        BackendError::Internal(_) | BackendError::Database(_) | BackendError::Migration(_) => {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
+        BackendError::Internal(_) | BackendError::Migration(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        // The database or the disk will be back: try again later.
+        BackendError::Database(_) | BackendError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
     };
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(status);

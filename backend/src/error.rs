@@ -26,6 +26,10 @@ pub enum BackendError {
     /// Migrations could not be applied.
     #[error("数据库结构升级失败")]
     Migration(#[source] sqlx::migrate::MigrateError),
+    /// The disk under the database or the uploads is full, or it became
+    /// read-only: nothing can be saved until an operator makes room.
+    #[error("存储空间已满或数据目录不可写，暂时无法保存，请稍后再试")]
+    Storage(String),
 }
 
 impl BackendError {
@@ -49,9 +53,45 @@ impl fmt::Display for LogDetail<'_> {
     }
 }
 
+/// Whether an I/O error means "no room" or "read-only".
+pub fn is_storage_error(error: &std::io::Error) -> bool {
+    // ENOSPC, EDQUOT, EROFS
+    matches!(error.raw_os_error(), Some(28 | 122 | 30))
+}
+
+/// SQLite's SQLITE_FULL (13), SQLITE_READONLY (8) and its extended codes,
+/// PostgreSQL's disk_full (53100), or an I/O error saying the same.
+fn is_storage_failure(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            let primary = code.parse::<i64>().map(|c| c & 0xff).ok();
+            matches!(primary, Some(13 | 8))
+                || code == "53100"
+                || db.message().contains("database or disk is full")
+        }
+        sqlx::Error::Io(io) => is_storage_error(io),
+        _ => false,
+    }
+}
+
 impl From<sqlx::Error> for BackendError {
     fn from(error: sqlx::Error) -> Self {
-        Self::Database(error)
+        if is_storage_failure(&error) {
+            Self::Storage(error.to_string())
+        } else {
+            Self::Database(error)
+        }
+    }
+}
+
+impl From<std::io::Error> for BackendError {
+    fn from(error: std::io::Error) -> Self {
+        if is_storage_error(&error) {
+            Self::Storage(error.to_string())
+        } else {
+            Self::Internal(error.to_string())
+        }
     }
 }
 

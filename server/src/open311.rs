@@ -64,9 +64,13 @@ fn refusal(format: Format, refusal: Open311Refusal) -> Response {
 
 fn backend_error(format: Format, e: BackendError) -> Response {
     tracing::error!(error = %e.log_detail(), "open311 request failed");
+    let status = match e {
+        BackendError::Internal(_) | BackendError::Migration(_) => 500,
+        _ => 503,
+    };
     error(
         format,
-        Open311Error::new(503, "try again later 服务暂时不可用，请稍后重试"),
+        Open311Error::new(status, format!("try again later: {}", e.public_message())),
     )
 }
 

@@ -112,7 +112,12 @@ pub async fn attach(
         let key = format!("{case_id}/{event_id}-{index}-{}.jpg", &image.sha256[..16]);
         write_file(&upload_dir.join(&key), &image.jpeg)
             .await
-            .map_err(|e| BackendError::Internal(format!("writing upload {key}: {e}")))?;
+            .map_err(|e| match BackendError::from(e) {
+                BackendError::Storage(e) => {
+                    BackendError::Storage(format!("writing upload {key}: {e}"))
+                }
+                e => BackendError::Internal(format!("writing upload {key}: {e:?}")),
+            })?;
         attachments::insert(
             tx,
             &NewAttachment {

@@ -2,7 +2,8 @@
 //! clients file cases through Open311 and retry whatever was not answered;
 //! and PostgreSQL itself is stopped and started under load. Afterwards every
 //! acknowledged case exists exactly once, with its timeline entry, and the
-//! database is intact. On SQLite and PostgreSQL.
+//! database is intact. On SQLite and PostgreSQL. And a full disk under the
+//! SQLite file: a clear 503, no panic, and work again once space returns.
 
 use backend::db::{Database, Engine};
 use backend::testing::TestDb;
@@ -373,4 +374,130 @@ async fn postgres_restarted_under_load() {
     db.close().await;
     let _ = std::fs::remove_dir_all(site);
     test_db.finish().await;
+}
+
+/// A small tmpfs of its own (a "disk" the test can fill), unmounted when
+/// the test ends, however it ends.
+struct SmallDisk {
+    path: std::path::PathBuf,
+}
+
+impl SmallDisk {
+    fn mount(megabytes: u32) -> Self {
+        let path = std::env::temp_dir().join(format!("heatdesk-small-disk-{}", std::process::id()));
+        std::fs::create_dir_all(&path).unwrap();
+        let status = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m"), "tmpfs"])
+            .arg(&path)
+            .status()
+            .expect("mount runs");
+        assert!(status.success(), "mount a tmpfs (the tests run as root)");
+        Self { path }
+    }
+
+    /// Writes a file until the disk is full.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let filler = self.path.join("filler");
+        let mut file = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 64 * 1024];
+        while file.write_all(&chunk).is_ok() {}
+        let _ = file.sync_all();
+        filler
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.path).status();
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_is_a_clear_503_until_space_returns() {
+    let disk = SmallDisk::mount(24);
+    let url = format!("sqlite:{}", disk.path.join("heatdesk.db").display());
+    let seeded = Command::new(BIN)
+        .args(["seed", "--demo"])
+        .env("DATABASE_URL", &url)
+        .env("HEATDESK_FIXED_NOW", NOW)
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let db = Database::connect(&url).await.unwrap();
+    let now = domain::clock::parse_local_input(NOW).unwrap();
+    sqlx::query(
+        "INSERT INTO open311_keys (label, key_hash, key_hint, issued_by, issued_at) \
+         SELECT 'full disk', $1, 'hd311_full', id, $2 FROM people WHERE username = 'admin_demo'",
+    )
+    .bind(backend::secrets::token_hash(KEY))
+    .bind(now)
+    .execute(db.writer())
+    .await
+    .unwrap();
+    let account: String = sqlx::query_scalar(
+        "SELECT account_no FROM households WHERE service_state = 'heated' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(db.reader())
+    .await
+    .unwrap();
+    db.close().await;
+
+    let port = free_port();
+    let mut server = start(&url, port, &disk.path);
+    let http = reqwest::Client::new();
+    wait_ready(&http, port).await;
+    let post = |description: &'static str| {
+        http.post(format!("http://127.0.0.1:{port}/open311/v2/requests.json"))
+            .form(&[
+                ("api_key", KEY),
+                ("service_code", "heating-repair"),
+                ("attribute[category]", "noise"),
+                ("address_id", account.as_str()),
+                ("description", description),
+            ])
+            .send()
+    };
+    assert_eq!(
+        post("before the disk fills")
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        201
+    );
+
+    let filler = disk.fill();
+    let full = post("while the disk is full").await.unwrap();
+    assert_eq!(full.status().as_u16(), 503);
+    let body = full.text().await.unwrap();
+    assert!(body.contains("存储空间已满"), "{body}");
+    // A person's form says the same, in Chinese, with the same status.
+    let signing_in = http
+        .post(format!("http://127.0.0.1:{port}/api/signin/staff"))
+        .header("accept", "application/json")
+        .form(&[("username", "admin_demo"), ("password", "heatdesk2026")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signing_in.status().as_u16(), 503);
+    assert!(signing_in.text().await.unwrap().contains("存储空间已满"));
+    let alive = http
+        .get(format!("http://127.0.0.1:{port}/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(alive.status().as_u16(), 200, "no panic, the server lives");
+
+    std::fs::remove_file(filler).unwrap();
+    let again = post("after space returned").await.unwrap();
+    assert_eq!(again.status().as_u16(), 201, "{:?}", again.text().await);
+    assert!(server.try_wait().unwrap().is_none());
+    server.kill().unwrap();
+    server.wait().unwrap();
 }
