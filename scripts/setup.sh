@@ -37,6 +37,13 @@ if ! cargo leptos --version 2>/dev/null | grep -q '0.3.11'; then
     cargo +nightly install cargo-leptos --version 0.3.11 --locked --features no_downloads
 fi
 
+# cargo-fuzz (nightly) for the fuzz targets under fuzz/ (scripts/fuzz.sh).
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+  step "cargo install cargo-fuzz (nightly)"
+  rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+  CARGO_TARGET_DIR="$HOME/.cache/heatdesk/tools" cargo +nightly install cargo-fuzz --version 0.13.2 --locked
+fi
+
 wasm_bindgen_version="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"/\1/p')"
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wasm_bindgen_version" ]; then
   step "cargo install wasm-bindgen-cli $wasm_bindgen_version"

@@ -25,6 +25,9 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p domain -p backend -p app -p server --features backend/test-support,app/ssr
 
+step "fuzz targets (cargo-fuzz, 15 s each)"
+"$ROOT/scripts/fuzz.sh" 15
+
 "$ROOT/scripts/build.sh"
 
 step "Open311: the independent client (georeport from PyPI), JSON and XML"
