@@ -2,6 +2,7 @@
 //! middleware, health endpoints and graceful shutdown. `main.rs` only parses
 //! the command line and calls into here, so tests can build the same router.
 
+pub mod api_input;
 pub mod background;
 pub mod config;
 pub mod exports;

@@ -154,6 +154,9 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn(
+            crate::api_input::server_function_input,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             guard,
             request_guard::guard,

@@ -33,11 +33,12 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limit) {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "提交的内容太大了（照片每张不超过 5 MB，最多 6 张）",
-        )
-            .into_response();
+        let message = if limit == MAX_UPLOAD_BODY {
+            "提交的内容太大了（照片每张不超过 5 MB，最多 6 张）"
+        } else {
+            "提交的内容太大了（表单内容不超过 1 MB）"
+        };
+        return (StatusCode::PAYLOAD_TOO_LARGE, message).into_response();
     }
     let (parts, body) = request.into_parts();
     let body = Body::new(http_body_util::Limited::new(body, limit));

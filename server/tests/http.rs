@@ -183,7 +183,15 @@ async fn open311_catalogue_speaks_json_and_xml() {
         .iter()
         .map(|s| s["service_code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["heating-temperature", "heating-repair"]);
+    assert_eq!(
+        codes,
+        [
+            "heating-temperature",
+            "heating-repair",
+            "heating-suspend",
+            "heating-resume"
+        ]
+    );
     assert_eq!(services[0]["metadata"], true);
     assert_eq!(services[0]["type"], "realtime");
     let (status, content_type, body) = get("/open311/v2/services.xml").await;
@@ -213,5 +221,71 @@ async fn open311_catalogue_speaks_json_and_xml() {
     assert_eq!(status, 404);
     let errors: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(errors[0]["code"], 404);
+    server.finish().await;
+}
+
+/// Input a server function cannot read gets a 4xx with a Chinese message
+/// (Leptos alone answers 500): a post that is not a form, a body that is
+/// not UTF-8, a missing field, an oversized body; and a form with a
+/// hundred thousand fields is read and answered in its own terms.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreadable_input_gets_a_clear_4xx() {
+    let server = TestServer::start(Engine::Sqlite).await;
+    let api = server.url("/api/signin/staff");
+    let post = |content_type: &'static str, body: Vec<u8>| {
+        support::client()
+            .post(&api)
+            .header("content-type", content_type)
+            .header("accept", "application/json")
+            .body(body)
+            .send()
+    };
+    let form = "application/x-www-form-urlencoded";
+    for (content_type, body, status, message) in [
+        (
+            "application/json",
+            br#"{"username":"a","password":"b"}"#.to_vec(),
+            415,
+            "请以表单方式提交",
+        ),
+        (
+            form,
+            b"username=\xff\xfe&password=x".to_vec(),
+            400,
+            "表单内容有误",
+        ),
+        (form, b"username=admin_demo".to_vec(), 400, "表单内容有误"),
+        (
+            form,
+            (0..100_000)
+                .map(|i| format!("f{i}=x&"))
+                .collect::<String>()
+                .into_bytes()
+                .into_iter()
+                .chain(*b"username=nobody&password=wrong-password")
+                .collect(),
+            400,
+            "用户名或密码不正确",
+        ),
+    ] {
+        let response = post(content_type, body).await.unwrap();
+        assert_eq!(response.status().as_u16(), status, "{content_type}");
+        let text = response.text().await.unwrap();
+        assert!(text.starts_with("ServerError|"), "{text}");
+        assert!(text.contains(message), "{text}");
+    }
+    // Too big without saying so up front (chunked): 413 all the same.
+    let chunks =
+        futures::stream::iter((0..40).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 64 * 1024])));
+    let response = support::client()
+        .post(&api)
+        .header("content-type", form)
+        .header("accept", "application/json")
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 413);
+    assert!(response.text().await.unwrap().contains("太大"));
     server.finish().await;
 }

@@ -1,0 +1,93 @@
+//! What a server function answers when its input cannot be read: a post
+//! that is not a form (415), a body that is not UTF-8, a field missing or
+//! of the wrong type (400), each with a Chinese message in the server
+//! function error format (`ServerError|…`), which the page shows as is.
+//! Leptos itself would answer these with a 500.
+
+use axum::body::{to_bytes, Body};
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Error bodies are short; anything longer is passed on untouched.
+const MAX_ERROR_BODY: usize = 16 * 1024;
+
+/// The error variants Leptos uses for input it could not decode.
+const INPUT_ERRORS: [&str; 3] = ["Args|", "Deserialization|", "MissingArg|"];
+
+fn answer(status: StatusCode, message: &str) -> Response {
+    let mut response = (status, format!("ServerError|{message}")).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+fn is_form(request: &Request<Body>) -> bool {
+    request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.starts_with("application/x-www-form-urlencoded")
+                || v.starts_with("multipart/form-data")
+        })
+}
+
+pub async fn server_function_input(request: Request<Body>, next: Next) -> Response {
+    if !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    if request.method() == Method::POST && !is_form(&request) {
+        return answer(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "请以表单方式提交（application/x-www-form-urlencoded 或 multipart/form-data）",
+        );
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
+        return answer(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "服务暂时出错，请稍后再试",
+        );
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    match INPUT_ERRORS
+        .iter()
+        .find(|prefix| text.starts_with(**prefix))
+    {
+        // A body without a declared length that outgrew the limit.
+        Some(_) if text.contains("length limit exceeded") => answer(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "提交的内容太大了（表单内容不超过 1 MB）",
+        ),
+        Some(prefix) => {
+            let detail = text[prefix.len()..].chars().take(200).collect::<String>();
+            answer(
+                StatusCode::BAD_REQUEST,
+                &format!("表单内容有误，没有提交成功（{detail}）。请刷新页面，检查填写的内容后重新提交。"),
+            )
+        }
+        None => Response::from_parts(parts, Body::from(bytes)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_answer_is_a_server_function_error() {
+        let response = answer(StatusCode::BAD_REQUEST, "表单内容有误");
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/plain; charset=utf-8"
+        );
+    }
+}
