@@ -29,11 +29,17 @@ pub enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Load data into the database.
+    /// Load data into the database (refused when it already holds a city).
+    #[command(group(clap::ArgGroup::new("city").required(true).args(["demo", "scale"])))]
     Seed {
-        /// The small demo city (refused when the database already holds a city).
-        #[arg(long, required = true)]
+        /// The small demo city.
+        #[arg(long)]
         demo: bool,
+        /// The demo city grown to N households (500000 when N is left out),
+        /// with about ten cases of history each: for load and scale tests.
+        #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "500000",
+              value_parser = clap::value_parser!(i64).range(1..=5_000_000))]
+        scale: Option<i64>,
     },
 }
 
@@ -566,7 +572,31 @@ mod tests {
     #[test]
     fn subcommands_parse() {
         let cli = Cli::parse_from(["heatdesk", "seed", "--demo"]);
-        assert!(matches!(cli.command, Some(Command::Seed { demo: true })));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Seed {
+                demo: true,
+                scale: None
+            })
+        ));
+        let cli = Cli::parse_from(["heatdesk", "seed", "--scale"]);
+        assert!(matches!(
+            cli.command,
+            Some(Command::Seed {
+                scale: Some(500_000),
+                ..
+            })
+        ));
+        let cli = Cli::parse_from(["heatdesk", "seed", "--scale", "3000"]);
+        assert!(matches!(
+            cli.command,
+            Some(Command::Seed {
+                scale: Some(3000),
+                ..
+            })
+        ));
+        assert!(Cli::try_parse_from(["heatdesk", "seed"]).is_err());
+        assert!(Cli::try_parse_from(["heatdesk", "seed", "--scale", "0"]).is_err());
         let cli = Cli::parse_from(["heatdesk", "--database-url", "postgres://x/y", "migrate"]);
         assert!(matches!(cli.command, Some(Command::Migrate)));
         assert_eq!(cli.settings.database_url, "postgres://x/y");

@@ -30,6 +30,10 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or_else(default_serve) {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Migrate => migrate(&config).await.map(|_| ()),
+        Command::Seed {
+            scale: Some(households),
+            ..
+        } => seed_scale(&config, households).await,
         Command::Seed { .. } => seed_demo(&config).await,
     };
     match result {
@@ -85,6 +89,29 @@ async fn seed_demo(config: &Config) -> Result<(), String> {
         summary.households,
         summary.outages,
         summary.cases
+    );
+    print_demo_accounts();
+    db.close().await;
+    Ok(())
+}
+
+async fn seed_scale(config: &Config, households: i64) -> Result<(), String> {
+    let db = migrate(config).await?;
+    let now = config
+        .fixed_now
+        .unwrap_or_else(|| app::portal::Clock::System.now());
+    let summary = backend::seed::scale::seed_scale(&db, households, now)
+        .await
+        .map_err(|e| format!("写入合成城市失败：{}", e.log_detail()))?;
+    println!(
+        "合成城市已写入（{} 秒）：{} 个小区，{} 栋楼，{} 户，{} 个网格，{} 个工单，{} 条工单记录。",
+        summary.seconds,
+        summary.communities,
+        summary.buildings,
+        summary.households,
+        summary.grids,
+        summary.cases,
+        summary.events
     );
     print_demo_accounts();
     db.close().await;

@@ -161,3 +161,73 @@ mod raw_http {
         }
     }
 }
+
+/// `seed --scale N`: the demo city grown to N households with their
+/// history, on SQLite and PostgreSQL, every key pointing at a row and the
+/// next id free.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_scale_grows_the_demo_city() {
+    use backend::db::Engine;
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let test_db = backend::testing::TestDb::new(engine).await;
+        let output = Command::new(BIN)
+            .args(["seed", "--scale", "3000"])
+            .env("DATABASE_URL", &test_db.url)
+            .env("HEATDESK_FIXED_NOW", "2026-11-28T10:00")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{engine:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(stdout.contains("3000 户"), "{stdout}");
+        let db = &test_db.db;
+        let count = |sql: &'static str| async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(db.reader())
+                .await
+                .unwrap()
+        };
+        assert_eq!(count("SELECT COUNT(*) FROM households").await, 3000);
+        // About ten cases for each of the 1000 synthetic households.
+        let synthetic = count("SELECT COUNT(*) FROM cases WHERE case_no LIKE '_________5%'").await;
+        assert_eq!(synthetic, 10_000, "{engine:?}");
+        assert_eq!(
+            count(
+                "SELECT COUNT(*) FROM cases c WHERE NOT EXISTS \
+                 (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'filed')"
+            )
+            .await,
+            0
+        );
+        assert_eq!(
+            count(
+                "SELECT COUNT(*) FROM households h WHERE NOT EXISTS \
+                 (SELECT 1 FROM units u JOIN buildings b ON b.id = u.building_id \
+                  JOIN grid_buildings g ON g.building_id = b.id WHERE u.id = h.unit_id) \
+                 AND h.account_no LIKE 'SY%'"
+            )
+            .await,
+            0,
+            "every synthetic flat is in a grid"
+        );
+        assert!(count("SELECT COUNT(*) FROM cases WHERE closed_at IS NULL").await > 0);
+        // New rows still get fresh ids (PostgreSQL's sequences moved on).
+        let next: i64 = sqlx::query_scalar(
+            "INSERT INTO grids (name, district) VALUES ('after the seed', '奎文区') RETURNING id",
+        )
+        .fetch_one(db.writer())
+        .await
+        .unwrap();
+        assert_eq!(next, count("SELECT MAX(id) FROM grids").await);
+        let again = Command::new(BIN)
+            .args(["seed", "--scale", "3000"])
+            .env("DATABASE_URL", &test_db.url)
+            .output()
+            .unwrap();
+        assert!(!again.status.success(), "a second city is refused");
+        test_db.finish().await;
+    }
+}

@@ -128,6 +128,29 @@ pub const VISIBLE_HOUSEHOLDS: &str = concat!(
       WHERE p.id = $1"
 );
 
+/// The condition that case `c` is one the person (`$1`) may read, as
+/// [`VISIBLE_CASES`] lists them: for checking one case, where the case's
+/// own row is found first and the condition is tested on it alone.
+pub const VISIBLE_CASE: &str = concat!(
+    "(c.household_id IN (",
+    own_households!(),
+    ") OR (c.filed_for = $1 AND EXISTS (SELECT 1 FROM person_roles fr \
+       WHERE fr.person_id = $1 AND fr.role = 'resident')) \
+     OR c.building_id IN (",
+    grid_buildings!(),
+    " UNION ",
+    assigned_buildings!(),
+    " UNION ",
+    company_buildings!(),
+    ") OR c.station_id IN (",
+    company_stations!(),
+    ") OR c.company_id IN (",
+    dispatcher_company!(),
+    ") OR c.assigned_crew_id IN (",
+    person_crews!(),
+    "))"
+);
+
 /// Cases a person may read: a resident those of their households or filed
 /// for them; grid workers and property managers those of their buildings;
 /// dispatchers those of their company (by building, or by station for a

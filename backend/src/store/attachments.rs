@@ -2,7 +2,7 @@
 //! directory; a row says whose they are.
 
 use crate::error::BackendResult;
-use crate::store::access::VISIBLE_CASES;
+use crate::store::access::VISIBLE_CASE;
 use sqlx::{Any, AnyPool, Transaction};
 
 /// An attachment to record.
@@ -57,8 +57,8 @@ pub async fn visible_file(
     attachment_id: i64,
 ) -> BackendResult<Option<(String, String)>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT content_type, storage_key FROM attachments \
-         WHERE id = $2 AND case_id IN ({VISIBLE_CASES})"
+        "SELECT a.content_type, a.storage_key FROM attachments a \
+         JOIN cases c ON c.id = a.case_id WHERE a.id = $2 AND {VISIBLE_CASE}"
     ))
     .bind(person_id)
     .bind(attachment_id)

@@ -4,7 +4,7 @@
 use crate::error::BackendResult;
 use crate::store::access::{
     COMPANY_BUILDINGS, COMPANY_CASE, GRID_BUILDINGS, LOOKED_AFTER_BUILDINGS, OWN_HOUSEHOLDS,
-    PERSON_CREWS, VISIBLE_CASES,
+    PERSON_CREWS, VISIBLE_CASE, VISIBLE_CASES,
 };
 use sqlx::{Any, AnyPool, Transaction};
 
@@ -60,13 +60,13 @@ pub async fn one_visible_to(
     person_id: i64,
     case_id: i64,
 ) -> BackendResult<Option<CaseRow>> {
-    Ok(sqlx::query_as(&format!(
-        "{CASE_SELECT} WHERE c.id = $2 AND c.id IN ({VISIBLE_CASES})"
-    ))
-    .bind(person_id)
-    .bind(case_id)
-    .fetch_optional(pool)
-    .await?)
+    Ok(
+        sqlx::query_as(&format!("{CASE_SELECT} WHERE c.id = $2 AND {VISIBLE_CASE}"))
+            .bind(person_id)
+            .bind(case_id)
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 /// The open cases of a grid worker's buildings, nearest deadline first.
@@ -92,7 +92,7 @@ pub async fn visible_by_number(
     case_no: &str,
 ) -> BackendResult<Option<i64>> {
     Ok(sqlx::query_scalar(&format!(
-        "SELECT c.id FROM cases c WHERE c.case_no = $2 AND c.id IN ({VISIBLE_CASES})"
+        "SELECT c.id FROM cases c WHERE c.case_no = $2 AND {VISIBLE_CASE}"
     ))
     .bind(person_id)
     .bind(case_no)

@@ -94,6 +94,22 @@ fn bounded<'a>(
     Ok(value)
 }
 
+/// A bounded field that must also pass `accepted`; `what` says what it
+/// should have been.
+fn checked(
+    fields: &[(String, String)],
+    name: &str,
+    max_chars: usize,
+    what: &str,
+    accepted: impl Fn(&str) -> bool,
+) -> Result<Option<String>, Open311Error> {
+    match bounded(fields, name, max_chars)? {
+        Some(value) if accepted(value) => Ok(Some(value.to_string())),
+        Some(_) => Err(Open311Error::bad(name, what)),
+        None => Ok(None),
+    }
+}
+
 /// The `attribute[code]` fields, each checked against the service's
 /// definition: known codes only, required ones present, list values among
 /// the listed keys.
@@ -265,47 +281,36 @@ pub fn parse_post(fields: &[(String, String)]) -> Result<PostedRequest, Open311E
     .into_iter()
     .flatten()
     .collect();
-    let phone = bounded(fields, "phone", 20)?
-        .map(|phone| {
-            let digits: String = phone.chars().filter(|c| c.is_ascii_digit()).collect();
-            if (7..=15).contains(&digits.len())
+    let phone = checked(
+        fields,
+        "phone",
+        20,
+        "not a phone number 电话号码无效",
+        |phone| {
+            let digits = phone.chars().filter(|c| c.is_ascii_digit()).count();
+            (7..=15).contains(&digits)
                 && phone
                     .chars()
                     .all(|c| c.is_ascii_digit() || " +-()".contains(c))
-            {
-                Ok(phone.to_string())
-            } else {
-                Err(Open311Error::bad(
-                    "phone",
-                    "not a phone number 电话号码无效",
-                ))
-            }
-        })
-        .transpose()?;
-    let email = bounded(fields, "email", 254)?
-        .map(|email| {
-            if email.contains('@') && !email.contains(char::is_whitespace) {
-                Ok(email.to_string())
-            } else {
-                Err(Open311Error::bad("email", "not an email address 邮箱无效"))
-            }
-        })
-        .transpose()?;
+        },
+    )?;
+    let email = checked(
+        fields,
+        "email",
+        254,
+        "not an email address 邮箱无效",
+        |email| email.contains('@') && !email.contains(char::is_whitespace),
+    )?;
     let description = bounded(fields, "description", MAX_DESCRIPTION_CHARS)?
         .unwrap_or_default()
         .to_string();
-    let media_url = bounded(fields, "media_url", 500)?
-        .map(|url| {
-            if url.starts_with("https://") || url.starts_with("http://") {
-                Ok(url.to_string())
-            } else {
-                Err(Open311Error::bad(
-                    "media_url",
-                    "an http(s) address 链接无效",
-                ))
-            }
-        })
-        .transpose()?;
+    let media_url = checked(
+        fields,
+        "media_url",
+        500,
+        "an http(s) address 链接无效",
+        |url| url.starts_with("https://") || url.starts_with("http://"),
+    )?;
     for ignored in ["jurisdiction_id", "device_id", "account_id"] {
         bounded(fields, ignored, 200)?;
     }

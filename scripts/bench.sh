@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# heatdesk's benchmarks, on demand (not part of CI's pass/fail): SSR pages
+# beside static files, durable case submissions on SQLite and PostgreSQL
+# beside the disk's fsync rate, and the wasm bundle. Prints one report.
+#   ./scripts/bench.sh [--seconds N]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+"$ROOT/scripts/setup.sh"
+if ! command -v wrk >/dev/null 2>&1; then
+  step "apt-get install wrk"
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq wrk; else sudo apt-get install -y -qq wrk; fi
+fi
+"$ROOT/scripts/build.sh"
+
+# A database of its own on the local PostgreSQL, made afresh each run.
+PG_BASE="${HEATDESK_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+PG_BENCH="${PG_BASE%/*}/heatdesk_bench"
+postgres_args=()
+if pg_isready -q -h 127.0.0.1 -p 5432; then
+  psql "$PG_BASE" -qc "DROP DATABASE IF EXISTS heatdesk_bench" -c "CREATE DATABASE heatdesk_bench"
+  postgres_args=(--postgres "$PG_BENCH")
+fi
+"$OPEN311_CLIENT_VENV/bin/python" "$ROOT/scripts/bench/bench.py" "$HEATDESK_BIN" "$SITE_ROOT" "${postgres_args[@]}" "$@"

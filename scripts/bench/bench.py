@@ -1,0 +1,304 @@
+"""heatdesk's benchmarks, run on demand (not in CI's pass/fail).
+
+Starts the release binary with the demo city, then measures with wrk on
+loopback:
+- SSR throughput and latency (p50/p99) of the home page, the outages page, a
+  building page, a signed-in resident's case timeline and a dispatcher's
+  queue, each beside a static file of the same size served by the same
+  server (the ratio dynamic/static);
+- durable case submissions per second and their p99 with concurrent
+  clients (Open311 POST requests: triage, case, timeline entry and outbox
+  row in one transaction), on SQLite and on PostgreSQL, beside this disk's
+  own fsync rate measured in the same run;
+- the wasm bundle, raw and brotli.
+
+Usage: bench.py BINARY SITE_ROOT [--seconds N] [--postgres URL] [--sqlite URL]
+
+--sqlite names a database to use instead of a fresh demo city (one made by
+`heatdesk seed --scale N`, say); the PostgreSQL one is used as it is.
+"""
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+NOW = "2026-11-28T10:00"
+ADMIN = ("admin_demo", "heatdesk2026")
+DISPATCHER = ("dispatch_demo", "heatdesk2026")
+RESIDENT = "13800000001"
+TARGETS = {
+    "pages_rps": 5000,
+    "pages_p99_ms": 20,
+    "static_ratio": 0.5,
+    "submits_per_s": 1000,
+    "submits_p99_ms": 50,
+}
+
+SUBMIT_LUA = r"""
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  key = args[1]
+  math.randomseed(os.time() + id)
+end
+request = function()
+  counter = counter + 1
+  local body = "api_key=" .. key ..
+    "&service_code=heating-repair&attribute%5Bcategory%5D=noise" ..
+    "&address_string=%E9%87%91%E5%AE%9D%E8%8A%B1%E5%9B%AD2%E5%8F%B7%E6%A5%BC" ..
+    "&phone=13800000002&description=bench-" .. id .. "-" .. counter .. "-" .. math.random(1, 1000000000)
+  return wrk.format("POST", "/open311/v2/requests.json",
+    {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+"""
+
+
+class Server:
+    """The release binary on a port, with the demo city."""
+
+    def __init__(self, binary, site_root, port, database_url, workdir):
+        self.base = f"http://127.0.0.1:{port}"
+        self.database_url = database_url
+        env = dict(
+            os.environ,
+            DATABASE_URL=database_url,
+            HEATDESK_LISTEN=f"127.0.0.1:{port}",
+            HEATDESK_PUBLIC_URL=self.base,
+            HEATDESK_SITE_ROOT=site_root,
+            HEATDESK_UPLOAD_DIR=os.path.join(workdir, f"uploads-{port}"),
+            HEATDESK_FIXED_NOW=NOW,
+            RUST_LOG="error",
+        )
+        self.process = subprocess.Popen(
+            [binary, "serve", "--demo"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for _ in range(120):
+            try:
+                if requests.get(f"{self.base}/readyz", timeout=1).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise SystemExit(f"the server on {port} did not become ready")
+
+    def count(self, sql):
+        """One number from the server's database, read beside it."""
+        if self.database_url.startswith("sqlite:"):
+            import sqlite3
+
+            path = self.database_url.removeprefix("sqlite:").split("?")[0]
+            with sqlite3.connect(path) as db:
+                return db.execute(sql).fetchone()[0]
+        out = subprocess.run(["psql", self.database_url, "-tAc", sql], capture_output=True, text=True, check=True)
+        return int(out.stdout.strip())
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def session(base):
+    s = requests.Session()
+    s.headers["Origin"] = base
+    s.headers["Accept"] = "text/html"
+    return s
+
+
+def staff(base, who):
+    s = session(base)
+    s.post(f"{base}/api/signin/staff", data={"username": who[0], "password": who[1]}, allow_redirects=False)
+    return s
+
+
+def resident(base):
+    s = session(base)
+    s.post(f"{base}/api/signin/code", data={"phone": RESIDENT}, allow_redirects=False)
+    outbox = requests.get(f"{base}/demo/outbox").text
+    code = re.search(r'data-recipient="' + RESIDENT + r'".*?验证码是 (\d{6})', outbox, re.S).group(1)
+    s.post(f"{base}/api/signin/verify", data={"code": code}, allow_redirects=False)
+    return s
+
+
+def cookie_header(s):
+    return "; ".join(f"{c.name}={c.value}" for c in s.cookies)
+
+
+def api_key(base):
+    admin = staff(base, ADMIN)
+    issued = admin.post(
+        f"{base}/api/admin/open311/issue", data={"label": "benchmark"}, allow_redirects=False
+    )
+    page = admin.get(base + issued.headers["Location"]).text
+    return re.search(r"hd311_[A-Za-z0-9_-]{43}", page).group(0)
+
+
+def wrk(url, seconds, connections, cookie=None, script=None, args=()):
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    if script:
+        command += ["-s", script]
+    command.append(url)
+    if args:
+        command += ["--", *args]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def percentile(p):
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)\b", out)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": percentile(50),
+        "p99": percentile(99),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def fsyncs_per_second(directory, count=2000):
+    path = os.path.join(directory, "fsync-probe")
+    start = time.perf_counter()
+    with open(path, "wb") as f:
+        for _ in range(count):
+            f.write(b"x" * 512)
+            f.flush()
+            os.fsync(f.fileno())
+    elapsed = time.perf_counter() - start
+    os.remove(path)
+    return count / elapsed
+
+
+def ok(condition):
+    return "meets" if condition else "below target"
+
+
+def pages(server, site_copy, seconds):
+    base = server.base
+    res = resident(base)
+    dispatcher = staff(base, DISPATCHER)
+    # A case of the resident's, for its timeline.
+    cases = res.get(f"{base}/api/cases", headers={"Accept": "application/json"}).json()
+    case_id = cases[0]["case_id"]
+    community, building = 1, 1
+    targets = [
+        ("home /", "/", None),
+        ("outages /outages", "/outages", None),
+        ("building /building", f"/building?community={community}&building={building}", None),
+        ("resident's case /cases/{id}", f"/cases/{case_id}", cookie_header(res)),
+        ("dispatcher's queue /dispatch", "/dispatch", cookie_header(dispatcher)),
+    ]
+    print(f"\n## SSR pages (wrk, 2 threads, 64 connections, {seconds} s each)\n")
+    print("| page | bytes | req/s | p50 ms | p99 ms | static same size req/s | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    rows = []
+    for name, path, cookie in targets:
+        headers = {"Cookie": cookie} if cookie else {}
+        body = requests.get(base + path, headers=headers).content
+        static_name = f"bench-{len(body)}.html"
+        with open(os.path.join(site_copy, static_name), "wb") as f:
+            f.write(body)
+        page = wrk(base + path, seconds, 64, cookie)
+        static = wrk(f"{base}/{static_name}", seconds, 64)
+        ratio = page["rps"] / static["rps"]
+        rows.append((page, ratio))
+        print(
+            f"| {name} | {len(body)} | {page['rps']:.0f} | {page['p50']:.2f} | {page['p99']:.2f} "
+            f"| {static['rps']:.0f} | {ratio:.2f} |"
+        )
+    worst = min(r[0]["rps"] for r in rows)
+    worst_p99 = max(r[0]["p99"] for r in rows)
+    worst_ratio = min(r[1] for r in rows)
+    print(
+        f"\nTargets: >= {TARGETS['pages_rps']} req/s ({ok(worst >= TARGETS['pages_rps'])}: slowest {worst:.0f}), "
+        f"p99 <= {TARGETS['pages_p99_ms']} ms ({ok(worst_p99 <= TARGETS['pages_p99_ms'])}: worst {worst_p99:.2f}), "
+        f"ratio >= {TARGETS['static_ratio']} ({ok(worst_ratio >= TARGETS['static_ratio'])}: lowest {worst_ratio:.2f})"
+    )
+
+
+def submissions(server, engine, seconds, workdir, fsyncs):
+    key = api_key(server.base)
+    script = os.path.join(workdir, "submit.lua")
+    with open(script, "w") as f:
+        f.write(SUBMIT_LUA)
+    result = wrk(server.base, seconds, 32, script=script, args=[key])
+    stored = server.count("SELECT COUNT(*) FROM cases WHERE channel = 'open311'")
+    print(
+        f"| {engine} | {result['rps']:.0f} | {stored / seconds:.0f} | {result['p50']:.2f} | {result['p99']:.2f} "
+        f"| {result['non_2xx']} | {fsyncs:.0f} |"
+    )
+    return result
+
+
+def wasm(site_root):
+    pkg = os.path.join(site_root, "pkg")
+    for name in sorted(os.listdir(pkg)):
+        if name.endswith(".wasm"):
+            raw = os.path.getsize(os.path.join(pkg, name))
+            br = os.path.getsize(os.path.join(pkg, name + ".br"))
+            print(f"\n## wasm bundle\n\n{name}: {raw} bytes raw, {br} bytes brotli ({br / 1024:.0f} KiB)")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("site_root")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--postgres", default=os.environ.get("HEATDESK_BENCH_POSTGRES_URL"))
+    parser.add_argument("--sqlite", help="an existing SQLite database URL (sqlite:PATH)")
+    options = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="heatdesk-bench-")
+    site_copy = os.path.join(workdir, "site")
+    shutil.copytree(options.site_root, site_copy)
+    servers = []
+    try:
+        print(f"# heatdesk benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores)")
+        sqlite_url = options.sqlite or f"sqlite:{workdir}/bench.db"
+        sqlite = Server(options.binary, site_copy, 3200, sqlite_url, workdir)
+        households = sqlite.count("SELECT COUNT(*) FROM households")
+        cases = sqlite.count("SELECT COUNT(*) FROM cases")
+        print(f"\nSQLite city: {households} households, {cases} cases")
+        servers.append(sqlite)
+        pages(sqlite, site_copy, options.seconds)
+        fsyncs = fsyncs_per_second(workdir)
+        print(f"\n## Durable case submissions (wrk, 2 threads, 32 connections, {options.seconds} s)\n")
+        print("| engine | answered/s | stored/s | p50 ms | p99 ms | non-2xx | disk fsyncs/s |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        results = [submissions(sqlite, "SQLite", options.seconds, workdir, fsyncs)]
+        if options.postgres:
+            postgres = Server(options.binary, site_copy, 3201, options.postgres, workdir)
+            servers.append(postgres)
+            results.append(submissions(postgres, "PostgreSQL", options.seconds, workdir, fsyncs))
+        best = results[0]
+        print(
+            f"\nTargets (SQLite): >= {TARGETS['submits_per_s']} submits/s "
+            f"({ok(best['rps'] >= TARGETS['submits_per_s'])}), p99 <= {TARGETS['submits_p99_ms']} ms "
+            f"({ok(best['p99'] <= TARGETS['submits_p99_ms'])})"
+        )
+        wasm(options.site_root)
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
