@@ -563,13 +563,25 @@ fn number(value: Option<f64>) -> Option<String> {
     value.map(|v| v.to_string())
 }
 
-/// `<service_requests><request>…</request></service_requests>`
-pub fn requests_xml(requests: &[ServiceRequest]) -> String {
+/// `<service_requests><request>…</request>…</service_requests>`, each
+/// request's fields written by `fields`: the one envelope of the list, a
+/// posted request's answer and a token's.
+fn service_requests<T>(items: &[T], fields: impl Fn(&mut Xml, &T)) -> String {
     let mut xml = Xml::new();
     xml.open("service_requests");
-    for r in requests {
-        xml.open("request")
-            .leaf("service_request_id", &r.service_request_id)
+    for item in items {
+        xml.open("request");
+        fields(&mut xml, item);
+        xml.close("request");
+    }
+    xml.close("service_requests");
+    xml.finish()
+}
+
+/// GET requests and requests/{id}.
+pub fn requests_xml(requests: &[ServiceRequest]) -> String {
+    service_requests(requests, |xml, r| {
+        xml.leaf("service_request_id", &r.service_request_id)
             .leaf("status", r.status.as_str())
             .leaf("status_notes", &r.status_notes)
             .leaf("service_name", &r.service_name)
@@ -585,11 +597,8 @@ pub fn requests_xml(requests: &[ServiceRequest]) -> String {
             .maybe("zipcode", r.zipcode.as_deref())
             .maybe("lat", number(r.lat).as_deref())
             .maybe("long", number(r.long).as_deref())
-            .maybe("media_url", r.media_url.as_deref())
-            .close("request");
-    }
-    xml.close("service_requests");
-    xml.finish()
+            .maybe("media_url", r.media_url.as_deref());
+    })
 }
 
 /// The answer to POST requests: the case's number at once (requests are
@@ -603,18 +612,12 @@ pub struct PostedAnswer {
 }
 
 pub fn posted_xml(answers: &[PostedAnswer]) -> String {
-    let mut xml = Xml::new();
-    xml.open("service_requests");
-    for a in answers {
-        xml.open("request")
-            .leaf("service_request_id", &a.service_request_id)
+    service_requests(answers, |xml, a| {
+        xml.leaf("service_request_id", &a.service_request_id)
             .leaf("token", &a.token)
             .leaf("service_notice", &a.service_notice)
-            .maybe("account_id", a.account_id.as_deref())
-            .close("request");
-    }
-    xml.close("service_requests");
-    xml.finish()
+            .maybe("account_id", a.account_id.as_deref());
+    })
 }
 
 /// GET tokens/{token}.
@@ -625,16 +628,10 @@ pub struct TokenAnswer {
 }
 
 pub fn tokens_xml(answers: &[TokenAnswer]) -> String {
-    let mut xml = Xml::new();
-    xml.open("service_requests");
-    for a in answers {
-        xml.open("request")
-            .leaf("service_request_id", &a.service_request_id)
-            .leaf("token", &a.token)
-            .close("request");
-    }
-    xml.close("service_requests");
-    xml.finish()
+    service_requests(answers, |xml, a| {
+        xml.leaf("service_request_id", &a.service_request_id)
+            .leaf("token", &a.token);
+    })
 }
 
 /// The name an admin gives a key's holder ("12345 政务服务平台").
@@ -905,6 +902,29 @@ mod tests {
         ));
         assert!(xml.contains("<expected_datetime></expected_datetime>"));
         assert!(xml.ends_with("</request></service_requests>"));
+    }
+
+    #[test]
+    fn answers_share_the_envelope() {
+        let posted = posted_xml(&[PostedAnswer {
+            service_request_id: "R1".into(),
+            token: "1-2-ab".into(),
+            service_notice: "已受理 <soon>".into(),
+            account_id: None,
+        }]);
+        assert!(posted.ends_with(
+            "<service_requests><request><service_request_id>R1</service_request_id>\
+             <token>1-2-ab</token><service_notice>已受理 &lt;soon&gt;</service_notice>\
+             <account_id></account_id></request></service_requests>"
+        ));
+        let tokens = tokens_xml(&[TokenAnswer {
+            service_request_id: "R1".into(),
+            token: "1-2-ab".into(),
+        }]);
+        assert!(tokens.ends_with(
+            "<request><service_request_id>R1</service_request_id><token>1-2-ab</token></request></service_requests>"
+        ));
+        assert!(requests_xml(&[]).ends_with("<service_requests></service_requests>"));
     }
 
     #[test]
