@@ -121,7 +121,8 @@ pub async fn signed_in(portal: &Portal) -> Result<Viewer, ServerFnError> {
         Some(viewer) => Ok(viewer),
         None => {
             leptos_axum::redirect("/signin");
-            Err(ServerFnError::ServerError("请先登录".to_string()))
+            // 401 for a script's call; a page or a plain form goes to /signin.
+            Err(to_server_error(backend::BackendError::SignedOut))
         }
     }
 }

@@ -109,6 +109,28 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
+    /// A second instance of the server on the same database and clock (as
+    /// behind a load balancer without sticky sessions): its base address.
+    /// It stops when the test's runtime ends.
+    pub async fn second_instance(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let mut state = router::state(
+            &self.config,
+            self.test_db.db.clone(),
+            Readiness::default(),
+            true,
+        );
+        state.portal.clock = app::portal::Clock::Manual(self.clock.clone());
+        let app = router::build(state, self.config.request_timeout);
+        tokio::spawn(async move {
+            router::serve(listener, app, std::future::pending())
+                .await
+                .unwrap();
+        });
+        base
+    }
+
     /// Moves the server's clock forward.
     pub fn advance(&self, seconds: i64) {
         self.clock.fetch_add(seconds, Ordering::SeqCst);
@@ -229,6 +251,14 @@ impl Browser {
             cookies: Default::default(),
             user_agent: PHONE_BROWSER.to_string(),
             client: client(),
+        }
+    }
+
+    /// The same browser (its cookies) talking to another address.
+    pub fn at(&self, base: &str) -> Self {
+        Self {
+            base: base.to_string(),
+            ..self.clone()
         }
     }
 
