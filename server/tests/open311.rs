@@ -312,6 +312,37 @@ async fn requests_become_cases(engine: Engine) {
     let (status, _, body) = post(&server, "/open311/v2/requests.xml", &repair).await;
     assert_eq!(status, 201, "{body}");
     assert!(body.contains("<service_request_id>R"), "{body}");
+    // A description at its limit, with who asked and where besides.
+    let long = "暖".repeat(500);
+    let full = [
+        ("api_key", key.as_str()),
+        ("service_code", "heating-repair"),
+        ("attribute[category]", "no_heat"),
+        ("address_string", "潍坊市奎文区金宝花园2号楼1单元201室"),
+        ("last_name", "欧阳"),
+        ("first_name", "明月"),
+        ("phone", RESIDENT_PHONE),
+        ("email", "ouyang@example.org"),
+        ("description", long.as_str()),
+    ];
+    let (status, _, body) = post(&server, "/open311/v2/requests.json", &full).await;
+    assert_eq!(status, 201, "{body}");
+    let full_no = serde_json::from_str::<Vec<Value>>(&body).unwrap()[0]["service_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let details: String = sqlx::query_scalar("SELECT details FROM cases WHERE case_no = $1")
+        .bind(&full_no)
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    assert!(details.starts_with(&long));
+    assert!(details.contains("提交人：欧阳明月") && details.contains("邮箱：ouyang@example.org"));
+    let (_, public) = get(&server, &format!("/open311/v2/requests/{full_no}.json")).await;
+    assert!(
+        !public.contains("欧阳") && !public.contains("暖暖"),
+        "{public}"
+    );
 
     // Suspending heat: the holder's name must match, the documents linked.
     let wrong_holder = [

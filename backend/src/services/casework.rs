@@ -175,6 +175,9 @@ pub(crate) struct Filer {
     pub actor_label: String,
     /// The consent this filing spends.
     pub consent_id: Option<i64>,
+    /// What another system said of who asked and where (name, phone,
+    /// address as given), kept below the case's own text for staff.
+    pub contact_note: Option<String>,
 }
 
 /// A grid worker's proof that the resident agreed: the consent's token
@@ -209,6 +212,7 @@ async fn filer(
                 channel: "web",
                 actor_label: "居民".to_string(),
                 consent_id: None,
+                contact_note: None,
             })
         }
     }
@@ -281,6 +285,10 @@ async fn file(
     extra: impl FnOnce(&mut NewCase<'_>),
 ) -> BackendResult<Filed> {
     let initial = filing.kind.initial_state();
+    let details = match &filing.filer.contact_note {
+        Some(contact) => format!("{}\n{contact}", filing.details).trim().to_string(),
+        None => filing.details.clone(),
+    };
     let mut new_case = NewCase {
         kind: filing.kind.as_str(),
         state: initial.as_str(),
@@ -291,7 +299,7 @@ async fn file(
         filed_for: filing.filer.filed_for,
         outage_id: filing.outage_id,
         summary: &filing.summary,
-        details: &filing.details,
+        details: &details,
         idempotency_key: scoped_key,
         urgency: filing.urgency.as_str(),
         contact_phone: filing.filer.contact_phone.as_deref(),
@@ -334,7 +342,7 @@ async fn file(
             kind: "filed",
             from_state: None,
             to_state: initial.as_str(),
-            note: &filing.details,
+            note: &details,
         },
     )
     .await?;

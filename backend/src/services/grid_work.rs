@@ -220,6 +220,7 @@ pub(crate) async fn consented_filer(
         channel: "grid",
         actor_label: format!("网格员 {}（代居民提交，已短信确认）", viewer.display_name),
         consent_id: Some(consent.id),
+        contact_note: None,
     })
 }
 

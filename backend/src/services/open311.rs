@@ -228,13 +228,15 @@ async fn filer(
         channel: "open311",
         actor_label: format!("Open311：{}", client.label),
         consent_id: None,
+        contact_note: contact_note(posted),
     })
 }
 
-/// What the dispatcher reads beyond the description: who asked, how to
-/// reach them, and where they said they were.
-fn private_note(posted: &PostedRequest) -> String {
-    let mut lines = vec![posted.description.clone()];
+/// What the dispatcher reads below the description: who asked, how to
+/// reach them, and where they said they were (not counted against the
+/// description's own limit).
+fn contact_note(posted: &PostedRequest) -> Option<String> {
+    let mut lines = Vec::new();
     let mut contact = Vec::new();
     if let Some(name) = &posted.name {
         contact.push(format!("提交人：{name}"));
@@ -254,8 +256,7 @@ fn private_note(posted: &PostedRequest) -> String {
     if let Some((lat, long)) = posted.location {
         lines.push(format!("坐标：{lat}, {long}"));
     }
-    lines.retain(|l| !l.is_empty());
-    lines.join("\n")
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// Files a posted request as a case and answers with its number. A repeat
@@ -288,7 +289,7 @@ pub async fn submit(
         }
     }
     let key = case_key(&today);
-    let note = private_note(&posted);
+    let note = posted.description.clone();
     let filed = match posted.details.clone() {
         PostedDetails::Temperature {
             reading,
