@@ -89,18 +89,29 @@ pub fn origin(portal: &Portal) -> RequestOrigin {
     let client_addr = parts
         .as_ref()
         .and_then(|p| p.extensions.get::<ClientAddr>())
-        .map(|a| a.0.clone())
-        .unwrap_or_else(|| "unknown".to_string());
-    let user_agent = parts
-        .as_ref()
-        .and_then(|p| p.headers.get(USER_AGENT))
-        .and_then(|v| v.to_str().ok())
-        .map(|ua| ua.chars().take(300).collect())
-        .unwrap_or_default();
+        .map(|a| a.0.clone());
+    match &parts {
+        Some(parts) => request_origin(&parts.headers, client_addr, portal.now()),
+        None => request_origin(&http::HeaderMap::new(), client_addr, portal.now()),
+    }
+}
+
+/// Where a request came from (its client address, "unknown" when none is
+/// known) and its user agent, at `now`: for server functions and for the
+/// plain routes other systems call alike.
+pub fn request_origin(
+    headers: &http::HeaderMap,
+    client_addr: Option<String>,
+    now: i64,
+) -> RequestOrigin {
     RequestOrigin {
-        client_addr,
-        user_agent,
-        now: portal.now(),
+        client_addr: client_addr.unwrap_or_else(|| "unknown".to_string()),
+        user_agent: headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(300).collect())
+            .unwrap_or_default(),
+        now,
     }
 }
 

@@ -6,13 +6,13 @@
 use std::sync::Arc;
 
 use app::portal::Portal;
+use app::session::request_origin;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use backend::integrations::hotline::{verify, HotlineSettings, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use backend::services::hotline::OrderRefusal;
-use backend::services::identity::RequestOrigin;
 use http::{HeaderMap, StatusCode};
 use serde_json::json;
 
@@ -64,20 +64,6 @@ fn authenticate(
         ));
     }
     Ok(())
-}
-
-fn origin(portal: &Portal, headers: &HeaderMap) -> RequestOrigin {
-    RequestOrigin {
-        client_addr: "12345-platform".to_string(),
-        user_agent: headers
-            .get(http::header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .chars()
-            .take(200)
-            .collect(),
-        now: portal.now(),
-    }
 }
 
 fn refusal(error: OrderRefusal) -> Response {
@@ -132,7 +118,7 @@ pub async fn receive_satisfaction(
     if let Err((status, error, message)) = authenticate(&inbound, &headers, &body, portal.now()) {
         return refuse(status, error, message);
     }
-    let origin = origin(&portal, &headers);
+    let origin = request_origin(&headers, Some("12345-platform".to_string()), portal.now());
     match backend::services::hotline::receive_satisfaction(&portal.db, &origin, &order_id, &body)
         .await
     {

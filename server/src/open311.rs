@@ -5,11 +5,11 @@
 //! cases `backend::services::open311`'s.
 
 use app::portal::{ClientAddr, Portal};
+use app::session::request_origin;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use backend::services::identity::RequestOrigin;
 use backend::services::open311::{self as service, Open311Refusal};
 use backend::BackendError;
 use domain::open311::{
@@ -229,17 +229,7 @@ pub async fn post_request(
         }
         Err(e) => return backend_error(format, e),
     };
-    let origin = RequestOrigin {
-        client_addr: client_addr.map(|Extension(a)| a.0).unwrap_or_default(),
-        user_agent: headers
-            .get(header::USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .chars()
-            .take(200)
-            .collect(),
-        now,
-    };
+    let origin = request_origin(&headers, client_addr.map(|Extension(a)| a.0), now);
     match service::submit(&portal.db, &portal.settings, &client, &fields, &origin).await {
         Ok(answer) => {
             let answers = vec![answer];

@@ -478,6 +478,24 @@ async fn take_order_step(
     Ok(next)
 }
 
+/// The order of a case the dispatcher may work; the same refusal whether
+/// there is no order or the case is not theirs.
+async fn dispatchers_order(
+    db: &Database,
+    viewer: &Viewer,
+    case_id: i64,
+) -> BackendResult<OrderRow> {
+    viewer.require(Role::Dispatcher)?;
+    let relation = cases::relation(db.reader(), viewer.person_id, case_id).await?;
+    let order = hotline::by_case(db.reader(), case_id).await?;
+    match (relation.dispatcher, order) {
+        (1, Some(order)) => Ok(order),
+        _ => Err(BackendError::NotFound(
+            "没有找到该 12345 工单，或您无权处理",
+        )),
+    }
+}
+
 /// A dispatcher's step on the order of a case they may work.
 pub async fn dispatcher_step(
     db: &Database,
@@ -486,14 +504,7 @@ pub async fn dispatcher_step(
     case_id: i64,
     step: OrderStep,
 ) -> BackendResult<OrderStatus> {
-    viewer.require(Role::Dispatcher)?;
-    let relation = cases::relation(db.reader(), viewer.person_id, case_id).await?;
-    let order = hotline::by_case(db.reader(), case_id).await?;
-    let (1, Some(order)) = (relation.dispatcher, order) else {
-        return Err(BackendError::NotFound(
-            "没有找到该 12345 工单，或您无权处理",
-        ));
-    };
+    let order = dispatchers_order(db, viewer, case_id).await?;
     take_order_step(db, OrderActor::Dispatcher(viewer), origin, order, step).await
 }
 
@@ -608,14 +619,7 @@ pub async fn place_order(
     case_id: i64,
     account_no: &str,
 ) -> BackendResult<()> {
-    viewer.require(Role::Dispatcher)?;
-    let relation = cases::relation(db.reader(), viewer.person_id, case_id).await?;
-    let order = hotline::by_case(db.reader(), case_id).await?;
-    let (1, Some(order)) = (relation.dispatcher, order) else {
-        return Err(BackendError::NotFound(
-            "没有找到该 12345 工单，或您无权处理",
-        ));
-    };
+    let order = dispatchers_order(db, viewer, case_id).await?;
     if order.placed == 1 {
         return Err(BackendError::Invalid("这张工单已经定位过了".to_string()));
     }
