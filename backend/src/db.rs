@@ -3,13 +3,14 @@
 //! both. Queries use `$1` placeholders, which both engines read.
 
 use crate::error::{BackendError, BackendResult};
+use crate::reference::ReadCaches;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -55,6 +56,8 @@ pub struct Database {
     engine: Engine,
     reader: AnyPool,
     writer: AnyPool,
+    /// Reference data this process read lately (see [`crate::reference`]).
+    caches: Arc<ReadCaches>,
 }
 
 /// How long a request may wait for a pooled connection before it fails.
@@ -80,6 +83,7 @@ impl Database {
                     engine,
                     reader: pool.clone(),
                     writer: pool,
+                    caches: Arc::default(),
                 })
             }
             Engine::Sqlite => {
@@ -91,6 +95,7 @@ impl Database {
                     engine,
                     reader,
                     writer,
+                    caches: Arc::default(),
                 })
             }
         }
@@ -103,6 +108,10 @@ impl Database {
     /// The pool for queries that only read.
     pub fn reader(&self) -> &AnyPool {
         &self.reader
+    }
+
+    pub(crate) fn caches(&self) -> &ReadCaches {
+        &self.caches
     }
 
     /// The pool for anything that writes.

@@ -6,9 +6,11 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod integrations;
+pub mod reference;
 pub mod secrets;
 pub mod seed;
 pub mod services;
+pub mod snapshot;
 pub mod store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;

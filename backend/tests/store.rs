@@ -4,10 +4,11 @@
 use backend::db::{Database, Engine};
 use backend::on_both_engines;
 use backend::seed::demo;
-use backend::services::public;
+use backend::services::public::{self, LookupChoice};
 use backend::testing::TestDb;
 use backend::PortalSettings;
 use domain::clock::local_instant;
+use domain::notices::BuildingLookup;
 use domain::outage::{HeatStatus, OutageKind, OutagePhase};
 use domain::season::{AnnouncementKind, SeasonAnnouncement, SeasonPhase};
 use std::collections::BTreeMap;
@@ -192,6 +193,16 @@ on_both_engines!(
             .unwrap();
         assert_eq!(gaoxin.notices.len(), 1);
         assert_eq!(gaoxin.notices[0].areas[0].community_name, "清池小区");
+        // The community filter offers what the listed outages touch, within
+        // the chosen district.
+        let offered = |board: &domain::notices::OutageBoard| -> Vec<String> {
+            board.communities.iter().map(|c| c.name.clone()).collect()
+        };
+        let everywhere = offered(&board);
+        assert!(everywhere.contains(&"东方花园".to_string()));
+        assert!(everywhere.contains(&"向阳小区".to_string()));
+        assert!(everywhere.len() < 20, "{everywhere:?}");
+        assert_eq!(offered(&gaoxin), ["清池小区"]);
         let xiangyang = community_id(&db, "向阳小区").await;
         let only = public::outage_board(&db, &settings, demo_now(), None, Some(xiangyang))
             .await
@@ -226,6 +237,17 @@ on_both_engines!(
     }
 );
 
+async fn lookup(
+    db: &Database,
+    settings: &PortalSettings,
+    now: i64,
+    choice: LookupChoice<'_>,
+) -> BuildingLookup {
+    public::building_lookup(db, settings, now, choice)
+        .await
+        .unwrap()
+}
+
 on_both_engines!(
     building_lookup_heat_and_choices,
     |db: Database| async move {
@@ -235,21 +257,34 @@ on_both_engines!(
         let cold = building_id(&db, "东方花园", "3号楼").await;
         let warm = building_id(&db, "金宝花园", "1号楼").await;
 
-        let nothing = public::building_lookup(&db, &settings, now, None, None, None)
-            .await
-            .unwrap();
+        let nothing = lookup(&db, &settings, now, LookupChoice::default()).await;
         assert_eq!(nothing.communities.len(), 20);
         assert!(nothing.buildings.is_empty() && nothing.report.is_none());
 
-        let community = public::building_lookup(&db, &settings, now, Some(dongfang), None, None)
-            .await
-            .unwrap();
+        let community = lookup(
+            &db,
+            &settings,
+            now,
+            LookupChoice {
+                community: Some(dongfang),
+                ..Default::default()
+            },
+        )
+        .await;
         assert_eq!(community.buildings.len(), 5);
         assert!(community.report.is_none());
 
-        let chosen = public::building_lookup(&db, &settings, now, Some(dongfang), Some(cold), None)
-            .await
-            .unwrap();
+        let chosen = lookup(
+            &db,
+            &settings,
+            now,
+            LookupChoice {
+                community: Some(dongfang),
+                building: Some(cold),
+                ..Default::default()
+            },
+        )
+        .await;
         let report = chosen.report.unwrap();
         assert_eq!(report.heat, HeatStatus::OffByOutage);
         assert_eq!(report.station_name, "东方花园换热站");
@@ -257,19 +292,34 @@ on_both_engines!(
         assert_eq!(chosen.units.len(), 2);
 
         let unit = chosen.units[1].id;
-        let with_unit =
-            public::building_lookup(&db, &settings, now, Some(dongfang), Some(cold), Some(unit))
-                .await
-                .unwrap();
+        let with_unit = lookup(
+            &db,
+            &settings,
+            now,
+            LookupChoice {
+                community: Some(dongfang),
+                building: Some(cold),
+                unit: Some(unit),
+                ..Default::default()
+            },
+        )
+        .await;
         assert_eq!(
             with_unit.report.unwrap().unit_name.as_deref(),
             Some("2单元")
         );
 
         // A building alone implies its community.
-        let implied = public::building_lookup(&db, &settings, now, None, Some(warm), None)
-            .await
-            .unwrap();
+        let implied = lookup(
+            &db,
+            &settings,
+            now,
+            LookupChoice {
+                building: Some(warm),
+                ..Default::default()
+            },
+        )
+        .await;
         assert_eq!(
             implied.community_id,
             Some(community_id(&db, "金宝花园").await)
@@ -277,33 +327,89 @@ on_both_engines!(
         assert_eq!(implied.report.unwrap().heat, HeatStatus::On);
 
         // A building of another community is dropped: the community was just changed.
-        let mismatch =
-            public::building_lookup(&db, &settings, now, Some(dongfang), Some(warm), Some(unit))
-                .await
-                .unwrap();
+        let mismatch = lookup(
+            &db,
+            &settings,
+            now,
+            LookupChoice {
+                community: Some(dongfang),
+                building: Some(warm),
+                unit: Some(unit),
+                ..Default::default()
+            },
+        )
+        .await;
         assert_eq!(mismatch.community_id, Some(dongfang));
         assert_eq!((mismatch.building_id, mismatch.unit_id), (None, None));
         assert!(mismatch.report.is_none());
 
         // A unit of another building is dropped.
-        let wrong_unit = public::building_lookup(&db, &settings, now, None, Some(warm), Some(unit))
-            .await
-            .unwrap();
+        let wrong_unit = lookup(
+            &db,
+            &settings,
+            now,
+            LookupChoice {
+                building: Some(warm),
+                unit: Some(unit),
+                ..Default::default()
+            },
+        )
+        .await;
         assert_eq!(wrong_unit.unit_id, None);
         assert!(wrong_unit.report.unwrap().unit_name.is_none());
 
         // Unknown ids are ignored, not errors.
-        let unknown = public::building_lookup(
+        let unknown = lookup(
             &db,
             &settings,
             now,
-            Some(999_999),
-            Some(999_999),
-            Some(999_999),
+            LookupChoice {
+                community: Some(999_999),
+                building: Some(999_999),
+                unit: Some(999_999),
+                ..Default::default()
+            },
         )
-        .await
-        .unwrap();
+        .await;
         assert_eq!((unknown.community_id, unknown.building_id), (None, None));
+
+        // A community implies its district; the picker then offers that
+        // district's communities.
+        assert_eq!(community.district.as_deref(), Some("奎文区"));
+        assert!(community.districts.len() > 1);
+        assert!(community.communities.iter().all(|c| c.district == "奎文区"));
+        assert!(community.communities.iter().any(|c| c.id == dongfang));
+
+        // A community of another district is dropped: the district was just changed.
+        let moved = lookup(
+            &db,
+            &settings,
+            now,
+            LookupChoice {
+                district: Some("高新区"),
+                community: Some(dongfang),
+                building: Some(cold),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(moved.district.as_deref(), Some("高新区"));
+        assert_eq!((moved.community_id, moved.building_id), (None, None));
+        assert!(moved.communities.iter().all(|c| c.district == "高新区"));
+
+        // An unknown district is ignored.
+        let nowhere = lookup(
+            &db,
+            &settings,
+            now,
+            LookupChoice {
+                district: Some("火星区"),
+                ..Default::default()
+            },
+        )
+        .await;
+        assert_eq!(nowhere.district, None);
+        assert_eq!(nowhere.communities.len(), 20);
     }
 );
 

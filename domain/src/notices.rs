@@ -102,6 +102,37 @@ pub struct CommunityChoice {
     pub district: String,
 }
 
+/// Up to this many communities, the building lookup offers them all at once;
+/// a larger city asks for the district first.
+pub const WHOLE_CITY_PICKER_LIMIT: usize = 300;
+
+/// The districts of `communities`, each once, in order.
+pub fn districts_of(communities: &[CommunityChoice]) -> Vec<String> {
+    let mut districts: Vec<String> = communities.iter().map(|c| c.district.clone()).collect();
+    districts.sort();
+    districts.dedup();
+    districts
+}
+
+/// The communities the building lookup's picker offers: those of the chosen
+/// district or, with none chosen, the whole city while it has at most
+/// [`WHOLE_CITY_PICKER_LIMIT`] (a longer list is unusable on a phone and
+/// makes the page heavy).
+pub fn communities_to_offer(
+    all: &[CommunityChoice],
+    district: Option<&str>,
+) -> Vec<CommunityChoice> {
+    match district {
+        Some(district) => all
+            .iter()
+            .filter(|c| c.district == district)
+            .cloned()
+            .collect(),
+        None if all.len() <= WHOLE_CITY_PICKER_LIMIT => all.to_vec(),
+        None => Vec::new(),
+    }
+}
+
 /// An entry of the building or unit picker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaceChoice {
@@ -130,6 +161,10 @@ pub struct BuildingReport {
 /// building is chosen, its report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuildingLookup {
+    pub districts: Vec<String>,
+    /// The chosen district, or the chosen community's.
+    pub district: Option<String>,
+    /// See [`communities_to_offer`].
     pub communities: Vec<CommunityChoice>,
     pub community_id: Option<i64>,
     pub buildings: Vec<PlaceChoice>,
@@ -148,6 +183,43 @@ mod tests {
             label: label.to_string(),
             number: "0536-8231234".to_string(),
         }
+    }
+
+    fn community(id: i64, district: &str) -> CommunityChoice {
+        CommunityChoice {
+            id,
+            name: format!("小区{id}"),
+            district: district.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_small_city_offers_every_community_a_large_one_asks_for_a_district() {
+        let small = vec![community(1, "奎文区"), community(2, "潍城区")];
+        assert_eq!(communities_to_offer(&small, None), small);
+        assert_eq!(
+            communities_to_offer(&small, Some("潍城区")),
+            vec![community(2, "潍城区")]
+        );
+
+        let large: Vec<CommunityChoice> = (0..=WHOLE_CITY_PICKER_LIMIT as i64)
+            .map(|id| {
+                community(
+                    id,
+                    if id % 2 == 0 {
+                        "奎文区"
+                    } else {
+                        "潍城区"
+                    },
+                )
+            })
+            .collect();
+        assert!(communities_to_offer(&large, None).is_empty());
+        let kuiwen = communities_to_offer(&large, Some("奎文区"));
+        assert_eq!(kuiwen.len(), WHOLE_CITY_PICKER_LIMIT / 2 + 1);
+        assert!(kuiwen.iter().all(|c| c.district == "奎文区"));
+        assert!(communities_to_offer(&large, Some("寒亭区")).is_empty());
+        assert_eq!(districts_of(&large), vec!["奎文区", "潍城区"]);
     }
 
     #[test]

@@ -116,6 +116,26 @@ test("building lookup: a building with no outage has heat", async ({ page }) => 
   await expect(page.getByText("本供暖季该楼栋没有停热记录。")).toBeVisible();
 });
 
+test("building lookup: a district narrows the communities offered", async ({ page, javaScriptEnabled }) => {
+  await page.goto("/building");
+  await waitForHydration(page, javaScriptEnabled);
+  await page.getByLabel("区县").selectOption("高新区");
+  if (!javaScriptEnabled) await page.getByRole("button", { name: "查询" }).click();
+  await expect(page).toHaveURL(/district=/);
+  const communities = page.getByLabel("小区").locator("option");
+  await expect(communities.filter({ hasText: "清池小区" })).toHaveCount(1);
+  await expect(communities.filter({ hasText: "东方花园" })).toHaveCount(0);
+
+  // Another district drops the community chosen in the first.
+  await page.getByLabel("小区").selectOption({ label: "清池小区" });
+  if (!javaScriptEnabled) await page.getByRole("button", { name: "查询" }).click();
+  await expect(page).toHaveURL(/community=\d+/);
+  await page.getByLabel("区县").selectOption("奎文区");
+  if (!javaScriptEnabled) await page.getByRole("button", { name: "查询" }).click();
+  await expect(page.getByLabel("小区")).toHaveValue("");
+  await expect(page.getByLabel("小区").locator("option").filter({ hasText: "东方花园" })).toHaveCount(1);
+});
+
 test("an unknown address answers 404 with a way home", async ({ page }) => {
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);

@@ -152,10 +152,10 @@ def api_key(base):
     return re.search(r"hd311_[A-Za-z0-9_-]{43}", page).group(0)
 
 
-def wrk(url, seconds, connections, cookie=None, script=None, args=()):
+def wrk(url, seconds, connections, headers=None, script=None, args=()):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     if script:
         command += ["-s", script]
     command.append(url)
@@ -203,25 +203,28 @@ def pages(server, site_copy, seconds):
     cases = res.get(f"{base}/api/cases", headers={"Accept": "application/json"}).json()
     case_id = cases[0]["case_id"]
     community, building = 1, 1
+    # What a phone sends: the page is compressed as it is served.
+    brotli = {"Accept-Encoding": "br"}
     targets = [
-        ("home /", "/", None),
-        ("outages /outages", "/outages", None),
-        ("building /building", f"/building?community={community}&building={building}", None),
-        ("resident's case /cases/{id}", f"/cases/{case_id}", cookie_header(res)),
-        ("dispatcher's queue /dispatch", "/dispatch", cookie_header(dispatcher)),
+        ("home /", "/", {}),
+        ("home / (Accept-Encoding: br)", "/", brotli),
+        ("outages /outages", "/outages", {}),
+        ("building /building", f"/building?community={community}&building={building}", {}),
+        ("resident's case /cases/{id}", f"/cases/{case_id}", {"Cookie": cookie_header(res)}),
+        ("dispatcher's queue /dispatch", "/dispatch", {"Cookie": cookie_header(dispatcher)}),
     ]
     print(f"\n## SSR pages (wrk, 2 threads, 64 connections, {seconds} s each)\n")
     print("| page | bytes | req/s | p50 ms | p99 ms | static same size req/s | ratio |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     rows = []
-    for name, path, cookie in targets:
-        headers = {"Cookie": cookie} if cookie else {}
-        body = requests.get(base + path, headers=headers).content
+    for name, path, headers in targets:
+        cookie_free = {k: v for k, v in headers.items() if k != "Cookie"}
+        body = requests.get(base + path, headers={**headers, "Accept-Encoding": "identity"}).content
         static_name = f"bench-{len(body)}.html"
         with open(os.path.join(site_copy, static_name), "wb") as f:
             f.write(body)
-        page = wrk(base + path, seconds, 64, cookie)
-        static = wrk(f"{base}/{static_name}", seconds, 64)
+        page = wrk(base + path, seconds, 64, headers)
+        static = wrk(f"{base}/{static_name}", seconds, 64, cookie_free)
         ratio = page["rps"] / static["rps"]
         rows.append((page, ratio))
         print(

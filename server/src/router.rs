@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -109,6 +109,10 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The brotli and gzip quality for pages and answers compressed as they are
+/// sent (the wasm bundle is compressed at build time at the best quality).
+const PAGE_COMPRESSION_QUALITY: i32 = 4;
+
 pub fn build(state: AppState, request_timeout: Duration) -> Router {
     let routes = route_list();
     let portal = state.portal.clone();
@@ -161,7 +165,9 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
             guard,
             request_guard::guard,
         ))
-        .layer(CompressionLayer::new())
+        // Brotli's own default is its slowest quality (11), tens of
+        // milliseconds per page; 4 compresses a page in well under one.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(PAGE_COMPRESSION_QUALITY)))
         .layer(axum::middleware::from_fn(crate::uploads::limit_body))
         .layer(TimeoutLayer::with_status_code(
             http::StatusCode::REQUEST_TIMEOUT,

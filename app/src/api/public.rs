@@ -34,20 +34,21 @@ pub async fn load_outage_board(
 
 #[server(input = GetUrl, prefix = "/api", endpoint = "building")]
 pub async fn load_building_lookup(
+    district: Option<String>,
     community: Option<i64>,
     building: Option<i64>,
     unit: Option<i64>,
 ) -> Result<BuildingLookup, ServerFnError> {
     use crate::portal::{portal, to_server_error};
+    use backend::services::public::LookupChoice;
     let portal = portal()?;
-    backend::services::public::building_lookup(
-        &portal.db,
-        &portal.settings,
-        portal.now(),
+    let choice = LookupChoice {
+        district: district.as_deref().map(str::trim).filter(|d| !d.is_empty()),
         community,
         building,
         unit,
-    )
-    .await
-    .map_err(to_server_error)
+    };
+    backend::services::public::building_lookup(&portal.db, &portal.settings, portal.now(), choice)
+        .await
+        .map_err(to_server_error)
 }

@@ -19,15 +19,23 @@ pub fn BuildingPage() -> impl IntoView {
     let query = use_query_map();
     let choice = Memo::new(move |_| {
         let query = query.read();
-        (
-            parse_id(query.get("community")),
-            parse_id(query.get("building")),
-            parse_id(query.get("unit")),
-        )
+        Picked {
+            district: query.get("district").filter(|d| !d.trim().is_empty()),
+            community: parse_id(query.get("community")),
+            building: parse_id(query.get("building")),
+            unit: parse_id(query.get("unit")),
+        }
     });
     let lookup = Resource::new(
         move || choice.get(),
-        |(community, building, unit)| load_building_lookup(community, building, unit),
+        |picked| {
+            load_building_lookup(
+                picked.district,
+                picked.community,
+                picked.building,
+                picked.unit,
+            )
+        },
     );
     view! {
         <Title text=lang.t("查询楼栋", "Check a building") />
@@ -43,59 +51,135 @@ pub fn BuildingPage() -> impl IntoView {
     }
 }
 
-/// `/building?community=…&building=…&unit=…` for the parts chosen.
-fn lookup_href(community: Option<i64>, building: Option<i64>, unit: Option<i64>) -> String {
-    let parts: Vec<String> = [
-        ("community", community),
-        ("building", building),
-        ("unit", unit),
-    ]
-    .into_iter()
-    .filter_map(|(key, value)| value.map(|v| format!("{key}={v}")))
-    .collect();
-    if parts.is_empty() {
-        "/building".to_string()
-    } else {
-        format!("/building?{}", parts.join("&"))
+/// What the query string has picked so far.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Picked {
+    district: Option<String>,
+    community: Option<i64>,
+    building: Option<i64>,
+    unit: Option<i64>,
+}
+
+impl Picked {
+    /// `/building?district=…&community=…&building=…&unit=…` for the parts
+    /// picked.
+    fn href(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(district) = &self.district {
+            parts.push(format!("district={}", encode_query_value(district)));
+        }
+        for (key, value) in [
+            ("community", self.community),
+            ("building", self.building),
+            ("unit", self.unit),
+        ] {
+            if let Some(value) = value {
+                parts.push(format!("{key}={value}"));
+            }
+        }
+        if parts.is_empty() {
+            "/building".to_string()
+        } else {
+            format!("/building?{}", parts.join("&"))
+        }
     }
+}
+
+/// Percent-encodes a query value (district names are Chinese).
+fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[component]
 fn LookupView(lookup: BuildingLookup) -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
+    let district = lookup.district.clone();
     let community_id = lookup.community_id;
     let building_id = lookup.building_id;
-    let go = move |href: String| navigate(&href, Default::default());
+    let go = move |picked: Picked| navigate(&picked.href(), Default::default());
+    let go_district = go.clone();
     let go_community = go.clone();
     let go_building = go.clone();
     let go_unit = go;
+    let picked = Picked {
+        district: district.clone(),
+        community: community_id,
+        building: building_id,
+        unit: lookup.unit_id,
+    };
 
+    let district_options = lookup
+        .districts
+        .iter()
+        .map(|d| {
+            let selected = district.as_deref() == Some(d.as_str());
+            view! { <option value=d.clone() selected=selected>{d.clone()}</option> }
+        })
+        .collect_view();
+    let community_prompt = if lookup.communities.is_empty() && district.is_none() {
+        lang.t("请先选择区县", "Choose a district first")
+    } else {
+        lang.t("请选择小区", "Choose a community")
+    };
+    let no_communities = lookup.communities.is_empty();
     let community_options = lookup
         .communities
         .iter()
         .map(|c| {
-            view! {
-                <option value=c.id selected=community_id == Some(c.id)>
-                    {format!("{} · {}", c.district, c.name)}
-                </option>
-            }
+            let label = if district.is_some() {
+                c.name.clone()
+            } else {
+                format!("{} · {}", c.district, c.name)
+            };
+            view! { <option value=c.id selected=community_id == Some(c.id)>{label}</option> }
         })
         .collect_view();
     let report = lookup.report.map(|report| view! { <ReportView report /> });
+    let community_pick = picked.clone();
+    let building_pick = picked.clone();
+    let unit_pick = picked;
     view! {
         <Form method="GET" action="/building">
             <div class="card picker">
+                <div class="field">
+                    <label for="district">{lang.t("区县", "District")}</label>
+                    <select
+                        id="district"
+                        name="district"
+                        on:change=move |ev| {
+                            let district = Some(event_target_value(&ev)).filter(|d| !d.is_empty());
+                            go_district(Picked { district, ..Picked::default() })
+                        }
+                    >
+                        <option value="">{lang.t("全部区县", "All districts")}</option>
+                        {district_options}
+                    </select>
+                </div>
                 <div class="field">
                     <label for="community">{lang.t("小区", "Community")}</label>
                     <select
                         id="community"
                         name="community"
+                        disabled=no_communities
                         on:change=move |ev| {
-                            go_community(lookup_href(parse_id(Some(event_target_value(&ev))), None, None))
+                            go_community(Picked {
+                                community: parse_id(Some(event_target_value(&ev))),
+                                building: None,
+                                unit: None,
+                                ..community_pick.clone()
+                            })
                         }
                     >
-                        <option value="">{lang.t("请选择小区", "Choose a community")}</option>
+                        <option value="">{community_prompt}</option>
                         {community_options}
                     </select>
                 </div>
@@ -106,7 +190,7 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
                     choices=lookup.buildings
                     selected=building_id
                     disabled=community_id.is_none()
-                    on_pick=move |id| go_building(lookup_href(community_id, id, None))
+                    on_pick=move |id| go_building(Picked { building: id, unit: None, ..building_pick.clone() })
                 />
                 <PlaceSelect
                     id="unit"
@@ -115,7 +199,7 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
                     choices=lookup.units
                     selected=lookup.unit_id
                     disabled=building_id.is_none()
-                    on_pick=move |id| go_unit(lookup_href(community_id, building_id, id))
+                    on_pick=move |id| go_unit(Picked { unit: id, ..unit_pick.clone() })
                 />
                 <button class="button" type="submit">{lang.t("查询", "Check")}</button>
             </div>

@@ -358,6 +358,8 @@ pub async fn seed_demo(db: &Database, now: UnixSeconds) -> BackendResult<DemoSum
     summary.cases = seed_cases(&mut tx, now, &community_buildings, &people).await?;
 
     tx.commit().await?;
+    db.reference_changed();
+    db.outages_changed();
     Ok(summary)
 }
 

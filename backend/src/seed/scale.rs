@@ -311,6 +311,7 @@ pub async fn seed_scale(
     } else {
         sqlx::query("ANALYZE").execute(db.writer()).await?;
     }
+    db.reference_changed();
     Ok(ScaleSummary {
         households: demo.households as i64 + made,
         communities: demo.communities as i64 + communities,

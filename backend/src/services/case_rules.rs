@@ -16,7 +16,7 @@ use domain::working_days::DayKind;
 /// The rules in force and the listed days from the start of last year on.
 pub async fn case_rules(db: &Database, viewer: &Viewer, now: i64) -> BackendResult<CaseRules> {
     viewer.require(Role::Admin)?;
-    let policy = CasePolicy::load(db).await?;
+    let policy = CasePolicy::read(db).await?;
     let from = NaiveDate::from_ymd_opt(to_local(now).year() - 1, 1, 1).unwrap_or_default();
     let days = listed_days(db)
         .await?
@@ -77,6 +77,7 @@ async fn save_rule(
     )
     .await?;
     tx.commit().await?;
+    db.reference_changed();
     Ok(())
 }
 
@@ -138,6 +139,7 @@ pub async fn set_calendar_day(
     )
     .await?;
     tx.commit().await?;
+    db.reference_changed();
     Ok(())
 }
 
@@ -164,5 +166,6 @@ pub async fn remove_calendar_day(
     )
     .await?;
     tx.commit().await?;
+    db.reference_changed();
     Ok(())
 }

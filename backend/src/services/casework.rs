@@ -11,7 +11,7 @@ use crate::services::attachments::{attach, prepare_all, PreparedImage, Upload};
 use crate::services::identity::{RequestOrigin, Viewer, SMS_CHANNEL};
 use crate::services::public::season_now;
 use crate::store::cases::{self, CaseRow, NewCase, NewEvent, QueueQuery};
-use crate::store::{attachments, audit, calendar, grid_work, households, outages, outbox, seasons};
+use crate::store::{attachments, audit, calendar, grid_work, households, outages, outbox};
 use chrono::NaiveDate;
 use domain::account::Choice;
 use domain::applications::{application_window, check_application, DEFAULT_DAYS_BEFORE_SEASON};
@@ -38,13 +38,21 @@ const LIST_LIMIT: i64 = 200;
 const CONTACT_AUDIT_WINDOW: i64 = 30 * 60;
 
 /// Deadlines and the working calendar as the admin keeps them.
+#[derive(Debug)]
 pub struct CasePolicy {
     pub deadlines: DeadlinePolicy,
     pub calendar: WorkingCalendar,
 }
 
 impl CasePolicy {
-    pub async fn load(db: &Database) -> BackendResult<Self> {
+    /// The rules in force, as this process last read them (see
+    /// [`crate::reference`]).
+    pub async fn current(db: &Database) -> BackendResult<std::sync::Arc<Self>> {
+        Ok(std::sync::Arc::clone(&db.reference().await?.case_policy))
+    }
+
+    /// The rules as the database holds them now.
+    pub async fn read(db: &Database) -> BackendResult<Self> {
         let mut deadlines = DeadlinePolicy::default();
         for (rule, amount, unit) in calendar::deadline_rules(db.reader()).await? {
             if rule == "warn_before" && unit == "percent" {
@@ -536,7 +544,7 @@ pub(crate) async fn file_temperature_as(
         }
         return Err(BackendError::Invalid(message));
     }
-    let policy = CasePolicy::load(db).await?;
+    let policy = CasePolicy::current(db).await?;
     let (outage_id, deadline) = match &triage {
         Triage::CoveredByOutage(outage) => (Some(outage.outage_id), None),
         _ => {
@@ -630,7 +638,7 @@ pub(crate) async fn file_repair_as(
     let description = clean_description(&form.description, category == RepairCategory::Other)
         .map_err(|m| BackendError::Invalid(m.into()))?;
     let urgency = repair_urgency(category, form.water_flooding);
-    let policy = CasePolicy::load(db).await?;
+    let policy = CasePolicy::current(db).await?;
     let rule = response_rule(CaseKind::Repair, urgency);
     let deadline = policy.deadline(rule, origin.now);
     let summary = match urgency {
@@ -733,7 +741,7 @@ pub(crate) async fn file_application_as(
         )));
     }
     let window = application_window_now(db, settings, origin.now).await?;
-    let policy = CasePolicy::load(db).await?;
+    let policy = CasePolicy::current(db).await?;
     let rule = DeadlineRule::ApplicationReview;
     let deadline = policy.deadline(rule, origin.now);
     let summary = format!("{} · {}", kind.label(), window.season_label());
@@ -1052,7 +1060,7 @@ pub async fn take_step(
     let photos = prepare_all(form.photos).await?;
     let reopened_deadline = match action {
         CaseAction::Reopen => {
-            let policy = CasePolicy::load(db).await?;
+            let policy = CasePolicy::current(db).await?;
             let urgency = if row.urgency == RepairUrgency::Emergency.as_str() {
                 RepairUrgency::Emergency
             } else {
@@ -1204,6 +1212,9 @@ pub async fn take_step(
         .await?;
     }
     tx.commit().await?;
+    if facts.outage_id.is_some() {
+        db.outages_changed();
+    }
     Ok(transition.to)
 }
 
@@ -1335,7 +1346,7 @@ pub async fn application_window_now(
 ) -> BackendResult<domain::applications::ApplicationWindow> {
     let calendar = SeasonCalendar {
         rule: settings.season_rule,
-        fixed: seasons::fixed_windows(db.reader()).await?,
+        fixed: db.reference().await?.fixed_windows.clone(),
     };
     Ok(application_window(
         &calendar,

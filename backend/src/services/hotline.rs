@@ -122,7 +122,7 @@ pub async fn receive_order(
             .await?
             .ok_or_else(|| BackendError::Internal("no heating company".into()))?,
     };
-    let policy = CasePolicy::load(db).await?;
+    let policy = CasePolicy::current(db).await?;
     let sign_due = policy.deadline(DeadlineRule::HotlineSignFor, now).due_at;
     let reply_due = order
         .deadline
@@ -371,7 +371,7 @@ async fn take_order_step(
     let next = check_order_action(clock, action, &text, step.extension_days)
         .map_err(|m| BackendError::Invalid(m.to_string()))?;
     let now = origin.now;
-    let policy = CasePolicy::load(db).await?;
+    let policy = CasePolicy::current(db).await?;
     let mut change = OrderChange::default();
     match action {
         OrderAction::SignFor => change.signed_at = Some(now),
@@ -586,7 +586,7 @@ pub async fn order_view(
     };
     let deadline = match running {
         Some((rule, due_at)) => {
-            let policy = CasePolicy::load(db).await?;
+            let policy = CasePolicy::current(db).await?;
             Some(Deadline {
                 due_at,
                 warn_at: warn_at_for(&policy.deadlines, &policy.calendar, rule, due_at),

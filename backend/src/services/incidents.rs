@@ -120,7 +120,7 @@ pub async fn create_incident(
         children.push(report.clone());
     }
     let label = scope_label(db, scope).await?;
-    let policy = CasePolicy::load(db).await?;
+    let policy = CasePolicy::current(db).await?;
     let rule = DeadlineRule::RepairOnSite;
     let deadline = policy.deadline(rule, origin.now);
     let summary = format!("{label} {} 户报冷", children.len());
@@ -370,6 +370,7 @@ pub async fn publish_outage(
     )
     .await?;
     tx.commit().await?;
+    db.outages_changed();
     tracing::info!(case_id, outage_id, "outage published for an incident");
     Ok(outage_id)
 }

@@ -3,12 +3,13 @@
 use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::BackendResult;
-use crate::store::{outages, places, seasons};
+use crate::reference::Reference;
+use crate::store::{outages, places};
 use chrono::Datelike;
 use domain::clock::{to_local, UnixSeconds};
 use domain::notices::{
-    AffectedArea, BuildingLookup, BuildingReport, HomeOverview, Hotline, OutageBoard, OutageNotice,
-    OutageUpdateNote,
+    communities_to_offer, districts_of, AffectedArea, BuildingLookup, BuildingReport, HomeOverview,
+    Hotline, OutageBoard, OutageNotice, OutageUpdateNote,
 };
 use domain::outage::{building_heat_status, outage_phase, OutageKind, OutagePhase};
 use domain::season::{season_status, SeasonCalendar, SeasonStatus};
@@ -20,27 +21,36 @@ pub async fn season_now(
     settings: &PortalSettings,
     now: UnixSeconds,
 ) -> BackendResult<SeasonStatus> {
+    let reference = db.reference().await?;
+    Ok(season_from(&reference, settings, now))
+}
+
+fn season_from(reference: &Reference, settings: &PortalSettings, now: UnixSeconds) -> SeasonStatus {
     let calendar = SeasonCalendar {
         rule: settings.season_rule,
-        fixed: seasons::fixed_windows(db.reader()).await?,
+        fixed: reference.fixed_windows.clone(),
     };
     let year = to_local(now).year();
-    let announcements = seasons::announcements(db.reader(), year - 1, year, now).await?;
-    Ok(season_status(&calendar, &announcements, now))
+    let announcements = reference.announcements(year - 1, year, now);
+    season_status(&calendar, &announcements, now)
 }
 
 /// Every hotline: the configured ones, then each heating company's.
-pub async fn hotlines(db: &Database, settings: &PortalSettings) -> BackendResult<Vec<Hotline>> {
-    let companies = places::company_hotlines(db.reader()).await?;
-    Ok(settings
+fn hotlines(reference: &Reference, settings: &PortalSettings) -> Vec<Hotline> {
+    settings
         .hotlines
         .iter()
         .cloned()
-        .chain(companies.into_iter().map(|(name, number)| Hotline {
-            label: format!("{name}服务热线"),
-            number,
-        }))
-        .collect())
+        .chain(
+            reference
+                .company_hotlines
+                .iter()
+                .map(|(name, number)| Hotline {
+                    label: format!("{name}服务热线"),
+                    number: number.clone(),
+                }),
+        )
+        .collect()
 }
 
 pub async fn home_overview(
@@ -48,8 +58,12 @@ pub async fn home_overview(
     settings: &PortalSettings,
     now: UnixSeconds,
 ) -> BackendResult<HomeOverview> {
-    let season = season_now(db, settings, now).await?;
-    let listed = outages::current(db.reader(), now, now - settings.keep_restored_for).await?;
+    let reference = db.reference().await?;
+    let restored_since = now - settings.keep_restored_for;
+    let listed = db
+        .listed_outages(restored_since)
+        .await?
+        .at(now, restored_since);
     let count = |phase: OutagePhase| {
         listed
             .iter()
@@ -58,14 +72,16 @@ pub async fn home_overview(
     };
     Ok(HomeOverview {
         now,
-        season,
+        season: season_from(&reference, settings, now),
         outages_ongoing: count(OutagePhase::Ongoing),
         outages_upcoming: count(OutagePhase::Upcoming),
-        hotlines: hotlines(db, settings).await?,
+        hotlines: hotlines(&reference, settings),
     })
 }
 
 /// The public outage board, optionally narrowed to a district or community.
+/// Its community filter offers the communities the listed outages touch
+/// (within the chosen district), so it stays short however large the city.
 pub async fn outage_board(
     db: &Database,
     settings: &PortalSettings,
@@ -73,10 +89,23 @@ pub async fn outage_board(
     district: Option<&str>,
     community_id: Option<i64>,
 ) -> BackendResult<OutageBoard> {
-    let rows = outages::current(db.reader(), now, now - settings.keep_restored_for).await?;
-    let notices = notices_from_rows(db, rows, now).await?;
-    let communities = places::communities(db.reader()).await?;
-    let districts: BTreeSet<String> = communities.iter().map(|c| c.district.clone()).collect();
+    let restored_since = now - settings.keep_restored_for;
+    let listed = db.listed_outages(restored_since).await?;
+    let notices = notices_from_rows(listed.at(now, restored_since), &listed.facts, now);
+    let reference = db.reference().await?;
+    let touched: BTreeSet<i64> = notices
+        .iter()
+        .flat_map(|n| n.areas.iter())
+        .filter(|area| district.is_none_or(|d| area.district == d))
+        .map(|area| area.community_id)
+        .chain(community_id)
+        .collect();
+    let communities = reference
+        .communities
+        .iter()
+        .filter(|c| touched.contains(&c.id))
+        .cloned()
+        .collect();
     let notices = notices
         .into_iter()
         .filter(|n| district.is_none_or(|d| n.touches_district(d)))
@@ -85,9 +114,18 @@ pub async fn outage_board(
     Ok(OutageBoard {
         now,
         notices,
-        districts: districts.into_iter().collect(),
+        districts: districts_of(&reference.communities),
         communities,
     })
+}
+
+/// What a person has picked in the building lookup so far.
+#[derive(Clone, Debug, Default)]
+pub struct LookupChoice<'a> {
+    pub district: Option<&'a str>,
+    pub community: Option<i64>,
+    pub building: Option<i64>,
+    pub unit: Option<i64>,
 }
 
 /// The building lookup: the pickers for what was chosen so far, and the
@@ -96,17 +134,29 @@ pub async fn building_lookup(
     db: &Database,
     settings: &PortalSettings,
     now: UnixSeconds,
-    community_id: Option<i64>,
-    building_id: Option<i64>,
-    unit_id: Option<i64>,
+    choice: LookupChoice<'_>,
 ) -> BackendResult<BuildingLookup> {
     let pool = db.reader();
-    let communities = places::communities(pool).await?;
+    let reference = db.reference().await?;
+    let all = &reference.communities;
+    let LookupChoice {
+        district,
+        community: community_id,
+        building: building_id,
+        unit: unit_id,
+    } = choice;
 
-    // The coarser choice wins: a building outside the chosen community, or
-    // a unit outside the chosen building, is dropped (the person just picked
-    // another community). A building alone implies its community.
-    let community_id = community_id.filter(|id| communities.iter().any(|c| c.id == *id));
+    // The coarser choice wins: a community outside the chosen district, a
+    // building outside the chosen community, or a unit outside the chosen
+    // building is dropped (the person just picked another district or
+    // community). A building alone implies its community, a community its
+    // district.
+    let district = district.filter(|d| all.iter().any(|c| c.district == *d));
+    let in_district = |community: i64| {
+        all.iter()
+            .any(|c| c.id == community && district.is_none_or(|d| c.district == d))
+    };
+    let community_id = community_id.filter(|id| in_district(*id));
     let building_community = match building_id {
         Some(building) => places::community_of_building(pool, building).await?,
         None => None,
@@ -114,9 +164,14 @@ pub async fn building_lookup(
     let (community_id, building_id) = match (community_id, building_community) {
         (Some(chosen), Some(of_building)) if chosen == of_building => (Some(chosen), building_id),
         (Some(chosen), _) => (Some(chosen), None),
-        (None, Some(of_building)) => (Some(of_building), building_id),
-        (None, None) => (None, None),
+        (None, Some(of_building)) if in_district(of_building) => (Some(of_building), building_id),
+        (None, _) => (None, None),
     };
+    let district = district.map(str::to_string).or_else(|| {
+        community_id
+            .and_then(|id| all.iter().find(|c| c.id == id))
+            .map(|c| c.district.clone())
+    });
     let unit_building = match (unit_id, building_id) {
         (Some(unit), Some(_)) => places::building_of_unit(pool, unit).await?,
         _ => None,
@@ -141,7 +196,9 @@ pub async fn building_lookup(
         None => None,
     };
     Ok(BuildingLookup {
-        communities,
+        districts: districts_of(all),
+        communities: communities_to_offer(all, district.as_deref()),
+        district,
         community_id,
         buildings,
         building_id,
@@ -166,7 +223,9 @@ pub async fn building_report(
     let season = season_now(db, settings, now).await?;
     let since = (now - settings.keep_restored_for).min(season.effective.start);
     let rows = outages::current_touching_building(db.reader(), building_id, now, since).await?;
-    let notices = notices_from_rows(db, rows, now).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let facts = outages::OutageFacts::read(db.reader(), &ids).await?;
+    let notices = notices_from_rows(rows, &facts, now);
     let phases: Vec<OutagePhase> = notices.iter().map(|n| n.phase).collect();
     Ok(Some(BuildingReport {
         building_id,
@@ -185,28 +244,16 @@ pub async fn building_report(
 
 /// Turns outage rows into notices: areas grouped by community, the latest
 /// update, and the order residents read them in (ongoing, upcoming, restored).
-async fn notices_from_rows(
-    db: &Database,
+fn notices_from_rows(
     rows: Vec<outages::OutageRow>,
+    facts: &outages::OutageFacts,
     now: UnixSeconds,
-) -> BackendResult<Vec<OutageNotice>> {
-    let pool = db.reader();
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let affected = outages::affected_buildings(pool, &ids).await?;
-    let community_ids: Vec<i64> = affected
-        .iter()
-        .map(|a| a.community_id)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let building_counts = outages::building_counts(pool, &community_ids).await?;
-    let mut updates = outages::latest_updates(pool, &ids).await?;
-
+) -> Vec<OutageNotice> {
     let mut notices: Vec<OutageNotice> = rows
         .into_iter()
         .map(|row| {
             let mut areas: Vec<AffectedArea> = Vec::new();
-            for building in affected.iter().filter(|a| a.outage_id == row.id) {
+            for building in facts.affected.iter().filter(|a| a.outage_id == row.id) {
                 match areas.last_mut() {
                     Some(area) if area.community_id == building.community_id => {
                         area.buildings.push(building.building_name.clone());
@@ -221,7 +268,8 @@ async fn notices_from_rows(
                 }
             }
             for area in &mut areas {
-                let total = building_counts
+                let total = facts
+                    .building_counts
                     .get(&area.community_id)
                     .copied()
                     .unwrap_or(0);
@@ -239,14 +287,18 @@ async fn notices_from_rows(
                 restored_at: row.restored_at,
                 published_at: row.published_at,
                 areas,
-                latest_update: updates
-                    .remove(&row.id)
-                    .map(|(posted_at, message)| OutageUpdateNote { posted_at, message }),
+                latest_update: facts
+                    .latest_updates
+                    .get(&row.id)
+                    .map(|(posted_at, message)| OutageUpdateNote {
+                        posted_at: *posted_at,
+                        message: message.clone(),
+                    }),
             }
         })
         .collect();
     notices.sort_by_key(reading_order);
-    Ok(notices)
+    notices
 }
 
 /// Ongoing first (emergencies on top), then upcoming by start, then restored

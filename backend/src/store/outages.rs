@@ -149,6 +149,29 @@ pub async fn latest_updates(
         .collect())
 }
 
+/// What an outage's notice shows beyond its row: the buildings it touches,
+/// how many buildings their communities have, and its newest note.
+#[derive(Clone, Debug, Default)]
+pub struct OutageFacts {
+    pub affected: Vec<AffectedBuildingRow>,
+    pub building_counts: HashMap<i64, i64>,
+    pub latest_updates: HashMap<i64, (i64, String)>,
+}
+
+impl OutageFacts {
+    pub async fn read(pool: &AnyPool, outage_ids: &[i64]) -> BackendResult<Self> {
+        let affected = affected_buildings(pool, outage_ids).await?;
+        let mut community_ids: Vec<i64> = affected.iter().map(|a| a.community_id).collect();
+        community_ids.sort_unstable();
+        community_ids.dedup();
+        Ok(Self {
+            building_counts: building_counts(pool, &community_ids).await?,
+            latest_updates: latest_updates(pool, outage_ids).await?,
+            affected,
+        })
+    }
+}
+
 /// A new outage and where it stops the heat.
 #[derive(Clone, Debug)]
 pub struct NewOutage {

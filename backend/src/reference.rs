@@ -1,0 +1,140 @@
+//! What nearly every page and every filing reads and almost nothing changes:
+//! the season calendar and its announcements, the hotlines, the communities
+//! residents pick from, the case deadlines with the working calendar, and
+//! the outages now listed. Each is read from the database at most once a
+//! second per process (see [`crate::snapshot`]); the services that change
+//! them say so after they commit.
+
+use crate::db::Database;
+use crate::error::BackendResult;
+use crate::services::casework::CasePolicy;
+use crate::snapshot::Snapshot;
+use crate::store::{outages, places, seasons};
+use domain::notices::CommunityChoice;
+use domain::season::{SeasonAnnouncement, SeasonWindow};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a process may serve what it read before reading again.
+const PERIOD: Duration = Duration::from_secs(1);
+
+/// The calendar, hotlines, places and case rules as last read.
+#[derive(Debug)]
+pub struct Reference {
+    pub fixed_windows: Vec<SeasonWindow>,
+    /// Every announcement, published or scheduled; see [`Self::announcements`].
+    all_announcements: Vec<SeasonAnnouncement>,
+    /// Each heating company's short name and hotline, in company order.
+    pub company_hotlines: Vec<(String, String)>,
+    pub communities: Vec<CommunityChoice>,
+    pub case_policy: Arc<CasePolicy>,
+}
+
+impl Reference {
+    async fn read(db: &Database) -> BackendResult<Self> {
+        let pool = db.reader();
+        Ok(Self {
+            fixed_windows: seasons::fixed_windows(pool).await?,
+            all_announcements: seasons::announcements(pool, i32::MIN, i32::MAX, i64::MAX).await?,
+            company_hotlines: places::company_hotlines(pool).await?,
+            communities: places::communities(pool).await?,
+            case_policy: Arc::new(CasePolicy::read(db).await?),
+        })
+    }
+
+    /// The announcements of the seasons starting in `first_year..=last_year`
+    /// published by `now`, oldest first.
+    pub fn announcements(
+        &self,
+        first_year: i32,
+        last_year: i32,
+        now: i64,
+    ) -> Vec<SeasonAnnouncement> {
+        self.all_announcements
+            .iter()
+            .filter(|a| (first_year..=last_year).contains(&a.season_start_year))
+            .filter(|a| a.published_at <= now)
+            .cloned()
+            .collect()
+    }
+}
+
+/// The outages a public page may list, as last read: every one not restored
+/// or restored since `restored_since`, published or scheduled, with the
+/// facts their notices show.
+#[derive(Debug)]
+pub struct ListedOutages {
+    restored_since: i64,
+    pub rows: Vec<outages::OutageRow>,
+    pub facts: outages::OutageFacts,
+}
+
+impl ListedOutages {
+    /// The rows published by `now` and not restored before `restored_since`.
+    pub fn at(&self, now: i64, restored_since: i64) -> Vec<outages::OutageRow> {
+        self.rows
+            .iter()
+            .filter(|o| o.published_at <= now)
+            .filter(|o| o.restored_at.is_none_or(|at| at >= restored_since))
+            .cloned()
+            .collect()
+    }
+}
+
+/// The snapshots one process keeps.
+#[derive(Debug)]
+pub struct ReadCaches {
+    reference: Snapshot<Reference>,
+    outages: Snapshot<ListedOutages>,
+}
+
+impl Default for ReadCaches {
+    fn default() -> Self {
+        Self {
+            reference: Snapshot::new(PERIOD),
+            outages: Snapshot::new(PERIOD),
+        }
+    }
+}
+
+impl Database {
+    /// The calendar, hotlines, places and case rules.
+    pub async fn reference(&self) -> BackendResult<Arc<Reference>> {
+        self.caches()
+            .reference
+            .get(|_| true, || Reference::read(self))
+            .await
+    }
+
+    /// The outages listed at any time from now on that restored none
+    /// before `restored_since` (filter them with [`ListedOutages::at`]).
+    pub async fn listed_outages(&self, restored_since: i64) -> BackendResult<Arc<ListedOutages>> {
+        self.caches()
+            .outages
+            .get(
+                |listed| listed.restored_since <= restored_since,
+                || async move {
+                    let rows = outages::current(self.reader(), i64::MAX, restored_since).await?;
+                    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                    let facts = outages::OutageFacts::read(self.reader(), &ids).await?;
+                    Ok(ListedOutages {
+                        restored_since,
+                        rows,
+                        facts,
+                    })
+                },
+            )
+            .await
+    }
+
+    /// After a commit that changed seasons, announcements, companies,
+    /// places, deadline rules or the working calendar.
+    pub fn reference_changed(&self) {
+        self.caches().reference.invalidate();
+    }
+
+    /// After a commit that published, updated or restored an outage.
+    pub fn outages_changed(&self) {
+        self.caches().outages.invalidate();
+    }
+}
