@@ -38,6 +38,13 @@ const CASE_SELECT: &str = "SELECT c.id, c.case_no, c.kind, c.state, c.summary, \
      LEFT JOIN crews cr ON cr.id = c.assigned_crew_id \
      LEFT JOIN stations st ON st.id = c.station_id";
 
+/// Open cases only: the nearest deadline first, then the oldest. The same
+/// expression as the index `cases_open_by_deadline` (migration 0008), so a
+/// queue walks that index and stops at its limit.
+const OPEN_ORDER: &str = "ORDER BY \
+     CASE WHEN c.responded_at IS NULL AND c.due_at IS NOT NULL THEN c.due_at ELSE 9999999999 END, \
+     c.created_at, c.id";
+
 /// Open cases first, the nearest deadline first, then the oldest.
 const READING_ORDER: &str = "ORDER BY CASE WHEN c.closed_at IS NULL THEN 0 ELSE 1 END, \
      CASE WHEN c.responded_at IS NULL AND c.due_at IS NOT NULL THEN c.due_at ELSE 9999999999 END, \
@@ -77,7 +84,7 @@ pub async fn open_in_grids(
 ) -> BackendResult<Vec<CaseRow>> {
     Ok(sqlx::query_as(&format!(
         "{CASE_SELECT} WHERE c.closed_at IS NULL AND c.building_id IN ({GRID_BUILDINGS}) \
-         {READING_ORDER} LIMIT $2"
+         {OPEN_ORDER} LIMIT $2"
     ))
     .bind(person_id)
     .bind(limit)
@@ -173,10 +180,13 @@ pub async fn queue(
             placeholder()
         );
     }
-    if !query.include_finished {
+    let order = if query.include_finished {
+        READING_ORDER
+    } else {
         sql += " AND c.closed_at IS NULL";
-    }
-    sql += &format!(" {READING_ORDER} LIMIT {}", placeholder());
+        OPEN_ORDER
+    };
+    sql += &format!(" {order} LIMIT {}", placeholder());
     let mut q = sqlx::query_as(&sql).bind(person_id);
     if let Some(kind) = query.kind {
         q = q.bind(kind);

@@ -17,6 +17,15 @@ use std::sync::Arc;
 /// 2026-11-28 10:00 Beijing time, when the demo city is seeded.
 pub const SEEDED_AT: &str = "2026-11-28T10:00";
 
+/// Which city a test server's database holds.
+#[derive(Clone, Copy, Debug)]
+pub enum City {
+    /// The demo city (`heatdesk seed`).
+    Demo,
+    /// The demo city grown to this many households (`heatdesk seed --scale`).
+    Scaled(i64),
+}
+
 /// A server on an ephemeral port over a seeded database, with a small
 /// stand-in site folder for static files and a clock the test moves.
 pub struct TestServer {
@@ -36,6 +45,11 @@ impl TestServer {
 
     /// With extra command-line settings (e.g. a WeChat stub's address).
     pub async fn start_with(engine: Engine, settings: &[&str]) -> Self {
+        Self::start_city(engine, settings, City::Demo).await
+    }
+
+    /// Over the demo city or a synthetic one grown from it.
+    pub async fn start_city(engine: Engine, settings: &[&str], city: City) -> Self {
         let test_db = TestDb::new(engine).await;
         static SITES: AtomicUsize = AtomicUsize::new(0);
         let site_root = std::env::temp_dir().join(format!(
@@ -83,7 +97,16 @@ impl TestServer {
         args.extend_from_slice(settings);
         let config = Cli::parse_from(args).settings.validate().unwrap();
         let seeded_at = config.fixed_now.unwrap();
-        demo::seed_demo(&test_db.db, seeded_at).await.unwrap();
+        match city {
+            City::Demo => {
+                demo::seed_demo(&test_db.db, seeded_at).await.unwrap();
+            }
+            City::Scaled(households) => {
+                backend::seed::scale::seed_scale(&test_db.db, households, seeded_at)
+                    .await
+                    .unwrap();
+            }
+        }
         let readiness = Readiness::default();
         let mut state = router::state(&config, test_db.db.clone(), readiness.clone(), true);
         let clock = Arc::new(AtomicI64::new(seeded_at));
