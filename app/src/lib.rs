@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    ParamSegment, SsrMode, StaticSegment,
+    lazy_route, Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment,
 };
 use pages::admin::{AdminPage, AuditPage};
 use pages::case_rules::CaseRulesPage;
@@ -79,32 +79,77 @@ pub fn App() -> impl IntoView {
             <SiteHeader />
             <main id="main" class="page">
                 <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("outages") view=OutagesPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("building") view=BuildingPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("staff"), StaticSegment("signin")) view=StaffSignInPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("me") view=MyHomePage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("me"), StaticSegment("settings")) view=SettingsPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("cases") view=CasesPage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CasePage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("dispatch") view=QueuePage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("reports") view=ReportsPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("jobs") view=JobsPage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("file"), StaticSegment("temperature")) view=TemperatureComplaintPage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("file"), StaticSegment("repair")) view=RepairPage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("file"), StaticSegment("application")) view=ApplicationPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("grid") view=GridPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("property") view=PropertyPage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("buildings"), ParamSegment("id")) view=LookedAfterBuildingPage ssr=SsrMode::Async />
-                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("admin"), StaticSegment("deadlines")) view=CaseRulesPage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("admin"), StaticSegment("open311")) view=Open311KeysPage ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("demo"), StaticSegment("outbox")) view=DemoOutboxPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("outages") view={Lazy::<OutagesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("building") view={Lazy::<BuildingRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("staff"), StaticSegment("signin")) view={Lazy::<StaffSignInRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("me") view={Lazy::<MyHomeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("me"), StaticSegment("settings")) view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("cases") view={Lazy::<CasesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("dispatch") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("jobs") view={Lazy::<JobsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("file"), StaticSegment("temperature")) view={Lazy::<TemperatureComplaintRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("file"), StaticSegment("repair")) view={Lazy::<RepairRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("file"), StaticSegment("application")) view={Lazy::<ApplicationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("grid") view={Lazy::<GridRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("property") view={Lazy::<PropertyRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("buildings"), ParamSegment("id")) view={Lazy::<LookedAfterBuildingRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("deadlines")) view={Lazy::<CaseRulesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("open311")) view={Lazy::<Open311KeysRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("demo"), StaticSegment("outbox")) view={Lazy::<DemoOutboxRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />
         </Router>
     }
 }
+
+/// Declares a route whose page is split into its own wasm chunk (with
+/// `cargo leptos build --split`), fetched when the page is first shown: the
+/// first download holds only the shell, the router and what pages share.
+/// The pages load their own data, so the route has none to start early.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(HomeRoute, HomePage);
+lazy_page!(OutagesRoute, OutagesPage);
+lazy_page!(BuildingRoute, BuildingPage);
+lazy_page!(SignInRoute, SignInPage);
+lazy_page!(StaffSignInRoute, StaffSignInPage);
+lazy_page!(MyHomeRoute, MyHomePage);
+lazy_page!(SettingsRoute, SettingsPage);
+lazy_page!(CasesRoute, CasesPage);
+lazy_page!(CaseRoute, CasePage);
+lazy_page!(QueueRoute, QueuePage);
+lazy_page!(ReportsRoute, ReportsPage);
+lazy_page!(JobsRoute, JobsPage);
+lazy_page!(TemperatureComplaintRoute, TemperatureComplaintPage);
+lazy_page!(RepairRoute, RepairPage);
+lazy_page!(ApplicationRoute, ApplicationPage);
+lazy_page!(GridRoute, GridPage);
+lazy_page!(PropertyRoute, PropertyPage);
+lazy_page!(LookedAfterBuildingRoute, LookedAfterBuildingPage);
+lazy_page!(AdminRoute, AdminPage);
+lazy_page!(AuditRoute, AuditPage);
+lazy_page!(CaseRulesRoute, CaseRulesPage);
+lazy_page!(Open311KeysRoute, Open311KeysPage);
+lazy_page!(DemoOutboxRoute, DemoOutboxPage);

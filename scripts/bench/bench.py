@@ -258,12 +258,11 @@ def submissions(server, engine, seconds, workdir, fsyncs):
 
 
 def wasm(site_root):
-    pkg = os.path.join(site_root, "pkg")
-    for name in sorted(os.listdir(pkg)):
-        if name.endswith(".wasm"):
-            raw = os.path.getsize(os.path.join(pkg, name))
-            br = os.path.getsize(os.path.join(pkg, name + ".br"))
-            print(f"\n## wasm bundle\n\n{name}: {raw} bytes raw, {br} bytes brotli ({br / 1024:.0f} KiB)")
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import wasm_size
+
+    print("\n## wasm bundle (split per page)\n")
+    wasm_size.report(site_root)
 
 
 def main():

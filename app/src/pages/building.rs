@@ -122,7 +122,7 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
         .iter()
         .map(|d| {
             let selected = district.as_deref() == Some(d.as_str());
-            view! { <option value=d.clone() selected=selected>{d.clone()}</option> }
+            view! { <option value=d.clone() selected=selected prop:selected=selected>{d.clone()}</option> }
         })
         .collect_view();
     let community_prompt = if lookup.communities.is_empty() && district.is_none() {
@@ -140,7 +140,7 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
             } else {
                 format!("{} · {}", c.district, c.name)
             };
-            view! { <option value=c.id selected=community_id == Some(c.id)>{label}</option> }
+            view! { <option value=c.id selected=community_id == Some(c.id) prop:selected=community_id == Some(c.id)>{label}</option> }
         })
         .collect_view();
     let report = lookup.report.map(|report| view! { <ReportView report /> });
@@ -220,7 +220,7 @@ fn PlaceSelect(
 ) -> impl IntoView {
     let options = choices
         .into_iter()
-        .map(|c| view! { <option value=c.id selected=selected == Some(c.id)>{c.name}</option> })
+        .map(|c| view! { <option value=c.id selected=selected == Some(c.id) prop:selected=selected == Some(c.id)>{c.name}</option> })
         .collect_view();
     view! {
         <div class="field">

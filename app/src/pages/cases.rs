@@ -504,16 +504,16 @@ pub fn QueuePage() -> impl IntoView {
             let filter = queue.filter.clone();
             let choice = |list: &[Choice], selected: Option<i64>| {
                 list.iter()
-                    .map(|c| view! { <option value=c.id selected=selected == Some(c.id)>{c.label.clone()}</option> })
+                    .map(|c| view! { <option value=c.id selected=selected == Some(c.id) prop:selected=selected == Some(c.id)>{c.label.clone()}</option> })
                     .collect_view()
             };
             let kinds = CaseKind::ALL
                 .into_iter()
-                .map(|k| view! { <option value=k.as_str() selected=filter.kind == Some(k)>{lang.t(k.label(), k.label_en())}</option> })
+                .map(|k| view! { <option value=k.as_str() selected=filter.kind == Some(k) prop:selected=filter.kind == Some(k)>{lang.t(k.label(), k.label_en())}</option> })
                 .collect_view();
             let states = CaseState::ALL
                 .into_iter()
-                .map(|s| view! { <option value=s.as_str() selected=filter.state == Some(s)>{lang.t(s.label(), s.label_en())}</option> })
+                .map(|s| view! { <option value=s.as_str() selected=filter.state == Some(s) prop:selected=filter.state == Some(s)>{lang.t(s.label(), s.label_en())}</option> })
                 .collect_view();
             let count = queue.cases.len();
             view! {

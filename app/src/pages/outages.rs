@@ -49,7 +49,7 @@ fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) ->
         .iter()
         .map(|d| {
             let selected = district.as_deref() == Some(d.as_str());
-            view! { <option value=d.clone() selected=selected>{d.clone()}</option> }
+            view! { <option value=d.clone() selected=selected prop:selected=selected>{d.clone()}</option> }
         })
         .collect_view();
     let community_options = board
@@ -58,7 +58,7 @@ fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) ->
         .map(|c| {
             let selected = community == Some(c.id);
             view! {
-                <option value=c.id selected=selected>{format!("{} · {}", c.district, c.name)}</option>
+                <option value=c.id selected=selected prop:selected=selected>{format!("{} · {}", c.district, c.name)}</option>
             }
         })
         .collect_view();
