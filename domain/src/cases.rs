@@ -123,13 +123,28 @@ impl CaseDetail {
     }
 }
 
+/// How many cases the dispatcher's queue lists at once; the filters narrow
+/// it (a company of a large city has thousands open).
+pub const QUEUE_PAGE: usize = 100;
+
+/// The longest place search the queue takes, in characters.
+const PLACE_SEARCH_MAX: usize = 30;
+
+/// What the queue's place box holds, as a search: trimmed, at most
+/// [`PLACE_SEARCH_MAX`] characters, nothing when blank.
+pub fn place_search(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.chars().take(PLACE_SEARCH_MAX).collect())
+}
+
 /// A dispatcher's queue filters (all optional).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueFilter {
     pub kind: Option<CaseKind>,
     pub state: Option<CaseState>,
-    pub station_id: Option<i64>,
-    pub community_id: Option<i64>,
+    /// Part of a community's or a heat-exchange station's name (see
+    /// [`place_search`]).
+    pub place: Option<String>,
     pub overdue_only: bool,
     /// Finished cases too (otherwise open ones only).
     pub include_finished: bool,
@@ -138,9 +153,10 @@ pub struct QueueFilter {
 /// The queue with what its filters offer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
+    /// The first [`QUEUE_PAGE`] cases, nearest deadline first.
     pub cases: Vec<CaseBrief>,
-    pub stations: Vec<Choice>,
-    pub communities: Vec<Choice>,
+    /// More cases match than are listed.
+    pub more: bool,
     pub filter: QueueFilter,
     /// 未诉先办: groups of cold reports worth one incident.
     pub proposals: Vec<crate::incidents::IncidentProposalView>,
@@ -158,6 +174,17 @@ pub struct Filed {
 mod tests {
     use super::*;
     use crate::clock::local_instant;
+
+    #[test]
+    fn a_place_search_is_trimmed_and_bounded() {
+        assert_eq!(place_search("  东方 "), Some("东方".to_string()));
+        assert_eq!(place_search("   "), None);
+        let long = "花".repeat(50);
+        assert_eq!(
+            place_search(&long).unwrap().chars().count(),
+            PLACE_SEARCH_MAX
+        );
+    }
 
     #[test]
     fn promises_name_the_time() {

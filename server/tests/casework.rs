@@ -483,6 +483,58 @@ async fn applications_are_reviewed(server: &TestServer) {
 }
 on_both_engines!(applications_are_reviewed, applications_are_reviewed);
 
+/// The queue's place box finds cases by part of a community's or a
+/// station's name, taking what is typed literally.
+async fn the_queue_finds_cases_by_place(server: &TestServer) {
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let mut read = async |path: &str| -> Value {
+        let answer = dispatcher.api(path).await;
+        assert_eq!(answer.status, 200, "{path}: {answer:?}");
+        serde_json::from_str(&answer.body).unwrap()
+    };
+    let places = |queue: &Value| -> Vec<String> {
+        queue["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["place"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let all = read("/api/dispatch").await;
+    assert_eq!(all["more"], false);
+    let every = places(&all);
+    let community = every
+        .iter()
+        .find_map(|p| p.split_whitespace().next().filter(|c| c.ends_with("花园")))
+        .unwrap_or_else(|| panic!("a case in a 花园: {every:?}"))
+        .to_string();
+    let found = places(&read(&format!("/api/dispatch?place={community}")).await);
+    assert!(!found.is_empty() && found.len() < every.len(), "{found:?}");
+    assert!(found.iter().all(|p| p.contains(&community)), "{found:?}");
+    // Each demo community has its own station, named after it.
+    let station = places(&read(&format!("/api/dispatch?place={community}换热站")).await);
+    assert!(station.len() >= found.len(), "{station:?}");
+    assert!(
+        station.iter().all(|p| p.contains(&community)),
+        "{station:?}"
+    );
+    assert!(
+        places(&read("/api/dispatch?place=%25").await).is_empty(),
+        "% is a character, not a wildcard"
+    );
+    let page = dispatcher
+        .get(&format!("/dispatch?place={community}"))
+        .await;
+    assert!(
+        page.body.contains(&format!("value=\"{community}\"")),
+        "the box keeps what was typed"
+    );
+}
+on_both_engines!(
+    the_queue_finds_cases_by_place,
+    the_queue_finds_cases_by_place
+);
+
 async fn deadlines_turn_yellow_then_red(server: &TestServer) {
     let household = demo_household(server).await;
     let mut resident = resident_signs_in(server, RESIDENT).await;

@@ -196,7 +196,12 @@ async fn the_benchmarked_pages_read_through_indexes() {
     for (login, paths) in [
         (
             "dispatch_demo",
-            &["/dispatch", "/dispatch?overdue=1", "/cases"][..],
+            &[
+                "/dispatch",
+                "/dispatch?overdue=1",
+                "/dispatch?place=东方",
+                "/cases",
+            ][..],
         ),
         ("grid_demo", &["/grid"][..]),
         ("property_demo", &["/property"][..]),

@@ -293,8 +293,7 @@ pub async fn load_crew_jobs() -> Result<Vec<CaseBrief>, ServerFnError> {
 pub struct QueueParams {
     pub kind: Option<String>,
     pub state: Option<String>,
-    pub station: Option<String>,
-    pub community: Option<String>,
+    pub place: Option<String>,
     pub overdue: Option<String>,
     pub all: Option<String>,
 }
@@ -302,13 +301,11 @@ pub struct QueueParams {
 impl QueueParams {
     pub fn filter(&self) -> domain::cases::QueueFilter {
         use domain::case_flow::{CaseKind, CaseState};
-        let id = |v: &Option<String>| v.as_deref().and_then(|v| v.parse().ok());
         let on = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
         domain::cases::QueueFilter {
             kind: self.kind.as_deref().and_then(CaseKind::parse),
             state: self.state.as_deref().and_then(CaseState::parse),
-            station_id: id(&self.station),
-            community_id: id(&self.community),
+            place: self.place.as_deref().and_then(domain::cases::place_search),
             overdue_only: on(&self.overdue),
             include_finished: on(&self.all),
         }

@@ -6,5 +6,6 @@ pub mod feedback;
 pub mod layout;
 pub mod outage;
 pub mod readings;
+pub mod remount;
 pub mod season;
 pub mod upload;

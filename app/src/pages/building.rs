@@ -5,6 +5,7 @@
 use crate::api::public::load_building_lookup;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::outage::{HeatBadge, OutageCard};
+use crate::components::remount::Remount;
 use crate::format::parse_id;
 use crate::prefs::use_lang;
 use domain::notices::{BuildingLookup, BuildingReport, PlaceChoice};
@@ -43,7 +44,10 @@ pub fn BuildingPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match lookup.await {
-                    Ok(lookup) => view! { <LookupView lookup /> }.into_any(),
+                    Ok(lookup) => {
+                        let picked = (lookup.district.clone(), lookup.community_id, lookup.building_id, lookup.unit_id);
+                        view! { <Remount key=picked><LookupView lookup=lookup.clone() /></Remount> }.into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -122,7 +126,7 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
         .iter()
         .map(|d| {
             let selected = district.as_deref() == Some(d.as_str());
-            view! { <option value=d.clone() selected=selected prop:selected=selected>{d.clone()}</option> }
+            view! { <option value=d.clone() selected=selected>{d.clone()}</option> }
         })
         .collect_view();
     let community_prompt = if lookup.communities.is_empty() && district.is_none() {
@@ -140,7 +144,7 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
             } else {
                 format!("{} · {}", c.district, c.name)
             };
-            view! { <option value=c.id selected=community_id == Some(c.id) prop:selected=community_id == Some(c.id)>{label}</option> }
+            view! { <option value=c.id selected=community_id == Some(c.id)>{label}</option> }
         })
         .collect_view();
     let report = lookup.report.map(|report| view! { <ReportView report /> });
@@ -220,7 +224,7 @@ fn PlaceSelect(
 ) -> impl IntoView {
     let options = choices
         .into_iter()
-        .map(|c| view! { <option value=c.id selected=selected == Some(c.id) prop:selected=selected == Some(c.id)>{c.name}</option> })
+        .map(|c| view! { <option value=c.id selected=selected == Some(c.id)>{c.name}</option> })
         .collect_view();
     view! {
         <div class="field">

@@ -490,8 +490,7 @@ pub fn QueuePage() -> impl IntoView {
         QueueParams {
             kind: q.get("kind"),
             state: q.get("state"),
-            station: q.get("station"),
-            community: q.get("community"),
+            place: q.get("place"),
             overdue: q.get("overdue"),
             all: q.get("all"),
         }
@@ -502,18 +501,13 @@ pub fn QueuePage() -> impl IntoView {
         <h1 class="page-title">{lang.t("调度台", "Dispatch")}</h1>
         {loaded(queue, move |queue| {
             let filter = queue.filter.clone();
-            let choice = |list: &[Choice], selected: Option<i64>| {
-                list.iter()
-                    .map(|c| view! { <option value=c.id selected=selected == Some(c.id) prop:selected=selected == Some(c.id)>{c.label.clone()}</option> })
-                    .collect_view()
-            };
             let kinds = CaseKind::ALL
                 .into_iter()
-                .map(|k| view! { <option value=k.as_str() selected=filter.kind == Some(k) prop:selected=filter.kind == Some(k)>{lang.t(k.label(), k.label_en())}</option> })
+                .map(|k| view! { <option value=k.as_str() selected=filter.kind == Some(k)>{lang.t(k.label(), k.label_en())}</option> })
                 .collect_view();
             let states = CaseState::ALL
                 .into_iter()
-                .map(|s| view! { <option value=s.as_str() selected=filter.state == Some(s) prop:selected=filter.state == Some(s)>{lang.t(s.label(), s.label_en())}</option> })
+                .map(|s| view! { <option value=s.as_str() selected=filter.state == Some(s)>{lang.t(s.label(), s.label_en())}</option> })
                 .collect_view();
             let count = queue.cases.len();
             view! {
@@ -527,12 +521,11 @@ pub fn QueuePage() -> impl IntoView {
                         <select class="field__input" name="state"><option value="">{lang.t("全部", "All")}</option>{states}</select>
                     </label>
                     <label class="field">
-                        <span class="field__label">{lang.t("换热站", "Station")}</span>
-                        <select class="field__input" name="station"><option value="">{lang.t("全部", "All")}</option>{choice(&queue.stations, filter.station_id)}</select>
-                    </label>
-                    <label class="field">
-                        <span class="field__label">{lang.t("小区", "Community")}</span>
-                        <select class="field__input" name="community"><option value="">{lang.t("全部", "All")}</option>{choice(&queue.communities, filter.community_id)}</select>
+                        <span class="field__label">{lang.t("小区或换热站", "Community or station")}</span>
+                        <input class="field__input" type="search" name="place" maxlength="30"
+                            value=filter.place.clone().unwrap_or_default()
+                            placeholder=lang.t("名称中的字，如 东方", "part of the name")
+                        />
                     </label>
                     <label class="choice">
                         <input type="checkbox" name="overdue" value="1" checked=filter.overdue_only />
@@ -545,7 +538,13 @@ pub fn QueuePage() -> impl IntoView {
                     <button class="button" type="submit">{lang.t("筛选", "Filter")}</button>
                 </form>
                 <IncidentProposals proposals=queue.proposals />
-                <p class="muted" data-count=count>{format!("{count} ")}{lang.t("件", "cases")}</p>
+                <p class="muted" data-count=count>
+                    {format!("{count} ")}{lang.t("件", "cases")}
+                    {queue.more.then(|| lang.t(
+                        "（只列出截止时间最近的这些，请用筛选缩小范围）",
+                        " (only those with the nearest deadlines; filter to narrow)",
+                    ))}
+                </p>
                 <CaseList cases=queue.cases />
             }
         })}

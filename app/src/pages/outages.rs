@@ -4,6 +4,7 @@
 use crate::api::public::load_outage_board;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::outage::OutageCard;
+use crate::components::remount::Remount;
 use crate::format::parse_id;
 use crate::prefs::use_lang;
 use domain::notices::OutageBoard;
@@ -31,7 +32,15 @@ pub fn OutagesPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match board.await {
-                    Ok(board) => view! { <OutageBoardView board filter=filter.get_untracked() /> }.into_any(),
+                    Ok(board) => {
+                        let filter = filter.get_untracked();
+                        view! {
+                            <Remount key=filter.clone()>
+                                <OutageBoardView board=board.clone() filter=filter.clone() />
+                            </Remount>
+                        }
+                        .into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -49,7 +58,7 @@ fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) ->
         .iter()
         .map(|d| {
             let selected = district.as_deref() == Some(d.as_str());
-            view! { <option value=d.clone() selected=selected prop:selected=selected>{d.clone()}</option> }
+            view! { <option value=d.clone() selected=selected>{d.clone()}</option> }
         })
         .collect_view();
     let community_options = board
@@ -58,7 +67,7 @@ fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) ->
         .map(|c| {
             let selected = community == Some(c.id);
             view! {
-                <option value=c.id selected=selected prop:selected=selected>{format!("{} · {}", c.district, c.name)}</option>
+                <option value=c.id selected=selected>{format!("{} · {}", c.district, c.name)}</option>
             }
         })
         .collect_view();

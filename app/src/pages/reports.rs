@@ -39,7 +39,7 @@ fn ReportView(report: Report) -> impl IntoView {
         .into_iter()
         .map(|kind| {
             view! {
-                <option value=kind.as_str() selected=kind == period.kind prop:selected=kind == period.kind>{lang.t(kind.label(), kind.label_en())}</option>
+                <option value=kind.as_str() selected=kind == period.kind>{lang.t(kind.label(), kind.label_en())}</option>
             }
         })
         .collect_view();

@@ -16,7 +16,9 @@ use chrono::NaiveDate;
 use domain::account::Choice;
 use domain::applications::{application_window, check_application, DEFAULT_DAYS_BEFORE_SEASON};
 use domain::case_flow::{step, CaseAction, CaseKind, CaseState, FlowError, Party};
-use domain::cases::{CaseBrief, CaseDetail, Filed, Queue, QueueFilter, Response, TimelineEntry};
+use domain::cases::{
+    CaseBrief, CaseDetail, Filed, Queue, QueueFilter, Response, TimelineEntry, QUEUE_PAGE,
+};
 use domain::clock::{to_local, UnixSeconds};
 use domain::deadlines::{deadline_for, urgency, Clock, Deadline, DeadlinePolicy, DeadlineRule};
 use domain::phone::mask_phone;
@@ -1316,23 +1318,18 @@ pub async fn dispatch_queue(
     let query = QueueQuery {
         kind: filter.kind.map(CaseKind::as_str),
         state: filter.state.map(CaseState::as_str),
-        station_id: filter.station_id,
-        community_id: filter.community_id,
+        place_pattern: filter.place.as_deref().map(cases::contains_pattern),
         overdue_at: filter.overdue_only.then_some(now),
         include_finished: filter.include_finished,
-        limit: LIST_LIMIT,
+        // One more than a page, to know whether there are more.
+        limit: QUEUE_PAGE as i64 + 1,
     };
-    let rows = cases::queue(db.reader(), viewer.person_id, &query).await?;
-    let (stations, communities) = cases::company_places(db.reader(), viewer.person_id).await?;
-    let choices = |list: Vec<(i64, String)>| {
-        list.into_iter()
-            .map(|(id, label)| Choice { id, label })
-            .collect()
-    };
+    let mut rows = cases::queue(db.reader(), viewer.person_id, &query).await?;
+    let more = rows.len() > QUEUE_PAGE;
+    rows.truncate(QUEUE_PAGE);
     Ok(Queue {
         cases: rows.into_iter().map(|row| brief(row, now)).collect(),
-        stations: choices(stations),
-        communities: choices(communities),
+        more,
         filter,
         proposals: crate::services::incidents::proposals(db, viewer, now).await?,
     })

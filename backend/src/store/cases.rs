@@ -139,11 +139,24 @@ pub async fn crew_jobs(pool: &AnyPool, person_id: i64, limit: i64) -> BackendRes
 pub struct QueueQuery<'a> {
     pub kind: Option<&'a str>,
     pub state: Option<&'a str>,
-    pub station_id: Option<i64>,
-    pub community_id: Option<i64>,
+    /// A `LIKE` pattern for the community's or the station's name.
+    pub place_pattern: Option<String>,
     pub overdue_at: Option<i64>,
     pub include_finished: bool,
     pub limit: i64,
+}
+
+/// A `LIKE` pattern (with `ESCAPE '\'`) matching names that contain `text`.
+pub fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// The cases of a dispatcher's company, filtered, by deadline.
@@ -165,14 +178,13 @@ pub async fn queue(
     if query.state.is_some() {
         sql += &format!(" AND c.state = {}", placeholder());
     }
-    if query.station_id.is_some() {
+    if query.place_pattern.is_some() {
+        let pattern = placeholder();
         sql += &format!(
-            " AND COALESCE(b.station_id, c.station_id) = {}",
-            placeholder()
+            " AND (cm.name LIKE {pattern} ESCAPE '\\' \
+               OR COALESCE(b.station_id, c.station_id) IN \
+                  (SELECT s.id FROM stations s WHERE s.name LIKE {pattern} ESCAPE '\\'))"
         );
-    }
-    if query.community_id.is_some() {
-        sql += &format!(" AND b.community_id = {}", placeholder());
     }
     if query.overdue_at.is_some() {
         sql += &format!(
@@ -194,11 +206,8 @@ pub async fn queue(
     if let Some(state) = query.state {
         q = q.bind(state);
     }
-    if let Some(station) = query.station_id {
-        q = q.bind(station);
-    }
-    if let Some(community) = query.community_id {
-        q = q.bind(community);
+    if let Some(pattern) = &query.place_pattern {
+        q = q.bind(pattern.clone());
     }
     if let Some(at) = query.overdue_at {
         q = q.bind(at);
@@ -686,24 +695,13 @@ pub async fn company_crews(pool: &AnyPool, company_id: i64) -> BackendResult<Vec
     )
 }
 
-/// The stations and communities of a dispatcher's company, for the queue's filters.
-pub async fn company_places(
-    pool: &AnyPool,
-    person_id: i64,
-) -> BackendResult<(Vec<(i64, String)>, Vec<(i64, String)>)> {
-    let stations = sqlx::query_as(&format!(
-        "SELECT DISTINCT s.id, s.name FROM stations s JOIN buildings b ON b.station_id = s.id \
-         WHERE b.id IN ({COMPANY_BUILDINGS}) ORDER BY s.name, s.id"
-    ))
-    .bind(person_id)
-    .fetch_all(pool)
-    .await?;
-    let communities = sqlx::query_as(&format!(
-        "SELECT DISTINCT cm.id, cm.name FROM communities cm JOIN buildings b ON b.community_id = cm.id \
-         WHERE b.id IN ({COMPANY_BUILDINGS}) ORDER BY cm.name, cm.id"
-    ))
-    .bind(person_id)
-    .fetch_all(pool)
-    .await?;
-    Ok((stations, communities))
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn a_search_matches_its_text_literally() {
+        assert_eq!(contains_pattern("东方"), "%东方%");
+        assert_eq!(contains_pattern("100%_a\\b"), "%100\\%\\_a\\\\b%");
+    }
 }
