@@ -65,3 +65,27 @@ test("a dispatcher reads the daily list and switches to the week", async ({ page
   await expect(page.getByRole("heading", { name: /周分析/ })).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test("a dispatcher finds the queue's cases of one community by name", async ({ page }, testInfo) => {
+  const js = testInfo.project.use.javaScriptEnabled ?? true;
+  const errors = collectPageErrors(page);
+  await staffSignsIn(page, "dispatch_demo", js);
+  await page.goto("/dispatch");
+  await waitForHydration(page, js);
+  const rows = page.locator(".case-list .case-row");
+  const all = await rows.count();
+  expect(all).toBeGreaterThan(1);
+  // The first case's community ("CASE-NO · 东方花园 3号楼"), by part of its name.
+  const meta = await rows.first().locator(".case-row__meta .muted").innerText();
+  const community = meta.split(" · ")[1].split(" ")[0];
+  const part = community.slice(0, 2);
+  await page.getByLabel("小区或换热站").fill(part);
+  await page.getByRole("button", { name: "筛选" }).click();
+  await expect(page).toHaveURL(/place=/);
+  await expect(page.getByLabel("小区或换热站")).toHaveValue(part);
+  await expect(rows.first()).toContainText(community);
+  const found = await rows.count();
+  expect(found).toBeLessThanOrEqual(all);
+  for (const text of await rows.allInnerTexts()) expect(text).toContain(part);
+  expect(errors).toEqual([]);
+});
