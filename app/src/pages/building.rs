@@ -287,3 +287,28 @@ fn ReportView(report: BuildingReport) -> impl IntoView {
         <div class="outage-list">{outages}</div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Picked;
+
+    #[test]
+    fn an_address_carries_what_was_picked() {
+        assert_eq!(Picked::default().href(), "/building");
+        let picked = Picked {
+            district: Some("奎文区".to_string()),
+            community: Some(3),
+            building: None,
+            unit: Some(9),
+        };
+        assert_eq!(
+            picked.href(),
+            "/building?district=%E5%A5%8E%E6%96%87%E5%8C%BA&community=3&unit=9"
+        );
+        let odd = Picked {
+            district: Some("a&b=c d".to_string()),
+            ..Picked::default()
+        };
+        assert_eq!(odd.href(), "/building?district=a%26b%3Dc%20d");
+    }
+}
