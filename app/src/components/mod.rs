@@ -5,6 +5,7 @@ pub mod charts;
 pub mod feedback;
 pub mod layout;
 pub mod outage;
+pub mod places;
 pub mod readings;
 pub mod remount;
 pub mod season;

@@ -5,6 +5,7 @@
 use crate::api::public::load_building_lookup;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::outage::{HeatBadge, OutageCard};
+use crate::components::places::DistrictOptions;
 use crate::components::remount::Remount;
 use crate::format::parse_id;
 use crate::prefs::use_lang;
@@ -121,14 +122,8 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
         unit: lookup.unit_id,
     };
 
-    let district_options = lookup
-        .districts
-        .iter()
-        .map(|d| {
-            let selected = district.as_deref() == Some(d.as_str());
-            view! { <option value=d.clone() selected=selected>{d.clone()}</option> }
-        })
-        .collect_view();
+    let district_options =
+        view! { <DistrictOptions districts=lookup.districts.clone() chosen=district.clone() /> };
     let community_prompt = if lookup.communities.is_empty() && district.is_none() {
         lang.t("请先选择区县", "Choose a district first")
     } else {

@@ -4,6 +4,7 @@
 use crate::api::public::load_outage_board;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::outage::OutageCard;
+use crate::components::places::DistrictOptions;
 use crate::components::remount::Remount;
 use crate::format::parse_id;
 use crate::prefs::use_lang;
@@ -53,14 +54,8 @@ fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) ->
     let lang = use_lang();
     let (district, community) = filter;
     let filtered = district.is_some() || community.is_some();
-    let district_options = board
-        .districts
-        .iter()
-        .map(|d| {
-            let selected = district.as_deref() == Some(d.as_str());
-            view! { <option value=d.clone() selected=selected>{d.clone()}</option> }
-        })
-        .collect_view();
+    let district_options =
+        view! { <DistrictOptions districts=board.districts.clone() chosen=district.clone() /> };
     let community_options = board
         .communities
         .iter()
