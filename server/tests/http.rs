@@ -274,9 +274,17 @@ async fn unreadable_input_gets_a_clear_4xx() {
         assert!(text.starts_with("ServerError|"), "{text}");
         assert!(text.contains(message), "{text}");
     }
-    // Too big without saying so up front (chunked): 413 all the same.
-    let chunks =
-        futures::stream::iter((0..40).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 64 * 1024])));
+    // Too big without saying so up front (chunked): 413 all the same. The
+    // limit is crossed by the last byte: the server answers and closes once
+    // it has read past the limit, and a client still writing would meet a
+    // closed connection instead of the answer.
+    let limit = server::router::MAX_REQUEST_BODY;
+    let chunks = futures::stream::iter(
+        (0..limit / (64 * 1024))
+            .map(|_| vec![b'a'; 64 * 1024])
+            .chain([vec![b'a']])
+            .map(Ok::<_, std::io::Error>),
+    );
     let response = support::client()
         .post(&api)
         .header("content-type", form)
