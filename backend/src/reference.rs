@@ -10,7 +10,7 @@ use crate::error::BackendResult;
 use crate::services::casework::CasePolicy;
 use crate::snapshot::Snapshot;
 use crate::store::{outages, places, seasons};
-use domain::notices::CommunityChoice;
+use domain::notices::{districts_of, CommunityChoice};
 use domain::season::{SeasonAnnouncement, SeasonWindow};
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,17 +27,21 @@ pub struct Reference {
     /// Each heating company's short name and hotline, in company order.
     pub company_hotlines: Vec<(String, String)>,
     pub communities: Vec<CommunityChoice>,
+    /// The districts of [`Self::communities`], each once, in order.
+    pub districts: Vec<String>,
     pub case_policy: Arc<CasePolicy>,
 }
 
 impl Reference {
     async fn read(db: &Database) -> BackendResult<Self> {
         let pool = db.reader();
+        let communities = places::communities(pool).await?;
         Ok(Self {
             fixed_windows: seasons::fixed_windows(pool).await?,
             all_announcements: seasons::announcements(pool, i32::MIN, i32::MAX, i64::MAX).await?,
             company_hotlines: places::company_hotlines(pool).await?,
-            communities: places::communities(pool).await?,
+            districts: districts_of(&communities),
+            communities,
             case_policy: Arc::new(CasePolicy::read(db).await?),
         })
     }

@@ -8,8 +8,8 @@ use crate::store::{outages, places};
 use chrono::Datelike;
 use domain::clock::{to_local, UnixSeconds};
 use domain::notices::{
-    communities_to_offer, districts_of, AffectedArea, BuildingLookup, BuildingReport, HomeOverview,
-    Hotline, OutageBoard, OutageNotice, OutageUpdateNote,
+    communities_to_offer, AffectedArea, BuildingLookup, BuildingReport, HomeOverview, Hotline,
+    OutageBoard, OutageNotice, OutageUpdateNote,
 };
 use domain::outage::{building_heat_status, outage_phase, OutageKind, OutagePhase};
 use domain::season::{season_status, SeasonCalendar, SeasonStatus};
@@ -114,7 +114,7 @@ pub async fn outage_board(
     Ok(OutageBoard {
         now,
         notices,
-        districts: districts_of(&reference.communities),
+        districts: reference.districts.clone(),
         communities,
     })
 }
@@ -151,7 +151,7 @@ pub async fn building_lookup(
     // building is dropped (the person just picked another district or
     // community). A building alone implies its community, a community its
     // district.
-    let district = district.filter(|d| all.iter().any(|c| c.district == *d));
+    let district = district.filter(|d| reference.districts.iter().any(|known| known == d));
     let in_district = |community: i64| {
         all.iter()
             .any(|c| c.id == community && district.is_none_or(|d| c.district == d))
@@ -196,7 +196,7 @@ pub async fn building_lookup(
         None => None,
     };
     Ok(BuildingLookup {
-        districts: districts_of(all),
+        districts: reference.districts.clone(),
         communities: communities_to_offer(all, district.as_deref()),
         district,
         community_id,
