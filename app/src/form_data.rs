@@ -44,13 +44,13 @@ impl SubmittedForm {
 
     /// A number the form must carry; a Chinese error when it does not.
     pub fn required_number(&self, name: &str, missing: &str) -> Result<i64, ServerFnError> {
-        self.number(name)
-            .ok_or_else(|| ServerFnError::ServerError(missing.to_string()))
+        self.number(name).ok_or_else(|| refused(missing))
     }
 }
 
+/// A form the person (or their browser) got wrong: a 400 with the message.
 fn refused(message: impl ToString) -> ServerFnError {
-    ServerFnError::ServerError(message.to_string())
+    crate::portal::to_server_error(backend::BackendError::Invalid(message.to_string()))
 }
 
 /// Reads every part; files over 5 MB are refused as soon as they pass the

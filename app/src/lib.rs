@@ -4,6 +4,8 @@
 //! server functions reach the backend) and with `hydrate` for the browser.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod argument_decoding;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod form_data;

@@ -86,6 +86,12 @@ pub fn to_server_error(error: BackendError) -> ServerFnError {
     ServerFnError::ServerError(error.public_message())
 }
 
+/// Input the person has to correct (a missing choice, an expired code):
+/// their message, and a 400 for a script.
+pub fn refused(message: impl Into<String>) -> ServerFnError {
+    to_server_error(BackendError::Invalid(message.into()))
+}
+
 /// Gives a server function's JSON answer the status its error deserves
 /// (404, 403, 401, 400). Plain form posts keep the redirect that carries the
 /// message back to the form, and pages keep their own status.

@@ -2,6 +2,8 @@
 //! that is not a form (415), a body that is not UTF-8, a field missing or
 //! of the wrong type (400), each with a Chinese message in the server
 //! function error format (`ServerError|…`), which the page shows as is.
+//! A form for a multipart function without a boundary is refused (415)
+//! before Leptos, which would panic on it, sees it.
 //! Leptos itself would answer these with a 500.
 
 use axum::body::{to_bytes, Body};
@@ -43,6 +45,16 @@ pub async fn server_function_input(request: Request<Body>, next: Next) -> Respon
         return answer(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "请以表单方式提交（application/x-www-form-urlencoded 或 multipart/form-data）",
+        );
+    }
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if app::argument_decoding::lacks_multipart_boundary(request.uri().path(), content_type) {
+        return answer(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "这个表单须以 multipart/form-data 提交（含 boundary），请刷新页面后重试",
         );
     }
     let response = next.run(request).await;

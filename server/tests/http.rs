@@ -297,3 +297,120 @@ async fn unreadable_input_gets_a_clear_4xx() {
     assert!(response.text().await.unwrap().contains("太大"));
     server.finish().await;
 }
+
+/// Every server function the portal registers, called by everyone who can
+/// sign in and by nobody, with arguments that are wrong in every way a
+/// script could make them: not numbers, out of range, nested past the
+/// decoder's depth, not UTF-8, multipart bodies that do not match their
+/// boundary or stop half-way. None of it is the server's fault, so none of
+/// it may be answered with a 5xx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_server_function_refuses_bad_arguments_with_a_4xx() {
+    use leptos::server_fn::axum::server_fn_paths;
+    use support::{resident_signs_in, staff_signs_in, Browser};
+    const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
+    const FORM: &str = "application/x-www-form-urlencoded";
+
+    let server = TestServer::start(Engine::Sqlite).await;
+    let mut paths: Vec<(&str, reqwest::Method)> = server_fn_paths()
+        .map(|(path, method)| {
+            (
+                path,
+                reqwest::Method::from_bytes(method.as_str().as_bytes()).unwrap(),
+            )
+        })
+        .collect();
+    // Signing out last, so the other calls keep their sessions.
+    paths.sort_by_key(|(path, _)| (path.ends_with("/signout"), *path));
+    assert!(
+        paths.len() >= 50,
+        "the registry lists the server functions: {paths:?}"
+    );
+
+    let numbers_that_are_not =
+        b"id=abc&case_id=1.5&household_id=-&key_id=1e99&person_id=&percent=NaN\
+        &action=%ZZ&scope=%ff&day=2026-13-45&period=decade&date=yesterday"
+            .to_vec();
+    let ids_that_do_not_exist = b"id=999999999&case_id=999999999&household_id=999999999\
+        &key_id=999999999&person_id=999999999&percent=-5&action=close&scope=city\
+        &case_ids=1,2,x&day=0000-00-00&account_no=%00&code=%00&phone=1&label="
+        .to_vec();
+    let too_deep = b"a[b][c][d][e][f][g][h]=1&roles[x][y][z][w][v]=1".to_vec();
+    let not_utf8 = b"case_id=1&action=\xff\xfe&label=\xc3".to_vec();
+    let boundary = "multipart/form-data; boundary=heatdesk";
+    let wrong_boundary =
+        b"--elsewhere\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n--elsewhere--\r\n"
+            .to_vec();
+    let cut_short = b"--heatdesk\r\nContent-Disposition: form-data; name=\"case_id\"\r\n\r\n1\r\n--heatdesk\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n\xff\xd8\xff".to_vec();
+    let no_disposition =
+        b"--heatdesk\r\nContent-Type: text/plain\r\n\r\nx\r\n--heatdesk--\r\n".to_vec();
+    let posts: [(&str, &[u8]); 7] = [
+        (FORM, &numbers_that_are_not),
+        (FORM, &ids_that_do_not_exist),
+        (FORM, &too_deep),
+        (FORM, &not_utf8),
+        (boundary, &wrong_boundary),
+        (boundary, &cut_short),
+        (boundary, &no_disposition),
+    ];
+    let queries = [
+        "?id=abc&period=decade&date=%ff",
+        "?id=999999999&household=999999999&district=%00&community=x&building=-1",
+        "?a[b][c][d][e][f][g][h]=1",
+        "?id=1&id=2&consent=%ZZ&action=%ff",
+    ];
+
+    let mut people = vec![("nobody", Browser::new(&server))];
+    people.push(("resident", resident_signs_in(&server, "13800000001").await));
+    for username in [
+        "grid_demo",
+        "property_demo",
+        "dispatch_demo",
+        "crew_demo",
+        "admin_demo",
+    ] {
+        people.push((username, staff_signs_in(&server, username, PASSWORD).await));
+    }
+
+    let mut calls = 0;
+    for (who, browser) in &mut people {
+        for (path, method) in &paths {
+            let attempts: Vec<(String, &str, Vec<u8>)> = if method == reqwest::Method::GET {
+                queries
+                    .iter()
+                    .map(|query| (format!("{path}{query}"), FORM, Vec::new()))
+                    .collect()
+            } else {
+                posts
+                    .iter()
+                    .map(|(content_type, body)| (path.to_string(), *content_type, body.to_vec()))
+                    .collect()
+            };
+            for (address, content_type, body) in attempts {
+                let shown = String::from_utf8_lossy(&body)
+                    .chars()
+                    .take(80)
+                    .collect::<String>();
+                let answer = browser
+                    .send_raw(method.clone(), &address, content_type, body)
+                    .await;
+                calls += 1;
+                assert!(
+                    answer.status < 500,
+                    "{who}: {method} {address} ({content_type}: {shown}) answered {}: {}",
+                    answer.status,
+                    answer.body
+                );
+                if answer.status >= 400 && answer.status != 404 {
+                    assert!(
+                        answer.body.starts_with("ServerError|"),
+                        "{who}: {method} {address}: a refusal the page can show: {}",
+                        answer.body
+                    );
+                }
+            }
+        }
+    }
+    assert!(calls > 1_000, "{calls} calls");
+    server.finish().await;
+}

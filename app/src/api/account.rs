@@ -50,8 +50,8 @@ pub async fn verify_code(code: String) -> Result<(), ServerFnError> {
     use crate::session::{cookie, origin, start_session, CHALLENGE_COOKIE, WECHAT_PENDING_COOKIE};
     let portal = portal()?;
     let Some(challenge) = cookie(&portal, CHALLENGE_COOKIE) else {
-        return Err(ServerFnError::ServerError(
-            "验证码已失效（或浏览器未保存 Cookie），请重新获取".to_string(),
+        return Err(crate::portal::refused(
+            "验证码已失效（或浏览器未保存 Cookie），请重新获取",
         ));
     };
     let pending = cookie(&portal, WECHAT_PENDING_COOKIE);
@@ -261,8 +261,8 @@ pub async fn start_wechat_sign_in() -> Result<(), ServerFnError> {
     use crate::session::{set_cookie, OAUTH_STATE_COOKIE};
     let portal = portal()?;
     let Some(wechat) = portal.access.wechat.clone() else {
-        return Err(ServerFnError::ServerError(
-            "本平台未开通微信登录，请使用手机号验证码登录".to_string(),
+        return Err(crate::portal::refused(
+            "本平台未开通微信登录，请使用手机号验证码登录",
         ));
     };
     let state = backend::secrets::new_token();
@@ -290,7 +290,7 @@ pub async fn finish_wechat_sign_in(
     let portal = portal()?;
     let refused = |message: &str| {
         leptos_axum::redirect("/signin?wechat=failed");
-        Err(ServerFnError::ServerError(message.to_string()))
+        Err(crate::portal::refused(message))
     };
     let Some(wechat) = portal.access.wechat.clone() else {
         return refused("本平台未开通微信登录");

@@ -357,7 +357,7 @@ pub async fn publish_incident_outage(
     let hours = restore_in_hours
         .trim()
         .parse::<i64>()
-        .map_err(|_| ServerFnError::new("请选择预计恢复供热的时间"))?;
+        .map_err(|_| crate::portal::refused("请选择预计恢复供热的时间"))?;
     backend::services::incidents::publish_outage(
         &portal.db,
         &portal.settings,
@@ -389,7 +389,7 @@ pub async fn take_order_step(
         None | Some("") => None,
         Some(days) => Some(
             days.parse::<u32>()
-                .map_err(|_| ServerFnError::new("延期天数为 1 到 10 个工作日"))?,
+                .map_err(|_| crate::portal::refused("延期天数为 1 到 10 个工作日"))?,
         ),
     };
     backend::services::hotline::dispatcher_step(

@@ -75,7 +75,7 @@ pub async fn log_grid_visit(
     let building_id = building_id
         .trim()
         .parse()
-        .map_err(|_| ServerFnError::new("请选择走访的楼栋"))?;
+        .map_err(|_| crate::portal::refused("请选择走访的楼栋"))?;
     log_visit(
         &portal.db,
         &viewer,

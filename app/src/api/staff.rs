@@ -109,7 +109,7 @@ pub async fn create_staff_account(
         .filter(|c| !c.trim().is_empty())
         .map(|c| c.trim().parse::<i64>())
         .transpose()
-        .map_err(|_| ServerFnError::new("请选择供热公司"))?;
+        .map_err(|_| crate::portal::refused("请选择供热公司"))?;
     let input = backend::services::admin::NewStaffAccount {
         display_name,
         username,
@@ -173,7 +173,7 @@ pub async fn change_staff_assignment(
     let assignment = match kind.as_str() {
         "grid" => Assignment::Grid(target_id),
         "building" => Assignment::Building(target_id),
-        _ => return Err(ServerFnError::ServerError("请选择网格或楼栋".to_string())),
+        _ => return Err(crate::portal::refused("请选择网格或楼栋")),
     };
     backend::services::admin::change_assignment(
         &portal.db,

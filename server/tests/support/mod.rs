@@ -415,6 +415,31 @@ impl Browser {
         self.submit_files(from_page, action, fields, &[]).await
     }
 
+    /// Any request from a script on the portal's own pages: the method,
+    /// the path with its query, and a body of the caller's own making.
+    pub async fn send_raw(
+        &mut self,
+        method: reqwest::Method,
+        path_and_query: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Answer {
+        let response = self
+            .client
+            .request(method, format!("{}{path_and_query}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("user-agent", &self.user_agent)
+            .header("accept", "application/json")
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.answer(response).await
+    }
+
     /// A server function call as the hydrated page makes it (no redirect to
     /// follow, errors in the body).
     pub async fn call(&mut self, action: &str, form: &[(&str, &str)]) -> Answer {
