@@ -1,7 +1,7 @@
 //! What nearly every page and every filing reads and almost nothing changes:
 //! the season calendar and its announcements, the hotlines, the communities
-//! residents pick from, the case deadlines with the working calendar, and
-//! the outages now listed. Each is read from the database at most once a
+//! residents pick from, the case deadlines with the working calendar, the
+//! outages now listed, and each company's 未诉先办 proposals. Each is read from the database at most once a
 //! second per process (see [`crate::snapshot`]); the services that change
 //! them say so after they commit.
 
@@ -10,9 +10,11 @@ use crate::error::BackendResult;
 use crate::services::casework::CasePolicy;
 use crate::snapshot::Snapshot;
 use crate::store::{outages, places, seasons};
+use domain::incidents::IncidentProposalView;
 use domain::notices::{districts_of, CommunityChoice};
 use domain::season::{SeasonAnnouncement, SeasonWindow};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How long a process may serve what it read before reading again.
@@ -85,11 +87,20 @@ impl ListedOutages {
     }
 }
 
+/// 未诉先办 proposals of one heating company, as worked out at `now`.
+#[derive(Debug)]
+pub struct CompanyProposals {
+    pub now: i64,
+    pub views: Vec<IncidentProposalView>,
+}
+
 /// The snapshots one process keeps.
 #[derive(Debug)]
 pub struct ReadCaches {
     reference: Snapshot<Reference>,
     outages: Snapshot<ListedOutages>,
+    /// By company (a city has a handful of heating companies).
+    proposals: Mutex<HashMap<i64, Arc<Snapshot<CompanyProposals>>>>,
 }
 
 impl Default for ReadCaches {
@@ -97,7 +108,17 @@ impl Default for ReadCaches {
         Self {
             reference: Snapshot::new(PERIOD),
             outages: Snapshot::new(PERIOD),
+            proposals: Mutex::default(),
         }
+    }
+}
+
+impl ReadCaches {
+    fn proposals_lock(&self) -> MutexGuard<'_, HashMap<i64, Arc<Snapshot<CompanyProposals>>>> {
+        // A map of snapshots, valid even if a holder panicked.
+        self.proposals
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -140,5 +161,24 @@ impl Database {
     /// After a commit that published, updated or restored an outage.
     pub fn outages_changed(&self) {
         self.caches().outages.invalidate();
+    }
+
+    /// The 未诉先办 proposals kept for a company (see
+    /// [`crate::services::incidents::proposals`]).
+    pub(crate) fn company_proposals(&self, company_id: i64) -> Arc<Snapshot<CompanyProposals>> {
+        Arc::clone(
+            self.caches()
+                .proposals_lock()
+                .entry(company_id)
+                .or_insert_with(|| Arc::new(Snapshot::new(PERIOD))),
+        )
+    }
+
+    /// After a commit that gathered reports into an incident or put them
+    /// under an outage: no company's kept proposals still hold.
+    pub fn proposals_changed(&self) {
+        for snapshot in self.caches().proposals_lock().values() {
+            snapshot.invalidate();
+        }
     }
 }
