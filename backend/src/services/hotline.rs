@@ -64,17 +64,21 @@ pub(crate) struct Placement {
 /// the household when unit and room are there too.
 pub(crate) async fn place(db: &Database, address: &str) -> BackendResult<Placement> {
     let parts = parse_address(address);
-    let mut communities = hotline::communities(db.reader()).await?;
-    communities.sort_by_key(|(_, name)| std::cmp::Reverse(name.chars().count()));
-    let community = communities
-        .into_iter()
-        .find(|(_, name)| !name.is_empty() && parts.before_building.contains(name.as_str()));
+    // The longest community name the address holds (the first one made,
+    // of equal lengths), from the communities every page already keeps.
+    let reference = db.reference().await?;
+    let community = reference
+        .communities
+        .iter()
+        .filter(|c| !c.name.is_empty() && parts.before_building.contains(c.name.as_str()))
+        .min_by_key(|c| (std::cmp::Reverse(c.name.chars().count()), c.id))
+        .map(|c| c.id);
     let nowhere = Placement {
         household_id: None,
         building_id: None,
         company_id: None,
     };
-    let (Some((community_id, _)), Some(building)) = (community, parts.building.as_deref()) else {
+    let (Some(community_id), Some(building)) = (community, parts.building.as_deref()) else {
         return Ok(nowhere);
     };
     let Some((building_id, company_id)) =

@@ -138,15 +138,6 @@ pub async fn move_status(
         == 1)
 }
 
-/// A community whose name the address names, longest name first.
-pub async fn communities(pool: &AnyPool) -> BackendResult<Vec<(i64, String)>> {
-    Ok(
-        sqlx::query_as("SELECT id, name FROM communities ORDER BY id")
-            .fetch_all(pool)
-            .await?,
-    )
-}
-
 /// A building of a community by name, with its company.
 pub async fn building_by_name(
     pool: &AnyPool,
