@@ -40,7 +40,10 @@ TARGETS = {
     "static_ratio": 0.5,
     "submits_per_s": 1000,
     "submits_p99_ms": 50,
+    "scale_p99_ms": 50,
 }
+# Clients for the light-load latency columns.
+LIGHT_LOAD = 4
 
 SUBMIT_LUA = r"""
 local counter = 0
@@ -132,7 +135,15 @@ def staff(base, who):
 
 def resident(base):
     s = session(base)
-    s.post(f"{base}/api/signin/code", data={"phone": RESIDENT}, allow_redirects=False)
+    # A city signed into moments ago (an earlier run) makes a new code wait.
+    for _ in range(3):
+        sent = s.post(
+            f"{base}/api/signin/code", data={"phone": RESIDENT}, headers={"Accept": "application/json"}
+        )
+        wait = re.search(r"请 (\d+) 秒后再试", sent.text)
+        if not wait:
+            break
+        time.sleep(int(wait.group(1)) + 1)
     outbox = requests.get(f"{base}/demo/outbox").text
     code = re.search(r'data-recipient="' + RESIDENT + r'".*?验证码是 (\d{6})', outbox, re.S).group(1)
     s.post(f"{base}/api/signin/verify", data={"code": code}, allow_redirects=False)
@@ -214,8 +225,16 @@ def pages(server, site_copy, seconds):
         ("dispatcher's queue /dispatch", "/dispatch", {"Cookie": cookie_header(dispatcher)}),
     ]
     print(f"\n## SSR pages (wrk, 2 threads, 64 connections, {seconds} s each)\n")
-    print("| page | bytes | req/s | p50 ms | p99 ms | static same size req/s | ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"64 connections keep both cores busy: latency there is mostly queueing. "
+        f"The last latency columns are {LIGHT_LOAD} clients asking without pause, "
+        f"what a page costs one person while others use the portal.\n"
+    )
+    print(
+        f"| page | bytes | req/s | p50 ms | p99 ms | static same size req/s | ratio "
+        f"| p50 ms, {LIGHT_LOAD} clients | p99 ms, {LIGHT_LOAD} clients |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     rows = []
     for name, path, headers in targets:
         cookie_free = {k: v for k, v in headers.items() if k != "Cookie"}
@@ -228,11 +247,12 @@ def pages(server, site_copy, seconds):
             f.write(body)
         page = wrk(base + path, seconds, 64, headers)
         static = wrk(f"{base}/{static_name}", seconds, 64, cookie_free)
+        light = wrk(base + path, seconds, LIGHT_LOAD, headers)
         ratio = page["rps"] / static["rps"]
-        rows.append((page, ratio))
+        rows.append((page, ratio, light))
         print(
             f"| {name} | {len(body)} | {page['rps']:.0f} | {page['p50']:.2f} | {page['p99']:.2f} "
-            f"| {static['rps']:.0f} | {ratio:.2f} |"
+            f"| {static['rps']:.0f} | {ratio:.2f} | {light['p50']:.2f} | {light['p99']:.2f} |"
         )
     worst = min(r[0]["rps"] for r in rows)
     worst_p99 = max(r[0]["p99"] for r in rows)
@@ -241,6 +261,12 @@ def pages(server, site_copy, seconds):
         f"\nTargets: >= {TARGETS['pages_rps']} req/s ({ok(worst >= TARGETS['pages_rps'])}: slowest {worst:.0f}), "
         f"p99 <= {TARGETS['pages_p99_ms']} ms ({ok(worst_p99 <= TARGETS['pages_p99_ms'])}: worst {worst_p99:.2f}), "
         f"ratio >= {TARGETS['static_ratio']} ({ok(worst_ratio >= TARGETS['static_ratio'])}: lowest {worst_ratio:.2f})"
+    )
+    worst_light = max(r[2]["p99"] for r in rows)
+    print(
+        f"At scale: p99 <= {TARGETS['scale_p99_ms']} ms with {LIGHT_LOAD} clients "
+        f"({ok(worst_light <= TARGETS['scale_p99_ms'])}: worst {worst_light:.2f}); "
+        f"with 64, see the p99 column"
     )
 
 
