@@ -264,7 +264,8 @@ def pages(server, site_copy, seconds):
     )
     worst_light = max(r[2]["p99"] for r in rows)
     print(
-        f"At scale: p99 <= {TARGETS['scale_p99_ms']} ms with {LIGHT_LOAD} clients "
+        f"Scale target (read it on a city made by `seed --scale`): "
+        f"p99 <= {TARGETS['scale_p99_ms']} ms with {LIGHT_LOAD} clients "
         f"({ok(worst_light <= TARGETS['scale_p99_ms'])}: worst {worst_light:.2f}); "
         f"with 64, see the p99 column"
     )
