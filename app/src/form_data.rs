@@ -50,7 +50,7 @@ impl SubmittedForm {
 
 /// A form the person (or their browser) got wrong: a 400 with the message.
 fn refused(message: impl ToString) -> ServerFnError {
-    crate::portal::to_server_error(backend::BackendError::Invalid(message.to_string()))
+    crate::portal::refused(message.to_string())
 }
 
 /// Reads every part; files over 5 MB are refused as soon as they pass the

@@ -415,6 +415,17 @@ impl Browser {
         self.submit_files(from_page, action, fields, &[]).await
     }
 
+    /// A request as a script on the portal's own pages makes it (JSON back).
+    fn script_request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("user-agent", &self.user_agent)
+            .header("accept", "application/json")
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+    }
+
     /// Any request from a script on the portal's own pages: the method,
     /// the path with its query, and a body of the caller's own making.
     pub async fn send_raw(
@@ -425,13 +436,7 @@ impl Browser {
         body: Vec<u8>,
     ) -> Answer {
         let response = self
-            .client
-            .request(method, format!("{}{path_and_query}", self.base))
-            .header("cookie", self.cookie_header())
-            .header("user-agent", &self.user_agent)
-            .header("accept", "application/json")
-            .header("origin", &self.base)
-            .header("sec-fetch-site", "same-origin")
+            .script_request(method, path_and_query)
             .header("content-type", content_type)
             .body(body)
             .send()
@@ -444,13 +449,7 @@ impl Browser {
     /// follow, errors in the body).
     pub async fn call(&mut self, action: &str, form: &[(&str, &str)]) -> Answer {
         let response = self
-            .client
-            .post(format!("{}{action}", self.base))
-            .header("cookie", self.cookie_header())
-            .header("user-agent", &self.user_agent)
-            .header("accept", "application/json")
-            .header("origin", &self.base)
-            .header("sec-fetch-site", "same-origin")
+            .script_request(reqwest::Method::POST, action)
             .form(form)
             .send()
             .await
