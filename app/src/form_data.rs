@@ -1,6 +1,7 @@
 //! Reads a multipart form (fields and files) inside a server function, with
 //! the upload limits applied while the bytes arrive (server only).
 
+use crate::portal::refused;
 use backend::services::attachments::Upload;
 use domain::uploads::{display_name, UploadRefusal, MAX_FILES_PER_FORM, MAX_UPLOAD_BYTES};
 use leptos::prelude::ServerFnError;
@@ -46,11 +47,6 @@ impl SubmittedForm {
     pub fn required_number(&self, name: &str, missing: &str) -> Result<i64, ServerFnError> {
         self.number(name).ok_or_else(|| refused(missing))
     }
-}
-
-/// A form the person (or their browser) got wrong: a 400 with the message.
-fn refused(message: impl ToString) -> ServerFnError {
-    crate::portal::refused(message.to_string())
 }
 
 /// Reads every part; files over 5 MB are refused as soon as they pass the

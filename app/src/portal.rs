@@ -88,8 +88,8 @@ pub fn to_server_error(error: BackendError) -> ServerFnError {
 
 /// Input the person has to correct (a missing choice, an expired code):
 /// their message, and a 400 for a script.
-pub fn refused(message: impl Into<String>) -> ServerFnError {
-    to_server_error(BackendError::Invalid(message.into()))
+pub fn refused(message: impl ToString) -> ServerFnError {
+    to_server_error(BackendError::Invalid(message.to_string()))
 }
 
 /// Gives a server function's JSON answer the status its error deserves

@@ -1,9 +1,10 @@
 //! What nearly every page and every filing reads and almost nothing changes:
 //! the season calendar and its announcements, the hotlines, the communities
 //! residents pick from, the case deadlines with the working calendar, the
-//! outages now listed, and each company's 未诉先办 proposals. Each is read from the database at most once a
-//! second per process (see [`crate::snapshot`]); the services that change
-//! them say so after they commit.
+//! outages now listed, and each company's 未诉先办 proposals. Each is read
+//! from the database at most once a second per process (see
+//! [`crate::snapshot`]); the services that change them say so after they
+//! commit.
 
 use crate::db::Database;
 use crate::error::BackendResult;

@@ -26,31 +26,26 @@ fn answer(status: StatusCode, message: &str) -> Response {
     response
 }
 
-fn is_form(request: &Request<Body>) -> bool {
-    request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.starts_with("application/x-www-form-urlencoded")
-                || v.starts_with("multipart/form-data")
-        })
+fn is_form(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|v| {
+        v.starts_with("application/x-www-form-urlencoded") || v.starts_with("multipart/form-data")
+    })
 }
 
 pub async fn server_function_input(request: Request<Body>, next: Next) -> Response {
     if !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
-    if request.method() == Method::POST && !is_form(&request) {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if request.method() == Method::POST && !is_form(content_type) {
         return answer(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "请以表单方式提交（application/x-www-form-urlencoded 或 multipart/form-data）",
         );
     }
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
     if app::argument_decoding::lacks_multipart_boundary(request.uri().path(), content_type) {
         return answer(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
