@@ -49,6 +49,45 @@ impl SubmittedForm {
     }
 }
 
+/// Forms with files read and prepared at once in the whole process: six
+/// photos of 5 MB each stay in memory until they are stored, so a burst
+/// of filings waits here (its bytes unread) rather than all at once.
+pub const UPLOAD_FORMS_AT_ONCE: usize = 3;
+/// How long a form waits for its turn before the person is asked to retry:
+/// well inside the request's own time limit (30 s by default), so they
+/// read why rather than a timeout.
+const UPLOAD_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// A form's turn among [`UPLOAD_FORMS_AT_ONCE`]: held until the filing is done.
+pub struct UploadTurn(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
+
+/// Reads a form that may carry files, for a signed-in person: counted
+/// against their rate first, then read when its turn comes.
+pub async fn read_upload_form(
+    data: MultipartData,
+    portal: &crate::portal::Portal,
+    viewer: &backend::services::identity::Viewer,
+) -> Result<(SubmittedForm, UploadTurn), ServerFnError> {
+    static TURNS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::OnceLock::new();
+    backend::services::throttle::count(
+        &portal.db,
+        &domain::limits::UPLOAD_FORMS_PER_PERSON,
+        &viewer.person_id.to_string(),
+        portal.now(),
+    )
+    .await
+    .map_err(crate::portal::to_server_error)?;
+    let turns = TURNS
+        .get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(UPLOAD_FORMS_AT_ONCE)))
+        .clone();
+    let turn = tokio::time::timeout(UPLOAD_QUEUE_WAIT, turns.acquire_owned())
+        .await
+        .map_err(|_| refused("提交的人较多，请稍后重新提交"))?
+        .map_err(|_| refused("提交的人较多，请稍后重新提交"))?;
+    Ok((read_form(data).await?, UploadTurn(turn)))
+}
+
 /// Reads every part; files over 5 MB are refused as soon as they pass the
 /// limit, without reading the rest.
 pub async fn read_form(data: MultipartData) -> Result<SubmittedForm, ServerFnError> {

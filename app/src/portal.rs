@@ -43,6 +43,9 @@ pub struct AccessSettings {
     pub wechat: Option<Arc<WeChatOAuth>>,
     /// The portal's public address, e.g. https://heat.example.cn.
     pub public_url: String,
+    /// Admins and dispatchers pass a second factor (TOTP) after their
+    /// password (`HEATDESK_REQUIRE_SECOND_FACTOR`; on outside demo mode).
+    pub require_second_factor: bool,
 }
 
 /// The client's address, as the server decided it (peer or trusted proxy header).
@@ -112,6 +115,7 @@ fn set_error_status(error: &BackendError) {
         BackendError::Forbidden => StatusCode::FORBIDDEN,
         BackendError::SignedOut => StatusCode::UNAUTHORIZED,
         BackendError::Invalid(_) => StatusCode::BAD_REQUEST,
+        BackendError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         BackendError::Internal(_) | BackendError::Migration(_) => StatusCode::INTERNAL_SERVER_ERROR,
         // The database or the disk will be back: try again later.
         BackendError::Database(_) | BackendError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -14,6 +14,8 @@ pub const SESSION_COOKIE: &str = "hd_session";
 pub const CHALLENGE_COOKIE: &str = "hd_code";
 /// A WeChat openid waiting for its phone verification.
 pub const WECHAT_PENDING_COOKIE: &str = "hd_wechat";
+/// The step between a staff member's right password and their session.
+pub const SECOND_FACTOR_COOKIE: &str = "hd_2fa";
 /// The OAuth `state` of a WeChat sign-in under way.
 pub const OAUTH_STATE_COOKIE: &str = "hd_oauth";
 /// 大字模式 (large text, high contrast).
@@ -150,5 +152,8 @@ pub fn start_session(portal: &Portal, session: &SignedInSession) {
     );
     clear_cookie(portal, CHALLENGE_COOKIE);
     clear_cookie(portal, WECHAT_PENDING_COOKIE);
+    if cookie(portal, SECOND_FACTOR_COOKIE).is_some() {
+        clear_cookie(portal, SECOND_FACTOR_COOKIE);
+    }
     leptos_axum::redirect(session.viewer.signed_in().home_path());
 }

@@ -18,6 +18,9 @@ pub struct PortalSettings {
     /// Case news also goes out as WeChat template messages to residents who
     /// linked their WeChat (on when a template is configured; default off).
     pub wechat_case_updates: bool,
+    /// Requests one Open311 key may post per minute (`domain::limits`'
+    /// default; a benchmark raises it).
+    pub open311_posts_per_minute: u32,
 }
 
 impl Default for PortalSettings {
@@ -31,6 +34,7 @@ impl Default for PortalSettings {
             keep_restored_for: 24 * 3600,
             upload_dir: PathBuf::from("data/uploads"),
             wechat_case_updates: false,
+            open311_posts_per_minute: domain::limits::OPEN311_POSTS_PER_KEY.max,
         }
     }
 }

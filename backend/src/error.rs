@@ -11,6 +11,9 @@ pub enum BackendError {
     /// The input breaks a rule; the message says which, in Chinese.
     #[error("{0}")]
     Invalid(String),
+    /// Too many attempts of this kind lately; the message says when to retry.
+    #[error("{0}")]
+    Throttled(String),
     /// Not signed in, or the session ended.
     #[error("请先登录")]
     SignedOut,

@@ -14,6 +14,7 @@ pub mod snapshot;
 pub mod store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
+pub mod totp;
 
 pub use config::PortalSettings;
 pub use db::Database;

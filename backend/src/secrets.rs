@@ -77,6 +77,37 @@ pub fn verify_nothing(password: &str) {
     let _ = verify_password(password, stored);
 }
 
+/// Password work (argon2, 19 MiB each) running at once, at most: it shares
+/// tokio's blocking pool with file I/O and image decoding, and a burst of
+/// sign-ins must not take all of it, nor all the memory.
+pub const PASSWORD_WORKERS: usize = 2;
+/// How long a sign-in waits for its turn before it is told to retry.
+const PASSWORD_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Why password work did not run.
+#[derive(Debug)]
+pub enum PasswordWorkError {
+    /// Too many sign-ins queued for longer than [`PASSWORD_QUEUE_WAIT`].
+    Busy,
+    /// The blocking task stopped (a panic).
+    Stopped(String),
+}
+
+/// Runs argon2 work off the async threads, [`PASSWORD_WORKERS`] at a time.
+pub async fn password_work<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PasswordWorkError> {
+    static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let turns = TURNS.get_or_init(|| tokio::sync::Semaphore::new(PASSWORD_WORKERS));
+    let _turn = tokio::time::timeout(PASSWORD_QUEUE_WAIT, turns.acquire())
+        .await
+        .map_err(|_| PasswordWorkError::Busy)?
+        .map_err(|e| PasswordWorkError::Stopped(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| PasswordWorkError::Stopped(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +146,29 @@ mod tests {
         assert!(same_hash("abcd", "abcd"));
         assert!(!same_hash("abcd", "abce"));
         assert!(!same_hash("abcd", "abc"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn password_work_runs_two_at_a_time() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let running = Arc::new(AtomicUsize::new(0));
+        let most = Arc::new(AtomicUsize::new(0));
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(password_work(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(30));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(most.load(Ordering::SeqCst), PASSWORD_WORKERS);
     }
 
     #[test]

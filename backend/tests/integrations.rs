@@ -211,6 +211,8 @@ async fn aliyun_pair(mode: AliyunMode, secret: &str) -> (AliyunStub, AliyunSms) 
         sign_in_template: "SMS_SIGNIN".to_string(),
         case_update_template: Some("SMS_CASE".to_string()),
         consent_template: Some("SMS_CONSENT".to_string()),
+        binding_code_template: Some("SMS_BINDING".to_string()),
+        account_news_template: None,
         region_id: "cn-hangzhou".to_string(),
         timeout: CLIENT_TIMEOUT,
     };

@@ -492,22 +492,26 @@ on_both_engines!(
         identity::request_sign_in_code(&db, &policy, "13900000031", &origin(now))
             .await
             .unwrap();
-        let ended = identity::sign_in_staff(
-            &db,
-            "grid_demo",
-            demo::DEMO_STAFF_PASSWORD,
-            &origin(now - 3 * 3600),
-        )
-        .await
-        .unwrap();
-        let alive = identity::sign_in_staff(
-            &db,
-            "grid_demo",
-            demo::DEMO_STAFF_PASSWORD,
-            &origin(now - 600),
-        )
-        .await
-        .unwrap();
+        let session = |at: i64| {
+            let db = db.clone();
+            async move {
+                match identity::sign_in_staff(
+                    &db,
+                    "grid_demo",
+                    demo::DEMO_STAFF_PASSWORD,
+                    false,
+                    &origin(at),
+                )
+                .await
+                .unwrap()
+                {
+                    identity::StaffSignIn::Session(session) => session,
+                    other => panic!("{other:?}"),
+                }
+            }
+        };
+        let ended = session(now - 3 * 3600).await;
+        let alive = session(now - 600).await;
         assert_eq!(identity::purge_expired(&db, now).await.unwrap(), 2);
         assert!(identity::resolve_session(&db, &ended.token, now)
             .await

@@ -48,6 +48,27 @@ impl SignedIn {
     }
 }
 
+/// A resident's own binding request, on its page: where the holder's code
+/// went (masked), and until when it can be completed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingBinding {
+    pub token: String,
+    /// The holder's phone, masked, when a code went there.
+    pub code_sent_to: Option<String>,
+    pub expires_at: i64,
+}
+
+/// Another's request to bind a household the resident is bound to,
+/// waiting for their decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingBinding {
+    pub request_id: i64,
+    pub account_no: String,
+    /// The applicant's phone, masked.
+    pub applicant: String,
+    pub asked_at: i64,
+}
+
 /// One household bound to the signed-in resident.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HouseholdCard {

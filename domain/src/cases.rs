@@ -97,9 +97,13 @@ pub struct CaseDetail {
     pub reading: Option<Reading>,
     pub measured_as_guided: Option<bool>,
     pub outage: Option<CoveringOutage>,
-    /// The phone to call, full for the dispatcher and the assigned crew,
-    /// masked for others who may see it, absent for property managers.
+    /// The phone to call: full for the dispatcher and the assigned crew,
+    /// masked for the resident it belongs to and the grid worker who filed
+    /// with their consent, absent for everyone else.
     pub contact_phone: Option<String>,
+    /// Who reported the case through another system (Open311, 12345), as
+    /// they gave it: only for the company's dispatchers and the case's crew.
+    pub reporter: Option<Reporter>,
     pub response: Option<Response>,
     pub decision_note: Option<String>,
     pub rating: Option<u8>,
@@ -115,6 +119,26 @@ pub struct CaseDetail {
     pub may_publish_outage: bool,
     /// The 12345 order the case came from, for its dispatcher.
     pub hotline: Option<crate::hotline::OrderView>,
+}
+
+/// A reporter's contact details as another system passed them on.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reporter {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Where they said they were, in their words.
+    pub address: Option<String>,
+}
+
+impl Reporter {
+    /// Whether anything is known.
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none()
+            && self.phone.is_none()
+            && self.email.is_none()
+            && self.address.is_none()
+    }
 }
 
 impl CaseDetail {

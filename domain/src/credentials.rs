@@ -23,10 +23,26 @@ pub fn locked_until(failures: i64, last_failure_at: UnixSeconds) -> Option<UnixS
     Some(last_failure_at + seconds)
 }
 
-/// "请 3 分钟后再试" for a lockout ending at `until`.
-pub fn lockout_message(until: UnixSeconds, now: UnixSeconds) -> String {
-    let minutes = ((until - now).max(1) + 59) / 60;
-    format!("密码错误次数过多，账号已暂时锁定，请 {minutes} 分钟后再试")
+/// The one answer to a staff sign-in that did not work, whatever the
+/// reason (unknown name, disabled or locked account, wrong password), so
+/// that nobody learns from it which names exist.
+pub const SIGN_IN_REFUSED: &str =
+    "用户名或密码不正确。连续输错多次后账号会暂时锁定，请稍后再试或联系管理员";
+
+/// Whether a staff account with `failures` consecutive failed sign-ins, the
+/// last at `last_failure_at`, may try a password at `now`. The store asks
+/// this on the locked row and counts the attempt as a failure before the
+/// password is checked (a right one clears the count), so parallel guesses
+/// never get more tries than the lockout allows.
+pub fn may_attempt(
+    failures: i64,
+    last_failure_at: Option<UnixSeconds>,
+    now: UnixSeconds,
+) -> Result<(), UnixSeconds> {
+    match last_failure_at.and_then(|last| locked_until(failures, last)) {
+        Some(until) if until > now => Err(until),
+        _ => Ok(()),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -85,9 +101,15 @@ mod tests {
     }
 
     #[test]
-    fn lockout_message_rounds_up_to_minutes() {
-        assert!(lockout_message(T0 + 61, T0).contains("2 分钟"));
-        assert!(lockout_message(T0, T0).contains("1 分钟"));
+    fn attempts_wait_out_the_lockout() {
+        assert_eq!(may_attempt(0, None, T0), Ok(()));
+        assert_eq!(may_attempt(FREE_FAILURES - 1, Some(T0), T0), Ok(()));
+        assert_eq!(may_attempt(FREE_FAILURES, Some(T0), T0 + 59), Err(T0 + 60));
+        assert_eq!(may_attempt(FREE_FAILURES, Some(T0), T0 + 60), Ok(()));
+        assert_eq!(
+            may_attempt(FREE_FAILURES + 1, Some(T0), T0 + 60),
+            Err(T0 + 120)
+        );
     }
 
     #[test]

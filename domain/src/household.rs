@@ -1,7 +1,13 @@
 //! Binding a household: the account number on the heating bill plus a second
-//! fact the heating company holds (the holder's name).
+//! fact the heating company holds (the holder's name), then a proof that
+//! somebody behind the household agrees: the holder's phone on file, or a
+//! resident already bound to it. Both facts are printed on every bill, so
+//! they alone bind nothing.
 
+use crate::clock::UnixSeconds;
+use crate::otp::OtpPolicy;
 use crate::typing::halfwidth;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum BindingInputError {
@@ -41,16 +47,155 @@ pub fn normalize_holder_name(text: &str) -> Result<String, BindingInputError> {
     }
 }
 
-/// Failed binding attempts allowed per person per day (stops guessing names).
-pub const MAX_FAILED_BINDINGS_PER_DAY: i64 = 10;
-
 /// The single answer for "no such account" and "wrong name", so that the
 /// form does not reveal which account numbers exist.
 pub const NO_MATCH_MESSAGE: &str = "户号与户主姓名不匹配，请核对缴费单后再试";
 
+/// How a binding whose account number and holder's name matched goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindingRoute {
+    /// The resident signed in with the holder's phone on file: that is
+    /// the proof.
+    BindNow,
+    /// A code goes to the holder's phone on file, and/or the residents
+    /// already bound are asked to approve; either completes it.
+    Confirm {
+        code_to_holder: bool,
+        ask_residents: bool,
+    },
+    /// Nobody can vouch online: the company's counter or hotline can.
+    AtTheCounter,
+}
+
+/// The route for a resident signed in with `own_phone`, given the holder's
+/// phone on file and how many residents are bound already.
+pub fn binding_route(
+    own_phone: Option<&str>,
+    holder_phone: Option<&str>,
+    bound_residents: usize,
+) -> BindingRoute {
+    match (own_phone, holder_phone) {
+        (Some(own), Some(holder)) if own == holder => BindingRoute::BindNow,
+        (_, holder) if holder.is_some() || bound_residents > 0 => BindingRoute::Confirm {
+            code_to_holder: holder.is_some(),
+            ask_residents: bound_residents > 0,
+        },
+        _ => BindingRoute::AtTheCounter,
+    }
+}
+
+/// Limits on the code a binding sends to the holder's phone: like a
+/// consent's, it is read out by someone else, so it lives ten minutes.
+pub fn binding_code_policy() -> OtpPolicy {
+    OtpPolicy {
+        lifetime: 10 * 60,
+        ..OtpPolicy::default()
+    }
+}
+
+/// How long residents already bound may approve a request.
+pub const APPROVAL_WINDOW: i64 = 7 * 24 * 3600;
+
+/// Whether a binding request made at `created_at` may still be approved.
+pub fn approval_open(created_at: UnixSeconds, now: UnixSeconds) -> bool {
+    now < created_at + APPROVAL_WINDOW
+}
+
+/// What a resident already bound decides of another's request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BindingDecision {
+    Approve,
+    Decline,
+}
+
+impl BindingDecision {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "approve" => Some(Self::Approve),
+            "decline" => Some(Self::Decline),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::Decline => "decline",
+        }
+    }
+}
+
+/// What the residents already bound read when someone else binds their
+/// household: who (masked) and how it was confirmed.
+pub fn new_binder_news(masked_phone: &str, confirmed_by: &str) -> String {
+    format!(
+        "新增绑定人（手机 {masked_phone}，{confirmed_by}）。如不认识此人，请登录后在“我的”中查看，或拨打供热服务热线。"
+    )
+}
+
+/// What they read when someone asks them to approve.
+pub fn approval_request_news(masked_phone: &str) -> String {
+    format!("手机 {masked_phone} 申请绑定您家，请登录后在“我的”中同意或拒绝；如不认识此人请拒绝。")
+}
+
+/// Why a binding cannot be done online, and whom to call.
+pub fn at_the_counter_message(hotline: &str) -> String {
+    format!(
+        "这户没有预留户主手机号，也没有已绑定的居民可以确认。请携带身份证和缴费单到营业厅办理，或拨打供热服务热线 {hotline}"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_route_follows_who_can_vouch() {
+        let holder = Some("13800000001");
+        assert_eq!(
+            binding_route(Some("13800000001"), holder, 0),
+            BindingRoute::BindNow
+        );
+        assert_eq!(
+            binding_route(Some("13900000005"), holder, 2),
+            BindingRoute::Confirm {
+                code_to_holder: true,
+                ask_residents: true
+            }
+        );
+        assert_eq!(
+            binding_route(Some("13900000005"), None, 1),
+            BindingRoute::Confirm {
+                code_to_holder: false,
+                ask_residents: true
+            }
+        );
+        assert_eq!(
+            binding_route(Some("13900000005"), holder, 0),
+            BindingRoute::Confirm {
+                code_to_holder: true,
+                ask_residents: false
+            }
+        );
+        assert_eq!(
+            binding_route(Some("13900000005"), None, 0),
+            BindingRoute::AtTheCounter
+        );
+        // Without a phone of their own (never, for a resident) nothing binds at once.
+        assert_eq!(binding_route(None, None, 0), BindingRoute::AtTheCounter);
+    }
+
+    #[test]
+    fn approvals_stay_open_a_week() {
+        assert!(approval_open(0, APPROVAL_WINDOW - 1));
+        assert!(!approval_open(0, APPROVAL_WINDOW));
+        assert_eq!(
+            BindingDecision::parse("approve"),
+            Some(BindingDecision::Approve)
+        );
+        assert_eq!(BindingDecision::parse("x"), None);
+        assert!(new_binder_news("139****0005", "户主短信确认").contains("139****0005"));
+    }
 
     #[test]
     fn account_numbers_are_normalized() {

@@ -2,6 +2,7 @@
 //! means. Generating, hashing and storing codes is the backend's job.
 
 use crate::clock::UnixSeconds;
+use crate::limits::wait_text;
 use crate::typing::halfwidth;
 use serde::{Deserialize, Serialize};
 
@@ -62,18 +63,6 @@ impl SendRefusal {
             }
             Self::ClientLimit { .. } => format!("当前网络请求验证码过多，请{wait}后再试"),
         }
-    }
-}
-
-/// "45 秒", "12 分钟", "3 小时" (rounded up).
-fn wait_text(seconds: i64) -> String {
-    let seconds = seconds.max(1);
-    if seconds < 60 {
-        format!(" {seconds} 秒")
-    } else if seconds < HOUR {
-        format!(" {} 分钟", (seconds + 59) / 60)
-    } else {
-        format!(" {} 小时", (seconds + HOUR - 1) / HOUR)
     }
 }
 
@@ -145,28 +134,39 @@ impl CodeVerdict {
     }
 }
 
-/// Judges a code issued at `issued_at` that was already entered wrongly
-/// `wrong_tries` times; `matches` says whether this attempt is the code.
-pub fn judge_code(
+/// Before a code is compared: whether a code issued at `issued_at`, already
+/// tried `tries` times, may take one more try at `now`. The store reserves
+/// that try in the same atomic step (its condition is this one), so that
+/// parallel guesses never get more tries than the policy allows.
+pub fn may_try(
     policy: &OtpPolicy,
     issued_at: UnixSeconds,
-    wrong_tries: u32,
-    matches: bool,
+    tries: u32,
     now: UnixSeconds,
-) -> CodeVerdict {
+) -> Result<(), CodeVerdict> {
     if now >= issued_at + policy.lifetime {
-        CodeVerdict::Expired
-    } else if wrong_tries >= policy.max_wrong_tries {
-        CodeVerdict::Exhausted
-    } else if matches {
-        CodeVerdict::Accepted
+        Err(CodeVerdict::Expired)
+    } else if tries >= policy.max_wrong_tries {
+        Err(CodeVerdict::Exhausted)
     } else {
-        let tries_left = policy.max_wrong_tries - wrong_tries - 1;
-        if tries_left == 0 {
-            CodeVerdict::Exhausted
-        } else {
-            CodeVerdict::Wrong { tries_left }
-        }
+        Ok(())
+    }
+}
+
+/// The earliest issue time a code may have to be tried at `now`.
+pub fn issued_after(policy: &OtpPolicy, now: UnixSeconds) -> UnixSeconds {
+    now - policy.lifetime
+}
+
+/// After the comparison of the `try_number`-th try (counting from 1, the
+/// try the store reserved for it): what it means.
+pub fn judge_try(policy: &OtpPolicy, try_number: u32, matches: bool) -> CodeVerdict {
+    if matches {
+        return CodeVerdict::Accepted;
+    }
+    match policy.max_wrong_tries.saturating_sub(try_number) {
+        0 => CodeVerdict::Exhausted,
+        tries_left => CodeVerdict::Wrong { tries_left },
     }
 }
 
@@ -246,21 +246,17 @@ mod tests {
 
     #[test]
     fn codes_live_five_minutes() {
+        assert_eq!(may_try(&policy(), NOW, 0, NOW + 299), Ok(()));
         assert_eq!(
-            judge_code(&policy(), NOW, 0, true, NOW + 299),
-            CodeVerdict::Accepted
+            may_try(&policy(), NOW, 0, NOW + 300),
+            Err(CodeVerdict::Expired)
         );
-        assert_eq!(
-            judge_code(&policy(), NOW, 0, true, NOW + 300),
-            CodeVerdict::Expired
-        );
+        assert_eq!(issued_after(&policy(), NOW + 300), NOW);
     }
 
     #[test]
-    fn five_wrong_tries_void_the_code() {
-        let verdicts: Vec<CodeVerdict> = (0..5)
-            .map(|tries| judge_code(&policy(), NOW, tries, false, NOW + 10))
-            .collect();
+    fn five_tries_void_the_code() {
+        let verdicts: Vec<CodeVerdict> = (1..=5).map(|n| judge_try(&policy(), n, false)).collect();
         assert_eq!(
             verdicts,
             [
@@ -271,11 +267,14 @@ mod tests {
                 CodeVerdict::Exhausted,
             ]
         );
-        // Even the right code no longer works after that.
+        // The right code on the last try still counts.
+        assert_eq!(judge_try(&policy(), 5, true), CodeVerdict::Accepted);
+        // After five tries no sixth is taken, even for the right code.
         assert_eq!(
-            judge_code(&policy(), NOW, 5, true, NOW + 10),
-            CodeVerdict::Exhausted
+            may_try(&policy(), NOW, 5, NOW + 10),
+            Err(CodeVerdict::Exhausted)
         );
+        assert_eq!(may_try(&policy(), NOW, 4, NOW + 10), Ok(()));
         assert_eq!(
             CodeVerdict::Wrong { tries_left: 2 }.message(),
             "验证码不正确，还可以再试 2 次"

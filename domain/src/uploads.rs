@@ -7,9 +7,14 @@ use serde::{Deserialize, Serialize};
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
 /// The most files one form may carry.
 pub const MAX_FILES_PER_FORM: usize = 6;
-/// Decoded images larger than this many pixels are refused (a small file
-/// can still claim a huge canvas).
-pub const MAX_PIXELS: u64 = 40_000_000;
+/// Images larger than this many pixels are refused before they are decoded
+/// (a small file can still claim a huge canvas). A phone's main camera
+/// takes 12 MP, some 48 MP binned to 12; 24 MP leaves room for both.
+pub const MAX_PIXELS: u64 = 24_000_000;
+/// The most memory one decoded image may take: 24 MP at 8 bits for each
+/// of four channels. A 16-bit image is decoded (and converted) only when it
+/// fits this too; larger ones are refused.
+pub const MAX_DECODED_BYTES: u64 = MAX_PIXELS * 4;
 /// Stored photos are scaled down to this many pixels on the long side.
 pub const STORED_LONG_SIDE: u32 = 1600;
 
@@ -47,6 +52,27 @@ pub enum UploadRefusal {
     Unreadable(String),
     #[error("一次最多上传 6 个文件")]
     TooMany,
+    #[error("照片“{0}”像素太多（超过 2400 万像素或色深过高），请用手机相机直接拍摄或缩小后再传")]
+    TooManyPixels(String),
+}
+
+/// Checks an image's canvas, read from its header before anything is
+/// decoded: `width × height` within [`MAX_PIXELS`], and its decoded bytes
+/// (`bytes_per_pixel`, 8 for 16-bit RGBA) within [`MAX_DECODED_BYTES`].
+pub fn check_canvas(
+    name: &str,
+    width: u32,
+    height: u32,
+    bytes_per_pixel: u16,
+) -> Result<(), UploadRefusal> {
+    let pixels = u64::from(width) * u64::from(height);
+    if width == 0 || height == 0 {
+        return Err(UploadRefusal::Unreadable(display_name(name)));
+    }
+    if pixels > MAX_PIXELS || pixels * u64::from(bytes_per_pixel) > MAX_DECODED_BYTES {
+        return Err(UploadRefusal::TooManyPixels(display_name(name)));
+    }
+    Ok(())
 }
 
 /// Checks one file before it is decoded: size, then content.
@@ -149,6 +175,26 @@ mod tests {
             bytes
         };
         assert!(check_upload("ok.jpg", &limit).is_ok());
+    }
+
+    #[test]
+    fn canvases_are_judged_before_decoding() {
+        assert_eq!(check_canvas("a.jpg", 4000, 3000, 3), Ok(()));
+        assert_eq!(check_canvas("a.png", 6000, 4000, 4), Ok(()));
+        assert_eq!(
+            check_canvas("a.png", 6000, 4001, 3),
+            Err(UploadRefusal::TooManyPixels("a.png".into()))
+        );
+        // 16-bit: converted when it fits the memory of an 8-bit canvas.
+        assert_eq!(check_canvas("deep.png", 4000, 3000, 6), Ok(()));
+        assert_eq!(
+            check_canvas("deep.png", 6000, 4000, 8),
+            Err(UploadRefusal::TooManyPixels("deep.png".into()))
+        );
+        assert_eq!(
+            check_canvas("empty.png", 0, 10, 3),
+            Err(UploadRefusal::Unreadable("empty.png".into()))
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
-import { collectPageErrors, residentSignsIn, staffSignsIn, waitForHydration } from "./helpers";
+import { bindHousehold, collectPageErrors, residentSignsIn, staffSignsIn, waitForHydration } from "./helpers";
 
 // The whole loop of a case at a phone's width: a resident files a temperature
 // complaint and a repair, the dispatcher assigns a crew, the crew goes and
@@ -25,15 +25,6 @@ const WARM_FLATS = [
   { account: "WF10000046", holder: "孙桂兰" },
   { account: "WF10000047", holder: "马桂兰" },
 ];
-
-async function bindHousehold(page: Page, account: string, holder: string, javaScriptEnabled: boolean) {
-  await page.goto("/me");
-  await waitForHydration(page, javaScriptEnabled);
-  await page.getByLabel("供热户号（见缴费单）").fill(account);
-  await page.getByLabel("户主姓名").fill(holder);
-  await page.getByRole("button", { name: "绑定" }).click();
-  await expect(page.locator("section.household")).toContainText(account);
-}
 
 function forProject(testInfo: TestInfo) {
   const index = PROJECTS.indexOf(testInfo.project.name);

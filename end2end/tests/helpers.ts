@@ -27,6 +27,39 @@ export async function codeFromOutbox(page: Page, phone: string): Promise<string>
   return code!;
 }
 
+/** The phone the demo city has on file for the holder of account WF1000000N. */
+export function holderPhone(account: string): string {
+  const number = Number(account.replace(/\D/g, "")) - 10_000_000;
+  return `159${String(number).padStart(8, "0")}`;
+}
+
+/**
+ * Binds a household as a resident does: account number and holder's name,
+ * then the code texted to the holder's phone on file (the demo outbox
+ * stands in for it); ends on /me with the household shown.
+ */
+export async function bindHousehold(page: Page, account: string, holder: string, javaScriptEnabled: boolean) {
+  await page.goto("/me");
+  await waitForHydration(page, javaScriptEnabled);
+  await page.getByLabel("供热户号（见缴费单）").fill(account);
+  await page.getByLabel("户主姓名").fill(holder);
+  await page.getByRole("button", { name: "绑定" }).click();
+  await expect(page).toHaveURL(/\/me\/settings\?binding=/);
+  const confirmUrl = page.url();
+  const phone = holderPhone(account);
+  await page.goto("/demo/outbox");
+  const text = await page.locator(`article.sms[data-recipient="${phone}"] .sms__text`).first().textContent();
+  const code = text?.match(/验证码 (\d{6})/)?.[1];
+  expect(code, `a binding code in: ${text}`).toBeTruthy();
+  await page.goto(confirmUrl);
+  await waitForHydration(page, javaScriptEnabled);
+  await expect(page.locator("main")).toContainText(`${phone.slice(0, 3)}****${phone.slice(7)}`);
+  await page.getByLabel("户主收到的验证码").fill(code!);
+  await page.getByRole("button", { name: "确认绑定" }).click();
+  await expect(page).toHaveURL(/\/me$/);
+  await expect(page.locator("section.household")).toContainText(account.replace(/\s/g, "").toUpperCase());
+}
+
 /** Signs a resident in with the code the demo outbox shows; ends on /me. */
 export async function residentSignsIn(page: Page, phone: string, javaScriptEnabled: boolean) {
   await page.goto("/signin");

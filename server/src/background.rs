@@ -5,7 +5,7 @@
 use crate::config::{Config, SmsConfig};
 use app::portal::Clock;
 use backend::integrations::hotline::HotlineCallbacks;
-use backend::integrations::sms::{AliyunSms, LogChannel, NotificationChannel};
+use backend::integrations::sms::{AliyunSms, LogChannel, NotificationChannel, UnconfiguredChannel};
 use backend::integrations::wechat_template::WeChatTemplates;
 use backend::services::delivery::Channels;
 use backend::Database;
@@ -15,6 +15,12 @@ use std::sync::Arc;
 pub fn channel(config: &Config) -> Result<Arc<dyn NotificationChannel>, String> {
     Ok(match &config.sms {
         SmsConfig::Log => Arc::new(LogChannel),
+        SmsConfig::Unset => {
+            tracing::warn!(
+                "no SMS provider configured (HEATDESK_SMS_PROVIDER): texts wait in the outbox"
+            );
+            Arc::new(UnconfiguredChannel)
+        }
         SmsConfig::Aliyun(settings) => Arc::new(
             AliyunSms::new(settings.as_ref().clone())
                 .map_err(|e| format!("配置错误 HEATDESK_ALIYUN_*: {e}"))?,

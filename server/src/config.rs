@@ -116,13 +116,36 @@ pub struct Settings {
     /// Take the client address from X-Forwarded-For (only behind a proxy that sets it).
     #[arg(long, env = "HEATDESK_TRUST_FORWARDED_FOR", global = true)]
     pub trust_forwarded_for: bool,
-    /// Where sign-in codes go: "log" (the server log; the default) or "aliyun" (Aliyun SMS).
+    /// Whether admins and dispatchers pass a second factor (TOTP) after
+    /// their password: "on", "off", or "auto" (on outside demo mode).
     #[arg(
         long,
-        env = "HEATDESK_SMS_PROVIDER",
-        default_value = "log",
+        env = "HEATDESK_REQUIRE_SECOND_FACTOR",
+        default_value = "auto",
         global = true
     )]
+    pub require_second_factor: String,
+    /// Requests one Open311 key may post per minute.
+    #[arg(
+        long,
+        env = "HEATDESK_OPEN311_POSTS_PER_MINUTE",
+        default_value = "600",
+        global = true
+    )]
+    pub open311_posts_per_minute: String,
+    /// How many proxies in front append to X-Forwarded-For: the client is
+    /// the address the outermost of them appended (1: the right-most hop).
+    #[arg(
+        long,
+        env = "HEATDESK_TRUSTED_PROXIES",
+        default_value = "1",
+        global = true
+    )]
+    pub trusted_proxies: String,
+    /// Where texts go: "aliyun" (Aliyun SMS), or "log" (the server log; demo
+    /// mode only, where it is the default). Unset outside demo mode, texts
+    /// wait in the outbox until a provider is configured.
+    #[arg(long, env = "HEATDESK_SMS_PROVIDER", default_value = "", global = true)]
     pub sms_provider: String,
     /// Aliyun SMS AccessKey ID.
     #[arg(
@@ -152,6 +175,14 @@ pub struct Settings {
     pub aliyun_case_template: Option<String>,
     #[arg(long, env = "HEATDESK_ALIYUN_CONSENT_TEMPLATE", global = true)]
     pub aliyun_consent_template: Option<String>,
+    /// The approved template for a household binding's code to the holder's
+    /// phone (`${code}`, `${account_no}`, `${applicant}`).
+    #[arg(long, env = "HEATDESK_ALIYUN_BINDING_CODE_TEMPLATE", global = true)]
+    pub aliyun_binding_code_template: Option<String>,
+    /// The approved template for news of a bound household to its residents
+    /// (`${account_no}`, `${news}`).
+    #[arg(long, env = "HEATDESK_ALIYUN_ACCOUNT_NEWS_TEMPLATE", global = true)]
+    pub aliyun_account_news_template: Option<String>,
     /// Aliyun SMS endpoint (tests point it at a stub).
     #[arg(long, env = "HEATDESK_ALIYUN_ENDPOINT", global = true)]
     pub aliyun_endpoint: Option<String>,
@@ -198,8 +229,29 @@ pub struct Settings {
 /// Where sign-in codes go.
 #[derive(Debug, Clone)]
 pub enum SmsConfig {
+    /// No provider named: the log in demo mode; otherwise texts wait.
+    Unset,
+    /// The server log (demo mode only: it would write codes into the log).
     Log,
     Aliyun(Box<AliyunSmsSettings>),
+}
+
+impl Config {
+    /// The settings as a server in (or out of) demo mode runs with them:
+    /// the `log` text channel and demo mode go together.
+    pub fn for_serving(mut self, demo: bool) -> Result<Self, ConfigError> {
+        self.sms = match (self.sms, demo) {
+            (SmsConfig::Unset, true) => SmsConfig::Log,
+            (SmsConfig::Log, false) => {
+                return Err(bad(
+                    "HEATDESK_SMS_PROVIDER",
+                    "log 只能用于演示模式（serve --demo）：它会把验证码写进日志",
+                ))
+            }
+            (sms, _) => sms,
+        };
+        Ok(self)
+    }
 }
 
 /// A configuration error: the setting and what is wrong with it.
@@ -235,7 +287,14 @@ pub struct Config {
     pub season_rule: SeasonRule,
     pub fixed_now: Option<i64>,
     pub request_timeout: std::time::Duration,
-    pub trust_forwarded_for: bool,
+    /// Proxies whose X-Forwarded-For hops are believed (0: none; the peer
+    /// address is the client).
+    pub trusted_proxies: usize,
+    /// Requests one Open311 key may post per minute.
+    pub open311_posts_per_minute: u32,
+    /// Whether admins and dispatchers pass a second factor; None: only
+    /// outside demo mode.
+    pub require_second_factor: Option<bool>,
     pub sms: SmsConfig,
     pub wechat: Option<WeChatSettings>,
     /// WeChat template messages for case news (needs `wechat`).
@@ -375,7 +434,8 @@ impl Settings {
             .map(std::time::Duration::from_secs)
             .ok_or_else(|| bad("HEATDESK_REQUEST_TIMEOUT", "应为 1 到 600 之间的秒数"))?;
         let sms = match self.sms_provider.trim() {
-            "log" | "" => SmsConfig::Log,
+            "" => SmsConfig::Unset,
+            "log" => SmsConfig::Log,
             "aliyun" => {
                 let mut settings = AliyunSmsSettings::new(
                     required(&self.aliyun_access_key_id, "HEATDESK_ALIYUN_ACCESS_KEY_ID")?,
@@ -394,6 +454,8 @@ impl Settings {
                 }
                 settings.case_update_template = present(&self.aliyun_case_template);
                 settings.consent_template = present(&self.aliyun_consent_template);
+                settings.binding_code_template = present(&self.aliyun_binding_code_template);
+                settings.account_news_template = present(&self.aliyun_account_news_template);
                 backend::integrations::sms::AliyunSms::new(settings.clone())
                     .map_err(|e| bad("HEATDESK_ALIYUN_ENDPOINT", e))?;
                 SmsConfig::Aliyun(Box::new(settings))
@@ -447,9 +509,39 @@ impl Settings {
         };
         let wechat_templates = self.wechat_templates(wechat.as_ref(), &public_url)?;
         let hotline = self.hotline()?;
+        let trusted_proxies = match self.trusted_proxies.trim().parse::<usize>() {
+            Ok(n @ 1..=5) if self.trust_forwarded_for => n,
+            Ok(1..=5) => 0,
+            _ => {
+                return Err(bad(
+                    "HEATDESK_TRUSTED_PROXIES",
+                    "应为 1 到 5 之间的整数（客户端与本服务之间的反向代理层数）",
+                ))
+            }
+        };
+        let open311_posts_per_minute = self
+            .open311_posts_per_minute
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| bad("HEATDESK_OPEN311_POSTS_PER_MINUTE", "应为正整数"))?;
+        let require_second_factor = match self.require_second_factor.trim() {
+            "auto" | "" => None,
+            "on" | "1" | "true" | "yes" => Some(true),
+            "off" | "0" | "false" | "no" => Some(false),
+            _ => {
+                return Err(bad(
+                    "HEATDESK_REQUIRE_SECOND_FACTOR",
+                    "应为 auto、on 或 off",
+                ))
+            }
+        };
         Ok(Config {
             hotline,
-            trust_forwarded_for: self.trust_forwarded_for,
+            trusted_proxies,
+            open311_posts_per_minute,
+            require_second_factor,
             sms,
             wechat,
             wechat_templates,

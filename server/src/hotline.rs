@@ -11,9 +11,11 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use backend::integrations::hotline::{verify, HotlineSettings, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use backend::integrations::hotline::{
+    HotlineSettings, SignedRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER,
+};
 use backend::services::hotline::OrderRefusal;
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, Method, StatusCode, Uri};
 use serde_json::json;
 
 /// The shared secret, when the platform is configured.
@@ -24,14 +26,23 @@ fn refuse(status: StatusCode, error: &str, message: String) -> Response {
     (status, Json(json!({ "error": error, "message": message }))).into_response()
 }
 
-/// Checks the platform's signature and timestamp; otherwise the refusal's
-/// status, error code and message.
-fn authenticate(
+/// The parts of a request a signature covers, besides the body.
+struct RequestLine<'a> {
+    method: &'a str,
+    path: &'a str,
+}
+
+/// Checks the platform's signature and timestamp, and that this signature
+/// was not used before; otherwise the refusal's status, error code and
+/// message.
+async fn authenticate(
+    portal: &Portal,
     inbound: &HotlineInbound,
+    line: RequestLine<'_>,
     headers: &HeaderMap,
     body: &[u8],
-    now: i64,
 ) -> Result<(), (StatusCode, &'static str, String)> {
+    let now = portal.now();
     let Some(settings) = &inbound.0 else {
         return Err((
             StatusCode::NOT_FOUND,
@@ -56,14 +67,40 @@ fn authenticate(
             "the timestamp is more than 300 s from the server's clock (请求已过期)".to_string(),
         ));
     }
-    if !verify(&settings.secret, timestamp, body, signature) {
+    let signed = SignedRequest {
+        method: line.method,
+        path: line.path,
+        timestamp,
+        body,
+    };
+    if !signed.verify(&settings.secret, signature) {
         return Err((
             StatusCode::UNAUTHORIZED,
             "bad_signature",
             "the signature does not match (签名不正确)".to_string(),
         ));
     }
-    Ok(())
+    match backend::services::hotline::first_sight_of_signature(&portal.db, signature, now).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err((
+            StatusCode::UNAUTHORIZED,
+            "replayed",
+            "this signature was used before; sign each request afresh (重复的签名)".to_string(),
+        )),
+        Err(error) => {
+            tracing::error!(error = %error.log_detail(), "12345 signature not recorded");
+            Err((
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "try again later (请稍后重试)".to_string(),
+            ))
+        }
+    }
+}
+
+/// The path and query of the request line, as the platform signed them.
+fn path_and_query(uri: &Uri) -> &str {
+    uri.path_and_query().map_or("/", |p| p.as_str())
 }
 
 fn refusal(error: OrderRefusal) -> Response {
@@ -87,13 +124,21 @@ fn refusal(error: OrderRefusal) -> Response {
 pub async fn receive_order(
     State(portal): State<Portal>,
     State(inbound): State<HotlineInbound>,
+    method: Method,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let now = portal.now();
-    if let Err((status, error, message)) = authenticate(&inbound, &headers, &body, now) {
+    let line = RequestLine {
+        method: method.as_str(),
+        path: path_and_query(&uri),
+    };
+    if let Err((status, error, message)) =
+        authenticate(&portal, &inbound, line, &headers, &body).await
+    {
         return refuse(status, error, message);
     }
+    let now = portal.now();
     match backend::services::hotline::receive_order(&portal.db, &body, now).await {
         Ok(receipt) => {
             let status = if receipt.created {
@@ -112,10 +157,18 @@ pub async fn receive_satisfaction(
     State(portal): State<Portal>,
     State(inbound): State<HotlineInbound>,
     Path(order_id): Path<String>,
+    method: Method,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err((status, error, message)) = authenticate(&inbound, &headers, &body, portal.now()) {
+    let line = RequestLine {
+        method: method.as_str(),
+        path: path_and_query(&uri),
+    };
+    if let Err((status, error, message)) =
+        authenticate(&portal, &inbound, line, &headers, &body).await
+    {
         return refuse(status, error, message);
     }
     let origin = request_origin(&headers, Some("12345-platform".to_string()), portal.now());

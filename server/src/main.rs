@@ -132,7 +132,18 @@ fn print_demo_accounts() {
 }
 
 async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
+    let config = config.for_serving(demo_mode).map_err(|e| e.to_string())?;
     let db = migrate(&config).await?;
+    if demo_mode
+        && !demo::may_serve_demo(&db)
+            .await
+            .map_err(|e| e.log_detail().to_string())?
+    {
+        return Err(
+            "演示模式只能用于空数据库或 heatdesk seed 写入的演示城市：这个数据库里是真实数据"
+                .to_string(),
+        );
+    }
     if demo_mode {
         if seed_demo_if_empty(&db, &config).await?.is_some() {
             tracing::info!("seeded the demo city into the empty database");

@@ -2,6 +2,7 @@
 //! policy that lets browsers keep hashed assets for a year.
 
 use axum::body::Body;
+use axum::extract::State;
 use axum::http::{header, HeaderValue, Request};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -20,9 +21,25 @@ fn document_policy(nonce: &str) -> Option<HeaderValue> {
     .ok()
 }
 
+/// What the answers' headers depend on.
+#[derive(Clone, Copy, Debug)]
+pub struct HeaderSettings {
+    /// The portal is reached over https: browsers are told to keep to it
+    /// (Strict-Transport-Security).
+    pub https: bool,
+}
+
+/// A year of https only, for the portal's host (not its subdomains, which
+/// the utility may run otherwise).
+const HSTS: &str = "max-age=31536000";
+
 /// Adds security headers and the cache policy for the request's path. Mints
 /// the script nonce a document rendered for this request carries.
-pub async fn response_headers(mut request: Request<Body>, next: Next) -> Response {
+pub async fn response_headers(
+    State(settings): State<HeaderSettings>,
+    mut request: Request<Body>,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
     let nonce = backend::secrets::new_token();
     request
@@ -45,6 +62,12 @@ pub async fn response_headers(mut request: Request<Body>, next: Next) -> Respons
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if settings.https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"),
@@ -73,8 +96,14 @@ fn cache_policy(path: &str, success: bool) -> HeaderValue {
         HeaderValue::from_static("no-store")
     } else if path.starts_with("/pkg/") && is_hashed_file_name(path) {
         HeaderValue::from_static("public, max-age=31536000, immutable")
-    } else if path.starts_with("/api/") || matches!(path, "/healthz" | "/readyz") {
+    } else if path.starts_with("/api/")
+        || path.starts_with("/hotline/")
+        || matches!(path, "/healthz" | "/readyz")
+    {
         HeaderValue::from_static("no-store")
+    } else if path.starts_with("/open311/") {
+        // Other systems' answers change with every case: ask each time.
+        HeaderValue::from_static("no-cache")
     } else if path.contains('.') {
         HeaderValue::from_static("public, max-age=86400")
     } else {
@@ -121,6 +150,9 @@ mod tests {
         assert_eq!(cache_policy("/favicon.svg", true), "public, max-age=86400");
         assert_eq!(cache_policy("/outages", true), "private, no-cache");
         assert_eq!(cache_policy("/api/home", true), "no-store");
+        assert_eq!(cache_policy("/open311/v2/requests.json", true), "no-cache");
+        assert_eq!(cache_policy("/open311/v2/services.xml", true), "no-cache");
+        assert_eq!(cache_policy("/hotline/v1/orders", true), "no-store");
         assert_eq!(
             cache_policy("/pkg/heatdesk.1a2b3c4d5e6f.wasm", false),
             "no-store"

@@ -63,6 +63,9 @@ fn refusal(format: Format, refusal: Open311Refusal) -> Response {
 }
 
 fn backend_error(format: Format, e: BackendError) -> Response {
+    if let BackendError::Throttled(message) = e {
+        return error(format, Open311Error::new(429, message));
+    }
     tracing::error!(error = %e.log_detail(), "open311 request failed");
     let status = match e {
         BackendError::Internal(_) | BackendError::Migration(_) => 500,

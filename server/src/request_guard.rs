@@ -15,8 +15,9 @@ use std::sync::Arc;
 pub struct GuardSettings {
     /// The portal's own origin ("https://heat.example.cn").
     pub public_origin: String,
-    /// Whether a reverse proxy in front sets X-Forwarded-For.
-    pub trust_forwarded_for: bool,
+    /// How many reverse proxies in front append to X-Forwarded-For (0: the
+    /// header is not believed at all).
+    pub trusted_proxies: usize,
 }
 
 /// Rejects a cross-site state change: any method but GET, HEAD and OPTIONS
@@ -55,20 +56,38 @@ fn allowed_origins(settings: &GuardSettings, headers: &HeaderMap) -> Vec<String>
     allowed
 }
 
-/// The client's address: the peer, or the first X-Forwarded-For hop when a
-/// trusted proxy sets it.
+/// The client's address as `proxies` trusted proxies in front report it:
+/// each appends the address it was reached from to X-Forwarded-For, so the
+/// client is the `proxies`-th hop from the right. Hops to its left were
+/// written by the client itself and are never believed. None when the
+/// header (all of its lines, in order) has fewer hops or that hop is not
+/// an address.
+pub fn forwarded_client<'a>(
+    header_lines: impl IntoIterator<Item = &'a str>,
+    proxies: usize,
+) -> Option<std::net::IpAddr> {
+    if proxies == 0 {
+        return None;
+    }
+    let hops: Vec<&str> = header_lines
+        .into_iter()
+        .flat_map(|line| line.split(','))
+        .map(str::trim)
+        .collect();
+    let hop = hops.len().checked_sub(proxies).map(|i| hops[i])?;
+    hop.parse().ok()
+}
+
+/// The client's address: the peer, or the hop the outermost trusted proxy
+/// appended to X-Forwarded-For.
 fn client_addr(settings: &GuardSettings, request: &Request<Body>) -> String {
-    if settings.trust_forwarded_for {
-        let forwarded = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
-        if let Some(addr) = forwarded {
-            return addr.to_string();
-        }
+    let forwarded = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    if let Some(addr) = forwarded_client(forwarded, settings.trusted_proxies) {
+        return addr.to_string();
     }
     request
         .extensions()
@@ -119,6 +138,33 @@ mod tests {
     }
 
     const OWN: &str = "https://heat.example.cn";
+
+    #[test]
+    fn the_client_is_the_hop_the_trusted_proxy_appended() {
+        let ip = |text: &str| Some(text.parse::<std::net::IpAddr>().unwrap());
+        // The client wrote "1.2.3.4" itself; nginx appended the real peer.
+        assert_eq!(
+            forwarded_client(["1.2.3.4, 203.0.113.7"], 1),
+            ip("203.0.113.7")
+        );
+        assert_eq!(forwarded_client(["203.0.113.7"], 1), ip("203.0.113.7"));
+        // Two proxies (a CDN, then nginx): skip the one nginx appended.
+        assert_eq!(
+            forwarded_client(["1.2.3.4, 203.0.113.7, 10.0.0.2"], 2),
+            ip("203.0.113.7")
+        );
+        // Several header lines are one list, in order.
+        assert_eq!(
+            forwarded_client(["1.2.3.4", "203.0.113.7"], 1),
+            ip("203.0.113.7")
+        );
+        assert_eq!(forwarded_client(["2001:db8::1"], 1), ip("2001:db8::1"));
+        // Not trusted, too few hops, or not an address: no answer.
+        assert_eq!(forwarded_client(["203.0.113.7"], 0), None);
+        assert_eq!(forwarded_client(["203.0.113.7"], 2), None);
+        assert_eq!(forwarded_client(["1.2.3.4, unknown"], 1), None);
+        assert_eq!(forwarded_client(Vec::<&str>::new(), 1), None);
+    }
 
     #[test]
     fn reads_are_never_cross_site() {

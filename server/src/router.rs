@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::health::{self, Readiness};
-use crate::middleware::response_headers;
+use crate::middleware::{response_headers, HeaderSettings};
 use crate::request_guard::{self, GuardSettings};
 use app::portal::{AccessSettings, Clock, Portal};
 use app::{shell, App};
@@ -65,6 +65,7 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
         season_rule: config.season_rule,
         upload_dir: config.upload_dir.clone(),
         wechat_case_updates: config.wechat_templates.is_some(),
+        open311_posts_per_minute: config.open311_posts_per_minute,
         ..PortalSettings::default()
     };
     let wechat = config.wechat.clone().and_then(|settings| {
@@ -79,6 +80,8 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
         demo,
         wechat,
         public_url: config.public_url.clone(),
+        // Off in demo mode unless asked for: the demo accounts share a password.
+        require_second_factor: config.require_second_factor.unwrap_or(!demo),
     };
     AppState {
         leptos_options: leptos_options(config),
@@ -91,7 +94,7 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
         readiness,
         guard: Arc::new(GuardSettings {
             public_origin: origin_of(&config.public_url),
-            trust_forwarded_for: config.trust_forwarded_for,
+            trusted_proxies: config.trusted_proxies,
         }),
         hotline: crate::hotline::HotlineInbound(config.hotline.clone().map(Arc::new)),
     }
@@ -162,7 +165,7 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
             crate::api_input::server_function_input,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            guard,
+            guard.clone(),
             request_guard::guard,
         ))
         // Brotli's own default is its slowest quality (11), tens of
@@ -175,7 +178,12 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         // Outside the limits, so their 408, 413 and 500 answers carry the headers too.
-        .layer(axum::middleware::from_fn(response_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            HeaderSettings {
+                https: guard.public_origin.starts_with("https://"),
+            },
+            response_headers,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

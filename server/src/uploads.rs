@@ -69,7 +69,8 @@ pub async fn attachment(
             }
             headers.insert(
                 header::CACHE_CONTROL,
-                HeaderValue::from_static("private, max-age=86400"),
+                // Photos of people's homes: kept by no cache, shared or not.
+                HeaderValue::from_static("private, no-store"),
             );
             headers.insert(
                 header::CONTENT_DISPOSITION,

@@ -137,6 +137,18 @@ async fn fixture(server: &TestServer) -> Fixture {
         .await,
         insert_case(server, "C-BUILDING", None, unwatched_building, None).await,
     ];
+    // Each came through another system, whose reporter only the company's
+    // dispatchers and the case's crew may read.
+    for case in &cases {
+        execute(
+            server,
+            &format!(
+                "INSERT INTO case_reporters (case_id, name, phone, email, address) \
+                 VALUES ({case}, '{REPORTER_NAME}', '{REPORTER_PHONE}', '{REPORTER_EMAIL}', '胜利街 1 号')"
+            ),
+        )
+        .await;
+    }
     Fixture {
         own_household,
         other_household,
@@ -145,12 +157,18 @@ async fn fixture(server: &TestServer) -> Fixture {
     }
 }
 
+const REPORTER_NAME: &str = "报告人甲";
+const REPORTER_PHONE: &str = "13700001111";
+const REPORTER_EMAIL: &str = "reporter@example.cn";
+
 /// Who tries, and what they should see.
 struct Actor {
     name: &'static str,
     browser: Browser,
     households: Ids,
     cases: Ids,
+    /// Cases whose reporter's contact details they may read.
+    reporters: Ids,
     looked_after: Ids,
     own_households: Ids,
     grid_list: Option<Ids>,
@@ -194,6 +212,7 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
             browser: Browser::new(server),
             households: none(),
             cases: none(),
+            reporters: none(),
             looked_after: none(),
             own_households: none(),
             grid_list: None,
@@ -203,15 +222,17 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
             name: "resident",
             browser: resident_signs_in(server, "13800000001").await,
             households: own.clone(),
-            // The fixture's case and the demo's finished repair of this flat.
+            // The demo's finished repair of this flat: its cases filed since
+            // the resident bound it (not the fixture's, filed before).
             cases: ids(
                 server,
-                &format!(
-                    "SELECT id FROM cases WHERE case_no = 'C-OWN' OR household_id = {}",
-                    fx.own_household
-                ),
+                "SELECT c.id FROM cases c \
+                 JOIN person_households ph ON ph.household_id = c.household_id \
+                 JOIN people p ON p.id = ph.person_id \
+                 WHERE p.phone = '13800000001' AND c.created_at >= ph.bound_at",
             )
             .await,
+            reporters: none(),
             looked_after: none(),
             own_households: own,
             grid_list: None,
@@ -222,6 +243,7 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
             browser: resident_signs_in(server, "13800000002").await,
             households: other.clone(),
             cases: case_no("C-OTHER").await,
+            reporters: none(),
             looked_after: none(),
             own_households: other,
             grid_list: None,
@@ -232,6 +254,7 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
             browser: staff_signs_in(server, "grid_demo", PASSWORD).await,
             households: ids(server, &households_in(GRID1_BUILDINGS)).await,
             cases: ids(server, &cases_in(GRID1_BUILDINGS)).await,
+            reporters: none(),
             looked_after: grid_buildings.clone(),
             own_households: none(),
             grid_list: Some(grid_buildings),
@@ -242,6 +265,7 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
             browser: staff_signs_in(server, "property_demo", PASSWORD).await,
             households: none(),
             cases: ids(server, &cases_in(PROPERTY_BUILDINGS)).await,
+            reporters: none(),
             looked_after: property_buildings.clone(),
             own_households: none(),
             grid_list: None,
@@ -257,6 +281,14 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
             )
             .await,
             cases: ids(server, &cases_in(COMPANY0_BUILDINGS)).await,
+            reporters: ids(
+                server,
+                &format!(
+                    "SELECT r.case_id FROM case_reporters r WHERE r.case_id IN ({})",
+                    cases_in(COMPANY0_BUILDINGS)
+                ),
+            )
+            .await,
             looked_after: none(),
             own_households: none(),
             grid_list: None,
@@ -271,6 +303,12 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
                 "SELECT c.id FROM cases c JOIN crews cr ON cr.id = c.assigned_crew_id WHERE cr.name = '奎文抢修一队'",
             )
             .await,
+            reporters: ids(
+                server,
+                "SELECT c.id FROM cases c JOIN crews cr ON cr.id = c.assigned_crew_id \
+                 JOIN case_reporters r ON r.case_id = c.id WHERE cr.name = '奎文抢修一队'",
+            )
+            .await,
             looked_after: none(),
             own_households: none(),
             grid_list: None,
@@ -281,6 +319,7 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
             browser: staff_signs_in(server, "admin_demo", PASSWORD).await,
             households: none(),
             cases: none(),
+            reporters: none(),
             looked_after: none(),
             own_households: none(),
             grid_list: None,
@@ -367,6 +406,17 @@ async fn every_role_sees_exactly_its_own(server: &TestServer) {
                 actor.cases.contains(id),
                 seen,
             );
+            if seen {
+                let reporter = [REPORTER_NAME, REPORTER_PHONE, REPORTER_EMAIL]
+                    .iter()
+                    .any(|detail| answer.body.contains(detail));
+                tally.check(
+                    name,
+                    &format!("reporter of case {id}"),
+                    actor.reporters.contains(id),
+                    reporter,
+                );
+            }
             if seen && actor.households.is_empty() {
                 // Roles without household access see no resident's name or phone in a case.
                 tally.check(

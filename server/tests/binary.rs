@@ -231,3 +231,57 @@ async fn seed_scale_grows_the_demo_city() {
         test_db.finish().await;
     }
 }
+
+/// The `log` text channel writes codes into the log: demo mode only.
+#[test]
+fn the_log_text_channel_is_refused_outside_demo_mode() {
+    let folder = std::env::temp_dir().join(format!("heatdesk-log-sms-{}", std::process::id()));
+    let output = Command::new(BIN)
+        .args(["serve"])
+        .env(
+            "DATABASE_URL",
+            format!("sqlite:{}", folder.join("x.db").display()),
+        )
+        .env("HEATDESK_SMS_PROVIDER", "log")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("HEATDESK_SMS_PROVIDER") && stderr.contains("演示模式"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(folder);
+}
+
+/// Demo mode (its outbox page shows every code texted) is refused on a
+/// database that holds a real city.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_mode_is_refused_on_a_real_city() {
+    let folder = std::env::temp_dir().join(format!("heatdesk-real-city-{}", std::process::id()));
+    let url = format!("sqlite:{}", folder.join("real.db").display());
+    let migrated = Command::new(BIN)
+        .args(["migrate"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(migrated.status.success(), "{migrated:?}");
+    let db = backend::Database::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO communities (name, district, street_address) VALUES ('真实小区', '奎文区', '胜利东街 1 号')",
+    )
+    .execute(db.writer())
+    .await
+    .unwrap();
+    db.close().await;
+    let output = Command::new(BIN)
+        .args(["serve", "--demo"])
+        .env("DATABASE_URL", &url)
+        .env("HEATDESK_LISTEN", "127.0.0.1:0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("演示模式只能用于"), "{stderr}");
+    let _ = std::fs::remove_dir_all(folder);
+}

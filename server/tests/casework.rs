@@ -310,13 +310,7 @@ async fn temperature_triage(server: &TestServer) {
 
     // 东方花园 is in an outage: the case joins it, with no clock of its own.
     let outage_home = household_of(server, "WF10000145").await.to_string();
-    resident
-        .submit(
-            "/me",
-            "/api/me/households/bind",
-            &[("account_no", "WF10000145"), ("holder_name", "李志强")],
-        )
-        .await;
+    support::binds_household(server, &mut resident, "WF10000145", "李志强").await;
     let covered = file_temperature(&mut resident, &outage_home, "12", false, &key("outage")).await;
     let covered_case = case(&mut resident, case_id_of(&covered)).await;
     assert!(
@@ -686,10 +680,11 @@ async fn nobody_reads_or_works_a_case_they_should_not(server: &TestServer) {
     )
     .await;
     assert!(note.form_error().is_some(), "property managers only read");
-    // The grid worker may add a note and sees the number masked.
+    // The grid worker may add a note; the resident's number is not theirs
+    // to see (they did not file this case).
     let mut grid = staff_signs_in(server, "grid_demo", PASSWORD).await;
     let detail = case(&mut grid, id).await;
-    assert_eq!(detail["contact_phone"], "138****0001");
+    assert_eq!(detail["contact_phone"], serde_json::Value::Null);
     let noted = step(
         &mut grid,
         id,
@@ -817,6 +812,11 @@ async fn photos_are_checked_cleaned_and_kept_private(server: &TestServer) {
         .await
         .unwrap();
     assert_eq!(served.headers()["content-type"], "image/jpeg");
+    assert_eq!(
+        served.headers()["cache-control"],
+        "private, no-store",
+        "a photo of someone's home stays in no cache"
+    );
     let bytes = served.bytes().await.unwrap();
     let picture = image::load_from_memory(&bytes).unwrap();
     assert_eq!((picture.width(), picture.height()), (1600, 1200));
@@ -880,13 +880,7 @@ async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
     for (index, (household, account, holder)) in flats.iter().enumerate() {
         let phone = format!("1390000011{index}");
         let mut resident = resident_signs_in(server, &phone).await;
-        resident
-            .submit(
-                "/me",
-                "/api/me/households/bind",
-                &[("account_no", account), ("holder_name", holder)],
-            )
-            .await;
+        support::binds_household(server, &mut resident, account, holder).await;
         server.advance(20 * 60);
         let filed = file_temperature(
             &mut resident,
@@ -1028,13 +1022,7 @@ async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
     .await
     .unwrap();
     let mut late_resident = resident_signs_in(server, "13900000119").await;
-    late_resident
-        .submit(
-            "/me",
-            "/api/me/households/bind",
-            &[("account_no", &account), ("holder_name", &holder)],
-        )
-        .await;
+    support::binds_household(server, &mut late_resident, &account, &holder).await;
     let covered = file_temperature(
         &mut late_resident,
         &fourth.to_string(),
@@ -1293,9 +1281,21 @@ async fn grid_and_other_household(server: &TestServer) -> ((i64, String, i64), S
     (inside, outside)
 }
 
+/// Puts `phone` on file as a household's holder's number.
+async fn holder_phone_on_file(server: &TestServer, household: i64, phone: &str) {
+    sqlx::query("UPDATE households SET holder_phone = $1 WHERE id = $2")
+        .bind(phone)
+        .bind(household)
+        .execute(server.test_db.db.writer())
+        .await
+        .unwrap();
+}
+
 async fn grid_workers_file_for_residents_and_log_visits(server: &TestServer) {
     let ((household, account, building), outside) = grid_and_other_household(server).await;
     let phone = "13900000201";
+    // The holder's number on file: where a consent code may go.
+    holder_phone_on_file(server, household, phone).await;
     // The resident has an account (no household bound): the case is theirs.
     let mut resident = resident_signs_in(server, phone).await;
     let mut grid = staff_signs_in(server, "grid_demo", PASSWORD).await;
@@ -1326,6 +1326,16 @@ async fn grid_workers_file_for_residents_and_log_visits(server: &TestServer) {
     );
     let refused = send(&mut grid, pairs(&ask(&account, "12345"))).await;
     assert!(refused.form_error().is_some(), "a bad number is refused");
+    // Not a number the household stands behind (the worker's own, say).
+    let refused = send(&mut grid, pairs(&ask(&account, "13900000299"))).await;
+    assert_eq!(
+        refused.form_error().as_deref(),
+        Some(backend::services::grid_work::NOT_LINKED_MESSAGE)
+    );
+    assert!(
+        texts_to(server, "13900000299").await.is_empty(),
+        "no code sent"
+    );
     let not_a_worker = send(&mut resident, pairs(&ask(&account, phone))).await;
     assert!(not_a_worker.form_error().is_some(), "{not_a_worker:?}");
 
@@ -1365,6 +1375,30 @@ async fn grid_workers_file_for_residents_and_log_visits(server: &TestServer) {
                 .await
         }
     };
+    // Agreed to a temperature complaint: not to a suspension.
+    let suspend = grid
+        .clone()
+        .submit_multipart(
+            &form_path.replace("/file/temperature", "/file/application"),
+            "/api/file/application",
+            &[
+                ("household_id", household_text.as_str()),
+                ("kind", "suspend"),
+                ("has_own_valve", "on"),
+                ("note", ""),
+                ("consent_token", token.as_str()),
+                ("consent_code", code.as_str()),
+                ("idempotency_key", &key("grid-suspend")),
+            ],
+        )
+        .await;
+    assert!(
+        suspend
+            .form_error()
+            .unwrap_or_default()
+            .contains("居民同意代办的不是"),
+        "{suspend:?}"
+    );
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let refused = file(wrong, "grid-wrong").await;
     assert!(
@@ -1476,6 +1510,82 @@ on_both_engines!(
     grid_workers_file_for_residents_and_log_visits
 );
 
+/// 100 wrong consent codes at once: each reserves a try before it is
+/// compared, so five are, and the right code after them files nothing.
+async fn parallel_consent_guesses_get_five_tries(server: &TestServer) {
+    let ((household, account, _), _) = grid_and_other_household(server).await;
+    let phone = "13900000202";
+    holder_phone_on_file(server, household, phone).await;
+    let mut grid = staff_signs_in(server, "grid_demo", PASSWORD).await;
+    let asked = grid
+        .submit(
+            "/grid",
+            "/api/grid/consent",
+            &[
+                ("kind", "temperature"),
+                ("account_no", &account),
+                ("phone", phone),
+            ],
+        )
+        .await;
+    let form_path = asked
+        .location
+        .clone()
+        .unwrap_or_else(|| panic!("{asked:?}"));
+    let token = form_path.split("consent=").nth(1).unwrap().to_string();
+    let code = consent_code_to(server, phone).await;
+    let household = household.to_string();
+    let file = |guess: String, label: String| {
+        let mut browser = grid.clone();
+        let (household, token, form_path) = (household.clone(), token.clone(), form_path.clone());
+        async move {
+            browser
+                .submit_multipart(
+                    &form_path,
+                    "/api/file/temperature",
+                    &[
+                        ("household_id", household.as_str()),
+                        ("room", "bedroom"),
+                        ("reading", "16"),
+                        ("consent_token", token.as_str()),
+                        ("consent_code", guess.as_str()),
+                        ("idempotency_key", &key(&label)),
+                    ],
+                )
+                .await
+        }
+    };
+    let guesses: Vec<_> = (0..100)
+        .map(|i| {
+            let guess = format!("{:06}", (code.parse::<u32>().unwrap() + 1 + i) % 1_000_000);
+            tokio::spawn(file(guess, format!("consent-guess-{i}")))
+        })
+        .collect();
+    let mut wrong_with_tries_left = 0;
+    for guess in guesses {
+        let answer = guess.await.unwrap();
+        let error = answer
+            .form_error()
+            .unwrap_or_else(|| panic!("filed: {answer:?}"));
+        if error.contains("还可以再试") {
+            wrong_with_tries_left += 1;
+        }
+    }
+    assert_eq!(wrong_with_tries_left, 4, "five tries were compared");
+    let right = file(code.clone(), "consent-right".to_string()).await;
+    assert!(right.form_error().is_some(), "the code is void: {right:?}");
+    let tries: i64 = sqlx::query_scalar("SELECT wrong_tries FROM filing_consents WHERE phone = $1")
+        .bind(phone)
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(tries, 5);
+}
+on_both_engines!(
+    parallel_consent_guesses_get_five_tries,
+    parallel_consent_guesses_get_five_tries
+);
+
 async fn reports_count_the_company_cases(server: &TestServer) {
     let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
     let report = |browser: &mut Browser, query: &'static str| {
@@ -1578,4 +1688,109 @@ async fn reports_count_the_company_cases(server: &TestServer) {
 on_both_engines!(
     reports_count_the_company_cases,
     reports_count_the_company_cases
+);
+
+/// An outage speaks for a company: a dispatcher who may read another
+/// company's incident (here as that grid's worker too) cannot publish an
+/// outage for it.
+async fn outages_are_published_for_the_dispatchers_own_company(server: &TestServer) {
+    let db = server.test_db.db.writer();
+    let scalar = |sql: String| async move {
+        sqlx::query_scalar::<_, i64>(&sql)
+            .fetch_one(db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    let building = scalar(
+        "SELECT MIN(b.id) FROM buildings b JOIN communities c ON c.id = b.community_id \
+         WHERE c.name = '通亭街小区'"
+            .to_string(),
+    )
+    .await;
+    let now = server.now();
+    let incident = scalar(format!(
+        "INSERT INTO cases (case_no, kind, state, channel, building_id, summary, details, \
+                            created_at, updated_at) \
+         VALUES ('I-OTHER-COMPANY', 'incident', 'acknowledged', 'web', {building}, \
+                 '通亭街小区 3 户报冷', '', {now}, {now}) RETURNING id"
+    ))
+    .await;
+    let dispatcher = scalar("SELECT id FROM people WHERE username = 'dispatch_demo'".into()).await;
+    let grid = scalar(
+        "INSERT INTO grids (name, district) VALUES ('寒亭测试网格', '寒亭区') RETURNING id".into(),
+    )
+    .await;
+    for sql in [
+        format!("INSERT INTO grid_buildings (grid_id, building_id) VALUES ({grid}, {building})"),
+        format!("INSERT INTO grid_assignments (person_id, grid_id) VALUES ({dispatcher}, {grid})"),
+        format!(
+            "INSERT INTO person_roles (person_id, role, granted_at) VALUES ({dispatcher}, 'grid_worker', 0)"
+        ),
+    ] {
+        sqlx::query(&sql).execute(db).await.unwrap();
+    }
+    let mut browser = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    assert_eq!(
+        browser
+            .api(&format!("/api/cases/one?id={incident}"))
+            .await
+            .status,
+        200,
+        "readable as the grid's worker"
+    );
+    let outages_before = scalar("SELECT COUNT(*) FROM outages".into()).await;
+    let answer = browser
+        .call(
+            "/api/incidents/publish-outage",
+            &[
+                ("case_id", &incident.to_string()),
+                ("cause", "换热站循环泵故障"),
+                ("restore_in_hours", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, 404, "{answer:?}");
+    assert_eq!(
+        scalar("SELECT COUNT(*) FROM outages".into()).await,
+        outages_before
+    );
+}
+on_both_engines!(
+    outages_are_published_for_the_dispatchers_own_company,
+    outages_are_published_for_the_dispatchers_own_company
+);
+
+/// A resident's one-time keys live apart from other systems' ("12345:…").
+async fn residents_keys_have_their_own_namespace(server: &TestServer) {
+    let mut resident = resident_signs_in(server, "13800000001").await;
+    let household: i64 = sqlx::query_scalar(
+        "SELECT ph.household_id FROM person_households ph JOIN people p ON p.id = ph.person_id \
+         WHERE p.phone = '13800000001'",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    let filed = resident
+        .submit_multipart(
+            "/file/repair",
+            "/api/file/repair",
+            &[
+                ("household_id", &household.to_string()),
+                ("category", "noise"),
+                ("description", "暖气片有异响"),
+                ("idempotency_key", "SD12345-namespaced-01"),
+            ],
+        )
+        .await;
+    let id = case_id_of(&filed);
+    let key: String = sqlx::query_scalar("SELECT idempotency_key FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    assert!(key.starts_with("web:"), "{key}");
+}
+on_both_engines!(
+    residents_keys_have_their_own_namespace,
+    residents_keys_have_their_own_namespace
 );

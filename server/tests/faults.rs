@@ -33,6 +33,8 @@ fn start(url: &str, port: u16, site: &std::path::Path) -> Child {
         .env("HEATDESK_SITE_ROOT", site)
         .env("HEATDESK_UPLOAD_DIR", site.join("uploads"))
         .env("HEATDESK_FIXED_NOW", NOW)
+        // The harness posts as fast as it can, far above a platform's rate.
+        .env("HEATDESK_OPEN311_POSTS_PER_MINUTE", "100000000")
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -500,4 +502,176 @@ async fn a_full_disk_is_a_clear_503_until_space_returns() {
     assert!(server.try_wait().unwrap().is_none());
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+/// The most memory the server may hold while the burst below is filed:
+/// three forms of six 5 MB photos read at once (90 MB), two 24-megapixel
+/// photos decoded at once (2 × 72 MB and their thumbnails), and the server
+/// itself. Before the limits it went past 1.5 GB.
+const UPLOAD_MEMORY_BOUND_MIB: u64 = 512;
+
+/// A 6000 × 4000 PNG (24 megapixels, the most accepted) padded with a
+/// private chunk to nearly 5 MB (the largest file accepted).
+fn maximal_photo() -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(6000, 4000, image::Rgb([180, 40, 40]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let padding = domain::uploads::MAX_UPLOAD_BYTES - png.len() - 1024;
+    let data: Vec<u8> = (0..padding).map(|i| (i * 7919 % 251) as u8).collect();
+    let mut chunk = Vec::with_capacity(padding + 12);
+    chunk.extend_from_slice(&(padding as u32).to_be_bytes());
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(b"heAt");
+    crc.update(&data);
+    chunk.extend_from_slice(b"heAt");
+    chunk.extend_from_slice(&data);
+    chunk.extend_from_slice(&crc.finalize().to_be_bytes());
+    // Before IEND (the last 12 bytes).
+    let iend = png.len() - 12;
+    png.splice(iend..iend, chunk);
+    png
+}
+
+/// The most memory a process has held (VmHWM), in MiB.
+fn peak_memory_mib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .expect("VmHWM");
+    let kib: u64 = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    kib / 1024
+}
+
+/// Twenty filings of six maximal photos each, all at once, from one
+/// resident: the server holds no more than the bound, stays ready, and
+/// answers every one (a case, or "try again later" once a form has waited
+/// its turn too long).
+async fn uploads_cannot_exhaust_memory(engine: Engine) {
+    let (test_db, _, _) = prepared(engine).await;
+    let site = std::env::temp_dir().join(format!(
+        "heatdesk-uploads-{}-{:?}",
+        std::process::id(),
+        engine
+    ));
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let token = "upload-burst-session-token-known-to-the-test";
+    let now = domain::clock::parse_local_input(NOW).unwrap();
+    let (person, household): (i64, i64) = sqlx::query_as(
+        "SELECT p.id, ph.household_id FROM people p \
+         JOIN person_households ph ON ph.person_id = p.id WHERE p.phone = '13800000001'",
+    )
+    .fetch_one(test_db.db.reader())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, person_id, created_at, last_seen_at, idle_timeout, \
+                               absolute_timeout) VALUES ($1, $2, $3, $3, 86400, 86400)",
+    )
+    .bind(backend::secrets::token_hash(token))
+    .bind(person)
+    .bind(now)
+    .execute(test_db.db.writer())
+    .await
+    .unwrap();
+    let port = free_port();
+    let mut server = start(&test_db.url, port, &site);
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(300))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    wait_ready(&http, port).await;
+    let photo = maximal_photo();
+    let base = format!("http://127.0.0.1:{port}");
+    let filings: Vec<_> = (0..20)
+        .map(|n| {
+            let (http, photo, base) = (http.clone(), photo.clone(), base.clone());
+            tokio::spawn(async move {
+                let mut form = reqwest::multipart::Form::new()
+                    .text("household_id", household.to_string())
+                    .text("category", "noise")
+                    .text("description", format!("暖气片异响 {n}"))
+                    .text("idempotency_key", format!("upload-burst-{n:04}-0123456789"));
+                for k in 0..6 {
+                    let part = reqwest::multipart::Part::bytes(photo.clone())
+                        .file_name(format!("photo-{k}.png"));
+                    form = form.part("photos", part);
+                }
+                http.post(format!("{base}/api/file/repair"))
+                    .header("cookie", format!("hd_session={token}"))
+                    .header("origin", &base)
+                    .header("accept", "text/html")
+                    .multipart(form)
+                    .send()
+                    .await
+                    .map(|answer| {
+                        let location = answer
+                            .headers()
+                            .get("location")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_string();
+                        (answer.status().as_u16(), location)
+                    })
+            })
+        })
+        .collect();
+    // Ready all along.
+    let mut ready_checks = 0;
+    while filings.iter().any(|f| !f.is_finished()) {
+        let ready = http
+            .get(format!("{base}/readyz"))
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ready.status(), 200, "ready during the burst");
+        ready_checks += 1;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let mut filed = 0;
+    for filing in filings {
+        let (status, location) = filing.await.unwrap().expect("answered");
+        assert!(status < 500, "{status} {location}");
+        if location.starts_with("/cases/") {
+            filed += 1;
+        }
+    }
+    let peak = peak_memory_mib(server.id());
+    eprintln!(
+        "{engine:?}: 20 filings × 6 photos of 24 MP: {filed} filed, peak {peak} MiB \
+         (bound {UPLOAD_MEMORY_BOUND_MIB}), ready {ready_checks} times during the burst"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(filed >= 1, "some filings went through");
+    assert!(
+        peak <= UPLOAD_MEMORY_BOUND_MIB,
+        "peak {peak} MiB over {UPLOAD_MEMORY_BOUND_MIB} MiB"
+    );
+    let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM attachments")
+        .fetch_one(test_db.db.reader())
+        .await
+        .unwrap();
+    assert!(photos >= 6 * filed, "{photos} photos for {filed} filings");
+    let _ = std::fs::remove_dir_all(site);
+    test_db.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_cannot_exhaust_memory_on_sqlite() {
+    uploads_cannot_exhaust_memory(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_cannot_exhaust_memory_on_postgres() {
+    let _alone = POSTGRES.lock().await;
+    uploads_cannot_exhaust_memory(Engine::Postgres).await;
 }

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use backend::db::Engine;
-use backend::integrations::hotline::{sign, verify, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use backend::integrations::hotline::{SignedRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use support::{staff_signs_in, Browser, TestServer};
@@ -44,7 +44,13 @@ async fn platform_stub(platform: Arc<Mutex<Platform>>) -> String {
                 .unwrap_or("")
         };
         let timestamp: i64 = header(TIMESTAMP_HEADER).parse().unwrap_or(0);
-        if !verify(SECRET, timestamp, &body, header(SIGNATURE_HEADER)) {
+        let signed = SignedRequest {
+            method: "POST",
+            path: "/callback",
+            timestamp,
+            body: &body,
+        };
+        if !signed.verify(SECRET, header(SIGNATURE_HEADER)) {
             platform.bad_signatures += 1;
             return StatusCode::UNAUTHORIZED;
         }
@@ -73,7 +79,16 @@ async fn platform_posts(
         .post(server.url(path))
         .header("content-type", "application/json")
         .header(TIMESTAMP_HEADER, timestamp.to_string())
-        .header(SIGNATURE_HEADER, sign(secret, timestamp, body.as_bytes()))
+        .header(
+            SIGNATURE_HEADER,
+            SignedRequest {
+                method: "POST",
+                path,
+                timestamp,
+                body: body.as_bytes(),
+            }
+            .sign(secret),
+        )
         .body(body)
         .send()
         .await
@@ -487,4 +502,77 @@ async fn without_a_secret_the_endpoints_are_closed() {
     .await;
     assert_eq!(status, 404, "{answer}");
     server.finish().await;
+}
+
+/// A signature covers the method and path: a satisfaction signed for one
+/// order is refused on another; and each signature is taken once.
+async fn signatures_bind_the_request_and_are_taken_once(engine: Engine) {
+    let server = TestServer::start_with(engine, &["--hotline-secret", SECRET]).await;
+    let now = server.now();
+    let (status, answer) = platform_posts(
+        &server,
+        "/hotline/v1/orders",
+        &order("SD-REPLAY-1", "金宝花园2号楼", now),
+        now,
+        SECRET,
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+    let body = json!({ "satisfied": true }).to_string();
+    let signature = SignedRequest {
+        method: "POST",
+        path: "/hotline/v1/orders/SD-REPLAY-1/satisfaction",
+        timestamp: now,
+        body: body.as_bytes(),
+    }
+    .sign(SECRET);
+    let post = |path: &str| {
+        support::client()
+            .post(server.url(path))
+            .header("content-type", "application/json")
+            .header(TIMESTAMP_HEADER, now.to_string())
+            .header(SIGNATURE_HEADER, signature.clone())
+            .body(body.clone())
+            .send()
+    };
+    // Carried over to another order's address: not its signature.
+    let moved = post("/hotline/v1/orders/SD-OTHER/satisfaction")
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 401);
+    let moved: Value = moved.json().await.unwrap();
+    assert_eq!(moved["error"], "bad_signature");
+    // Where it was signed for: taken once, then refused as a replay, even
+    // by two copies racing in.
+    let (first, second) = tokio::join!(
+        post("/hotline/v1/orders/SD-REPLAY-1/satisfaction"),
+        post("/hotline/v1/orders/SD-REPLAY-1/satisfaction")
+    );
+    let statuses = [
+        first.unwrap().status().as_u16(),
+        second.unwrap().status().as_u16(),
+    ];
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        1,
+        "one copy is taken, the other is a replay: {statuses:?}"
+    );
+    let replayed: Value = post("/hotline/v1/orders/SD-REPLAY-1/satisfaction")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(replayed["error"], "replayed");
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signatures_bind_the_request_and_are_taken_once_on_sqlite() {
+    signatures_bind_the_request_and_are_taken_once(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signatures_bind_the_request_and_are_taken_once_on_postgres() {
+    signatures_bind_the_request_and_are_taken_once(Engine::Postgres).await;
 }

@@ -1,7 +1,8 @@
 //! Signing in and out, preferences, and a resident's own households and
 //! cases. Mutations are POST; the cross-site check guards them in the server.
 
-use domain::account::{DemoMessage, HouseholdCard, SignedIn};
+use domain::account::{DemoMessage, HouseholdCard, PendingBinding, SignedIn, WaitingBinding};
+use domain::second_factor::SecondFactorStep;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -74,15 +75,61 @@ pub async fn verify_code(code: String) -> Result<(), ServerFnError> {
 pub async fn staff_sign_in(username: String, password: String) -> Result<(), ServerFnError> {
     use crate::portal::{portal, to_server_error};
     use crate::session::{origin, start_session};
+    use crate::session::{set_cookie, SECOND_FACTOR_COOKIE};
+    use backend::services::identity::StaffSignIn;
     let portal = portal()?;
-    let session = backend::services::identity::sign_in_staff(
+    let outcome = backend::services::identity::sign_in_staff(
         &portal.db,
         &username,
         &password,
+        portal.access.require_second_factor,
         &origin(&portal),
     )
     .await
     .map_err(to_server_error)?;
+    match outcome {
+        StaffSignIn::Session(session) => start_session(&portal, &session),
+        StaffSignIn::SecondFactor { token } => {
+            set_cookie(
+                &portal,
+                SECOND_FACTOR_COOKIE,
+                &token,
+                Some(domain::second_factor::CHALLENGE_LIFETIME),
+            );
+            leptos_axum::redirect("/staff/signin?step=second-factor");
+        }
+    }
+    Ok(())
+}
+
+/// The second-factor step after a right password: a code form, or (first
+/// time) the enrolment.
+#[server(input = GetUrl, prefix = "/api", endpoint = "signin/second-factor/step")]
+pub async fn load_second_factor_step() -> Result<SecondFactorStep, ServerFnError> {
+    use crate::portal::{portal, refused, to_server_error};
+    use crate::session::{cookie, SECOND_FACTOR_COOKIE};
+    let portal = portal()?;
+    let Some(token) = cookie(&portal, SECOND_FACTOR_COOKIE) else {
+        return Err(refused("登录已超时，请重新输入用户名和密码"));
+    };
+    backend::services::second_factor::step(&portal.db, &token, portal.now())
+        .await
+        .map_err(to_server_error)
+}
+
+/// The authenticator's code (or a recovery code): the session opens.
+#[server(prefix = "/api", endpoint = "signin/second-factor")]
+pub async fn verify_second_factor(code: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, refused, to_server_error};
+    use crate::session::{cookie, origin, start_session, SECOND_FACTOR_COOKIE};
+    let portal = portal()?;
+    let Some(token) = cookie(&portal, SECOND_FACTOR_COOKIE) else {
+        return Err(refused("登录已超时，请重新输入用户名和密码"));
+    };
+    let session =
+        backend::services::second_factor::complete(&portal.db, &token, &code, &origin(&portal))
+            .await
+            .map_err(to_server_error)?;
     start_session(&portal, &session);
     Ok(())
 }
@@ -161,18 +208,88 @@ pub async fn load_household(id: i64) -> Result<HouseholdCard, ServerFnError> {
     .map_err(to_server_error)
 }
 
-/// Binds a household by account number and the holder's name.
+/// Starts binding a household by account number and the holder's name:
+/// bound at once (the resident's own phone is the holder's on file), or on
+/// to the page where the holder's code is entered or approval awaited.
 #[server(prefix = "/api", endpoint = "me/households/bind")]
 pub async fn bind_household(account_no: String, holder_name: String) -> Result<(), ServerFnError> {
     use crate::portal::{portal, to_server_error};
     use crate::session::origin;
+    use backend::services::bindings::{request_binding, BindingStarted};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::accounts::bind_household(
+    let started = request_binding(
         &portal.db,
         &viewer,
         &account_no,
         &holder_name,
+        &origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)?;
+    match started {
+        BindingStarted::Bound { .. } => leptos_axum::redirect("/me"),
+        BindingStarted::Waiting { token, .. } => {
+            leptos_axum::redirect(&format!("/me/settings?binding={token}"))
+        }
+    }
+    Ok(())
+}
+
+/// The resident's own binding request waiting for the holder's code or an approval.
+#[server(input = GetUrl, prefix = "/api", endpoint = "me/households/binding")]
+pub async fn load_pending_binding(token: String) -> Result<PendingBinding, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::bindings::pending(&portal.db, &viewer, &token)
+        .await
+        .map_err(to_server_error)
+}
+
+/// Completes a binding with the code texted to the holder's phone.
+#[server(prefix = "/api", endpoint = "me/households/confirm")]
+pub async fn confirm_binding(token: String, code: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::origin;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::bindings::confirm_with_code(
+        &portal.db,
+        &viewer,
+        &token,
+        &code,
+        &origin(&portal),
+    )
+    .await
+    .map_err(to_server_error)?;
+    leptos_axum::redirect("/me");
+    Ok(())
+}
+
+/// Others' requests to bind the resident's households, for their decision.
+#[server(input = GetUrl, prefix = "/api", endpoint = "me/households/requests")]
+pub async fn load_binding_requests() -> Result<Vec<WaitingBinding>, ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::bindings::waiting_for_me(&portal.db, &viewer, portal.now())
+        .await
+        .map_err(to_server_error)
+}
+
+/// Approves ("approve") or declines ("decline") another's request.
+#[server(prefix = "/api", endpoint = "me/households/decide")]
+pub async fn decide_binding(request_id: i64, decision: String) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::origin;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::bindings::decide(
+        &portal.db,
+        &viewer,
+        request_id,
+        &decision,
         &origin(&portal),
     )
     .await

@@ -102,7 +102,7 @@ pub async fn file_temperature_complaint(data: MultipartData) -> Result<(), Serve
     use backend::services::casework::{file_temperature_complaint, TemperatureForm};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    let form = crate::form_data::read_form(data).await?;
+    let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
     let filed = file_temperature_complaint(
         &portal.db,
         &portal.settings,
@@ -133,7 +133,7 @@ pub async fn file_repair(data: MultipartData) -> Result<(), ServerFnError> {
     use backend::services::casework::RepairForm;
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    let form = crate::form_data::read_form(data).await?;
+    let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
     let filed = backend::services::casework::file_repair(
         &portal.db,
         &portal.settings,
@@ -162,7 +162,7 @@ pub async fn file_application(data: MultipartData) -> Result<(), ServerFnError> 
     use backend::services::casework::ApplicationForm;
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    let form = crate::form_data::read_form(data).await?;
+    let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
     let filed = backend::services::casework::file_application(
         &portal.db,
         &portal.settings,
@@ -191,7 +191,7 @@ pub async fn take_case_step_with_photos(data: MultipartData) -> Result<(), Serve
     use backend::services::casework::StepForm;
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    let form = crate::form_data::read_form(data).await?;
+    let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
     let case_id = form.required_number("case_id", "工单编号缺失，请刷新页面")?;
     backend::services::casework::take_step(
         &portal.db,

@@ -141,6 +141,19 @@ pub async fn reset_staff_password(person_id: i64, password: String) -> Result<()
     .map_err(to_server_error)
 }
 
+/// Removes a staff member's second factor (admin): a lost phone; their
+/// next sign-in enrols anew, and their sessions end.
+#[server(prefix = "/api", endpoint = "admin/staff/second-factor/reset")]
+pub async fn reset_second_factor(person_id: i64) -> Result<(), ServerFnError> {
+    use crate::portal::{portal, to_server_error};
+    use crate::session::origin;
+    let portal = portal()?;
+    let viewer = crate::session::signed_in(&portal).await?;
+    backend::services::second_factor::reset(&portal.db, &viewer, person_id, &origin(&portal))
+        .await
+        .map_err(to_server_error)
+}
+
 /// Makes a staff member's roles exactly the ticked ones (admin).
 #[server(prefix = "/api", endpoint = "admin/staff/roles")]
 pub async fn set_staff_roles(

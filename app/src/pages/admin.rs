@@ -3,7 +3,7 @@
 
 use crate::api::staff::{
     load_audit_log, load_staff_directory, ChangeStaffAssignment, CreateStaffAccount,
-    ResetStaffPassword, SetStaffRoles,
+    ResetSecondFactor, ResetStaffPassword, SetStaffRoles,
 };
 use crate::components::feedback::{loaded, ActionOutcome};
 use crate::components::outage::Moment;
@@ -21,6 +21,7 @@ struct AdminActions {
     create: ServerAction<CreateStaffAccount>,
     roles: ServerAction<SetStaffRoles>,
     password: ServerAction<ResetStaffPassword>,
+    second_factor: ServerAction<ResetSecondFactor>,
     assignment: ServerAction<ChangeStaffAssignment>,
 }
 
@@ -31,6 +32,7 @@ pub fn AdminPage() -> impl IntoView {
         create: ServerAction::new(),
         roles: ServerAction::new(),
         password: ServerAction::new(),
+        second_factor: ServerAction::new(),
         assignment: ServerAction::new(),
     };
     let directory = Resource::new(
@@ -39,6 +41,7 @@ pub fn AdminPage() -> impl IntoView {
                 actions.create.version().get(),
                 actions.roles.version().get(),
                 actions.password.version().get(),
+                actions.second_factor.version().get(),
                 actions.assignment.version().get(),
             )
         },
@@ -54,6 +57,7 @@ pub fn AdminPage() -> impl IntoView {
         </p>
         <ActionOutcome outcome=actions.roles.value().into() done=lang.t("角色已更新。", "Roles updated.") />
         <ActionOutcome outcome=actions.password.value().into() done=lang.t("密码已重置，该账号的登录已全部退出。", "Password reset; the account was signed out everywhere.") />
+        <ActionOutcome outcome=actions.second_factor.value().into() done=lang.t("两步验证已重置，下次登录时重新绑定验证器。", "Second factor reset; it is enrolled again at the next sign-in.") />
         <ActionOutcome outcome=actions.assignment.value().into() done=lang.t("分配已更新。", "Assignment updated.") />
         {loaded(directory, move |directory| view! { <Directory directory actions /> })}
     }
@@ -195,6 +199,13 @@ fn AccountCard(
                     <input class="field__input" type="password" name="password" autocomplete="new-password"
                         maxlength="200" required aria-label=lang.t("新密码", "New password") />
                     <button class="button button--secondary" type="submit">{lang.t("重置", "Reset")}</button>
+                </ActionForm>
+            </details>
+            <details>
+                <summary>{lang.t("重置两步验证（手机丢失）", "Reset second factor (lost phone)")}</summary>
+                <ActionForm action=actions.second_factor attr:class="form">
+                    <input type="hidden" name="person_id" value=id />
+                    <button class="button button--secondary" type="submit">{lang.t("重置两步验证", "Reset second factor")}</button>
                 </ActionForm>
             </details>
             {is_grid_worker.then(|| view! {

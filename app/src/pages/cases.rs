@@ -172,6 +172,31 @@ fn case_facts(lang: Lang, case: &CaseDetail) -> impl IntoView {
         };
         rows.push(row(lang.t("联系电话", "Phone"), link).into_any());
     }
+    if let Some(reporter) = case.reporter.as_ref().filter(|r| !r.is_empty()) {
+        let lines = [
+            reporter
+                .name
+                .as_ref()
+                .map(|n| format!("{}{n}", lang.t("姓名：", "Name: "))),
+            reporter
+                .phone
+                .as_ref()
+                .map(|p| format!("{}{p}", lang.t("电话：", "Phone: "))),
+            reporter
+                .email
+                .as_ref()
+                .map(|e| format!("{}{e}", lang.t("邮箱：", "Email: "))),
+            reporter
+                .address
+                .as_ref()
+                .map(|a| format!("{}{a}", lang.t("所报地址：", "Address given: "))),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|line| view! { <span class="facts__line">{line}</span> })
+        .collect_view();
+        rows.push(row(lang.t("报告人", "Reported by"), lines.into_any()).into_any());
+    }
     if let Some(response) = case.response {
         let kept = if response.on_time {
             lang.t("（按时）", " (on time)")

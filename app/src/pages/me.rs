@@ -2,7 +2,8 @@
 //! and 设置: binding households, large text, language, signing out.
 
 use crate::api::account::{
-    load_my_households, load_session, BindHousehold, SavePreferences, SignOut, UnbindHousehold,
+    load_binding_requests, load_my_households, load_pending_binding, load_session, BindHousehold,
+    ConfirmBinding, DecideBinding, SavePreferences, SignOut, UnbindHousehold,
 };
 use crate::components::feedback::{loaded, returned_error, ActionOutcome};
 use crate::components::outage::{HeatBadge, OutageCard};
@@ -12,6 +13,7 @@ use domain::outage::OutagePhase;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn MyHomePage() -> impl IntoView {
@@ -25,6 +27,7 @@ pub fn MyHomePage() -> impl IntoView {
             let name = session.map(|s| s.greeting_name()).unwrap_or_default();
             view! { <h1 class="page-title">{name}{lang.t("，您好", ", welcome")}</h1> }
         })}
+        <BindingRequests />
         {loaded(households, move |cards| {
             if cards.is_empty() {
                 view! {
@@ -122,9 +125,98 @@ fn BindForm(action: ServerAction<BindHousehold>) -> impl IntoView {
                 <span class="field__label">{lang.t("户主姓名", "Account holder's name")}</span>
                 <input class="field__input" type="text" name="holder_name" maxlength="40" required />
             </label>
-            <ActionOutcome outcome=action.value().into() done=lang.t("绑定成功。", "Household bound.") />
+            <ActionOutcome outcome=action.value().into() done=lang.t("已提交。", "Sent.") />
             <button class="button" type="submit">{lang.t("绑定", "Bind")}</button>
         </ActionForm>
+    }
+}
+
+/// Others asking to bind the resident's households: approve or decline.
+#[component]
+fn BindingRequests() -> impl IntoView {
+    let lang = use_lang();
+    let decide = ServerAction::<DecideBinding>::new();
+    let requests = Resource::new(move || decide.version().get(), |_| load_binding_requests());
+    view! {
+        {loaded(requests, move |requests| {
+            (!requests.is_empty()).then(|| {
+                let rows = requests
+                    .into_iter()
+                    .map(|request| {
+                        let text = format!(
+                            "{}{}{}{}",
+                            lang.t("手机 ", "The phone "),
+                            request.applicant,
+                            lang.t(" 申请绑定户号 ", " asks to bind account "),
+                            request.account_no
+                        );
+                        view! {
+                            <li class="binding-request">
+                                <p>{text}</p>
+                                <ActionForm action=decide attr:class="row">
+                                    <input type="hidden" name="request_id" value=request.request_id />
+                                    <button class="button" type="submit" name="decision" value="approve">{lang.t("同意", "Approve")}</button>
+                                    <button class="button button--secondary" type="submit" name="decision" value="decline">{lang.t("拒绝", "Decline")}</button>
+                                </ActionForm>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <section class="card notice">
+                        <h2 class="card__title">{lang.t("有人申请绑定您家", "Someone asks to bind your household")}</h2>
+                        <p class="muted">{lang.t("只同意您认识的家人或租户；不认识请拒绝。", "Approve only family or tenants you know; decline anyone else.")}</p>
+                        <ul class="plain-list">{rows}</ul>
+                        <ActionOutcome outcome=decide.value().into() done=lang.t("已处理。", "Done.") />
+                    </section>
+                }
+            })
+        })}
+    }
+}
+
+/// A binding waiting for the holder's code or a bound resident's approval.
+#[component]
+fn PendingBindingCard(token: String) -> impl IntoView {
+    let lang = use_lang();
+    let confirm = ServerAction::<ConfirmBinding>::new();
+    let pending = Resource::new(move || token.clone(), load_pending_binding);
+    view! {
+        {loaded(pending, move |pending| {
+            let body = match pending.code_sent_to {
+                Some(phone) => view! {
+                    <p>
+                        {lang.t("验证码已发送至户主预留的手机 ", "A code went to the holder's phone on file, ")}
+                        <strong>{phone}</strong>
+                        {lang.t("。请向户主索取验证码后输入；已绑定这户的家人也可以在“我的”中同意。", ". Ask the holder for it and enter it here; family members already bound may also approve on their page.")}
+                    </p>
+                    <ActionForm action=confirm attr:class="form">
+                        <input type="hidden" name="token" value=pending.token.clone() />
+                        <label class="field">
+                            <span class="field__label">{lang.t("户主收到的验证码", "The holder's code")}</span>
+                            <input class="field__input" type="text" name="code" inputmode="numeric"
+                                autocomplete="one-time-code" maxlength="8" required />
+                        </label>
+                        <ActionOutcome outcome=confirm.value().into() done=lang.t("绑定成功。", "Household bound.") />
+                        <button class="button" type="submit">{lang.t("确认绑定", "Confirm")}</button>
+                    </ActionForm>
+                }
+                .into_any(),
+                None => view! {
+                    <p>{lang.t(
+                        "已通知已绑定这户的居民，他们在“我的”中同意后即绑定成功。",
+                        "The residents already bound were asked; once one approves, the household is yours too.",
+                    )}</p>
+                }
+                .into_any(),
+            };
+            view! {
+                <section class="card">
+                    <h2 class="card__title">{lang.t("确认绑定", "Confirm binding")}</h2>
+                    {body}
+                </section>
+            }
+        })}
     }
 }
 
@@ -133,6 +225,7 @@ pub fn SettingsPage() -> impl IntoView {
     let lang = use_lang();
     let prefs = use_context::<Preferences>().unwrap_or_default();
     let session = Resource::new(|| (), |_| load_session());
+    let query = use_query_map();
     let (text_value, text_label) = if prefs.large_text {
         ("0", lang.t("关闭大字模式", "Turn large text off"))
     } else {
@@ -141,6 +234,12 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <Title text=lang.t("设置", "Settings") />
         <h1 class="page-title">{lang.t("设置", "Settings")}</h1>
+        {move || {
+            query
+                .read()
+                .get("binding")
+                .map(|token| view! { <PendingBindingCard token /> })
+        }}
         {loaded(session, move |session| {
             let resident = session.is_some_and(|s| s.has(domain::roles::Role::Resident));
             resident.then(|| view! { <MyHouseholds /> })

@@ -2,9 +2,13 @@
 //! when configured); staff with username and password. Plain forms, so they
 //! work the same with and without JavaScript.
 
-use crate::api::account::{load_sign_in_options, RequestCode, StaffSignIn, VerifyCode};
+use crate::api::account::{
+    load_second_factor_step, load_sign_in_options, RequestCode, StaffSignIn, VerifyCode,
+    VerifySecondFactor,
+};
 use crate::components::feedback::{loaded, returned_error};
 use crate::prefs::use_lang;
+use domain::second_factor::SecondFactorStep;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -92,9 +96,24 @@ fn CodeStep() -> impl IntoView {
 #[component]
 pub fn StaffSignInPage() -> impl IntoView {
     let lang = use_lang();
+    let query = use_query_map();
+    let second_factor = move || query.read().get("step").as_deref() == Some("second-factor");
     view! {
         <Title text=lang.t("工作人员登录", "Staff sign-in") />
         <h1 class="page-title">{lang.t("工作人员登录", "Staff sign-in")}</h1>
+        {move || if second_factor() {
+            view! { <SecondFactorForm /> }.into_any()
+        } else {
+            view! { <PasswordForm /> }.into_any()
+        }}
+        <p class="muted"><a href="/signin">{lang.t("居民请用手机号登录", "Residents sign in with their phone")}</a></p>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let lang = use_lang();
+    view! {
         <section class="card">
             <form method="post" action=StaffSignIn::url() class="form">
                 <label class="field">
@@ -111,6 +130,62 @@ pub fn StaffSignInPage() -> impl IntoView {
                 <button class="button" type="submit">{lang.t("登录", "Sign in")}</button>
             </form>
         </section>
-        <p class="muted"><a href="/signin">{lang.t("居民请用手机号登录", "Residents sign in with their phone")}</a></p>
+    }
+}
+
+/// After a right password: the authenticator's code, or the first-time
+/// enrolment (QR code, secret, recovery codes) and its first code.
+#[component]
+fn SecondFactorForm() -> impl IntoView {
+    let lang = use_lang();
+    let step = Resource::new(|| (), |_| load_second_factor_step());
+    view! {
+        {loaded(step, move |step| {
+            let enrolment = match step {
+                SecondFactorStep::Verify => None,
+                SecondFactorStep::Enrol(enrolment) => Some(enrolment),
+            };
+            let intro = match &enrolment {
+                None => lang.t(
+                    "请输入手机验证器（如微信小程序“腾讯身份验证器”、Google Authenticator）中的 6 位验证码；手机不在身边时可输入一个恢复码。",
+                    "Enter the 6-digit code from your authenticator app; without your phone, enter a recovery code.",
+                ),
+                Some(_) => lang.t(
+                    "您的账号需要两步验证。请用手机验证器扫描下面的二维码（或手动输入密钥），抄下恢复码妥善保管，然后输入验证器显示的 6 位验证码。",
+                    "Your account needs a second factor. Scan the QR code with an authenticator app (or type the key), keep the recovery codes safe, then enter the app's 6-digit code.",
+                ),
+            };
+            let enrol = enrolment.map(|enrolment| {
+                let codes = enrolment
+                    .recovery_codes
+                    .iter()
+                    .map(|code| view! { <li><code>{code.clone()}</code></li> })
+                    .collect_view();
+                view! {
+                    <div class="enrolment">
+                        <div class="enrolment__qr" inner_html=enrolment.qr_svg.clone()></div>
+                        <p>{lang.t("密钥：", "Key: ")}<code class="enrolment__secret">{enrolment.secret.clone()}</code></p>
+                        <h2>{lang.t("恢复码（每个只能用一次，只显示这一次）", "Recovery codes (each works once; shown only now)")}</h2>
+                        <ul class="enrolment__codes">{codes}</ul>
+                    </div>
+                }
+            });
+            view! {
+                <section class="card">
+                    <h2 class="card__title">{lang.t("两步验证", "Second factor")}</h2>
+                    <p>{intro}</p>
+                    {enrol}
+                    <form method="post" action=VerifySecondFactor::url() class="form">
+                        <label class="field">
+                            <span class="field__label">{lang.t("验证码或恢复码", "Code or recovery code")}</span>
+                            <input class="field__input" type="text" name="code" autocomplete="one-time-code"
+                                autocapitalize="none" maxlength="20" required />
+                        </label>
+                        {returned_error::<VerifySecondFactor>()}
+                        <button class="button" type="submit">{lang.t("验证并登录", "Verify and sign in")}</button>
+                    </form>
+                </section>
+            }
+        })}
     }
 }

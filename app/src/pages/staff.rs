@@ -86,6 +86,10 @@ fn FileForResident() -> impl IntoView {
                 </label>
                 <label class="field">
                     <span class="field__label">{lang.t("居民手机号", "Resident's mobile")}</span>
+                    <span class="muted">{lang.t(
+                        "须是已绑定这户的居民手机号，或户主在供热公司预留的手机号",
+                        "A number bound to this household, or the holder's number on file with the company",
+                    )}</span>
                     <input class="field__input" type="tel" name="phone" inputmode="tel" maxlength="20" required autocomplete="off" />
                 </label>
                 <button class="button button--large" type="submit" disabled=move || consent.pending().get()>

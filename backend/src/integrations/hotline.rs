@@ -2,9 +2,12 @@
 //! that posts an order's news (sign-for, progress, extension, return, reply)
 //! to the platform's callback URL.
 //!
-//! A signature is HMAC-SHA256, hex, over `"{timestamp}\n{body}"` with the
-//! shared secret; the timestamp (Unix seconds) and signature travel in the
-//! `X-Hotline-Timestamp` and `X-Hotline-Signature` headers.
+//! A signature is HMAC-SHA256, hex, over
+//! `"{METHOD}\n{path}\n{timestamp}\n{body}"` with the shared secret (the
+//! path with its query, as the request line has it), so a signature for one
+//! order cannot be replayed on another; the timestamp (Unix seconds) and
+//! signature travel in the `X-Hotline-Timestamp` and `X-Hotline-Signature`
+//! headers. A receiver accepts a signature once while it is fresh.
 
 use std::fmt;
 use std::time::Duration;
@@ -19,26 +22,51 @@ pub const SIGNATURE_HEADER: &str = "x-hotline-signature";
 /// How long one callback may take, connection included.
 pub const HOTLINE_DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The hex HMAC-SHA256 of `"{timestamp}\n{body}"`.
-pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b"\n");
-    mac.update(body);
-    hex::encode(mac.finalize().into_bytes())
+/// What a signature covers: the request's method, its path (with the
+/// query, if any), the timestamp and the body.
+#[derive(Clone, Copy, Debug)]
+pub struct SignedRequest<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub timestamp: i64,
+    pub body: &'a [u8],
 }
 
-/// Whether `signature` (hex) signs `timestamp` and `body`, compared in
-/// constant time.
-pub fn verify(secret: &str, timestamp: i64, body: &[u8], signature: &str) -> bool {
-    let Ok(given) = hex::decode(signature.trim()) else {
-        return false;
-    };
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b"\n");
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
+impl SignedRequest<'_> {
+    fn mac(&self, secret: &str) -> Hmac<Sha256> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+        mac.update(self.method.to_ascii_uppercase().as_bytes());
+        mac.update(b"\n");
+        mac.update(self.path.as_bytes());
+        mac.update(b"\n");
+        mac.update(self.timestamp.to_string().as_bytes());
+        mac.update(b"\n");
+        mac.update(self.body);
+        mac
+    }
+
+    /// The hex HMAC-SHA256 of `"{METHOD}\n{path}\n{timestamp}\n{body}"`.
+    pub fn sign(&self, secret: &str) -> String {
+        hex::encode(self.mac(secret).finalize().into_bytes())
+    }
+
+    /// Whether `signature` (hex) signs this request, compared in constant time.
+    pub fn verify(&self, secret: &str, signature: &str) -> bool {
+        let Ok(given) = hex::decode(signature.trim()) else {
+            return false;
+        };
+        self.mac(secret).verify_slice(&given).is_ok()
+    }
+}
+
+/// The path (and query) of a URL, as a request to it names it: what a
+/// signature of a request to that URL covers.
+pub fn request_path(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    match rest.find('/') {
+        Some(slash) => rest[slash..].split('#').next().unwrap_or("/").to_string(),
+        None => "/".to_string(),
+    }
 }
 
 /// The shared secret and where the platform takes our news.
@@ -102,7 +130,13 @@ impl HotlineCallbacks {
             .header(TIMESTAMP_HEADER, now.to_string())
             .header(
                 SIGNATURE_HEADER,
-                sign(&self.settings.secret, now, body.as_bytes()),
+                SignedRequest {
+                    method: "POST",
+                    path: &request_path(url),
+                    timestamp: now,
+                    body: body.as_bytes(),
+                }
+                .sign(&self.settings.secret),
             )
             .body(body.to_string())
             .send()
@@ -128,32 +162,70 @@ impl HotlineCallbacks {
 mod tests {
     use super::*;
 
+    const KNOWN_ANSWER: &str = "842f34e8086bb9c5db1e5c7bd9acdc5d6a55ca1273d053beb4e2be6bd088ca32";
+
     #[test]
-    fn signatures_cover_the_timestamp_and_the_body() {
+    fn signatures_cover_method_path_timestamp_and_body() {
         let secret = "a-shared-secret-of-the-platform";
-        let body = br#"{"order_id":"A1"}"#;
-        let signature = sign(secret, 1_700_000_000, body);
+        let request = SignedRequest {
+            method: "POST",
+            path: "/hotline/v1/orders/A1/satisfaction",
+            timestamp: 1_700_000_000,
+            body: br#"{"satisfied":false}"#,
+        };
+        let signature = request.sign(secret);
         assert_eq!(signature.len(), 64);
-        assert!(verify(secret, 1_700_000_000, body, &signature));
-        assert!(!verify(secret, 1_700_000_001, body, &signature));
-        assert!(!verify(
-            secret,
-            1_700_000_000,
-            br#"{"order_id":"A2"}"#,
-            &signature
-        ));
-        assert!(!verify(
-            "another-secret-entirely",
-            1_700_000_000,
-            body,
-            &signature
-        ));
-        assert!(!verify(secret, 1_700_000_000, body, "not hex"));
-        // Known answer: HMAC-SHA256("key", "1\nbody"), computed with Python's hmac.
+        assert!(request.verify(secret, &signature));
+        assert!(SignedRequest {
+            method: "post",
+            ..request
+        }
+        .verify(secret, &signature));
+        for other in [
+            SignedRequest {
+                path: "/hotline/v1/orders/A2/satisfaction",
+                ..request
+            },
+            SignedRequest {
+                method: "PUT",
+                ..request
+            },
+            SignedRequest {
+                timestamp: 1_700_000_001,
+                ..request
+            },
+            SignedRequest {
+                body: br#"{"satisfied":true}"#,
+                ..request
+            },
+        ] {
+            assert!(!other.verify(secret, &signature), "{other:?}");
+        }
+        assert!(!request.verify("another-secret-entirely", &signature));
+        assert!(!request.verify(secret, "not hex"));
+        // Known answer: HMAC-SHA256("key", "POST\n/p\n1\nbody"), computed
+        // with Python's hmac.
         assert_eq!(
-            sign("key", 1, b"body"),
-            "0e06bcf4fc8003b1b2e7c640606ff14a7d23ca65e2dc118808734ddb00852b46"
+            SignedRequest {
+                method: "POST",
+                path: "/p",
+                timestamp: 1,
+                body: b"body"
+            }
+            .sign("key"),
+            KNOWN_ANSWER
         );
+    }
+
+    #[test]
+    fn a_callback_url_is_signed_by_its_path_and_query() {
+        assert_eq!(
+            request_path("https://12345.example.cn/cb/heat?x=1"),
+            "/cb/heat?x=1"
+        );
+        assert_eq!(request_path("http://127.0.0.1:9/"), "/");
+        assert_eq!(request_path("http://127.0.0.1:9"), "/");
+        assert_eq!(request_path("https://h/p#frag"), "/p");
     }
 
     #[test]

@@ -37,6 +37,16 @@ pub enum TextTemplate {
         what: String,
         valid_minutes: u32,
     },
+    /// Someone asks to bind the holder's household; the code is the
+    /// holder's consent, read out to them.
+    BindingCode {
+        code: String,
+        account_no: String,
+        applicant: String,
+        valid_minutes: u32,
+    },
+    /// News of a household account to the residents bound to it.
+    AccountNews { account_no: String, news: String },
 }
 
 impl TextTemplate {
@@ -61,6 +71,17 @@ impl TextTemplate {
             } => format!(
                 "【供热服务】网格员{worker}申请代您提交{what}，同意请将验证码 {code} 告诉网格员，{valid_minutes} 分钟内有效。如不同意请忽略。"
             ),
+            Self::BindingCode {
+                code,
+                account_no,
+                applicant,
+                valid_minutes,
+            } => format!(
+                "【供热服务】手机 {applicant} 申请绑定您的供热户号 {account_no}，同意请将验证码 {code} 告诉对方，{valid_minutes} 分钟内有效。如不认识对方请勿告知。"
+            ),
+            Self::AccountNews { account_no, news } => {
+                format!("【供热服务】您绑定的户号 {account_no}：{news}")
+            }
         }
     }
 
@@ -75,6 +96,16 @@ impl TextTemplate {
             Self::FilingConsent {
                 code, worker, what, ..
             } => serde_json::json!({ "code": code, "worker": worker, "what": what }).to_string(),
+            Self::BindingCode {
+                code,
+                account_no,
+                applicant,
+                ..
+            } => serde_json::json!({ "code": code, "account_no": account_no, "applicant": applicant })
+                .to_string(),
+            Self::AccountNews { account_no, news } => {
+                serde_json::json!({ "account_no": account_no, "news": news }).to_string()
+            }
         }
     }
 }
@@ -126,6 +157,25 @@ impl NotificationChannel for LogChannel {
     }
 }
 
+/// No provider configured (outside demo mode): every text waits in the
+/// outbox, retried, until an operator configures one and restarts.
+#[derive(Debug, Default)]
+pub struct UnconfiguredChannel;
+
+impl NotificationChannel for UnconfiguredChannel {
+    fn name(&self) -> &'static str {
+        "unconfigured"
+    }
+
+    fn send<'a>(&'a self, _text: &'a OutgoingText) -> BoxFuture<'a, Result<(), SendFailure>> {
+        Box::pin(async move {
+            Err(SendFailure::Unavailable(
+                "no SMS provider is configured (HEATDESK_SMS_PROVIDER)".to_string(),
+            ))
+        })
+    }
+}
+
 /// Aliyun's public SMS endpoint.
 pub const ALIYUN_DEFAULT_ENDPOINT: &str = "https://dysmsapi.aliyuncs.com/";
 /// The region Aliyun's SMS API is addressed through.
@@ -153,6 +203,11 @@ pub struct AliyunSmsSettings {
     /// parameters `code`, `worker` and `what`; without it grid workers
     /// cannot file for residents through Aliyun.
     pub consent_template: Option<String>,
+    /// The approved template for a binding's code to the holder
+    /// (`code`, `account_no`, `applicant`).
+    pub binding_code_template: Option<String>,
+    /// The approved template for news of a bound household (`account_no`, `news`).
+    pub account_news_template: Option<String>,
     /// Default [`ALIYUN_DEFAULT_REGION`].
     pub region_id: String,
     /// Default [`ALIYUN_DEFAULT_TIMEOUT`].
@@ -175,6 +230,8 @@ impl AliyunSmsSettings {
             sign_in_template: sign_in_template.into(),
             case_update_template: None,
             consent_template: None,
+            binding_code_template: None,
+            account_news_template: None,
             region_id: ALIYUN_DEFAULT_REGION.to_string(),
             timeout: ALIYUN_DEFAULT_TIMEOUT,
         }
@@ -192,6 +249,8 @@ impl fmt::Debug for AliyunSmsSettings {
             .field("sign_in_template", &self.sign_in_template)
             .field("case_update_template", &self.case_update_template)
             .field("consent_template", &self.consent_template)
+            .field("binding_code_template", &self.binding_code_template)
+            .field("account_news_template", &self.account_news_template)
             .field("region_id", &self.region_id)
             .field("timeout", &self.timeout)
             .finish()
@@ -243,6 +302,8 @@ impl AliyunSms {
             TextTemplate::SignInCode { .. } => Some(self.settings.sign_in_template.as_str()),
             TextTemplate::CaseUpdate { .. } => self.settings.case_update_template.as_deref(),
             TextTemplate::FilingConsent { .. } => self.settings.consent_template.as_deref(),
+            TextTemplate::BindingCode { .. } => self.settings.binding_code_template.as_deref(),
+            TextTemplate::AccountNews { .. } => self.settings.account_news_template.as_deref(),
         };
         code.map(|code| (code, message.provider_params()))
     }

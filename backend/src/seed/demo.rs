@@ -158,10 +158,37 @@ pub async fn is_empty(db: &Database) -> BackendResult<bool> {
     Ok(communities == 0)
 }
 
+/// The holder's phone the company has on file for demo household `number`
+/// (WF1000000N): 159 and eight digits, so that binding codes have
+/// somewhere to go in the demo outbox.
+pub fn demo_holder_phone(number: usize) -> String {
+    format!("159{number:08}")
+}
+
+/// Whether the database may serve in demo mode: it holds nothing yet, or
+/// the demo city (`heatdesk seed`) and what was done with it since; never a
+/// real city's people, whose codes the demo outbox page would show.
+pub async fn may_serve_demo(db: &Database) -> BackendResult<bool> {
+    if is_empty(db).await? {
+        return Ok(true);
+    }
+    let marked: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM instance_facts WHERE name = 'demo_city'")
+            .fetch_one(db.reader())
+            .await?;
+    Ok(marked == 1)
+}
+
 /// Seeds the demo city in one transaction, with times around `now`.
 pub async fn seed_demo(db: &Database, now: UnixSeconds) -> BackendResult<DemoSummary> {
     let mut tx = db.writer().begin().await?;
     let mut summary = DemoSummary::default();
+    sqlx::query(
+        "INSERT INTO instance_facts (name, value, set_at) VALUES ('demo_city', 'heatdesk seed', $1)",
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
 
     let mut company_ids = Vec::new();
     let mut source_ids = Vec::new();
@@ -302,10 +329,11 @@ pub async fn seed_demo(db: &Database, now: UnixSeconds) -> BackendResult<DemoSum
         person_ids.insert(account.role, person_id);
         match account.role {
             "resident" => {
+                // Bound a year ago: the household's history is the resident's.
                 sqlx::query("INSERT INTO person_households (person_id, household_id, bound_at) VALUES ($1, $2, $3)")
                     .bind(person_id)
                     .bind(demo_household)
-                    .bind(now)
+                    .bind(now - 365 * 86_400)
                     .execute(&mut *tx)
                     .await?;
             }
@@ -382,8 +410,8 @@ async fn insert_household(
         "heated"
     };
     Ok(sqlx::query_scalar(
-        "INSERT INTO households (unit_id, company_id, room, account_no, holder_name, area_m2, service_state) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO households (unit_id, company_id, room, account_no, holder_name, area_m2, service_state, holder_phone) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(unit_id)
     .bind(company_id)
@@ -392,6 +420,7 @@ async fn insert_household(
     .bind(holder)
     .bind(60.0 + (number % 7) as f64 * 12.5)
     .bind(state)
+    .bind(demo_holder_phone(number))
     .fetch_one(&mut **tx)
     .await?)
 }

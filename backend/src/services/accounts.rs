@@ -14,9 +14,7 @@ use crate::store::cases;
 use crate::store::households::{self, HouseholdRow};
 use crate::store::places;
 use domain::account::{BuildingDesk, HouseholdCard, StaffBuilding};
-use domain::household::{
-    normalize_holder_name, parse_account_no, MAX_FAILED_BINDINGS_PER_DAY, NO_MATCH_MESSAGE,
-};
+
 use domain::readings::{daily_readings, lowest_of, DailyReading};
 use domain::roles::Role;
 
@@ -94,63 +92,6 @@ pub async fn household(
         .await?;
     }
     household_card(db, settings, row, origin.now).await
-}
-
-/// Binds a household by its account number and holder's name. Failed tries
-/// are counted per person per day, so names cannot be guessed at length.
-pub async fn bind_household(
-    db: &Database,
-    viewer: &Viewer,
-    account_text: &str,
-    holder_text: &str,
-    origin: &RequestOrigin,
-) -> BackendResult<i64> {
-    viewer.require(Role::Resident)?;
-    let account_no =
-        parse_account_no(account_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
-    let holder =
-        normalize_holder_name(holder_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
-    let since = origin.now - 24 * 3600;
-    let failures = audit::count_by_actor(
-        db.writer(),
-        viewer.person_id,
-        "household_bind_failed",
-        since,
-    )
-    .await?;
-    if failures >= MAX_FAILED_BINDINGS_PER_DAY {
-        return Err(BackendError::Invalid(
-            "今天核对失败的次数过多，请明天再试，或拨打供热服务热线".to_string(),
-        ));
-    }
-    let found = households::by_account_no(db.reader(), &account_no).await?;
-    let household_id = match found {
-        Some((id, name)) if normalize_holder_name(&name).is_ok_and(|stored| stored == holder) => id,
-        _ => {
-            record(
-                db,
-                viewer,
-                "household_bind_failed",
-                "household",
-                &account_no,
-                origin,
-            )
-            .await?;
-            return Err(BackendError::Invalid(NO_MATCH_MESSAGE.to_string()));
-        }
-    };
-    if households::bind(db.writer(), viewer.person_id, household_id, origin.now).await? {
-        record(
-            db,
-            viewer,
-            "household_bound",
-            "household",
-            &household_id.to_string(),
-            origin,
-        )
-        .await?;
-    }
-    Ok(household_id)
 }
 
 /// Unbinds one of the resident's own households.

@@ -130,9 +130,8 @@ pub async fn create_staff(
         return Err(BackendError::Invalid(format!("用户名 {username} 已被使用")));
     }
     let password = input.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
-        .await
-        .map_err(|e| BackendError::Internal(e.to_string()))?;
+    let password_hash =
+        crate::services::identity::password_work(move || secrets::hash_password(&password)).await?;
     let mut tx = db.writer().begin().await?;
     let person_id = people::insert_staff(
         &mut tx,
@@ -180,9 +179,8 @@ pub async fn reset_password(
     check_new_password(new_password).map_err(|e| BackendError::Invalid(e.to_string()))?;
     staff_person(db, person_id).await?;
     let password = new_password.to_string();
-    let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
-        .await
-        .map_err(|e| BackendError::Internal(e.to_string()))?;
+    let hash =
+        crate::services::identity::password_work(move || secrets::hash_password(&password)).await?;
     let mut tx = db.writer().begin().await?;
     people::set_password(&mut tx, person_id, &hash).await?;
     tx.commit().await?;

@@ -8,8 +8,8 @@ use crate::error::{BackendError, BackendResult};
 use crate::services::identity::Viewer;
 use crate::store::attachments::{self, NewAttachment};
 use domain::uploads::{
-    check_upload, display_name, AttachmentPurpose, ImageKind, UploadRefusal, MAX_FILES_PER_FORM,
-    MAX_PIXELS, STORED_LONG_SIDE,
+    check_canvas, check_upload, display_name, AttachmentPurpose, ImageKind, UploadRefusal,
+    MAX_DECODED_BYTES, MAX_FILES_PER_FORM, STORED_LONG_SIDE,
 };
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
@@ -35,37 +35,59 @@ pub struct PreparedImage {
 /// The content type of every stored image.
 pub const STORED_CONTENT_TYPE: &str = "image/jpeg";
 
-/// Checks, decodes and re-encodes one upload.
-pub fn prepare(upload: &Upload) -> Result<PreparedImage, UploadRefusal> {
-    let kind = check_upload(&upload.name, &upload.bytes)?;
-    let unreadable = || UploadRefusal::Unreadable(display_name(&upload.name));
-    let format = match kind {
+/// Images decoded at once, in the whole process: each may take up to
+/// [`MAX_DECODED_BYTES`] (96 MB), so a burst of filings waits its turn
+/// instead of taking all the memory.
+pub const DECODING_WORKERS: usize = 2;
+
+fn format_of(kind: ImageKind) -> ImageFormat {
+    match kind {
         ImageKind::Jpeg => ImageFormat::Jpeg,
         ImageKind::Png => ImageFormat::Png,
         ImageKind::WebP => ImageFormat::WebP,
-    };
-    let mut reader = ImageReader::with_format(Cursor::new(&upload.bytes), format);
+    }
+}
+
+/// Checks one upload without decoding it: size, content, and the canvas
+/// its header declares.
+pub fn inspect(upload: &Upload) -> Result<ImageKind, UploadRefusal> {
+    let kind = check_upload(&upload.name, &upload.bytes)?;
+    let unreadable = || UploadRefusal::Unreadable(display_name(&upload.name));
+    let decoder = ImageReader::with_format(Cursor::new(&upload.bytes), format_of(kind))
+        .into_decoder()
+        .map_err(|_| unreadable())?;
+    let (width, height) = decoder.dimensions();
+    check_canvas(
+        &upload.name,
+        width,
+        height,
+        decoder.color_type().bytes_per_pixel().into(),
+    )?;
+    Ok(kind)
+}
+
+/// Checks, decodes and re-encodes one upload.
+pub fn prepare(upload: &Upload) -> Result<PreparedImage, UploadRefusal> {
+    let kind = inspect(upload)?;
+    let unreadable = || UploadRefusal::Unreadable(display_name(&upload.name));
+    let mut reader = ImageReader::with_format(Cursor::new(&upload.bytes), format_of(kind));
     let mut limits = image::Limits::default();
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    // The canvas is checked; this bounds what the decoder allocates besides.
+    limits.max_alloc = Some(MAX_DECODED_BYTES + 32 * 1024 * 1024);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|_| unreadable())?;
-    let (width, height) = decoder.dimensions();
-    if u64::from(width) * u64::from(height) > MAX_PIXELS || width == 0 || height == 0 {
-        return Err(unreadable());
-    }
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut picture = DynamicImage::from_decoder(decoder).map_err(|_| unreadable())?;
     picture.apply_orientation(orientation);
     if picture.width().max(picture.height()) > STORED_LONG_SIDE {
-        picture = picture.resize(
-            STORED_LONG_SIDE,
-            STORED_LONG_SIDE,
-            image::imageops::FilterType::Triangle,
-        );
+        // The integer thumbnail filter: a filtered resize keeps a float copy
+        // of the whole photo (another 80 MB for 24 MP) while it works.
+        picture = picture.thumbnail(STORED_LONG_SIDE, STORED_LONG_SIDE);
     }
     let mut jpeg = Vec::new();
+    // 16-bit and alpha channels end here: JPEG takes 8-bit RGB.
     JpegEncoder::new_with_quality(&mut jpeg, 82)
         .encode_image(&picture.to_rgb8())
         .map_err(|_| unreadable())?;
@@ -73,9 +95,12 @@ pub fn prepare(upload: &Upload) -> Result<PreparedImage, UploadRefusal> {
     Ok(PreparedImage { jpeg, sha256 })
 }
 
-/// Prepares every upload of a form (off the async threads: decoding is
-/// CPU work); the first refusal, in Chinese, when one is not acceptable.
+/// Prepares every upload of a form: all of them are checked (size,
+/// content, canvas) before any is decoded; then each is decoded off the
+/// async threads, [`DECODING_WORKERS`] at a time in the whole process. The
+/// first refusal, in Chinese, when one is not acceptable.
 pub async fn prepare_all(uploads: Vec<Upload>) -> BackendResult<Vec<PreparedImage>> {
+    static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     let uploads: Vec<Upload> = uploads
         .into_iter()
         .filter(|u| !u.bytes.is_empty())
@@ -83,15 +108,23 @@ pub async fn prepare_all(uploads: Vec<Upload>) -> BackendResult<Vec<PreparedImag
     if uploads.len() > MAX_FILES_PER_FORM {
         return Err(BackendError::Invalid(UploadRefusal::TooMany.to_string()));
     }
-    tokio::task::spawn_blocking(move || {
-        uploads
-            .iter()
-            .map(prepare)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|refusal| BackendError::Invalid(refusal.to_string()))
-    })
-    .await
-    .map_err(|e| BackendError::Internal(format!("image preparation stopped: {e}")))?
+    for upload in &uploads {
+        inspect(upload).map_err(|refusal| BackendError::Invalid(refusal.to_string()))?;
+    }
+    let turns = TURNS.get_or_init(|| tokio::sync::Semaphore::new(DECODING_WORKERS));
+    let mut prepared = Vec::with_capacity(uploads.len());
+    for upload in uploads {
+        let _turn = turns
+            .acquire()
+            .await
+            .map_err(|e| BackendError::Internal(e.to_string()))?;
+        let image = tokio::task::spawn_blocking(move || prepare(&upload))
+            .await
+            .map_err(|e| BackendError::Internal(format!("image preparation stopped: {e}")))?
+            .map_err(|refusal| BackendError::Invalid(refusal.to_string()))?;
+        prepared.push(image);
+    }
+    Ok(prepared)
 }
 
 /// Writes prepared images for one timeline entry and records them, inside
@@ -214,6 +247,31 @@ mod tests {
         assert!(contains(&tagged, b"GPSLatitude"));
         assert!(!contains(&prepared.jpeg, b"Exif"));
         assert!(!contains(&prepared.jpeg, b"GPSLatitude"));
+    }
+
+    #[test]
+    fn huge_canvases_are_refused_from_their_header() {
+        // A 6001 × 4000 PNG: refused before a pixel is decoded.
+        let big = Upload {
+            name: "big.png".into(),
+            bytes: sample(ImageFormat::Png, 6001, 4000),
+        };
+        assert!(matches!(
+            inspect(&big),
+            Err(UploadRefusal::TooManyPixels(_))
+        ));
+        // 16-bit RGB, converted to an ordinary JPEG.
+        let deep = DynamicImage::new_rgb16(300, 200);
+        let mut bytes = Vec::new();
+        deep.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+            .unwrap();
+        let prepared = prepare(&Upload {
+            name: "deep.png".into(),
+            bytes,
+        })
+        .unwrap();
+        let back = image::load_from_memory(&prepared.jpeg).unwrap();
+        assert_eq!(back.color(), image::ColorType::Rgb8);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use domain::account::Choice;
 use domain::applications::{application_window, check_application, DEFAULT_DAYS_BEFORE_SEASON};
 use domain::case_flow::{step, CaseAction, CaseKind, CaseState, FlowError, Party};
 use domain::cases::{
-    CaseBrief, CaseDetail, Filed, Queue, QueueFilter, Response, TimelineEntry, QUEUE_PAGE,
+    CaseBrief, CaseDetail, Filed, Queue, QueueFilter, Reporter, Response, TimelineEntry, QUEUE_PAGE,
 };
 use domain::clock::{to_local, UnixSeconds};
 use domain::deadlines::{deadline_for, urgency, Clock, Deadline, DeadlinePolicy, DeadlineRule};
@@ -148,9 +148,10 @@ pub(crate) fn check_idempotency_key(key: &str) -> BackendResult<&str> {
     }
 }
 
-/// The idempotency key as stored: one person's keys never meet another's.
+/// The idempotency key as stored: one person's keys never meet another's,
+/// nor those of other systems ("12345:…", "open311:…", "incident:…").
 fn scoped_key(viewer: &Viewer, key: &str) -> String {
-    format!("{}:{key}", viewer.person_id)
+    format!("web:{}:{key}", viewer.person_id)
 }
 
 /// The case a key already filed: a retried or repeated submit answers with
@@ -185,9 +186,10 @@ pub(crate) struct Filer {
     pub actor_label: String,
     /// The consent this filing spends.
     pub consent_id: Option<i64>,
-    /// What another system said of who asked and where (name, phone,
-    /// address as given), kept below the case's own text for staff.
-    pub contact_note: Option<String>,
+    /// Who asked, as another system passed them on (name, phone, email,
+    /// address as given): kept apart from the case's text, for the
+    /// dispatchers and the crew only.
+    pub reporter: Option<Reporter>,
 }
 
 /// A grid worker's proof that the resident agreed: the consent's token
@@ -204,12 +206,14 @@ async fn filer(
     db: &Database,
     viewer: &Viewer,
     household_id: i64,
+    kind: CaseKind,
     consent: Option<&ConsentProof>,
     now: UnixSeconds,
 ) -> BackendResult<Filer> {
     match consent {
         Some(proof) => {
-            crate::services::grid_work::consented_filer(db, viewer, proof, household_id, now).await
+            crate::services::grid_work::consented_filer(db, viewer, proof, household_id, kind, now)
+                .await
         }
         None => {
             let household = own_household(db, viewer, household_id).await?;
@@ -222,7 +226,7 @@ async fn filer(
                 channel: "web",
                 actor_label: "居民".to_string(),
                 consent_id: None,
-                contact_note: None,
+                reporter: None,
             })
         }
     }
@@ -236,6 +240,7 @@ async fn begin_filing(
     viewer: &Viewer,
     idempotency_key: &str,
     household_id: i64,
+    kind: CaseKind,
     consent: Option<&ConsentProof>,
     now: UnixSeconds,
 ) -> BackendResult<Result<(String, Filer), Filed>> {
@@ -245,7 +250,7 @@ async fn begin_filing(
     }
     Ok(Ok((
         scoped_key(viewer, key),
-        filer(db, viewer, household_id, consent, now).await?,
+        filer(db, viewer, household_id, kind, consent, now).await?,
     )))
 }
 
@@ -295,10 +300,7 @@ async fn file(
     extra: impl FnOnce(&mut NewCase<'_>),
 ) -> BackendResult<Filed> {
     let initial = filing.kind.initial_state();
-    let details = match &filing.filer.contact_note {
-        Some(contact) => format!("{}\n{contact}", filing.details).trim().to_string(),
-        None => filing.details.clone(),
-    };
+    let details = filing.details.clone();
     let mut new_case = NewCase {
         kind: filing.kind.as_str(),
         state: initial.as_str(),
@@ -333,6 +335,9 @@ async fn file(
             created: false,
         });
     };
+    if let Some(reporter) = filing.filer.reporter.as_ref().filter(|r| !r.is_empty()) {
+        cases::insert_reporter(&mut tx, case_id, reporter).await?;
+    }
     // Spent before any photo is written, so a refusal leaves nothing behind.
     if let Some(consent_id) = filing.filer.consent_id {
         if !grid_work::spend_consent(&mut tx, consent_id, case_id, origin.now).await? {
@@ -501,6 +506,7 @@ pub async fn file_temperature_complaint(
         viewer,
         &form.idempotency_key,
         form.household_id,
+        CaseKind::Temperature,
         form.consent.as_ref(),
         origin.now,
     )
@@ -615,6 +621,7 @@ pub async fn file_repair(
         viewer,
         &form.idempotency_key,
         form.household_id,
+        CaseKind::Repair,
         form.consent.as_ref(),
         origin.now,
     )
@@ -695,11 +702,13 @@ pub async fn file_application(
     origin: &RequestOrigin,
     form: ApplicationForm,
 ) -> BackendResult<Filed> {
+    let kind = application_kind(&form.kind)?;
     let (key, filer) = match begin_filing(
         db,
         viewer,
         &form.idempotency_key,
         form.household_id,
+        kind,
         form.consent.as_ref(),
         origin.now,
     )
@@ -709,6 +718,13 @@ pub async fn file_application(
         Err(filed) => return Ok(filed),
     };
     file_application_as(db, settings, origin, &key, &filer, form, None).await
+}
+
+/// The application a form names.
+fn application_kind(text: &str) -> BackendResult<CaseKind> {
+    CaseKind::parse(text)
+        .filter(|k| CaseKind::APPLICATIONS.contains(k))
+        .ok_or_else(|| BackendError::Invalid("请选择要办理的业务".to_string()))
 }
 
 /// An application for a filer already known. `documents_at` is where
@@ -726,9 +742,7 @@ pub(crate) async fn file_application_as(
         .household
         .as_ref()
         .ok_or_else(|| BackendError::Invalid("业务办理须指明房屋（户号）".to_string()))?;
-    let kind = CaseKind::parse(&form.kind)
-        .filter(|k| CaseKind::APPLICATIONS.contains(k))
-        .ok_or_else(|| BackendError::Invalid("请选择要办理的业务".to_string()))?;
+    let kind = application_kind(&form.kind)?;
     check_application(kind, &household.service_state, form.has_own_valve)
         .map_err(|m| BackendError::Invalid(m.into()))?;
     let mut note =
@@ -835,37 +849,44 @@ pub async fn case_detail(
     let calls_resident = parties
         .iter()
         .any(|p| matches!(p, Party::Dispatcher | Party::Crew));
-    let contact_phone = match facts.contact_phone.as_deref() {
-        Some(phone) if calls_resident => {
-            // One entry per person and case every half hour: an open page
-            // refreshing itself is one look, not a hundred.
-            let seen_lately = audit::done_since(
-                db.reader(),
-                viewer.person_id,
-                "read_contact",
-                "case",
-                &case_id.to_string(),
-                origin.now - CONTACT_AUDIT_WINDOW,
+    let reporter = if calls_resident {
+        cases::reporter(db.reader(), case_id).await?
+    } else {
+        None
+    };
+    if calls_resident && (facts.contact_phone.is_some() || reporter.is_some()) {
+        // One entry per person and case every half hour: an open page
+        // refreshing itself is one look, not a hundred.
+        let seen_lately = audit::done_since(
+            db.reader(),
+            viewer.person_id,
+            "read_contact",
+            "case",
+            &case_id.to_string(),
+            origin.now - CONTACT_AUDIT_WINDOW,
+        )
+        .await?;
+        if !seen_lately {
+            audit::record(
+                db.writer(),
+                &origin.audit(
+                    Some(viewer.person_id),
+                    "read_contact",
+                    "case",
+                    case_id,
+                    "查看报修人联系方式",
+                ),
             )
             .await?;
-            if !seen_lately {
-                audit::record(
-                    db.writer(),
-                    &origin.audit(
-                        Some(viewer.person_id),
-                        "read_contact",
-                        "case",
-                        case_id,
-                        "查看报修人电话",
-                    ),
-                )
-                .await?;
-            }
-            Some(phone.to_string())
         }
-        Some(phone) if parties.contains(&Party::Resident) || viewer.has(Role::GridWorker) => {
-            Some(mask_phone(phone))
-        }
+    }
+    // Others see a phone only when it is their own, or the grid worker
+    // filed with that resident's consent; then masked.
+    let own_phone = facts.contact_phone.is_some() && facts.contact_phone == viewer.phone;
+    let filed_it = facts.filed_by == Some(viewer.person_id) && viewer.has(Role::GridWorker);
+    let contact_phone = match facts.contact_phone.as_deref() {
+        Some(phone) if calls_resident => Some(phone.to_string()),
+        Some(phone) if own_phone || filed_it => Some(mask_phone(phone)),
         _ => None,
     };
     let crews = match facts.company_id {
@@ -940,6 +961,7 @@ pub async fn case_detail(
             _ => None,
         },
         contact_phone,
+        reporter,
         response: match (facts.response_on_time, facts.responded_at) {
             (Some(on_time), Some(at)) => Some(Response {
                 at,

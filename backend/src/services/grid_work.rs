@@ -14,7 +14,7 @@ use crate::services::accounts::{looked_after_buildings, BuildingList};
 use crate::services::casework::{brief, check_idempotency_key, ConsentProof, Filer};
 use crate::services::identity::{RequestOrigin, Viewer, SMS_CHANNEL};
 use crate::store::grid_work::{self, NewConsent, NewVisit};
-use crate::store::{audit, cases, outbox, people, places};
+use crate::store::{audit, cases, outbox, people, places, throttles};
 use domain::case_flow::CaseKind;
 use domain::clock::{to_local, UnixSeconds};
 use domain::grid_work::{
@@ -22,9 +22,12 @@ use domain::grid_work::{
     VisitEntry,
 };
 use domain::household::parse_account_no;
-use domain::otp::{check_send, judge_code, parse_code, CodeVerdict};
+use domain::otp::{check_send, issued_after, judge_try, may_try, parse_code, CodeVerdict};
 use domain::phone::{mask_phone, MobileNumber};
 use domain::roles::Role;
+
+/// Why a consent code is not sent to a number.
+pub const NOT_LINKED_MESSAGE: &str = "验证码只能发给已绑定这户的居民或户主预留的手机号；请居民先绑定住户，或拨打供热服务热线更新预留号码";
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
@@ -80,14 +83,15 @@ pub async fn request_filing_consent(
             })?;
     let phone =
         MobileNumber::parse(phone_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    // The code goes only to a number the household already stands behind:
+    // a bound resident's, or the holder's on file. A worker cannot send it
+    // to a phone of their own choosing.
+    let linked = grid_work::household_phones(db.reader(), household.id).await?;
+    if !linked.iter().any(|p| p == phone.as_str()) {
+        return Err(BackendError::Invalid(NOT_LINKED_MESSAGE.to_string()));
+    }
     let policy = consent_policy();
     let now = origin.now;
-    let number_sends = grid_work::sent_to_number(db.reader(), phone.as_str(), now - DAY).await?;
-    let worker_sends =
-        grid_work::asked_by_worker(db.reader(), viewer.person_id, now - HOUR).await?;
-    if let Err(refusal) = check_send(&policy, &number_sends, &worker_sends, now) {
-        return Err(BackendError::Invalid(refusal.message(now)));
-    }
     let token = secrets::new_token();
     let code = secrets::new_code();
     let payload = serde_json::to_string(&TextTemplate::FilingConsent {
@@ -98,11 +102,27 @@ pub async fn request_filing_consent(
     })
     .map_err(|e| BackendError::Internal(e.to_string()))?;
     let token_hash = secrets::token_hash(&token);
+    // The number's and the worker's locks first: counting their sends and
+    // writing this one are one step (as for sign-in codes).
     let mut tx = db.writer().begin().await?;
+    throttles::lock(&mut tx, &format!("consent-number:{}", phone.as_str()), now).await?;
+    throttles::lock(
+        &mut tx,
+        &format!("consent-worker:{}", viewer.person_id),
+        now,
+    )
+    .await?;
+    let number_sends = grid_work::sent_to_number(&mut *tx, phone.as_str(), now - DAY).await?;
+    let worker_sends = grid_work::asked_by_worker(&mut *tx, viewer.person_id, now - HOUR).await?;
+    if let Err(refusal) = check_send(&policy, &number_sends, &worker_sends, now) {
+        tx.rollback().await?;
+        return Err(BackendError::Throttled(refusal.message(now)));
+    }
     let consent_id = grid_work::insert_consent(
         &mut tx,
         &NewConsent {
             token_hash: &token_hash,
+            case_kind: kind.as_str(),
             grid_worker_id: viewer.person_id,
             household_id: household.id,
             phone: phone.as_str(),
@@ -180,6 +200,7 @@ pub(crate) async fn consented_filer(
     viewer: &Viewer,
     proof: &ConsentProof,
     household_id: i64,
+    kind: CaseKind,
     now: UnixSeconds,
 ) -> BackendResult<Filer> {
     viewer.require(Role::GridWorker)?;
@@ -194,17 +215,37 @@ pub(crate) async fn consented_filer(
     .await?
     .filter(|c| c.household_id == household_id && c.confirmed_at.is_none())
     .ok_or_else(gone)?;
+    // The resident agreed to one kind of case: that one only.
+    if consent.case_kind != kind.as_str() {
+        return Err(BackendError::Invalid(format!(
+            "居民同意代办的不是“{}”，请回到“我的网格”为这件事重新发送验证码",
+            kind.label()
+        )));
+    }
+    let policy = consent_policy();
+    // The try is reserved before the code is compared (see sign-in codes).
+    let Some(try_number) = grid_work::reserve_try(
+        db.writer(),
+        consent.id,
+        policy.max_wrong_tries,
+        issued_after(&policy, now),
+    )
+    .await?
+    else {
+        let tries = u32::try_from(consent.wrong_tries).unwrap_or(u32::MAX);
+        let verdict = may_try(&policy, consent.created_at, tries, now)
+            .err()
+            .unwrap_or(CodeVerdict::Exhausted);
+        return Err(BackendError::Invalid(verdict.message()));
+    };
     let matches = secrets::same_hash(&secrets::code_hash(&proof.token, &code), &consent.code_hash);
-    let tries = u32::try_from(consent.wrong_tries).unwrap_or(u32::MAX);
-    match judge_code(&consent_policy(), consent.created_at, tries, matches, now) {
-        CodeVerdict::Accepted => {}
-        verdict @ (CodeVerdict::Wrong { .. } | CodeVerdict::Exhausted) => {
-            if !matches {
-                grid_work::record_wrong_try(db.writer(), consent.id, consent.wrong_tries).await?;
-            }
-            return Err(BackendError::Invalid(verdict.message()));
-        }
-        CodeVerdict::Expired => return Err(BackendError::Invalid(CodeVerdict::Expired.message())),
+    let verdict = judge_try(
+        &policy,
+        u32::try_from(try_number).unwrap_or(u32::MAX),
+        matches,
+    );
+    if verdict != CodeVerdict::Accepted {
+        return Err(BackendError::Invalid(verdict.message()));
     }
     // The household must still be in the worker's grid.
     let household = grid_work::grid_household_by_id(db.reader(), viewer.person_id, household_id)
@@ -220,7 +261,7 @@ pub(crate) async fn consented_filer(
         channel: "grid",
         actor_label: format!("网格员 {}（代居民提交，已短信确认）", viewer.display_name),
         consent_id: Some(consent.id),
-        contact_note: None,
+        reporter: None,
     })
 }
 

@@ -99,6 +99,16 @@ pub(crate) async fn place(db: &Database, address: &str) -> BackendResult<Placeme
     })
 }
 
+/// Whether a verified request signature is seen for the first time; a
+/// second sight is a replay (the platform signs each retry afresh).
+pub async fn first_sight_of_signature(
+    db: &Database,
+    signature: &str,
+    now: UnixSeconds,
+) -> BackendResult<bool> {
+    hotline::first_sight_of_signature(db.writer(), signature, now).await
+}
+
 /// Takes one order from the platform (already authenticated). A resent
 /// order id answers with the case it made, changing nothing.
 pub async fn receive_order(
@@ -148,10 +158,9 @@ pub async fn receive_order(
         None => CaseKind::Temperature.label(),
     };
     let summary = format!("12345：{what}");
-    let details = format!(
-        "{}\n来电人：{}　地址：{}",
-        order.description, order.caller_name, order.address
-    );
+    // Who called and from where stays beside the case (case_reporters and
+    // the order), for the dispatcher and the crew: not in the case's text.
+    let details = order.description.clone();
     let key = format!("12345:{}", order.order_id);
     let mobile = domain::phone::MobileNumber::parse(&order.caller_phone).ok();
     let initial = order.kind.initial_state();
@@ -185,6 +194,12 @@ pub async fn receive_order(
         to_local(now).format("%Y%m%d")
     );
     let payload = String::from_utf8_lossy(body).into_owned();
+    let reporter = domain::cases::Reporter {
+        name: Some(order.caller_name.clone()).filter(|n| !n.trim().is_empty()),
+        phone: Some(order.caller_phone.clone()).filter(|p| !p.trim().is_empty()),
+        email: None,
+        address: Some(order.address.clone()).filter(|a| !a.trim().is_empty()),
+    };
     let mut tx = db.writer().begin().await?;
     let Some((case_id, case_no)) = cases::insert(&mut tx, &new_case, &prefix).await? else {
         // The same order, inserted by a concurrent resend.
@@ -213,6 +228,9 @@ pub async fn receive_order(
         },
     )
     .await?;
+    if !reporter.is_empty() {
+        cases::insert_reporter(&mut tx, case_id, &reporter).await?;
+    }
     let placed_note = if placement.building_id.is_some() {
         String::new()
     } else {

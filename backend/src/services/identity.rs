@@ -5,15 +5,20 @@ use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::integrations::sms::TextTemplate;
 use crate::secrets;
+use crate::services::throttle;
 use crate::store::audit::{self, AuditRecord};
 use crate::store::outbox::{self, NewMessage};
 use crate::store::sign_in_codes::{self, NewCode};
-use crate::store::{people, sessions};
+use crate::store::{people, sessions, throttles};
 use domain::account::SignedIn;
-use domain::credentials::{locked_until, lockout_message, parse_username};
-use domain::otp::{check_send, judge_code, parse_code, CodeVerdict, OtpPolicy};
+use domain::credentials::{may_attempt, parse_username, SIGN_IN_REFUSED};
+use domain::limits::{STAFF_SIGN_IN_PER_CLIENT, VERIFY_PER_CLIENT, VERIFY_PER_NUMBER};
+use domain::otp::{
+    check_send, issued_after, judge_try, may_try, parse_code, CodeVerdict, OtpPolicy,
+};
 use domain::phone::{mask_phone, MobileNumber};
 use domain::roles::Role;
+use domain::second_factor::needs_second_factor;
 use domain::session::{needs_touch, SessionPolicy};
 
 /// Where a request came from, for limits and the audit log.
@@ -95,6 +100,10 @@ pub struct CodeSent {
 const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
 
+/// The audit log's word for a code that was compared and was wrong (each
+/// such entry is one comparison).
+pub const WRONG_CODE_AUDIT: &str = "验证码错误";
+
 /// Sends a sign-in code to a mainland mobile number, within the limits.
 pub async fn request_sign_in_code(
     db: &Database,
@@ -105,14 +114,6 @@ pub async fn request_sign_in_code(
     let phone =
         MobileNumber::parse(phone_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
     let now = origin.now;
-    let number_sends =
-        sign_in_codes::sent_to_number(db.reader(), phone.as_str(), now - DAY).await?;
-    let client_sends =
-        sign_in_codes::requested_by_client(db.reader(), &origin.client_addr, now - HOUR).await?;
-    if let Err(refusal) = check_send(policy, &number_sends, &client_sends, now) {
-        return Err(BackendError::Invalid(refusal.message(now)));
-    }
-
     let challenge_token = secrets::new_token();
     let challenge_hash = secrets::token_hash(&challenge_token);
     let code = secrets::new_code();
@@ -122,7 +123,18 @@ pub async fn request_sign_in_code(
     };
     let payload =
         serde_json::to_string(&payload).map_err(|e| BackendError::Internal(e.to_string()))?;
+    // The number's and the client's locks first: the sends counted below
+    // and the one written after them are one step for each of them.
     let mut tx = db.writer().begin().await?;
+    throttles::lock(&mut tx, &format!("code-number:{}", phone.as_str()), now).await?;
+    throttles::lock(&mut tx, &format!("code-client:{}", origin.client_addr), now).await?;
+    let number_sends = sign_in_codes::sent_to_number(&mut *tx, phone.as_str(), now - DAY).await?;
+    let client_sends =
+        sign_in_codes::requested_by_client(&mut *tx, &origin.client_addr, now - HOUR).await?;
+    if let Err(refusal) = check_send(policy, &number_sends, &client_sends, now) {
+        tx.rollback().await?;
+        return Err(BackendError::Throttled(refusal.message(now)));
+    }
     sign_in_codes::insert(
         &mut tx,
         &NewCode {
@@ -180,18 +192,47 @@ pub async fn verify_sign_in_code(
         return Err(expired());
     }
     let now = origin.now;
-    let matches = secrets::same_hash(&secrets::code_hash(challenge_token, &code), &row.code_hash);
-    let verdict = judge_code(policy, row.created_at, row.wrong_tries as u32, matches, now);
-    match verdict {
-        CodeVerdict::Accepted => {}
-        CodeVerdict::Wrong { .. } | CodeVerdict::Exhausted => {
-            if !matches {
-                sign_in_codes::record_wrong_try(db.writer(), row.id, row.wrong_tries).await?;
-            }
-            audit_failure(db, "resident", &row.phone, verdict.message(), origin).await?;
-            return Err(BackendError::Invalid(verdict.message()));
+    throttle::count(db, &VERIFY_PER_NUMBER, &row.phone, now).await?;
+    throttle::count(db, &VERIFY_PER_CLIENT, &origin.client_addr, now).await?;
+    // The try is reserved before the code is compared: parallel guesses
+    // each need a try of their own, and there are five.
+    let Some(try_number) = sign_in_codes::reserve_try(
+        db.writer(),
+        row.id,
+        policy.max_wrong_tries,
+        issued_after(policy, now),
+    )
+    .await?
+    else {
+        let current =
+            sign_in_codes::by_challenge(db.writer(), &secrets::token_hash(challenge_token))
+                .await?
+                .ok_or_else(expired)?;
+        if current.used_at.is_some() {
+            return Err(expired());
         }
-        CodeVerdict::Expired => return Err(BackendError::Invalid(verdict.message())),
+        let tries = u32::try_from(current.wrong_tries).unwrap_or(u32::MAX);
+        let verdict = may_try(policy, current.created_at, tries, now)
+            .err()
+            .unwrap_or(CodeVerdict::Exhausted);
+        return Err(BackendError::Invalid(verdict.message()));
+    };
+    let matches = secrets::same_hash(&secrets::code_hash(challenge_token, &code), &row.code_hash);
+    let verdict = judge_try(
+        policy,
+        u32::try_from(try_number).unwrap_or(u32::MAX),
+        matches,
+    );
+    if verdict != CodeVerdict::Accepted {
+        audit_failure(
+            db,
+            "resident",
+            &row.phone,
+            format!("{WRONG_CODE_AUDIT}（第 {try_number} 次）"),
+            origin,
+        )
+        .await?;
+        return Err(BackendError::Invalid(verdict.message()));
     }
 
     // Read before the transaction: on SQLite the writer pool is one
@@ -221,73 +262,87 @@ pub async fn verify_sign_in_code(
 }
 
 /// Staff sign-in with username and password; repeated failures lock the
-/// account for a while, doubling each time.
+/// account for a while, doubling each time. Each attempt is counted (per
+/// client address, and as a failure on the account's locked row) before
+/// any password is checked, and every refusal reads the same.
 pub async fn sign_in_staff(
     db: &Database,
     username_text: &str,
     password: &str,
+    require_second_factor: bool,
     origin: &RequestOrigin,
-) -> BackendResult<SignedInSession> {
-    let refused = || BackendError::Invalid("用户名或密码不正确".to_string());
+) -> BackendResult<StaffSignIn> {
+    let refused = || BackendError::Invalid(SIGN_IN_REFUSED.to_string());
     let now = origin.now;
+    throttle::count(db, &STAFF_SIGN_IN_PER_CLIENT, &origin.client_addr, now).await?;
     let person = match parse_username(username_text) {
         Ok(username) => people::by_username(db.writer(), &username).await?,
         Err(_) => None,
     };
-    let Some(person) = person else {
-        let password = password.to_string();
-        tokio::task::spawn_blocking(move || secrets::verify_nothing(&password))
-            .await
-            .map_err(|e| BackendError::Internal(e.to_string()))?;
-        audit_failure(
-            db,
-            "staff",
-            username_text.trim(),
-            "未知用户名".into(),
-            origin,
-        )
-        .await?;
+    let login = username_text.trim();
+    let attempt = password.to_string();
+    let Some(person) = person.filter(|p| p.disabled_at.is_none()) else {
+        password_work(move || secrets::verify_nothing(&attempt)).await?;
+        audit_failure(db, "staff", login, "未知或已停用的用户名".into(), origin).await?;
         return Err(refused());
     };
-    if person.disabled_at.is_some() {
-        return Err(BackendError::Invalid(
-            "该账号已停用，请联系管理员".to_string(),
-        ));
+    let mut tx = db.writer().begin().await?;
+    let failures = people::lock_sign_in_failures(&mut tx, person.id)
+        .await?
+        .ok_or_else(refused)?;
+    let allowed = may_attempt(
+        failures.failed_sign_ins,
+        failures.last_failed_sign_in_at,
+        now,
+    );
+    if allowed.is_ok() {
+        people::count_failed_sign_in(&mut tx, person.id, now).await?;
     }
-    if let Some(until) = person
-        .last_failed_sign_in_at
-        .and_then(|last| locked_until(person.failed_sign_ins, last))
-        .filter(|until| *until > now)
-    {
-        audit_failure(
-            db,
-            "staff",
-            username_text.trim(),
-            "账号锁定中".into(),
-            origin,
-        )
-        .await?;
-        return Err(BackendError::Invalid(lockout_message(until, now)));
+    tx.commit().await?;
+    if allowed.is_err() {
+        password_work(move || secrets::verify_nothing(&attempt)).await?;
+        audit_failure(db, "staff", login, "账号锁定中".into(), origin).await?;
+        return Err(refused());
     }
     let stored = person.password_hash.clone().unwrap_or_default();
-    let attempt = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&attempt, &stored))
-        .await
-        .map_err(|e| BackendError::Internal(e.to_string()))?;
+    let matches = password_work(move || secrets::verify_password(&attempt, &stored)).await?;
     let roles = people::roles(db.writer(), person.id).await?;
     if !matches || !roles.iter().any(|r| r.is_staff()) {
-        let failures = people::record_failed_sign_in(db.writer(), person.id, now).await?;
-        audit_failure(db, "staff", username_text.trim(), "密码错误".into(), origin).await?;
-        return Err(match locked_until(failures, now) {
-            Some(until) => BackendError::Invalid(lockout_message(until, now)),
-            None => refused(),
-        });
+        audit_failure(db, "staff", login, "密码错误".into(), origin).await?;
+        return Err(refused());
     }
     people::clear_failed_sign_ins(db.writer(), person.id).await?;
-    open_session(db, person.id, SessionPolicy::STAFF, "staff", origin).await
+    if require_second_factor && needs_second_factor(&roles) {
+        let token = crate::services::second_factor::open_challenge(db, person.id, origin).await?;
+        return Ok(StaffSignIn::SecondFactor { token });
+    }
+    Ok(StaffSignIn::Session(
+        open_session(db, person.id, SessionPolicy::STAFF, "staff", origin).await?,
+    ))
 }
 
-async fn open_session(
+/// Where a right password leads.
+#[derive(Debug)]
+pub enum StaffSignIn {
+    /// Signed in.
+    Session(SignedInSession),
+    /// The second factor first: the browser keeps this token for that step.
+    SecondFactor { token: String },
+}
+
+/// Password work within the process's bound (see [`secrets::password_work`]).
+pub(crate) async fn password_work<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> BackendResult<T> {
+    secrets::password_work(work).await.map_err(|e| match e {
+        secrets::PasswordWorkError::Busy => {
+            BackendError::Throttled("登录的人较多，请稍后再试".to_string())
+        }
+        secrets::PasswordWorkError::Stopped(e) => BackendError::Internal(e),
+    })
+}
+
+pub(crate) async fn open_session(
     db: &Database,
     person_id: i64,
     policy: SessionPolicy,
@@ -488,8 +543,10 @@ async fn link_pending_wechat(
 /// Codes are kept two days (the daily send limit looks back one).
 pub const KEEP_CODES_FOR: i64 = 2 * DAY;
 
-/// Deletes ended sessions, codes past any limit's window, and WeChat
-/// openids that waited too long for their phone; returns the rows removed.
+/// Deletes ended sessions, codes past any limit's window, WeChat openids
+/// that waited too long for their phone, ended limit counters, 12345
+/// signatures too old to be replayed, and failed sign-ins past their
+/// retention; returns the rows removed.
 pub async fn purge_expired(db: &Database, now: i64) -> BackendResult<u64> {
     let mut removed = sessions::purge_ended(db.writer(), now).await?;
     removed += sqlx::query("DELETE FROM sign_in_codes WHERE created_at < $1")
@@ -502,5 +559,22 @@ pub async fn purge_expired(db: &Database, now: i64) -> BackendResult<u64> {
         .execute(db.writer())
         .await?
         .rows_affected();
+    removed += crate::store::second_factors::purge_challenges(
+        db.writer(),
+        now - 2 * domain::second_factor::CHALLENGE_LIFETIME,
+    )
+    .await?;
+    // The longest limit's window is a day; its counters go the day after.
+    removed += throttles::purge(db.writer(), now - 2 * DAY).await?;
+    removed += audit::purge_anonymous_sign_in_failures(
+        db.writer(),
+        now - domain::limits::ANONYMOUS_FAILURE_RETENTION,
+    )
+    .await?;
+    removed += crate::store::hotline::forget_signatures(
+        db.writer(),
+        now - 2 * domain::hotline::MAX_CLOCK_SKEW,
+    )
+    .await?;
     Ok(removed)
 }

@@ -298,7 +298,9 @@ pub async fn publish_outage(
 ) -> BackendResult<i64> {
     viewer.require(Role::Dispatcher)?;
     let not_found = || BackendError::NotFound("没有找到该工单，或您无权查看");
-    let row = cases::one_visible_to(db.reader(), viewer.person_id, case_id)
+    // The dispatcher's own company's incident, not merely one they may
+    // read (as a grid worker, say): an outage speaks for a company.
+    let row = cases::one_of_dispatcher_company(db.reader(), viewer.person_id, case_id)
         .await?
         .ok_or_else(not_found)?;
     let place = cases::incident_place(db.reader(), case_id)

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod attachments;
+pub mod bindings;
 pub mod case_rules;
 pub mod casework;
 pub mod delivery;
@@ -13,3 +14,5 @@ pub mod incidents;
 pub mod open311;
 pub mod public;
 pub mod reports;
+pub mod second_factor;
+pub mod throttle;

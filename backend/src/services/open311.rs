@@ -12,8 +12,10 @@ use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::open311::{self as store, NewKey, PublicQuery, PublicRow};
 use crate::store::{audit, households, people};
 use domain::case_flow::{CaseKind, CaseState};
+use domain::cases::Reporter;
 use domain::clock::UnixSeconds;
 use domain::household::{normalize_holder_name, NO_MATCH_MESSAGE};
+use domain::limits::{Limit, OPEN311_POSTS_PER_KEY};
 use domain::open311::{
     parse_post, parse_query, ApiKeySummary, Open311Error, PostedAnswer, PostedDetails,
     PostedRequest, PublicFacts, RequestStatus, ServiceRequest, TokenAnswer, MAX_REQUESTS,
@@ -228,35 +230,25 @@ async fn filer(
         channel: "open311",
         actor_label: format!("Open311：{}", client.label),
         consent_id: None,
-        contact_note: contact_note(posted),
+        reporter: Some(reporter(posted)),
     })
 }
 
-/// What the dispatcher reads below the description: who asked, how to
-/// reach them, and where they said they were (not counted against the
-/// description's own limit).
-fn contact_note(posted: &PostedRequest) -> Option<String> {
-    let mut lines = Vec::new();
-    let mut contact = Vec::new();
-    if let Some(name) = &posted.name {
-        contact.push(format!("提交人：{name}"));
+/// Who asked, as the other system passed them on: for the dispatcher and
+/// the crew only, never in the case's text.
+fn reporter(posted: &PostedRequest) -> Reporter {
+    let address = match (&posted.address_string, posted.location) {
+        (Some(address), Some((lat, long))) => Some(format!("{address}（坐标 {lat}, {long}）")),
+        (Some(address), None) => Some(address.clone()),
+        (None, Some((lat, long))) => Some(format!("坐标 {lat}, {long}")),
+        (None, None) => None,
+    };
+    Reporter {
+        name: posted.name.clone(),
+        phone: posted.phone.clone(),
+        email: posted.email.clone(),
+        address,
     }
-    if let Some(phone) = &posted.phone {
-        contact.push(format!("电话：{phone}"));
-    }
-    if let Some(email) = &posted.email {
-        contact.push(format!("邮箱：{email}"));
-    }
-    if !contact.is_empty() {
-        lines.push(contact.join("　"));
-    }
-    if let Some(address) = &posted.address_string {
-        lines.push(format!("地址：{address}"));
-    }
-    if let Some((lat, long)) = posted.location {
-        lines.push(format!("坐标：{lat}, {long}"));
-    }
-    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// Files a posted request as a case and answers with its number. A repeat
@@ -268,6 +260,11 @@ pub async fn submit(
     fields: &[(String, String)],
     origin: &RequestOrigin,
 ) -> Result<PostedAnswer, Open311Refusal> {
+    let limit = Limit {
+        max: settings.open311_posts_per_minute,
+        ..OPEN311_POSTS_PER_KEY
+    };
+    crate::services::throttle::count(db, &limit, &client.key_id.to_string(), origin.now).await?;
     let posted = parse_post(fields)?;
     let day = origin.now.div_euclid(86_400);
     let today = token(client, fields, day);

@@ -78,6 +78,18 @@ macro_rules! own_households {
     };
 }
 
+/// The condition that case `c` belongs to a household the resident is
+/// bound to and was filed since they bound it: a new tenant does not read
+/// the previous one's history.
+macro_rules! own_household_case {
+    () => {
+        "EXISTS (SELECT 1 FROM person_households ph \
+           JOIN person_roles r ON r.person_id = ph.person_id AND r.role = 'resident' \
+          WHERE ph.person_id = $1 AND ph.household_id = c.household_id \
+            AND c.created_at >= ph.bound_at)"
+    };
+}
+
 /// Crews a repair crew member belongs to.
 macro_rules! person_crews {
     () => {
@@ -104,6 +116,10 @@ pub const COMPANY_CASE: &str = company_case!();
 
 /// Households bound to a resident.
 pub const OWN_HOUSEHOLDS: &str = own_households!();
+
+/// The condition that case `c` is of the resident's households, filed
+/// since they bound it.
+pub const OWN_HOUSEHOLD_CASE: &str = own_household_case!();
 
 /// Crews a repair crew member belongs to.
 pub const PERSON_CREWS: &str = person_crews!();
@@ -132,9 +148,9 @@ pub const VISIBLE_HOUSEHOLDS: &str = concat!(
 /// [`VISIBLE_CASES`] lists them: for checking one case, where the case's
 /// own row is found first and the condition is tested on it alone.
 pub const VISIBLE_CASE: &str = concat!(
-    "(c.household_id IN (",
-    own_households!(),
-    ") OR (c.filed_for = $1 AND EXISTS (SELECT 1 FROM person_roles fr \
+    "(",
+    own_household_case!(),
+    " OR (c.filed_for = $1 AND EXISTS (SELECT 1 FROM person_roles fr \
        WHERE fr.person_id = $1 AND fr.role = 'resident')) \
      OR c.building_id IN (",
     grid_buildings!(),
@@ -151,14 +167,17 @@ pub const VISIBLE_CASE: &str = concat!(
     "))"
 );
 
-/// Cases a person may read: a resident those of their households or filed
-/// for them; grid workers and property managers those of their buildings;
+/// Cases a person may read: a resident those of their households (filed
+/// since they bound it) or filed for them; grid workers and property managers those of their buildings;
 /// dispatchers those of their company (by building, or by station for a
 /// station-wide incident); crews those assigned to them.
 pub const VISIBLE_CASES: &str = concat!(
-    "SELECT c.id FROM cases c WHERE c.household_id IN (",
-    own_households!(),
-    ") UNION SELECT c.id FROM cases c \
+    "SELECT c.id FROM cases c \
+       JOIN person_households ph ON ph.household_id = c.household_id \
+        AND c.created_at >= ph.bound_at \
+       JOIN person_roles r0 ON r0.person_id = ph.person_id AND r0.role = 'resident' \
+      WHERE ph.person_id = $1 \
+     UNION SELECT c.id FROM cases c \
        JOIN person_roles r ON r.person_id = c.filed_for AND r.role = 'resident' \
       WHERE c.filed_for = $1 \
      UNION SELECT c.id FROM cases c WHERE c.building_id IN (",

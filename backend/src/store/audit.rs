@@ -64,21 +64,17 @@ pub async fn recent(
     .await?)
 }
 
-/// How often a person did `action` since `since`.
-pub async fn count_by_actor(
-    pool: &AnyPool,
-    actor_id: i64,
-    action: &str,
-    since: i64,
-) -> BackendResult<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE actor_id = $1 AND action = $2 AND at >= $3",
+/// Removes failed sign-ins by nobody in particular (no person behind them)
+/// older than `before`: the log keeps them for [`domain::limits`]'
+/// retention, not for ever.
+pub async fn purge_anonymous_sign_in_failures(pool: &AnyPool, before: i64) -> BackendResult<u64> {
+    Ok(sqlx::query(
+        "DELETE FROM audit_log WHERE action = 'sign_in_failed' AND actor_id IS NULL AND at < $1",
     )
-    .bind(actor_id)
-    .bind(action)
-    .bind(since)
-    .fetch_one(pool)
-    .await?)
+    .bind(before)
+    .execute(pool)
+    .await?
+    .rows_affected())
 }
 
 /// Whether `actor_id` did `action` on this subject at or after `since`.

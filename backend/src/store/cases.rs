@@ -3,9 +3,10 @@
 
 use crate::error::BackendResult;
 use crate::store::access::{
-    COMPANY_BUILDINGS, COMPANY_CASE, GRID_BUILDINGS, LOOKED_AFTER_BUILDINGS, OWN_HOUSEHOLDS,
+    COMPANY_BUILDINGS, COMPANY_CASE, GRID_BUILDINGS, LOOKED_AFTER_BUILDINGS, OWN_HOUSEHOLD_CASE,
     PERSON_CREWS, VISIBLE_CASE, VISIBLE_CASES,
 };
+use domain::cases::Reporter;
 use sqlx::{Any, AnyPool, Transaction};
 
 /// A case as lists show it.
@@ -69,6 +70,22 @@ pub async fn one_visible_to(
 ) -> BackendResult<Option<CaseRow>> {
     Ok(
         sqlx::query_as(&format!("{CASE_SELECT} WHERE c.id = $2 AND {VISIBLE_CASE}"))
+            .bind(person_id)
+            .bind(case_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// One case, if it belongs to the dispatcher's own company (not merely
+/// one they may read through another role).
+pub async fn one_of_dispatcher_company(
+    pool: &AnyPool,
+    person_id: i64,
+    case_id: i64,
+) -> BackendResult<Option<CaseRow>> {
+    Ok(
+        sqlx::query_as(&format!("{CASE_SELECT} WHERE c.id = $2 AND {COMPANY_CASE}"))
             .bind(person_id)
             .bind(case_id)
             .fetch_optional(pool)
@@ -226,6 +243,7 @@ pub struct CaseFacts {
     pub measured_as_guided: Option<i64>,
     pub season_start_year: Option<i64>,
     pub contact_phone: Option<String>,
+    pub filed_by: Option<i64>,
     pub outage_id: Option<i64>,
     pub outage_title: Option<String>,
     pub outage_restore_at: Option<i64>,
@@ -242,7 +260,7 @@ pub struct CaseFacts {
 pub async fn facts(pool: &AnyPool, case_id: i64) -> BackendResult<Option<CaseFacts>> {
     Ok(sqlx::query_as(
         "SELECT c.details, c.category, c.room, c.reading_tenths, c.measured_as_guided, \
-                c.season_start_year, c.contact_phone, c.outage_id, o.title AS outage_title, \
+                c.season_start_year, c.contact_phone, c.filed_by, c.outage_id, o.title AS outage_title, \
                 o.expected_restore_at AS outage_restore_at, c.assigned_crew_id, \
                 COALESCE(s.company_id, c.company_id) AS company_id, c.responded_at, c.response_on_time, c.decision_note, c.rating, c.rating_comment, \
                 COALESCE(cm.district || ' ' || cm.name || ' ' || b.name \
@@ -261,6 +279,49 @@ pub async fn facts(pool: &AnyPool, case_id: i64) -> BackendResult<Option<CaseFac
     .await?)
 }
 
+/// Keeps who reported a case through another system, beside the case.
+pub async fn insert_reporter(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+    reporter: &Reporter,
+) -> BackendResult<()> {
+    sqlx::query(
+        "INSERT INTO case_reporters (case_id, name, phone, email, address) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(case_id)
+    .bind(reporter.name.as_deref())
+    .bind(reporter.phone.as_deref())
+    .bind(reporter.email.as_deref())
+    .bind(reporter.address.as_deref())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Who reported a case through another system, if anyone did. Read only
+/// for a viewer who may call them (the service decides).
+pub async fn reporter(pool: &AnyPool, case_id: i64) -> BackendResult<Option<Reporter>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        name: Option<String>,
+        phone: Option<String>,
+        email: Option<String>,
+        address: Option<String>,
+    }
+    let row: Option<Row> =
+        sqlx::query_as("SELECT name, phone, email, address FROM case_reporters WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|row| Reporter {
+        name: row.name,
+        phone: row.phone,
+        email: row.email,
+        address: row.address,
+    }))
+}
+
 /// How a person stands to a case, which decides the steps they may take.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
 pub struct Relation {
@@ -277,7 +338,7 @@ pub async fn relation(pool: &AnyPool, person_id: i64, case_id: i64) -> BackendRe
         "SELECT \
            CASE WHEN {COMPANY_CASE} THEN 1 ELSE 0 END AS dispatcher, \
            CASE WHEN c.assigned_crew_id IN ({PERSON_CREWS}) THEN 1 ELSE 0 END AS crew, \
-           CASE WHEN c.household_id IN ({OWN_HOUSEHOLDS}) \
+           CASE WHEN {OWN_HOUSEHOLD_CASE} \
                   OR (c.filed_for = $1 AND EXISTS (SELECT 1 FROM person_roles r \
                         WHERE r.person_id = $1 AND r.role = 'resident')) \
                 THEN 1 ELSE 0 END AS resident \

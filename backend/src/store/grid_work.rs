@@ -4,7 +4,7 @@
 use crate::error::BackendResult;
 use crate::store::access::GRID_BUILDINGS;
 use crate::store::households::{HouseholdRow, HOUSEHOLD_SELECT};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyPool, Executor, Transaction};
 
 /// A household of one of the worker's grids, by its account number.
 pub async fn grid_household_by_account(
@@ -44,6 +44,8 @@ where
 
 pub struct NewConsent<'a> {
     pub token_hash: &'a str,
+    /// What the resident is asked to agree to (`CaseKind::as_str`).
+    pub case_kind: &'a str,
     pub grid_worker_id: i64,
     pub household_id: i64,
     pub phone: &'a str,
@@ -56,8 +58,8 @@ pub async fn insert_consent(
     consent: &NewConsent<'_>,
 ) -> BackendResult<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO filing_consents (token_hash, grid_worker_id, household_id, phone, code_hash, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO filing_consents (token_hash, grid_worker_id, household_id, phone, code_hash, created_at, case_kind) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(consent.token_hash)
     .bind(consent.grid_worker_id)
@@ -65,6 +67,7 @@ pub async fn insert_consent(
     .bind(consent.phone)
     .bind(consent.code_hash)
     .bind(consent.now)
+    .bind(consent.case_kind)
     .fetch_one(&mut **tx)
     .await?)
 }
@@ -79,6 +82,7 @@ pub struct ConsentRow {
     pub created_at: i64,
     pub wrong_tries: i64,
     pub confirmed_at: Option<i64>,
+    pub case_kind: String,
 }
 
 /// A consent the worker asked for, by its token's hash (another worker's
@@ -89,7 +93,8 @@ pub async fn consent_of_worker(
     token_hash: &str,
 ) -> BackendResult<Option<ConsentRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, grid_worker_id, household_id, phone, code_hash, created_at, wrong_tries, confirmed_at \
+        "SELECT id, grid_worker_id, household_id, phone, code_hash, created_at, wrong_tries, \
+                confirmed_at, case_kind \
          FROM filing_consents WHERE token_hash = $1 AND grid_worker_id = $2",
     )
     .bind(token_hash)
@@ -98,40 +103,72 @@ pub async fn consent_of_worker(
     .await?)
 }
 
-/// When consent codes went to this number since `since`.
-pub async fn sent_to_number(pool: &AnyPool, phone: &str, since: i64) -> BackendResult<Vec<i64>> {
+/// The mobile numbers linked to a household: its bound residents' and the
+/// holder's number on file.
+pub async fn household_phones(pool: &AnyPool, household_id: i64) -> BackendResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT p.phone FROM person_households ph JOIN people p ON p.id = ph.person_id \
+          WHERE ph.household_id = $1 AND p.phone IS NOT NULL AND p.disabled_at IS NULL \
+         UNION SELECT holder_phone FROM households WHERE id = $1 AND holder_phone IS NOT NULL",
+    )
+    .bind(household_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// When consent codes went to this number since `since` (read inside the
+/// transaction that holds the number's limit lock).
+pub async fn sent_to_number<'e, E>(executor: E, phone: &str, since: i64) -> BackendResult<Vec<i64>>
+where
+    E: Executor<'e, Database = Any>,
+{
     Ok(sqlx::query_scalar(
         "SELECT created_at FROM filing_consents WHERE phone = $1 AND created_at >= $2",
     )
     .bind(phone)
     .bind(since)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?)
 }
 
-/// When this worker asked for consent codes since `since`.
-pub async fn asked_by_worker(
-    pool: &AnyPool,
+/// When this worker asked for consent codes since `since` (inside the
+/// transaction that holds the worker's limit lock).
+pub async fn asked_by_worker<'e, E>(
+    executor: E,
     grid_worker_id: i64,
     since: i64,
-) -> BackendResult<Vec<i64>> {
+) -> BackendResult<Vec<i64>>
+where
+    E: Executor<'e, Database = Any>,
+{
     Ok(sqlx::query_scalar(
         "SELECT created_at FROM filing_consents WHERE grid_worker_id = $1 AND created_at >= $2",
     )
     .bind(grid_worker_id)
     .bind(since)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?)
 }
 
-/// Counts one wrong code, only if nobody counted it meanwhile.
-pub async fn record_wrong_try(pool: &AnyPool, id: i64, seen_tries: i64) -> BackendResult<()> {
-    sqlx::query("UPDATE filing_consents SET wrong_tries = wrong_tries + 1 WHERE id = $1 AND wrong_tries = $2")
-        .bind(id)
-        .bind(seen_tries)
-        .execute(pool)
-        .await?;
-    Ok(())
+/// Reserves one try of a consent code before it is compared, in one
+/// statement (as `sign_in_codes::reserve_try`): the number of this try, or
+/// None when the consent is spent, too old or out of tries.
+pub async fn reserve_try(
+    pool: &AnyPool,
+    id: i64,
+    max_tries: u32,
+    issued_after: i64,
+) -> BackendResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "UPDATE filing_consents SET wrong_tries = wrong_tries + 1 \
+         WHERE id = $1 AND confirmed_at IS NULL AND wrong_tries < $2 AND created_at > $3 \
+         RETURNING wrong_tries",
+    )
+    .bind(id)
+    .bind(i64::from(max_tries))
+    .bind(issued_after)
+    .fetch_optional(pool)
+    .await?)
 }
 
 /// Spends a consent on the case it filed. False when it was spent already.

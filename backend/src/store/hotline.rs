@@ -223,3 +223,33 @@ pub async fn place(
     }
     Ok(placed)
 }
+
+/// Records a 12345 request signature; false when it was seen before (a
+/// replay). One statement, so two copies racing in are told apart.
+pub async fn first_sight_of_signature(
+    pool: &AnyPool,
+    signature: &str,
+    now: i64,
+) -> BackendResult<bool> {
+    Ok(sqlx::query(
+        "INSERT INTO hotline_signatures (signature, seen_at) VALUES ($1, $2) \
+         ON CONFLICT (signature) DO NOTHING",
+    )
+    .bind(signature.trim().to_ascii_lowercase())
+    .bind(now)
+    .execute(pool)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Forgets signatures seen before `before` (too old to be accepted again).
+pub async fn forget_signatures(pool: &AnyPool, before: i64) -> BackendResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM hotline_signatures WHERE seen_at < $1")
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -2,7 +2,7 @@
 
 use crate::error::BackendResult;
 use crate::store::access::VISIBLE_HOUSEHOLDS;
-use sqlx::AnyPool;
+use sqlx::{Any, AnyPool, Executor, Transaction};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct HouseholdRow {
@@ -63,6 +63,49 @@ pub async fn by_account_no(
     )
 }
 
+/// What binding a household checks and who may confirm it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct BindingFacts {
+    pub id: i64,
+    pub holder_name: String,
+    pub holder_phone: Option<String>,
+    /// The heating company's hotline, for a binding that cannot be done online.
+    pub company_hotline: String,
+}
+
+/// The household with this account number, as binding needs it.
+pub async fn binding_facts(
+    pool: &AnyPool,
+    account_no: &str,
+) -> BackendResult<Option<BindingFacts>> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, h.holder_name, h.holder_phone, hc.hotline AS company_hotline \
+         FROM households h JOIN heating_companies hc ON hc.id = h.company_id \
+         WHERE h.account_no = $1",
+    )
+    .bind(account_no)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The residents bound to a household: (person id, phone).
+pub async fn bound_residents<'e, E>(
+    executor: E,
+    household_id: i64,
+) -> BackendResult<Vec<(i64, String)>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.phone FROM person_households ph JOIN people p ON p.id = ph.person_id \
+         WHERE ph.household_id = $1 AND p.phone IS NOT NULL AND p.disabled_at IS NULL \
+         ORDER BY ph.bound_at, p.id",
+    )
+    .bind(household_id)
+    .fetch_all(executor)
+    .await?)
+}
+
 /// Any household by its id, for a filing that came from another system.
 pub async fn by_id(pool: &AnyPool, household_id: i64) -> BackendResult<Option<HouseholdRow>> {
     Ok(
@@ -75,7 +118,7 @@ pub async fn by_id(pool: &AnyPool, household_id: i64) -> BackendResult<Option<Ho
 
 /// Binds a household; false when it was already bound to this person.
 pub async fn bind(
-    pool: &AnyPool,
+    tx: &mut Transaction<'_, Any>,
     person_id: i64,
     household_id: i64,
     now: i64,
@@ -87,7 +130,7 @@ pub async fn bind(
     .bind(person_id)
     .bind(household_id)
     .bind(now)
-    .execute(pool)
+    .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }

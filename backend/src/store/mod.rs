@@ -4,6 +4,7 @@
 pub mod access;
 pub mod attachments;
 pub mod audit;
+pub mod binding_requests;
 pub mod calendar;
 pub mod cases;
 pub mod grid_work;
@@ -16,5 +17,7 @@ pub mod people;
 pub mod places;
 pub mod reports;
 pub mod seasons;
+pub mod second_factors;
 pub mod sessions;
 pub mod sign_in_codes;
+pub mod throttles;

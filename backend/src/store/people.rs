@@ -149,15 +149,46 @@ pub async fn set_password(
     Ok(())
 }
 
-pub async fn record_failed_sign_in(pool: &AnyPool, person_id: i64, now: i64) -> BackendResult<i64> {
-    Ok(sqlx::query_scalar(
+/// A staff account's sign-in failures, read on its locked row: a second
+/// transaction reading them waits until this one commits.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct SignInFailures {
+    pub failed_sign_ins: i64,
+    pub last_failed_sign_in_at: Option<i64>,
+}
+
+/// Locks a person's row for the rest of the transaction and reads their
+/// sign-in failures (the no-op update is what takes the lock, on SQLite
+/// and PostgreSQL alike).
+pub async fn lock_sign_in_failures(
+    tx: &mut Transaction<'_, Any>,
+    person_id: i64,
+) -> BackendResult<Option<SignInFailures>> {
+    Ok(sqlx::query_as(
+        "UPDATE people SET failed_sign_ins = failed_sign_ins WHERE id = $1 \
+         RETURNING failed_sign_ins, last_failed_sign_in_at",
+    )
+    .bind(person_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Counts a sign-in attempt as failed before its password is checked (a
+/// right password then clears the count).
+pub async fn count_failed_sign_in(
+    tx: &mut Transaction<'_, Any>,
+    person_id: i64,
+    now: i64,
+) -> BackendResult<()> {
+    sqlx::query(
         "UPDATE people SET failed_sign_ins = failed_sign_ins + 1, last_failed_sign_in_at = $1 \
-         WHERE id = $2 RETURNING failed_sign_ins",
+         WHERE id = $2",
     )
     .bind(now)
     .bind(person_id)
-    .fetch_one(pool)
-    .await?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 pub async fn clear_failed_sign_ins(pool: &AnyPool, person_id: i64) -> BackendResult<()> {

@@ -1,0 +1,456 @@
+//! Binding a household to a resident's account. The account number and the
+//! holder's name (both printed on every bill) only open a request; the
+//! holder's phone on file (a texted code) or a resident already bound (an
+//! approval) completes it, and those already bound hear of every new one.
+
+use crate::db::Database;
+use crate::error::{BackendError, BackendResult};
+use crate::integrations::sms::TextTemplate;
+use crate::secrets;
+use crate::services::identity::{RequestOrigin, Viewer, SMS_CHANNEL};
+use crate::services::throttle;
+use crate::store::binding_requests::{self, NewRequest, RequestRow};
+use crate::store::{audit, households, outbox, throttles};
+use domain::account::{PendingBinding, WaitingBinding};
+use domain::household::{
+    approval_open, approval_request_news, at_the_counter_message, binding_code_policy,
+    binding_route, new_binder_news, normalize_holder_name, parse_account_no, BindingDecision,
+    BindingRoute, NO_MATCH_MESSAGE,
+};
+use domain::limits::BIND_FAILURES_PER_PERSON;
+use domain::otp::{check_send, issued_after, judge_try, may_try, parse_code, CodeVerdict};
+use domain::phone::mask_phone;
+use domain::roles::Role;
+use sqlx::{Any, Transaction};
+
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+/// How a binding went on once its account number and name matched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BindingStarted {
+    /// Bound (the resident's own phone is the holder's on file).
+    Bound { household_id: i64 },
+    /// Waiting for the holder's code and/or a bound resident's approval;
+    /// the resident's page keeps the token.
+    Waiting {
+        token: String,
+        code_sent_to: Option<String>,
+        residents_asked: bool,
+    },
+}
+
+/// Starts binding a household by account number and holder's name.
+/// Failures are counted per person per day before the check (given back
+/// when it matches), so names cannot be guessed at length, in parallel or not.
+pub async fn request_binding(
+    db: &Database,
+    viewer: &Viewer,
+    account_text: &str,
+    holder_text: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<BindingStarted> {
+    viewer.require(Role::Resident)?;
+    let account_no =
+        parse_account_no(account_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let holder =
+        normalize_holder_name(holder_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let attempt = throttle::count(
+        db,
+        &BIND_FAILURES_PER_PERSON,
+        &viewer.person_id.to_string(),
+        origin.now,
+    )
+    .await?;
+    let household = households::binding_facts(db.reader(), &account_no)
+        .await?
+        .filter(|h| normalize_holder_name(&h.holder_name).is_ok_and(|stored| stored == holder));
+    let Some(household) = household else {
+        audit::record(
+            db.writer(),
+            &origin.audit(
+                Some(viewer.person_id),
+                "household_bind_failed",
+                "household",
+                &account_no,
+                "",
+            ),
+        )
+        .await?;
+        return Err(BackendError::Invalid(NO_MATCH_MESSAGE.to_string()));
+    };
+    throttle::give_back(db, &attempt).await?;
+    let bound = households::bound_residents(db.reader(), household.id).await?;
+    if bound.iter().any(|(id, _)| *id == viewer.person_id) {
+        return Ok(BindingStarted::Bound {
+            household_id: household.id,
+        });
+    }
+    let route = binding_route(
+        viewer.phone.as_deref(),
+        household.holder_phone.as_deref(),
+        bound.len(),
+    );
+    match route {
+        BindingRoute::BindNow => {
+            let mut tx = db.writer().begin().await?;
+            complete(
+                &mut tx,
+                viewer.person_id,
+                household.id,
+                "户主预留手机号登录",
+                origin,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(BindingStarted::Bound {
+                household_id: household.id,
+            })
+        }
+        BindingRoute::AtTheCounter => Err(BackendError::Invalid(at_the_counter_message(
+            &household.company_hotline,
+        ))),
+        BindingRoute::Confirm {
+            code_to_holder,
+            ask_residents,
+        } => {
+            let holder_phone = household.holder_phone.filter(|_| code_to_holder);
+            let token = open_request(
+                db,
+                viewer,
+                household.id,
+                &account_no,
+                holder_phone.as_deref(),
+                if ask_residents { bound.as_slice() } else { &[] },
+                origin,
+            )
+            .await?;
+            Ok(BindingStarted::Waiting {
+                token,
+                code_sent_to: holder_phone.as_deref().map(mask_phone),
+                residents_asked: ask_residents,
+            })
+        }
+    }
+}
+
+/// Writes a request; texts the holder its code and the bound residents
+/// the request, in one transaction with it. Codes to one holder's phone
+/// are limited like sign-in codes, under the number's lock.
+async fn open_request(
+    db: &Database,
+    viewer: &Viewer,
+    household_id: i64,
+    account_no: &str,
+    holder_phone: Option<&str>,
+    bound: &[(i64, String)],
+    origin: &RequestOrigin,
+) -> BackendResult<String> {
+    let now = origin.now;
+    let policy = binding_code_policy();
+    let token = secrets::new_token();
+    let token_hash = secrets::token_hash(&token);
+    let code = holder_phone.map(|_| secrets::new_code());
+    let applicant = viewer.phone.as_deref().map(mask_phone).unwrap_or_default();
+    let mut tx = db.writer().begin().await?;
+    if let Some(phone) = holder_phone {
+        throttles::lock(&mut tx, &format!("binding-number:{phone}"), now).await?;
+        throttles::lock(
+            &mut tx,
+            &format!("binding-person:{}", viewer.person_id),
+            now,
+        )
+        .await?;
+        let number_sends = binding_requests::sent_to_number(&mut *tx, phone, now - DAY).await?;
+        let person_asks =
+            binding_requests::asked_by_person(&mut *tx, viewer.person_id, now - HOUR).await?;
+        if let Err(refusal) = check_send(&policy, &number_sends, &person_asks, now) {
+            tx.rollback().await?;
+            return Err(BackendError::Throttled(refusal.message(now)));
+        }
+    }
+    let code_hash = code.as_deref().map(|code| secrets::code_hash(&token, code));
+    let request_id = binding_requests::insert(
+        &mut tx,
+        &NewRequest {
+            token_hash: &token_hash,
+            person_id: viewer.person_id,
+            household_id,
+            sent_to: holder_phone,
+            code_hash: code_hash.as_deref(),
+            now,
+        },
+    )
+    .await?;
+    if let (Some(phone), Some(code)) = (holder_phone, code) {
+        let text = TextTemplate::BindingCode {
+            code,
+            account_no: account_no.to_string(),
+            applicant: applicant.clone(),
+            valid_minutes: u32::try_from(policy.lifetime / 60).unwrap_or(10),
+        };
+        enqueue(
+            &mut tx,
+            phone,
+            &format!("binding-code:{request_id}"),
+            &text,
+            now,
+        )
+        .await?;
+    }
+    for (person_id, phone) in bound {
+        let text = TextTemplate::AccountNews {
+            account_no: account_no.to_string(),
+            news: approval_request_news(&applicant),
+        };
+        let key = format!("binding-asked:{request_id}:{person_id}");
+        enqueue(&mut tx, phone, &key, &text, now).await?;
+    }
+    audit::record(
+        &mut *tx,
+        &origin.audit(
+            Some(viewer.person_id),
+            "household_bind_requested",
+            "household",
+            household_id,
+            if holder_phone.is_some() {
+                "户主预留手机验证码"
+            } else {
+                "请已绑定居民确认"
+            },
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+async fn enqueue(
+    tx: &mut Transaction<'_, Any>,
+    phone: &str,
+    dedupe_key: &str,
+    text: &TextTemplate,
+    now: i64,
+) -> BackendResult<()> {
+    let payload = serde_json::to_string(text).map_err(|e| BackendError::Internal(e.to_string()))?;
+    outbox::enqueue(
+        tx,
+        &outbox::NewMessage {
+            channel: SMS_CHANNEL,
+            recipient: phone,
+            dedupe_key,
+            payload: &payload,
+            now,
+        },
+    )
+    .await
+}
+
+/// Binds, records it and tells the residents bound before, in the
+/// caller's transaction. `how` says how it was confirmed.
+async fn complete(
+    tx: &mut Transaction<'_, Any>,
+    person_id: i64,
+    household_id: i64,
+    how: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<()> {
+    let before = households::bound_residents(&mut **tx, household_id).await?;
+    if !households::bind(tx, person_id, household_id, origin.now).await? {
+        return Ok(());
+    }
+    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM people WHERE id = $1")
+        .bind(person_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten();
+    let account_no: String = sqlx::query_scalar("SELECT account_no FROM households WHERE id = $1")
+        .bind(household_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let news = new_binder_news(&phone.as_deref().map(mask_phone).unwrap_or_default(), how);
+    for (other, other_phone) in before.iter().filter(|(id, _)| *id != person_id) {
+        let text = TextTemplate::AccountNews {
+            account_no: account_no.clone(),
+            news: news.clone(),
+        };
+        let key = format!(
+            "binding-news:{household_id}:{person_id}:{other}:{}",
+            origin.now
+        );
+        enqueue(tx, other_phone, &key, &text, origin.now).await?;
+    }
+    audit::record(
+        &mut **tx,
+        &origin.audit(
+            Some(person_id),
+            "household_bound",
+            "household",
+            household_id,
+            how,
+        ),
+    )
+    .await
+}
+
+/// The resident's own waiting request, for its page.
+pub async fn pending(db: &Database, viewer: &Viewer, token: &str) -> BackendResult<PendingBinding> {
+    viewer.require(Role::Resident)?;
+    let request = own_request(db, viewer, token).await?;
+    Ok(PendingBinding {
+        token: token.to_string(),
+        code_sent_to: request.sent_to.as_deref().map(mask_phone),
+        expires_at: request.created_at
+            + if request.code_hash.is_some() {
+                binding_code_policy().lifetime
+            } else {
+                domain::household::APPROVAL_WINDOW
+            },
+    })
+}
+
+async fn own_request(db: &Database, viewer: &Viewer, token: &str) -> BackendResult<RequestRow> {
+    binding_requests::of_person(db.writer(), viewer.person_id, &secrets::token_hash(token))
+        .await?
+        .filter(|r| r.decided_at.is_none())
+        .ok_or(BackendError::NotFound(
+            "绑定申请已失效，请重新填写户号和户主姓名",
+        ))
+}
+
+/// Completes the resident's request with the code the holder read out.
+/// Each try is reserved before the comparison, as for sign-in codes.
+pub async fn confirm_with_code(
+    db: &Database,
+    viewer: &Viewer,
+    token: &str,
+    code_text: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<i64> {
+    viewer.require(Role::Resident)?;
+    let code = parse_code(code_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let request = own_request(db, viewer, token).await?;
+    let Some(code_hash) = request.code_hash.as_deref() else {
+        return Err(BackendError::Invalid(
+            "这个申请需要已绑定的居民同意，无需验证码".to_string(),
+        ));
+    };
+    let policy = binding_code_policy();
+    let Some(try_number) = binding_requests::reserve_try(
+        db.writer(),
+        request.id,
+        policy.max_wrong_tries,
+        issued_after(&policy, origin.now),
+    )
+    .await?
+    else {
+        let tries = u32::try_from(request.wrong_tries).unwrap_or(u32::MAX);
+        let verdict = may_try(&policy, request.created_at, tries, origin.now)
+            .err()
+            .unwrap_or(CodeVerdict::Exhausted);
+        return Err(BackendError::Invalid(verdict.message()));
+    };
+    let matches = secrets::same_hash(&secrets::code_hash(token, &code), code_hash);
+    let verdict = judge_try(
+        &policy,
+        u32::try_from(try_number).unwrap_or(u32::MAX),
+        matches,
+    );
+    if verdict != CodeVerdict::Accepted {
+        return Err(BackendError::Invalid(verdict.message()));
+    }
+    let mut tx = db.writer().begin().await?;
+    if !binding_requests::decide(&mut tx, request.id, "code", None, origin.now).await? {
+        tx.rollback().await?;
+        return Err(BackendError::Invalid("绑定申请已处理".to_string()));
+    }
+    complete(
+        &mut tx,
+        viewer.person_id,
+        request.household_id,
+        "户主短信确认",
+        origin,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(request.household_id)
+}
+
+/// Requests by others to bind the viewer's households, still open.
+pub async fn waiting_for_me(
+    db: &Database,
+    viewer: &Viewer,
+    now: i64,
+) -> BackendResult<Vec<WaitingBinding>> {
+    viewer.require(Role::Resident)?;
+    let since = now - domain::household::APPROVAL_WINDOW;
+    Ok(
+        binding_requests::waiting_for(db.reader(), viewer.person_id, since)
+            .await?
+            .into_iter()
+            .map(|row| WaitingBinding {
+                request_id: row.id,
+                account_no: row.account_no,
+                applicant: mask_phone(&row.applicant_phone),
+                asked_at: row.created_at,
+            })
+            .collect(),
+    )
+}
+
+/// A bound resident approves or declines another's request.
+pub async fn decide(
+    db: &Database,
+    viewer: &Viewer,
+    request_id: i64,
+    decision: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<BindingDecision> {
+    viewer.require(Role::Resident)?;
+    let decision = BindingDecision::parse(decision)
+        .ok_or_else(|| BackendError::Invalid("请选择同意或拒绝".to_string()))?;
+    let request = binding_requests::waiting_one(db.reader(), viewer.person_id, request_id)
+        .await?
+        .filter(|r| r.decided_at.is_none() && approval_open(r.created_at, origin.now))
+        .ok_or(BackendError::NotFound("没有找到这个绑定申请，或它已处理"))?;
+    let mut tx = db.writer().begin().await?;
+    if !binding_requests::decide(
+        &mut tx,
+        request.id,
+        decision.as_str(),
+        Some(viewer.person_id),
+        origin.now,
+    )
+    .await?
+    {
+        tx.rollback().await?;
+        return Err(BackendError::NotFound("没有找到这个绑定申请，或它已处理"));
+    }
+    match decision {
+        BindingDecision::Approve => {
+            complete(
+                &mut tx,
+                request.person_id,
+                request.household_id,
+                "已绑定居民同意",
+                origin,
+            )
+            .await?
+        }
+        BindingDecision::Decline => {
+            audit::record(
+                &mut *tx,
+                &origin.audit(
+                    Some(viewer.person_id),
+                    "household_bind_declined",
+                    "household",
+                    request.household_id,
+                    "",
+                ),
+            )
+            .await?
+        }
+    }
+    tx.commit().await?;
+    Ok(decision)
+}

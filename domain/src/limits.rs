@@ -1,0 +1,175 @@
+//! Limits on how often a person, a phone number, a client address or an API
+//! key may try something: their numbers, their windows and the words a
+//! refused person reads. Counting is the store's job, in one atomic step
+//! (see `docs/security.md`); these are the rules it counts against.
+
+use crate::clock::UnixSeconds;
+
+const MINUTE: i64 = 60;
+const HOUR: i64 = 3600;
+const DAY: i64 = 24 * HOUR;
+
+/// At most `max` attempts per fixed window of `window` seconds (windows
+/// start at multiples of `window` since the Unix epoch).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    /// The counter's name: one per limit, the key (number, address, id) follows it.
+    pub name: &'static str,
+    pub max: u32,
+    pub window: i64,
+    /// What the person reads, before "请 … 后再试".
+    pub refusal: &'static str,
+}
+
+impl Limit {
+    /// The start of the window `now` falls in.
+    pub fn window_start(&self, now: UnixSeconds) -> UnixSeconds {
+        now - now.rem_euclid(self.window)
+    }
+
+    /// When the window `now` falls in ends.
+    pub fn retry_at(&self, now: UnixSeconds) -> UnixSeconds {
+        self.window_start(now) + self.window
+    }
+
+    /// The counter this limit keeps for one key ("verify-number:13800000001").
+    pub fn bucket(&self, key: &str) -> String {
+        format!("{}:{key}", self.name)
+    }
+
+    /// "今天核对失败的次数过多，请 3 小时后再试"
+    pub fn message(&self, now: UnixSeconds) -> String {
+        format!(
+            "{}，请{}后再试",
+            self.refusal,
+            wait_text(self.retry_at(now) - now)
+        )
+    }
+}
+
+/// " 45 秒", " 12 分钟", " 3 小时" (rounded up).
+pub fn wait_text(seconds: i64) -> String {
+    let seconds = seconds.max(1);
+    if seconds < MINUTE {
+        format!(" {seconds} 秒")
+    } else if seconds < HOUR {
+        format!(" {} 分钟", (seconds + MINUTE - 1) / MINUTE)
+    } else {
+        format!(" {} 小时", (seconds + HOUR - 1) / HOUR)
+    }
+}
+
+/// Sign-in codes checked for one phone number (every code sent to it).
+/// Above the five tries one code allows, so that a person's own slips
+/// never meet it, and low enough that no number is guessed at length.
+pub const VERIFY_PER_NUMBER: Limit = Limit {
+    name: "verify-number",
+    max: 20,
+    window: HOUR,
+    refusal: "该号码验证码输错次数过多",
+};
+
+/// Sign-in codes checked from one client address. Mobile carriers put many
+/// phones behind one address, hence more than for one number.
+pub const VERIFY_PER_CLIENT: Limit = Limit {
+    name: "verify-client",
+    max: 60,
+    window: HOUR,
+    refusal: "当前网络验证码尝试次数过多",
+};
+
+/// Staff sign-in attempts from one client address, known user or not. A
+/// hotline centre's seats sign in behind one address at a shift change;
+/// each account has its own lockout besides.
+pub const STAFF_SIGN_IN_PER_CLIENT: Limit = Limit {
+    name: "staff-sign-in-client",
+    max: 100,
+    window: 15 * MINUTE,
+    refusal: "当前网络登录尝试次数过多",
+};
+
+/// Failed household bindings (account number and holder's name that do
+/// not match) per person and day: stops guessing names.
+pub const BIND_FAILURES_PER_PERSON: Limit = Limit {
+    name: "bind-failures",
+    max: 10,
+    window: DAY,
+    refusal: "今天核对失败的次数过多，也可拨打供热服务热线办理",
+};
+
+/// Forms with files (filings, a crew's step with photos) one person may
+/// send per hour: each may carry 30 MB.
+pub const UPLOAD_FORMS_PER_PERSON: Limit = Limit {
+    name: "upload-forms",
+    max: 60,
+    window: HOUR,
+    refusal: "您提交得太频繁了",
+};
+
+/// Requests one Open311 key may post per minute.
+pub const OPEN311_POSTS_PER_KEY: Limit = Limit {
+    name: "open311-posts",
+    max: 600,
+    window: MINUTE,
+    refusal: "this key posted too many requests (提交过于频繁)",
+};
+
+/// How long the audit log keeps failed sign-ins of nobody in particular
+/// (unknown numbers and user names): long enough to look into an attack,
+/// not a register of everyone who mistyped.
+pub const ANONYMOUS_FAILURE_RETENTION: i64 = 30 * DAY;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_123;
+
+    #[test]
+    fn windows_are_fixed_and_end_where_the_next_begins() {
+        let start = VERIFY_PER_NUMBER.window_start(NOW);
+        assert_eq!(start % HOUR, 0);
+        assert!(start <= NOW && NOW < start + HOUR);
+        assert_eq!(VERIFY_PER_NUMBER.retry_at(NOW), start + HOUR);
+        assert_eq!(VERIFY_PER_NUMBER.window_start(start + HOUR), start + HOUR);
+        assert_eq!(VERIFY_PER_NUMBER.window_start(start + HOUR - 1), start);
+    }
+
+    #[test]
+    fn each_limit_has_its_own_counter() {
+        let limits = [
+            VERIFY_PER_NUMBER,
+            VERIFY_PER_CLIENT,
+            STAFF_SIGN_IN_PER_CLIENT,
+            BIND_FAILURES_PER_PERSON,
+            UPLOAD_FORMS_PER_PERSON,
+            OPEN311_POSTS_PER_KEY,
+        ];
+        for (i, a) in limits.iter().enumerate() {
+            assert!(a.max >= 1 && a.window > 0, "{}", a.name);
+            for b in &limits[i + 1..] {
+                assert_ne!(a.name, b.name);
+            }
+        }
+        assert_eq!(
+            VERIFY_PER_NUMBER.bucket("13800000001"),
+            "verify-number:13800000001"
+        );
+        // A code allows five tries: the number's limit never cuts one short.
+        assert!(VERIFY_PER_NUMBER.max > crate::otp::OtpPolicy::default().max_wrong_tries);
+    }
+
+    #[test]
+    fn refusals_say_when_to_retry() {
+        let start = STAFF_SIGN_IN_PER_CLIENT.window_start(NOW);
+        assert_eq!(
+            STAFF_SIGN_IN_PER_CLIENT.message(start + 14 * MINUTE + 30),
+            "当前网络登录尝试次数过多，请 30 秒后再试"
+        );
+        assert!(BIND_FAILURES_PER_PERSON
+            .message(NOW)
+            .ends_with("小时后再试"));
+        assert_eq!(wait_text(0), " 1 秒");
+        assert_eq!(wait_text(61), " 2 分钟");
+    }
+}
