@@ -1163,6 +1163,12 @@ async fn dispatchers_pass_a_second_factor(engine: Engine) {
         refused
     );
     assert_eq!(session(&mut guesser).await, serde_json::Value::Null);
+    // Wrong codes count towards the account's lockout, as wrong passwords do.
+    let (_, locked) = password_step(&server, "dispatch_demo").await;
+    assert_eq!(
+        locked.form_error().as_deref(),
+        Some(domain::credentials::SIGN_IN_REFUSED)
+    );
 
     // Staff who do not need it sign in with their password alone.
     let (mut crew, answer) = password_step(&server, "crew_demo").await;
@@ -1201,6 +1207,7 @@ async fn dispatchers_pass_a_second_factor(engine: Engine) {
         serde_json::Value::Null,
         "signed out"
     );
+    server.advance(3600);
     let (mut anew, _) = password_step(&server, "dispatch_demo").await;
     assert!(anew
         .get("/staff/signin?step=second-factor")

@@ -311,11 +311,13 @@ pub async fn sign_in_staff(
         audit_failure(db, "staff", login, "密码错误".into(), origin).await?;
         return Err(refused());
     }
-    people::clear_failed_sign_ins(db.writer(), person.id).await?;
     if require_second_factor && needs_second_factor(&roles) {
+        // The attempt stays counted until the second factor passes too:
+        // wrong codes there add to the same lockout.
         let token = crate::services::second_factor::open_challenge(db, person.id, origin).await?;
         return Ok(StaffSignIn::SecondFactor { token });
     }
+    people::clear_failed_sign_ins(db.writer(), person.id).await?;
     Ok(StaffSignIn::Session(
         open_session(db, person.id, SessionPolicy::STAFF, "staff", origin).await?,
     ))

@@ -96,7 +96,8 @@ pub async fn step(db: &Database, token: &str, now: i64) -> BackendResult<SecondF
 }
 
 /// Checks a code for the browser's token and opens the session. Each try
-/// is reserved before the code is checked (five per sign-in), each time
+/// is reserved before the code is checked (five per sign-in), a wrong one
+/// counts towards the account's lockout like a wrong password, each time
 /// step and each recovery code is accepted once, and every refusal reads
 /// the same.
 pub async fn complete(
@@ -140,6 +141,7 @@ pub async fn complete(
         }
     };
     if !accepted {
+        people::add_failed_sign_in(db.writer(), person_id, now).await?;
         audit::record(
             db.writer(),
             &origin.audit(None, "sign_in_failed", "staff", person_id, "两步验证码错误"),
@@ -150,6 +152,7 @@ pub async fn complete(
     if !second_factors::close_challenge(db.writer(), &token_hash, now).await? {
         return Err(refused());
     }
+    people::clear_failed_sign_ins(db.writer(), person_id).await?;
     if let SecondFactorInput::Recovery(_) = input {
         let left = second_factors::unused_recovery_codes(db.reader(), person_id).await?;
         audit::record(

@@ -191,6 +191,20 @@ pub async fn count_failed_sign_in(
     Ok(())
 }
 
+/// Counts one more failed sign-in (a wrong second-factor code) in one
+/// statement, towards the same lockout as wrong passwords.
+pub async fn add_failed_sign_in(pool: &AnyPool, person_id: i64, now: i64) -> BackendResult<()> {
+    sqlx::query(
+        "UPDATE people SET failed_sign_ins = failed_sign_ins + 1, last_failed_sign_in_at = $1 \
+         WHERE id = $2",
+    )
+    .bind(now)
+    .bind(person_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 pub async fn clear_failed_sign_ins(pool: &AnyPool, person_id: i64) -> BackendResult<()> {
     sqlx::query(
         "UPDATE people SET failed_sign_ins = 0, last_failed_sign_in_at = NULL WHERE id = $1",
