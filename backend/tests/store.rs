@@ -512,7 +512,36 @@ on_both_engines!(
         };
         let ended = session(now - 3 * 3600).await;
         let alive = session(now - 600).await;
-        assert_eq!(identity::purge_expired(&db, now).await.unwrap(), 2);
+        // Failed sign-ins of nobody in particular: one past its 30 days,
+        // one within them; and a person's own entry of the same age.
+        let retention = domain::limits::ANONYMOUS_FAILURE_RETENTION;
+        for (at, actor) in [
+            (now - retention - 1, None),
+            (now - retention + 60, None),
+            (now - retention - 1, Some(ended.viewer.person_id)),
+        ] {
+            sqlx::query(
+                "INSERT INTO audit_log (at, actor_id, action, subject_type, subject_id, detail) \
+                 VALUES ($1, $2, $3, 'staff', 'x', '')",
+            )
+            .bind(at)
+            .bind(actor)
+            .bind(if actor.is_some() {
+                "sign_in"
+            } else {
+                "sign_in_failed"
+            })
+            .execute(db.writer())
+            .await
+            .unwrap();
+        }
+        assert_eq!(identity::purge_expired(&db, now).await.unwrap(), 3);
+        let kept: Vec<i64> =
+            sqlx::query_scalar("SELECT at FROM audit_log WHERE subject_id = 'x' ORDER BY at")
+                .fetch_all(db.reader())
+                .await
+                .unwrap();
+        assert_eq!(kept, [now - retention - 1, now - retention + 60]);
         assert!(identity::resolve_session(&db, &ended.token, now)
             .await
             .unwrap()

@@ -24,7 +24,10 @@ test("a dispatcher signs for a 12345 order and replies", async ({ page, request 
     category: "radiator_cold",
     description: "来电反映客厅暖气片不热",
   });
-  const signature = createHmac("sha256", HOTLINE_SECRET).update(`${SERVER_NOW}\n${body}`).digest("hex");
+  // The signature covers the method, the path, the timestamp and the body.
+  const signature = createHmac("sha256", HOTLINE_SECRET)
+    .update(`POST\n/hotline/v1/orders\n${SERVER_NOW}\n${body}`)
+    .digest("hex");
   const answer = await request.post("/hotline/v1/orders", {
     headers: {
       "content-type": "application/json",

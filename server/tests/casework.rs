@@ -1794,3 +1794,45 @@ on_both_engines!(
     residents_keys_have_their_own_namespace,
     residents_keys_have_their_own_namespace
 );
+
+/// A burst of consent requests to one number: one code a minute, however
+/// many arrive together.
+async fn parallel_consent_requests_send_one_code(server: &TestServer) {
+    let ((household, account, _), _) = grid_and_other_household(server).await;
+    let phone = "13900000203";
+    holder_phone_on_file(server, household, phone).await;
+    let grid = staff_signs_in(server, "grid_demo", PASSWORD).await;
+    let asks: Vec<_> = (0..10)
+        .map(|_| {
+            let mut browser = grid.clone();
+            let account = account.clone();
+            tokio::spawn(async move {
+                browser
+                    .submit(
+                        "/grid",
+                        "/api/grid/consent",
+                        &[
+                            ("kind", "repair"),
+                            ("account_no", &account),
+                            ("phone", phone),
+                        ],
+                    )
+                    .await
+            })
+        })
+        .collect();
+    for ask in asks {
+        ask.await.unwrap();
+    }
+    let consents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM filing_consents WHERE phone = $1")
+        .bind(phone)
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(consents, 1);
+    assert_eq!(texts_to(server, phone).await.len(), 1);
+}
+on_both_engines!(
+    parallel_consent_requests_send_one_code,
+    parallel_consent_requests_send_one_code
+);

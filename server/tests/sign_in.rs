@@ -1226,3 +1226,42 @@ async fn dispatchers_pass_a_second_factor_on_sqlite() {
 async fn dispatchers_pass_a_second_factor_on_postgres() {
     dispatchers_pass_a_second_factor(Engine::Postgres).await;
 }
+
+/// Staff sign-in attempts are limited per client address, known names or
+/// not (each costs a password check).
+async fn staff_sign_ins_are_limited_per_client(server: &TestServer) {
+    let limit = domain::limits::STAFF_SIGN_IN_PER_CLIENT;
+    let attempts: Vec<_> = (0..limit.max + 5)
+        .map(|n| {
+            let mut browser = Browser::new(server);
+            tokio::spawn(async move {
+                browser
+                    .submit(
+                        "/staff/signin",
+                        "/api/signin/staff",
+                        &[
+                            ("username", &format!("nobody{n}")),
+                            ("password", "guess-12345"),
+                        ],
+                    )
+                    .await
+                    .form_error()
+                    .unwrap_or_default()
+            })
+        })
+        .collect();
+    let mut limited = 0;
+    for attempt in attempts {
+        if attempt.await.unwrap().contains("当前网络登录尝试次数过多") {
+            limited += 1;
+        }
+    }
+    assert_eq!(limited, 5);
+    server.advance(limit.window);
+    let (_, answer) = password_step(server, "crew_demo").await;
+    assert!(answer.form_error().is_none(), "the next window");
+}
+on_both_engines!(
+    staff_sign_ins_are_limited_per_client,
+    staff_sign_ins_are_limited_per_client
+);
