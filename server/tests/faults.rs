@@ -507,7 +507,7 @@ async fn a_full_disk_is_a_clear_503_until_space_returns() {
 /// The most memory the server may hold while the burst below is filed:
 /// three forms of six 5 MB photos read at once (90 MB), two 24-megapixel
 /// photos decoded at once (2 × 72 MB and their thumbnails), and the server
-/// itself. Before the limits it went past 1.5 GB.
+/// itself. The same burst took the server before these limits to 3.7 GB.
 const UPLOAD_MEMORY_BOUND_MIB: u64 = 512;
 
 /// A 6000 × 4000 PNG (24 megapixels, the most accepted) padded with a
