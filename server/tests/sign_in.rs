@@ -451,18 +451,24 @@ on_both_engines!(
     a_newcomer_binds_with_the_holders_code
 );
 
-/// Without the holder's phone, a resident already bound approves (or
-/// declines) a request on their own page.
-async fn a_bound_resident_approves_a_binding(server: &TestServer) {
-    sqlx::query("UPDATE households SET holder_phone = NULL WHERE account_no = 'WF10000001'")
+/// Takes the holder's phone off file for a household; its holder's name.
+async fn without_holder_phone(server: &TestServer, account: &str) -> String {
+    sqlx::query("UPDATE households SET holder_phone = NULL WHERE account_no = $1")
+        .bind(account)
         .execute(server.test_db.db.writer())
         .await
         .unwrap();
-    let holder: String =
-        sqlx::query_scalar("SELECT holder_name FROM households WHERE account_no = 'WF10000001'")
-            .fetch_one(server.test_db.db.reader())
-            .await
-            .unwrap();
+    sqlx::query_scalar("SELECT holder_name FROM households WHERE account_no = $1")
+        .bind(account)
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap()
+}
+
+/// Without the holder's phone, a resident already bound approves (or
+/// declines) a request on their own page.
+async fn a_bound_resident_approves_a_binding(server: &TestServer) {
+    let holder = without_holder_phone(server, "WF10000001").await;
     let mut old = resident_signs_in(server, "13800000001").await;
     let ask = |phone: &'static str| {
         let holder = holder.clone();
@@ -543,15 +549,7 @@ on_both_engines!(
 
 /// No holder's phone on file and nobody bound: the counter or the hotline.
 async fn nobody_can_vouch_online(server: &TestServer) {
-    sqlx::query("UPDATE households SET holder_phone = NULL WHERE account_no = 'WF10000003'")
-        .execute(server.test_db.db.writer())
-        .await
-        .unwrap();
-    let holder: String =
-        sqlx::query_scalar("SELECT holder_name FROM households WHERE account_no = 'WF10000003'")
-            .fetch_one(server.test_db.db.reader())
-            .await
-            .unwrap();
+    let holder = without_holder_phone(server, "WF10000003").await;
     let mut browser = resident_signs_in(server, "13900000063").await;
     let refused = browser
         .submit(

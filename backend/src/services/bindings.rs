@@ -7,10 +7,13 @@ use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::integrations::sms::TextTemplate;
 use crate::secrets;
-use crate::services::identity::{RequestOrigin, Viewer, SMS_CHANNEL};
+use crate::services::delivery::queue_text;
+use crate::services::identity::{RequestOrigin, Viewer};
+use crate::services::one_time_codes::{self, StoredCode};
 use crate::services::throttle;
 use crate::store::binding_requests::{self, NewRequest, RequestRow};
-use crate::store::{audit, households, outbox, throttles};
+use crate::store::one_time_codes::CodeKind;
+use crate::store::{audit, households};
 use domain::account::{PendingBinding, WaitingBinding};
 use domain::household::{
     approval_open, approval_request_news, at_the_counter_message, binding_code_policy,
@@ -18,13 +21,10 @@ use domain::household::{
     BindingRoute, NO_MATCH_MESSAGE,
 };
 use domain::limits::BIND_FAILURES_PER_PERSON;
-use domain::otp::{check_send, issued_after, judge_try, may_try, parse_code, CodeVerdict};
+use domain::otp::parse_code;
 use domain::phone::mask_phone;
 use domain::roles::Role;
 use sqlx::{Any, Transaction};
-
-const HOUR: i64 = 3600;
-const DAY: i64 = 24 * HOUR;
 
 /// How a binding went on once its account number and name matched.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -154,20 +154,16 @@ async fn open_request(
     let applicant = viewer.phone.as_deref().map(mask_phone).unwrap_or_default();
     let mut tx = db.writer().begin().await?;
     if let Some(phone) = holder_phone {
-        throttles::lock(&mut tx, &format!("binding-number:{phone}"), now).await?;
-        throttles::lock(
+        one_time_codes::check_sends(
             &mut tx,
-            &format!("binding-person:{}", viewer.person_id),
+            CodeKind::Binding,
+            phone,
+            &viewer.person_id.to_string(),
+            viewer.person_id,
+            &policy,
             now,
         )
         .await?;
-        let number_sends = binding_requests::sent_to_number(&mut *tx, phone, now - DAY).await?;
-        let person_asks =
-            binding_requests::asked_by_person(&mut *tx, viewer.person_id, now - HOUR).await?;
-        if let Err(refusal) = check_send(&policy, &number_sends, &person_asks, now) {
-            tx.rollback().await?;
-            return Err(BackendError::Throttled(refusal.message(now)));
-        }
     }
     let code_hash = code.as_deref().map(|code| secrets::code_hash(&token, code));
     let request_id = binding_requests::insert(
@@ -189,7 +185,7 @@ async fn open_request(
             applicant: applicant.clone(),
             valid_minutes: u32::try_from(policy.lifetime / 60).unwrap_or(10),
         };
-        enqueue(
+        queue_text(
             &mut tx,
             phone,
             &format!("binding-code:{request_id}"),
@@ -204,7 +200,7 @@ async fn open_request(
             news: approval_request_news(&applicant),
         };
         let key = format!("binding-asked:{request_id}:{person_id}");
-        enqueue(&mut tx, phone, &key, &text, now).await?;
+        queue_text(&mut tx, phone, &key, &text, now).await?;
     }
     audit::record(
         &mut *tx,
@@ -223,27 +219,6 @@ async fn open_request(
     .await?;
     tx.commit().await?;
     Ok(token)
-}
-
-async fn enqueue(
-    tx: &mut Transaction<'_, Any>,
-    phone: &str,
-    dedupe_key: &str,
-    text: &TextTemplate,
-    now: i64,
-) -> BackendResult<()> {
-    let payload = serde_json::to_string(text).map_err(|e| BackendError::Internal(e.to_string()))?;
-    outbox::enqueue(
-        tx,
-        &outbox::NewMessage {
-            channel: SMS_CHANNEL,
-            recipient: phone,
-            dedupe_key,
-            payload: &payload,
-            now,
-        },
-    )
-    .await
 }
 
 /// Binds, records it and tells the residents bound before, in the
@@ -278,7 +253,7 @@ async fn complete(
             "binding-news:{household_id}:{person_id}:{other}:{}",
             origin.now
         );
-        enqueue(tx, other_phone, &key, &text, origin.now).await?;
+        queue_text(tx, other_phone, &key, &text, origin.now).await?;
     }
     audit::record(
         &mut **tx,
@@ -335,29 +310,17 @@ pub async fn confirm_with_code(
             "这个申请需要已绑定的居民同意，无需验证码".to_string(),
         ));
     };
-    let policy = binding_code_policy();
-    let Some(try_number) = binding_requests::reserve_try(
-        db.writer(),
-        request.id,
-        policy.max_wrong_tries,
-        issued_after(&policy, origin.now),
-    )
-    .await?
-    else {
-        let tries = u32::try_from(request.wrong_tries).unwrap_or(u32::MAX);
-        let verdict = may_try(&policy, request.created_at, tries, origin.now)
-            .err()
-            .unwrap_or(CodeVerdict::Exhausted);
-        return Err(BackendError::Invalid(verdict.message()));
+    let stored = StoredCode {
+        kind: CodeKind::Binding,
+        id: request.id,
+        created_at: request.created_at,
+        tries: request.wrong_tries,
+        code_hash,
     };
-    let matches = secrets::same_hash(&secrets::code_hash(token, &code), code_hash);
-    let verdict = judge_try(
-        &policy,
-        u32::try_from(try_number).unwrap_or(u32::MAX),
-        matches,
-    );
-    if verdict != CodeVerdict::Accepted {
-        return Err(BackendError::Invalid(verdict.message()));
+    let checked =
+        one_time_codes::check(db, stored, token, &code, &binding_code_policy(), origin.now).await?;
+    if let Some(refusal) = checked.refusal() {
+        return Err(refusal);
     }
     let mut tx = db.writer().begin().await?;
     if !binding_requests::decide(&mut tx, request.id, "code", None, origin.now).await? {

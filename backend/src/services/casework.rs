@@ -8,7 +8,7 @@ use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::integrations::sms::TextTemplate;
 use crate::services::attachments::{attach, prepare_all, PreparedImage, Upload};
-use crate::services::identity::{RequestOrigin, Viewer, SMS_CHANNEL};
+use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::public::season_now;
 use crate::store::cases::{self, CaseRow, NewCase, NewEvent, QueueQuery};
 use crate::store::{attachments, audit, calendar, grid_work, households, outages, outbox};
@@ -406,25 +406,16 @@ pub(crate) async fn tell_resident(
     update: &str,
     now: UnixSeconds,
 ) -> BackendResult<()> {
-    let payload = serde_json::to_string(&TextTemplate::CaseUpdate {
+    let text = TextTemplate::CaseUpdate {
         case_no: case_no.to_string(),
         update: update.to_string(),
-    })
-    .map_err(|e| BackendError::Internal(e.to_string()))?;
-    outbox::enqueue(
-        tx,
-        &outbox::NewMessage {
-            channel: SMS_CHANNEL,
-            recipient: phone,
-            dedupe_key,
-            payload: &payload,
-            now,
-        },
-    )
-    .await?;
+    };
+    crate::services::delivery::queue_text(tx, phone, dedupe_key, &text, now).await?;
     if !wechat_case_updates {
         return Ok(());
     }
+    let payload =
+        serde_json::to_string(&text).map_err(|e| BackendError::Internal(e.to_string()))?;
     let openids: Vec<String> = sqlx::query_scalar(
         "SELECT w.openid FROM wechat_links w JOIN people p ON p.id = w.person_id \
          WHERE p.phone = $1 AND p.disabled_at IS NULL ORDER BY w.openid",

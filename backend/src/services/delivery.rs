@@ -8,7 +8,7 @@
 //! they are configured. Retries, back-off and give-ups are the same for both.
 
 use crate::db::Database;
-use crate::error::BackendResult;
+use crate::error::{BackendError, BackendResult};
 use crate::integrations::hotline::HotlineCallbacks;
 use crate::integrations::sms::{NotificationChannel, OutgoingText, SendFailure, TextTemplate};
 use crate::integrations::wechat_template::{mask_openid, WeChatTemplates};
@@ -18,6 +18,29 @@ use crate::store::outbox;
 use domain::phone::mask_phone;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// Queues a text to `phone` in the caller's transaction (with the change
+/// it tells of), once per `dedupe_key`; the delivery worker sends it.
+pub(crate) async fn queue_text(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    phone: &str,
+    dedupe_key: &str,
+    text: &TextTemplate,
+    now: i64,
+) -> BackendResult<()> {
+    let payload = serde_json::to_string(text).map_err(|e| BackendError::Internal(e.to_string()))?;
+    outbox::enqueue(
+        tx,
+        &outbox::NewMessage {
+            channel: SMS_CHANNEL,
+            recipient: phone,
+            dedupe_key,
+            payload: &payload,
+            now,
+        },
+    )
+    .await
+}
 
 /// The outbox channel of WeChat template messages; the recipient is an openid.
 pub const WECHAT_CHANNEL: &str = "wechat";

@@ -12,9 +12,12 @@ use crate::integrations::sms::TextTemplate;
 use crate::secrets;
 use crate::services::accounts::{looked_after_buildings, BuildingList};
 use crate::services::casework::{brief, check_idempotency_key, ConsentProof, Filer};
-use crate::services::identity::{RequestOrigin, Viewer, SMS_CHANNEL};
+use crate::services::delivery::queue_text;
+use crate::services::identity::{RequestOrigin, Viewer};
+use crate::services::one_time_codes::{self, StoredCode};
 use crate::store::grid_work::{self, NewConsent, NewVisit};
-use crate::store::{audit, cases, outbox, people, places, throttles};
+use crate::store::one_time_codes::CodeKind;
+use crate::store::{audit, cases, people, places};
 use domain::case_flow::CaseKind;
 use domain::clock::{to_local, UnixSeconds};
 use domain::grid_work::{
@@ -22,15 +25,13 @@ use domain::grid_work::{
     VisitEntry,
 };
 use domain::household::parse_account_no;
-use domain::otp::{check_send, issued_after, judge_try, may_try, parse_code, CodeVerdict};
+use domain::otp::parse_code;
 use domain::phone::{mask_phone, MobileNumber};
 use domain::roles::Role;
 
 /// Why a consent code is not sent to a number.
 pub const NOT_LINKED_MESSAGE: &str = "验证码只能发给已绑定这户的居民或户主预留的手机号；请居民先绑定住户，或拨打供热服务热线更新预留号码";
 
-const HOUR: i64 = 3600;
-const DAY: i64 = 24 * HOUR;
 /// Visits the desk lists.
 const VISITS_SHOWN: i64 = 30;
 /// Open cases the desk lists.
@@ -94,30 +95,18 @@ pub async fn request_filing_consent(
     let now = origin.now;
     let token = secrets::new_token();
     let code = secrets::new_code();
-    let payload = serde_json::to_string(&TextTemplate::FilingConsent {
-        code: code.clone(),
-        worker: viewer.display_name.clone(),
-        what: kind.label().to_string(),
-        valid_minutes: u32::try_from(policy.lifetime / 60).unwrap_or(10),
-    })
-    .map_err(|e| BackendError::Internal(e.to_string()))?;
     let token_hash = secrets::token_hash(&token);
-    // The number's and the worker's locks first: counting their sends and
-    // writing this one are one step (as for sign-in codes).
     let mut tx = db.writer().begin().await?;
-    throttles::lock(&mut tx, &format!("consent-number:{}", phone.as_str()), now).await?;
-    throttles::lock(
+    one_time_codes::check_sends(
         &mut tx,
-        &format!("consent-worker:{}", viewer.person_id),
+        CodeKind::Consent,
+        phone.as_str(),
+        &viewer.person_id.to_string(),
+        viewer.person_id,
+        &policy,
         now,
     )
     .await?;
-    let number_sends = grid_work::sent_to_number(&mut *tx, phone.as_str(), now - DAY).await?;
-    let worker_sends = grid_work::asked_by_worker(&mut *tx, viewer.person_id, now - HOUR).await?;
-    if let Err(refusal) = check_send(&policy, &number_sends, &worker_sends, now) {
-        tx.rollback().await?;
-        return Err(BackendError::Throttled(refusal.message(now)));
-    }
     let consent_id = grid_work::insert_consent(
         &mut tx,
         &NewConsent {
@@ -131,15 +120,18 @@ pub async fn request_filing_consent(
         },
     )
     .await?;
-    outbox::enqueue(
+    let text = TextTemplate::FilingConsent {
+        code: code.clone(),
+        worker: viewer.display_name.clone(),
+        what: kind.label().to_string(),
+        valid_minutes: u32::try_from(policy.lifetime / 60).unwrap_or(10),
+    };
+    queue_text(
         &mut tx,
-        &outbox::NewMessage {
-            channel: SMS_CHANNEL,
-            recipient: phone.as_str(),
-            dedupe_key: &format!("filing-consent:{token_hash}"),
-            payload: &payload,
-            now,
-        },
+        phone.as_str(),
+        &format!("filing-consent:{token_hash}"),
+        &text,
+        now,
     )
     .await?;
     audit::record(
@@ -222,30 +214,17 @@ pub(crate) async fn consented_filer(
             kind.label()
         )));
     }
-    let policy = consent_policy();
-    // The try is reserved before the code is compared (see sign-in codes).
-    let Some(try_number) = grid_work::reserve_try(
-        db.writer(),
-        consent.id,
-        policy.max_wrong_tries,
-        issued_after(&policy, now),
-    )
-    .await?
-    else {
-        let tries = u32::try_from(consent.wrong_tries).unwrap_or(u32::MAX);
-        let verdict = may_try(&policy, consent.created_at, tries, now)
-            .err()
-            .unwrap_or(CodeVerdict::Exhausted);
-        return Err(BackendError::Invalid(verdict.message()));
+    let stored = StoredCode {
+        kind: CodeKind::Consent,
+        id: consent.id,
+        created_at: consent.created_at,
+        tries: consent.wrong_tries,
+        code_hash: &consent.code_hash,
     };
-    let matches = secrets::same_hash(&secrets::code_hash(&proof.token, &code), &consent.code_hash);
-    let verdict = judge_try(
-        &policy,
-        u32::try_from(try_number).unwrap_or(u32::MAX),
-        matches,
-    );
-    if verdict != CodeVerdict::Accepted {
-        return Err(BackendError::Invalid(verdict.message()));
+    let checked =
+        one_time_codes::check(db, stored, &proof.token, &code, &consent_policy(), now).await?;
+    if let Some(refusal) = checked.refusal() {
+        return Err(refusal);
     }
     // The household must still be in the worker's grid.
     let household = grid_work::grid_household_by_id(db.reader(), viewer.person_id, household_id)

@@ -5,17 +5,17 @@ use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::integrations::sms::TextTemplate;
 use crate::secrets;
+use crate::services::delivery::queue_text;
+use crate::services::one_time_codes::{self, CodeCheck, StoredCode};
 use crate::services::throttle;
 use crate::store::audit::{self, AuditRecord};
-use crate::store::outbox::{self, NewMessage};
+use crate::store::one_time_codes::CodeKind;
 use crate::store::sign_in_codes::{self, NewCode};
 use crate::store::{people, sessions, throttles};
 use domain::account::SignedIn;
 use domain::credentials::{may_attempt, parse_username, SIGN_IN_REFUSED};
 use domain::limits::{STAFF_SIGN_IN_PER_CLIENT, VERIFY_PER_CLIENT, VERIFY_PER_NUMBER};
-use domain::otp::{
-    check_send, issued_after, judge_try, may_try, parse_code, CodeVerdict, OtpPolicy,
-};
+use domain::otp::{parse_code, OtpPolicy};
 use domain::phone::{mask_phone, MobileNumber};
 use domain::roles::Role;
 use domain::second_factor::needs_second_factor;
@@ -117,24 +117,17 @@ pub async fn request_sign_in_code(
     let challenge_token = secrets::new_token();
     let challenge_hash = secrets::token_hash(&challenge_token);
     let code = secrets::new_code();
-    let payload = TextTemplate::SignInCode {
-        code: code.clone(),
-        valid_minutes: (policy.lifetime / 60) as u32,
-    };
-    let payload =
-        serde_json::to_string(&payload).map_err(|e| BackendError::Internal(e.to_string()))?;
-    // The number's and the client's locks first: the sends counted below
-    // and the one written after them are one step for each of them.
     let mut tx = db.writer().begin().await?;
-    throttles::lock(&mut tx, &format!("code-number:{}", phone.as_str()), now).await?;
-    throttles::lock(&mut tx, &format!("code-client:{}", origin.client_addr), now).await?;
-    let number_sends = sign_in_codes::sent_to_number(&mut *tx, phone.as_str(), now - DAY).await?;
-    let client_sends =
-        sign_in_codes::requested_by_client(&mut *tx, &origin.client_addr, now - HOUR).await?;
-    if let Err(refusal) = check_send(policy, &number_sends, &client_sends, now) {
-        tx.rollback().await?;
-        return Err(BackendError::Throttled(refusal.message(now)));
-    }
+    one_time_codes::check_sends(
+        &mut tx,
+        CodeKind::SignIn,
+        phone.as_str(),
+        &origin.client_addr,
+        origin.client_addr.clone(),
+        policy,
+        now,
+    )
+    .await?;
     sign_in_codes::insert(
         &mut tx,
         &NewCode {
@@ -146,15 +139,16 @@ pub async fn request_sign_in_code(
         },
     )
     .await?;
-    outbox::enqueue(
+    let text = TextTemplate::SignInCode {
+        code,
+        valid_minutes: (policy.lifetime / 60) as u32,
+    };
+    queue_text(
         &mut tx,
-        &NewMessage {
-            channel: SMS_CHANNEL,
-            recipient: phone.as_str(),
-            dedupe_key: &format!("sign-in-code:{challenge_hash}"),
-            payload: &payload,
-            now,
-        },
+        phone.as_str(),
+        &format!("sign-in-code:{challenge_hash}"),
+        &text,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -194,36 +188,15 @@ pub async fn verify_sign_in_code(
     let now = origin.now;
     throttle::count(db, &VERIFY_PER_NUMBER, &row.phone, now).await?;
     throttle::count(db, &VERIFY_PER_CLIENT, &origin.client_addr, now).await?;
-    // The try is reserved before the code is compared: parallel guesses
-    // each need a try of their own, and there are five.
-    let Some(try_number) = sign_in_codes::reserve_try(
-        db.writer(),
-        row.id,
-        policy.max_wrong_tries,
-        issued_after(policy, now),
-    )
-    .await?
-    else {
-        let current =
-            sign_in_codes::by_challenge(db.writer(), &secrets::token_hash(challenge_token))
-                .await?
-                .ok_or_else(expired)?;
-        if current.used_at.is_some() {
-            return Err(expired());
-        }
-        let tries = u32::try_from(current.wrong_tries).unwrap_or(u32::MAX);
-        let verdict = may_try(policy, current.created_at, tries, now)
-            .err()
-            .unwrap_or(CodeVerdict::Exhausted);
-        return Err(BackendError::Invalid(verdict.message()));
+    let stored = StoredCode {
+        kind: CodeKind::SignIn,
+        id: row.id,
+        created_at: row.created_at,
+        tries: row.wrong_tries,
+        code_hash: &row.code_hash,
     };
-    let matches = secrets::same_hash(&secrets::code_hash(challenge_token, &code), &row.code_hash);
-    let verdict = judge_try(
-        policy,
-        u32::try_from(try_number).unwrap_or(u32::MAX),
-        matches,
-    );
-    if verdict != CodeVerdict::Accepted {
+    let checked = one_time_codes::check(db, stored, challenge_token, &code, policy, now).await?;
+    if let CodeCheck::Wrong { try_number, .. } = checked {
         audit_failure(
             db,
             "resident",
@@ -232,7 +205,9 @@ pub async fn verify_sign_in_code(
             origin,
         )
         .await?;
-        return Err(BackendError::Invalid(verdict.message()));
+    }
+    if let Some(refusal) = checked.refusal() {
+        return Err(refusal);
     }
 
     // Read before the transaction: on SQLite the writer pool is one

@@ -11,6 +11,7 @@ pub mod grid_work;
 pub mod hotline;
 pub mod identity;
 pub mod incidents;
+pub mod one_time_codes;
 pub mod open311;
 pub mod public;
 pub mod reports;

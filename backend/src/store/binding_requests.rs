@@ -2,7 +2,7 @@
 //! resident's approval.
 
 use crate::error::BackendResult;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 
 pub struct NewRequest<'a> {
     pub token_hash: &'a str,
@@ -55,28 +55,6 @@ pub async fn of_person(
     ))
     .bind(token_hash)
     .bind(person_id)
-    .fetch_optional(pool)
-    .await?)
-}
-
-/// Reserves one try of a request's code before it is compared (as
-/// `sign_in_codes::reserve_try`): the number of this try, or None when the
-/// request is decided, too old or out of tries.
-pub async fn reserve_try(
-    pool: &AnyPool,
-    id: i64,
-    max_tries: u32,
-    issued_after: i64,
-) -> BackendResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "UPDATE binding_requests SET wrong_tries = wrong_tries + 1 \
-         WHERE id = $1 AND decided_at IS NULL AND code_hash IS NOT NULL \
-           AND wrong_tries < $2 AND created_at > $3 \
-         RETURNING wrong_tries",
-    )
-    .bind(id)
-    .bind(i64::from(max_tries))
-    .bind(issued_after)
     .fetch_optional(pool)
     .await?)
 }
@@ -152,39 +130,5 @@ pub async fn waiting_one(
     .bind(person_id)
     .bind(request_id)
     .fetch_optional(pool)
-    .await?)
-}
-
-/// When binding codes went to this number since `since` (inside the
-/// transaction that holds the number's limit lock).
-pub async fn sent_to_number<'e, E>(executor: E, phone: &str, since: i64) -> BackendResult<Vec<i64>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    Ok(sqlx::query_scalar(
-        "SELECT created_at FROM binding_requests WHERE sent_to = $1 AND created_at >= $2",
-    )
-    .bind(phone)
-    .bind(since)
-    .fetch_all(executor)
-    .await?)
-}
-
-/// When this person asked for bindings since `since` (inside the
-/// transaction that holds the person's limit lock).
-pub async fn asked_by_person<'e, E>(
-    executor: E,
-    person_id: i64,
-    since: i64,
-) -> BackendResult<Vec<i64>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    Ok(sqlx::query_scalar(
-        "SELECT created_at FROM binding_requests WHERE person_id = $1 AND created_at >= $2",
-    )
-    .bind(person_id)
-    .bind(since)
-    .fetch_all(executor)
     .await?)
 }

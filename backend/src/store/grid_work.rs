@@ -4,7 +4,7 @@
 use crate::error::BackendResult;
 use crate::store::access::GRID_BUILDINGS;
 use crate::store::households::{HouseholdRow, HOUSEHOLD_SELECT};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 
 /// A household of one of the worker's grids, by its account number.
 pub async fn grid_household_by_account(
@@ -113,61 +113,6 @@ pub async fn household_phones(pool: &AnyPool, household_id: i64) -> BackendResul
     )
     .bind(household_id)
     .fetch_all(pool)
-    .await?)
-}
-
-/// When consent codes went to this number since `since` (read inside the
-/// transaction that holds the number's limit lock).
-pub async fn sent_to_number<'e, E>(executor: E, phone: &str, since: i64) -> BackendResult<Vec<i64>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    Ok(sqlx::query_scalar(
-        "SELECT created_at FROM filing_consents WHERE phone = $1 AND created_at >= $2",
-    )
-    .bind(phone)
-    .bind(since)
-    .fetch_all(executor)
-    .await?)
-}
-
-/// When this worker asked for consent codes since `since` (inside the
-/// transaction that holds the worker's limit lock).
-pub async fn asked_by_worker<'e, E>(
-    executor: E,
-    grid_worker_id: i64,
-    since: i64,
-) -> BackendResult<Vec<i64>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    Ok(sqlx::query_scalar(
-        "SELECT created_at FROM filing_consents WHERE grid_worker_id = $1 AND created_at >= $2",
-    )
-    .bind(grid_worker_id)
-    .bind(since)
-    .fetch_all(executor)
-    .await?)
-}
-
-/// Reserves one try of a consent code before it is compared, in one
-/// statement (as `sign_in_codes::reserve_try`): the number of this try, or
-/// None when the consent is spent, too old or out of tries.
-pub async fn reserve_try(
-    pool: &AnyPool,
-    id: i64,
-    max_tries: u32,
-    issued_after: i64,
-) -> BackendResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "UPDATE filing_consents SET wrong_tries = wrong_tries + 1 \
-         WHERE id = $1 AND confirmed_at IS NULL AND wrong_tries < $2 AND created_at > $3 \
-         RETURNING wrong_tries",
-    )
-    .bind(id)
-    .bind(i64::from(max_tries))
-    .bind(issued_after)
-    .fetch_optional(pool)
     .await?)
 }
 

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod grid_work;
 pub mod hotline;
 pub mod households;
+pub mod one_time_codes;
 pub mod open311;
 pub mod outages;
 pub mod outbox;

@@ -1,7 +1,7 @@
 //! One-time sign-in codes, one row per code sent.
 
 use crate::error::BackendResult;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CodeRow {
@@ -12,39 +12,6 @@ pub struct CodeRow {
     /// Tries reserved so far (each comparison reserves one first).
     pub wrong_tries: i64,
     pub used_at: Option<i64>,
-}
-
-/// When codes were sent to a number since `since` (read inside the
-/// transaction that holds the number's limit lock).
-pub async fn sent_to_number<'e, E>(executor: E, phone: &str, since: i64) -> BackendResult<Vec<i64>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    Ok(sqlx::query_scalar(
-        "SELECT created_at FROM sign_in_codes WHERE phone = $1 AND created_at >= $2",
-    )
-    .bind(phone)
-    .bind(since)
-    .fetch_all(executor)
-    .await?)
-}
-
-/// When codes were requested from a client address since `since`.
-pub async fn requested_by_client<'e, E>(
-    executor: E,
-    client_addr: &str,
-    since: i64,
-) -> BackendResult<Vec<i64>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    Ok(sqlx::query_scalar(
-        "SELECT created_at FROM sign_in_codes WHERE client_addr = $1 AND created_at >= $2",
-    )
-    .bind(client_addr)
-    .bind(since)
-    .fetch_all(executor)
-    .await?)
 }
 
 pub struct NewCode<'a> {
@@ -76,29 +43,6 @@ pub async fn by_challenge(pool: &AnyPool, challenge_hash: &str) -> BackendResult
          FROM sign_in_codes WHERE challenge_hash = $1",
     )
     .bind(challenge_hash)
-    .fetch_optional(pool)
-    .await?)
-}
-
-/// Reserves one try of a code before it is compared, in one statement:
-/// the try is counted only while the code is unused, younger than
-/// `issued_after` and tried fewer than `max_tries` times
-/// (`domain::otp::may_try`). Returns the number of this try (1 for the
-/// first), or None when no try is left.
-pub async fn reserve_try(
-    pool: &AnyPool,
-    id: i64,
-    max_tries: u32,
-    issued_after: i64,
-) -> BackendResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "UPDATE sign_in_codes SET wrong_tries = wrong_tries + 1 \
-         WHERE id = $1 AND used_at IS NULL AND wrong_tries < $2 AND created_at > $3 \
-         RETURNING wrong_tries",
-    )
-    .bind(id)
-    .bind(i64::from(max_tries))
-    .bind(issued_after)
     .fetch_optional(pool)
     .await?)
 }
