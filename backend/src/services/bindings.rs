@@ -234,15 +234,9 @@ async fn complete(
     if !households::bind(tx, person_id, household_id, origin.now).await? {
         return Ok(());
     }
-    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM people WHERE id = $1")
-        .bind(person_id)
-        .fetch_optional(&mut **tx)
+    let (phone, account_no) = households::binder_and_account(&mut **tx, person_id, household_id)
         .await?
-        .flatten();
-    let account_no: String = sqlx::query_scalar("SELECT account_no FROM households WHERE id = $1")
-        .bind(household_id)
-        .fetch_one(&mut **tx)
-        .await?;
+        .ok_or_else(|| BackendError::Internal(format!("binding {person_id} to {household_id}")))?;
     let news = new_binder_news(&phone.as_deref().map(mask_phone).unwrap_or_default(), how);
     for (other, other_phone) in before.iter().filter(|(id, _)| *id != person_id) {
         let text = TextTemplate::AccountNews {

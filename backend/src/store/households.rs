@@ -106,6 +106,25 @@ where
     .await?)
 }
 
+/// A binder's phone and the household's account number, for the news
+/// the residents bound before are sent.
+pub async fn binder_and_account<'e, E>(
+    executor: E,
+    person_id: i64,
+    household_id: i64,
+) -> BackendResult<Option<(Option<String>, String)>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query_as(
+        "SELECT p.phone, h.account_no FROM people p, households h WHERE p.id = $1 AND h.id = $2",
+    )
+    .bind(person_id)
+    .bind(household_id)
+    .fetch_optional(executor)
+    .await?)
+}
+
 /// Any household by its id, for a filing that came from another system.
 pub async fn by_id(pool: &AnyPool, household_id: i64) -> BackendResult<Option<HouseholdRow>> {
     Ok(
