@@ -23,6 +23,10 @@ pub fn consent_policy() -> OtpPolicy {
     }
 }
 
+/// Why a consent code is not sent to a number: it goes only to a phone the
+/// household stands behind (a bound resident's, or the holder's on file).
+pub const NOT_LINKED_MESSAGE: &str = "验证码只能发给已绑定这户的居民或户主预留的手机号；请居民先绑定住户，或拨打供热服务热线更新预留号码";
+
 /// What a worker may file for a resident: every kind a resident files.
 pub fn may_file_for_resident(kind: CaseKind) -> bool {
     !matches!(kind, CaseKind::Incident)

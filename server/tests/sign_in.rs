@@ -348,35 +348,12 @@ async fn cross_site_posts_are_refused(server: &TestServer) {
 }
 on_both_engines!(cross_site_posts_are_refused, cross_site_posts_are_refused);
 
-/// The code a binding texted to the holder's phone on file.
-async fn binding_code_to(server: &TestServer, phone: &str) -> String {
-    let payloads: Vec<String> =
-        sqlx::query_scalar("SELECT payload FROM outbox WHERE recipient = $1 ORDER BY id DESC")
-            .bind(phone)
-            .fetch_all(server.test_db.db.reader())
-            .await
-            .unwrap();
-    payloads
-        .iter()
-        .filter_map(|p| serde_json::from_str::<serde_json::Value>(p).ok())
-        .find(|p| p["template"] == "binding_code")
-        .and_then(|p| p["code"].as_str().map(str::to_string))
-        .unwrap_or_else(|| panic!("no binding code to {phone}: {payloads:?}"))
-}
-
-/// The account news texted to a resident.
+/// The account news texted to a resident, oldest first.
 async fn account_news_to(server: &TestServer, phone: &str) -> Vec<String> {
-    let payloads: Vec<String> =
-        sqlx::query_scalar("SELECT payload FROM outbox WHERE recipient = $1 ORDER BY id")
-            .bind(phone)
-            .fetch_all(server.test_db.db.reader())
-            .await
-            .unwrap();
-    payloads
+    support::texts_to(server, phone, "account_news")
+        .await
         .iter()
-        .filter_map(|p| serde_json::from_str::<serde_json::Value>(p).ok())
-        .filter(|p| p["template"] == "account_news")
-        .filter_map(|p| p["news"].as_str().map(str::to_string))
+        .filter_map(|text| text["news"].as_str().map(str::to_string))
         .collect()
 }
 
@@ -413,7 +390,7 @@ async fn a_newcomer_binds_with_the_holders_code(server: &TestServer) {
         account_news_to(server, "13800000001").await[0].contains("139****0060"),
         "the bound resident is asked"
     );
-    let code = binding_code_to(server, &backend::seed::demo::demo_holder_phone(1)).await;
+    let code = support::binding_code_to(server, &backend::seed::demo::demo_holder_phone(1)).await;
     let bound = newcomer
         .submit(
             &page,
@@ -630,7 +607,7 @@ async fn a_resident_binds_and_unbinds_households(server: &TestServer) {
         shown.body
     );
     let token = page.split("binding=").nth(1).unwrap();
-    let code = binding_code_to(server, &holder_phone).await;
+    let code = support::binding_code_to(server, &holder_phone).await;
     let wrong_code = browser
         .submit(
             &page,

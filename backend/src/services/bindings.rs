@@ -32,12 +32,9 @@ pub enum BindingStarted {
     /// Bound (the resident's own phone is the holder's on file).
     Bound { household_id: i64 },
     /// Waiting for the holder's code and/or a bound resident's approval;
-    /// the resident's page keeps the token.
-    Waiting {
-        token: String,
-        code_sent_to: Option<String>,
-        residents_asked: bool,
-    },
+    /// the resident's page keeps the token (and reads the rest with it,
+    /// see [`pending`]).
+    Waiting { token: String },
 }
 
 /// Starts binding a household by account number and holder's name.
@@ -125,11 +122,7 @@ pub async fn request_binding(
                 origin,
             )
             .await?;
-            Ok(BindingStarted::Waiting {
-                token,
-                code_sent_to: holder_phone.as_deref().map(mask_phone),
-                residents_asked: ask_residents,
-            })
+            Ok(BindingStarted::Waiting { token })
         }
     }
 }

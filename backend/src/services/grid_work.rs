@@ -22,15 +22,12 @@ use domain::case_flow::CaseKind;
 use domain::clock::{to_local, UnixSeconds};
 use domain::grid_work::{
     check_visit, consent_policy, filing_path, may_file_for_resident, ConsentForForm, GridDesk,
-    VisitEntry,
+    VisitEntry, NOT_LINKED_MESSAGE,
 };
 use domain::household::parse_account_no;
 use domain::otp::parse_code;
 use domain::phone::{mask_phone, MobileNumber};
 use domain::roles::Role;
-
-/// Why a consent code is not sent to a number.
-pub const NOT_LINKED_MESSAGE: &str = "验证码只能发给已绑定这户的居民或户主预留的手机号；请居民先绑定住户，或拨打供热服务热线更新预留号码";
 
 /// Visits the desk lists.
 const VISITS_SHOWN: i64 = 30;

@@ -43,17 +43,6 @@ pub async fn give_back(pool: &AnyPool, bucket: &str, window_start: i64) -> Backe
     Ok(())
 }
 
-/// The attempts counted in `bucket`'s window starting at `window_start`.
-pub async fn hits(pool: &AnyPool, bucket: &str, window_start: i64) -> BackendResult<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COALESCE(MAX(hits), 0) FROM throttle_counts WHERE bucket = $1 AND window_start = $2",
-    )
-    .bind(bucket)
-    .bind(window_start)
-    .fetch_one(pool)
-    .await?)
-}
-
 /// Takes the lock called `name` for the rest of the transaction: a second
 /// transaction taking it waits until the first commits. A limit that must
 /// look at the events it counts (codes sent to a number in the last day)

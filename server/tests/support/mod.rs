@@ -553,18 +553,7 @@ pub async fn binds_household(
             .fetch_one(server.test_db.db.reader())
             .await
             .unwrap();
-    let payloads: Vec<String> =
-        sqlx::query_scalar("SELECT payload FROM outbox WHERE recipient = $1 ORDER BY id DESC")
-            .bind(&holder_phone)
-            .fetch_all(server.test_db.db.reader())
-            .await
-            .unwrap();
-    let code = payloads
-        .iter()
-        .filter_map(|p| serde_json::from_str::<serde_json::Value>(p).ok())
-        .find(|p| p["template"] == "binding_code")
-        .and_then(|p| p["code"].as_str().map(str::to_string))
-        .expect("a binding code to the holder's phone");
+    let code = binding_code_to(server, &holder_phone).await;
     let bound = browser
         .submit(
             &page,
@@ -573,4 +562,29 @@ pub async fn binds_household(
         )
         .await;
     assert_eq!(bound.location.as_deref(), Some("/me"), "{bound:?}");
+}
+
+/// The texts of one template queued for `phone`, oldest first, as their
+/// JSON payloads.
+pub async fn texts_to(server: &TestServer, phone: &str, template: &str) -> Vec<serde_json::Value> {
+    let payloads: Vec<String> =
+        sqlx::query_scalar("SELECT payload FROM outbox WHERE recipient = $1 ORDER BY id")
+            .bind(phone)
+            .fetch_all(server.test_db.db.reader())
+            .await
+            .unwrap();
+    payloads
+        .iter()
+        .filter_map(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+        .filter(|p| p["template"] == template)
+        .collect()
+}
+
+/// The newest code a binding texted to the holder's phone on file.
+pub async fn binding_code_to(server: &TestServer, phone: &str) -> String {
+    texts_to(server, phone, "binding_code")
+        .await
+        .last()
+        .and_then(|text| text["code"].as_str().map(str::to_string))
+        .unwrap_or_else(|| panic!("no binding code to {phone}"))
 }
