@@ -171,6 +171,14 @@ pub fn multipart_paths() -> Vec<&'static str> {
     with_multipart_functions!(paths_of)
 }
 
+/// Whether the server function at `path` takes a multipart form (the
+/// forms that carry files).
+pub fn takes_multipart(path: &str) -> bool {
+    static PATHS: std::sync::LazyLock<Vec<&'static str>> =
+        std::sync::LazyLock::new(multipart_paths);
+    PATHS.contains(&path)
+}
+
 /// The paths of every server function this module decodes.
 pub fn known_paths() -> Vec<&'static str> {
     let mut paths = multipart_paths();
@@ -182,8 +190,7 @@ pub fn known_paths() -> Vec<&'static str> {
 /// multipart server function without a boundary to read it by. Leptos
 /// panics on such a request, so the server refuses it first.
 pub fn lacks_multipart_boundary(path: &str, content_type: Option<&str>) -> bool {
-    multipart_paths().contains(&path)
-        && content_type.is_none_or(|value| multer::parse_boundary(value).is_err())
+    takes_multipart(path) && content_type.is_none_or(|value| multer::parse_boundary(value).is_err())
 }
 
 /// Decodes the arguments of the server function at the request's path.

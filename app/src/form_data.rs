@@ -35,9 +35,9 @@ impl SubmittedForm {
     }
 
     /// A grid worker's consent proof, when the form carries one.
-    pub fn consent(&self) -> Option<backend::services::casework::ConsentProof> {
+    pub fn consent(&self) -> Option<backend::cases::ConsentProof> {
         let token = self.text("consent_token");
-        (!token.trim().is_empty()).then(|| backend::services::casework::ConsentProof {
+        (!token.trim().is_empty()).then(|| backend::cases::ConsentProof {
             token: token.trim().to_string(),
             code: self.text("consent_code"),
         })

@@ -76,14 +76,10 @@ pub fn portal() -> Result<Portal, ServerFnError> {
 /// Logs a backend failure (in full when it is the server's fault) and gives
 /// the person its Chinese message.
 pub fn to_server_error(error: BackendError) -> ServerFnError {
-    match &error {
-        BackendError::Database(_)
-        | BackendError::Migration(_)
-        | BackendError::Internal(_)
-        | BackendError::Storage(_) => {
-            tracing::error!(error = %error.log_detail(), "backend call failed")
-        }
-        _ => tracing::debug!(error = %error.log_detail(), "request refused"),
+    if error.is_server_fault() {
+        tracing::error!(error = %error.log_detail(), "backend call failed");
+    } else {
+        tracing::debug!(error = %error.log_detail(), "request refused");
     }
     set_error_status(&error);
     ServerFnError::ServerError(error.public_message())
@@ -110,16 +106,7 @@ fn set_error_status(error: &BackendError) {
     if !from_a_script {
         return;
     }
-    let status = match error {
-        BackendError::NotFound(_) => StatusCode::NOT_FOUND,
-        BackendError::Forbidden => StatusCode::FORBIDDEN,
-        BackendError::SignedOut => StatusCode::UNAUTHORIZED,
-        BackendError::Invalid(_) => StatusCode::BAD_REQUEST,
-        BackendError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-        BackendError::Internal(_) | BackendError::Migration(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        // The database or the disk will be back: try again later.
-        BackendError::Database(_) | BackendError::Storage(_) => StatusCode::SERVICE_UNAVAILABLE,
-    };
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(status);
     }

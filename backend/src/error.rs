@@ -41,6 +41,26 @@ impl BackendError {
         self.to_string()
     }
 
+    /// The HTTP status this error answers with, wherever it is answered:
+    /// server functions, Open311, 12345, the CSV export and the photos.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Invalid(_) => 400,
+            Self::SignedOut => 401,
+            Self::Forbidden => 403,
+            Self::NotFound(_) => 404,
+            Self::Throttled(_) => 429,
+            Self::Internal(_) | Self::Migration(_) => 500,
+            // The database or the disk will be back: try again later.
+            Self::Database(_) | Self::Storage(_) => 503,
+        }
+    }
+
+    /// Whether the server, not the caller, is at fault (logged in full).
+    pub fn is_server_fault(&self) -> bool {
+        self.status() >= 500
+    }
+
     /// Everything, for the log.
     pub fn log_detail(&self) -> LogDetail<'_> {
         LogDetail(self)

@@ -2,6 +2,7 @@
 //! module per aggregate, the use cases that combine domain rules with the
 //! store, and the demo data.
 
+pub mod cases;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -8,9 +8,9 @@
 
 use crate::db::Database;
 use crate::error::BackendResult;
-use crate::services::casework::CasePolicy;
 use crate::snapshot::Snapshot;
-use crate::store::{outages, places, seasons};
+use crate::store::{calendar, outages, places, seasons};
+use domain::deadlines::CasePolicy;
 use domain::incidents::IncidentProposalView;
 use domain::notices::{districts_of, CommunityChoice};
 use domain::season::{SeasonAnnouncement, SeasonWindow};
@@ -45,7 +45,7 @@ impl Reference {
             company_hotlines: places::company_hotlines(pool).await?,
             districts: districts_of(&communities),
             communities,
-            case_policy: Arc::new(CasePolicy::read(db).await?),
+            case_policy: Arc::new(calendar::case_policy(pool).await?),
         })
     }
 

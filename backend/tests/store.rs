@@ -598,7 +598,7 @@ async fn queued_at(db: &Database, at: i64) -> Vec<(String, String, String)> {
 on_both_engines!(
     case_news_goes_to_linked_wechat_once_when_enabled,
     |db: Database| async move {
-        use backend::services::casework::{file_repair, RepairForm};
+        use backend::cases::{file_repair, RepairForm};
         use backend::services::delivery::WECHAT_CHANNEL;
         use backend::services::identity::RequestOrigin;
 

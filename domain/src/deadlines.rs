@@ -2,7 +2,9 @@
 //! 24 h, reviewed within 3 working days, 12345 replies within 5) and where a
 //! case stands against its clock: on time, due soon (yellow), overdue (red).
 
+use crate::case_flow::CaseKind;
 use crate::clock::UnixSeconds;
+use crate::repair::RepairUrgency;
 use crate::working_days::WorkingCalendar;
 use serde::{Deserialize, Serialize};
 
@@ -161,6 +163,23 @@ impl DeadlinePolicy {
         }
     }
 
+    /// The policy as stored: rows of (rule, amount, unit) over the
+    /// defaults; "warn_before" in percent sets the warning share, rows
+    /// nobody can read are skipped.
+    pub fn from_stored<'a>(rows: impl IntoIterator<Item = (&'a str, i64, &'a str)>) -> Self {
+        let mut policy = Self::default();
+        for (rule, amount, unit) in rows {
+            if rule == "warn_before" && unit == "percent" {
+                policy.warn_percent = u32::try_from(amount.clamp(1, 99)).unwrap_or(25);
+            } else if let (Some(rule), Some(clock)) =
+                (DeadlineRule::parse(rule), Clock::parse(amount, unit))
+            {
+                policy.set(rule, clock);
+            }
+        }
+        policy
+    }
+
     pub fn set(&mut self, rule: DeadlineRule, clock: Clock) {
         let slot = match rule {
             DeadlineRule::RepairOnSite => &mut self.repair_on_site,
@@ -172,6 +191,21 @@ impl DeadlinePolicy {
             DeadlineRule::HotlineReturn => &mut self.hotline_return,
         };
         *slot = clock;
+    }
+}
+
+/// The deadlines and the working calendar in force: what every case's
+/// clock is counted by.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CasePolicy {
+    pub deadlines: DeadlinePolicy,
+    pub calendar: WorkingCalendar,
+}
+
+impl CasePolicy {
+    /// The deadline of `rule` for something that started at `from`.
+    pub fn deadline(&self, rule: DeadlineRule, from: UnixSeconds) -> Deadline {
+        deadline_for(&self.deadlines, &self.calendar, rule, from)
     }
 }
 
@@ -188,6 +222,20 @@ pub struct CaseRules {
 pub struct Deadline {
     pub due_at: UnixSeconds,
     pub warn_at: UnixSeconds,
+}
+
+/// The response a new (or reopened) case owes, by kind and urgency.
+pub fn response_rule(kind: CaseKind, urgency: RepairUrgency) -> DeadlineRule {
+    match (kind, urgency) {
+        (CaseKind::Repair, RepairUrgency::Emergency) => DeadlineRule::EmergencyOnSite,
+        (CaseKind::Repair, RepairUrgency::Normal) | (CaseKind::Incident, _) => {
+            DeadlineRule::RepairOnSite
+        }
+        (CaseKind::Temperature, _) => DeadlineRule::TemperatureMeasured,
+        (CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume, _) => {
+            DeadlineRule::ApplicationReview
+        }
+    }
 }
 
 /// The deadline of `rule` for something that started at `from`.

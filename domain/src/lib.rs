@@ -6,6 +6,7 @@
 pub mod account;
 pub mod applications;
 pub mod case_flow;
+pub mod case_texts;
 pub mod cases;
 pub mod clock;
 pub mod credentials;

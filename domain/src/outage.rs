@@ -100,6 +100,16 @@ pub fn outage_phase(
     }
 }
 
+/// Whether an outage keeps the heat off at `now`: started and not yet
+/// restored. Complaints filed then are triaged against it.
+pub fn is_in_force(
+    now: UnixSeconds,
+    starts_at: UnixSeconds,
+    restored_at: Option<UnixSeconds>,
+) -> bool {
+    outage_phase(now, starts_at, restored_at) == OutagePhase::Ongoing
+}
+
 /// Whether one building has heat now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum HeatStatus {

@@ -54,6 +54,18 @@ pub struct CalendarDay {
     pub name: String,
 }
 
+impl CalendarDay {
+    /// A day as stored ("2026-10-01", "holiday", "国庆节"); None when
+    /// unreadable.
+    pub fn from_stored(day: &str, kind: &str, name: String) -> Option<Self> {
+        Some(Self {
+            day: NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?,
+            kind: DayKind::parse(kind)?,
+            name,
+        })
+    }
+}
+
 /// The days that break the Monday-to-Friday week.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WorkingCalendar {

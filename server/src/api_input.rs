@@ -88,6 +88,30 @@ pub async fn server_function_input(request: Request<Body>, next: Next) -> Respon
 mod tests {
     use super::*;
 
+    /// The prefixes this module rewrites are Leptos' own encoding of its
+    /// input errors, and `answer` writes what Leptos reads back as a
+    /// server error: a Leptos upgrade that changes either fails here.
+    #[test]
+    fn leptos_still_encodes_its_errors_by_these_prefixes() {
+        use leptos::prelude::ServerFnError;
+        use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+        let input_errors = [
+            ServerFnErrorErr::Args("x".into()),
+            ServerFnErrorErr::Deserialization("x".into()),
+            ServerFnErrorErr::MissingArg("x".into()),
+        ];
+        for error in input_errors {
+            let encoded = <ServerFnError>::from_server_fn_error(error.clone()).ser();
+            let text = String::from_utf8_lossy(&encoded);
+            assert!(
+                INPUT_ERRORS.iter().any(|prefix| text.starts_with(prefix)),
+                "{error:?} is encoded as {text}"
+            );
+        }
+        let ours = <ServerFnError>::de("ServerError|请刷新页面".into());
+        assert_eq!(ours, ServerFnError::ServerError("请刷新页面".to_string()));
+    }
+
     #[test]
     fn the_answer_is_a_server_function_error() {
         let response = answer(StatusCode::BAD_REQUEST, "表单内容有误");

@@ -51,9 +51,6 @@ pub async fn report_cases_csv(
         Err(backend::BackendError::Forbidden) => {
             (StatusCode::FORBIDDEN, "只有调度员可以导出报表").into_response()
         }
-        Err(error) => {
-            tracing::error!(error = %error.log_detail(), "report export failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(error) => crate::backend_answer::plain_answer(&error, "report export"),
     }
 }

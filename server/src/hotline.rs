@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use crate::backend_answer::status_of;
 use app::portal::Portal;
 use app::session::request_origin;
 use axum::body::Bytes;
@@ -108,13 +109,16 @@ fn refusal(error: OrderRefusal) -> Response {
         OrderRefusal::Invalid(message) => {
             refuse(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
         }
-        OrderRefusal::Backend(error) => {
+        OrderRefusal::Backend(error) if error.is_server_fault() => {
             tracing::error!(error = %error.log_detail(), "12345 request failed");
             refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
+                status_of(&error),
                 "unavailable",
                 "try again later (请稍后重试)".to_string(),
             )
+        }
+        OrderRefusal::Backend(error) => {
+            refuse(status_of(&error), "refused", error.public_message())
         }
     }
 }

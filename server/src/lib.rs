@@ -3,6 +3,7 @@
 //! the command line and calls into here, so tests can build the same router.
 
 pub mod api_input;
+pub mod backend_answer;
 pub mod background;
 pub mod config;
 pub mod exports;

@@ -63,18 +63,13 @@ fn refusal(format: Format, refusal: Open311Refusal) -> Response {
 }
 
 fn backend_error(format: Format, e: BackendError) -> Response {
-    if let BackendError::Throttled(message) = e {
-        return error(format, Open311Error::new(429, message));
-    }
-    tracing::error!(error = %e.log_detail(), "open311 request failed");
-    let status = match e {
-        BackendError::Internal(_) | BackendError::Migration(_) => 500,
-        _ => 503,
+    let message = if e.is_server_fault() {
+        tracing::error!(error = %e.log_detail(), "open311 request failed");
+        format!("try again later: {}", e.public_message())
+    } else {
+        e.public_message()
     };
-    error(
-        format,
-        Open311Error::new(status, format!("try again later: {}", e.public_message())),
-    )
+    error(format, Open311Error::new(e.status(), message))
 }
 
 /// The query string's pairs (an unreadable one is 400).

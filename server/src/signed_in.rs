@@ -2,9 +2,9 @@
 //! from the session cookie.
 
 use app::portal::Portal;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use backend::services::identity::Viewer;
-use http::{HeaderMap, StatusCode};
+use http::HeaderMap;
 
 /// The viewer, `Ok(None)` without a live session, or the response for a
 /// failed lookup.
@@ -14,8 +14,5 @@ pub async fn viewer(portal: &Portal, headers: &HeaderMap) -> Result<Option<Viewe
     };
     backend::services::identity::resolve_session(&portal.db, &token, portal.now())
         .await
-        .map_err(|error| {
-            tracing::error!(error = %error.log_detail(), "session lookup failed");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        })
+        .map_err(|error| crate::backend_answer::plain_answer(&error, "session lookup"))
 }

@@ -14,9 +14,9 @@ use http::{header, HeaderMap, HeaderValue, StatusCode};
 /// The largest body of a form with files: six photos and the fields.
 pub const MAX_UPLOAD_BODY: usize = MAX_FILES_PER_FORM * MAX_UPLOAD_BYTES + 256 * 1024;
 
-/// The server functions whose forms carry files.
+/// The server functions whose forms carry files: the multipart ones.
 pub fn takes_files(path: &str) -> bool {
-    path.starts_with("/api/file/") || path == "/api/cases/step-with-photos"
+    app::argument_decoding::takes_multipart(path)
 }
 
 /// Refuses bodies over the limit of their route with 413: at once when the
@@ -78,10 +78,6 @@ pub async fn attachment(
             );
             response
         }
-        Err(backend::BackendError::NotFound(_)) => not_found(),
-        Err(error) => {
-            tracing::error!(error = %error.log_detail(), attachment = id, "attachment unreadable");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(error) => crate::backend_answer::plain_answer(&error, "attachment"),
     }
 }

@@ -34,13 +34,9 @@ pub async fn load_filing_form(consent: Option<String>) -> Result<FilingForm, Ser
     use crate::portal::{portal, to_server_error};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    let window = backend::services::casework::application_window_now(
-        &portal.db,
-        &portal.settings,
-        portal.now(),
-    )
-    .await
-    .map_err(to_server_error)?;
+    let window = backend::cases::application_window_now(&portal.db, &portal.settings, portal.now())
+        .await
+        .map_err(to_server_error)?;
     let consent = match consent.filter(|token| !token.trim().is_empty()) {
         Some(token) => Some(
             backend::services::grid_work::consent_for_form(&portal.db, &viewer, token.trim())
@@ -99,7 +95,7 @@ const NO_HOUSEHOLD: &str = "请选择房屋";
 #[server(input = MultipartFormData, prefix = "/api", endpoint = "file/temperature")]
 pub async fn file_temperature_complaint(data: MultipartData) -> Result<(), ServerFnError> {
     use crate::portal::{portal, to_server_error};
-    use backend::services::casework::{file_temperature_complaint, TemperatureForm};
+    use backend::cases::{file_temperature_complaint, TemperatureForm};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
     let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
@@ -130,11 +126,11 @@ pub async fn file_temperature_complaint(data: MultipartData) -> Result<(), Serve
 #[server(input = MultipartFormData, prefix = "/api", endpoint = "file/repair")]
 pub async fn file_repair(data: MultipartData) -> Result<(), ServerFnError> {
     use crate::portal::{portal, to_server_error};
-    use backend::services::casework::RepairForm;
+    use backend::cases::RepairForm;
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
     let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
-    let filed = backend::services::casework::file_repair(
+    let filed = backend::cases::file_repair(
         &portal.db,
         &portal.settings,
         &viewer,
@@ -159,11 +155,11 @@ pub async fn file_repair(data: MultipartData) -> Result<(), ServerFnError> {
 #[server(input = MultipartFormData, prefix = "/api", endpoint = "file/application")]
 pub async fn file_application(data: MultipartData) -> Result<(), ServerFnError> {
     use crate::portal::{portal, to_server_error};
-    use backend::services::casework::ApplicationForm;
+    use backend::cases::ApplicationForm;
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
     let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
-    let filed = backend::services::casework::file_application(
+    let filed = backend::cases::file_application(
         &portal.db,
         &portal.settings,
         &viewer,
@@ -188,12 +184,12 @@ pub async fn file_application(data: MultipartData) -> Result<(), ServerFnError> 
 #[server(input = MultipartFormData, prefix = "/api", endpoint = "cases/step-with-photos")]
 pub async fn take_case_step_with_photos(data: MultipartData) -> Result<(), ServerFnError> {
     use crate::portal::{portal, to_server_error};
-    use backend::services::casework::StepForm;
+    use backend::cases::StepForm;
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
     let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
     let case_id = form.required_number("case_id", "工单编号缺失，请刷新页面")?;
-    backend::services::casework::take_step(
+    backend::cases::take_step(
         &portal.db,
         &portal.settings,
         &viewer,
@@ -225,10 +221,10 @@ pub async fn take_case_step(
     merge_into: Option<String>,
 ) -> Result<(), ServerFnError> {
     use crate::portal::{portal, to_server_error};
-    use backend::services::casework::StepForm;
+    use backend::cases::StepForm;
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::casework::take_step(
+    backend::cases::take_step(
         &portal.db,
         &portal.settings,
         &viewer,
@@ -255,7 +251,7 @@ pub async fn load_cases() -> Result<Vec<CaseBrief>, ServerFnError> {
     use crate::portal::{portal, to_server_error};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::casework::my_cases(&portal.db, &viewer, portal.now())
+    backend::cases::my_cases(&portal.db, &viewer, portal.now())
         .await
         .map_err(to_server_error)
 }
@@ -266,14 +262,9 @@ pub async fn load_case(id: i64) -> Result<CaseDetail, ServerFnError> {
     use crate::portal::{portal, to_server_error};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::casework::case_detail(
-        &portal.db,
-        &viewer,
-        id,
-        &crate::session::origin(&portal),
-    )
-    .await
-    .map_err(to_server_error)
+    backend::cases::case_detail(&portal.db, &viewer, id, &crate::session::origin(&portal))
+        .await
+        .map_err(to_server_error)
 }
 
 /// A repair crew member's jobs.
@@ -282,7 +273,7 @@ pub async fn load_crew_jobs() -> Result<Vec<CaseBrief>, ServerFnError> {
     use crate::portal::{portal, to_server_error};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::casework::crew_jobs(&portal.db, &viewer, portal.now())
+    backend::cases::crew_jobs(&portal.db, &viewer, portal.now())
         .await
         .map_err(to_server_error)
 }
@@ -318,7 +309,7 @@ pub async fn load_queue(#[server(flatten)] params: QueueParams) -> Result<Queue,
     use crate::portal::{portal, to_server_error};
     let portal = portal()?;
     let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::casework::dispatch_queue(&portal.db, &viewer, params.filter(), portal.now())
+    backend::cases::dispatch_queue(&portal.db, &viewer, params.filter(), portal.now())
         .await
         .map_err(to_server_error)
 }

@@ -75,7 +75,7 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
         .map(|entry| {
             let headline = lang.t(entry.headline(), entry.headline_en());
             view! {
-                <li class="timeline__entry" data-action=entry.action.map_or("filed", |a| a.as_str())>
+                <li class="timeline__entry" data-action=entry.action.map_or(domain::case_flow::FILED_EVENT, |a| a.as_str())>
                     <Moment at=entry.at />
                     <strong class="timeline__headline">{headline}</strong>
                     <span class="muted">{entry.actor_label}</span>

@@ -2,10 +2,12 @@
 //! dispatched, due soon, overdue), an application under review, and one
 //! closed, rated repair on the demo resident's own timeline.
 
+use crate::cases::opening::{open_case, FirstEvent, Opened};
 use crate::error::BackendResult;
 use crate::store::cases::{self, NewCase, NewEvent};
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
-use domain::clock::{to_local, UnixSeconds};
+use domain::clock::UnixSeconds;
+use domain::deadlines::response_rule;
 use domain::repair::RepairUrgency;
 use sqlx::{Any, Transaction};
 
@@ -286,14 +288,7 @@ async fn insert(
     let key = format!("demo-case-{index}");
     let channel = if filed_for.is_some() { "web" } else { "phone" };
     let initial = case.kind.initial_state();
-    let prefix = format!(
-        "{}{}",
-        case.kind.number_prefix(),
-        to_local(filed_at).format("%Y%m%d")
-    );
     let new_case = NewCase {
-        kind: case.kind.as_str(),
-        state: initial.as_str(),
         channel,
         household_id: Some(household_id),
         building_id: Some(building_id),
@@ -309,39 +304,27 @@ async fn insert(
         measured_as_guided: case.room.map(|_| 1),
         triage: case.room.map(|_| "below_standard"),
         contact_phone: Some(phone),
-        deadline_rule: Some(match case.kind {
-            CaseKind::Repair if case.urgency == RepairUrgency::Emergency => "emergency_on_site",
-            CaseKind::Repair => "repair_on_site",
-            CaseKind::Temperature => "temperature_measured",
-            _ => "application_review",
-        }),
+        deadline_rule: Some(response_rule(case.kind, case.urgency).as_str()),
         due_at: Some(due_at),
         warn_at: Some(warn_at),
         now: filed_at,
         ..NewCase::default()
-    };
-    let Some((case_id, _)) = cases::insert(tx, &new_case, &prefix).await? else {
-        return Ok(());
     };
     let filer_label = if filed_for.is_some() {
         "居民"
     } else {
         "调度员 刘志强（电话受理）"
     };
-    cases::append_event(
-        tx,
-        &NewEvent {
-            case_id,
-            at: filed_at,
-            actor_id: new_case.filed_by,
-            actor_label: filer_label,
-            kind: "filed",
-            from_state: None,
-            to_state: initial.as_str(),
-            note: case.details,
-        },
-    )
-    .await?;
+    let filed_by = new_case.filed_by;
+    let first_event = FirstEvent {
+        actor_id: filed_by,
+        actor_label: filer_label,
+        note: case.details,
+    };
+    let Opened::New { case_id, .. } = open_case(tx, case.kind, new_case, first_event, None).await?
+    else {
+        return Ok(());
+    };
     let mut state: CaseState = initial;
     for (action, minutes, note) in case.steps {
         let at = filed_at + minutes * MINUTE;

@@ -2,10 +2,10 @@
 //! households and cases, the buildings and cases staff look after. Every
 //! read goes through the access sub-queries in `store::access`.
 
+use crate::cases::brief;
 use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
-use crate::services::casework::brief;
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::public::building_report;
 use crate::store::access::{ASSIGNED_BUILDINGS, GRID_BUILDINGS, LOOKED_AFTER_BUILDINGS};

@@ -4,7 +4,6 @@
 
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
-use crate::services::casework::{listed_days, CasePolicy};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::{audit, calendar};
 use chrono::{Datelike, NaiveDate};
@@ -16,9 +15,9 @@ use domain::working_days::DayKind;
 /// The rules in force and the listed days from the start of last year on.
 pub async fn case_rules(db: &Database, viewer: &Viewer, now: i64) -> BackendResult<CaseRules> {
     viewer.require(Role::Admin)?;
-    let policy = CasePolicy::read(db).await?;
+    let policy = calendar::case_policy(db.reader()).await?;
     let from = NaiveDate::from_ymd_opt(to_local(now).year() - 1, 1, 1).unwrap_or_default();
-    let days = listed_days(db)
+    let days = calendar::listed_days(db.reader())
         .await?
         .into_iter()
         .filter(|d| d.day >= from)

@@ -275,7 +275,7 @@ pub async fn demo_messages(db: &Database, limit: i64) -> BackendResult<Vec<(i64,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::services::casework::tell_resident;
+    use crate::cases::notify::tell_resident;
 
     async fn person(db: &Database, phone: &str, openids: &[&str]) {
         let id: i64 = sqlx::query_scalar(

@@ -5,13 +5,14 @@
 //! resident's phone gets a six-digit code whose hash is keyed with that
 //! token; the code is good for ten minutes, five wrong tries, and one case.
 
+use crate::cases::brief;
+use crate::cases::opening::{check_idempotency_key, ConsentProof, Filer};
 use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::integrations::sms::TextTemplate;
 use crate::secrets;
 use crate::services::accounts::{looked_after_buildings, BuildingList};
-use crate::services::casework::{brief, check_idempotency_key, ConsentProof, Filer};
 use crate::services::delivery::queue_text;
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::one_time_codes::{self, StoredCode};

@@ -5,21 +5,23 @@
 //! every such step goes back to the platform through the outbox; the
 //! platform's satisfaction call closes the order or reopens the case.
 
+use crate::cases::opening::{open_case, FirstEvent, Opened};
+use crate::cases::steps::changed_meanwhile;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
-use crate::services::casework::{changed_meanwhile, CasePolicy};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::cases::{self, NewCase, NewEvent};
 use crate::store::hotline::{self, NewOrder, OrderChange, OrderRow};
 use crate::store::outbox;
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
-use domain::clock::{to_local, UnixSeconds};
-use domain::deadlines::{urgency, warn_at_for, Deadline, DeadlineRule};
+use domain::clock::UnixSeconds;
+use domain::deadlines::{response_rule, urgency, warn_at_for, Deadline, DeadlineRule};
 use domain::hotline::{
     check_order, check_order_action, parse_address, InboundOrder, OrderAction, OrderClock,
     OrderStatus,
 };
 use domain::household::parse_account_no;
+use domain::repair::RepairUrgency;
 use domain::roles::Role;
 use serde::{Deserialize, Serialize};
 
@@ -136,22 +138,17 @@ pub async fn receive_order(
             .await?
             .ok_or_else(|| BackendError::Internal("no heating company".into()))?,
     };
-    let policy = CasePolicy::current(db).await?;
+    let policy = db.reference().await?.case_policy.clone();
     let sign_due = policy.deadline(DeadlineRule::HotlineSignFor, now).due_at;
     let reply_due = order
         .deadline
         .unwrap_or_else(|| policy.deadline(DeadlineRule::HotlineReply, now).due_at);
     let return_due = policy.deadline(DeadlineRule::HotlineReturn, now).due_at;
-    let response_rule = match (order.kind, order.category) {
-        (CaseKind::Temperature, _) => DeadlineRule::TemperatureMeasured,
-        (_, Some(category))
-            if domain::repair::repair_urgency(category, false)
-                == domain::repair::RepairUrgency::Emergency =>
-        {
-            DeadlineRule::EmergencyOnSite
-        }
-        _ => DeadlineRule::RepairOnSite,
+    let urgency = match (order.kind, order.category) {
+        (CaseKind::Repair, Some(category)) => domain::repair::repair_urgency(category, false),
+        _ => RepairUrgency::Normal,
     };
+    let response_rule = response_rule(order.kind, urgency);
     let response = policy.deadline(response_rule, now);
     let what = match order.category {
         Some(category) => category.label(),
@@ -163,10 +160,7 @@ pub async fn receive_order(
     let details = order.description.clone();
     let key = format!("12345:{}", order.order_id);
     let mobile = domain::phone::MobileNumber::parse(&order.caller_phone).ok();
-    let initial = order.kind.initial_state();
     let new_case = NewCase {
-        kind: order.kind.as_str(),
-        state: initial.as_str(),
         channel: "12345",
         household_id: placement.household_id,
         building_id: placement.building_id,
@@ -175,11 +169,7 @@ pub async fn receive_order(
         details: &details,
         idempotency_key: &key,
         category: order.category.map(|c| c.as_str()),
-        urgency: if response_rule == DeadlineRule::EmergencyOnSite {
-            "emergency"
-        } else {
-            "normal"
-        },
+        urgency: urgency.as_str(),
         contact_phone: mobile.as_ref().map(|m| m.as_str()),
         deadline_rule: Some(response_rule.as_str()),
         due_at: Some(response.due_at),
@@ -188,11 +178,6 @@ pub async fn receive_order(
         now,
         ..NewCase::default()
     };
-    let prefix = format!(
-        "{}{}",
-        order.kind.number_prefix(),
-        to_local(now).format("%Y%m%d")
-    );
     let payload = String::from_utf8_lossy(body).into_owned();
     let reporter = domain::cases::Reporter {
         name: Some(order.caller_name.clone()).filter(|n| !n.trim().is_empty()),
@@ -200,8 +185,28 @@ pub async fn receive_order(
         email: None,
         address: Some(order.address.clone()).filter(|a| !a.trim().is_empty()),
     };
+    let placed_note = if placement.building_id.is_some() {
+        String::new()
+    } else {
+        "（地址未能匹配到楼栋，请调度员核实）".to_string()
+    };
     let mut tx = db.writer().begin().await?;
-    let Some((case_id, case_no)) = cases::insert(&mut tx, &new_case, &prefix).await? else {
+    let opened = open_case(
+        &mut tx,
+        order.kind,
+        new_case,
+        FirstEvent {
+            actor_id: None,
+            actor_label: &format!("12345 热线（工单 {}）", order.order_id),
+            note: &format!("{}{placed_note}", order.description),
+        },
+        Some(&reporter),
+    )
+    .await?;
+    let Opened::New {
+        case_id, case_no, ..
+    } = opened
+    else {
         // The same order, inserted by a concurrent resend.
         tx.rollback().await?;
         let row = hotline::by_order_id(db.writer(), &order.order_id)
@@ -228,28 +233,6 @@ pub async fn receive_order(
         },
     )
     .await?;
-    if !reporter.is_empty() {
-        cases::insert_reporter(&mut tx, case_id, &reporter).await?;
-    }
-    let placed_note = if placement.building_id.is_some() {
-        String::new()
-    } else {
-        "（地址未能匹配到楼栋，请调度员核实）".to_string()
-    };
-    cases::append_event(
-        &mut tx,
-        &NewEvent {
-            case_id,
-            at: now,
-            actor_id: None,
-            actor_label: &format!("12345 热线（工单 {}）", order.order_id),
-            kind: "filed",
-            from_state: None,
-            to_state: initial.as_str(),
-            note: &format!("{}{placed_note}", order.description),
-        },
-    )
-    .await?;
     tx.commit().await?;
     tracing::info!(case_id, order_id = %order.order_id, placed = placement.building_id.is_some(), "12345 order received");
     Ok(OrderReceipt {
@@ -261,12 +244,9 @@ pub async fn receive_order(
 }
 
 async fn case_no(db: &Database, case_id: i64) -> BackendResult<String> {
-    Ok(
-        sqlx::query_scalar("SELECT case_no FROM cases WHERE id = $1")
-            .bind(case_id)
-            .fetch_one(db.reader())
-            .await?,
-    )
+    cases::case_no(db.reader(), case_id)
+        .await?
+        .ok_or(BackendError::NotFound("没有找到该工单"))
 }
 
 /// One piece of news for the platform, as the callback's JSON body.
@@ -393,7 +373,7 @@ async fn take_order_step(
     let next = check_order_action(clock, action, &text, step.extension_days)
         .map_err(|m| BackendError::Invalid(m.to_string()))?;
     let now = origin.now;
-    let policy = CasePolicy::current(db).await?;
+    let policy = db.reference().await?.case_policy.clone();
     let mut change = OrderChange::default();
     match action {
         OrderAction::SignFor => change.signed_at = Some(now),
@@ -608,7 +588,7 @@ pub async fn order_view(
     };
     let deadline = match running {
         Some((rule, due_at)) => {
-            let policy = CasePolicy::current(db).await?;
+            let policy = db.reference().await?.case_policy.clone();
             Some(Deadline {
                 due_at,
                 warn_at: warn_at_for(&policy.deadlines, &policy.calendar, rule, due_at),

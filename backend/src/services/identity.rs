@@ -11,7 +11,7 @@ use crate::services::throttle;
 use crate::store::audit::{self, AuditRecord};
 use crate::store::one_time_codes::CodeKind;
 use crate::store::sign_in_codes::{self, NewCode};
-use crate::store::{people, sessions, throttles};
+use crate::store::{people, sessions, throttles, wechat};
 use domain::account::SignedIn;
 use domain::credentials::{may_attempt, parse_username, SIGN_IN_REFUSED};
 use domain::limits::{STAFF_SIGN_IN_PER_CLIENT, VERIFY_PER_CLIENT, VERIFY_PER_NUMBER};
@@ -463,25 +463,20 @@ pub async fn sign_in_with_wechat(
     openid: &str,
     origin: &RequestOrigin,
 ) -> BackendResult<WeChatOutcome> {
-    let linked: Option<i64> = sqlx::query_scalar(
-        "SELECT w.person_id FROM wechat_links w JOIN people p ON p.id = w.person_id \
-         WHERE w.openid = $1 AND p.disabled_at IS NULL",
-    )
-    .bind(openid)
-    .fetch_optional(db.writer())
-    .await?;
+    let linked = wechat::linked_person(db.writer(), openid).await?;
     if let Some(person_id) = linked {
         let session =
             open_session(db, person_id, SessionPolicy::RESIDENT, "wechat", origin).await?;
         return Ok(WeChatOutcome::SignedIn(session));
     }
     let pending_token = secrets::new_token();
-    sqlx::query("INSERT INTO wechat_pending (token_hash, openid, created_at) VALUES ($1, $2, $3)")
-        .bind(secrets::token_hash(&pending_token))
-        .bind(openid)
-        .bind(origin.now)
-        .execute(db.writer())
-        .await?;
+    wechat::park(
+        db.writer(),
+        &secrets::token_hash(&pending_token),
+        openid,
+        origin.now,
+    )
+    .await?;
     Ok(WeChatOutcome::NeedsPhone { pending_token })
 }
 
@@ -492,27 +487,8 @@ async fn link_pending_wechat(
     now: i64,
 ) -> BackendResult<()> {
     let hash = secrets::token_hash(pending_token);
-    let openid: Option<String> = sqlx::query_scalar(
-        "SELECT openid FROM wechat_pending WHERE token_hash = $1 AND created_at > $2",
-    )
-    .bind(&hash)
-    .bind(now - WECHAT_PENDING_LIFETIME)
-    .fetch_optional(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM wechat_pending WHERE token_hash = $1")
-        .bind(&hash)
-        .execute(&mut **tx)
-        .await?;
-    if let Some(openid) = openid {
-        sqlx::query(
-            "INSERT INTO wechat_links (openid, person_id, linked_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (openid) DO NOTHING",
-        )
-        .bind(openid)
-        .bind(person_id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    if let Some(openid) = wechat::take_parked(tx, &hash, now - WECHAT_PENDING_LIFETIME).await? {
+        wechat::link(tx, &openid, person_id, now).await?;
     }
     Ok(())
 }
@@ -526,16 +502,8 @@ pub const KEEP_CODES_FOR: i64 = 2 * DAY;
 /// retention; returns the rows removed.
 pub async fn purge_expired(db: &Database, now: i64) -> BackendResult<u64> {
     let mut removed = sessions::purge_ended(db.writer(), now).await?;
-    removed += sqlx::query("DELETE FROM sign_in_codes WHERE created_at < $1")
-        .bind(now - KEEP_CODES_FOR)
-        .execute(db.writer())
-        .await?
-        .rows_affected();
-    removed += sqlx::query("DELETE FROM wechat_pending WHERE created_at <= $1")
-        .bind(now - WECHAT_PENDING_LIFETIME)
-        .execute(db.writer())
-        .await?
-        .rows_affected();
+    removed += sign_in_codes::purge(db.writer(), now - KEEP_CODES_FOR).await?;
+    removed += wechat::purge_parked(db.writer(), now - WECHAT_PENDING_LIFETIME).await?;
     removed += crate::store::second_factors::purge_challenges(
         db.writer(),
         now - 2 * domain::second_factor::CHALLENGE_LIFETIME,

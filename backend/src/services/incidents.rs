@@ -3,22 +3,25 @@
 //! incident case that a single crew works; every gathered resident hears of
 //! its progress.
 
+use crate::cases::notify::{tell_merged_residents, tell_resident};
+use crate::cases::opening::{already_open, open_case, FirstEvent, Opened};
 use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::reference::CompanyProposals;
-use crate::services::casework::{tell_merged_residents, tell_resident, CasePolicy};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::cases::{self, NewCase, NewEvent};
 use crate::store::{outages, places};
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
+use domain::case_texts;
 use domain::cases::Filed;
-use domain::clock::{format_month_day_time, to_local, UnixSeconds};
-use domain::deadlines::DeadlineRule;
+use domain::clock::{format_month_day_time, UnixSeconds};
+use domain::deadlines::response_rule;
 use domain::incidents::{
     outage_notice, propose_incidents, ColdReport, IncidentProposalView, IncidentRule, IncidentScope,
 };
 use domain::outage::OutageKind;
+use domain::repair::RepairUrgency;
 use domain::roles::Role;
 
 /// Reports older than this never join a proposal.
@@ -30,13 +33,9 @@ async fn scope_label(db: &Database, scope: IncidentScope) -> BackendResult<Strin
             .await?
             .map(|p| format!("{} {}", p.community_name, p.building_name))
             .unwrap_or_default(),
-        IncidentScope::Station(id) => {
-            sqlx::query_scalar::<_, String>("SELECT name FROM stations WHERE id = $1")
-                .bind(id)
-                .fetch_optional(db.reader())
-                .await?
-                .unwrap_or_default()
-        }
+        IncidentScope::Station(id) => places::station_name(db.reader(), id)
+            .await?
+            .unwrap_or_default(),
     })
 }
 
@@ -152,8 +151,8 @@ pub async fn create_incident(
         children.push(report.clone());
     }
     let label = scope_label(db, scope).await?;
-    let policy = CasePolicy::current(db).await?;
-    let rule = DeadlineRule::RepairOnSite;
+    let policy = db.reference().await?.case_policy.clone();
+    let rule = response_rule(CaseKind::Incident, RepairUrgency::Normal);
     let deadline = policy.deadline(rule, origin.now);
     let summary = format!("{label} {} 户报冷", children.len());
     let key = format!(
@@ -168,10 +167,7 @@ pub async fn create_incident(
         IncidentScope::Building(id) => (Some(id), None),
         IncidentScope::Station(id) => (None, Some(id)),
     };
-    let initial = CaseKind::Incident.initial_state();
     let new_case = NewCase {
-        kind: CaseKind::Incident.as_str(),
-        state: initial.as_str(),
         channel: "proactive",
         building_id,
         station_id,
@@ -180,52 +176,41 @@ pub async fn create_incident(
         details: "未诉先办：同一范围内多户报冷，合并派单处理。",
         idempotency_key: &key,
         category: Some("no_heat"),
-        urgency: "normal",
+        urgency: RepairUrgency::Normal.as_str(),
         deadline_rule: Some(rule.as_str()),
         due_at: Some(deadline.due_at),
         warn_at: Some(deadline.warn_at),
         now: origin.now,
         ..NewCase::default()
     };
-    let prefix = format!(
-        "{}{}",
-        CaseKind::Incident.number_prefix(),
-        to_local(origin.now).format("%Y%m%d")
-    );
     let actor = format!("调度员 {}", viewer.display_name);
     let mut tx = db.writer().begin().await?;
-    let Some((incident_id, incident_no)) = cases::insert(&mut tx, &new_case, &prefix).await? else {
-        tx.rollback().await?;
-        let id = cases::by_idempotency_key(db.writer(), &key)
-            .await?
-            .ok_or_else(|| BackendError::Internal("incident key vanished".into()))?;
-        return Ok(Filed {
-            case_id: id,
-            created: false,
-        });
-    };
-    cases::append_event(
+    let opened = open_case(
         &mut tx,
-        &NewEvent {
-            case_id: incident_id,
-            at: origin.now,
+        CaseKind::Incident,
+        new_case,
+        FirstEvent {
             actor_id: Some(viewer.person_id),
             actor_label: &actor,
-            kind: "filed",
-            from_state: None,
-            to_state: initial.as_str(),
             note: &format!("未诉先办：合并 {} 户报冷", children.len()),
         },
+        None,
     )
     .await?;
-    let update = format!(
-        "已与同一{}的报冷合并为集中处理事件 {incident_no}，抢修人员将于 {} 前到场。",
-        match scope {
-            IncidentScope::Building(_) => "楼栋",
-            IncidentScope::Station(_) => "换热站",
-        },
-        format_month_day_time(deadline.due_at)
-    );
+    let Opened::New {
+        case_id: incident_id,
+        case_no: incident_no,
+        ..
+    } = opened
+    else {
+        tx.rollback().await?;
+        return already_open(db, &key).await;
+    };
+    let place = match scope {
+        IncidentScope::Building(_) => "楼栋",
+        IncidentScope::Station(_) => "换热站",
+    };
+    let update = case_texts::gathered_into_incident(place, &incident_no, &deadline);
     for child in &children {
         let moved = cases::move_state(
             &mut tx,
@@ -255,11 +240,7 @@ pub async fn create_incident(
             },
         )
         .await?;
-        let (case_no, phone): (String, Option<String>) =
-            sqlx::query_as("SELECT case_no, contact_phone FROM cases WHERE id = $1")
-                .bind(child.case_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let (case_no, phone) = cases::number_and_phone(&mut tx, child.case_id).await?;
         if let Some(phone) = phone {
             tell_resident(
                 &mut tx,
@@ -391,9 +372,9 @@ pub async fn publish_outage(
         },
     )
     .await?;
-    let update = format!(
-        "（集中处理事件 {}）已发布停热公告：{}，预计 {restore_by} 恢复供热。",
-        row.case_no, notice.cause
+    let update = case_texts::update_of_merged(
+        &row.case_no,
+        &case_texts::outage_published(&notice.cause, notice.expected_restore_at),
     );
     tell_merged_residents(
         &mut tx,

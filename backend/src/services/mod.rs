@@ -5,7 +5,6 @@ pub mod admin;
 pub mod attachments;
 pub mod bindings;
 pub mod case_rules;
-pub mod casework;
 pub mod delivery;
 pub mod grid_work;
 pub mod hotline;

@@ -2,11 +2,15 @@
 //! other systems post (filed through the same filing code as residents'
 //! own, as ordinary cases), and the public list of requests.
 
+use crate::cases::filing::{
+    file_application_as, file_repair_as, file_temperature_as, ApplicationForm, RepairForm,
+    TemperatureForm,
+};
+use crate::cases::opening::Filer;
 use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::secrets;
-use crate::services::casework::{self, ApplicationForm, Filer, RepairForm, TemperatureForm};
 use crate::services::hotline::place;
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::open311::{self as store, NewKey, PublicQuery, PublicRow};
@@ -300,7 +304,7 @@ pub async fn submit(
                 note,
                 ..TemperatureForm::default()
             };
-            casework::file_temperature_as(db, settings, origin, &key, &filer, form).await
+            file_temperature_as(db, settings, origin, &key, &filer, form).await
         }
         PostedDetails::Repair {
             category,
@@ -312,7 +316,7 @@ pub async fn submit(
                 description: note,
                 ..RepairForm::default()
             };
-            casework::file_repair_as(db, settings, origin, &key, &filer, form).await
+            file_repair_as(db, settings, origin, &key, &filer, form).await
         }
         PostedDetails::Application { has_own_valve, .. } => {
             let form = ApplicationForm {
@@ -327,8 +331,7 @@ pub async fn submit(
                     "required for this service: a photo of the holder's ID and heating card 请提供材料照片链接",
                 )
             })?;
-            casework::file_application_as(db, settings, origin, &key, &filer, form, Some(documents))
-                .await
+            file_application_as(db, settings, origin, &key, &filer, form, Some(documents)).await
         }
     };
     match filed {

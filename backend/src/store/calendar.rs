@@ -1,7 +1,31 @@
 //! The working calendar and the deadline rules, as the admin keeps them.
 
 use crate::error::BackendResult;
+use domain::deadlines::{CasePolicy, DeadlinePolicy};
+use domain::working_days::{CalendarDay, WorkingCalendar};
 use sqlx::AnyPool;
+
+/// The deadlines and the working calendar as the database holds them now.
+pub async fn case_policy(pool: &AnyPool) -> BackendResult<CasePolicy> {
+    let rules = deadline_rules(pool).await?;
+    Ok(CasePolicy {
+        deadlines: DeadlinePolicy::from_stored(
+            rules
+                .iter()
+                .map(|(rule, amount, unit)| (rule.as_str(), *amount, unit.as_str())),
+        ),
+        calendar: WorkingCalendar::new(listed_days(pool).await?),
+    })
+}
+
+/// The holidays and make-up working days, by day (unreadable rows skipped).
+pub async fn listed_days(pool: &AnyPool) -> BackendResult<Vec<CalendarDay>> {
+    Ok(calendar_days(pool)
+        .await?
+        .into_iter()
+        .filter_map(|(day, kind, name)| CalendarDay::from_stored(&day, &kind, name))
+        .collect())
+}
 
 /// Holidays and make-up workdays: (day "YYYY-MM-DD", kind, name), by day.
 pub async fn calendar_days(pool: &AnyPool) -> BackendResult<Vec<(String, String, String)>> {

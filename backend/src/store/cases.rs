@@ -477,6 +477,29 @@ pub async fn one_row(pool: &AnyPool, case_id: i64) -> BackendResult<Option<CaseC
 }
 
 /// The case an idempotency key created.
+/// A case's number.
+pub async fn case_no(pool: &AnyPool, case_id: i64) -> BackendResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT case_no FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// A case's number and the phone its news goes to, inside a transaction.
+pub async fn number_and_phone(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+) -> BackendResult<(String, Option<String>)> {
+    Ok(
+        sqlx::query_as("SELECT case_no, contact_phone FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
+}
+
 pub async fn by_idempotency_key(pool: &AnyPool, key: &str) -> BackendResult<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM cases WHERE idempotency_key = $1")
@@ -733,13 +756,18 @@ pub async fn cold_reports(
     .await?)
 }
 
-/// Children merged into a case: (id, case number, state, contact phone).
-pub async fn merged_into(
-    pool: &AnyPool,
-    parent_id: i64,
-) -> BackendResult<Vec<(i64, String, String, Option<String>)>> {
+/// A case merged into another: whose news goes to whom.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct MergedCase {
+    pub id: i64,
+    pub case_no: String,
+    pub contact_phone: Option<String>,
+}
+
+/// The cases merged into a case, oldest first.
+pub async fn merged_into(pool: &AnyPool, parent_id: i64) -> BackendResult<Vec<MergedCase>> {
     Ok(sqlx::query_as(
-        "SELECT id, case_no, state, contact_phone FROM cases WHERE parent_case_id = $1 ORDER BY id",
+        "SELECT id, case_no, contact_phone FROM cases WHERE parent_case_id = $1 ORDER BY id",
     )
     .bind(parent_id)
     .fetch_all(pool)

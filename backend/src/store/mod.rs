@@ -22,3 +22,4 @@ pub mod second_factors;
 pub mod sessions;
 pub mod sign_in_codes;
 pub mod throttles;
+pub mod wechat;

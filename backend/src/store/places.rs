@@ -83,6 +83,16 @@ pub async fn building_place(
 }
 
 /// The community of a building, or of nothing.
+/// A station's name.
+pub async fn station_name(pool: &AnyPool, station_id: i64) -> BackendResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT name FROM stations WHERE id = $1")
+            .bind(station_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
 pub async fn community_of_building(pool: &AnyPool, building_id: i64) -> BackendResult<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT community_id FROM buildings WHERE id = $1")

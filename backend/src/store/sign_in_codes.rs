@@ -22,6 +22,17 @@ pub struct NewCode<'a> {
     pub now: i64,
 }
 
+/// Removes codes sent before `sent_before`; the rows removed.
+pub async fn purge(pool: &sqlx::AnyPool, sent_before: i64) -> BackendResult<u64> {
+    Ok(
+        sqlx::query("DELETE FROM sign_in_codes WHERE created_at < $1")
+            .bind(sent_before)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+    )
+}
+
 pub async fn insert(tx: &mut Transaction<'_, Any>, code: &NewCode<'_>) -> BackendResult<()> {
     sqlx::query(
         "INSERT INTO sign_in_codes (challenge_hash, phone, code_hash, client_addr, created_at) \

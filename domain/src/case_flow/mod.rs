@@ -5,6 +5,12 @@
 use crate::clock::UnixSeconds;
 use serde::{Deserialize, Serialize};
 
+mod plan;
+pub use plan::{plan_step, StepChange, StepChoices, StepPlan, StepRefusal, StepSubject};
+
+/// The kind of a case's first timeline entry.
+pub const FILED_EVENT: &str = "filed";
+
 /// What a case is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum CaseKind {

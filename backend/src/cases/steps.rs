@@ -1,0 +1,271 @@
+//! Taking a step on a case: the flow says whether the viewer may, the plan
+//! ([`domain::case_flow::plan_step`]) says what the step changes and what
+//! the resident hears, and [`take_step`] applies the plan in one
+//! transaction.
+
+use super::notify::{tell_merged_residents, tell_resident};
+use super::parties::{actor_label, parties};
+use crate::config::PortalSettings;
+use crate::db::Database;
+use crate::error::{BackendError, BackendResult};
+use crate::services::attachments::{attach, prepare_all, Upload};
+use crate::services::identity::{RequestOrigin, Viewer};
+use crate::store::cases::{self, NewEvent};
+use crate::store::outages;
+use domain::case_flow::{
+    plan_step, step, CaseAction, CaseKind, CaseState, FlowError, StepChange, StepChoices,
+    StepSubject,
+};
+use domain::case_texts::{self, CASE_NOT_FOUND};
+use domain::repair::RepairUrgency;
+use domain::uploads::AttachmentPurpose;
+
+/// A step as the case page's forms send it.
+#[derive(Clone, Debug, Default)]
+pub struct StepForm {
+    pub case_id: i64,
+    pub action: String,
+    pub note: String,
+    pub crew_id: Option<i64>,
+    pub rating: Option<i64>,
+    pub merge_into: String,
+    /// Photos of the work (with 完成处理).
+    pub photos: Vec<Upload>,
+}
+
+/// Takes one step on a case for the viewer: the state moves only from the
+/// state the case is in, and the timeline entry and the resident's message
+/// are written with it.
+pub async fn take_step(
+    db: &Database,
+    settings: &PortalSettings,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    form: StepForm,
+) -> BackendResult<CaseState> {
+    let row = cases::one_visible_to(db.reader(), viewer.person_id, form.case_id)
+        .await?
+        .ok_or(BackendError::NotFound(CASE_NOT_FOUND))?;
+    let facts = cases::facts(db.reader(), form.case_id)
+        .await?
+        .ok_or(BackendError::NotFound(CASE_NOT_FOUND))?;
+    let action = CaseAction::parse(&form.action)
+        .ok_or_else(|| BackendError::Invalid("不认识的操作".to_string()))?;
+    let kind = CaseKind::parse(&row.kind)
+        .ok_or_else(|| BackendError::Internal(format!("case kind {}", row.kind)))?;
+    let state = CaseState::parse(&row.state)
+        .ok_or_else(|| BackendError::Internal(format!("case state {}", row.state)))?;
+
+    // The first party the viewer acts as that may take the step; otherwise
+    // the most telling refusal.
+    let parties = parties(db, viewer, form.case_id).await?;
+    let mut refusal: Option<FlowError> = None;
+    let mut taken = None;
+    for party in &parties {
+        match step(kind, state, action, *party, origin.now, &form.note) {
+            Ok(transition) => {
+                taken = Some((transition, *party));
+                break;
+            }
+            Err(error @ (FlowError::NotNow { .. } | FlowError::NoteRequired)) => {
+                refusal = Some(error);
+            }
+            Err(error) => {
+                refusal.get_or_insert(error);
+            }
+        }
+    }
+    let Some((transition, party)) = taken else {
+        return Err(match refusal {
+            Some(error) => BackendError::Invalid(error.to_string()),
+            None => BackendError::Forbidden,
+        });
+    };
+
+    // What the database must confirm of the choices, then the plan.
+    let crew_id = match (action, form.crew_id) {
+        (CaseAction::Assign, Some(crew_id)) => {
+            let company_crews = match facts.company_id {
+                Some(company) => cases::company_crews(db.reader(), company).await?,
+                None => Vec::new(),
+            };
+            if !company_crews.iter().any(|(id, _)| *id == crew_id) {
+                return Err(BackendError::Invalid("请选择本公司的抢修队".to_string()));
+            }
+            Some(crew_id)
+        }
+        _ => None,
+    };
+    let merge_into = match action {
+        CaseAction::Merge => merge_target(db, viewer, &form.merge_into, form.case_id).await?,
+        _ => None,
+    };
+    let subject = StepSubject {
+        kind,
+        urgency: if row.urgency == RepairUrgency::Emergency.as_str() {
+            RepairUrgency::Emergency
+        } else {
+            RepairUrgency::Normal
+        },
+        outage_id: facts.outage_id,
+    };
+    let choices = StepChoices {
+        crew_id,
+        rating: form.rating,
+        merge_into,
+    };
+    let policy = db.reference().await?.case_policy.clone();
+    let plan = plan_step(
+        subject,
+        transition,
+        choices,
+        &policy.deadlines,
+        &policy.calendar,
+    )
+    .map_err(|refusal| BackendError::Invalid(refusal.to_string()))?;
+    let photos = prepare_all(form.photos).await?;
+
+    // Read before the transaction: SQLite's writer pool has one connection.
+    let merged = cases::merged_into(db.reader(), form.case_id).await?;
+    let (case_id, at, transition) = (form.case_id, origin.now, &plan.transition);
+    let mut tx = db.writer().begin().await?;
+    let moved = cases::move_state(
+        &mut tx,
+        case_id,
+        transition.from.as_str(),
+        transition.to.as_str(),
+        transition.to.is_final(),
+        at,
+    )
+    .await?;
+    if !moved {
+        tx.rollback().await?;
+        return Err(changed_meanwhile());
+    }
+    for change in &plan.changes {
+        match change {
+            StepChange::AssignCrew(crew_id) => {
+                cases::assign_crew(&mut tx, case_id, *crew_id).await?
+            }
+            StepChange::RecordResponse => cases::record_response(&mut tx, case_id, at).await?,
+            StepChange::RecordDecision(note) => {
+                cases::record_decision(&mut tx, case_id, note).await?
+            }
+            StepChange::RestartClock { rule, deadline } => {
+                cases::restart_clock(
+                    &mut tx,
+                    case_id,
+                    rule.as_str(),
+                    deadline.due_at,
+                    deadline.warn_at,
+                )
+                .await?
+            }
+            StepChange::Rate { stars, comment } => {
+                if !cases::record_rating(&mut tx, case_id, *stars, comment, at).await? {
+                    tx.rollback().await?;
+                    return Err(BackendError::Invalid("这个工单已经评价过了".to_string()));
+                }
+            }
+            StepChange::MergeInto(parent) => cases::set_parent(&mut tx, case_id, *parent).await?,
+            StepChange::RestoreOutage { outage_id, notice } => {
+                outages::restore(&mut tx, *outage_id, at, notice).await?;
+            }
+        }
+    }
+    let event_id = cases::append_event(
+        &mut tx,
+        &NewEvent {
+            case_id,
+            at,
+            actor_id: Some(viewer.person_id),
+            actor_label: &actor_label(viewer, party),
+            kind: action.as_str(),
+            from_state: Some(transition.from.as_str()),
+            to_state: transition.to.as_str(),
+            note: &plan.timeline_note,
+        },
+    )
+    .await?;
+    attach(
+        &mut tx,
+        &settings.upload_dir,
+        case_id,
+        event_id,
+        Some(viewer.person_id),
+        AttachmentPurpose::Photo,
+        &photos,
+        at,
+    )
+    .await?;
+    if let Some(update) = &plan.resident_update {
+        if let Some(phone) = facts.contact_phone.as_deref() {
+            tell_resident(
+                &mut tx,
+                settings.wechat_case_updates,
+                phone,
+                &row.case_no,
+                &format!("case-event:{event_id}"),
+                update,
+                at,
+            )
+            .await?;
+        }
+        // Residents whose reports were merged into this case hear of it too.
+        tell_merged_residents(
+            &mut tx,
+            settings.wechat_case_updates,
+            &merged,
+            event_id,
+            &case_texts::update_of_merged(&row.case_no, update),
+            at,
+        )
+        .await?;
+    }
+    if plan.moves_state() {
+        crate::services::hotline::tell_platform_of_case_step(
+            &mut tx,
+            case_id,
+            &row.case_no,
+            event_id,
+            transition.to,
+            &transition.note,
+            at,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    if facts.outage_id.is_some() {
+        db.outages_changed();
+    }
+    Ok(plan.transition.to)
+}
+
+/// A step refused because someone else moved the case (or its order) since
+/// the page was read.
+pub(crate) fn changed_meanwhile() -> BackendError {
+    BackendError::Invalid(case_texts::CHANGED_MEANWHILE.to_string())
+}
+
+/// The case a duplicate merges into: another open case of the same company.
+/// None when no number was given (the plan refuses that).
+async fn merge_target(
+    db: &Database,
+    viewer: &Viewer,
+    case_no: &str,
+    case_id: i64,
+) -> BackendResult<Option<i64>> {
+    let case_no = case_no.trim().to_ascii_uppercase();
+    if case_no.is_empty() {
+        return Ok(None);
+    }
+    let target = cases::open_case_by_number(db.reader(), viewer.person_id, &case_no)
+        .await?
+        .ok_or_else(|| {
+            BackendError::Invalid("没有找到这个工单编号，或它已办结、不属于本公司".to_string())
+        })?;
+    if target == case_id {
+        return Err(BackendError::Invalid("不能并入工单本身".to_string()));
+    }
+    Ok(Some(target))
+}
