@@ -107,27 +107,58 @@ impl TestDb {
     }
 }
 
-/// Runs an async check once on SQLite and once on PostgreSQL, each on a
-/// fresh database: `on_both_engines!(name, |db| async move { … });`
+/// What a check runs against, fresh for each engine: a database
+/// ([`TestDb`]) here, a whole server in the server's tests.
+pub trait EngineFixture: Sized {
+    fn start(engine: Engine) -> impl std::future::Future<Output = Self>;
+    fn finish(self) -> impl std::future::Future<Output = ()>;
+}
+
+impl EngineFixture for TestDb {
+    async fn start(engine: Engine) -> Self {
+        Self::new(engine).await
+    }
+
+    async fn finish(self) {
+        TestDb::finish(self).await
+    }
+}
+
+/// Runs an async check once on SQLite and once on PostgreSQL, each against
+/// a fresh fixture: `on_both_engines!(name, |db: Database| async move { … })`
+/// on a database, `on_both_engines!(name, TestServer, check)` on anything
+/// else that is an [`EngineFixture`] (the check gets `&fixture`).
 #[macro_export]
 macro_rules! on_both_engines {
     ($name:ident, $check:expr) => {
+        $crate::on_both_engines!(
+            $name,
+            $crate::testing::TestDb,
+            |test_db: &$crate::testing::TestDb| ($check)(test_db.db.clone())
+        );
+    };
+    ($name:ident, $fixture:ty, $check:expr) => {
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let test_db = $crate::testing::TestDb::sqlite().await;
-                ($check)(test_db.db.clone()).await;
-                test_db.finish().await;
+                let fixture =
+                    <$fixture as $crate::testing::EngineFixture>::start($crate::db::Engine::Sqlite)
+                        .await;
+                ($check)(&fixture).await;
+                $crate::testing::EngineFixture::finish(fixture).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let test_db = $crate::testing::TestDb::postgres().await;
-                ($check)(test_db.db.clone()).await;
-                test_db.finish().await;
+                let fixture = <$fixture as $crate::testing::EngineFixture>::start(
+                    $crate::db::Engine::Postgres,
+                )
+                .await;
+                ($check)(&fixture).await;
+                $crate::testing::EngineFixture::finish(fixture).await;
             }
         }
     };

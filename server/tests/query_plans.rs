@@ -8,6 +8,8 @@
 //! size, so its plans at test size say little about 500,000 households;
 //! `scripts/bench.sh --postgres` at scale is its check.
 
+// Alone in its process: it catches every statement the process runs.
+#[path = "integration/support/mod.rs"]
 mod support;
 
 use backend::db::Engine;

@@ -132,7 +132,10 @@ pub struct ConsentProof {
 /// How a web filing starts.
 pub(crate) enum FilingStart {
     /// A new filing: the key as stored and who files.
-    New { stored_key: String, filer: Filer },
+    New {
+        stored_key: String,
+        filer: Box<Filer>,
+    },
     /// The form's key filed a case already: a retried or repeated submit
     /// answers with it, whatever changed since.
     AlreadyFiled(Filed),
@@ -198,7 +201,10 @@ pub(crate) async fn begin_filing(
             }
         }
     };
-    Ok(FilingStart::New { stored_key, filer })
+    Ok(FilingStart::New {
+        stored_key,
+        filer: Box::new(filer),
+    })
 }
 
 /// A household the resident bound, with what filing needs of it.

@@ -3,11 +3,9 @@
 //! signing out at one ends the session at both; and what one process
 //! keeps in memory catches up with another's writes.
 
-mod support;
-
+use crate::support::{resident_signs_in, staff_signs_in, TestServer};
 use backend::db::Engine;
 use std::time::{Duration, Instant};
-use support::{resident_signs_in, staff_signs_in, TestServer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_work_across_two_instances() {
@@ -52,7 +50,7 @@ async fn a_change_written_elsewhere_shows_within_a_second() {
     let server = TestServer::start(Engine::Postgres).await;
     let db = &server.test_db.db;
     let title = "另一实例发布：鸢飞小区 2号楼 计划停热";
-    let board = support::page_text(&server.url("/outages")).await;
+    let board = crate::support::page_text(&server.url("/outages")).await;
     assert!(!board.contains(title));
 
     let (company_id, building_id): (i64, i64) = sqlx::query_as(
@@ -85,7 +83,7 @@ async fn a_change_written_elsewhere_shows_within_a_second() {
 
     let written = Instant::now();
     loop {
-        let board = support::page_text(&server.url("/outages")).await;
+        let board = crate::support::page_text(&server.url("/outages")).await;
         if board.contains(title) {
             break;
         }

@@ -1,14 +1,13 @@
 //! The admin's account work over HTTP: creating staff, roles, grid and
 //! building assignments, password resets, and the audit log.
 
-mod support;
+use backend::on_both_engines;
 
-use backend::db::Engine;
-use support::{staff_signs_in, Browser, TestServer};
+use crate::support::{staff_signs_in, Browser, TestServer};
 
 const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
 
-fn json(answer: &support::Answer) -> serde_json::Value {
+fn json(answer: &crate::support::Answer) -> serde_json::Value {
     serde_json::from_str(&answer.body).unwrap_or_else(|_| panic!("not JSON: {answer:?}"))
 }
 
@@ -209,4 +208,4 @@ async fn admin_manages_staff(server: &TestServer) {
         Some("/signin")
     );
 }
-on_both_engines!(admin_manages_staff, admin_manages_staff);
+on_both_engines!(admin_manages_staff, TestServer, admin_manages_staff);

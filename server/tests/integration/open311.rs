@@ -4,11 +4,9 @@
 //! filters in JSON and XML, public fields only; a dispatcher works one to
 //! the end and the list says so.
 
-mod support;
-
+use crate::support::{staff_signs_in, Browser, TestServer};
 use backend::db::Engine;
 use serde_json::Value;
-use support::{staff_signs_in, Browser, TestServer};
 
 const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
 const RESIDENT_PHONE: &str = "13800000001";
@@ -35,7 +33,7 @@ async fn heated_household(server: &TestServer) -> Household {
 
 /// Posts a form as another system would (no browser, no cookies).
 async fn post(server: &TestServer, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
-    let response = support::client()
+    let response = crate::support::client()
         .post(server.url(path))
         .header("origin", "https://city-services.example")
         .form(form)
@@ -53,7 +51,7 @@ async fn post(server: &TestServer, path: &str, form: &[(&str, &str)]) -> (u16, S
 }
 
 async fn get(server: &TestServer, path: &str) -> (u16, String) {
-    let response = support::client()
+    let response = crate::support::client()
         .get(server.url(path))
         .send()
         .await
@@ -399,7 +397,7 @@ async fn requests_become_cases(engine: Engine) {
     assert_eq!(closed[0]["service_request_id"], suspend_no.as_str());
 
     // The resident whose phone it was follows the first request at home.
-    let mut resident = support::resident_signs_in(&server, RESIDENT_PHONE).await;
+    let mut resident = crate::support::resident_signs_in(&server, RESIDENT_PHONE).await;
     let mine = resident.api("/api/cases").await;
     assert!(mine.body.contains(&case_no), "{}", mine.body);
 
@@ -443,7 +441,7 @@ async fn requests_become_cases_on_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn posts_must_be_forms() {
     let server = TestServer::start(Engine::Sqlite).await;
-    let response = support::client()
+    let response = crate::support::client()
         .post(server.url("/open311/v2/requests.json"))
         .header("content-type", "application/json")
         .body("{\"service_code\":\"heating-repair\"}")
@@ -453,7 +451,7 @@ async fn posts_must_be_forms() {
     assert_eq!(response.status().as_u16(), 415);
     let body = response.text().await.unwrap();
     assert!(first_error(&body).contains("x-www-form-urlencoded"));
-    let response = support::client()
+    let response = crate::support::client()
         .post(server.url("/open311/v2/requests.json"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(b"api_key=%FF%FE&service_code=\xff".to_vec())
@@ -479,7 +477,7 @@ async fn posts_are_limited_per_key(engine: Engine) {
             let (key, household) = (key.clone(), household.clone());
             let url = server.url("/open311/v2/requests.json");
             tokio::spawn(async move {
-                support::client()
+                crate::support::client()
                     .post(url)
                     .form(&[
                         ("api_key", key.as_str()),

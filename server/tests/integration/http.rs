@@ -1,14 +1,15 @@
 //! The server over real HTTP on loopback, on SQLite and PostgreSQL: pages,
 //! server functions, health, headers, limits.
 
-mod support;
+use backend::on_both_engines;
 
+use crate::support::{client, page_text, TestServer};
 use backend::db::Engine;
 use server::router;
-use support::{client, page_text, TestServer};
 
 on_both_engines!(
     home_page_renders_completely_on_the_server,
+    TestServer,
     |server: &TestServer| {
         let url = server.url("/");
         async move {
@@ -51,47 +52,55 @@ on_both_engines!(
     }
 );
 
-on_both_engines!(outage_and_building_pages, |server: &TestServer| {
-    let outages = server.url("/outages?district=%E9%AB%98%E6%96%B0%E5%8C%BA");
-    let building = server.url("/building?community=2&building=9");
-    let junk = server.url("/building?community=abc&building=-1&unit=");
-    async move {
-        let html = page_text(&outages).await;
-        assert_eq!(html.matches("<article").count(), 1, "{html}");
-        assert!(html.contains("清池小区"));
-        assert!(html.contains("已恢复"));
+on_both_engines!(
+    outage_and_building_pages,
+    TestServer,
+    |server: &TestServer| {
+        let outages = server.url("/outages?district=%E9%AB%98%E6%96%B0%E5%8C%BA");
+        let building = server.url("/building?community=2&building=9");
+        let junk = server.url("/building?community=abc&building=-1&unit=");
+        async move {
+            let html = page_text(&outages).await;
+            assert_eq!(html.matches("<article").count(), 1, "{html}");
+            assert!(html.contains("清池小区"));
+            assert!(html.contains("已恢复"));
 
-        let html = page_text(&building).await;
-        assert!(html.contains("data-heat=\"off\""), "{html}");
-        assert!(html.contains("东风东街一次网管道爆管抢修"));
+            let html = page_text(&building).await;
+            assert!(html.contains("data-heat=\"off\""), "{html}");
+            assert!(html.contains("东风东街一次网管道爆管抢修"));
 
-        let response = client().get(junk).send().await.unwrap();
-        assert_eq!(
-            response.status(),
-            200,
-            "bad query values are ignored, not errors"
-        );
-        assert!(response.text().await.unwrap().contains("请选择小区"));
+            let response = client().get(junk).send().await.unwrap();
+            assert_eq!(
+                response.status(),
+                200,
+                "bad query values are ignored, not errors"
+            );
+            assert!(response.text().await.unwrap().contains("请选择小区"));
+        }
     }
-});
+);
 
-on_both_engines!(server_functions_answer_json, |server: &TestServer| {
-    let url = server.url("/api/outages?district=%E5%A5%8E%E6%96%87%E5%8C%BA");
-    let bad = server.url("/api/building?community=notanumber");
-    async move {
-        let response = client().get(url).send().await.unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()["cache-control"], "no-store");
-        let board: domain::notices::OutageBoard = response.json().await.unwrap();
-        assert_eq!(board.notices.len(), 1);
-        assert_eq!(board.notices[0].areas[0].community_name, "东方花园");
+on_both_engines!(
+    server_functions_answer_json,
+    TestServer,
+    |server: &TestServer| {
+        let url = server.url("/api/outages?district=%E5%A5%8E%E6%96%87%E5%8C%BA");
+        let bad = server.url("/api/building?community=notanumber");
+        async move {
+            let response = client().get(url).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            assert_eq!(response.headers()["cache-control"], "no-store");
+            let board: domain::notices::OutageBoard = response.json().await.unwrap();
+            assert_eq!(board.notices.len(), 1);
+            assert_eq!(board.notices[0].areas[0].community_name, "东方花园");
 
-        let response = client().get(bad).send().await.unwrap();
-        assert!(response.status().is_client_error() || response.status().is_server_error());
+            let response = client().get(bad).send().await.unwrap();
+            assert!(response.status().is_client_error() || response.status().is_server_error());
+        }
     }
-});
+);
 
-on_both_engines!(health_and_readiness, |server: &TestServer| {
+on_both_engines!(health_and_readiness, TestServer, |server: &TestServer| {
     let healthz = server.url("/healthz");
     let readyz = server.url("/readyz");
     let readiness = server.readiness.clone();
@@ -108,53 +117,57 @@ on_both_engines!(health_and_readiness, |server: &TestServer| {
     }
 });
 
-on_both_engines!(static_files_limits_and_errors, |server: &TestServer| {
-    let asset = server.url("/pkg/heatdesk.0123456789abcdef-_xyzABC.js");
-    let wasm = server.url("/pkg/heatdesk.0123456789abcdef-_xyzABC.wasm");
-    let favicon = server.url("/favicon.svg");
-    let missing = server.url("/no-such-page");
-    let api = server.url("/api/home");
-    async move {
-        let response = client()
-            .get(&asset)
-            .header("accept-encoding", "br")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        assert_eq!(
-            response.headers()["cache-control"],
-            "public, max-age=31536000, immutable"
-        );
-        assert_eq!(response.headers()["content-encoding"], "br");
+on_both_engines!(
+    static_files_limits_and_errors,
+    TestServer,
+    |server: &TestServer| {
+        let asset = server.url("/pkg/heatdesk.0123456789abcdef-_xyzABC.js");
+        let wasm = server.url("/pkg/heatdesk.0123456789abcdef-_xyzABC.wasm");
+        let favicon = server.url("/favicon.svg");
+        let missing = server.url("/no-such-page");
+        let api = server.url("/api/home");
+        async move {
+            let response = client()
+                .get(&asset)
+                .header("accept-encoding", "br")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            assert_eq!(
+                response.headers()["cache-control"],
+                "public, max-age=31536000, immutable"
+            );
+            assert_eq!(response.headers()["content-encoding"], "br");
 
-        // The wasm goes out as the brotli file written at build time.
-        let response = client()
-            .get(&wasm)
-            .header("accept-encoding", "gzip, br")
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.headers()["content-encoding"], "br");
-        assert_eq!(response.bytes().await.unwrap().as_ref(), b"brotli bytes");
-        let response = client().get(&wasm).send().await.unwrap();
-        assert_eq!(response.bytes().await.unwrap().as_ref(), b"\0asm raw");
+            // The wasm goes out as the brotli file written at build time.
+            let response = client()
+                .get(&wasm)
+                .header("accept-encoding", "gzip, br")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.headers()["content-encoding"], "br");
+            assert_eq!(response.bytes().await.unwrap().as_ref(), b"brotli bytes");
+            let response = client().get(&wasm).send().await.unwrap();
+            assert_eq!(response.bytes().await.unwrap().as_ref(), b"\0asm raw");
 
-        let response = client().get(&favicon).send().await.unwrap();
-        assert_eq!(response.headers()["cache-control"], "public, max-age=86400");
+            let response = client().get(&favicon).send().await.unwrap();
+            assert_eq!(response.headers()["cache-control"], "public, max-age=86400");
 
-        let response = client().get(&missing).send().await.unwrap();
-        assert_eq!(response.status(), 404);
-        assert!(response.text().await.unwrap().contains("页面不存在"));
+            let response = client().get(&missing).send().await.unwrap();
+            assert_eq!(response.status(), 404);
+            assert!(response.text().await.unwrap().contains("页面不存在"));
 
-        let huge = vec![b'a'; router::MAX_REQUEST_BODY + 1];
-        let response = client().post(&api).body(huge).send().await.unwrap();
-        assert_eq!(response.status(), 413);
-        // Answers from the outer layers carry the security headers too.
-        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
-        assert_eq!(response.headers()["cache-control"], "no-store");
+            let huge = vec![b'a'; router::MAX_REQUEST_BODY + 1];
+            let response = client().post(&api).body(huge).send().await.unwrap();
+            assert_eq!(response.status(), 413);
+            // Answers from the outer layers carry the security headers too.
+            assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+            assert_eq!(response.headers()["cache-control"], "no-store");
+        }
     }
-});
+);
 
 /// Open311 GeoReport v2's catalogue, in both formats, with the spec's errors.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -163,7 +176,7 @@ async fn open311_catalogue_speaks_json_and_xml() {
     let get = |path: &str| {
         let url = server.url(path);
         async move {
-            let response = support::client().get(url).send().await.unwrap();
+            let response = crate::support::client().get(url).send().await.unwrap();
             let status = response.status().as_u16();
             let content_type = response
                 .headers()
@@ -233,7 +246,7 @@ async fn unreadable_input_gets_a_clear_4xx() {
     let server = TestServer::start(Engine::Sqlite).await;
     let api = server.url("/api/signin/staff");
     let post = |content_type: &'static str, body: Vec<u8>| {
-        support::client()
+        crate::support::client()
             .post(&api)
             .header("content-type", content_type)
             .header("accept", "application/json")
@@ -285,7 +298,7 @@ async fn unreadable_input_gets_a_clear_4xx() {
             .chain([vec![b'a']])
             .map(Ok::<_, std::io::Error>),
     );
-    let response = support::client()
+    let response = crate::support::client()
         .post(&api)
         .header("content-type", form)
         .header("accept", "application/json")
@@ -306,8 +319,8 @@ async fn unreadable_input_gets_a_clear_4xx() {
 /// it may be answered with a 5xx.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_refuses_bad_arguments_with_a_4xx() {
+    use crate::support::{resident_signs_in, staff_signs_in, Browser};
     use leptos::server_fn::axum::server_fn_paths;
-    use support::{resident_signs_in, staff_signs_in, Browser};
     const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
     const FORM: &str = "application/x-www-form-urlencoded";
 

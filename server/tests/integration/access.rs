@@ -6,11 +6,10 @@
 //! queries (by community and company names), not with the portal's access
 //! sub-queries, so a mistake there cannot hide itself.
 
-mod support;
+use backend::on_both_engines;
 
-use backend::db::Engine;
+use crate::support::{resident_signs_in, staff_signs_in, Browser, TestServer};
 use std::collections::BTreeSet;
-use support::{resident_signs_in, staff_signs_in, Browser, TestServer};
 
 const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
 
@@ -590,5 +589,6 @@ async fn every_role_sees_exactly_its_own(server: &TestServer) {
 }
 on_both_engines!(
     every_role_sees_exactly_its_own,
+    TestServer,
     every_role_sees_exactly_its_own
 );

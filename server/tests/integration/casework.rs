@@ -2,11 +2,10 @@
 //! dispatcher assigns, a crew goes, the resident confirms and rates; triage,
 //! deadlines, idempotency, applications and who may do what.
 
-mod support;
+use backend::on_both_engines;
 
-use backend::db::Engine;
+use crate::support::{resident_signs_in, staff_signs_in, Answer, Browser, TestServer};
 use serde_json::Value;
-use support::{resident_signs_in, staff_signs_in, Answer, Browser, TestServer};
 
 const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
 /// The demo resident, bound to the first flat of 金宝花园 (heat on).
@@ -279,7 +278,7 @@ async fn the_whole_loop(server: &TestServer) {
         );
     }
 }
-on_both_engines!(the_whole_loop, the_whole_loop);
+on_both_engines!(the_whole_loop, TestServer, the_whole_loop);
 
 async fn temperature_triage(server: &TestServer) {
     let household = demo_household(server).await;
@@ -310,7 +309,7 @@ async fn temperature_triage(server: &TestServer) {
 
     // 东方花园 is in an outage: the case joins it, with no clock of its own.
     let outage_home = household_of(server, "WF10000145").await.to_string();
-    support::binds_household(server, &mut resident, "WF10000145", "李志强").await;
+    crate::support::binds_household(server, &mut resident, "WF10000145", "李志强").await;
     let covered = file_temperature(&mut resident, &outage_home, "12", false, &key("outage")).await;
     let covered_case = case(&mut resident, case_id_of(&covered)).await;
     assert!(
@@ -334,7 +333,7 @@ async fn temperature_triage(server: &TestServer) {
         "{message}"
     );
 }
-on_both_engines!(temperature_triage, temperature_triage);
+on_both_engines!(temperature_triage, TestServer, temperature_triage);
 
 async fn one_submit_makes_one_case(server: &TestServer) {
     let household = demo_household(server).await;
@@ -395,7 +394,11 @@ async fn one_submit_makes_one_case(server: &TestServer) {
         .await;
     assert!(stale.form_error().unwrap().contains("刷新页面"));
 }
-on_both_engines!(one_submit_makes_one_case, one_submit_makes_one_case);
+on_both_engines!(
+    one_submit_makes_one_case,
+    TestServer,
+    one_submit_makes_one_case
+);
 
 async fn applications_are_reviewed(server: &TestServer) {
     let household = demo_household(server).await;
@@ -475,7 +478,11 @@ async fn applications_are_reviewed(server: &TestServer) {
         .iter()
         .any(|t| t.contains("审核未通过，原因：入户阀门无法关断")));
 }
-on_both_engines!(applications_are_reviewed, applications_are_reviewed);
+on_both_engines!(
+    applications_are_reviewed,
+    TestServer,
+    applications_are_reviewed
+);
 
 /// The queue's place box finds cases by part of a community's or a
 /// station's name, taking what is typed literally.
@@ -526,6 +533,7 @@ async fn the_queue_finds_cases_by_place(server: &TestServer) {
 }
 on_both_engines!(
     the_queue_finds_cases_by_place,
+    TestServer,
     the_queue_finds_cases_by_place
 );
 
@@ -618,6 +626,7 @@ async fn deadlines_turn_yellow_then_red(server: &TestServer) {
 }
 on_both_engines!(
     deadlines_turn_yellow_then_red,
+    TestServer,
     deadlines_turn_yellow_then_red
 );
 
@@ -721,6 +730,7 @@ async fn nobody_reads_or_works_a_case_they_should_not(server: &TestServer) {
 }
 on_both_engines!(
     nobody_reads_or_works_a_case_they_should_not,
+    TestServer,
     nobody_reads_or_works_a_case_they_should_not
 );
 
@@ -861,6 +871,7 @@ async fn photos_are_checked_cleaned_and_kept_private(server: &TestServer) {
 }
 on_both_engines!(
     photos_are_checked_cleaned_and_kept_private,
+    TestServer,
     photos_are_checked_cleaned_and_kept_private
 );
 
@@ -880,7 +891,7 @@ async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
     for (index, (household, account, holder)) in flats.iter().enumerate() {
         let phone = format!("1390000011{index}");
         let mut resident = resident_signs_in(server, &phone).await;
-        support::binds_household(server, &mut resident, account, holder).await;
+        crate::support::binds_household(server, &mut resident, account, holder).await;
         server.advance(20 * 60);
         let filed = file_temperature(
             &mut resident,
@@ -1006,7 +1017,7 @@ async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
         with_outage["outage"]["expected_restore_at"].as_i64(),
         Some(server.now() + 6 * 3600)
     );
-    let board = support::page_text(&server.url("/outages")).await;
+    let board = crate::support::page_text(&server.url("/outages")).await;
     assert!(
         board.contains("鸢飞小区 1号楼 抢修停热"),
         "the outage board shows it"
@@ -1022,7 +1033,7 @@ async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
     .await
     .unwrap();
     let mut late_resident = resident_signs_in(server, "13900000119").await;
-    support::binds_household(server, &mut late_resident, &account, &holder).await;
+    crate::support::binds_household(server, &mut late_resident, &account, &holder).await;
     let covered = file_temperature(
         &mut late_resident,
         &fourth.to_string(),
@@ -1080,6 +1091,7 @@ async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
 }
 on_both_engines!(
     cold_flats_are_gathered_into_one_incident,
+    TestServer,
     cold_flats_are_gathered_into_one_incident
 );
 
@@ -1195,6 +1207,7 @@ async fn admins_set_deadlines_and_holidays(server: &TestServer) {
 }
 on_both_engines!(
     admins_set_deadlines_and_holidays,
+    TestServer,
     admins_set_deadlines_and_holidays
 );
 
@@ -1242,6 +1255,7 @@ async fn property_managers_see_readings_not_residents(server: &TestServer) {
 }
 on_both_engines!(
     property_managers_see_readings_not_residents,
+    TestServer,
     property_managers_see_readings_not_residents
 );
 
@@ -1507,6 +1521,7 @@ async fn grid_workers_file_for_residents_and_log_visits(server: &TestServer) {
 }
 on_both_engines!(
     grid_workers_file_for_residents_and_log_visits,
+    TestServer,
     grid_workers_file_for_residents_and_log_visits
 );
 
@@ -1583,6 +1598,7 @@ async fn parallel_consent_guesses_get_five_tries(server: &TestServer) {
 }
 on_both_engines!(
     parallel_consent_guesses_get_five_tries,
+    TestServer,
     parallel_consent_guesses_get_five_tries
 );
 
@@ -1687,6 +1703,7 @@ async fn reports_count_the_company_cases(server: &TestServer) {
 }
 on_both_engines!(
     reports_count_the_company_cases,
+    TestServer,
     reports_count_the_company_cases
 );
 
@@ -1757,6 +1774,7 @@ async fn outages_are_published_for_the_dispatchers_own_company(server: &TestServ
 }
 on_both_engines!(
     outages_are_published_for_the_dispatchers_own_company,
+    TestServer,
     outages_are_published_for_the_dispatchers_own_company
 );
 
@@ -1792,6 +1810,7 @@ async fn residents_keys_have_their_own_namespace(server: &TestServer) {
 }
 on_both_engines!(
     residents_keys_have_their_own_namespace,
+    TestServer,
     residents_keys_have_their_own_namespace
 );
 
@@ -1834,5 +1853,6 @@ async fn parallel_consent_requests_send_one_code(server: &TestServer) {
 }
 on_both_engines!(
     parallel_consent_requests_send_one_code,
+    TestServer,
     parallel_consent_requests_send_one_code
 );

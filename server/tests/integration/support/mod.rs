@@ -38,6 +38,16 @@ pub struct TestServer {
     task: tokio::task::JoinHandle<()>,
 }
 
+impl backend::testing::EngineFixture for TestServer {
+    async fn start(engine: Engine) -> Self {
+        TestServer::start(engine).await
+    }
+
+    async fn finish(self) {
+        TestServer::finish(self).await
+    }
+}
+
 impl TestServer {
     pub async fn start(engine: Engine) -> Self {
         Self::start_with(engine, &[]).await
@@ -188,30 +198,6 @@ pub fn client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-/// Runs a check against a server on SQLite and one on PostgreSQL.
-#[macro_export]
-macro_rules! on_both_engines {
-    ($name:ident, $check:expr) => {
-        mod $name {
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let server = TestServer::start(Engine::Sqlite).await;
-                ($check)(&server).await;
-                server.finish().await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let server = TestServer::start(Engine::Postgres).await;
-                ($check)(&server).await;
-                server.finish().await;
-            }
-        }
-    };
 }
 
 /// An answer as a test looks at it.

@@ -2,20 +2,20 @@
 //! flow and each of its limits, staff passwords and lockout, sessions,
 //! sign-out, cross-site refusal, and binding a household.
 
-mod support;
+use backend::on_both_engines;
 
+use crate::support::{code_from_outbox, resident_signs_in, staff_signs_in, Browser, TestServer};
 use backend::db::Engine;
-use support::{code_from_outbox, resident_signs_in, staff_signs_in, Browser, TestServer};
 
 const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
 
-async fn request_code(browser: &mut Browser, phone: &str) -> support::Answer {
+async fn request_code(browser: &mut Browser, phone: &str) -> crate::support::Answer {
     browser
         .submit("/signin", "/api/signin/code", &[("phone", phone)])
         .await
 }
 
-async fn verify(browser: &mut Browser, code: &str) -> support::Answer {
+async fn verify(browser: &mut Browser, code: &str) -> crate::support::Answer {
     browser
         .submit("/signin?step=code", "/api/signin/verify", &[("code", code)])
         .await
@@ -109,6 +109,7 @@ async fn a_resident_signs_in_with_a_texted_code(server: &TestServer) {
 }
 on_both_engines!(
     a_resident_signs_in_with_a_texted_code,
+    TestServer,
     a_resident_signs_in_with_a_texted_code
 );
 
@@ -169,6 +170,7 @@ async fn code_limits_answer_with_when_to_retry(server: &TestServer) {
 }
 on_both_engines!(
     code_limits_answer_with_when_to_retry,
+    TestServer,
     code_limits_answer_with_when_to_retry
 );
 
@@ -200,7 +202,11 @@ async fn codes_expire_and_wear_out(server: &TestServer) {
     let malformed = verify(&mut browser, "12ab").await;
     assert!(malformed.form_error().unwrap().contains("6 位数字"));
 }
-on_both_engines!(codes_expire_and_wear_out, codes_expire_and_wear_out);
+on_both_engines!(
+    codes_expire_and_wear_out,
+    TestServer,
+    codes_expire_and_wear_out
+);
 
 async fn staff_passwords_lock_out_and_back_off(server: &TestServer) {
     let mut browser = Browser::new(server);
@@ -251,6 +257,7 @@ async fn staff_passwords_lock_out_and_back_off(server: &TestServer) {
 }
 on_both_engines!(
     staff_passwords_lock_out_and_back_off,
+    TestServer,
     staff_passwords_lock_out_and_back_off
 );
 
@@ -310,12 +317,13 @@ async fn sessions_expire_and_sign_out_everywhere(server: &TestServer) {
 }
 on_both_engines!(
     sessions_expire_and_sign_out_everywhere,
+    TestServer,
     sessions_expire_and_sign_out_everywhere
 );
 
 async fn cross_site_posts_are_refused(server: &TestServer) {
     let base = server.base.clone();
-    let client = support::client();
+    let client = crate::support::client();
     for (name, value) in [
         ("origin", "https://evil.example"),
         ("sec-fetch-site", "cross-site"),
@@ -346,11 +354,15 @@ async fn cross_site_posts_are_refused(server: &TestServer) {
         .unwrap();
     assert_eq!(read.status(), 200);
 }
-on_both_engines!(cross_site_posts_are_refused, cross_site_posts_are_refused);
+on_both_engines!(
+    cross_site_posts_are_refused,
+    TestServer,
+    cross_site_posts_are_refused
+);
 
 /// The account news texted to a resident, oldest first.
 async fn account_news_to(server: &TestServer, phone: &str) -> Vec<String> {
-    support::texts_to(server, phone, "account_news")
+    crate::support::texts_to(server, phone, "account_news")
         .await
         .iter()
         .filter_map(|text| text["news"].as_str().map(str::to_string))
@@ -390,7 +402,8 @@ async fn a_newcomer_binds_with_the_holders_code(server: &TestServer) {
         account_news_to(server, "13800000001").await[0].contains("139****0060"),
         "the bound resident is asked"
     );
-    let code = support::binding_code_to(server, &backend::seed::demo::demo_holder_phone(1)).await;
+    let code =
+        crate::support::binding_code_to(server, &backend::seed::demo::demo_holder_phone(1)).await;
     let bound = newcomer
         .submit(
             &page,
@@ -425,6 +438,7 @@ async fn a_newcomer_binds_with_the_holders_code(server: &TestServer) {
 }
 on_both_engines!(
     a_newcomer_binds_with_the_holders_code,
+    TestServer,
     a_newcomer_binds_with_the_holders_code
 );
 
@@ -521,6 +535,7 @@ async fn a_bound_resident_approves_a_binding(server: &TestServer) {
 }
 on_both_engines!(
     a_bound_resident_approves_a_binding,
+    TestServer,
     a_bound_resident_approves_a_binding
 );
 
@@ -541,7 +556,7 @@ async fn nobody_can_vouch_online(server: &TestServer) {
         "{message}"
     );
 }
-on_both_engines!(nobody_can_vouch_online, nobody_can_vouch_online);
+on_both_engines!(nobody_can_vouch_online, TestServer, nobody_can_vouch_online);
 
 async fn a_resident_binds_and_unbinds_households(server: &TestServer) {
     let db = server.test_db.db.reader();
@@ -607,7 +622,7 @@ async fn a_resident_binds_and_unbinds_households(server: &TestServer) {
         shown.body
     );
     let token = page.split("binding=").nth(1).unwrap();
-    let code = support::binding_code_to(server, &holder_phone).await;
+    let code = crate::support::binding_code_to(server, &holder_phone).await;
     let wrong_code = browser
         .submit(
             &page,
@@ -662,6 +677,7 @@ async fn a_resident_binds_and_unbinds_households(server: &TestServer) {
 }
 on_both_engines!(
     a_resident_binds_and_unbinds_households,
+    TestServer,
     a_resident_binds_and_unbinds_households
 );
 
@@ -700,6 +716,7 @@ async fn preferences_hold_on_every_page(server: &TestServer) {
 }
 on_both_engines!(
     preferences_hold_on_every_page,
+    TestServer,
     preferences_hold_on_every_page
 );
 
@@ -707,7 +724,7 @@ on_both_engines!(
 /// accepted from the public origin only.
 async fn cookies_are_secure_behind_https(engine: Engine) {
     let server = TestServer::start_with(engine, &["--public-url", "https://heat.example.cn"]).await;
-    let client = support::client();
+    let client = crate::support::client();
     let post = |origin: &'static str| {
         client
             .post(server.url("/api/signin/code"))
@@ -799,6 +816,7 @@ async fn parallel_guesses_get_five_tries(server: &TestServer) {
 }
 on_both_engines!(
     parallel_guesses_get_five_tries,
+    TestServer,
     parallel_guesses_get_five_tries
 );
 
@@ -831,6 +849,7 @@ async fn code_checks_are_throttled_per_number(server: &TestServer) {
 }
 on_both_engines!(
     code_checks_are_throttled_per_number,
+    TestServer,
     code_checks_are_throttled_per_number
 );
 
@@ -871,6 +890,7 @@ async fn parallel_code_requests_keep_the_send_limits(server: &TestServer) {
 }
 on_both_engines!(
     parallel_code_requests_keep_the_send_limits,
+    TestServer,
     parallel_code_requests_keep_the_send_limits
 );
 
@@ -927,6 +947,7 @@ async fn parallel_passwords_get_five_checks(server: &TestServer) {
 }
 on_both_engines!(
     parallel_passwords_get_five_checks,
+    TestServer,
     parallel_passwords_get_five_checks
 );
 
@@ -966,6 +987,7 @@ async fn parallel_bindings_keep_the_failure_limit(server: &TestServer) {
 }
 on_both_engines!(
     parallel_bindings_keep_the_failure_limit,
+    TestServer,
     parallel_bindings_keep_the_failure_limit
 );
 
@@ -973,7 +995,7 @@ on_both_engines!(
 /// never a first hop the client wrote itself.
 async fn the_client_address_is_the_proxys_hop(engine: Engine) {
     let server = TestServer::start_with(engine, &["--trust-forwarded-for"]).await;
-    let answer = support::client()
+    let answer = crate::support::client()
         .post(server.url("/api/signin/code"))
         .header("origin", &server.base)
         .header("accept", "text/html")
@@ -1009,7 +1031,7 @@ fn text_after<'a>(body: &'a str, start: &str) -> Option<&'a str> {
 }
 
 /// Signs in with the demo password; the answer and the browser.
-async fn password_step(server: &TestServer, username: &str) -> (Browser, support::Answer) {
+async fn password_step(server: &TestServer, username: &str) -> (Browser, crate::support::Answer) {
     let mut browser = Browser::new(server);
     let answer = browser
         .submit(
@@ -1021,7 +1043,7 @@ async fn password_step(server: &TestServer, username: &str) -> (Browser, support
     (browser, answer)
 }
 
-async fn second_factor(browser: &mut Browser, code: &str) -> support::Answer {
+async fn second_factor(browser: &mut Browser, code: &str) -> crate::support::Answer {
     browser
         .submit(
             "/staff/signin?step=second-factor",
@@ -1238,5 +1260,6 @@ async fn staff_sign_ins_are_limited_per_client(server: &TestServer) {
 }
 on_both_engines!(
     staff_sign_ins_are_limited_per_client,
+    TestServer,
     staff_sign_ins_are_limited_per_client
 );

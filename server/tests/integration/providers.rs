@@ -2,15 +2,13 @@
 //! stubs: WeChat web authorization, Aliyun SMS fed by the outbox, and WeChat
 //! template messages for case news.
 
-mod support;
-
+use crate::support::{Browser, TestServer};
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use axum::Router;
 use backend::db::Engine;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use support::{Browser, TestServer};
 
 /// Starts a stub on an ephemeral port; returns its base URL.
 async fn stub(router: Router) -> String {
@@ -39,7 +37,7 @@ async fn wechat_stub() -> String {
 
 /// Takes WeChat's part: follows the portal to the authorize page and comes
 /// back with `code`, as WeChat would after the person agreed.
-async fn through_wechat(browser: &mut Browser, code: &str) -> support::Answer {
+async fn through_wechat(browser: &mut Browser, code: &str) -> crate::support::Answer {
     let start = browser.get("/api/signin/wechat").await;
     assert_eq!(start.status, 302, "{start:?}");
     let authorize = start.location.unwrap();
@@ -79,7 +77,7 @@ async fn wechat_sign_in_links_the_phone_once(engine: Engine) {
         !browser.get("/signin").await.body.contains("微信一键登录"),
         "outside WeChat its sign-in cannot work, so it is not offered"
     );
-    browser.user_agent = support::WECHAT_BROWSER.to_string();
+    browser.user_agent = crate::support::WECHAT_BROWSER.to_string();
     assert!(browser.get("/signin").await.body.contains("微信一键登录"));
 
     // First use: WeChat vouches for the openid, the phone is verified once.
@@ -98,7 +96,7 @@ async fn wechat_sign_in_links_the_phone_once(engine: Engine) {
     browser
         .submit("/signin", "/api/signin/code", &[("phone", "13900000011")])
         .await;
-    let code = support::code_from_outbox(&mut browser, "13900000011").await;
+    let code = crate::support::code_from_outbox(&mut browser, "13900000011").await;
     let signed_in = browser
         .submit(
             "/signin?step=code",
@@ -154,7 +152,7 @@ async fn wechat_sign_in_on_postgres() {
 async fn without_wechat_configured_the_page_does_not_offer_it() {
     let server = TestServer::start(Engine::Sqlite).await;
     let mut browser = Browser::new(&server);
-    browser.user_agent = support::WECHAT_BROWSER.to_string();
+    browser.user_agent = crate::support::WECHAT_BROWSER.to_string();
     assert!(!browser.get("/signin").await.body.contains("微信"));
     let start = browser.api("/api/signin/wechat").await;
     assert_ne!(start.status, 200);
@@ -407,7 +405,7 @@ async fn case_news_goes_out_through_wechat_templates(engine: Engine) {
         .execute(db.writer())
         .await
         .unwrap();
-    let mut resident = support::resident_signs_in(&server, "13800000001").await;
+    let mut resident = crate::support::resident_signs_in(&server, "13800000001").await;
     deliver().await.unwrap();
     let filed = resident
         .submit_multipart(

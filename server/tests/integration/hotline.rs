@@ -2,8 +2,7 @@
 //! a stub of the platform that signs its requests, resends them, and takes
 //! (or at first refuses) the portal's signed callbacks.
 
-mod support;
-
+use crate::support::{staff_signs_in, Browser, TestServer};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -13,7 +12,6 @@ use backend::db::Engine;
 use backend::integrations::hotline::{SignedRequest, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
-use support::{staff_signs_in, Browser, TestServer};
 
 const SECRET: &str = "a-secret-shared-with-12345";
 const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
@@ -75,7 +73,7 @@ async fn platform_posts(
     secret: &str,
 ) -> (u16, Value) {
     let body = body.to_string();
-    let response = support::client()
+    let response = crate::support::client()
         .post(server.url(path))
         .header("content-type", "application/json")
         .header(TIMESTAMP_HEADER, timestamp.to_string())
@@ -127,7 +125,11 @@ async fn case(browser: &mut Browser, id: i64) -> Value {
     serde_json::from_str(&answer.body).unwrap()
 }
 
-async fn order_step(browser: &mut Browser, id: i64, form: &[(&str, &str)]) -> support::Answer {
+async fn order_step(
+    browser: &mut Browser,
+    id: i64,
+    form: &[(&str, &str)],
+) -> crate::support::Answer {
     let id = id.to_string();
     let mut fields = vec![("case_id", id.as_str())];
     fields.extend_from_slice(form);
@@ -197,7 +199,7 @@ async fn orders_become_cases_and_news_goes_back(engine: Engine) {
         platform_posts(&server, "/hotline/v1/orders", &other, now - 301, SECRET).await;
     assert_eq!(status, 401);
     assert_eq!(refused["error"], "stale");
-    let unsigned = support::client()
+    let unsigned = crate::support::client()
         .post(server.url("/hotline/v1/orders"))
         .body(other.to_string())
         .send()
@@ -301,7 +303,7 @@ async fn orders_become_cases_and_news_goes_back(engine: Engine) {
         early.form_error().unwrap_or_default().contains("请先签收"),
         "{early:?}"
     );
-    let mut resident = support::resident_signs_in(&server, "13800000001").await;
+    let mut resident = crate::support::resident_signs_in(&server, "13800000001").await;
     let not_theirs = order_step(&mut resident, id, &[("action", "sign_for")]).await;
     assert!(not_theirs.form_error().is_some());
     for form in [
@@ -527,7 +529,7 @@ async fn signatures_bind_the_request_and_are_taken_once(engine: Engine) {
     }
     .sign(SECRET);
     let post = |path: &str| {
-        support::client()
+        crate::support::client()
             .post(server.url(path))
             .header("content-type", "application/json")
             .header(TIMESTAMP_HEADER, now.to_string())

@@ -1,0 +1,7 @@
+//! The backend's integration tests, one binary: the store and the services
+//! on fresh SQLite and PostgreSQL databases, the outbox's delivery, and the
+//! providers' clients against local stand-ins.
+
+mod delivery;
+mod integrations;
+mod store;
