@@ -1,7 +1,7 @@
 //! Reads a multipart form (fields and files) inside a server function, with
 //! the upload limits applied while the bytes arrive (server only).
 
-use crate::portal::refused;
+use crate::context::refused;
 use backend::services::attachments::Upload;
 use domain::uploads::{display_name, UploadRefusal, MAX_FILES_PER_FORM, MAX_UPLOAD_BYTES};
 use leptos::prelude::ServerFnError;
@@ -61,23 +61,37 @@ const UPLOAD_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(15
 /// A form's turn among [`UPLOAD_FORMS_AT_ONCE`]: held until the filing is done.
 pub struct UploadTurn(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
 
+/// A form with files that files a case or takes a step on one: the
+/// signed-in person's form is counted, read in its turn and handed to
+/// `act`, which answers with the case; then on to the case's page.
+pub async fn act_on_upload<Act, Fut>(data: MultipartData, act: Act) -> Result<(), ServerFnError>
+where
+    Act: FnOnce(crate::context::Call, SubmittedForm) -> Fut,
+    Fut: std::future::Future<Output = Result<i64, ServerFnError>>,
+{
+    let call = crate::context::Call::signed_in().await?;
+    let (form, _turn) = read_upload_form(data, &call).await?;
+    let case_id = act(call, form).await?;
+    leptos_axum::redirect(&format!("/cases/{case_id}"));
+    Ok(())
+}
+
 /// Reads a form that may carry files, for a signed-in person: counted
 /// against their rate first, then read when its turn comes.
-pub async fn read_upload_form(
+async fn read_upload_form(
     data: MultipartData,
-    portal: &crate::portal::Portal,
-    viewer: &backend::services::identity::Viewer,
+    call: &crate::context::Call,
 ) -> Result<(SubmittedForm, UploadTurn), ServerFnError> {
     static TURNS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
         std::sync::OnceLock::new();
     backend::services::throttle::count(
-        &portal.db,
+        &call.db,
         &domain::limits::UPLOAD_FORMS_PER_PERSON,
-        &viewer.person_id.to_string(),
-        portal.now(),
+        &call.viewer.person_id.to_string(),
+        call.now(),
     )
     .await
-    .map_err(crate::portal::to_server_error)?;
+    .map_err(crate::context::to_server_error)?;
     let turns = TURNS
         .get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(UPLOAD_FORMS_AT_ONCE)))
         .clone();

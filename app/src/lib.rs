@@ -8,11 +8,11 @@ pub mod api;
 pub mod argument_decoding;
 pub mod components;
 #[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
 pub mod form_data;
 pub mod format;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod portal;
 pub mod prefs;
 #[cfg(feature = "ssr")]
 pub mod session;
@@ -42,7 +42,7 @@ use prefs::Preferences;
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    portal::protect_document();
+    context::protect_document();
     // Read on the server from the request's cookies, so large text and the
     // language hold from the first byte, before any script runs.
     let prefs = Preferences::current();

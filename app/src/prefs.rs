@@ -40,12 +40,12 @@ impl Preferences {
         #[cfg(feature = "ssr")]
         {
             use crate::session::{cookie, LANGUAGE_COOKIE, LARGE_TEXT_COOKIE};
-            let Some(portal) = use_context::<crate::portal::Portal>() else {
+            let Some(services) = use_context::<crate::context::Services>() else {
                 return Self::default();
             };
             Self {
-                large_text: cookie(&portal, LARGE_TEXT_COOKIE).as_deref() == Some("1"),
-                lang: if cookie(&portal, LANGUAGE_COOKIE).as_deref() == Some("en") {
+                large_text: cookie(&services, LARGE_TEXT_COOKIE).as_deref() == Some("1"),
+                lang: if cookie(&services, LANGUAGE_COOKIE).as_deref() == Some("en") {
                     Lang::En
                 } else {
                     Lang::Zh

@@ -1,7 +1,7 @@
 //! The request's side of signing in: cookies, where the request came from,
 //! and the signed-in person (server only).
 
-use crate::portal::{to_server_error, ClientAddr, Portal};
+use crate::context::{to_server_error, ClientAddr, Services};
 use backend::services::identity::{self, RequestOrigin, SignedInSession, Viewer};
 use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use http::request::Parts;
@@ -31,8 +31,8 @@ fn parts() -> Option<Parts> {
 
 /// A cookie's name: `__Host-` prefixed when cookies are secure, so that no
 /// other host or path can plant it.
-fn cookie_name(portal: &Portal, base: &str) -> String {
-    if portal.access.secure_cookies {
+fn cookie_name(services: &Services, base: &str) -> String {
+    if services.access.secure_cookies {
         format!("__Host-{base}")
     } else {
         base.to_string()
@@ -40,13 +40,13 @@ fn cookie_name(portal: &Portal, base: &str) -> String {
 }
 
 /// The value of a cookie of this request.
-pub fn cookie(portal: &Portal, base: &str) -> Option<String> {
-    cookie_in(&parts()?.headers, &cookie_name(portal, base))
+pub fn cookie(services: &Services, base: &str) -> Option<String> {
+    cookie_in(&parts()?.headers, &cookie_name(services, base))
 }
 
 /// The session token a request carries, outside Leptos (plain axum routes).
-pub fn session_token(headers: &http::HeaderMap, portal: &Portal) -> Option<String> {
-    cookie_in(headers, &cookie_name(portal, SESSION_COOKIE))
+pub fn session_token(headers: &http::HeaderMap, services: &Services) -> Option<String> {
+    cookie_in(headers, &cookie_name(services, SESSION_COOKIE))
 }
 
 fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
@@ -62,15 +62,15 @@ fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Sets a cookie on the response; `max_age` None makes it last the browser session.
-pub fn set_cookie(portal: &Portal, base: &str, value: &str, max_age: Option<i64>) {
+pub fn set_cookie(services: &Services, base: &str, value: &str, max_age: Option<i64>) {
     let mut cookie = format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Lax",
-        cookie_name(portal, base)
+        cookie_name(services, base)
     );
     if let Some(seconds) = max_age {
         cookie.push_str(&format!("; Max-Age={seconds}"));
     }
-    if portal.access.secure_cookies {
+    if services.access.secure_cookies {
         cookie.push_str("; Secure");
     }
     if let (Some(response), Ok(value)) = (
@@ -81,20 +81,20 @@ pub fn set_cookie(portal: &Portal, base: &str, value: &str, max_age: Option<i64>
     }
 }
 
-pub fn clear_cookie(portal: &Portal, base: &str) {
-    set_cookie(portal, base, "", Some(0));
+pub fn clear_cookie(services: &Services, base: &str) {
+    set_cookie(services, base, "", Some(0));
 }
 
 /// Where this request came from and when.
-pub fn origin(portal: &Portal) -> RequestOrigin {
+pub fn origin(services: &Services) -> RequestOrigin {
     let parts = parts();
     let client_addr = parts
         .as_ref()
         .and_then(|p| p.extensions.get::<ClientAddr>())
         .map(|a| a.0.clone());
     match &parts {
-        Some(parts) => request_origin(&parts.headers, client_addr, portal.now()),
-        None => request_origin(&http::HeaderMap::new(), client_addr, portal.now()),
+        Some(parts) => request_origin(&parts.headers, client_addr, services.now()),
+        None => request_origin(&http::HeaderMap::new(), client_addr, services.now()),
     }
 }
 
@@ -118,19 +118,19 @@ pub fn request_origin(
 }
 
 /// The signed-in person, if any.
-pub async fn viewer(portal: &Portal) -> Result<Option<Viewer>, ServerFnError> {
-    let Some(token) = cookie(portal, SESSION_COOKIE) else {
+pub async fn viewer(services: &Services) -> Result<Option<Viewer>, ServerFnError> {
+    let Some(token) = cookie(services, SESSION_COOKIE) else {
         return Ok(None);
     };
-    identity::resolve_session(&portal.db, &token, portal.now())
+    identity::resolve_session(&services.db, &token, services.now())
         .await
         .map_err(to_server_error)
 }
 
 /// The signed-in person; otherwise a "please sign in" error, and for a page
 /// load, a redirect to the sign-in page.
-pub async fn signed_in(portal: &Portal) -> Result<Viewer, ServerFnError> {
-    match viewer(portal).await? {
+pub async fn signed_in(services: &Services) -> Result<Viewer, ServerFnError> {
+    match viewer(services).await? {
         Some(viewer) => Ok(viewer),
         None => {
             leptos_axum::redirect("/signin");
@@ -143,17 +143,17 @@ pub async fn signed_in(portal: &Portal) -> Result<Viewer, ServerFnError> {
 /// Starts a session in this browser: a fresh token (never one the browser
 /// brought along), cookies of the sign-in flow cleared; then on to the
 /// person's own start page.
-pub fn start_session(portal: &Portal, session: &SignedInSession) {
+pub fn start_session(services: &Services, session: &SignedInSession) {
     set_cookie(
-        portal,
+        services,
         SESSION_COOKIE,
         &session.token,
         Some(session.policy.absolute),
     );
-    clear_cookie(portal, CHALLENGE_COOKIE);
-    clear_cookie(portal, WECHAT_PENDING_COOKIE);
-    if cookie(portal, SECOND_FACTOR_COOKIE).is_some() {
-        clear_cookie(portal, SECOND_FACTOR_COOKIE);
+    clear_cookie(services, CHALLENGE_COOKIE);
+    clear_cookie(services, WECHAT_PENDING_COOKIE);
+    if cookie(services, SECOND_FACTOR_COOKIE).is_some() {
+        clear_cookie(services, SECOND_FACTOR_COOKIE);
     }
     leptos_axum::redirect(session.viewer.signed_in().home_path());
 }

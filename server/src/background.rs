@@ -3,7 +3,7 @@
 //! sessions and old codes.
 
 use crate::config::{Config, SmsConfig};
-use app::portal::Clock;
+use app::context::TimeSource;
 use backend::integrations::hotline::HotlineCallbacks;
 use backend::integrations::sms::{AliyunSms, LogChannel, NotificationChannel, UnconfiguredChannel};
 use backend::integrations::wechat_template::WeChatTemplates;
@@ -56,7 +56,7 @@ pub fn channels(config: &Config) -> Result<Channels, String> {
 pub fn spawn_delivery(
     db: Database,
     channels: Channels,
-    clock: Clock,
+    clock: TimeSource,
 ) -> tokio::task::JoinHandle<()> {
     tracing::info!(
         channel = channels.sms.name(),
@@ -69,7 +69,7 @@ pub fn spawn_delivery(
 }
 
 /// Every ten minutes, removes ended sessions, old codes and stale WeChat links.
-pub fn spawn_housekeeping(db: Database, clock: Clock) -> tokio::task::JoinHandle<()> {
+pub fn spawn_housekeeping(db: Database, clock: TimeSource) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {

@@ -1,7 +1,7 @@
 //! GET /reports/cases.csv?period=week&date=2026-11-23: a report's cases as
 //! CSV for a spreadsheet, for dispatchers of the company.
 
-use app::portal::Portal;
+use app::context::Services;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use domain::reports::{report_csv, Period};
@@ -15,19 +15,19 @@ pub struct ReportQuery {
 }
 
 pub async fn report_cases_csv(
-    State(portal): State<Portal>,
+    State(services): State<Services>,
     Query(query): Query<ReportQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let viewer = match crate::signed_in::viewer(&portal, &headers).await {
+    let viewer = match crate::signed_in::viewer(&services, &headers).await {
         Ok(Some(viewer)) => viewer,
         Ok(None) => return (StatusCode::UNAUTHORIZED, "请先登录").into_response(),
         Err(response) => return response,
     };
-    let now = portal.now();
+    let now = services.now();
     let today = domain::clock::to_local(now).date_naive();
     let period = Period::from_form(query.period.as_deref(), query.date.as_deref(), today);
-    match backend::services::reports::report(&portal.db, &viewer, period, now).await {
+    match backend::services::reports::report(&services.db, &viewer, period, now).await {
         Ok(report) => {
             let file_name = format!(
                 "heatdesk-{}-{}.csv",

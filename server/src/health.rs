@@ -34,7 +34,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     if state.readiness.is_shutting_down() {
         return not_ready("shutting down");
     }
-    match state.portal.db.pending_migrations().await {
+    match state.services.db.pending_migrations().await {
         Ok(0) => Json(json!({ "status": "ready" })).into_response(),
         Ok(pending) => not_ready(&format!("{pending} migrations pending")),
         Err(error) => {

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::backend_answer::status_of;
-use app::portal::Portal;
+use app::context::Services;
 use app::session::request_origin;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -37,13 +37,13 @@ struct RequestLine<'a> {
 /// was not used before; otherwise the refusal's status, error code and
 /// message.
 async fn authenticate(
-    portal: &Portal,
+    services: &Services,
     inbound: &HotlineInbound,
     line: RequestLine<'_>,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<(), (StatusCode, &'static str, String)> {
-    let now = portal.now();
+    let now = services.now();
     let Some(settings) = &inbound.0 else {
         return Err((
             StatusCode::NOT_FOUND,
@@ -81,7 +81,7 @@ async fn authenticate(
             "the signature does not match (签名不正确)".to_string(),
         ));
     }
-    match backend::services::hotline::first_sight_of_signature(&portal.db, signature, now).await {
+    match backend::services::hotline::first_sight_of_signature(&services.db, signature, now).await {
         Ok(true) => Ok(()),
         Ok(false) => Err((
             StatusCode::UNAUTHORIZED,
@@ -126,7 +126,7 @@ fn refusal(error: OrderRefusal) -> Response {
 /// POST /hotline/v1/orders: 201 with the case for a new order, 200 with
 /// the same case for a resent one.
 pub async fn receive_order(
-    State(portal): State<Portal>,
+    State(services): State<Services>,
     State(inbound): State<HotlineInbound>,
     method: Method,
     uri: Uri,
@@ -138,12 +138,12 @@ pub async fn receive_order(
         path: path_and_query(&uri),
     };
     if let Err((status, error, message)) =
-        authenticate(&portal, &inbound, line, &headers, &body).await
+        authenticate(&services, &inbound, line, &headers, &body).await
     {
         return refuse(status, error, message);
     }
-    let now = portal.now();
-    match backend::services::hotline::receive_order(&portal.db, &body, now).await {
+    let now = services.now();
+    match backend::services::hotline::receive_order(&services.db, &body, now).await {
         Ok(receipt) => {
             let status = if receipt.created {
                 StatusCode::CREATED
@@ -158,7 +158,7 @@ pub async fn receive_order(
 
 /// POST /hotline/v1/orders/{order_id}/satisfaction
 pub async fn receive_satisfaction(
-    State(portal): State<Portal>,
+    State(services): State<Services>,
     State(inbound): State<HotlineInbound>,
     Path(order_id): Path<String>,
     method: Method,
@@ -171,12 +171,12 @@ pub async fn receive_satisfaction(
         path: path_and_query(&uri),
     };
     if let Err((status, error, message)) =
-        authenticate(&portal, &inbound, line, &headers, &body).await
+        authenticate(&services, &inbound, line, &headers, &body).await
     {
         return refuse(status, error, message);
     }
-    let origin = request_origin(&headers, Some("12345-platform".to_string()), portal.now());
-    match backend::services::hotline::receive_satisfaction(&portal.db, &origin, &order_id, &body)
+    let origin = request_origin(&headers, Some("12345-platform".to_string()), services.now());
+    match backend::services::hotline::receive_satisfaction(&services.db, &origin, &order_id, &body)
         .await
     {
         Ok(status) => (

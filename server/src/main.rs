@@ -68,7 +68,7 @@ async fn seed_demo_if_empty(
     }
     let now = config
         .fixed_now
-        .unwrap_or_else(|| app::portal::Clock::System.now());
+        .unwrap_or_else(|| app::context::TimeSource::System.now());
     demo::seed_demo(db, now)
         .await
         .map(Some)
@@ -99,7 +99,7 @@ async fn seed_scale(config: &Config, households: i64) -> Result<(), String> {
     let db = migrate(config).await?;
     let now = config
         .fixed_now
-        .unwrap_or_else(|| app::portal::Clock::System.now());
+        .unwrap_or_else(|| app::context::TimeSource::System.now());
     let summary = backend::seed::scale::seed_scale(&db, households, now)
         .await
         .map_err(|e| format!("写入合成城市失败：{}", e.log_detail()))?;
@@ -155,9 +155,9 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
     let delivery = background::spawn_delivery(
         db.clone(),
         background::channels(&config)?,
-        state.portal.clock.clone(),
+        state.services.clock.clone(),
     );
-    let housekeeping = background::spawn_housekeeping(db.clone(), state.portal.clock.clone());
+    let housekeeping = background::spawn_housekeeping(db.clone(), state.services.clock.clone());
     let app = router::build(state, config.request_timeout);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

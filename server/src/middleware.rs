@@ -44,7 +44,7 @@ pub async fn response_headers(
     let nonce = backend::secrets::new_token();
     request
         .extensions_mut()
-        .insert(app::portal::DocumentNonce(nonce.clone()));
+        .insert(app::context::DocumentNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let is_document = response
         .headers()

@@ -4,7 +4,7 @@
 //! with the spec's error lists. The rules are `domain::open311`'s, the use
 //! cases `backend::services::open311`'s.
 
-use app::portal::{ClientAddr, Portal};
+use app::context::{ClientAddr, Services};
 use app::session::request_origin;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -80,7 +80,7 @@ fn query_pairs(query: Option<&str>) -> Result<Vec<(String, String)>, Open311Erro
 
 /// GET /open311/v2/{discovery,services,requests}.{format}
 pub async fn catalogue(
-    State(portal): State<Portal>,
+    State(shared): State<Services>,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -91,23 +91,23 @@ pub async fn catalogue(
         "discovery" => {
             let base = format!(
                 "{}/open311/v2",
-                portal.access.public_url.trim_end_matches('/')
+                shared.access.public_url.trim_end_matches('/')
             );
             let discovery = discovery(&base, "12345 潍坊市供热服务");
             let xml = discovery_xml(&discovery);
             document(format, StatusCode::OK, &discovery, xml)
         }
         "services" => {
-            let services = services();
-            let xml = services_xml(&services);
-            document(format, StatusCode::OK, &services, xml)
+            let catalogue = services();
+            let xml = services_xml(&catalogue);
+            document(format, StatusCode::OK, &catalogue, xml)
         }
         "requests" => {
             let fields = match query_pairs(query.as_deref()) {
                 Ok(fields) => fields,
                 Err(e) => return error(format, e),
             };
-            match service::find(&portal.db, &fields, portal.now()).await {
+            match service::find(&shared.db, &fields, shared.now()).await {
                 Ok(requests) => {
                     let xml = requests_xml(&requests);
                     document(format, StatusCode::OK, &requests, xml)
@@ -134,11 +134,11 @@ pub async fn service_definition(Path(file): Path<String>) -> Response {
 }
 
 /// GET /open311/v2/requests/{service_request_id}.{format}
-pub async fn one_request(State(portal): State<Portal>, Path(file): Path<String>) -> Response {
+pub async fn one_request(State(shared): State<Services>, Path(file): Path<String>) -> Response {
     let Some((id, format)) = Format::split(&file) else {
         return unknown_format();
     };
-    match service::one(&portal.db, id).await {
+    match service::one(&shared.db, id).await {
         Ok(Some(request)) => {
             let requests = vec![request];
             let xml = requests_xml(&requests);
@@ -153,11 +153,11 @@ pub async fn one_request(State(portal): State<Portal>, Path(file): Path<String>)
 }
 
 /// GET /open311/v2/tokens/{token}.{format}
-pub async fn token(State(portal): State<Portal>, Path(file): Path<String>) -> Response {
+pub async fn token(State(shared): State<Services>, Path(file): Path<String>) -> Response {
     let Some((token, format)) = Format::split(&file) else {
         return unknown_format();
     };
-    match service::by_token(&portal.db, token).await {
+    match service::by_token(&shared.db, token).await {
         Ok(Some(answer)) => {
             let answers = vec![answer];
             let xml = tokens_xml(&answers);
@@ -172,7 +172,7 @@ pub async fn token(State(portal): State<Portal>, Path(file): Path<String>) -> Re
 /// urlencoded) with the api_key (in the form or the query string); 201
 /// with the request's id, or the spec's 400, 403 or 404.
 pub async fn post_request(
-    State(portal): State<Portal>,
+    State(shared): State<Services>,
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
     client_addr: Option<Extension<ClientAddr>>,
@@ -216,8 +216,8 @@ pub async fn post_request(
         .find(|(name, _)| name == "api_key")
         .map(|(_, key)| key.trim().to_string())
         .unwrap_or_default();
-    let now = portal.now();
-    let client = match service::client(&portal.db, &api_key, now).await {
+    let now = shared.now();
+    let client = match service::client(&shared.db, &api_key, now).await {
         Ok(Some(client)) => client,
         Ok(None) => {
             return error(
@@ -228,7 +228,7 @@ pub async fn post_request(
         Err(e) => return backend_error(format, e),
     };
     let origin = request_origin(&headers, client_addr.map(|Extension(a)| a.0), now);
-    match service::submit(&portal.db, &portal.settings, &client, &fields, &origin).await {
+    match service::submit(&shared.db, &shared.settings, &client, &fields, &origin).await {
         Ok(answer) => {
             let answers = vec![answer];
             let xml = posted_xml(&answers);

@@ -1,7 +1,7 @@
 //! Checks on the request before anything handles it: who the client is, and
 //! that a state-changing request comes from the portal's own pages.
 
-use app::portal::ClientAddr;
+use app::context::ClientAddr;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};

@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::health::{self, Readiness};
 use crate::middleware::{response_headers, HeaderSettings};
 use crate::request_guard::{self, GuardSettings};
-use app::portal::{AccessSettings, Clock, Portal};
+use app::context::{AccessSettings, Services, TimeSource};
 use app::{shell, App};
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -29,7 +29,7 @@ pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 #[derive(Clone, Debug, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub portal: Portal,
+    pub services: Services,
     pub readiness: Readiness,
     pub guard: Arc<GuardSettings>,
     pub hotline: crate::hotline::HotlineInbound,
@@ -85,10 +85,12 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
     };
     AppState {
         leptos_options: leptos_options(config),
-        portal: Portal {
+        services: Services {
             db,
             settings: Arc::new(settings),
-            clock: config.fixed_now.map_or(Clock::System, Clock::Fixed),
+            clock: config
+                .fixed_now
+                .map_or(TimeSource::System, TimeSource::Fixed),
             access: Arc::new(access),
         },
         readiness,
@@ -118,7 +120,7 @@ const PAGE_COMPRESSION_QUALITY: i32 = 4;
 
 pub fn build(state: AppState, request_timeout: Duration) -> Router {
     let routes = route_list();
-    let portal = state.portal.clone();
+    let services = state.services.clone();
     let guard = state.guard.clone();
     let options = state.leptos_options.clone();
     // The bundle is served from brotli files written at build time when the
@@ -156,7 +158,7 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(portal.clone()),
+            move || provide_context(services.clone()),
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -3,7 +3,7 @@
 //! photos to those who may read the case.
 
 use crate::router::MAX_REQUEST_BODY;
-use app::portal::Portal;
+use app::context::Services;
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::middleware::Next;
@@ -48,18 +48,23 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
 /// GET /attachments/{id}: the photo, if the signed-in viewer may read its
 /// case; 404 for everyone else (whether it exists is nobody else's business).
 pub async fn attachment(
-    State(portal): State<Portal>,
+    State(services): State<Services>,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, "没有找到这个附件，或您无权查看").into_response();
-    let viewer = match crate::signed_in::viewer(&portal, &headers).await {
+    let viewer = match crate::signed_in::viewer(&services, &headers).await {
         Ok(Some(viewer)) => viewer,
         Ok(None) => return not_found(),
         Err(response) => return response,
     };
-    match backend::services::attachments::read(&portal.db, &portal.settings.upload_dir, &viewer, id)
-        .await
+    match backend::services::attachments::read(
+        &services.db,
+        &services.settings.upload_dir,
+        &viewer,
+        id,
+    )
+    .await
     {
         Ok((content_type, bytes)) => {
             let mut response = Response::new(Body::from(bytes));

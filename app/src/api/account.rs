@@ -9,9 +9,8 @@ use leptos::server_fn::codec::GetUrl;
 /// Who is signed in (None: nobody).
 #[server(input = GetUrl, prefix = "/api", endpoint = "session")]
 pub async fn load_session() -> Result<Option<SignedIn>, ServerFnError> {
-    use crate::portal::portal;
-    let portal = portal()?;
-    Ok(crate::session::viewer(&portal)
+    let services = crate::context::Services::current()?;
+    Ok(crate::session::viewer(&services)
         .await?
         .map(|viewer| viewer.signed_in()))
 }
@@ -20,22 +19,22 @@ pub async fn load_session() -> Result<Option<SignedIn>, ServerFnError> {
 /// this browser by a cookie; then show the code form.
 #[server(prefix = "/api", endpoint = "signin/code")]
 pub async fn request_code(phone: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
+    use crate::context::to_server_error;
     use crate::session::{origin, set_cookie, CHALLENGE_COOKIE};
-    let portal = portal()?;
+    let services = crate::context::Services::current()?;
     let sent = backend::services::identity::request_sign_in_code(
-        &portal.db,
-        &portal.access.otp,
+        &services.db,
+        &services.access.otp,
         &phone,
-        &origin(&portal),
+        &origin(&services),
     )
     .await
     .map_err(to_server_error)?;
     set_cookie(
-        &portal,
+        &services,
         CHALLENGE_COOKIE,
         &sent.challenge_token,
-        Some(portal.access.otp.lifetime),
+        Some(services.access.otp.lifetime),
     );
     leptos_axum::redirect(&format!(
         "/signin?step=code&to={}",
@@ -47,51 +46,51 @@ pub async fn request_code(phone: String) -> Result<(), ServerFnError> {
 /// Step 2: the code from the text message, checked against this browser's challenge.
 #[server(prefix = "/api", endpoint = "signin/verify")]
 pub async fn verify_code(code: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
+    use crate::context::to_server_error;
     use crate::session::{cookie, origin, start_session, CHALLENGE_COOKIE, WECHAT_PENDING_COOKIE};
-    let portal = portal()?;
-    let Some(challenge) = cookie(&portal, CHALLENGE_COOKIE) else {
-        return Err(crate::portal::refused(
+    let services = crate::context::Services::current()?;
+    let Some(challenge) = cookie(&services, CHALLENGE_COOKIE) else {
+        return Err(crate::context::refused(
             "验证码已失效（或浏览器未保存 Cookie），请重新获取",
         ));
     };
-    let pending = cookie(&portal, WECHAT_PENDING_COOKIE);
+    let pending = cookie(&services, WECHAT_PENDING_COOKIE);
     let session = backend::services::identity::verify_sign_in_code(
-        &portal.db,
-        &portal.access.otp,
+        &services.db,
+        &services.access.otp,
         &challenge,
         &code,
         pending.as_deref(),
-        &origin(&portal),
+        &origin(&services),
     )
     .await
     .map_err(to_server_error)?;
-    start_session(&portal, &session);
+    start_session(&services, &session);
     Ok(())
 }
 
 /// Staff sign-in with username and password.
 #[server(prefix = "/api", endpoint = "signin/staff")]
 pub async fn staff_sign_in(username: String, password: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
+    use crate::context::to_server_error;
     use crate::session::{origin, start_session};
     use crate::session::{set_cookie, SECOND_FACTOR_COOKIE};
     use backend::services::identity::StaffSignIn;
-    let portal = portal()?;
+    let services = crate::context::Services::current()?;
     let outcome = backend::services::identity::sign_in_staff(
-        &portal.db,
+        &services.db,
         &username,
         &password,
-        portal.access.require_second_factor,
-        &origin(&portal),
+        services.access.require_second_factor,
+        &origin(&services),
     )
     .await
     .map_err(to_server_error)?;
     match outcome {
-        StaffSignIn::Session(session) => start_session(&portal, &session),
+        StaffSignIn::Session(session) => start_session(&services, &session),
         StaffSignIn::SecondFactor { token } => {
             set_cookie(
-                &portal,
+                &services,
                 SECOND_FACTOR_COOKIE,
                 &token,
                 Some(domain::second_factor::CHALLENGE_LIFETIME),
@@ -106,13 +105,13 @@ pub async fn staff_sign_in(username: String, password: String) -> Result<(), Ser
 /// time) the enrolment.
 #[server(input = GetUrl, prefix = "/api", endpoint = "signin/second-factor/step")]
 pub async fn load_second_factor_step() -> Result<SecondFactorStep, ServerFnError> {
-    use crate::portal::{portal, refused, to_server_error};
+    use crate::context::{refused, to_server_error};
     use crate::session::{cookie, SECOND_FACTOR_COOKIE};
-    let portal = portal()?;
-    let Some(token) = cookie(&portal, SECOND_FACTOR_COOKIE) else {
+    let services = crate::context::Services::current()?;
+    let Some(token) = cookie(&services, SECOND_FACTOR_COOKIE) else {
         return Err(refused("登录已超时，请重新输入用户名和密码"));
     };
-    backend::services::second_factor::step(&portal.db, &token, portal.now())
+    backend::services::second_factor::step(&services.db, &token, services.now())
         .await
         .map_err(to_server_error)
 }
@@ -120,38 +119,42 @@ pub async fn load_second_factor_step() -> Result<SecondFactorStep, ServerFnError
 /// The authenticator's code (or a recovery code): the session opens.
 #[server(prefix = "/api", endpoint = "signin/second-factor")]
 pub async fn verify_second_factor(code: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, refused, to_server_error};
+    use crate::context::{refused, to_server_error};
     use crate::session::{cookie, origin, start_session, SECOND_FACTOR_COOKIE};
-    let portal = portal()?;
-    let Some(token) = cookie(&portal, SECOND_FACTOR_COOKIE) else {
+    let services = crate::context::Services::current()?;
+    let Some(token) = cookie(&services, SECOND_FACTOR_COOKIE) else {
         return Err(refused("登录已超时，请重新输入用户名和密码"));
     };
     let session =
-        backend::services::second_factor::complete(&portal.db, &token, &code, &origin(&portal))
+        backend::services::second_factor::complete(&services.db, &token, &code, &origin(&services))
             .await
             .map_err(to_server_error)?;
-    start_session(&portal, &session);
+    start_session(&services, &session);
     Ok(())
 }
 
 /// Signs out this browser, or (`everywhere`) every session of the person.
 #[server(prefix = "/api", endpoint = "signout")]
 pub async fn sign_out(everywhere: Option<String>) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
+    use crate::context::to_server_error;
     use crate::session::{clear_cookie, cookie, origin, viewer, SESSION_COOKIE};
-    let portal = portal()?;
+    let services = crate::context::Services::current()?;
     if everywhere.is_some() {
-        if let Some(viewer) = viewer(&portal).await? {
-            backend::services::identity::sign_out_everywhere(&portal.db, &viewer, &origin(&portal))
-                .await
-                .map_err(to_server_error)?;
+        if let Some(viewer) = viewer(&services).await? {
+            backend::services::identity::sign_out_everywhere(
+                &services.db,
+                &viewer,
+                &origin(&services),
+            )
+            .await
+            .map_err(to_server_error)?;
         }
-    } else if let Some(token) = cookie(&portal, SESSION_COOKIE) {
-        backend::services::identity::sign_out(&portal.db, &token)
+    } else if let Some(token) = cookie(&services, SESSION_COOKIE) {
+        backend::services::identity::sign_out(&services.db, &token)
             .await
             .map_err(to_server_error)?;
     }
-    clear_cookie(&portal, SESSION_COOKIE);
+    clear_cookie(&services, SESSION_COOKIE);
     leptos_axum::redirect("/signin?signed_out=1");
     Ok(())
 }
@@ -162,18 +165,17 @@ pub async fn save_preferences(
     large_text: Option<String>,
     lang: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::portal;
     use crate::session::{clear_cookie, set_cookie, LANGUAGE_COOKIE, LARGE_TEXT_COOKIE};
-    let portal = portal()?;
+    let services = crate::context::Services::current()?;
     const YEAR: i64 = 365 * 24 * 3600;
     match large_text.as_deref() {
-        Some("1") => set_cookie(&portal, LARGE_TEXT_COOKIE, "1", Some(YEAR)),
-        Some("0") => clear_cookie(&portal, LARGE_TEXT_COOKIE),
+        Some("1") => set_cookie(&services, LARGE_TEXT_COOKIE, "1", Some(YEAR)),
+        Some("0") => clear_cookie(&services, LARGE_TEXT_COOKIE),
         _ => {}
     }
     match lang.as_deref() {
-        Some("en") => set_cookie(&portal, LANGUAGE_COOKIE, "en", Some(YEAR)),
-        Some("zh") => clear_cookie(&portal, LANGUAGE_COOKIE),
+        Some("en") => set_cookie(&services, LANGUAGE_COOKIE, "en", Some(YEAR)),
+        Some("zh") => clear_cookie(&services, LANGUAGE_COOKIE),
         _ => {}
     }
     Ok(())
@@ -182,10 +184,9 @@ pub async fn save_preferences(
 /// The resident's households, each with its building's status.
 #[server(input = GetUrl, prefix = "/api", endpoint = "me/households")]
 pub async fn load_my_households() -> Result<Vec<HouseholdCard>, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::accounts::my_households(&portal.db, &portal.settings, &viewer, portal.now())
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::accounts::my_households(&call.db, &call.settings, &call.viewer, call.now())
         .await
         .map_err(to_server_error)
 }
@@ -193,19 +194,11 @@ pub async fn load_my_households() -> Result<Vec<HouseholdCard>, ServerFnError> {
 /// One household the viewer may read (their own, or in their scope as staff).
 #[server(input = GetUrl, prefix = "/api", endpoint = "households/one")]
 pub async fn load_household(id: i64) -> Result<HouseholdCard, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::accounts::household(
-        &portal.db,
-        &portal.settings,
-        &viewer,
-        id,
-        &origin(&portal),
-    )
-    .await
-    .map_err(to_server_error)
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::accounts::household(&call.db, &call.settings, &call.viewer, id, &call.origin)
+        .await
+        .map_err(to_server_error)
 }
 
 /// Starts binding a household by account number and the holder's name:
@@ -213,17 +206,15 @@ pub async fn load_household(id: i64) -> Result<HouseholdCard, ServerFnError> {
 /// to the page where the holder's code is entered or approval awaited.
 #[server(prefix = "/api", endpoint = "me/households/bind")]
 pub async fn bind_household(account_no: String, holder_name: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
+    use crate::context::to_server_error;
     use backend::services::bindings::{request_binding, BindingStarted};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    let call = crate::context::Call::signed_in().await?;
     let started = request_binding(
-        &portal.db,
-        &viewer,
+        &call.db,
+        &call.viewer,
         &account_no,
         &holder_name,
-        &origin(&portal),
+        &call.origin,
     )
     .await
     .map_err(to_server_error)?;
@@ -239,10 +230,9 @@ pub async fn bind_household(account_no: String, holder_name: String) -> Result<(
 /// The resident's own binding request waiting for the holder's code or an approval.
 #[server(input = GetUrl, prefix = "/api", endpoint = "me/households/binding")]
 pub async fn load_pending_binding(token: String) -> Result<PendingBinding, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::bindings::pending(&portal.db, &viewer, &token)
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::bindings::pending(&call.db, &call.viewer, &token)
         .await
         .map_err(to_server_error)
 }
@@ -250,16 +240,14 @@ pub async fn load_pending_binding(token: String) -> Result<PendingBinding, Serve
 /// Completes a binding with the code texted to the holder's phone.
 #[server(prefix = "/api", endpoint = "me/households/confirm")]
 pub async fn confirm_binding(token: String, code: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     backend::services::bindings::confirm_with_code(
-        &portal.db,
-        &viewer,
+        &call.db,
+        &call.viewer,
         &token,
         &code,
-        &origin(&portal),
+        &call.origin,
     )
     .await
     .map_err(to_server_error)?;
@@ -270,10 +258,9 @@ pub async fn confirm_binding(token: String, code: String) -> Result<(), ServerFn
 /// Others' requests to bind the resident's households, for their decision.
 #[server(input = GetUrl, prefix = "/api", endpoint = "me/households/requests")]
 pub async fn load_binding_requests() -> Result<Vec<WaitingBinding>, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::bindings::waiting_for_me(&portal.db, &viewer, portal.now())
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::bindings::waiting_for_me(&call.db, &call.viewer, call.now())
         .await
         .map_err(to_server_error)
 }
@@ -281,16 +268,14 @@ pub async fn load_binding_requests() -> Result<Vec<WaitingBinding>, ServerFnErro
 /// Approves ("approve") or declines ("decline") another's request.
 #[server(prefix = "/api", endpoint = "me/households/decide")]
 pub async fn decide_binding(request_id: i64, decision: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     backend::services::bindings::decide(
-        &portal.db,
-        &viewer,
+        &call.db,
+        &call.viewer,
         request_id,
         &decision,
-        &origin(&portal),
+        &call.origin,
     )
     .await
     .map_err(to_server_error)?;
@@ -300,15 +285,13 @@ pub async fn decide_binding(request_id: i64, decision: String) -> Result<(), Ser
 /// Unbinds one of the resident's households.
 #[server(prefix = "/api", endpoint = "me/households/unbind")]
 pub async fn unbind_household(household_id: i64) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     backend::services::accounts::unbind_household(
-        &portal.db,
-        &viewer,
+        &call.db,
+        &call.viewer,
         household_id,
-        &origin(&portal),
+        &call.origin,
     )
     .await
     .map_err(to_server_error)
@@ -317,9 +300,9 @@ pub async fn unbind_household(household_id: i64) -> Result<(), ServerFnError> {
 /// The texts the demo "sent" (demo data only; otherwise there is no such page).
 #[server(input = GetUrl, prefix = "/api", endpoint = "demo/outbox")]
 pub async fn load_demo_outbox() -> Result<Vec<DemoMessage>, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    if !portal.access.demo {
+    use crate::context::to_server_error;
+    let services = crate::context::Services::current()?;
+    if !services.access.demo {
         if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(http::StatusCode::NOT_FOUND);
         }
@@ -327,7 +310,7 @@ pub async fn load_demo_outbox() -> Result<Vec<DemoMessage>, ServerFnError> {
             "演示短信箱只在演示模式下开放".to_string(),
         ));
     }
-    let messages = backend::services::delivery::demo_messages(&portal.db, 30)
+    let messages = backend::services::delivery::demo_messages(&services.db, 30)
         .await
         .map_err(to_server_error)?;
     Ok(messages
@@ -343,8 +326,7 @@ pub async fn load_demo_outbox() -> Result<Vec<DemoMessage>, ServerFnError> {
 /// Whether WeChat sign-in is offered: configured, and inside WeChat.
 #[server(input = GetUrl, prefix = "/api", endpoint = "signin/options")]
 pub async fn load_sign_in_options() -> Result<SignInOptions, ServerFnError> {
-    use crate::portal::portal;
-    let portal = portal()?;
+    let services = crate::context::Services::current()?;
     // WeChat web authorization only works inside WeChat's own browser.
     let in_wechat = use_context::<http::request::Parts>()
         .and_then(|parts| parts.headers.get(http::header::USER_AGENT).cloned())
@@ -355,9 +337,9 @@ pub async fn load_sign_in_options() -> Result<SignInOptions, ServerFnError> {
         })
         .unwrap_or(false);
     Ok(SignInOptions {
-        demo: portal.access.demo,
-        wechat: portal.access.wechat.is_some() && in_wechat,
-        wechat_pending: crate::session::cookie(&portal, crate::session::WECHAT_PENDING_COOKIE)
+        demo: services.access.demo,
+        wechat: services.access.wechat.is_some() && in_wechat,
+        wechat_pending: crate::session::cookie(&services, crate::session::WECHAT_PENDING_COOKIE)
             .is_some(),
     })
 }
@@ -374,17 +356,16 @@ pub struct SignInOptions {
 /// Starts WeChat web authorization: a fresh `state` in a cookie, then off to WeChat.
 #[server(input = GetUrl, prefix = "/api", endpoint = "signin/wechat")]
 pub async fn start_wechat_sign_in() -> Result<(), ServerFnError> {
-    use crate::portal::portal;
     use crate::session::{set_cookie, OAUTH_STATE_COOKIE};
-    let portal = portal()?;
-    let Some(wechat) = portal.access.wechat.clone() else {
-        return Err(crate::portal::refused(
+    let services = crate::context::Services::current()?;
+    let Some(wechat) = services.access.wechat.clone() else {
+        return Err(crate::context::refused(
             "本平台未开通微信登录，请使用手机号验证码登录",
         ));
     };
     let state = backend::secrets::new_token();
-    set_cookie(&portal, OAUTH_STATE_COOKIE, &state, Some(600));
-    let callback = format!("{}/api/signin/wechat/callback", portal.access.public_url);
+    set_cookie(&services, OAUTH_STATE_COOKIE, &state, Some(600));
+    let callback = format!("{}/api/signin/wechat/callback", services.access.public_url);
     leptos_axum::redirect(&wechat.authorize_url(&callback, &state));
     Ok(())
 }
@@ -396,7 +377,7 @@ pub async fn finish_wechat_sign_in(
     code: Option<String>,
     state: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
+    use crate::context::to_server_error;
     use crate::session::{
         clear_cookie, cookie, origin, set_cookie, start_session, OAUTH_STATE_COOKIE,
         WECHAT_PENDING_COOKIE,
@@ -404,16 +385,16 @@ pub async fn finish_wechat_sign_in(
     use backend::services::identity::{
         sign_in_with_wechat, WeChatOutcome, WECHAT_PENDING_LIFETIME,
     };
-    let portal = portal()?;
+    let services = crate::context::Services::current()?;
     let refused = |message: &str| {
         leptos_axum::redirect("/signin?wechat=failed");
-        Err(crate::portal::refused(message))
+        Err(crate::context::refused(message))
     };
-    let Some(wechat) = portal.access.wechat.clone() else {
+    let Some(wechat) = services.access.wechat.clone() else {
         return refused("本平台未开通微信登录");
     };
-    let expected = cookie(&portal, OAUTH_STATE_COOKIE);
-    clear_cookie(&portal, OAUTH_STATE_COOKIE);
+    let expected = cookie(&services, OAUTH_STATE_COOKIE);
+    clear_cookie(&services, OAUTH_STATE_COOKIE);
     let (Some(code), Some(state), Some(expected)) = (code, state, expected) else {
         return refused("微信授权未完成，请重试");
     };
@@ -427,14 +408,14 @@ pub async fn finish_wechat_sign_in(
             return refused("微信暂时无法确认您的身份，请改用手机号验证码登录");
         }
     };
-    let outcome = sign_in_with_wechat(&portal.db, &identity.openid, &origin(&portal))
+    let outcome = sign_in_with_wechat(&services.db, &identity.openid, &origin(&services))
         .await
         .map_err(to_server_error)?;
     match outcome {
-        WeChatOutcome::SignedIn(session) => start_session(&portal, &session),
+        WeChatOutcome::SignedIn(session) => start_session(&services, &session),
         WeChatOutcome::NeedsPhone { pending_token } => {
             set_cookie(
-                &portal,
+                &services,
                 WECHAT_PENDING_COOKIE,
                 &pending_token,
                 Some(WECHAT_PENDING_LIFETIME),

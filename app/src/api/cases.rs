@@ -31,15 +31,14 @@ pub struct FilingForm {
 
 #[server(input = GetUrl, prefix = "/api", endpoint = "file/form")]
 pub async fn load_filing_form(consent: Option<String>) -> Result<FilingForm, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    let window = backend::cases::application_window_now(&portal.db, &portal.settings, portal.now())
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    let window = backend::cases::application_window_now(&call.db, &call.settings, call.now())
         .await
         .map_err(to_server_error)?;
     let consent = match consent.filter(|token| !token.trim().is_empty()) {
         Some(token) => Some(
-            backend::services::grid_work::consent_for_form(&portal.db, &viewer, token.trim())
+            backend::services::grid_work::consent_for_form(&call.db, &call.viewer, token.trim())
                 .await
                 .map_err(to_server_error)?,
         ),
@@ -52,10 +51,10 @@ pub async fn load_filing_form(consent: Option<String>) -> Result<FilingForm, Ser
             service_state: String::new(),
         }],
         None => backend::services::accounts::my_households(
-            &portal.db,
-            &portal.settings,
-            &viewer,
-            portal.now(),
+            &call.db,
+            &call.settings,
+            &call.viewer,
+            call.now(),
         )
         .await
         .map_err(to_server_error)?
@@ -94,17 +93,9 @@ const NO_HOUSEHOLD: &str = "请选择房屋";
 /// a case, or the reason there is none.
 #[server(input = MultipartFormData, prefix = "/api", endpoint = "file/temperature")]
 pub async fn file_temperature_complaint(data: MultipartData) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
     use backend::cases::{file_temperature_complaint, TemperatureForm};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
-    let filed = file_temperature_complaint(
-        &portal.db,
-        &portal.settings,
-        &viewer,
-        &crate::session::origin(&portal),
-        TemperatureForm {
+    crate::form_data::act_on_upload(data, |call, form| async move {
+        let form = TemperatureForm {
             household_id: form.required_number("household_id", NO_HOUSEHOLD)?,
             room: form.text("room"),
             reading: form.text("reading"),
@@ -114,28 +105,21 @@ pub async fn file_temperature_complaint(data: MultipartData) -> Result<(), Serve
             idempotency_key: form.text("idempotency_key"),
             consent: form.consent(),
             photos: form.files,
-        },
-    )
+        };
+        file_temperature_complaint(&call.db, &call.settings, &call.viewer, &call.origin, form)
+            .await
+            .map(|filed| filed.case_id)
+            .map_err(crate::context::to_server_error)
+    })
     .await
-    .map_err(to_server_error)?;
-    go_to_case(filed.case_id);
-    Ok(())
 }
 
 /// 故障报修 (multipart: photos of the fault).
 #[server(input = MultipartFormData, prefix = "/api", endpoint = "file/repair")]
 pub async fn file_repair(data: MultipartData) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use backend::cases::RepairForm;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
-    let filed = backend::cases::file_repair(
-        &portal.db,
-        &portal.settings,
-        &viewer,
-        &crate::session::origin(&portal),
-        RepairForm {
+    use backend::cases::{file_repair, RepairForm};
+    crate::form_data::act_on_upload(data, |call, form| async move {
+        let form = RepairForm {
             household_id: form.required_number("household_id", NO_HOUSEHOLD)?,
             category: form.text("category"),
             water_flooding: form.ticked("water_flooding"),
@@ -143,28 +127,21 @@ pub async fn file_repair(data: MultipartData) -> Result<(), ServerFnError> {
             idempotency_key: form.text("idempotency_key"),
             consent: form.consent(),
             photos: form.files,
-        },
-    )
+        };
+        file_repair(&call.db, &call.settings, &call.viewer, &call.origin, form)
+            .await
+            .map(|filed| filed.case_id)
+            .map_err(crate::context::to_server_error)
+    })
     .await
-    .map_err(to_server_error)?;
-    go_to_case(filed.case_id);
-    Ok(())
 }
 
 /// 业务办理 (multipart: photos of the documents): new connection, suspend, resume.
 #[server(input = MultipartFormData, prefix = "/api", endpoint = "file/application")]
 pub async fn file_application(data: MultipartData) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use backend::cases::ApplicationForm;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
-    let filed = backend::cases::file_application(
-        &portal.db,
-        &portal.settings,
-        &viewer,
-        &crate::session::origin(&portal),
-        ApplicationForm {
+    use backend::cases::{file_application, ApplicationForm};
+    crate::form_data::act_on_upload(data, |call, form| async move {
+        let form = ApplicationForm {
             household_id: form.required_number("household_id", NO_HOUSEHOLD)?,
             kind: form.text("kind"),
             has_own_valve: form.ticked("has_own_valve"),
@@ -172,29 +149,22 @@ pub async fn file_application(data: MultipartData) -> Result<(), ServerFnError> 
             idempotency_key: form.text("idempotency_key"),
             consent: form.consent(),
             documents: form.files,
-        },
-    )
+        };
+        file_application(&call.db, &call.settings, &call.viewer, &call.origin, form)
+            .await
+            .map(|filed| filed.case_id)
+            .map_err(crate::context::to_server_error)
+    })
     .await
-    .map_err(to_server_error)?;
-    go_to_case(filed.case_id);
-    Ok(())
 }
 
 /// A step that carries photos (完成处理 with a picture of the work).
 #[server(input = MultipartFormData, prefix = "/api", endpoint = "cases/step-with-photos")]
 pub async fn take_case_step_with_photos(data: MultipartData) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use backend::cases::StepForm;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    let (form, _turn) = crate::form_data::read_upload_form(data, &portal, &viewer).await?;
-    let case_id = form.required_number("case_id", "工单编号缺失，请刷新页面")?;
-    backend::cases::take_step(
-        &portal.db,
-        &portal.settings,
-        &viewer,
-        &crate::session::origin(&portal),
-        StepForm {
+    use backend::cases::{take_step, StepForm};
+    crate::form_data::act_on_upload(data, |call, form| async move {
+        let case_id = form.required_number("case_id", "工单编号缺失，请刷新页面")?;
+        let step = StepForm {
             case_id,
             action: form.text("action"),
             note: form.text("note"),
@@ -202,12 +172,13 @@ pub async fn take_case_step_with_photos(data: MultipartData) -> Result<(), Serve
             rating: form.number("rating"),
             merge_into: form.text("merge_into"),
             photos: form.files,
-        },
-    )
+        };
+        take_step(&call.db, &call.settings, &call.viewer, &call.origin, step)
+            .await
+            .map(|_| case_id)
+            .map_err(crate::context::to_server_error)
+    })
     .await
-    .map_err(to_server_error)?;
-    go_to_case(case_id);
-    Ok(())
 }
 
 /// One step on a case (派单, 出发, 到达, 完成, 确认, 评价 …), then back to it.
@@ -220,15 +191,14 @@ pub async fn take_case_step(
     rating: Option<String>,
     merge_into: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
+    use crate::context::to_server_error;
     use backend::cases::StepForm;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    let call = crate::context::Call::signed_in().await?;
     backend::cases::take_step(
-        &portal.db,
-        &portal.settings,
-        &viewer,
-        &crate::session::origin(&portal),
+        &call.db,
+        &call.settings,
+        &call.viewer,
+        &call.origin,
         StepForm {
             case_id,
             action,
@@ -248,10 +218,9 @@ pub async fn take_case_step(
 /// The cases the viewer may read.
 #[server(input = GetUrl, prefix = "/api", endpoint = "cases")]
 pub async fn load_cases() -> Result<Vec<CaseBrief>, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::cases::my_cases(&portal.db, &viewer, portal.now())
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::cases::my_cases(&call.db, &call.viewer, call.now())
         .await
         .map_err(to_server_error)
 }
@@ -259,10 +228,9 @@ pub async fn load_cases() -> Result<Vec<CaseBrief>, ServerFnError> {
 /// One case the viewer may read, with the steps they may take.
 #[server(input = GetUrl, prefix = "/api", endpoint = "cases/one")]
 pub async fn load_case(id: i64) -> Result<CaseDetail, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::cases::case_detail(&portal.db, &viewer, id, &crate::session::origin(&portal))
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::cases::case_detail(&call.db, &call.viewer, id, &call.origin)
         .await
         .map_err(to_server_error)
 }
@@ -270,10 +238,9 @@ pub async fn load_case(id: i64) -> Result<CaseDetail, ServerFnError> {
 /// A repair crew member's jobs.
 #[server(input = GetUrl, prefix = "/api", endpoint = "jobs")]
 pub async fn load_crew_jobs() -> Result<Vec<CaseBrief>, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::cases::crew_jobs(&portal.db, &viewer, portal.now())
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::cases::crew_jobs(&call.db, &call.viewer, call.now())
         .await
         .map_err(to_server_error)
 }
@@ -306,10 +273,9 @@ impl QueueParams {
 /// A dispatcher's queue.
 #[server(input = GetUrl, prefix = "/api", endpoint = "dispatch")]
 pub async fn load_queue(#[server(flatten)] params: QueueParams) -> Result<Queue, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::cases::dispatch_queue(&portal.db, &viewer, params.filter(), portal.now())
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::cases::dispatch_queue(&call.db, &call.viewer, params.filter(), call.now())
         .await
         .map_err(to_server_error)
 }
@@ -317,14 +283,13 @@ pub async fn load_queue(#[server(flatten)] params: QueueParams) -> Result<Queue,
 /// 未诉先办: gathers the reports of a proposal into one incident, then opens it.
 #[server(prefix = "/api", endpoint = "incidents/create")]
 pub async fn create_incident(scope: String, case_ids: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     let filed = backend::services::incidents::create_incident(
-        &portal.db,
-        &portal.settings,
-        &viewer,
-        &crate::session::origin(&portal),
+        &call.db,
+        &call.settings,
+        &call.viewer,
+        &call.origin,
         &scope,
         &case_ids,
     )
@@ -342,18 +307,17 @@ pub async fn publish_incident_outage(
     cause: String,
     restore_in_hours: String,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     let hours = restore_in_hours
         .trim()
         .parse::<i64>()
-        .map_err(|_| crate::portal::refused("请选择预计恢复供热的时间"))?;
+        .map_err(|_| crate::context::refused("请选择预计恢复供热的时间"))?;
     backend::services::incidents::publish_outage(
-        &portal.db,
-        &portal.settings,
-        &viewer,
-        &crate::session::origin(&portal),
+        &call.db,
+        &call.settings,
+        &call.viewer,
+        &call.origin,
         case_id,
         &cause,
         hours,
@@ -373,20 +337,19 @@ pub async fn take_order_step(
     text: Option<String>,
     extension_days: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     let extension_days = match extension_days.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(days) => Some(
             days.parse::<u32>()
-                .map_err(|_| crate::portal::refused("延期天数为 1 到 10 个工作日"))?,
+                .map_err(|_| crate::context::refused("延期天数为 1 到 10 个工作日"))?,
         ),
     };
     backend::services::hotline::dispatcher_step(
-        &portal.db,
-        &viewer,
-        &crate::session::origin(&portal),
+        &call.db,
+        &call.viewer,
+        &call.origin,
         case_id,
         backend::services::hotline::OrderStep {
             action,
@@ -403,13 +366,12 @@ pub async fn take_order_step(
 /// Places a 12345 order whose address could not be read (dispatcher).
 #[server(prefix = "/api", endpoint = "hotline/place")]
 pub async fn place_hotline_order(case_id: i64, account_no: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     backend::services::hotline::place_order(
-        &portal.db,
-        &viewer,
-        &crate::session::origin(&portal),
+        &call.db,
+        &call.viewer,
+        &call.origin,
         case_id,
         &account_no,
     )

@@ -17,17 +17,12 @@ pub struct GridPageData {
 /// 我的网格: buildings, open cases, visits.
 #[server(input = GetUrl, prefix = "/api", endpoint = "grid/desk")]
 pub async fn load_grid_desk() -> Result<GridPageData, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    let desk = backend::services::grid_work::grid_desk(
-        &portal.db,
-        &portal.settings,
-        &viewer,
-        portal.now(),
-    )
-    .await
-    .map_err(to_server_error)?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    let desk =
+        backend::services::grid_work::grid_desk(&call.db, &call.settings, &call.viewer, call.now())
+            .await
+            .map_err(to_server_error)?;
     Ok(GridPageData {
         desk,
         visit_key: backend::secrets::new_token(),
@@ -41,13 +36,12 @@ pub async fn request_filing_consent(
     phone: String,
     kind: String,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     let requested = backend::services::grid_work::request_filing_consent(
-        &portal.db,
-        &viewer,
-        &crate::session::origin(&portal),
+        &call.db,
+        &call.viewer,
+        &call.origin,
         &account_no,
         &phone,
         &kind,
@@ -68,18 +62,17 @@ pub async fn log_grid_visit(
     follow_up_case_no: String,
     idempotency_key: String,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
+    use crate::context::to_server_error;
     use backend::services::grid_work::{log_visit, VisitForm};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    let call = crate::context::Call::signed_in().await?;
     let building_id = building_id
         .trim()
         .parse()
-        .map_err(|_| crate::portal::refused("请选择走访的楼栋"))?;
+        .map_err(|_| crate::context::refused("请选择走访的楼栋"))?;
     log_visit(
-        &portal.db,
-        &viewer,
-        &crate::session::origin(&portal),
+        &call.db,
+        &call.viewer,
+        &call.origin,
         VisitForm {
             building_id,
             account_no,

@@ -1,4 +1,4 @@
-//! Server functions, by area. Each is thin: read the request's portal and
+//! Server functions, by area. Each is thin: read the request's services and
 //! session, call one backend service, map its error to a Chinese message.
 
 pub mod account;

@@ -13,10 +13,9 @@ const ISSUED_KEY_SHOWN_FOR: i64 = 300;
 /// Every key issued (admin).
 #[server(input = GetUrl, prefix = "/api", endpoint = "admin/open311/keys")]
 pub async fn load_api_keys() -> Result<Vec<ApiKeySummary>, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::open311::api_keys(&portal.db, &viewer)
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::open311::api_keys(&call.db, &call.viewer)
         .await
         .map_err(to_server_error)
 }
@@ -24,16 +23,14 @@ pub async fn load_api_keys() -> Result<Vec<ApiKeySummary>, ServerFnError> {
 /// The key just issued, once: the cookie that carried it is cleared.
 #[server(input = GetUrl, prefix = "/api", endpoint = "admin/open311/issued")]
 pub async fn take_issued_key() -> Result<Option<String>, ServerFnError> {
-    use crate::portal::portal;
     use crate::session::{clear_cookie, cookie, ISSUED_KEY_COOKIE};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    if !viewer.has(domain::roles::Role::Admin) {
+    let call = crate::context::Call::signed_in().await?;
+    if !call.viewer.has(domain::roles::Role::Admin) {
         return Ok(None);
     }
-    let key = cookie(&portal, ISSUED_KEY_COOKIE);
+    let key = cookie(&call, ISSUED_KEY_COOKIE);
     if key.is_some() {
-        clear_cookie(&portal, ISSUED_KEY_COOKIE);
+        clear_cookie(&call, ISSUED_KEY_COOKIE);
     }
     Ok(key)
 }
@@ -41,16 +38,15 @@ pub async fn take_issued_key() -> Result<Option<String>, ServerFnError> {
 /// Issues a key for a system (admin), then shows it on the keys page.
 #[server(prefix = "/api", endpoint = "admin/open311/issue")]
 pub async fn issue_api_key(label: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::{origin, set_cookie, ISSUED_KEY_COOKIE};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    use crate::session::{set_cookie, ISSUED_KEY_COOKIE};
+    let call = crate::context::Call::signed_in().await?;
     let issued =
-        backend::services::open311::issue_key(&portal.db, &viewer, &label, &origin(&portal))
+        backend::services::open311::issue_key(&call.db, &call.viewer, &label, &call.origin)
             .await
             .map_err(to_server_error)?;
     set_cookie(
-        &portal,
+        &call,
         ISSUED_KEY_COOKIE,
         &issued.key,
         Some(ISSUED_KEY_SHOWN_FOR),
@@ -64,11 +60,9 @@ pub async fn issue_api_key(label: String) -> Result<(), ServerFnError> {
 /// Revokes a key (admin).
 #[server(prefix = "/api", endpoint = "admin/open311/revoke")]
 pub async fn revoke_api_key(key_id: i64) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::open311::revoke_key(&portal.db, &viewer, key_id, &origin(&portal))
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::open311::revoke_key(&call.db, &call.viewer, key_id, &call.origin)
         .await
         .map_err(to_server_error)
 }

@@ -6,9 +6,9 @@ use leptos::server_fn::codec::GetUrl;
 
 #[server(input = GetUrl, prefix = "/api", endpoint = "home")]
 pub async fn load_home() -> Result<HomeOverview, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    backend::services::public::home_overview(&portal.db, &portal.settings, portal.now())
+    use crate::context::to_server_error;
+    let services = crate::context::Services::current()?;
+    backend::services::public::home_overview(&services.db, &services.settings, services.now())
         .await
         .map_err(to_server_error)
 }
@@ -18,13 +18,13 @@ pub async fn load_outage_board(
     district: Option<String>,
     community: Option<i64>,
 ) -> Result<OutageBoard, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
+    use crate::context::to_server_error;
+    let services = crate::context::Services::current()?;
     let district = district.filter(|d| !d.trim().is_empty());
     backend::services::public::outage_board(
-        &portal.db,
-        &portal.settings,
-        portal.now(),
+        &services.db,
+        &services.settings,
+        services.now(),
         district.as_deref(),
         community,
     )
@@ -39,16 +39,21 @@ pub async fn load_building_lookup(
     building: Option<i64>,
     unit: Option<i64>,
 ) -> Result<BuildingLookup, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
+    use crate::context::to_server_error;
     use backend::services::public::LookupChoice;
-    let portal = portal()?;
+    let services = crate::context::Services::current()?;
     let choice = LookupChoice {
         district: district.as_deref().map(str::trim).filter(|d| !d.is_empty()),
         community,
         building,
         unit,
     };
-    backend::services::public::building_lookup(&portal.db, &portal.settings, portal.now(), choice)
-        .await
-        .map_err(to_server_error)
+    backend::services::public::building_lookup(
+        &services.db,
+        &services.settings,
+        services.now(),
+        choice,
+    )
+    .await
+    .map_err(to_server_error)
 }

@@ -11,13 +11,12 @@ pub async fn load_report(
     period: Option<String>,
     date: Option<String>,
 ) -> Result<Report, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    let now = portal.now();
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    let now = call.now();
     let today = domain::clock::to_local(now).date_naive();
     let period = domain::reports::Period::from_form(period.as_deref(), date.as_deref(), today);
-    backend::services::reports::report(&portal.db, &viewer, period, now)
+    backend::services::reports::report(&call.db, &call.viewer, period, now)
         .await
         .map_err(to_server_error)
 }

@@ -22,15 +22,14 @@ pub async fn load_property_buildings() -> Result<Vec<StaffBuilding>, ServerFnErr
 async fn load_buildings(
     list: backend::services::accounts::BuildingList,
 ) -> Result<Vec<StaffBuilding>, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     backend::services::accounts::looked_after_buildings(
-        &portal.db,
-        &portal.settings,
-        &viewer,
+        &call.db,
+        &call.settings,
+        &call.viewer,
         list,
-        portal.now(),
+        call.now(),
     )
     .await
     .map_err(to_server_error)
@@ -39,15 +38,14 @@ async fn load_buildings(
 /// One building the viewer looks after, with its cases.
 #[server(input = GetUrl, prefix = "/api", endpoint = "buildings/looked-after")]
 pub async fn load_looked_after_building(id: i64) -> Result<BuildingDesk, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     backend::services::accounts::looked_after_building(
-        &portal.db,
-        &portal.settings,
-        &viewer,
+        &call.db,
+        &call.settings,
+        &call.viewer,
         id,
-        portal.now(),
+        call.now(),
     )
     .await
     .map_err(to_server_error)
@@ -56,10 +54,9 @@ pub async fn load_looked_after_building(id: i64) -> Result<BuildingDesk, ServerF
 /// Staff accounts, roles and assignments (admin).
 #[server(input = GetUrl, prefix = "/api", endpoint = "admin/staff")]
 pub async fn load_staff_directory() -> Result<StaffDirectory, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::admin::staff_directory(&portal.db, &viewer, portal.now())
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::admin::staff_directory(&call.db, &call.viewer, call.now())
         .await
         .map_err(to_server_error)
 }
@@ -101,15 +98,13 @@ pub async fn create_staff_account(
     company_id: Option<String>,
     #[server(flatten)] roles: RoleTicks,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     let company_id = company_id
         .filter(|c| !c.trim().is_empty())
         .map(|c| c.trim().parse::<i64>())
         .transpose()
-        .map_err(|_| crate::portal::refused("请选择供热公司"))?;
+        .map_err(|_| crate::context::refused("请选择供热公司"))?;
     let input = backend::services::admin::NewStaffAccount {
         display_name,
         username,
@@ -117,7 +112,7 @@ pub async fn create_staff_account(
         company_id,
         roles: roles.roles(),
     };
-    backend::services::admin::create_staff(&portal.db, &viewer, input, &origin(&portal))
+    backend::services::admin::create_staff(&call.db, &call.viewer, input, &call.origin)
         .await
         .map_err(to_server_error)?;
     Ok(())
@@ -126,16 +121,14 @@ pub async fn create_staff_account(
 /// Sets a staff member's password (admin); their sessions end.
 #[server(prefix = "/api", endpoint = "admin/staff/password")]
 pub async fn reset_staff_password(person_id: i64, password: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     backend::services::admin::reset_password(
-        &portal.db,
-        &viewer,
+        &call.db,
+        &call.viewer,
         person_id,
         &password,
-        &origin(&portal),
+        &call.origin,
     )
     .await
     .map_err(to_server_error)
@@ -145,11 +138,9 @@ pub async fn reset_staff_password(person_id: i64, password: String) -> Result<()
 /// next sign-in enrols anew, and their sessions end.
 #[server(prefix = "/api", endpoint = "admin/staff/second-factor/reset")]
 pub async fn reset_second_factor(person_id: i64) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::second_factor::reset(&portal.db, &viewer, person_id, &origin(&portal))
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::second_factor::reset(&call.db, &call.viewer, person_id, &call.origin)
         .await
         .map_err(to_server_error)
 }
@@ -160,12 +151,10 @@ pub async fn set_staff_roles(
     person_id: i64,
     #[server(flatten)] roles: RoleTicks,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     let roles = roles.roles();
-    backend::services::admin::set_roles(&portal.db, &viewer, person_id, &roles, &origin(&portal))
+    backend::services::admin::set_roles(&call.db, &call.viewer, person_id, &roles, &call.origin)
         .await
         .map_err(to_server_error)
 }
@@ -178,23 +167,21 @@ pub async fn change_staff_assignment(
     target_id: i64,
     assign: String,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    use crate::session::origin;
+    use crate::context::to_server_error;
     use backend::services::admin::Assignment;
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    let call = crate::context::Call::signed_in().await?;
     let assignment = match kind.as_str() {
         "grid" => Assignment::Grid(target_id),
         "building" => Assignment::Building(target_id),
-        _ => return Err(crate::portal::refused("请选择网格或楼栋")),
+        _ => return Err(crate::context::refused("请选择网格或楼栋")),
     };
     backend::services::admin::change_assignment(
-        &portal.db,
-        &viewer,
+        &call.db,
+        &call.viewer,
         person_id,
         assignment,
         assign == "1",
-        &origin(&portal),
+        &call.origin,
     )
     .await
     .map_err(to_server_error)
@@ -203,10 +190,9 @@ pub async fn change_staff_assignment(
 /// The newest audit log entries, optionally of one action (admin).
 #[server(input = GetUrl, prefix = "/api", endpoint = "admin/audit")]
 pub async fn load_audit_log(action: Option<String>) -> Result<Vec<AuditEntry>, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::admin::audit_entries(&portal.db, &viewer, action.as_deref())
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::admin::audit_entries(&call.db, &call.viewer, action.as_deref())
         .await
         .map_err(to_server_error)
 }
@@ -214,10 +200,9 @@ pub async fn load_audit_log(action: Option<String>) -> Result<Vec<AuditEntry>, S
 /// Deadlines and the holiday calendar (admin).
 #[server(input = GetUrl, prefix = "/api", endpoint = "admin/case-rules")]
 pub async fn load_case_rules() -> Result<domain::deadlines::CaseRules, ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::case_rules::case_rules(&portal.db, &viewer, portal.now())
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::case_rules::case_rules(&call.db, &call.viewer, call.now())
         .await
         .map_err(to_server_error)
 }
@@ -228,13 +213,12 @@ pub async fn set_deadline_rule(
     amount: i64,
     unit: String,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     backend::services::case_rules::set_deadline(
-        &portal.db,
-        &viewer,
-        &crate::session::origin(&portal),
+        &call.db,
+        &call.viewer,
+        &call.origin,
         &rule,
         amount,
         &unit,
@@ -245,17 +229,11 @@ pub async fn set_deadline_rule(
 
 #[server(prefix = "/api", endpoint = "admin/case-rules/warning")]
 pub async fn set_deadline_warning(percent: i64) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::case_rules::set_warning(
-        &portal.db,
-        &viewer,
-        &crate::session::origin(&portal),
-        percent,
-    )
-    .await
-    .map_err(to_server_error)
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::case_rules::set_warning(&call.db, &call.viewer, &call.origin, percent)
+        .await
+        .map_err(to_server_error)
 }
 
 #[server(prefix = "/api", endpoint = "admin/case-rules/day")]
@@ -264,13 +242,12 @@ pub async fn set_calendar_day(
     kind: String,
     name: String,
 ) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
     backend::services::case_rules::set_calendar_day(
-        &portal.db,
-        &viewer,
-        &crate::session::origin(&portal),
+        &call.db,
+        &call.viewer,
+        &call.origin,
         &day,
         &kind,
         &name,
@@ -281,15 +258,9 @@ pub async fn set_calendar_day(
 
 #[server(prefix = "/api", endpoint = "admin/case-rules/day/remove")]
 pub async fn remove_calendar_day(day: String) -> Result<(), ServerFnError> {
-    use crate::portal::{portal, to_server_error};
-    let portal = portal()?;
-    let viewer = crate::session::signed_in(&portal).await?;
-    backend::services::case_rules::remove_calendar_day(
-        &portal.db,
-        &viewer,
-        &crate::session::origin(&portal),
-        &day,
-    )
-    .await
-    .map_err(to_server_error)
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::case_rules::remove_calendar_day(&call.db, &call.viewer, &call.origin, &day)
+        .await
+        .map_err(to_server_error)
 }

@@ -3,7 +3,7 @@
 //! choice updates the page without a reload.
 
 use crate::api::public::load_building_lookup;
-use crate::components::feedback::{ErrorNotice, Loading};
+use crate::components::feedback::loaded;
 use crate::components::outage::{HeatBadge, OutageCard};
 use crate::components::places::DistrictOptions;
 use crate::components::remount::Remount;
@@ -42,17 +42,10 @@ pub fn BuildingPage() -> impl IntoView {
     view! {
         <Title text=lang.t("查询楼栋", "Check a building") />
         <h1 class="page-title">{lang.t("查询楼栋供热", "Is the heat on in a building?")}</h1>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match lookup.await {
-                    Ok(lookup) => {
-                        let picked = (lookup.district.clone(), lookup.community_id, lookup.building_id, lookup.unit_id);
-                        view! { <Remount key=picked><LookupView lookup=lookup.clone() /></Remount> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        {loaded(lookup, |lookup| {
+            let picked = (lookup.district.clone(), lookup.community_id, lookup.building_id, lookup.unit_id);
+            view! { <Remount key=picked><LookupView lookup=lookup.clone() /></Remount> }
+        })}
     }
 }
 

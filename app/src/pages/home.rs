@@ -1,7 +1,7 @@
 //! 首页: is the heat on, or when does it start? Then outages and hotlines.
 
 use crate::api::public::load_home;
-use crate::components::feedback::{ErrorNotice, Loading};
+use crate::components::feedback::loaded;
 use crate::components::season::SeasonCard;
 use crate::prefs::{use_lang, Lang};
 use domain::notices::HomeOverview;
@@ -15,14 +15,7 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text=lang.t("首页", "Home") />
         <h1 class="visually-hidden">{lang.t("潍坊供热服务首页", "Weifang Heating home page")}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(overview) => view! { <HomeContent overview /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(overview, |overview| view! { <HomeContent overview /> })}
     }
 }
 

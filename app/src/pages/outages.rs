@@ -2,7 +2,7 @@
 //! community. The filter is a plain GET form.
 
 use crate::api::public::load_outage_board;
-use crate::components::feedback::{ErrorNotice, Loading};
+use crate::components::feedback::loaded;
 use crate::components::outage::OutageCard;
 use crate::components::places::DistrictOptions;
 use crate::components::remount::Remount;
@@ -30,22 +30,14 @@ pub fn OutagesPage() -> impl IntoView {
     view! {
         <Title text=lang.t("停热公告", "Outages") />
         <h1 class="page-title">{lang.t("停热公告", "Outages")}</h1>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match board.await {
-                    Ok(board) => {
-                        let filter = filter.get_untracked();
-                        view! {
-                            <Remount key=filter.clone()>
-                                <OutageBoardView board=board.clone() filter=filter.clone() />
-                            </Remount>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(board, move |board| {
+            let filter = filter.get_untracked();
+            view! {
+                <Remount key=filter.clone()>
+                    <OutageBoardView board=board.clone() filter=filter.clone() />
+                </Remount>
+            }
+        })}
     }
 }
 

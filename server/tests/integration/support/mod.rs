@@ -125,7 +125,7 @@ impl TestServer {
         let readiness = Readiness::default();
         let mut state = router::state(&config, test_db.db.clone(), readiness.clone(), true);
         let clock = Arc::new(AtomicI64::new(seeded_at));
-        state.portal.clock = app::portal::Clock::Manual(clock.clone());
+        state.services.clock = app::context::TimeSource::Manual(clock.clone());
         let app = router::build(state, config.request_timeout);
         let task = tokio::spawn(async move {
             router::serve(listener, app, std::future::pending())
@@ -159,7 +159,7 @@ impl TestServer {
             Readiness::default(),
             true,
         );
-        state.portal.clock = app::portal::Clock::Manual(self.clock.clone());
+        state.services.clock = app::context::TimeSource::Manual(self.clock.clone());
         let app = router::build(state, self.config.request_timeout);
         tokio::spawn(async move {
             router::serve(listener, app, std::future::pending())

@@ -1,5 +1,8 @@
-//! What server functions and pages reach on the server: the database, the
-//! portal's settings and the clock, provided once per request by the server.
+//! What server functions and pages reach on the server: the [`Services`]
+//! every request shares (the database, the settings, the time source, how
+//! people sign in), provided once per request by the server, and the
+//! [`Call`] of a signed-in person (the services, who they are, and where
+//! and when the request came from).
 
 use backend::integrations::wechat::WeChatOAuth;
 use backend::{BackendError, Database, PortalSettings};
@@ -8,16 +11,16 @@ use leptos::prelude::*;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-/// The time source: the system clock, a fixed instant for demos, or a
-/// clock tests move by hand.
+/// Where "now" comes from: the system clock, a fixed instant for demos, or
+/// a time tests move by hand.
 #[derive(Clone, Debug)]
-pub enum Clock {
+pub enum TimeSource {
     System,
     Fixed(i64),
     Manual(Arc<AtomicI64>),
 }
 
-impl Clock {
+impl TimeSource {
     pub fn now(&self) -> i64 {
         match self {
             Self::System => std::time::SystemTime::now()
@@ -52,25 +55,58 @@ pub struct AccessSettings {
 #[derive(Clone, Debug)]
 pub struct ClientAddr(pub String);
 
-/// Everything a request needs beyond its own input.
+/// What every request reaches beyond its own input.
 #[derive(Clone, Debug)]
-pub struct Portal {
+pub struct Services {
     pub db: Database,
     pub settings: Arc<PortalSettings>,
-    pub clock: Clock,
+    pub clock: TimeSource,
     pub access: Arc<AccessSettings>,
 }
 
-impl Portal {
+impl Services {
+    /// The services of the current request.
+    pub fn current() -> Result<Self, ServerFnError> {
+        use_context::<Self>()
+            .ok_or_else(|| ServerFnError::ServerError("服务未就绪，请稍后再试".to_string()))
+    }
+
     pub fn now(&self) -> i64 {
         self.clock.now()
     }
 }
 
-/// The portal of the current request.
-pub fn portal() -> Result<Portal, ServerFnError> {
-    use_context::<Portal>()
-        .ok_or_else(|| ServerFnError::ServerError("服务未就绪，请稍后再试".to_string()))
+/// A request of a signed-in person: the services, who they are, and where
+/// and when the request came from. Reads as the services it carries
+/// (`call.db`, `call.settings`).
+#[derive(Clone, Debug)]
+pub struct Call {
+    services: Services,
+    pub viewer: backend::services::identity::Viewer,
+    pub origin: backend::services::identity::RequestOrigin,
+}
+
+impl Call {
+    /// The current request's call; otherwise "please sign in" (401 for a
+    /// script, a redirect to the sign-in page for a page or a form).
+    pub async fn signed_in() -> Result<Self, ServerFnError> {
+        let services = Services::current()?;
+        let viewer = crate::session::signed_in(&services).await?;
+        let origin = crate::session::origin(&services);
+        Ok(Self {
+            services,
+            viewer,
+            origin,
+        })
+    }
+}
+
+impl std::ops::Deref for Call {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.services
+    }
 }
 
 /// Logs a backend failure (in full when it is the server's fault) and gives
