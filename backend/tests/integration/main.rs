@@ -4,4 +4,5 @@
 
 mod delivery;
 mod integrations;
+mod schema;
 mod store;

@@ -1,17 +1,15 @@
 //! The store and the public services against real databases: every check
 //! runs on SQLite and on PostgreSQL.
 
-use backend::db::{Database, Engine};
+use backend::db::Database;
 use backend::on_both_engines;
 use backend::seed::demo;
 use backend::services::public::{self, LookupChoice};
-use backend::testing::TestDb;
 use backend::PortalSettings;
 use domain::clock::local_instant;
 use domain::notices::BuildingLookup;
 use domain::outage::{HeatStatus, OutageKind, OutagePhase};
 use domain::season::{AnnouncementKind, SeasonAnnouncement, SeasonPhase};
-use std::collections::BTreeMap;
 
 /// 28 Nov 2026 10:00 in Shanghai: in season, as in the end-to-end tests.
 fn demo_now() -> i64 {
@@ -53,45 +51,6 @@ on_both_engines!(
         assert_eq!(db.pending_migrations().await.unwrap(), 0);
     }
 );
-
-/// Column names of every table, by engine.
-async fn schema(db: &Database) -> BTreeMap<String, Vec<String>> {
-    let rows: Vec<(String, String)> = match db.engine() {
-        Engine::Sqlite => sqlx::query_as(
-            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations' \
-             ORDER BY m.name, p.cid",
-        ),
-        Engine::Postgres => sqlx::query_as(
-            "SELECT table_name::text, column_name::text FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations' \
-             ORDER BY table_name, ordinal_position",
-        ),
-    }
-    .fetch_all(db.reader())
-    .await
-    .unwrap();
-    let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (table, column) in rows {
-        tables.entry(table).or_default().push(column);
-    }
-    tables
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn both_engines_have_the_same_schema() {
-    let sqlite = TestDb::sqlite().await;
-    let postgres = TestDb::postgres().await;
-    let sqlite_schema = schema(&sqlite.db).await;
-    assert!(
-        sqlite_schema.len() >= 25,
-        "tables: {:?}",
-        sqlite_schema.keys()
-    );
-    assert_eq!(sqlite_schema, schema(&postgres.db).await);
-    sqlite.finish().await;
-    postgres.finish().await;
-}
 
 on_both_engines!(demo_city_has_what_it_promises, |db: Database| async move {
     assert!(demo::is_empty(&db).await.unwrap());
