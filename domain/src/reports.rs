@@ -370,19 +370,42 @@ pub fn build_report(period: Period, mut cases: Vec<ReportCase>, now: UnixSeconds
     }
 }
 
-/// One CSV cell: quoted when it holds a comma, quote or line break; a cell
-/// a spreadsheet would read as a formula (= + - @) gets a leading '.
-pub fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+/// A cell as a spreadsheet must not run it: text starting like a formula
+/// (`=`, `+`, `-`, `@`, tab, CR) gets a leading apostrophe.
+fn defused(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
         text.to_string()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
     }
+}
+
+/// The CSV writer of every export: quoting and escaping are the `csv`
+/// crate's (quotes only where needed), CRLF line ends.
+fn csv_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Necessary)
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+/// Writes one record; writing to memory cannot fail.
+fn write_record(writer: &mut csv::Writer<Vec<u8>>, cells: &[String]) {
+    writer
+        .write_record(cells.iter().map(|cell| defused(cell)))
+        .ok();
+}
+
+/// One cell as it stands in a line of the export.
+pub fn csv_cell(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    let mut writer = csv_writer();
+    write_record(&mut writer, &[text.to_string()]);
+    let bytes = writer.into_inner().unwrap_or_default();
+    let line = String::from_utf8(bytes).unwrap_or_default();
+    line.strip_suffix("\r\n").unwrap_or(&line).to_string()
 }
 
 /// The report's cases as CSV (UTF-8 with a byte-order mark, CRLF lines, as
@@ -392,7 +415,6 @@ pub fn report_csv(report: &Report) -> String {
         t.map(|t| to_local(t).format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default()
     };
-    let mut out = String::from("\u{feff}");
     let header = [
         "工单编号",
         "类型",
@@ -408,8 +430,8 @@ pub fn report_csv(report: &Report) -> String {
         "评分",
         "抢修队",
     ];
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
+    let mut writer = csv_writer();
+    write_record(&mut writer, &header.map(str::to_string));
     for case in &report.cases {
         let on_time = match case.response_on_time {
             Some(true) => "是",
@@ -431,11 +453,10 @@ pub fn report_csv(report: &Report) -> String {
             case.rating.map(|r| r.to_string()).unwrap_or_default(),
             case.crew.clone().unwrap_or_default(),
         ];
-        let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        write_record(&mut writer, &row);
     }
-    out
+    let body = String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default();
+    format!("\u{feff}{body}")
 }
 
 #[cfg(test)]

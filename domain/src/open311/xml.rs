@@ -1,44 +1,52 @@
 //! The small XML writer the spec's documents need, and its error list.
 
 use super::Open311Error;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
 
-/// Text for an XML element or attribute.
+/// Text for an XML element or attribute: escaped by quick-xml, without
+/// the control characters XML 1.0 cannot carry at all.
 pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    quick_xml::escape::escape(xml_text(text).as_ref()).into_owned()
 }
 
-/// A document under construction, starting with the XML declaration.
-pub(crate) struct Xml(String);
+/// The characters of `text` an XML 1.0 document may carry.
+fn xml_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r');
+    if text.contains(forbidden) {
+        text.chars()
+            .filter(|c| !forbidden(*c))
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
+/// A document under construction by quick-xml's writer, starting with the
+/// XML declaration. Writing to memory cannot fail.
+pub(crate) struct Xml(Writer<Vec<u8>>);
 
 impl Xml {
     pub(crate) fn new() -> Self {
-        Self(String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>"))
+        let mut writer = Writer::new(Vec::new());
+        let declaration = BytesDecl::new("1.0", Some("utf-8"), None);
+        writer.write_event(Event::Decl(declaration)).ok();
+        Self(writer)
     }
     pub(crate) fn open(&mut self, tag: &str) -> &mut Self {
-        self.0.push_str(&format!("<{tag}>"));
+        self.0.write_event(Event::Start(BytesStart::new(tag))).ok();
         self
     }
     pub(crate) fn close(&mut self, tag: &str) -> &mut Self {
-        self.0.push_str(&format!("</{tag}>"));
+        self.0.write_event(Event::End(BytesEnd::new(tag))).ok();
         self
     }
     pub(crate) fn leaf(&mut self, tag: &str, text: &str) -> &mut Self {
-        self.0
-            .push_str(&format!("<{tag}>{}</{tag}>", xml_escape(text)));
-        self
+        self.open(tag);
+        let text = xml_text(text);
+        self.0.write_event(Event::Text(BytesText::new(&text))).ok();
+        self.close(tag)
     }
     /// A leaf that may be absent: written empty (`<tag></tag>`).
     pub(crate) fn maybe(&mut self, tag: &str, text: Option<&str>) -> &mut Self {
@@ -48,7 +56,7 @@ impl Xml {
         self.leaf(tag, if value { "true" } else { "false" })
     }
     pub(crate) fn finish(self) -> String {
-        self.0
+        String::from_utf8(self.0.into_inner()).unwrap_or_default()
     }
 }
 
@@ -77,6 +85,15 @@ mod tests {
         assert!(errors.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?><errors><error>"));
         assert!(
             errors.contains("<code>404</code><description>no &lt;such&gt; service</description>")
+        );
+        let mut xml = Xml::new();
+        xml.open("a")
+            .maybe("b", None)
+            .leaf("c", "x\u{2}&y")
+            .close("a");
+        assert_eq!(
+            xml.finish(),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><a><b></b><c>x&amp;y</c></a>"
         );
     }
 }
