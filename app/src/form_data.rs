@@ -49,16 +49,7 @@ impl SubmittedForm {
     }
 }
 
-/// Forms with files read and prepared at once in the whole process: six
-/// photos of 5 MB each stay in memory until they are stored, so a burst
-/// of filings waits here (its bytes unread) rather than all at once.
-pub const UPLOAD_FORMS_AT_ONCE: usize = 3;
-/// How long a form waits for its turn before the person is asked to retry:
-/// well inside the request's own time limit (30 s by default), so they
-/// read why rather than a timeout.
-const UPLOAD_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
-
-/// A form's turn among [`UPLOAD_FORMS_AT_ONCE`]: held until the filing is done.
+/// A form's turn among [`domain::limits::UPLOAD_FORMS_AT_ONCE`]: held until the filing is done.
 pub struct UploadTurn(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
 
 /// A form with files that files a case or takes a step on one: the
@@ -93,12 +84,17 @@ async fn read_upload_form(
     .await
     .map_err(crate::context::to_server_error)?;
     let turns = TURNS
-        .get_or_init(|| std::sync::Arc::new(tokio::sync::Semaphore::new(UPLOAD_FORMS_AT_ONCE)))
+        .get_or_init(|| {
+            std::sync::Arc::new(tokio::sync::Semaphore::new(
+                domain::limits::UPLOAD_FORMS_AT_ONCE,
+            ))
+        })
         .clone();
-    let turn = tokio::time::timeout(UPLOAD_QUEUE_WAIT, turns.acquire_owned())
+    let wait = std::time::Duration::from_secs(domain::limits::UPLOAD_QUEUE_WAIT_SECONDS);
+    let turn = tokio::time::timeout(wait, turns.acquire_owned())
         .await
-        .map_err(|_| refused("提交的人较多，请稍后重新提交"))?
-        .map_err(|_| refused("提交的人较多，请稍后重新提交"))?;
+        .map_err(|_| refused(domain::limits::UPLOAD_QUEUE_FULL))?
+        .map_err(|_| refused(domain::limits::UPLOAD_QUEUE_FULL))?;
     Ok((read_form(data).await?, UploadTurn(turn)))
 }
 

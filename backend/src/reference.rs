@@ -28,7 +28,7 @@ pub struct Reference {
     /// Every announcement, published or scheduled; see [`Self::announcements`].
     all_announcements: Vec<SeasonAnnouncement>,
     /// Each heating company's short name and hotline, in company order.
-    pub company_hotlines: Vec<(String, String)>,
+    pub company_hotlines: Vec<places::CompanyHotline>,
     pub communities: Vec<CommunityChoice>,
     /// The districts of [`Self::communities`], each once, in order.
     pub districts: Vec<String>,

@@ -119,6 +119,21 @@ pub const OPEN311_POSTS_PER_KEY: Limit = Limit {
 /// not a register of everyone who mistyped.
 pub const ANONYMOUS_FAILURE_RETENTION: i64 = 30 * DAY;
 
+/// Forms with files read and prepared at once in the whole process: six
+/// photos of 5 MB each stay in memory until they are stored, so a burst
+/// of filings waits its turn (its bytes unread) rather than all at once.
+pub const UPLOAD_FORMS_AT_ONCE: usize = 3;
+/// How long a form with files waits for its turn before the person is
+/// asked to retry: well inside the request's own time limit (30 s by
+/// default), so they read why rather than a timeout.
+pub const UPLOAD_QUEUE_WAIT_SECONDS: u64 = 15;
+/// What a person whose form waited too long reads.
+pub const UPLOAD_QUEUE_FULL: &str = "提交的人较多，请稍后重新提交";
+/// Images decoded at once in the whole process: each may take up to 96 MB
+/// decoded, so a burst of filings waits its turn instead of taking all
+/// the memory.
+pub const DECODING_WORKERS: usize = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,6 +98,10 @@ pub struct Enrolment {
 pub const SECOND_FACTOR_REFUSED: &str =
     "验证码不正确或已用过，请输入验证器中的新验证码；多次输错需重新登录";
 
+/// The step between a right password and the session ran out (or was
+/// never begun in this browser).
+pub const SIGN_IN_STEP_EXPIRED: &str = "登录已超时，请重新输入用户名和密码";
+
 #[cfg(test)]
 mod tests {
     use super::*;

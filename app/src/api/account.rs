@@ -109,7 +109,7 @@ pub async fn load_second_factor_step() -> Result<SecondFactorStep, ServerFnError
     use crate::session::{cookie, SECOND_FACTOR_COOKIE};
     let services = crate::context::Services::current()?;
     let Some(token) = cookie(&services, SECOND_FACTOR_COOKIE) else {
-        return Err(refused("登录已超时，请重新输入用户名和密码"));
+        return Err(refused(domain::second_factor::SIGN_IN_STEP_EXPIRED));
     };
     backend::services::second_factor::step(&services.db, &token, services.now())
         .await
@@ -123,7 +123,7 @@ pub async fn verify_second_factor(code: String) -> Result<(), ServerFnError> {
     use crate::session::{cookie, origin, start_session, SECOND_FACTOR_COOKIE};
     let services = crate::context::Services::current()?;
     let Some(token) = cookie(&services, SECOND_FACTOR_COOKIE) else {
-        return Err(refused("登录已超时，请重新输入用户名和密码"));
+        return Err(refused(domain::second_factor::SIGN_IN_STEP_EXPIRED));
     };
     let session =
         backend::services::second_factor::complete(&services.db, &token, &code, &origin(&services))

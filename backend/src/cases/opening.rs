@@ -52,7 +52,10 @@ pub async fn open_case(
         state: initial.as_str(),
         ..case
     };
-    let Some((case_id, case_no)) = cases::insert(tx, &case, &number_prefix(kind, case.now)).await?
+    let Some(cases::InsertedCase {
+        id: case_id,
+        case_no,
+    }) = cases::insert(tx, &case, &number_prefix(kind, case.now)).await?
     else {
         return Ok(Opened::AlreadyOpen);
     };

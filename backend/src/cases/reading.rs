@@ -8,7 +8,6 @@ use crate::error::{BackendError, BackendResult};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::cases::{self, CaseRow, QueueQuery};
 use crate::store::{attachments, audit};
-use domain::account::Choice;
 use domain::case_flow::{CaseAction, CaseKind, CaseState, Party};
 use domain::case_texts::CASE_NOT_FOUND;
 use domain::cases::{
@@ -128,23 +127,20 @@ pub async fn case_detail(
     };
     let crews = match facts.company_id {
         Some(company) if actions.contains(&CaseAction::Assign) => {
-            cases::company_crews(db.reader(), company)
-                .await?
-                .into_iter()
-                .map(|(id, label)| Choice { id, label })
-                .collect()
+            cases::company_crews(db.reader(), company).await?
         }
         _ => Vec::new(),
     };
     let mut files: HashMap<i64, Vec<AttachmentLink>> = HashMap::new();
-    for (id, event_id, purpose, uploaded_at) in attachments::of_case(db.reader(), case_id).await? {
+    for file in attachments::of_case(db.reader(), case_id).await? {
         files
-            .entry(event_id.unwrap_or(0))
+            .entry(file.event_id.unwrap_or(0))
             .or_default()
             .push(AttachmentLink {
-                id,
-                purpose: AttachmentPurpose::parse(&purpose).unwrap_or(AttachmentPurpose::Photo),
-                uploaded_at,
+                id: file.id,
+                purpose: AttachmentPurpose::parse(&file.purpose)
+                    .unwrap_or(AttachmentPurpose::Photo),
+                uploaded_at: file.created_at,
             });
     }
     let timeline = cases::timeline(db.reader(), case_id)

@@ -89,7 +89,7 @@ pub async fn take_step(
                 Some(company) => cases::company_crews(db.reader(), company).await?,
                 None => Vec::new(),
             };
-            if !company_crews.iter().any(|(id, _)| *id == crew_id) {
+            if !company_crews.iter().any(|crew| crew.id == crew_id) {
                 return Err(BackendError::Invalid("请选择本公司的抢修队".to_string()));
             }
             Some(crew_id)

@@ -7,6 +7,7 @@ use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::services::identity::Viewer;
 use crate::store::attachments::{self, NewAttachment};
+use domain::limits::DECODING_WORKERS;
 use domain::uploads::{
     check_canvas, check_upload, display_name, AttachmentPurpose, ImageKind, UploadRefusal,
     MAX_DECODED_BYTES, MAX_FILES_PER_FORM, STORED_LONG_SIDE,
@@ -34,11 +35,6 @@ pub struct PreparedImage {
 
 /// The content type of every stored image.
 pub const STORED_CONTENT_TYPE: &str = "image/jpeg";
-
-/// Images decoded at once, in the whole process: each may take up to
-/// [`MAX_DECODED_BYTES`] (96 MB), so a burst of filings waits its turn
-/// instead of taking all the memory.
-pub const DECODING_WORKERS: usize = 2;
 
 fn format_of(kind: ImageKind) -> ImageFormat {
     match kind {

@@ -240,13 +240,13 @@ pub async fn create_incident(
             },
         )
         .await?;
-        let (case_no, phone) = cases::number_and_phone(&mut tx, child.case_id).await?;
-        if let Some(phone) = phone {
+        let contact = cases::contact(&mut tx, child.case_id).await?;
+        if let Some(phone) = &contact.contact_phone {
             tell_resident(
                 &mut tx,
                 settings.wechat_case_updates,
-                &phone,
-                &case_no,
+                phone,
+                &contact.case_no,
                 &format!("case-event:{event_id}"),
                 &update,
                 origin.now,

@@ -41,15 +41,10 @@ fn hotlines(reference: &Reference, settings: &PortalSettings) -> Vec<Hotline> {
         .hotlines
         .iter()
         .cloned()
-        .chain(
-            reference
-                .company_hotlines
-                .iter()
-                .map(|(name, number)| Hotline {
-                    label: format!("{name}服务热线"),
-                    number: number.clone(),
-                }),
-        )
+        .chain(reference.company_hotlines.iter().map(|company| Hotline {
+            label: format!("{}服务热线", company.short_name),
+            number: company.hotline.clone(),
+        }))
         .collect()
 }
 

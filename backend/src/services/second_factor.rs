@@ -42,7 +42,7 @@ pub(crate) async fn open_challenge(
 }
 
 fn timed_out() -> BackendError {
-    BackendError::NotFound("登录已超时，请重新输入用户名和密码")
+    BackendError::NotFound(domain::second_factor::SIGN_IN_STEP_EXPIRED)
 }
 
 fn new_recovery_code() -> String {

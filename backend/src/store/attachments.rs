@@ -37,11 +37,18 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, a: &NewAttachment<'_>) -> Bac
     .await?)
 }
 
-/// (id, event id, purpose, created_at) of a case's attachments, oldest first.
-pub async fn of_case(
-    pool: &AnyPool,
-    case_id: i64,
-) -> BackendResult<Vec<(i64, Option<i64>, String, i64)>> {
+/// A file kept with a case, as its page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseFile {
+    pub id: i64,
+    /// The timeline entry it came with.
+    pub event_id: Option<i64>,
+    pub purpose: String,
+    pub created_at: i64,
+}
+
+/// A case's files, oldest first.
+pub async fn of_case(pool: &AnyPool, case_id: i64) -> BackendResult<Vec<CaseFile>> {
     Ok(sqlx::query_as(
         "SELECT id, event_id, purpose, created_at FROM attachments WHERE case_id = $1 ORDER BY id",
     )

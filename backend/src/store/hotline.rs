@@ -179,15 +179,22 @@ pub async fn first_company(pool: &AnyPool) -> BackendResult<Option<i64>> {
         .await?)
 }
 
+/// Where a household is: its id and its building's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct HouseholdPlace {
+    pub household_id: i64,
+    pub building_id: i64,
+}
+
 /// A household of the dispatcher's company by account number, with its
 /// building.
 pub async fn company_household(
     pool: &AnyPool,
     person_id: i64,
     account_no: &str,
-) -> BackendResult<Option<(i64, i64)>> {
+) -> BackendResult<Option<HouseholdPlace>> {
     Ok(sqlx::query_as(
-        "SELECT h.id, u.building_id FROM households h JOIN units u ON u.id = h.unit_id \
+        "SELECT h.id AS household_id, u.building_id FROM households h JOIN units u ON u.id = h.unit_id \
          WHERE h.account_no = $2 AND h.company_id IN (SELECT p.company_id FROM people p \
                JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' WHERE p.id = $1)",
     )

@@ -113,7 +113,14 @@ pub async fn building_of_unit(pool: &AnyPool, unit_id: i64) -> BackendResult<Opt
 }
 
 /// Heating-company hotlines, for the footer of every page.
-pub async fn company_hotlines(pool: &AnyPool) -> BackendResult<Vec<(String, String)>> {
+/// A heating company's short name and hotline number.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct CompanyHotline {
+    pub short_name: String,
+    pub hotline: String,
+}
+
+pub async fn company_hotlines(pool: &AnyPool) -> BackendResult<Vec<CompanyHotline>> {
     Ok(
         sqlx::query_as("SELECT short_name, hotline FROM heating_companies ORDER BY id")
             .fetch_all(pool)

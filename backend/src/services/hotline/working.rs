@@ -324,12 +324,12 @@ pub async fn place_order(
     }
     let account_no =
         parse_account_no(account_no).map_err(|e| BackendError::Invalid(e.to_string()))?;
-    let (household_id, building_id) =
-        hotline::company_household(db.reader(), viewer.person_id, &account_no)
-            .await?
-            .ok_or_else(|| {
-                BackendError::Invalid("没有找到这个户号，或它不属于本公司".to_string())
-            })?;
+    let hotline::HouseholdPlace {
+        household_id,
+        building_id,
+    } = hotline::company_household(db.reader(), viewer.person_id, &account_no)
+        .await?
+        .ok_or_else(|| BackendError::Invalid("没有找到这个户号，或它不属于本公司".to_string()))?;
     let case = cases::one_row(db.reader(), case_id)
         .await?
         .ok_or(BackendError::NotFound("没有找到该工单"))?;

@@ -3,6 +3,7 @@
 
 use crate::error::BackendResult;
 use crate::store::access::{COMPANY_BUILDINGS, COMPANY_CASE, OWN_HOUSEHOLD_CASE, PERSON_CREWS};
+use domain::account::Choice;
 use domain::cases::Reporter;
 use sqlx::AnyPool;
 
@@ -253,11 +254,14 @@ pub async fn merged_into(pool: &AnyPool, parent_id: i64) -> BackendResult<Vec<Me
 }
 
 /// The crews of a company, by name.
-pub async fn company_crews(pool: &AnyPool, company_id: i64) -> BackendResult<Vec<(i64, String)>> {
-    Ok(
+pub async fn company_crews(pool: &AnyPool, company_id: i64) -> BackendResult<Vec<Choice>> {
+    let rows: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM crews WHERE company_id = $1 ORDER BY name, id")
             .bind(company_id)
             .fetch_all(pool)
-            .await?,
-    )
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, label)| Choice { id, label })
+        .collect())
 }

@@ -57,14 +57,20 @@ pub struct NewCase<'a> {
     pub now: i64,
 }
 
-/// Inserts a case unless one with the same idempotency key exists; the new
-/// id and number, or `None` when the key was taken. The number is the
-/// prefix and the id.
+/// A case just inserted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InsertedCase {
+    pub id: i64,
+    pub case_no: String,
+}
+
+/// Inserts a case unless one with the same idempotency key exists; `None`
+/// when the key was taken. The number is the prefix and the id.
 pub async fn insert(
     tx: &mut Transaction<'_, Any>,
     case: &NewCase<'_>,
     number_prefix: &str,
-) -> BackendResult<Option<(i64, String)>> {
+) -> BackendResult<Option<InsertedCase>> {
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO cases (case_no, kind, state, channel, household_id, building_id, filed_by, \
                 filed_for, outage_id, summary, details, idempotency_key, category, urgency, room, \
@@ -108,14 +114,18 @@ pub async fn insert(
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    Ok(Some((id, case_no)))
+    Ok(Some(InsertedCase { id, case_no }))
+}
+
+/// A case's number and the phone its news goes to.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct CaseContact {
+    pub case_no: String,
+    pub contact_phone: Option<String>,
 }
 
 /// A case's number and the phone its news goes to, inside a transaction.
-pub async fn number_and_phone(
-    tx: &mut Transaction<'_, Any>,
-    case_id: i64,
-) -> BackendResult<(String, Option<String>)> {
+pub async fn contact(tx: &mut Transaction<'_, Any>, case_id: i64) -> BackendResult<CaseContact> {
     Ok(
         sqlx::query_as("SELECT case_no, contact_phone FROM cases WHERE id = $1")
             .bind(case_id)
