@@ -24,6 +24,9 @@ pub enum IncidentScope {
     Station(i64),
 }
 
+/// Reports older than this never join a proposal (seconds).
+pub const REPORTS_LOOK_BACK: i64 = 24 * 3600;
+
 /// How many reports, and over how long, make an incident worth proposing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentRule {

@@ -11,6 +11,7 @@ pub mod cases;
 pub mod clock;
 pub mod credentials;
 pub mod deadlines;
+pub mod delivery;
 pub mod grid_work;
 pub mod hotline;
 pub mod household;

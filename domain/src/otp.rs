@@ -188,6 +188,9 @@ pub fn parse_code(text: &str) -> Result<String, CodeFormatError> {
     }
 }
 
+/// Sign-in codes are kept two days (the daily send limit looks back one).
+pub const KEEP_CODES_FOR: i64 = 2 * 24 * 3600;
+
 #[cfg(test)]
 mod tests {
     use super::*;

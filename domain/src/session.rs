@@ -47,6 +47,9 @@ pub fn needs_touch(last_seen_at: UnixSeconds, now: UnixSeconds) -> bool {
     now - last_seen_at >= TOUCH_EVERY
 }
 
+/// How long a WeChat openid may wait for its phone verification (seconds).
+pub const WECHAT_PENDING_LIFETIME: i64 = 15 * 60;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ use crate::integrations::wechat_template::{mask_openid, WeChatTemplates};
 use crate::services::hotline::HOTLINE_CHANNEL;
 use crate::services::identity::SMS_CHANNEL;
 use crate::store::outbox;
+use domain::otp::OtpPolicy;
 use domain::phone::mask_phone;
 use std::sync::Arc;
 use std::time::Duration;
@@ -44,13 +45,6 @@ pub(crate) async fn queue_text(
 
 /// The outbox channel of WeChat template messages; the recipient is an openid.
 pub const WECHAT_CHANNEL: &str = "wechat";
-
-/// Attempts before a message that keeps failing is given up.
-pub const MAX_ATTEMPTS: i64 = 5;
-/// The first retry waits this long; each further one twice as long.
-pub const FIRST_RETRY_AFTER: i64 = 10;
-/// A sign-in code older than this is useless and no longer sent.
-pub const CODE_USEFUL_FOR: i64 = 5 * 60;
 
 /// Where outbox rows go: texts always, WeChat template messages when the
 /// official account and a template are configured.
@@ -83,11 +77,6 @@ pub struct DeliveryRound {
     pub claimed_elsewhere: usize,
 }
 
-/// How long a worker holds a message it is sending: far beyond any
-/// provider's timeout, so a message is never sent twice by two live workers,
-/// and one whose worker died goes out again after this.
-pub const CLAIM_LEASE: i64 = 120;
-
 /// Why a message did not go out, and when to try again (`None`: never).
 type Undelivered = (String, Option<i64>);
 
@@ -108,7 +97,7 @@ pub async fn deliver_due(
             continue;
         }
         // Another instance's worker may have read the same row: one wins.
-        if !outbox::claim(db.writer(), &message, now + CLAIM_LEASE).await? {
+        if !outbox::claim(db.writer(), &message, now + domain::delivery::CLAIM_LEASE).await? {
             round.claimed_elsewhere += 1;
             continue;
         }
@@ -160,16 +149,16 @@ fn give_up(reason: &str) -> Undelivered {
 }
 
 /// A provider's answer as the outbox records it: a refusal is given up, an
-/// unavailable provider is tried again later, twice as late each time, until
-/// [`MAX_ATTEMPTS`].
+/// unavailable provider is tried again later ([`domain::delivery::retry_at`]).
 fn after_failure(failure: SendFailure, attempts_before: i64, now: i64) -> Undelivered {
     match failure {
         SendFailure::Refused { code, message } => give_up(&format!("refused: {code} {message}")),
         SendFailure::Unavailable(reason) => {
             let attempts = attempts_before + 1;
-            let retry_at = (attempts < MAX_ATTEMPTS)
-                .then(|| now + FIRST_RETRY_AFTER * (1 << (attempts - 1).min(10)));
-            (format!("unavailable: {reason}"), retry_at)
+            (
+                format!("unavailable: {reason}"),
+                domain::delivery::retry_at(attempts, now),
+            )
         }
     }
 }
@@ -182,7 +171,9 @@ async fn send_text(
 ) -> Result<(), Undelivered> {
     let template = match serde_json::from_str::<TextTemplate>(&message.payload) {
         Err(_) => return Err(give_up("unreadable payload")),
-        Ok(TextTemplate::SignInCode { .. }) if now - message.created_at > CODE_USEFUL_FOR => {
+        Ok(TextTemplate::SignInCode { .. })
+            if now - message.created_at > OtpPolicy::default().lifetime =>
+        {
             return Err(give_up("code expired before delivery"))
         }
         Ok(template) => template,
@@ -217,12 +208,9 @@ async fn send_wechat(
         .map_err(|failure| after_failure(failure, message.attempts, now))
 }
 
-/// The longest wait between two tries of a 12345 callback.
-pub const HOTLINE_MAX_RETRY_AFTER: i64 = 30 * 60;
-
 /// One "hotline" row: an order's news, to the platform. The platform must
 /// hear every step, so an unavailable platform is tried again for as long
-/// as it takes (back-off doubling up to [`HOTLINE_MAX_RETRY_AFTER`]); only a
+/// as it takes ([`domain::delivery::hotline_retry_at`]); only a
 /// refusal (a 4xx answer) is given up, with its reason kept.
 async fn send_hotline(
     hotline: Option<&HotlineCallbacks>,
@@ -239,11 +227,10 @@ async fn send_hotline(
             SendFailure::Refused { code, message } => {
                 give_up(&format!("refused: {code} {message}"))
             }
-            SendFailure::Unavailable(reason) => {
-                let wait = (FIRST_RETRY_AFTER << message.attempts.clamp(0, 20))
-                    .min(HOTLINE_MAX_RETRY_AFTER);
-                (format!("unavailable: {reason}"), Some(now + wait))
-            }
+            SendFailure::Unavailable(reason) => (
+                format!("unavailable: {reason}"),
+                Some(domain::delivery::hotline_retry_at(message.attempts, now)),
+            ),
         })
 }
 

@@ -444,8 +444,7 @@ pub async fn sign_out_everywhere(
     Ok(ended)
 }
 
-/// How long a WeChat openid may wait for its phone verification.
-pub const WECHAT_PENDING_LIFETIME: i64 = 15 * 60;
+pub use domain::session::WECHAT_PENDING_LIFETIME;
 
 /// What WeChat's answer leads to.
 #[derive(Debug)]
@@ -493,8 +492,7 @@ async fn link_pending_wechat(
     Ok(())
 }
 
-/// Codes are kept two days (the daily send limit looks back one).
-pub const KEEP_CODES_FOR: i64 = 2 * DAY;
+pub use domain::otp::KEEP_CODES_FOR;
 
 /// Deletes ended sessions, codes past any limit's window, WeChat openids
 /// that waited too long for their phone, ended limit counters, 12345

@@ -24,9 +24,6 @@ use domain::outage::OutageKind;
 use domain::repair::RepairUrgency;
 use domain::roles::Role;
 
-/// Reports older than this never join a proposal.
-const LOOK_BACK: i64 = 24 * 3600;
-
 async fn scope_label(db: &Database, scope: IncidentScope) -> BackendResult<String> {
     Ok(match scope {
         IncidentScope::Building(id) => places::building_place(db.reader(), id)
@@ -44,7 +41,12 @@ async fn cold_reports(
     viewer: &Viewer,
     now: UnixSeconds,
 ) -> BackendResult<Vec<cases::ColdReportRow>> {
-    cases::cold_reports(db.reader(), viewer.person_id, now - LOOK_BACK).await
+    cases::cold_reports(
+        db.reader(),
+        viewer.person_id,
+        now - domain::incidents::REPORTS_LOOK_BACK,
+    )
+    .await
 }
 
 /// A company's kept proposals serve a request whose clock is this close to
