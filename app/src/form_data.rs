@@ -60,8 +60,10 @@ where
     Act: FnOnce(crate::context::Call, SubmittedForm) -> Fut,
     Fut: std::future::Future<Output = Result<i64, ServerFnError>>,
 {
-    let call = crate::context::Call::signed_in().await?;
+    let mut call = crate::context::Call::signed_in().await?;
     let (form, _turn) = read_upload_form(data, &call).await?;
+    // The filing happens now, after its turn came, not when the request arrived.
+    call.origin = crate::session::origin(&call);
     let case_id = act(call, form).await?;
     leptos_axum::redirect(&format!("/cases/{case_id}"));
     Ok(())

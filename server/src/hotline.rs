@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use crate::backend_answer::status_of;
 use app::context::Services;
 use app::session::request_origin;
 use axum::body::Bytes;
@@ -109,16 +108,15 @@ fn refusal(error: OrderRefusal) -> Response {
         OrderRefusal::Invalid(message) => {
             refuse(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
         }
-        OrderRefusal::Backend(error) if error.is_server_fault() => {
+        // The platform resends only what answered 503: whatever failed on
+        // our side is for it to try again, never a refusal of the order.
+        OrderRefusal::Backend(error) => {
             tracing::error!(error = %error.log_detail(), "12345 request failed");
             refuse(
-                status_of(&error),
+                StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
                 "try again later (请稍后重试)".to_string(),
             )
-        }
-        OrderRefusal::Backend(error) => {
-            refuse(status_of(&error), "refused", error.public_message())
         }
     }
 }

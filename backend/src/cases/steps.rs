@@ -13,8 +13,8 @@ use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::cases::{self, NewEvent};
 use crate::store::outages;
 use domain::case_flow::{
-    plan_step, step, CaseAction, CaseKind, CaseState, FlowError, StepChange, StepChoices,
-    StepSubject,
+    check_step_note, plan_step, step, CaseAction, CaseKind, CaseState, FlowError, StepChange,
+    StepChoices, StepSubject,
 };
 use domain::case_texts::{self, CASE_NOT_FOUND};
 use domain::repair::RepairUrgency;
@@ -81,6 +81,8 @@ pub async fn take_step(
             None => BackendError::Forbidden,
         });
     };
+
+    check_step_note(&transition).map_err(|refusal| BackendError::Invalid(refusal.to_string()))?;
 
     // What the database must confirm of the choices, then the plan.
     let crew_id = match (action, form.crew_id) {

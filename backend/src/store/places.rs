@@ -82,7 +82,6 @@ pub async fn building_place(
     .await?)
 }
 
-/// The community of a building, or of nothing.
 /// A station's name.
 pub async fn station_name(pool: &AnyPool, station_id: i64) -> BackendResult<Option<String>> {
     Ok(
@@ -93,6 +92,7 @@ pub async fn station_name(pool: &AnyPool, station_id: i64) -> BackendResult<Opti
     )
 }
 
+/// The community of a building, or of nothing.
 pub async fn community_of_building(pool: &AnyPool, building_id: i64) -> BackendResult<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT community_id FROM buildings WHERE id = $1")
@@ -112,7 +112,6 @@ pub async fn building_of_unit(pool: &AnyPool, unit_id: i64) -> BackendResult<Opt
     )
 }
 
-/// Heating-company hotlines, for the footer of every page.
 /// A heating company's short name and hotline number.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct CompanyHotline {
@@ -120,6 +119,7 @@ pub struct CompanyHotline {
     pub hotline: String,
 }
 
+/// Heating-company hotlines, for the footer of every page.
 pub async fn company_hotlines(pool: &AnyPool) -> BackendResult<Vec<CompanyHotline>> {
     Ok(
         sqlx::query_as("SELECT short_name, hotline FROM heating_companies ORDER BY id")

@@ -6,7 +6,9 @@ use crate::clock::UnixSeconds;
 use serde::{Deserialize, Serialize};
 
 mod plan;
-pub use plan::{plan_step, StepChange, StepChoices, StepPlan, StepRefusal, StepSubject};
+pub use plan::{
+    check_step_note, plan_step, StepChange, StepChoices, StepPlan, StepRefusal, StepSubject,
+};
 
 /// The kind of a case's first timeline entry.
 pub const FILED_EVENT: &str = "filed";

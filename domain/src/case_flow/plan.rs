@@ -93,6 +93,15 @@ pub enum StepRefusal {
     NoMergeTarget,
 }
 
+/// A step's note within [`MAX_STEP_NOTE_CHARS`]: checked before anything
+/// else the step needs is looked up.
+pub fn check_step_note(transition: &Transition) -> Result<(), StepRefusal> {
+    if transition.note.chars().count() > MAX_STEP_NOTE_CHARS {
+        return Err(StepRefusal::NoteTooLong);
+    }
+    Ok(())
+}
+
 /// The plan of a step `step` allowed on `subject`; the deadline of a reopened
 /// case is counted by `deadlines` on `calendar` from the step's time.
 pub fn plan_step(
@@ -102,9 +111,7 @@ pub fn plan_step(
     deadlines: &DeadlinePolicy,
     calendar: &WorkingCalendar,
 ) -> Result<StepPlan, StepRefusal> {
-    if transition.note.chars().count() > MAX_STEP_NOTE_CHARS {
-        return Err(StepRefusal::NoteTooLong);
-    }
+    check_step_note(&transition)?;
     let note = transition.note.clone();
     let mut changes = Vec::new();
     let mut timeline_note = note.clone();

@@ -86,6 +86,9 @@ mod tests {
         assert!(
             errors.contains("<code>404</code><description>no &lt;such&gt; service</description>")
         );
+        // quick-xml writes a carriage return as a character reference, so a
+        // parser does not turn it into a line feed.
+        assert_eq!(xml_escape("a\r\nb"), "a&#13;\nb");
         let mut xml = Xml::new();
         xml.open("a")
             .maybe("b", None)

@@ -243,5 +243,5 @@ pub async fn receive_order(
 async fn case_no(db: &Database, case_id: i64) -> BackendResult<String> {
     cases::case_no(db.reader(), case_id)
         .await?
-        .ok_or(BackendError::NotFound("没有找到该工单"))
+        .ok_or_else(|| BackendError::Internal(format!("case {case_id} of an order vanished")))
 }
