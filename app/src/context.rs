@@ -4,12 +4,14 @@
 //! [`Call`] of a signed-in person (the services, who they are, and where
 //! and when the request came from).
 
+use crate::prefs::Preferences;
 use backend::integrations::wechat::WeChatOAuth;
 use backend::{BackendError, Database, PortalSettings};
 use domain::otp::OtpPolicy;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use translations::{text, Lang, StaticText};
 
 /// Where "now" comes from: the system clock, a fixed instant for demos, or
 /// a time tests move by hand.
@@ -67,8 +69,9 @@ pub struct Services {
 impl Services {
     /// The services of the current request.
     pub fn current() -> Result<Self, ServerFnError> {
-        use_context::<Self>()
-            .ok_or_else(|| ServerFnError::ServerError("服务未就绪，请稍后再试".to_string()))
+        use_context::<Self>().ok_or_else(|| {
+            ServerFnError::ServerError(text::services_not_ready(Lang::Zh).to_string())
+        })
     }
 
     pub fn now(&self) -> i64 {
@@ -110,7 +113,7 @@ impl std::ops::Deref for Call {
 }
 
 /// Logs a backend failure (in full when it is the server's fault) and gives
-/// the person its Chinese message.
+/// the person its message in their language.
 pub fn to_server_error(error: BackendError) -> ServerFnError {
     if error.is_server_fault() {
         tracing::error!(error = %error.log_detail(), "backend call failed");
@@ -118,13 +121,17 @@ pub fn to_server_error(error: BackendError) -> ServerFnError {
         tracing::debug!(error = %error.log_detail(), "request refused");
     }
     set_error_status(&error);
-    ServerFnError::ServerError(error.public_message())
+    ServerFnError::ServerError(
+        error
+            .public_message(Preferences::current().lang)
+            .into_owned(),
+    )
 }
 
 /// Input the person has to correct (a missing choice, an expired code):
 /// their message, and a 400 for a script.
-pub fn refused(message: impl ToString) -> ServerFnError {
-    to_server_error(BackendError::Invalid(message.to_string()))
+pub fn refused(message: StaticText) -> ServerFnError {
+    to_server_error(BackendError::refused(message))
 }
 
 /// Gives a server function's JSON answer the status its error deserves

@@ -1,12 +1,14 @@
 //! Reads a multipart form (fields and files) inside a server function, with
 //! the upload limits applied while the bytes arrive (server only).
 
-use crate::context::refused;
+use crate::context::{refused, to_server_error};
 use backend::services::attachments::Upload;
+use backend::BackendError;
 use domain::uploads::{display_name, UploadRefusal, MAX_FILES_PER_FORM, MAX_UPLOAD_BYTES};
 use leptos::prelude::ServerFnError;
 use leptos::server_fn::codec::MultipartData;
 use std::collections::HashMap;
+use translations::{text, StaticText};
 
 /// Text fields stay small; anything longer is not a form this portal sent.
 const MAX_FIELD_BYTES: usize = 16 * 1024;
@@ -44,7 +46,7 @@ impl SubmittedForm {
     }
 
     /// A number the form must carry; a Chinese error when it does not.
-    pub fn required_number(&self, name: &str, missing: &str) -> Result<i64, ServerFnError> {
+    pub fn required_number(&self, name: &str, missing: StaticText) -> Result<i64, ServerFnError> {
         self.number(name).ok_or_else(|| refused(missing))
     }
 }
@@ -105,9 +107,9 @@ async fn read_upload_form(
 pub async fn read_form(data: MultipartData) -> Result<SubmittedForm, ServerFnError> {
     let mut multipart = data
         .into_inner()
-        .ok_or_else(|| refused("表单格式不对，请刷新页面后重试"))?;
+        .ok_or_else(|| refused(text::form_malformed))?;
     let mut form = SubmittedForm::default();
-    let unreadable = |_| refused("表单没有完整送达（网络中断？），请重新提交");
+    let unreadable = |_| refused(text::form_incomplete);
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
@@ -120,8 +122,10 @@ pub async fn read_form(data: MultipartData) -> Result<SubmittedForm, ServerFnErr
         while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
             if bytes.len() + chunk.len() > limit {
                 return Err(match &file_name {
-                    Some(file) => refused(UploadRefusal::TooLarge(display_name(file))),
-                    None => refused("表单内容太长了"),
+                    Some(file) => to_server_error(BackendError::invalid(&UploadRefusal::TooLarge(
+                        display_name(file),
+                    ))),
+                    None => refused(text::form_too_long),
                 });
             }
             bytes.extend_from_slice(&chunk);
@@ -131,12 +135,14 @@ pub async fn read_form(data: MultipartData) -> Result<SubmittedForm, ServerFnErr
             Some(_) if bytes.is_empty() => {}
             Some(file) => {
                 if form.files.len() == MAX_FILES_PER_FORM {
-                    return Err(refused(UploadRefusal::TooMany));
+                    return Err(to_server_error(BackendError::invalid(
+                        &UploadRefusal::TooMany,
+                    )));
                 }
                 form.files.push(Upload { name: file, bytes });
             }
             None => {
-                let text = String::from_utf8(bytes).map_err(|_| refused("表单内容无法识别"))?;
+                let text = String::from_utf8(bytes).map_err(|_| refused(text::form_unreadable))?;
                 form.fields.insert(name, text);
             }
         }

@@ -38,6 +38,7 @@ use pages::{
     building::BuildingPage, home::HomePage, not_found::NotFoundPage, outages::OutagesPage,
 };
 use prefs::Preferences;
+use translations::text;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let class = prefs.large_text.then_some("large-text");
     view! {
         <!DOCTYPE html>
-        <html lang=prefs.lang.html_lang() class=class>
+        <html lang=prefs.lang.tag() class=class>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
@@ -74,9 +75,9 @@ pub fn App() -> impl IntoView {
     provide_context(prefs);
     let lang = prefs.lang;
     view! {
-        <Title formatter=move |page: String| format!("{page} · {}", lang.t("潍坊供热服务", "Weifang Heating")) />
+        <Title formatter=move |page: String| format!("{page} · {}", text::layout_weifang_heating(lang)) />
         <Meta name="theme-color" content="#0f5c8c" />
-        <Meta name="description" content="潍坊市集中供热居民服务：供暖季、停热公告、楼栋供热查询。" />
+        <Meta name="description" content=text::layout_site_description(lang) />
         <Router>
             <SiteHeader />
             <main id="main" class="page">

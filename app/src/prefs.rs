@@ -4,29 +4,7 @@
 
 use leptos::prelude::*;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Lang {
-    /// Picks the text of this language.
-    pub fn t(self, zh: &'static str, en: &'static str) -> &'static str {
-        match self {
-            Self::Zh => zh,
-            Self::En => en,
-        }
-    }
-
-    pub fn html_lang(self) -> &'static str {
-        match self {
-            Self::Zh => "zh-CN",
-            Self::En => "en",
-        }
-    }
-}
+pub use translations::Lang;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Preferences {
@@ -39,17 +17,15 @@ impl Preferences {
     pub fn current() -> Self {
         #[cfg(feature = "ssr")]
         {
-            use crate::session::{cookie, LANGUAGE_COOKIE, LARGE_TEXT_COOKIE};
+            use crate::session::{
+                cookie, language_from_cookie, LANGUAGE_COOKIE, LARGE_TEXT_COOKIE,
+            };
             let Some(services) = use_context::<crate::context::Services>() else {
                 return Self::default();
             };
             Self {
                 large_text: cookie(&services, LARGE_TEXT_COOKIE).as_deref() == Some("1"),
-                lang: if cookie(&services, LANGUAGE_COOKIE).as_deref() == Some("en") {
-                    Lang::En
-                } else {
-                    Lang::Zh
-                },
+                lang: language_from_cookie(cookie(&services, LANGUAGE_COOKIE).as_deref()),
             }
         }
         #[cfg(not(feature = "ssr"))]

@@ -7,6 +7,7 @@ use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use http::request::Parts;
 use http::HeaderValue;
 use leptos::prelude::*;
+use translations::Lang;
 
 /// The session token (HttpOnly).
 pub const SESSION_COOKIE: &str = "hd_session";
@@ -47,6 +48,23 @@ pub fn cookie(services: &Services, base: &str) -> Option<String> {
 /// The session token a request carries, outside Leptos (plain axum routes).
 pub fn session_token(headers: &http::HeaderMap, services: &Services) -> Option<String> {
     cookie_in(headers, &cookie_name(services, SESSION_COOKIE))
+}
+
+/// The language a request's reader chose, outside Leptos (plain axum routes
+/// and middleware). Either cookie name will do: a language is nobody's secret.
+pub fn language_of(headers: &http::HeaderMap) -> Lang {
+    let chosen = cookie_in(headers, LANGUAGE_COOKIE)
+        .or_else(|| cookie_in(headers, &format!("__Host-{LANGUAGE_COOKIE}")));
+    language_from_cookie(chosen.as_deref())
+}
+
+/// The language cookie's value as a language; Chinese unless it says "en".
+pub fn language_from_cookie(value: Option<&str>) -> Lang {
+    if value == Some("en") {
+        Lang::En
+    } else {
+        Lang::Zh
+    }
 }
 
 fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {

@@ -27,10 +27,7 @@ impl Default for PortalSettings {
     fn default() -> Self {
         Self {
             season_rule: SeasonRule::default(),
-            hotlines: vec![Hotline {
-                label: "政务服务便民热线".to_string(),
-                number: "12345".to_string(),
-            }],
+            hotlines: vec![Hotline::city("12345")],
             keep_restored_for: 24 * 3600,
             upload_dir: PathBuf::from("data/uploads"),
             wechat_case_updates: false,

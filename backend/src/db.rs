@@ -12,6 +12,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Arc, Once};
 use std::time::Duration;
+use translations::{text, Localized};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -31,9 +32,7 @@ impl Engine {
         } else if url.starts_with("sqlite:") {
             Ok(Self::Sqlite)
         } else {
-            Err(BackendError::Invalid(
-                "DATABASE_URL 必须以 sqlite: 或 postgres:// 开头".to_string(),
-            ))
+            Err(BackendError::refused(text::database_url_scheme))
         }
     }
 
@@ -182,7 +181,9 @@ fn sqlite_pool(max_connections: u32) -> AnyPoolOptions {
 }
 
 fn invalid_url(error: sqlx::Error) -> BackendError {
-    BackendError::Invalid(format!("DATABASE_URL 无法识别：{error}"))
+    BackendError::Invalid(Localized::new(|lang| {
+        text::database_url_unreadable(lang, &error)
+    }))
 }
 
 /// Makes sure the folder of an SQLite file exists and that the URL asks for
@@ -195,16 +196,16 @@ fn sqlite_url_creating_file(url: &str) -> BackendResult<String> {
         None => (path_part, None),
     };
     if path.is_empty() || path == ":memory:" {
-        return Err(BackendError::Invalid(
-            "DATABASE_URL 须指向一个 SQLite 文件，例如 sqlite:data/heatdesk.db".to_string(),
-        ));
+        return Err(BackendError::refused(text::database_url_sqlite_file));
     }
     if let Some(folder) = Path::new(path)
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
     {
         std::fs::create_dir_all(folder).map_err(|error| {
-            BackendError::Invalid(format!("无法创建数据目录 {}：{error}", folder.display()))
+            BackendError::Invalid(Localized::new(|lang| {
+                text::data_folder_not_created(lang, &error, folder.display())
+            }))
         })?;
     }
     Ok(match query {

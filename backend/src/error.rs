@@ -1,44 +1,48 @@
-//! The one error type of the backend layer: a Chinese message for the person
-//! in front of the screen and the precise cause for the log.
+//! The one error type of the backend layer: a message for the person in
+//! front of the screen, in each language of the catalogue, and the precise
+//! cause for the log.
 
+use std::borrow::Cow;
 use std::fmt;
+use translations::{text, Lang, Localize, Localized, StaticText};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum BackendError {
     /// The thing asked for does not exist (or is not the caller's to see).
-    #[error("{0}")]
-    NotFound(&'static str),
-    /// The input breaks a rule; the message says which, in Chinese.
-    #[error("{0}")]
-    Invalid(String),
+    NotFound(StaticText),
+    /// The input breaks a rule; the message says which.
+    Invalid(Localized),
     /// Too many attempts of this kind lately; the message says when to retry.
-    #[error("{0}")]
-    Throttled(String),
+    Throttled(Localized),
     /// Not signed in, or the session ended.
-    #[error("请先登录")]
     SignedOut,
     /// Signed in, but this is not the person's to do.
-    #[error("没有权限进行此操作")]
     Forbidden,
     /// Something that should not happen; people see a generic apology.
-    #[error("服务暂时出错，请稍后再试")]
     Internal(String),
     /// The database failed; people see a generic apology.
-    #[error("数据库暂时不可用，请稍后再试")]
-    Database(#[source] sqlx::Error),
+    Database(sqlx::Error),
     /// Migrations could not be applied.
-    #[error("数据库结构升级失败")]
-    Migration(#[source] sqlx::migrate::MigrateError),
+    Migration(sqlx::migrate::MigrateError),
     /// The disk under the database or the uploads is full, or it became
     /// read-only: nothing can be saved until an operator makes room.
-    #[error("存储空间已满或数据目录不可写，暂时无法保存，请稍后再试")]
     Storage(String),
 }
 
 impl BackendError {
-    /// What a person may be shown.
-    pub fn public_message(&self) -> String {
-        self.to_string()
+    /// A refusal that is one message of the catalogue.
+    pub fn refused(message: StaticText) -> Self {
+        Self::Invalid(message.into())
+    }
+
+    /// A refusal a rule in `domain` gave, in its own words.
+    pub fn invalid(reason: &impl Localize) -> Self {
+        Self::Invalid(reason.localized())
+    }
+
+    /// What a person may be shown, in their language.
+    pub fn public_message(&self, lang: Lang) -> Cow<'static, str> {
+        self.say(lang)
     }
 
     /// The HTTP status this error answers with, wherever it is answered:
@@ -64,6 +68,38 @@ impl BackendError {
     /// Everything, for the log.
     pub fn log_detail(&self) -> LogDetail<'_> {
         LogDetail(self)
+    }
+}
+
+impl Localize for BackendError {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        match self {
+            Self::NotFound(message) => Cow::Borrowed(message(lang)),
+            Self::Invalid(message) | Self::Throttled(message) => message.say(lang),
+            Self::SignedOut => text::error_signed_out(lang).into(),
+            Self::Forbidden => text::error_forbidden(lang).into(),
+            Self::Internal(_) => text::error_internal(lang).into(),
+            Self::Database(_) => text::error_database(lang).into(),
+            Self::Migration(_) => text::error_migration(lang).into(),
+            Self::Storage(_) => text::error_storage(lang).into(),
+        }
+    }
+}
+
+/// The public message in the default language.
+impl fmt::Display for BackendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.say(Lang::default()))
+    }
+}
+
+impl std::error::Error for BackendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Database(error) => Some(error),
+            Self::Migration(error) => Some(error),
+            _ => None,
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use crate::case_flow::CaseKind;
 use crate::clock::UnixSeconds;
 use crate::season::SeasonCalendar;
 use serde::{Deserialize, Serialize};
+use translations::{text, Lang, StaticText};
 
 /// Days before the season's start by which suspend and resume are due.
 pub const DEFAULT_DAYS_BEFORE_SEASON: i64 = 30;
@@ -22,12 +23,8 @@ pub struct ApplicationWindow {
 
 impl ApplicationWindow {
     /// "2027—2028 供暖季"
-    pub fn season_label(&self) -> String {
-        format!(
-            "{}—{} 供暖季",
-            self.season_start_year,
-            self.season_start_year + 1
-        )
+    pub fn season_label(&self, lang: Lang) -> String {
+        crate::season::season_label(self.season_start_year, lang)
     }
 }
 
@@ -66,36 +63,43 @@ pub fn check_application(
     kind: CaseKind,
     service_state: &str,
     has_own_valve: bool,
-) -> Result<(), &'static str> {
+) -> Result<(), StaticText> {
     match (kind, service_state) {
         (CaseKind::Suspend, "heated") if has_own_valve => Ok(()),
-        (CaseKind::Suspend, "heated") => Err(
-            "报停需要您家有独立的供热关断阀门（入户阀）。没有的话请先联系供热公司加装，或选择其他方式。",
-        ),
-        (CaseKind::Suspend, _) => Err("这户目前没有在供热，无需报停。"),
+        (CaseKind::Suspend, "heated") => Err(text::application_suspend_needs_valve),
+        (CaseKind::Suspend, _) => Err(text::application_not_heated),
         (CaseKind::Resume, "suspended") => Ok(()),
-        (CaseKind::Resume, _) => Err("这户目前没有报停，无需复供。"),
+        (CaseKind::Resume, _) => Err(text::application_not_suspended),
         (CaseKind::Connection, "not_connected") => Ok(()),
-        (CaseKind::Connection, _) => Err("这户已接入供热管网，无需报装。"),
+        (CaseKind::Connection, _) => Err(text::application_already_connected),
         (CaseKind::Temperature | CaseKind::Repair | CaseKind::Incident, _) => {
-            Err("这不是一项业务申请。")
+            Err(text::application_not_an_application)
         }
     }
 }
 
 /// What to bring, per application.
-pub fn required_documents(kind: CaseKind) -> &'static [&'static str] {
-    match kind {
-        CaseKind::Connection => &["房产证或购房合同", "户主身份证", "房屋平面图（如有）"],
-        CaseKind::Suspend | CaseKind::Resume => &["户主身份证", "供热卡或缴费凭证"],
+pub fn required_documents(kind: CaseKind, lang: Lang) -> String {
+    let documents: &[StaticText] = match kind {
+        CaseKind::Connection => &[
+            text::document_property_certificate,
+            text::document_holder_id,
+            text::document_floor_plan,
+        ],
+        CaseKind::Suspend | CaseKind::Resume => {
+            &[text::document_holder_id, text::document_heating_card]
+        }
         CaseKind::Temperature | CaseKind::Repair | CaseKind::Incident => &[],
-    }
+    };
+    let names: Vec<&str> = documents.iter().map(|document| document(lang)).collect();
+    names.join(text::list_separator(lang))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::clock::local_instant;
+    use translations::Lang;
 
     #[test]
     fn the_window_closes_thirty_days_before_the_start() {
@@ -103,7 +107,7 @@ mod tests {
         let early = application_window(&calendar, 30, local_instant(2026, 9, 1, 9).unwrap());
         assert_eq!(early.season_start_year, 2026);
         assert_eq!(early.apply_by, local_instant(2026, 10, 15, 12).unwrap());
-        assert_eq!(early.season_label(), "2026—2027 供暖季");
+        assert_eq!(early.season_label(Lang::Zh), "2026—2027 供暖季");
 
         let on_the_day =
             application_window(&calendar, 30, local_instant(2026, 10, 15, 12).unwrap());
@@ -118,15 +122,17 @@ mod tests {
     #[test]
     fn each_application_fits_one_service_state() {
         assert!(check_application(CaseKind::Suspend, "heated", true).is_ok());
-        assert!(check_application(CaseKind::Suspend, "heated", false)
-            .unwrap_err()
-            .contains("阀门"));
+        assert!(
+            check_application(CaseKind::Suspend, "heated", false).unwrap_err()(Lang::Zh)
+                .contains("阀门")
+        );
         assert!(check_application(CaseKind::Suspend, "suspended", true).is_err());
         assert!(check_application(CaseKind::Resume, "suspended", false).is_ok());
         assert!(check_application(CaseKind::Resume, "heated", false).is_err());
         assert!(check_application(CaseKind::Connection, "not_connected", false).is_ok());
         assert!(check_application(CaseKind::Connection, "heated", false).is_err());
         assert!(check_application(CaseKind::Repair, "heated", false).is_err());
-        assert!(!required_documents(CaseKind::Connection).is_empty());
+        assert!(!required_documents(CaseKind::Connection, Lang::Zh).is_empty());
+        assert!(required_documents(CaseKind::Repair, Lang::En).is_empty());
     }
 }

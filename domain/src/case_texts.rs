@@ -5,38 +5,40 @@
 use crate::case_flow::{CaseAction, CaseKind};
 use crate::clock::format_month_day_time;
 use crate::deadlines::Deadline;
+use translations::{text, Lang, StaticText};
 
 /// A temperature complaint was filed and a visit is due.
-pub fn temperature_filed(deadline: &Deadline) -> String {
-    format!(
-        "室温投诉已受理，工作人员将于 {} 前上门测温。",
-        format_month_day_time(deadline.due_at)
-    )
+pub fn temperature_filed(deadline: &Deadline, lang: Lang) -> String {
+    text::resident_temperature_filed(lang, format_month_day_time(deadline.due_at, lang))
 }
 
 /// A repair was filed and the crew is due.
-pub fn repair_filed(deadline: &Deadline) -> String {
-    format!(
-        "报修已受理，抢修人员将于 {} 前到达。",
-        format_month_day_time(deadline.due_at)
-    )
+pub fn repair_filed(deadline: &Deadline, lang: Lang) -> String {
+    text::resident_repair_filed(lang, format_month_day_time(deadline.due_at, lang))
 }
 
 /// An application was filed and its review is due.
-pub fn application_filed(kind: CaseKind, deadline: &Deadline) -> String {
-    format!(
-        "{}申请已提交，将于 {} 前完成审核。",
-        kind.label(),
-        format_month_day_time(deadline.due_at)
+pub fn application_filed(kind: CaseKind, deadline: &Deadline, lang: Lang) -> String {
+    text::resident_application_filed(
+        lang,
+        format_month_day_time(deadline.due_at, lang),
+        kind.label(lang),
     )
 }
 
 /// A resident's report was gathered into an incident of their building or
 /// station (`place`: "楼栋", "换热站").
-pub fn gathered_into_incident(place: &str, incident_no: &str, deadline: &Deadline) -> String {
-    format!(
-        "已与同一{place}的报冷合并为集中处理事件 {incident_no}，抢修人员将于 {} 前到场。",
-        format_month_day_time(deadline.due_at)
+pub fn gathered_into_incident(
+    place: &str,
+    incident_no: &str,
+    deadline: &Deadline,
+    lang: Lang,
+) -> String {
+    text::resident_gathered_into_incident(
+        lang,
+        format_month_day_time(deadline.due_at, lang),
+        incident_no,
+        place,
     )
 }
 
@@ -46,34 +48,38 @@ pub fn step_update(
     action: CaseAction,
     note: &str,
     new_deadline: Option<&Deadline>,
+    lang: Lang,
 ) -> Option<String> {
     if !action.tells_resident() {
         return None;
     }
-    let with_note = |text: &str| {
+    let with_note = |done: StaticText| {
         if note.is_empty() {
-            format!("{text}。")
+            text::resident_step_done(lang, done(lang))
         } else {
-            format!("{text}：{note}")
+            text::resident_step_done_with_note(lang, done(lang), note)
         }
     };
     Some(match action {
-        CaseAction::Assign => "已派单给抢修队，请保持电话畅通。".to_string(),
-        CaseAction::Depart => "抢修人员已出发，请稍候。".to_string(),
-        CaseAction::Arrive => "抢修人员已到达。".to_string(),
-        CaseAction::Fix => format!("{}请在工单页确认是否修好并评价。", with_note("已处理完成")),
+        CaseAction::Assign => text::resident_assigned(lang).to_string(),
+        CaseAction::Depart => text::resident_crew_departed(lang).to_string(),
+        CaseAction::Arrive => text::resident_crew_arrived(lang).to_string(),
+        CaseAction::Fix => {
+            format!(
+                "{}{}",
+                with_note(text::resident_fixed),
+                text::resident_please_confirm(lang)
+            )
+        }
         CaseAction::Reopen => match new_deadline {
-            Some(d) => format!(
-                "已重新受理，将于 {} 前再次上门。",
-                format_month_day_time(d.due_at)
-            ),
-            None => "已重新受理。".to_string(),
+            Some(d) => text::resident_reopened_by(lang, format_month_day_time(d.due_at, lang)),
+            None => text::resident_reopened(lang).to_string(),
         },
-        CaseAction::StartReview => "已开始审核。".to_string(),
-        CaseAction::Approve => with_note("审核已通过"),
-        CaseAction::Reject => with_note("审核未通过，原因"),
-        CaseAction::Complete => "业务已办结。".to_string(),
-        CaseAction::Merge => "已与同一问题的工单合并处理，进展请看主工单。".to_string(),
+        CaseAction::StartReview => text::resident_review_started(lang).to_string(),
+        CaseAction::Approve => with_note(text::resident_approved),
+        CaseAction::Reject => with_note(text::resident_rejected),
+        CaseAction::Complete => text::resident_completed(lang).to_string(),
+        CaseAction::Merge => text::resident_merged(lang).to_string(),
         CaseAction::Confirm | CaseAction::Rate | CaseAction::Cancel | CaseAction::Note => {
             return None
         }
@@ -81,37 +87,42 @@ pub fn step_update(
 }
 
 /// The same news for a resident whose report was merged into `case_no`.
-pub fn update_of_merged(case_no: &str, update: &str) -> String {
-    format!("（集中处理事件 {case_no}）{update}")
+pub fn update_of_merged(case_no: &str, update: &str, lang: Lang) -> String {
+    text::resident_update_of_merged(lang, case_no, update)
 }
 
 /// An outage was published for the resident's incident.
-pub fn outage_published(cause: &str, expected_restore_at: crate::clock::UnixSeconds) -> String {
-    format!(
-        "已发布停热公告：{cause}，预计 {} 恢复供热。",
-        format_month_day_time(expected_restore_at)
+pub fn outage_published(
+    cause: &str,
+    expected_restore_at: crate::clock::UnixSeconds,
+    lang: Lang,
+) -> String {
+    text::resident_outage_published(
+        lang,
+        cause,
+        format_month_day_time(expected_restore_at, lang),
     )
 }
 
 /// The public notice of an incident's outage when the incident ends:
 /// heat back (closed), or the notice lifted (any other end).
-pub fn incident_outage_ended(closed: bool) -> &'static str {
+pub fn incident_outage_ended(closed: bool, lang: Lang) -> &'static str {
     if closed {
-        "抢修完成，已恢复供热。"
+        text::incident_outage_heat_back(lang)
     } else {
-        "事件已结束，停热公告解除。"
+        text::incident_outage_lifted(lang)
     }
 }
 
 /// A step or a filing refused because someone else moved the case (or its
 /// order) since the page was read.
-pub const CHANGED_MEANWHILE: &str = "工单刚刚被其他人处理过，请刷新页面查看最新进展";
+pub const CHANGED_MEANWHILE: StaticText = text::case_changed_meanwhile;
 
 /// A grid worker's consent code spent by another filing meanwhile.
-pub const CONSENT_SPENT: &str = "这个验证码已经用过了，请重新获取居民的验证码";
+pub const CONSENT_SPENT: StaticText = text::consent_code_spent;
 
 /// A case nobody may read (or that does not exist: the same answer).
-pub const CASE_NOT_FOUND: &str = "没有找到该工单，或您无权查看";
+pub const CASE_NOT_FOUND: StaticText = text::case_not_found;
 
 #[cfg(test)]
 mod tests {
@@ -121,7 +132,7 @@ mod tests {
     fn steps_that_tell_nobody_have_no_text() {
         for action in CaseAction::ALL {
             assert_eq!(
-                step_update(action, "", None).is_some(),
+                step_update(action, "", None, Lang::Zh).is_some(),
                 action.tells_resident(),
                 "{action:?}"
             );
@@ -131,16 +142,20 @@ mod tests {
     #[test]
     fn a_note_is_quoted_or_the_sentence_ends() {
         assert_eq!(
-            step_update(CaseAction::Reject, "材料不全", None).as_deref(),
+            step_update(CaseAction::Reject, "材料不全", None, Lang::Zh).as_deref(),
             Some("审核未通过，原因：材料不全")
         );
         assert_eq!(
-            step_update(CaseAction::Approve, "", None).as_deref(),
+            step_update(CaseAction::Approve, "", None, Lang::Zh).as_deref(),
             Some("审核已通过。")
         );
         assert_eq!(
-            update_of_merged("I20261128000007", "抢修人员已到达。"),
+            update_of_merged("I20261128000007", "抢修人员已到达。", Lang::Zh),
             "（集中处理事件 I20261128000007）抢修人员已到达。"
+        );
+        assert_eq!(
+            step_update(CaseAction::Fix, "换了阀门", None, Lang::En).as_deref(),
+            Some("The work is done: 换了阀门 Please confirm on the case page whether it is fixed, and rate it.")
         );
     }
 }

@@ -2,12 +2,13 @@
 
 use crate::account::Choice;
 use crate::case_flow::{CaseAction, CaseKind, CaseState};
-use crate::clock::{format_month_day_time, format_month_day_time_en, UnixSeconds};
+use crate::clock::{format_month_day_time, UnixSeconds};
 use crate::deadlines::{Deadline, Urgency};
 use crate::repair::{RepairCategory, RepairUrgency};
 use crate::triage::{CoveringOutage, Reading, Room};
 use crate::uploads::AttachmentLink;
 use serde::{Deserialize, Serialize};
+use translations::{text, Lang};
 
 /// One case in a list: what, where, how far along, by when. No personal data.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,24 +32,13 @@ pub struct CaseBrief {
 
 /// The promise a case's deadline stands for, as the resident reads it:
 /// "抢修人员应于 11月28日 15:42 前到达".
-pub fn promise(kind: CaseKind, deadline: &Deadline) -> String {
-    let by = format_month_day_time(deadline.due_at);
+pub fn promise(kind: CaseKind, deadline: &Deadline, lang: Lang) -> String {
+    let by = format_month_day_time(deadline.due_at, lang);
     match kind {
-        CaseKind::Repair | CaseKind::Incident => format!("抢修人员应于 {by} 前到达"),
-        CaseKind::Temperature => format!("工作人员应于 {by} 前上门测温"),
+        CaseKind::Repair | CaseKind::Incident => text::case_promise_crew_on_site(lang, by),
+        CaseKind::Temperature => text::case_promise_measured(lang, by),
         CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume => {
-            format!("应于 {by} 前完成审核")
-        }
-    }
-}
-
-pub fn promise_en(kind: CaseKind, deadline: &Deadline) -> String {
-    let by = format_month_day_time_en(deadline.due_at);
-    match kind {
-        CaseKind::Repair | CaseKind::Incident => format!("A crew is due on site by {by}"),
-        CaseKind::Temperature => format!("Staff are due to measure by {by}"),
-        CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume => {
-            format!("Review is due by {by}")
+            text::case_promise_reviewed(lang, by)
         }
     }
 }
@@ -68,12 +58,11 @@ pub struct TimelineEntry {
 }
 
 impl TimelineEntry {
-    pub fn headline(&self) -> &'static str {
-        self.action.map_or("提交工单", CaseAction::past_tense)
-    }
-
-    pub fn headline_en(&self) -> &'static str {
-        self.action.map_or("Case filed", CaseAction::past_tense_en)
+    pub fn headline(&self, lang: Lang) -> &'static str {
+        match self.action {
+            Some(action) => action.past_tense(lang),
+            None => text::case_filed(lang),
+        }
     }
 }
 
@@ -218,10 +207,10 @@ mod tests {
             warn_at: due - 1800,
         };
         assert_eq!(
-            promise(CaseKind::Repair, &deadline),
+            promise(CaseKind::Repair, &deadline, Lang::Zh),
             "抢修人员应于 11月28日 15:42 前到达"
         );
-        assert!(promise(CaseKind::Suspend, &deadline).contains("审核"));
-        assert!(promise_en(CaseKind::Temperature, &deadline).contains("measure"));
+        assert!(promise(CaseKind::Suspend, &deadline, Lang::Zh).contains("审核"));
+        assert!(promise(CaseKind::Temperature, &deadline, Lang::En).contains("measure"));
     }
 }

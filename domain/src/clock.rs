@@ -2,6 +2,7 @@
 //! fixed offset is exact and no time-zone database is needed.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Timelike, Utc};
+use translations::{text, Lang};
 
 /// Seconds east of UTC for Asia/Shanghai.
 const SHANGHAI_OFFSET_SECONDS: i32 = 8 * 3600;
@@ -37,63 +38,46 @@ pub fn local_instant(year: i32, month: u32, day: u32, hour: u32) -> Option<UnixS
         .map(from_local)
 }
 
-/// "11月14日 12:00": a date and time as residents read them.
-pub fn format_month_day_time(unix: UnixSeconds) -> String {
+/// "11月14日 12:00", "14 Nov 12:00": a date and time as residents read them.
+pub fn format_month_day_time(unix: UnixSeconds, lang: Lang) -> String {
     let t = to_local(unix);
-    format!(
-        "{}月{}日 {:02}:{:02}",
-        t.month(),
+    text::clock_month_day_time(
+        lang,
         t.day(),
-        t.hour(),
-        t.minute()
+        month_name(t.month(), lang),
+        format!("{:02}:{:02}", t.hour(), t.minute()),
     )
 }
 
-/// "2026年11月14日 12:00", when the year matters.
-pub fn format_full(unix: UnixSeconds) -> String {
+/// "2026年11月14日 12:00", "14 Nov 2026 12:00": when the year matters.
+pub fn format_full(unix: UnixSeconds, lang: Lang) -> String {
     let t = to_local(unix);
-    format!(
-        "{}年{}月{}日 {:02}:{:02}",
+    text::clock_full(
+        lang,
+        t.day(),
+        month_name(t.month(), lang),
+        format!("{:02}:{:02}", t.hour(), t.minute()),
         t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute()
     )
 }
 
-/// English month abbreviations, January first.
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-fn month_en(month: u32) -> &'static str {
-    MONTHS_EN[(month as usize).saturating_sub(1) % 12]
-}
-
-/// "14 Nov 12:00": [`format_month_day_time`] for English readers.
-pub fn format_month_day_time_en(unix: UnixSeconds) -> String {
-    let t = to_local(unix);
-    format!(
-        "{} {} {:02}:{:02}",
-        t.day(),
-        month_en(t.month()),
-        t.hour(),
-        t.minute()
-    )
-}
-
-/// "14 Nov 2026 12:00": [`format_full`] for English readers.
-pub fn format_full_en(unix: UnixSeconds) -> String {
-    let t = to_local(unix);
-    format!(
-        "{} {} {} {:02}:{:02}",
-        t.day(),
-        month_en(t.month()),
-        t.year(),
-        t.hour(),
-        t.minute()
-    )
+/// "11" in Chinese (月 follows in the message), "Nov" in English.
+fn month_name(month: u32, lang: Lang) -> &'static str {
+    const MONTHS: [fn(Lang) -> &'static str; 12] = [
+        text::clock_month_1,
+        text::clock_month_2,
+        text::clock_month_3,
+        text::clock_month_4,
+        text::clock_month_5,
+        text::clock_month_6,
+        text::clock_month_7,
+        text::clock_month_8,
+        text::clock_month_9,
+        text::clock_month_10,
+        text::clock_month_11,
+        text::clock_month_12,
+    ];
+    MONTHS[(month as usize).saturating_sub(1) % 12](lang)
 }
 
 /// "2026-11-14T12:00:00+08:00", for `<time datetime>` attributes.
@@ -124,24 +108,24 @@ mod tests {
     fn shanghai_noon_is_four_utc() {
         let noon = local_instant(2026, 11, 14, 12).unwrap();
         assert_eq!(DateTime::<Utc>::from_timestamp(noon, 0).unwrap().hour(), 4);
-        assert_eq!(format_month_day_time(noon), "11月14日 12:00");
-        assert_eq!(format_full(noon), "2026年11月14日 12:00");
+        assert_eq!(format_month_day_time(noon, Lang::Zh), "11月14日 12:00");
+        assert_eq!(format_full(noon, Lang::Zh), "2026年11月14日 12:00");
         assert_eq!(format_iso(noon), "2026-11-14T12:00:00+08:00");
     }
 
     #[test]
     fn english_dates_put_the_day_first() {
         let morning = local_instant(2026, 11, 28, 10).unwrap();
-        assert_eq!(format_month_day_time_en(morning), "28 Nov 10:00");
+        assert_eq!(format_month_day_time(morning, Lang::En), "28 Nov 10:00");
         let end = local_instant(2027, 3, 15, 12).unwrap();
-        assert_eq!(format_full_en(end), "15 Mar 2027 12:00");
+        assert_eq!(format_full(end, Lang::En), "15 Mar 2027 12:00");
         // The Shanghai date, not the UTC one (still 31 Dec 16:30 in UTC).
         let new_year = local_instant(2027, 1, 1, 0).unwrap() + 30 * 60;
-        assert_eq!(format_month_day_time_en(new_year), "1 Jan 00:30");
-        assert_eq!(format_full_en(new_year), "1 Jan 2027 00:30");
+        assert_eq!(format_month_day_time(new_year, Lang::En), "1 Jan 00:30");
+        assert_eq!(format_full(new_year, Lang::En), "1 Jan 2027 00:30");
         // The Chinese forms stay as they are.
-        assert_eq!(format_month_day_time(morning), "11月28日 10:00");
-        assert_eq!(format_full(end), "2027年3月15日 12:00");
+        assert_eq!(format_month_day_time(morning, Lang::Zh), "11月28日 10:00");
+        assert_eq!(format_full(end, Lang::Zh), "2027年3月15日 12:00");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! slows down guessing.
 
 use crate::clock::UnixSeconds;
+use std::borrow::Cow;
+use translations::{text, Lang, Localize, StaticText};
 
 /// Failures allowed before the first lockout.
 pub const FREE_FAILURES: i64 = 5;
@@ -26,8 +28,7 @@ pub fn locked_until(failures: i64, last_failure_at: UnixSeconds) -> Option<UnixS
 /// The one answer to a staff sign-in that did not work, whatever the
 /// reason (unknown name, disabled or locked account, wrong password), so
 /// that nobody learns from it which names exist.
-pub const SIGN_IN_REFUSED: &str =
-    "用户名或密码不正确。连续输错多次后账号会暂时锁定，请稍后再试或联系管理员";
+pub const SIGN_IN_REFUSED: StaticText = text::staff_sign_in_refused;
 
 /// Whether a staff account with `failures` consecutive failed sign-ins, the
 /// last at `last_failure_at`, may try a password at `now`. The store asks
@@ -45,15 +46,24 @@ pub fn may_attempt(
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CredentialError {
-    #[error("用户名应为 3 到 32 位小写字母、数字、下划线或短横线，并以字母开头")]
     Username,
-    #[error("密码至少 10 位，且同时包含字母和数字")]
     WeakPassword,
-    #[error("密码不能超过 128 位")]
     LongPassword,
 }
+
+impl Localize for CredentialError {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        match self {
+            Self::Username => text::credential_username(lang).into(),
+            Self::WeakPassword => text::credential_weak_password(lang).into(),
+            Self::LongPassword => text::credential_long_password(lang).into(),
+        }
+    }
+}
+
+translations::localized_error!(CredentialError);
 
 /// A staff username: 3–32 of a–z, 0–9, `_`, `-`, starting with a letter.
 /// Upper case is folded, surrounding spaces dropped.

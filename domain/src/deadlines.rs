@@ -7,6 +7,7 @@ use crate::clock::UnixSeconds;
 use crate::repair::RepairUrgency;
 use crate::working_days::WorkingCalendar;
 use serde::{Deserialize, Serialize};
+use translations::{text, Lang};
 
 /// How long a rule allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,19 +41,12 @@ impl Clock {
     }
 
     /// "2 小时", "3 个工作日"
-    pub fn describe(self) -> String {
+    pub fn describe(self, lang: Lang) -> String {
         match self {
-            Self::Hours(n) => format!("{n} 小时"),
-            Self::WorkingDays(n) => format!("{n} 个工作日"),
-        }
-    }
-
-    pub fn describe_en(self) -> String {
-        match self {
-            Self::Hours(1) => "1 hour".to_string(),
-            Self::Hours(n) => format!("{n} hours"),
-            Self::WorkingDays(1) => "1 working day".to_string(),
-            Self::WorkingDays(n) => format!("{n} working days"),
+            Self::Hours(1) => text::deadline_one_hour(lang).to_string(),
+            Self::Hours(n) => text::deadline_hours(lang, n),
+            Self::WorkingDays(1) => text::deadline_one_working_day(lang).to_string(),
+            Self::WorkingDays(n) => text::deadline_working_days(lang, n),
         }
     }
 }
@@ -96,27 +90,15 @@ impl DeadlineRule {
         Self::ALL.into_iter().find(|r| r.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::RepairOnSite => "抢修到场",
-            Self::EmergencyOnSite => "紧急抢修到场",
-            Self::TemperatureMeasured => "室温测量",
-            Self::ApplicationReview => "业务审核",
-            Self::HotlineSignFor => "12345 签收",
-            Self::HotlineReply => "12345 答复",
-            Self::HotlineReturn => "12345 退单",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::RepairOnSite => "Crew on site",
-            Self::EmergencyOnSite => "Crew on site (emergency)",
-            Self::TemperatureMeasured => "Temperature measured",
-            Self::ApplicationReview => "Application reviewed",
-            Self::HotlineSignFor => "12345 order signed for",
-            Self::HotlineReply => "12345 reply",
-            Self::HotlineReturn => "12345 order returned",
+            Self::RepairOnSite => text::deadline_rule_repair_on_site(lang),
+            Self::EmergencyOnSite => text::deadline_rule_emergency_on_site(lang),
+            Self::TemperatureMeasured => text::deadline_rule_temperature_measured(lang),
+            Self::ApplicationReview => text::deadline_rule_application_review(lang),
+            Self::HotlineSignFor => text::deadline_rule_hotline_sign_for(lang),
+            Self::HotlineReply => text::deadline_rule_hotline_reply(lang),
+            Self::HotlineReturn => text::deadline_rule_hotline_return(lang),
         }
     }
 }
@@ -301,19 +283,11 @@ impl Urgency {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::OnTime => "按期",
-            Self::DueSoon => "即将到期",
-            Self::Overdue => "已超期",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::OnTime => "On time",
-            Self::DueSoon => "Due soon",
-            Self::Overdue => "Overdue",
+            Self::OnTime => text::urgency_on_time(lang),
+            Self::DueSoon => text::urgency_due_soon(lang),
+            Self::Overdue => text::urgency_overdue(lang),
         }
     }
 }
@@ -402,7 +376,7 @@ mod tests {
         assert_eq!(Clock::parse(3, "working_days"), Some(Clock::WorkingDays(3)));
         assert_eq!(Clock::parse(0, "hours"), None);
         assert_eq!(Clock::parse(2, "fortnights"), None);
-        assert_eq!(Clock::WorkingDays(3).describe(), "3 个工作日");
-        assert_eq!(Clock::Hours(1).describe_en(), "1 hour");
+        assert_eq!(Clock::WorkingDays(3).describe(Lang::Zh), "3 个工作日");
+        assert_eq!(Clock::Hours(1).describe(Lang::En), "1 hour");
     }
 }

@@ -9,6 +9,7 @@ use crate::otp::OtpPolicy;
 use crate::typing::halfwidth;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use translations::{text, StaticText};
 
 /// Limits on consent codes: ten minutes to read the code out to the worker,
 /// five wrong tries, one code a minute and ten a day per number, thirty an
@@ -25,7 +26,7 @@ pub fn consent_policy() -> OtpPolicy {
 
 /// Why a consent code is not sent to a number: it goes only to a phone the
 /// household stands behind (a bound resident's, or the holder's on file).
-pub const NOT_LINKED_MESSAGE: &str = "验证码只能发给已绑定这户的居民或户主预留的手机号；请居民先绑定住户，或拨打供热服务热线更新预留号码";
+pub const NOT_LINKED_MESSAGE: StaticText = text::consent_phone_not_linked;
 
 /// What a worker may file for a resident: every kind a resident files.
 pub fn may_file_for_resident(kind: CaseKind) -> bool {
@@ -72,22 +73,22 @@ pub fn check_visit(
     visited_on: &str,
     notes: &str,
     today: NaiveDate,
-) -> Result<VisitInput, &'static str> {
+) -> Result<VisitInput, StaticText> {
     let date: String = visited_on.trim().chars().map(halfwidth).collect();
     let visited_on = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-        .map_err(|_| "请填写走访日期，例如 2026-11-28")?;
+        .map_err(|_| text::visit_date_missing as StaticText)?;
     if visited_on > today {
-        return Err("走访日期不能晚于今天");
+        return Err(text::visit_date_in_future);
     }
     if (today - visited_on).num_days() > VISIT_LOG_DAYS_BACK {
-        return Err("只能补记 30 天内的走访");
+        return Err(text::visit_too_old);
     }
     let notes = notes.trim();
     if notes.is_empty() {
-        return Err("请填写走访情况");
+        return Err(text::visit_notes_missing);
     }
     if notes.chars().count() > MAX_VISIT_NOTES_CHARS {
-        return Err("走访情况请控制在 500 字以内");
+        return Err(text::visit_notes_too_long);
     }
     Ok(VisitInput {
         visited_on,
@@ -122,6 +123,7 @@ pub struct GridDesk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use translations::Lang;
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -135,18 +137,14 @@ mod tests {
         assert_eq!(visit.notes, "李大爷家暖气不热，已报修");
         assert!(check_visit("２０２６-１１-２８", "走访", today).is_ok());
         assert_eq!(
-            check_visit("2026-11-29", "x", today),
+            check_visit("2026-11-29", "x", today).map_err(|t| t(Lang::Zh)),
             Err("走访日期不能晚于今天")
         );
-        assert!(check_visit("2026-10-28", "x", today)
-            .unwrap_err()
-            .contains("30"));
+        assert!(check_visit("2026-10-28", "x", today).unwrap_err()(Lang::Zh).contains("30"));
         assert!(check_visit("2026-10-29", "x", today).is_ok());
-        assert!(check_visit("11/28", "x", today)
-            .unwrap_err()
-            .contains("日期"));
+        assert!(check_visit("11/28", "x", today).unwrap_err()(Lang::Zh).contains("日期"));
         assert_eq!(
-            check_visit("2026-11-28", "   ", today),
+            check_visit("2026-11-28", "   ", today).map_err(|t| t(Lang::Zh)),
             Err("请填写走访情况")
         );
         let long = "冷".repeat(MAX_VISIT_NOTES_CHARS + 1);

@@ -8,6 +8,7 @@ use crate::clock::UnixSeconds;
 use crate::repair::RepairCategory;
 use crate::typing::halfwidth;
 use serde::{Deserialize, Serialize};
+use translations::{text, Lang, StaticText};
 
 /// How far a signed request's timestamp may be from our clock.
 pub const MAX_CLOCK_SKEW: i64 = 300;
@@ -220,23 +221,13 @@ impl OrderStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Received => "待签收",
-            Self::SignedFor => "办理中",
-            Self::Replied => "已答复，待回访",
-            Self::Closed => "已办结",
-            Self::Returned => "已退单",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Received => "Waiting to be signed for",
-            Self::SignedFor => "Being worked",
-            Self::Replied => "Replied, awaiting the satisfaction call",
-            Self::Closed => "Closed",
-            Self::Returned => "Returned",
+            Self::Received => text::order_status_received(lang),
+            Self::SignedFor => text::order_status_signed_for(lang),
+            Self::Replied => text::order_status_replied(lang),
+            Self::Closed => text::order_status_closed(lang),
+            Self::Returned => text::order_status_returned(lang),
         }
     }
 }
@@ -287,27 +278,15 @@ impl OrderAction {
         Self::ALL.into_iter().find(|a| a.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::SignFor => "签收",
-            Self::Progress => "报送进展",
-            Self::Extend => "申请延期",
-            Self::Reply => "答复办结",
-            Self::Return => "退单",
-            Self::Satisfied => "回访满意",
-            Self::Unsatisfied => "回访不满意",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::SignFor => "Sign for",
-            Self::Progress => "Report progress",
-            Self::Extend => "Ask for more time",
-            Self::Reply => "Reply",
-            Self::Return => "Return",
-            Self::Satisfied => "Caller satisfied",
-            Self::Unsatisfied => "Caller not satisfied",
+            Self::SignFor => text::order_action_sign_for(lang),
+            Self::Progress => text::order_action_progress(lang),
+            Self::Extend => text::order_action_extend(lang),
+            Self::Reply => text::order_action_reply(lang),
+            Self::Return => text::order_action_return(lang),
+            Self::Satisfied => text::order_action_satisfied(lang),
+            Self::Unsatisfied => text::order_action_unsatisfied(lang),
         }
     }
 
@@ -338,36 +317,36 @@ pub fn check_order_action(
     action: OrderAction,
     text: &str,
     extension_days: Option<u32>,
-) -> Result<OrderStatus, &'static str> {
+) -> Result<OrderStatus, StaticText> {
     use OrderAction as A;
     use OrderStatus as S;
     if action.needs_text() && text.trim().is_empty() {
         return Err(match action {
-            A::Return => "请填写退单原因",
-            A::Extend => "请填写延期原因",
-            A::Reply => "请填写答复内容",
-            _ => "请填写进展情况",
+            A::Return => text::order_return_reason_missing,
+            A::Extend => text::order_extension_reason_missing,
+            A::Reply => text::order_reply_missing,
+            _ => text::order_progress_missing,
         });
     }
     if text.chars().count() > 1000 {
-        return Err("内容请控制在 1000 字以内");
+        return Err(text::order_text_too_long);
     }
     match (clock.status, action) {
         (S::Received, A::SignFor) => Ok(S::SignedFor),
         (S::Received | S::SignedFor, A::Return) => Ok(S::Returned),
         (S::SignedFor, A::Progress) => Ok(S::SignedFor),
-        (S::SignedFor, A::Extend) if clock.extended => Err("这张工单已经延期过一次"),
+        (S::SignedFor, A::Extend) if clock.extended => Err(text::order_already_extended),
         (S::SignedFor, A::Extend) => match extension_days {
             Some(days) if (1..=MAX_EXTENSION_DAYS).contains(&days) => Ok(S::SignedFor),
-            _ => Err("延期天数为 1 到 10 个工作日"),
+            _ => Err(text::order_extension_days),
         },
         (S::SignedFor, A::Reply) => Ok(S::Replied),
         (S::Replied, A::Satisfied) => Ok(S::Closed),
         (S::Replied, A::Unsatisfied) => Ok(S::SignedFor),
-        (S::Received, _) => Err("请先签收这张工单"),
-        (S::Closed | S::Returned, _) => Err("这张工单已经结束"),
-        (S::Replied, _) => Err("已答复，等待 12345 回访结果"),
-        (S::SignedFor, _) => Err("现在不能进行这个操作"),
+        (S::Received, _) => Err(text::order_sign_for_first),
+        (S::Closed | S::Returned, _) => Err(text::order_finished),
+        (S::Replied, _) => Err(text::order_awaiting_callback),
+        (S::SignedFor, _) => Err(text::order_not_now),
     }
 }
 
@@ -394,6 +373,7 @@ pub struct OrderView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use translations::Lang;
 
     fn order() -> InboundOrder {
         InboundOrder {
@@ -476,11 +456,13 @@ mod tests {
             Ok(S::SignedFor)
         );
         assert_eq!(
-            check_order_action(at(S::Received, false), A::Reply, "好了", None),
+            check_order_action(at(S::Received, false), A::Reply, "好了", None)
+                .map_err(|t| t(Lang::Zh)),
             Err("请先签收这张工单")
         );
         assert_eq!(
-            check_order_action(at(S::Received, false), A::Return, " ", None),
+            check_order_action(at(S::Received, false), A::Return, " ", None)
+                .map_err(|t| t(Lang::Zh)),
             Err("请填写退单原因")
         );
         assert_eq!(
@@ -494,7 +476,8 @@ mod tests {
         assert!(check_order_action(at(S::SignedFor, false), A::Extend, "x", Some(11)).is_err());
         assert!(check_order_action(at(S::SignedFor, false), A::Extend, "x", None).is_err());
         assert_eq!(
-            check_order_action(at(S::SignedFor, true), A::Extend, "x", Some(2)),
+            check_order_action(at(S::SignedFor, true), A::Extend, "x", Some(2))
+                .map_err(|t| t(Lang::Zh)),
             Err("这张工单已经延期过一次")
         );
         assert_eq!(

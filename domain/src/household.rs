@@ -8,14 +8,25 @@ use crate::clock::UnixSeconds;
 use crate::otp::OtpPolicy;
 use crate::typing::halfwidth;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use translations::{text, Lang, Localize, Localized, StaticText};
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BindingInputError {
-    #[error("请输入供热缴费单上的户号（4 到 20 位字母或数字）")]
     AccountNo,
-    #[error("请输入户主姓名")]
     HolderName,
 }
+
+impl Localize for BindingInputError {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        match self {
+            Self::AccountNo => text::binding_account_no_invalid(lang).into(),
+            Self::HolderName => text::binding_holder_name_missing(lang).into(),
+        }
+    }
+}
+
+translations::localized_error!(BindingInputError);
 
 /// An account number as printed on the bill: letters and digits, spaces and
 /// dashes ignored, full-width characters allowed, letters upper-cased.
@@ -49,7 +60,7 @@ pub fn normalize_holder_name(text: &str) -> Result<String, BindingInputError> {
 
 /// The single answer for "no such account" and "wrong name", so that the
 /// form does not reveal which account numbers exist.
-pub const NO_MATCH_MESSAGE: &str = "户号与户主姓名不匹配，请核对缴费单后再试";
+pub const NO_MATCH_MESSAGE: StaticText = text::binding_no_match;
 
 /// How a binding whose account number and holder's name matched goes on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -139,10 +150,8 @@ pub fn approval_request_news(masked_phone: &str) -> String {
 }
 
 /// Why a binding cannot be done online, and whom to call.
-pub fn at_the_counter_message(hotline: &str) -> String {
-    format!(
-        "这户没有预留户主手机号，也没有已绑定的居民可以确认。请携带身份证和缴费单到营业厅办理，或拨打供热服务热线 {hotline}"
-    )
+pub fn at_the_counter_message(hotline: &str) -> Localized {
+    Localized::new(|lang| text::binding_at_the_counter(lang, hotline))
 }
 
 #[cfg(test)]

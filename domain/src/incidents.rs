@@ -5,6 +5,7 @@
 use crate::clock::UnixSeconds;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use translations::{text, StaticText};
 
 /// An open report of cold (a temperature complaint, or a repair of a cold
 /// radiator or no heat) not yet part of an outage or an incident.
@@ -191,16 +192,16 @@ pub fn outage_notice(
     cause: &str,
     restore_in_hours: i64,
     now: UnixSeconds,
-) -> Result<IncidentOutageNotice, &'static str> {
+) -> Result<IncidentOutageNotice, StaticText> {
     let cause = cause.trim();
     if cause.is_empty() {
-        return Err("请填写停热原因，居民会在停热公告中看到");
+        return Err(text::outage_cause_missing);
     }
     if cause.chars().count() > MAX_OUTAGE_CAUSE_CHARS {
-        return Err("停热原因请控制在 200 字以内");
+        return Err(text::outage_cause_too_long);
     }
     if !OUTAGE_RESTORE_HOURS.contains(&restore_in_hours) {
-        return Err("请选择预计恢复供热的时间");
+        return Err(text::outage_restore_time_missing);
     }
     Ok(IncidentOutageNotice {
         title: format!("{place} 抢修停热"),
@@ -213,6 +214,7 @@ pub fn outage_notice(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use translations::Lang;
 
     #[test]
     fn outage_notice_needs_a_cause_and_an_offered_restore_time() {
@@ -222,17 +224,11 @@ mod tests {
         assert_eq!(notice.cause, "一次网阀门故障");
         assert_eq!(notice.starts_at, now);
         assert_eq!(notice.expected_restore_at, now + 6 * 3600);
-        assert!(outage_notice("x", "   ", 6, now)
-            .unwrap_err()
-            .contains("原因"));
-        assert!(outage_notice("x", "阀门", 5, now)
-            .unwrap_err()
-            .contains("恢复"));
+        assert!(outage_notice("x", "   ", 6, now).unwrap_err()(Lang::Zh).contains("原因"));
+        assert!(outage_notice("x", "阀门", 5, now).unwrap_err()(Lang::Zh).contains("恢复"));
         assert!(outage_notice("x", "阀门", -2, now).is_err());
         let long = "漏".repeat(MAX_OUTAGE_CAUSE_CHARS + 1);
-        assert!(outage_notice("x", &long, 6, now)
-            .unwrap_err()
-            .contains("200"));
+        assert!(outage_notice("x", &long, 6, now).unwrap_err()(Lang::Zh).contains("200"));
         let longest = "漏".repeat(MAX_OUTAGE_CAUSE_CHARS);
         assert!(outage_notice("x", &longest, 48, now).is_ok());
     }

@@ -4,6 +4,7 @@
 //! (see `docs/security.md`); these are the rules it counts against.
 
 use crate::clock::UnixSeconds;
+use translations::{text, Lang, Localized, StaticText};
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 3600;
@@ -11,14 +12,14 @@ const DAY: i64 = 24 * HOUR;
 
 /// At most `max` attempts per fixed window of `window` seconds (windows
 /// start at multiples of `window` since the Unix epoch).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Limit {
     /// The counter's name: one per limit, the key (number, address, id) follows it.
     pub name: &'static str,
     pub max: u32,
     pub window: i64,
     /// What the person reads, before "请 … 后再试".
-    pub refusal: &'static str,
+    pub refusal: StaticText,
 }
 
 impl Limit {
@@ -38,24 +39,23 @@ impl Limit {
     }
 
     /// "今天核对失败的次数过多，请 3 小时后再试"
-    pub fn message(&self, now: UnixSeconds) -> String {
-        format!(
-            "{}，请{}后再试",
-            self.refusal,
-            wait_text(self.retry_at(now) - now)
-        )
+    pub fn message(&self, now: UnixSeconds) -> Localized {
+        let wait = self.retry_at(now) - now;
+        Localized::new(|lang| {
+            text::limit_try_later(lang, (self.refusal)(lang), wait_text(wait, lang))
+        })
     }
 }
 
-/// " 45 秒", " 12 分钟", " 3 小时" (rounded up).
-pub fn wait_text(seconds: i64) -> String {
+/// "45 秒", "12 分钟", "3 小时" (rounded up).
+pub fn wait_text(seconds: i64, lang: Lang) -> String {
     let seconds = seconds.max(1);
     if seconds < MINUTE {
-        format!(" {seconds} 秒")
+        text::wait_seconds(lang, seconds)
     } else if seconds < HOUR {
-        format!(" {} 分钟", (seconds + MINUTE - 1) / MINUTE)
+        text::wait_minutes(lang, (seconds + MINUTE - 1) / MINUTE)
     } else {
-        format!(" {} 小时", (seconds + HOUR - 1) / HOUR)
+        text::wait_hours(lang, (seconds + HOUR - 1) / HOUR)
     }
 }
 
@@ -66,7 +66,7 @@ pub const VERIFY_PER_NUMBER: Limit = Limit {
     name: "verify-number",
     max: 20,
     window: HOUR,
-    refusal: "该号码验证码输错次数过多",
+    refusal: text::limit_verify_number,
 };
 
 /// Sign-in codes checked from one client address. Mobile carriers put many
@@ -75,7 +75,7 @@ pub const VERIFY_PER_CLIENT: Limit = Limit {
     name: "verify-client",
     max: 60,
     window: HOUR,
-    refusal: "当前网络验证码尝试次数过多",
+    refusal: text::limit_verify_client,
 };
 
 /// Staff sign-in attempts from one client address, known user or not. A
@@ -85,7 +85,7 @@ pub const STAFF_SIGN_IN_PER_CLIENT: Limit = Limit {
     name: "staff-sign-in-client",
     max: 100,
     window: 15 * MINUTE,
-    refusal: "当前网络登录尝试次数过多",
+    refusal: text::limit_staff_sign_in_client,
 };
 
 /// Failed household bindings (account number and holder's name that do
@@ -94,7 +94,7 @@ pub const BIND_FAILURES_PER_PERSON: Limit = Limit {
     name: "bind-failures",
     max: 10,
     window: DAY,
-    refusal: "今天核对失败的次数过多，也可拨打供热服务热线办理",
+    refusal: text::limit_bind_failures,
 };
 
 /// Forms with files (filings, a crew's step with photos) one person may
@@ -103,7 +103,7 @@ pub const UPLOAD_FORMS_PER_PERSON: Limit = Limit {
     name: "upload-forms",
     max: 60,
     window: HOUR,
-    refusal: "您提交得太频繁了",
+    refusal: text::limit_upload_forms,
 };
 
 /// Requests one Open311 key may post per minute.
@@ -111,7 +111,7 @@ pub const OPEN311_POSTS_PER_KEY: Limit = Limit {
     name: "open311-posts",
     max: 600,
     window: MINUTE,
-    refusal: "this key posted too many requests (提交过于频繁)",
+    refusal: text::limit_open311_posts,
 };
 
 /// How long the audit log keeps failed sign-ins of nobody in particular
@@ -128,7 +128,7 @@ pub const UPLOAD_FORMS_AT_ONCE: usize = 3;
 /// default), so they read why rather than a timeout.
 pub const UPLOAD_QUEUE_WAIT_SECONDS: u64 = 15;
 /// What a person whose form waited too long reads.
-pub const UPLOAD_QUEUE_FULL: &str = "提交的人较多，请稍后重新提交";
+pub const UPLOAD_QUEUE_FULL: StaticText = text::upload_queue_full;
 /// Images decoded at once in the whole process: each may take up to 96 MB
 /// decoded, so a burst of filings waits its turn instead of taking all
 /// the memory.
@@ -178,13 +178,17 @@ mod tests {
     fn refusals_say_when_to_retry() {
         let start = STAFF_SIGN_IN_PER_CLIENT.window_start(NOW);
         assert_eq!(
-            STAFF_SIGN_IN_PER_CLIENT.message(start + 14 * MINUTE + 30),
+            STAFF_SIGN_IN_PER_CLIENT
+                .message(start + 14 * MINUTE + 30)
+                .to_string(),
             "当前网络登录尝试次数过多，请 30 秒后再试"
         );
         assert!(BIND_FAILURES_PER_PERSON
             .message(NOW)
+            .to_string()
             .ends_with("小时后再试"));
-        assert_eq!(wait_text(0), " 1 秒");
-        assert_eq!(wait_text(61), " 2 分钟");
+        assert_eq!(wait_text(0, Lang::Zh), "1 秒");
+        assert_eq!(wait_text(61, Lang::Zh), "2 分钟");
+        assert_eq!(wait_text(7_200, Lang::En), "2 h");
     }
 }

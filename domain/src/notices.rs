@@ -5,6 +5,7 @@ use crate::clock::UnixSeconds;
 use crate::outage::{HeatStatus, OutageKind, OutagePhase};
 use crate::season::SeasonStatus;
 use serde::{Deserialize, Serialize};
+use translations::{text, Lang};
 
 /// A telephone line residents can call.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,15 +15,36 @@ pub struct Hotline {
 }
 
 impl Hotline {
-    /// The label for English readers. Labels come from the server in Chinese
-    /// ("政务服务便民热线", "{company}服务热线"); the company's name stays as
-    /// it is, like every name from the database, and anything else unknown
-    /// is shown unchanged.
-    pub fn label_en(&self) -> String {
-        if self.label == "政务服务便民热线" {
-            "City service hotline".to_string()
-        } else if let Some(company) = self.label.strip_suffix("服务热线") {
-            format!("{company} service line")
+    /// The city's hotline (12345).
+    pub fn city(number: &str) -> Self {
+        Self {
+            label: text::hotline_city(Lang::Zh).to_string(),
+            number: number.to_string(),
+        }
+    }
+
+    /// A heating company's own line, labelled with its name.
+    pub fn company(company: &str, number: &str) -> Self {
+        Self {
+            label: text::hotline_company(Lang::Zh, company),
+            number: number.to_string(),
+        }
+    }
+
+    /// The label in the reader's language. Labels come from the server in
+    /// Chinese ([`Hotline::city`], [`Hotline::company`]); the company's name
+    /// stays as it is, like every name from the database, and anything else
+    /// unknown is shown unchanged.
+    pub fn label_in(&self, lang: Lang) -> String {
+        if lang == Lang::Zh {
+            self.label.clone()
+        } else if self.label == text::hotline_city(Lang::Zh) {
+            text::hotline_city(lang).to_string()
+        } else if let Some(company) = self
+            .label
+            .strip_suffix(&text::hotline_company(Lang::Zh, ""))
+        {
+            text::hotline_company(lang, company)
         } else {
             self.label.clone()
         }
@@ -224,9 +246,15 @@ mod tests {
 
     #[test]
     fn hotline_labels_in_english_keep_company_names() {
-        assert_eq!(line("政务服务便民热线").label_en(), "City service hotline");
-        assert_eq!(line("高新供热服务热线").label_en(), "高新供热 service line");
-        assert_eq!(line("夜间抢修").label_en(), "夜间抢修");
+        assert_eq!(
+            line("政务服务便民热线").label_in(Lang::En),
+            "City service hotline"
+        );
+        assert_eq!(
+            line("高新供热服务热线").label_in(Lang::En),
+            "高新供热 service line"
+        );
+        assert_eq!(line("夜间抢修").label_in(Lang::En), "夜间抢修");
         // The Chinese label itself is untouched.
         assert_eq!(line("高新供热服务热线").label, "高新供热服务热线");
     }

@@ -5,6 +5,8 @@ use crate::clock::UnixSeconds;
 use crate::limits::wait_text;
 use crate::typing::halfwidth;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use translations::{text, Lang, Localize, Localized};
 
 /// Limits on sign-in codes (all configurable; these are the defaults).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,15 +56,16 @@ impl SendRefusal {
     }
 
     /// What the person reads: why, and when to try again.
-    pub fn message(&self, now: UnixSeconds) -> String {
-        let wait = wait_text(self.retry_at() - now);
-        match self {
-            Self::TooSoon { .. } => format!("验证码发送过于频繁，请{wait}后再试"),
-            Self::NumberDailyLimit { .. } => {
-                format!("该号码今天获取验证码的次数已达上限，请{wait}后再试")
+    pub fn message(&self, now: UnixSeconds) -> Localized {
+        let seconds = self.retry_at() - now;
+        Localized::new(|lang| {
+            let wait = wait_text(seconds, lang);
+            match self {
+                Self::TooSoon { .. } => text::code_sent_too_often(lang, wait),
+                Self::NumberDailyLimit { .. } => text::code_number_daily_limit(lang, wait),
+                Self::ClientLimit { .. } => text::code_client_limit(lang, wait),
             }
-            Self::ClientLimit { .. } => format!("当前网络请求验证码过多，请{wait}后再试"),
-        }
+        })
     }
 }
 
@@ -124,13 +127,13 @@ pub enum CodeVerdict {
 }
 
 impl CodeVerdict {
-    pub fn message(&self) -> String {
-        match self {
-            Self::Accepted => "验证成功".to_string(),
-            Self::Wrong { tries_left } => format!("验证码不正确，还可以再试 {tries_left} 次"),
-            Self::Expired => "验证码已过期，请重新获取".to_string(),
-            Self::Exhausted => "验证码错误次数过多，已失效，请重新获取".to_string(),
-        }
+    pub fn message(&self) -> Localized {
+        Localized::new(|lang| match self {
+            Self::Accepted => text::code_accepted(lang).to_string(),
+            Self::Wrong { tries_left } => text::code_wrong(lang, tries_left),
+            Self::Expired => text::code_expired(lang).to_string(),
+            Self::Exhausted => text::code_exhausted(lang).to_string(),
+        })
     }
 }
 
@@ -170,9 +173,16 @@ pub fn judge_try(policy: &OtpPolicy, try_number: u32, matches: bool) -> CodeVerd
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("请输入短信中的 6 位数字验证码")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodeFormatError;
+
+impl Localize for CodeFormatError {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        text::code_format(lang).into()
+    }
+}
+
+translations::localized_error!(CodeFormatError);
 
 /// Reads a typed code: six digits, spaces ignored, full-width digits allowed.
 pub fn parse_code(text: &str) -> Result<String, CodeFormatError> {
@@ -210,7 +220,10 @@ mod tests {
     fn one_code_a_minute_per_number() {
         let refusal = check_send(&policy(), &[NOW - 15], &[], NOW).unwrap_err();
         assert_eq!(refusal, SendRefusal::TooSoon { retry_at: NOW + 45 });
-        assert_eq!(refusal.message(NOW), "验证码发送过于频繁，请 45 秒后再试");
+        assert_eq!(
+            refusal.message(NOW).to_string(),
+            "验证码发送过于频繁，请 45 秒后再试"
+        );
         assert_eq!(check_send(&policy(), &[NOW - 60], &[], NOW), Ok(()));
     }
 
@@ -225,7 +238,7 @@ mod tests {
                 retry_at: NOW - 10_000 + DAY
             }
         );
-        assert!(refusal.message(NOW).contains("小时后再试"));
+        assert!(refusal.message(NOW).to_string().contains("小时后再试"));
         assert_eq!(check_send(&policy(), &sends[..9], &[], NOW), Ok(()));
         let old: Vec<i64> = (1..=10).map(|i| NOW - DAY - i).collect();
         assert_eq!(check_send(&policy(), &old, &[], NOW), Ok(()));
@@ -242,7 +255,7 @@ mod tests {
             }
         );
         assert_eq!(
-            refusal.message(NOW),
+            refusal.message(NOW).to_string(),
             "当前网络请求验证码过多，请 10 分钟后再试"
         );
     }
@@ -279,7 +292,7 @@ mod tests {
         );
         assert_eq!(may_try(&policy(), NOW, 4, NOW + 10), Ok(()));
         assert_eq!(
-            CodeVerdict::Wrong { tries_left: 2 }.message(),
+            CodeVerdict::Wrong { tries_left: 2 }.message().to_string(),
             "验证码不正确，还可以再试 2 次"
         );
     }

@@ -3,6 +3,7 @@
 
 use crate::clock::UnixSeconds;
 use serde::{Deserialize, Serialize};
+use translations::{text, Lang};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OutageKind {
@@ -29,20 +30,11 @@ impl OutageKind {
         Self::ALL.into_iter().find(|kind| kind.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Planned => "计划停热",
-            Self::Emergency => "抢修停热",
-            Self::Commissioning => "注水试压",
-        }
-    }
-
-    /// [`Self::label`] for English readers.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Planned => "Planned outage",
-            Self::Emergency => "Emergency repair",
-            Self::Commissioning => "Filling and pressure test",
+            Self::Planned => text::outage_kind_planned(lang),
+            Self::Emergency => text::outage_kind_emergency(lang),
+            Self::Commissioning => text::outage_kind_commissioning(lang),
         }
     }
 }
@@ -59,20 +51,11 @@ pub enum OutagePhase {
 }
 
 impl OutagePhase {
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Upcoming => "即将停热",
-            Self::Ongoing => "停热中",
-            Self::Restored => "已恢复",
-        }
-    }
-
-    /// [`Self::label`] for English readers.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Upcoming => "Coming up",
-            Self::Ongoing => "Heat off now",
-            Self::Restored => "Restored",
+            Self::Upcoming => text::outage_phase_upcoming(lang),
+            Self::Ongoing => text::outage_phase_ongoing(lang),
+            Self::Restored => text::outage_phase_restored(lang),
         }
     }
 
@@ -122,20 +105,11 @@ pub enum HeatStatus {
 }
 
 impl HeatStatus {
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::On => "正常供热",
-            Self::OffByOutage => "停热中",
-            Self::OutOfSeason => "非供暖期",
-        }
-    }
-
-    /// [`Self::label`] for English readers.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::On => "Heat on",
-            Self::OffByOutage => "Heat off",
-            Self::OutOfSeason => "Outside the heating season",
+            Self::On => text::heat_status_on(lang),
+            Self::OffByOutage => text::heat_status_off_by_outage(lang),
+            Self::OutOfSeason => text::heat_status_out_of_season(lang),
         }
     }
 
@@ -199,26 +173,26 @@ mod tests {
 
     #[test]
     fn every_label_has_an_english_counterpart() {
-        assert_eq!(OutageKind::Planned.label(), "计划停热");
-        assert_eq!(OutageKind::Planned.label_en(), "Planned outage");
-        assert_eq!(OutageKind::Emergency.label_en(), "Emergency repair");
+        assert_eq!(OutageKind::Planned.label(Lang::Zh), "计划停热");
+        assert_eq!(OutageKind::Planned.label(Lang::En), "Planned outage");
+        assert_eq!(OutageKind::Emergency.label(Lang::En), "Emergency repair");
         assert_eq!(
-            OutageKind::Commissioning.label_en(),
+            OutageKind::Commissioning.label(Lang::En),
             "Filling and pressure test"
         );
-        assert_eq!(OutagePhase::Ongoing.label(), "停热中");
-        assert_eq!(OutagePhase::Upcoming.label_en(), "Coming up");
-        assert_eq!(OutagePhase::Ongoing.label_en(), "Heat off now");
-        assert_eq!(OutagePhase::Restored.label_en(), "Restored");
-        assert_eq!(HeatStatus::On.label(), "正常供热");
-        assert_eq!(HeatStatus::On.label_en(), "Heat on");
-        assert_eq!(HeatStatus::OffByOutage.label_en(), "Heat off");
+        assert_eq!(OutagePhase::Ongoing.label(Lang::Zh), "停热中");
+        assert_eq!(OutagePhase::Upcoming.label(Lang::En), "Coming up");
+        assert_eq!(OutagePhase::Ongoing.label(Lang::En), "Heat off now");
+        assert_eq!(OutagePhase::Restored.label(Lang::En), "Restored");
+        assert_eq!(HeatStatus::On.label(Lang::Zh), "正常供热");
+        assert_eq!(HeatStatus::On.label(Lang::En), "Heat on");
+        assert_eq!(HeatStatus::OffByOutage.label(Lang::En), "Heat off");
         assert_eq!(
-            HeatStatus::OutOfSeason.label_en(),
+            HeatStatus::OutOfSeason.label(Lang::En),
             "Outside the heating season"
         );
         for kind in OutageKind::ALL {
-            assert!(kind.label_en().is_ascii() && !kind.label_en().is_empty());
+            assert!(kind.label(Lang::En).is_ascii() && !kind.label(Lang::En).is_empty());
         }
     }
 

@@ -3,19 +3,30 @@
 
 use crate::typing::halfwidth;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
+use translations::{text, Lang, Localize};
 
 /// A valid mainland mobile number: 11 digits, starting 13–19.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MobileNumber(String);
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PhoneError {
-    #[error("请输入手机号码")]
     Empty,
-    #[error("手机号码应为 11 位数字，以 13 至 19 开头")]
     Invalid,
 }
+
+impl Localize for PhoneError {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        match self {
+            Self::Empty => text::phone_missing(lang).into(),
+            Self::Invalid => text::phone_invalid(lang).into(),
+        }
+    }
+}
+
+translations::localized_error!(PhoneError);
 
 impl MobileNumber {
     /// Reads a number as people type it: spaces, dashes and a +86 or 86

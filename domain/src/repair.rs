@@ -1,6 +1,7 @@
 //! 故障报修: what is broken and how urgent it is.
 
 use serde::{Deserialize, Serialize};
+use translations::{text, Lang, StaticText};
 
 /// What a resident reports as broken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,27 +49,15 @@ impl RepairCategory {
         Self::ALL.into_iter().find(|c| c.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::NoHeat => "整户不热",
-            Self::RadiatorCold => "暖气片不热",
-            Self::Leak => "漏水",
-            Self::BurstPipe => "爆管跑水",
-            Self::Valve => "阀门故障",
-            Self::Noise => "管道异响",
-            Self::Other => "其他",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::NoHeat => "No heat at all",
-            Self::RadiatorCold => "Radiator cold",
-            Self::Leak => "Leak",
-            Self::BurstPipe => "Burst pipe",
-            Self::Valve => "Valve fault",
-            Self::Noise => "Noise",
-            Self::Other => "Other",
+            Self::NoHeat => text::repair_category_no_heat(lang),
+            Self::RadiatorCold => text::repair_category_radiator_cold(lang),
+            Self::Leak => text::repair_category_leak(lang),
+            Self::BurstPipe => text::repair_category_burst_pipe(lang),
+            Self::Valve => text::repair_category_valve(lang),
+            Self::Noise => text::repair_category_noise(lang),
+            Self::Other => text::repair_category_other(lang),
         }
     }
 }
@@ -95,17 +84,10 @@ impl RepairUrgency {
             .find(|u| u.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Normal => "一般",
-            Self::Emergency => "紧急",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Normal => "Normal",
-            Self::Emergency => "Emergency",
+            Self::Normal => text::repair_urgency_normal(lang),
+            Self::Emergency => text::repair_urgency_emergency(lang),
         }
     }
 }
@@ -125,13 +107,13 @@ pub const MAX_DESCRIPTION_CHARS: usize = 500;
 
 /// A description as typed, trimmed; refused when too long, or empty for a
 /// category that says too little by itself ("其他").
-pub fn clean_description(text: &str, required: bool) -> Result<String, &'static str> {
+pub fn clean_description(text: &str, required: bool) -> Result<String, StaticText> {
     let text = text.trim();
     if text.chars().count() > MAX_DESCRIPTION_CHARS {
-        return Err("描述太长了，请控制在 500 字以内");
+        return Err(text::description_too_long);
     }
     if required && text.is_empty() {
-        return Err("请简单描述一下问题");
+        return Err(text::description_missing);
     }
     Ok(text.to_string())
 }

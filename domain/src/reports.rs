@@ -8,6 +8,7 @@ use crate::clock::{from_local, to_local, UnixSeconds};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use translations::{text, Lang};
 
 /// Which report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,19 +36,11 @@ impl PeriodKind {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Day => "日调度",
-            Self::Week => "周分析",
-            Self::Month => "月通报",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Day => "Daily dispatch list",
-            Self::Week => "Weekly analysis",
-            Self::Month => "Monthly bulletin",
+            Self::Day => text::period_kind_day(lang),
+            Self::Week => text::period_kind_week(lang),
+            Self::Month => text::period_kind_month(lang),
         }
     }
 }
@@ -113,35 +106,28 @@ impl Period {
 
     /// "2026年11月28日 日调度", "2026年11月23日—11月29日 周分析",
     /// "2026年11月 月通报"
-    pub fn title(&self) -> String {
+    pub fn title(&self, lang: Lang) -> String {
         let d = self.first_day;
+        let last = self.end_day() - Days::new(1);
+        let iso = |day: NaiveDate| day.format("%Y-%m-%d").to_string();
         match self.kind {
-            PeriodKind::Day => format!("{}年{}月{}日 日调度", d.year(), d.month(), d.day()),
-            PeriodKind::Week => {
-                let last = self.end_day() - Days::new(1);
-                format!(
-                    "{}年{}月{}日—{}月{}日 周分析",
-                    d.year(),
-                    d.month(),
-                    d.day(),
-                    last.month(),
-                    last.day()
-                )
-            }
-            PeriodKind::Month => format!("{}年{}月 月通报", d.year(), d.month()),
-        }
-    }
-
-    pub fn title_en(&self) -> String {
-        let d = self.first_day;
-        match self.kind {
-            PeriodKind::Day => format!("Daily dispatch list, {}", d.format("%Y-%m-%d")),
-            PeriodKind::Week => format!(
-                "Weekly analysis, {} to {}",
-                d.format("%Y-%m-%d"),
-                (self.end_day() - Days::new(1)).format("%Y-%m-%d")
+            // Parameters in alphabetical order: date, day, month, year.
+            PeriodKind::Day => text::report_title_day(lang, iso(d), d.day(), d.month(), d.year()),
+            // first, first-day, first-month, first-year, last, last-day, last-month.
+            PeriodKind::Week => text::report_title_week(
+                lang,
+                iso(d),
+                d.day(),
+                d.month(),
+                d.year(),
+                iso(last),
+                last.day(),
+                last.month(),
             ),
-            PeriodKind::Month => format!("Monthly bulletin, {}", d.format("%Y-%m")),
+            // month, month-number, year.
+            PeriodKind::Month => {
+                text::report_title_month(lang, d.format("%Y-%m").to_string(), d.month(), d.year())
+            }
         }
     }
 
@@ -301,7 +287,7 @@ pub fn build_report(period: Period, mut cases: Vec<ReportCase>, now: UnixSeconds
         .map(|kind| {
             let of_kind = cases.iter().filter(|c| c.kind == kind);
             Tally {
-                label: kind.label().to_string(),
+                label: kind.label(Lang::Zh).to_string(),
                 count: count(of_kind.clone().count()),
                 overdue: count(of_kind.filter(|c| is_overdue(c, now)).count()),
             }
@@ -440,8 +426,8 @@ pub fn report_csv(report: &Report) -> String {
         };
         let row = [
             case.case_no.clone(),
-            case.kind.label().to_string(),
-            case.state.label().to_string(),
+            case.kind.label(Lang::Zh).to_string(),
+            case.state.label(Lang::Zh).to_string(),
             case.station.clone(),
             case.community.clone(),
             case.summary.clone(),
@@ -494,7 +480,7 @@ mod tests {
         assert_eq!(week.first_day, day("2026-11-23"));
         assert_eq!(week.end_day(), day("2026-11-30"));
         assert_eq!(week.days().len(), 7);
-        assert_eq!(week.title(), "2026年11月23日—11月29日 周分析");
+        assert_eq!(week.title(Lang::Zh), "2026年11月23日—11月29日 周分析");
         let month = Period::containing(PeriodKind::Month, saturday);
         assert_eq!(month.first_day, day("2026-11-01"));
         assert_eq!(month.days().len(), 30);
@@ -506,7 +492,7 @@ mod tests {
         let (start, end) = one.range();
         assert_eq!(start, local_instant(2026, 11, 28, 0).unwrap());
         assert_eq!(end - start, 24 * 3600);
-        assert_eq!(one.title(), "2026年11月28日 日调度");
+        assert_eq!(one.title(Lang::Zh), "2026年11月28日 日调度");
         assert_eq!(one.query(), "period=day&date=2026-11-28");
         // Unreadable fields fall back to today's day.
         let fallback = Period::from_form(Some("year"), Some("28/11"), saturday);

@@ -1,6 +1,7 @@
 //! Who a person is to the portal. A person may hold several roles.
 
 use serde::{Deserialize, Serialize};
+use translations::{text, Lang};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Role {
@@ -47,25 +48,14 @@ impl Role {
         Self::ALL.into_iter().find(|role| role.as_str() == text)
     }
 
-    pub fn label_zh(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Resident => "居民",
-            Self::GridWorker => "网格员",
-            Self::PropertyManager => "物业",
-            Self::Dispatcher => "客服调度",
-            Self::RepairCrew => "抢修队",
-            Self::Admin => "管理员",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Resident => "Resident",
-            Self::GridWorker => "Grid worker",
-            Self::PropertyManager => "Property manager",
-            Self::Dispatcher => "Dispatcher",
-            Self::RepairCrew => "Repair crew",
-            Self::Admin => "Admin",
+            Self::Resident => text::role_resident(lang),
+            Self::GridWorker => text::role_grid_worker(lang),
+            Self::PropertyManager => text::role_property_manager(lang),
+            Self::Dispatcher => text::role_dispatcher(lang),
+            Self::RepairCrew => text::role_repair_crew(lang),
+            Self::Admin => text::role_admin(lang),
         }
     }
 

@@ -4,6 +4,8 @@
 
 use crate::clock::{local_instant, to_local, UnixSeconds};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use translations::{text, Lang, Localize, StaticText};
 
 /// A wall-clock point of the year: month, day and hour in Shanghai.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,13 +39,22 @@ impl MonthDayHour {
     }
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum SeasonRuleError {
-    #[error("供暖季时间“{0}”无法识别，应写作“11-14 12:00”")]
     Unreadable(String),
-    #[error("供暖季开始时间应在秋冬（8 月至 12 月），结束时间应在次年春季（1 月至 5 月）")]
     Implausible,
 }
+
+impl Localize for SeasonRuleError {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        match self {
+            Self::Unreadable(written) => text::season_rule_unreadable(lang, written).into(),
+            Self::Implausible => text::season_rule_implausible(lang).into(),
+        }
+    }
+}
+
+translations::localized_error!(SeasonRuleError);
 
 /// When the season starts and ends by regulation, every year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,18 +137,9 @@ pub struct SeasonWindow {
 }
 
 impl SeasonWindow {
-    /// "2026—2027 供暖季".
-    pub fn label(&self) -> String {
-        format!("{}—{} 供暖季", self.start_year, self.start_year + 1)
-    }
-
-    /// "2026–2027 heating season".
-    pub fn label_en(&self) -> String {
-        format!(
-            "{}\u{2013}{} heating season",
-            self.start_year,
-            self.start_year + 1
-        )
+    /// "2026—2027 供暖季", "2026–2027 heating season".
+    pub fn label(&self, lang: Lang) -> String {
+        season_label(self.start_year, lang)
     }
 
     /// Number of calendar days (Shanghai) the season touches.
@@ -171,18 +173,10 @@ impl AnnouncementKind {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::EarlyStart => "提前供热",
-            Self::Extension => "延长供热",
-        }
-    }
-
-    /// [`Self::label`] for English readers.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::EarlyStart => "Early start",
-            Self::Extension => "Extended heating",
+            Self::EarlyStart => text::announcement_kind_early_start(lang),
+            Self::Extension => text::announcement_kind_extension(lang),
         }
     }
 }
@@ -314,39 +308,34 @@ impl Countdown {
     }
 
     /// "12 天 3 小时", or "3 小时 20 分钟" on the last day.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, lang: Lang) -> String {
+        let count = |n: i64, one: StaticText, many: fn(Lang, i64) -> String| {
+            if n == 1 {
+                one(lang).to_string()
+            } else {
+                many(lang, n)
+            }
+        };
+        let days = count(self.days, text::countdown_one_day, |l, n| {
+            text::countdown_days(l, n)
+        });
+        let hours = count(self.hours, text::countdown_one_hour, |l, n| {
+            text::countdown_hours(l, n)
+        });
         if self.days > 0 {
-            format!("{} 天 {} 小时", self.days, self.hours)
+            format!("{days} {hours}")
         } else {
-            format!("{} 小时 {} 分钟", self.hours, self.minutes)
-        }
-    }
-
-    /// "12 days 3 hours", or "3 hours 20 minutes" on the last day.
-    pub fn describe_en(&self) -> String {
-        if self.days > 0 {
-            format!(
-                "{} {}",
-                count_en(self.days, "day"),
-                count_en(self.hours, "hour")
-            )
-        } else {
-            format!(
-                "{} {}",
-                count_en(self.hours, "hour"),
-                count_en(self.minutes, "minute")
-            )
+            let minutes = count(self.minutes, text::countdown_one_minute, |l, n| {
+                text::countdown_minutes(l, n)
+            });
+            format!("{hours} {minutes}")
         }
     }
 }
 
-/// "1 day", "2 days", "0 hours".
-fn count_en(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
+/// "2026—2027 供暖季": the season starting in `start_year`.
+pub fn season_label(start_year: i32, lang: Lang) -> String {
+    text::season_label(lang, start_year + 1, start_year)
 }
 
 #[cfg(test)]
@@ -362,8 +351,8 @@ mod tests {
         let window = SeasonRule::default().window(2026);
         assert_eq!(window.start, at(2026, 11, 14, 12));
         assert_eq!(window.end, at(2027, 3, 15, 12));
-        assert_eq!(window.label(), "2026—2027 供暖季");
-        assert_eq!(window.label_en(), "2026\u{2013}2027 heating season");
+        assert_eq!(window.label(Lang::Zh), "2026—2027 供暖季");
+        assert_eq!(window.label(Lang::En), "2026\u{2013}2027 heating season");
         // 17 days of November, 31 + 31 + 28 + 15.
         assert_eq!(window.total_days(), 122);
     }
@@ -527,10 +516,13 @@ mod tests {
 
     #[test]
     fn announcement_kinds_have_english_labels() {
-        assert_eq!(AnnouncementKind::EarlyStart.label(), "提前供热");
-        assert_eq!(AnnouncementKind::EarlyStart.label_en(), "Early start");
-        assert_eq!(AnnouncementKind::Extension.label(), "延长供热");
-        assert_eq!(AnnouncementKind::Extension.label_en(), "Extended heating");
+        assert_eq!(AnnouncementKind::EarlyStart.label(Lang::Zh), "提前供热");
+        assert_eq!(AnnouncementKind::EarlyStart.label(Lang::En), "Early start");
+        assert_eq!(AnnouncementKind::Extension.label(Lang::Zh), "延长供热");
+        assert_eq!(
+            AnnouncementKind::Extension.label(Lang::En),
+            "Extended heating"
+        );
     }
 
     #[test]
@@ -568,26 +560,29 @@ mod tests {
     #[test]
     fn countdown_describes_days_then_minutes() {
         assert_eq!(
-            Countdown::between(0, 3 * 86_400 + 7_200 + 59).describe(),
+            Countdown::between(0, 3 * 86_400 + 7_200 + 59).describe(Lang::Zh),
             "3 天 2 小时"
         );
         assert_eq!(
-            Countdown::between(0, 7_200 + 600).describe(),
+            Countdown::between(0, 7_200 + 600).describe(Lang::Zh),
             "2 小时 10 分钟"
         );
         assert_eq!(
-            Countdown::between(0, 3 * 86_400 + 7_200 + 59).describe_en(),
+            Countdown::between(0, 3 * 86_400 + 7_200 + 59).describe(Lang::En),
             "3 days 2 hours"
         );
         assert_eq!(
-            Countdown::between(0, 7_200 + 600).describe_en(),
+            Countdown::between(0, 7_200 + 600).describe(Lang::En),
             "2 hours 10 minutes"
         );
         assert_eq!(
-            Countdown::between(0, 86_400 + 3_600).describe_en(),
+            Countdown::between(0, 86_400 + 3_600).describe(Lang::En),
             "1 day 1 hour"
         );
-        assert_eq!(Countdown::between(0, 60).describe_en(), "0 hours 1 minute");
+        assert_eq!(
+            Countdown::between(0, 60).describe(Lang::En),
+            "0 hours 1 minute"
+        );
         assert_eq!(
             Countdown::between(100, 0),
             Countdown {

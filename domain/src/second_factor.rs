@@ -6,6 +6,8 @@
 use crate::roles::Role;
 use crate::typing::halfwidth;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use translations::{text, Lang, Localize, StaticText};
 
 /// Digits of a code, seconds a code lasts, and the steps either side of
 /// now that are accepted (RFC 6238's advice for clock drift and typing).
@@ -43,9 +45,16 @@ pub enum SecondFactorInput {
     Recovery(String),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("请输入验证器中的 6 位数字，或一个恢复码（如 abcde-fghjk）")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SecondFactorFormatError;
+
+impl Localize for SecondFactorFormatError {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        text::second_factor_format(lang).into()
+    }
+}
+
+translations::localized_error!(SecondFactorFormatError);
 
 /// Reads the field: spaces and dashes ignored, full-width allowed, letters
 /// in any case.
@@ -95,12 +104,11 @@ pub struct Enrolment {
 
 /// The one answer to a second factor that did not work (wrong, reused,
 /// out of tries or out of time): nothing to learn from which.
-pub const SECOND_FACTOR_REFUSED: &str =
-    "验证码不正确或已用过，请输入验证器中的新验证码；多次输错需重新登录";
+pub const SECOND_FACTOR_REFUSED: StaticText = text::second_factor_refused;
 
 /// The step between a right password and the session ran out (or was
 /// never begun in this browser).
-pub const SIGN_IN_STEP_EXPIRED: &str = "登录已超时，请重新输入用户名和密码";
+pub const SIGN_IN_STEP_EXPIRED: StaticText = text::sign_in_step_expired;
 
 #[cfg(test)]
 mod tests {

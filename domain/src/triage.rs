@@ -3,10 +3,11 @@
 //! The standard (GB/T 33833-2017 §5.1 and the Weifang and Shandong heating
 //! regulations): bedrooms and living rooms at least 18 ℃ in the season.
 
-use crate::clock::{format_month_day_time, format_month_day_time_en, UnixSeconds};
+use crate::clock::{format_month_day_time, UnixSeconds};
 use crate::season::SeasonStatus;
 use crate::typing::halfwidth;
 use serde::{Deserialize, Serialize};
+use translations::{text, Lang, StaticText};
 
 /// The lowest indoor temperature owed, in tenths of a degree.
 pub const STANDARD_MIN_TENTHS: i32 = 180;
@@ -20,7 +21,7 @@ pub struct Reading(pub i32);
 impl Reading {
     /// Reads what a resident typed: "16.5", "16,5", "１６．５", "16.5℃",
     /// "16.5 度". At most one decimal; between -20 and 45 ℃.
-    pub fn parse(text: &str) -> Result<Self, &'static str> {
+    pub fn parse(text: &str) -> Result<Self, StaticText> {
         let cleaned: String = text
             .chars()
             .map(halfwidth)
@@ -31,7 +32,7 @@ impl Reading {
             .trim_end_matches(['℃', '度', 'C', 'c'])
             .trim_end_matches('°');
         if number.is_empty() {
-            return Err("请填写温度计的读数，例如 16.5");
+            return Err(text::reading_missing);
         }
         let (whole, fraction) = match number.split_once('.') {
             Some((whole, fraction)) => (whole, fraction),
@@ -48,13 +49,17 @@ impl Reading {
                 .chain(fraction.chars())
                 .all(|c| c.is_ascii_digit())
         {
-            return Err("温度读数只能是数字，最多一位小数，例如 16.5");
+            return Err(text::reading_not_a_number);
         }
-        let whole: i32 = digits.parse().map_err(|_| "温度读数看不懂，请重新填写")?;
-        let fraction: i32 = fraction.parse().map_err(|_| "温度读数看不懂，请重新填写")?;
+        let whole: i32 = digits
+            .parse()
+            .map_err(|_| text::reading_unreadable as StaticText)?;
+        let fraction: i32 = fraction
+            .parse()
+            .map_err(|_| text::reading_unreadable as StaticText)?;
         let tenths = (whole * 10 + fraction) * if negative { -1 } else { 1 };
         if !READING_RANGE.contains(&tenths) {
-            return Err("这个读数不像室内温度，请核对温度计（应在 -20 ℃ 到 45 ℃ 之间）");
+            return Err(text::reading_implausible);
         }
         Ok(Self(tenths))
     }
@@ -103,23 +108,13 @@ impl Room {
         Self::ALL.into_iter().find(|r| r.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::MasterBedroom => "主卧",
-            Self::Bedroom => "次卧",
-            Self::LivingRoom => "客厅",
-            Self::Study => "书房",
-            Self::Other => "其他房间",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::MasterBedroom => "Main bedroom",
-            Self::Bedroom => "Bedroom",
-            Self::LivingRoom => "Living room",
-            Self::Study => "Study",
-            Self::Other => "Other room",
+            Self::MasterBedroom => text::room_master_bedroom(lang),
+            Self::Bedroom => text::room_bedroom(lang),
+            Self::LivingRoom => text::room_living_room(lang),
+            Self::Study => text::room_study(lang),
+            Self::Other => text::room_other(lang),
         }
     }
 }
@@ -167,47 +162,18 @@ impl Triage {
     }
 
     /// The explanation shown to the resident.
-    pub fn explain(&self, reading: Reading) -> String {
+    pub fn explain(&self, reading: Reading, lang: Lang) -> String {
         match self {
-            Self::OutOfSeason { starts_at } => format!(
-                "现在不在供暖期，室内偏冷不属于供热故障。本供暖期 {} 开始供热，届时室温仍不达标可再投诉。",
-                format_month_day_time(*starts_at)
+            Self::OutOfSeason { starts_at } => {
+                text::triage_out_of_season(lang, format_month_day_time(*starts_at, lang))
+            }
+            Self::CoveredByOutage(outage) => text::triage_covered_by_outage(
+                lang,
+                &outage.title,
+                format_month_day_time(outage.expected_restore_at, lang),
             ),
-            Self::CoveredByOutage(outage) => format!(
-                "您所在楼栋正在停热（{}），预计 {} 恢复供热。投诉已并入这次停热处理，恢复后室温仍低请再告诉我们。",
-                outage.title,
-                format_month_day_time(outage.expected_restore_at)
-            ),
-            Self::BelowStandard => format!(
-                "读数 {} 低于 18 ℃ 的室温标准。我们将在 24 小时内上门测温，测温记录需您签字确认。",
-                reading.display()
-            ),
-            Self::MeetsStandard => format!(
-                "读数 {} 已达到卧室、客厅不低于 18 ℃ 的标准。如仍觉得冷（例如个别房间、时段），可以继续投诉，我们会上门查看。",
-                reading.display()
-            ),
-        }
-    }
-
-    pub fn explain_en(&self, reading: Reading) -> String {
-        match self {
-            Self::OutOfSeason { starts_at } => format!(
-                "The heating season has not started, so a cold flat is not a heating fault. Heat starts {}; if your rooms are still below standard then, please complain again.",
-                format_month_day_time_en(*starts_at)
-            ),
-            Self::CoveredByOutage(outage) => format!(
-                "Your building is in an outage ({}), expected back by {}. Your complaint joins that outage; if it is still cold afterwards, please tell us again.",
-                outage.title,
-                format_month_day_time_en(outage.expected_restore_at)
-            ),
-            Self::BelowStandard => format!(
-                "{} is below the 18 °C standard. We will measure in your home within 24 hours; you sign the record.",
-                reading.display()
-            ),
-            Self::MeetsStandard => format!(
-                "{} meets the standard (bedrooms and living rooms at least 18 °C). If it still feels cold, you may file anyway and we will visit.",
-                reading.display()
-            ),
+            Self::BelowStandard => text::triage_below_standard(lang, reading.display()),
+            Self::MeetsStandard => text::triage_meets_standard(lang, reading.display()),
         }
     }
 }
@@ -293,7 +259,9 @@ mod tests {
             }
         );
         assert!(!triage.opens_case(true));
-        assert!(triage.explain(Reading(120)).contains("11月14日 12:00"));
+        assert!(triage
+            .explain(Reading(120), Lang::Zh)
+            .contains("11月14日 12:00"));
     }
 
     #[test]
@@ -319,7 +287,7 @@ mod tests {
         assert_eq!(warm, Triage::MeetsStandard);
         assert!(!warm.opens_case(false));
         assert!(warm.opens_case(true));
-        assert!(warm.explain(Reading(185)).contains("18.5 ℃"));
+        assert!(warm.explain(Reading(185), Lang::Zh).contains("18.5 ℃"));
     }
 
     #[test]

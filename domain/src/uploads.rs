@@ -2,6 +2,8 @@
 //! valve) and application documents: what is accepted, judged by content.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use translations::{text, Lang, Localize};
 
 /// The largest file accepted, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 5 * 1024 * 1024;
@@ -42,19 +44,28 @@ impl ImageKind {
 }
 
 /// Why a file was refused, in words for the person who chose it.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UploadRefusal {
-    #[error("照片“{0}”超过 5 MB，请换一张或压缩后再传")]
     TooLarge(String),
-    #[error("“{0}”不是 JPEG、PNG 或 WebP 格式的图片，请重新选择")]
     NotAnImage(String),
-    #[error("“{0}”无法读取，可能已损坏，请重新拍摄")]
     Unreadable(String),
-    #[error("一次最多上传 6 个文件")]
     TooMany,
-    #[error("照片“{0}”像素太多（超过 2400 万像素或色深过高），请用手机相机直接拍摄或缩小后再传")]
     TooManyPixels(String),
 }
+
+impl Localize for UploadRefusal {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        match self {
+            Self::TooLarge(file) => text::upload_too_large(lang, file).into(),
+            Self::NotAnImage(file) => text::upload_not_an_image(lang, file).into(),
+            Self::Unreadable(file) => text::upload_unreadable(lang, file).into(),
+            Self::TooMany => text::upload_too_many(lang).into(),
+            Self::TooManyPixels(file) => text::upload_too_many_pixels(lang, file).into(),
+        }
+    }
+}
+
+translations::localized_error!(UploadRefusal);
 
 /// Checks an image's canvas, read from its header before anything is
 /// decoded: `width × height` within [`MAX_PIXELS`], and its decoded bytes

@@ -7,6 +7,7 @@ use crate::clock::{from_local, to_local, UnixSeconds};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use translations::{text, Lang};
 
 /// How a listed day breaks the ordinary week.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,17 +32,10 @@ impl DayKind {
             .find(|k| k.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Holiday => "法定节假日",
-            Self::MakeUpWorkday => "调休上班",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Holiday => "Public holiday",
-            Self::MakeUpWorkday => "Make-up working day",
+            Self::Holiday => text::day_kind_holiday(lang),
+            Self::MakeUpWorkday => text::day_kind_make_up_workday(lang),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! What a server function answers when its input cannot be read: a post
 //! that is not a form (415), a body that is not UTF-8, a field missing or
-//! of the wrong type (400), each with a Chinese message in the server
-//! function error format (`ServerError|…`), which the page shows as is.
+//! of the wrong type (400), each with a message in the reader's language in
+//! the server function error format (`ServerError|…`), which the page shows as is.
 //! A form for a multipart function without a boundary is refused (415)
 //! before Leptos, which would panic on it, sees it.
 //! Leptos itself would answer these with a 500.
@@ -10,6 +10,7 @@ use axum::body::{to_bytes, Body};
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use translations::text;
 
 /// Error bodies are short; anything longer is passed on untouched.
 const MAX_ERROR_BODY: usize = 16 * 1024;
@@ -36,6 +37,7 @@ pub async fn server_function_input(request: Request<Body>, next: Next) -> Respon
     if !request.uri().path().starts_with("/api/") {
         return next.run(request).await;
     }
+    let lang = app::session::language_of(request.headers());
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -43,13 +45,13 @@ pub async fn server_function_input(request: Request<Body>, next: Next) -> Respon
     if request.method() == Method::POST && !is_form(content_type) {
         return answer(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "请以表单方式提交（application/x-www-form-urlencoded 或 multipart/form-data）",
+            text::input_not_a_form(lang),
         );
     }
     if app::argument_decoding::lacks_multipart_boundary(request.uri().path(), content_type) {
         return answer(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "这个表单须以 multipart/form-data 提交（含 boundary），请刷新页面后重试",
+            text::input_multipart_without_boundary(lang),
         );
     }
     let response = next.run(request).await;
@@ -60,7 +62,7 @@ pub async fn server_function_input(request: Request<Body>, next: Next) -> Respon
     let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
         return answer(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "服务暂时出错，请稍后再试",
+            text::error_internal(lang),
         );
     };
     let text = String::from_utf8_lossy(&bytes);
@@ -71,13 +73,13 @@ pub async fn server_function_input(request: Request<Body>, next: Next) -> Respon
         // A body without a declared length that outgrew the limit.
         Some(_) if text.contains("length limit exceeded") => answer(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "提交的内容太大了（表单内容不超过 1 MB）",
+            translations::text::input_form_too_large(lang),
         ),
         Some(prefix) => {
             let detail = text[prefix.len()..].chars().take(200).collect::<String>();
             answer(
                 StatusCode::BAD_REQUEST,
-                &format!("表单内容有误，没有提交成功（{detail}）。请刷新页面，检查填写的内容后重新提交。"),
+                &translations::text::input_form_unreadable(lang, detail),
             )
         }
         None => Response::from_parts(parts, Body::from(bytes)),

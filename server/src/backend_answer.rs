@@ -6,36 +6,44 @@
 use axum::response::{IntoResponse, Response};
 use backend::BackendError;
 use http::StatusCode;
+use translations::Lang;
 
 /// The status an error answers with.
 pub fn status_of(error: &BackendError) -> StatusCode {
     StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// The status and the person's message, as plain text; `what` names the
-/// request in the log.
-pub fn plain_answer(error: &BackendError, what: &'static str) -> Response {
+/// The status and the person's message in their language, as plain text;
+/// `what` names the request in the log.
+pub fn plain_answer(error: &BackendError, what: &'static str, lang: Lang) -> Response {
     if error.is_server_fault() {
         tracing::error!(error = %error.log_detail(), what, "request failed");
     } else {
         tracing::debug!(error = %error.log_detail(), what, "request refused");
     }
-    (status_of(error), error.public_message()).into_response()
+    (status_of(error), error.public_message(lang).into_owned()).into_response()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use translations::{text, Localized, StaticText};
 
     #[test]
     fn every_error_has_its_status() {
         let cases = [
-            (BackendError::Invalid("x".into()), StatusCode::BAD_REQUEST),
+            (
+                BackendError::refused(text::form_malformed),
+                StatusCode::BAD_REQUEST,
+            ),
             (BackendError::SignedOut, StatusCode::UNAUTHORIZED),
             (BackendError::Forbidden, StatusCode::FORBIDDEN),
-            (BackendError::NotFound("x"), StatusCode::NOT_FOUND),
             (
-                BackendError::Throttled("x".into()),
+                BackendError::NotFound(text::case_not_found),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                BackendError::Throttled(Localized::from(text::sign_in_busy as StaticText)),
                 StatusCode::TOO_MANY_REQUESTS,
             ),
             (
@@ -52,7 +60,11 @@ mod tests {
             ),
         ];
         for (error, status) in cases {
-            assert_eq!(plain_answer(&error, "test").status(), status, "{error:?}");
+            assert_eq!(
+                plain_answer(&error, "test", Lang::Zh).status(),
+                status,
+                "{error:?}"
+            );
         }
     }
 }

@@ -19,9 +19,16 @@ pub async fn report_cases_csv(
     Query(query): Query<ReportQuery>,
     headers: HeaderMap,
 ) -> Response {
+    let lang = app::session::language_of(&headers);
     let viewer = match crate::signed_in::viewer(&services, &headers).await {
         Ok(Some(viewer)) => viewer,
-        Ok(None) => return (StatusCode::UNAUTHORIZED, "请先登录").into_response(),
+        Ok(None) => {
+            return (
+                StatusCode::UNAUTHORIZED,
+                translations::text::error_signed_out(lang),
+            )
+                .into_response()
+        }
         Err(response) => return response,
     };
     let now = services.now();
@@ -48,9 +55,11 @@ pub async fn report_cases_csv(
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(backend::BackendError::Forbidden) => {
-            (StatusCode::FORBIDDEN, "只有调度员可以导出报表").into_response()
-        }
-        Err(error) => crate::backend_answer::plain_answer(&error, "report export"),
+        Err(backend::BackendError::Forbidden) => (
+            StatusCode::FORBIDDEN,
+            translations::text::report_export_for_dispatchers(lang),
+        )
+            .into_response(),
+        Err(error) => crate::backend_answer::plain_answer(&error, "report export", lang),
     }
 }

@@ -18,6 +18,7 @@ use domain::open311::{
 };
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 use serde::Serialize;
+use translations::Lang;
 
 fn document(format: Format, status: StatusCode, json: &impl Serialize, xml: String) -> Response {
     let body = match format {
@@ -65,9 +66,9 @@ fn refusal(format: Format, refusal: Open311Refusal) -> Response {
 fn backend_error(format: Format, e: BackendError) -> Response {
     let message = if e.is_server_fault() {
         tracing::error!(error = %e.log_detail(), "open311 request failed");
-        format!("try again later: {}", e.public_message())
+        format!("try again later: {}", e.public_message(Lang::Zh))
     } else {
-        e.public_message()
+        e.public_message(Lang::Zh).into_owned()
     };
     error(format, Open311Error::new(e.status(), message))
 }

@@ -106,6 +106,7 @@ pub async fn guard(
     // from another site rides nobody's session.
     let cookieless_api = request.uri().path().starts_with("/open311/");
     if !cookieless_api && is_cross_site(request.method(), request.headers(), &allowed) {
+        let lang = app::session::language_of(request.headers());
         tracing::warn!(
             method = %request.method(),
             path = %request.uri().path(),
@@ -115,7 +116,7 @@ pub async fn guard(
         return (
             StatusCode::FORBIDDEN,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-            "跨站请求已被拒绝：请从本平台的页面提交。",
+            translations::text::cross_site_refused(lang),
         )
             .into_response();
     }

@@ -14,5 +14,8 @@ pub async fn viewer(services: &Services, headers: &HeaderMap) -> Result<Option<V
     };
     backend::services::identity::resolve_session(&services.db, &token, services.now())
         .await
-        .map_err(|error| crate::backend_answer::plain_answer(&error, "session lookup"))
+        .map_err(|error| {
+            let lang = app::session::language_of(headers);
+            crate::backend_answer::plain_answer(&error, "session lookup", lang)
+        })
 }

@@ -33,10 +33,11 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limit) {
+        let lang = app::session::language_of(request.headers());
         let message = if limit == MAX_UPLOAD_BODY {
-            "提交的内容太大了（照片每张不超过 5 MB，最多 6 张）"
+            translations::text::input_photos_too_large(lang)
         } else {
-            "提交的内容太大了（表单内容不超过 1 MB）"
+            translations::text::input_form_too_large(lang)
         };
         return (StatusCode::PAYLOAD_TOO_LARGE, message).into_response();
     }
@@ -52,7 +53,14 @@ pub async fn attachment(
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    let not_found = || (StatusCode::NOT_FOUND, "没有找到这个附件，或您无权查看").into_response();
+    let lang = app::session::language_of(&headers);
+    let not_found = || {
+        (
+            StatusCode::NOT_FOUND,
+            translations::text::attachment_not_found(lang),
+        )
+            .into_response()
+    };
     let viewer = match crate::signed_in::viewer(&services, &headers).await {
         Ok(Some(viewer)) => viewer,
         Ok(None) => return not_found(),
@@ -83,6 +91,6 @@ pub async fn attachment(
             );
             response
         }
-        Err(error) => crate::backend_answer::plain_answer(&error, "attachment"),
+        Err(error) => crate::backend_answer::plain_answer(&error, "attachment", lang),
     }
 }

@@ -5,6 +5,8 @@ use domain::account::{DemoMessage, HouseholdCard, PendingBinding, SignedIn, Wait
 use domain::second_factor::SecondFactorStep;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+#[cfg(feature = "ssr")]
+use translations::{text, StaticText};
 
 /// Who is signed in (None: nobody).
 #[server(input = GetUrl, prefix = "/api", endpoint = "session")]
@@ -50,9 +52,7 @@ pub async fn verify_code(code: String) -> Result<(), ServerFnError> {
     use crate::session::{cookie, origin, start_session, CHALLENGE_COOKIE, WECHAT_PENDING_COOKIE};
     let services = crate::context::Services::current()?;
     let Some(challenge) = cookie(&services, CHALLENGE_COOKIE) else {
-        return Err(crate::context::refused(
-            "验证码已失效（或浏览器未保存 Cookie），请重新获取",
-        ));
+        return Err(crate::context::refused(text::sign_in_code_cookie_missing));
     };
     let pending = cookie(&services, WECHAT_PENDING_COOKIE);
     let session = backend::services::identity::verify_sign_in_code(
@@ -307,7 +307,7 @@ pub async fn load_demo_outbox() -> Result<Vec<DemoMessage>, ServerFnError> {
             response.set_status(http::StatusCode::NOT_FOUND);
         }
         return Err(ServerFnError::ServerError(
-            "演示短信箱只在演示模式下开放".to_string(),
+            text::demo_outbox_closed(crate::prefs::Preferences::current().lang).to_string(),
         ));
     }
     let messages = backend::services::delivery::demo_messages(&services.db, 30)
@@ -359,9 +359,7 @@ pub async fn start_wechat_sign_in() -> Result<(), ServerFnError> {
     use crate::session::{set_cookie, OAUTH_STATE_COOKIE};
     let services = crate::context::Services::current()?;
     let Some(wechat) = services.access.wechat.clone() else {
-        return Err(crate::context::refused(
-            "本平台未开通微信登录，请使用手机号验证码登录",
-        ));
+        return Err(crate::context::refused(text::wechat_not_offered_use_phone));
     };
     let state = backend::secrets::new_token();
     set_cookie(&services, OAUTH_STATE_COOKIE, &state, Some(600));
@@ -386,26 +384,26 @@ pub async fn finish_wechat_sign_in(
         sign_in_with_wechat, WeChatOutcome, WECHAT_PENDING_LIFETIME,
     };
     let services = crate::context::Services::current()?;
-    let refused = |message: &str| {
+    let refused = |message: StaticText| {
         leptos_axum::redirect("/signin?wechat=failed");
         Err(crate::context::refused(message))
     };
     let Some(wechat) = services.access.wechat.clone() else {
-        return refused("本平台未开通微信登录");
+        return refused(text::wechat_not_offered);
     };
     let expected = cookie(&services, OAUTH_STATE_COOKIE);
     clear_cookie(&services, OAUTH_STATE_COOKIE);
     let (Some(code), Some(state), Some(expected)) = (code, state, expected) else {
-        return refused("微信授权未完成，请重试");
+        return refused(text::wechat_unfinished);
     };
     if !backend::secrets::same_hash(&state, &expected) {
-        return refused("微信授权已过期，请重试");
+        return refused(text::wechat_expired);
     }
     let identity = match wechat.exchange_code(&code).await {
         Ok(identity) => identity,
         Err(error) => {
             tracing::warn!(%error, "WeChat code exchange failed");
-            return refused("微信暂时无法确认您的身份，请改用手机号验证码登录");
+            return refused(text::wechat_unconfirmed);
         }
     };
     let outcome = sign_in_with_wechat(&services.db, &identity.openid, &origin(&services))

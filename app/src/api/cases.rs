@@ -6,6 +6,8 @@ use domain::cases::{CaseBrief, CaseDetail, Queue};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use translations::{text, StaticText};
 
 /// A household a resident may file for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +71,7 @@ pub async fn load_filing_form(consent: Option<String>) -> Result<FilingForm, Ser
     Ok(FilingForm {
         households,
         idempotency_key: backend::secrets::new_token(),
-        application_season: window.season_label(),
+        application_season: window.season_label(crate::prefs::Preferences::current().lang),
         application_deadline: window.apply_by,
         consent,
     })
@@ -87,7 +89,7 @@ fn go_to_case(case_id: i64) {
 }
 
 #[cfg(feature = "ssr")]
-const NO_HOUSEHOLD: &str = "请选择房屋";
+const NO_HOUSEHOLD: StaticText = text::form_household_missing;
 
 /// 室温投诉 (multipart: an optional photo of the thermometer): triage, then
 /// a case, or the reason there is none.
@@ -163,7 +165,7 @@ pub async fn file_application(data: MultipartData) -> Result<(), ServerFnError> 
 pub async fn take_case_step_with_photos(data: MultipartData) -> Result<(), ServerFnError> {
     use backend::cases::{take_step, StepForm};
     crate::form_data::act_on_upload(data, |call, form| async move {
-        let case_id = form.required_number("case_id", "工单编号缺失，请刷新页面")?;
+        let case_id = form.required_number("case_id", text::form_case_id_missing)?;
         let step = StepForm {
             case_id,
             action: form.text("action"),
@@ -312,7 +314,7 @@ pub async fn publish_incident_outage(
     let hours = restore_in_hours
         .trim()
         .parse::<i64>()
-        .map_err(|_| crate::context::refused("请选择预计恢复供热的时间"))?;
+        .map_err(|_| crate::context::refused(text::outage_restore_time_missing))?;
     backend::services::incidents::publish_outage(
         &call.db,
         &call.settings,
@@ -343,7 +345,7 @@ pub async fn take_order_step(
         None | Some("") => None,
         Some(days) => Some(
             days.parse::<u32>()
-                .map_err(|_| crate::context::refused("延期天数为 1 到 10 个工作日"))?,
+                .map_err(|_| crate::context::refused(text::order_extension_days))?,
         ),
     };
     backend::services::hotline::dispatcher_step(

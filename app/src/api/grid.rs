@@ -6,6 +6,8 @@ use domain::grid_work::GridDesk;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use translations::text;
 
 /// The desk and a fresh one-time key for the visit form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +70,7 @@ pub async fn log_grid_visit(
     let building_id = building_id
         .trim()
         .parse()
-        .map_err(|_| crate::context::refused("请选择走访的楼栋"))?;
+        .map_err(|_| crate::context::refused(text::form_visit_building_missing))?;
     log_visit(
         &call.db,
         &call.viewer,

@@ -5,6 +5,8 @@
 use domain::account::{AuditEntry, BuildingDesk, StaffBuilding, StaffDirectory};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
+#[cfg(feature = "ssr")]
+use translations::text;
 
 /// A grid worker's buildings.
 #[server(input = GetUrl, prefix = "/api", endpoint = "grid/buildings")]
@@ -104,7 +106,7 @@ pub async fn create_staff_account(
         .filter(|c| !c.trim().is_empty())
         .map(|c| c.trim().parse::<i64>())
         .transpose()
-        .map_err(|_| crate::context::refused("请选择供热公司"))?;
+        .map_err(|_| crate::context::refused(text::form_company_missing))?;
     let input = backend::services::admin::NewStaffAccount {
         display_name,
         username,
@@ -173,7 +175,7 @@ pub async fn change_staff_assignment(
     let assignment = match kind.as_str() {
         "grid" => Assignment::Grid(target_id),
         "building" => Assignment::Building(target_id),
-        _ => return Err(crate::context::refused("请选择网格或楼栋")),
+        _ => return Err(crate::context::refused(text::form_scope_missing)),
     };
     backend::services::admin::change_assignment(
         &call.db,

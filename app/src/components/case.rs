@@ -6,6 +6,7 @@ use domain::case_flow::CaseState;
 use domain::cases::{CaseBrief, TimelineEntry};
 use domain::deadlines::{Deadline, Urgency};
 use leptos::prelude::*;
+use translations::text;
 
 fn state_class(state: CaseState) -> &'static str {
     match state {
@@ -19,7 +20,7 @@ fn state_class(state: CaseState) -> &'static str {
 #[component]
 pub fn StateBadge(state: CaseState) -> impl IntoView {
     let lang = use_lang();
-    view! { <span class=state_class(state) data-state=state.as_str()>{lang.t(state.label(), state.label_en())}</span> }
+    view! { <span class=state_class(state) data-state=state.as_str()>{state.label(lang)}</span> }
 }
 
 /// "期限 11月28日 15:42 · 即将到期", yellow before, red after.
@@ -29,8 +30,8 @@ pub fn DeadlineClock(deadline: Deadline, urgency: Urgency) -> impl IntoView {
     let class = format!("deadline deadline--{}", urgency.as_str());
     view! {
         <span class=class data-urgency=urgency.as_str()>
-            {lang.t("期限 ", "Due ")}<Moment at=deadline.due_at />
-            {(urgency != Urgency::OnTime).then(|| view! { " · "<strong>{lang.t(urgency.label(), urgency.label_en())}</strong> })}
+            {text::case_due(lang)}<Moment at=deadline.due_at />
+            {(urgency != Urgency::OnTime).then(|| view! { " · "<strong>{urgency.label(lang)}</strong> })}
         </span>
     }
 }
@@ -40,19 +41,19 @@ pub fn DeadlineClock(deadline: Deadline, urgency: Urgency) -> impl IntoView {
 pub fn CaseList(cases: Vec<CaseBrief>) -> impl IntoView {
     let lang = use_lang();
     if cases.is_empty() {
-        return view! { <p class="card">{lang.t("暂无工单。", "No cases.")}</p> }.into_any();
+        return view! { <p class="card">{text::case_no_cases(lang)}</p> }.into_any();
     }
     let items = cases
         .into_iter()
         .map(|case| {
             let href = format!("/cases/{}", case.case_id);
-            let kind = lang.t(case.kind.label(), case.kind.label_en());
+            let kind = case.kind.label(lang);
             let case_no = case.case_no.clone();
             view! {
                 <li class="case-row" data-case-no=case_no>
                     <a href=href class="case-row__link">
                         <strong>{kind}</strong>" · "{case.summary}
-                        {case.emergency.then(|| view! { " "<span class="badge badge--danger">{lang.t("紧急", "Emergency")}</span> })}
+                        {case.emergency.then(|| view! { " "<span class="badge badge--danger">{text::case_emergency(lang)}</span> })}
                     </a>
                     <span class="case-row__meta">
                         <StateBadge state=case.state />
@@ -73,7 +74,7 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
     let items = entries
         .into_iter()
         .map(|entry| {
-            let headline = lang.t(entry.headline(), entry.headline_en());
+            let headline = entry.headline(lang);
             view! {
                 <li class="timeline__entry" data-action=entry.action.map_or(domain::case_flow::FILED_EVENT, |a| a.as_str())>
                     <Moment at=entry.at />
@@ -86,7 +87,7 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                             .iter()
                             .map(|file| view! {
                                 <a class="timeline__photo" href=file.href() target="_blank">
-                                    <img src=file.href() alt=lang.t("附件照片", "Attached photo") loading="lazy" width="96" height="96" />
+                                    <img src=file.href() alt=text::case_attached_photo(lang) loading="lazy" width="96" height="96" />
                                 </a>
                             })
                             .collect_view();

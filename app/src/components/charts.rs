@@ -2,8 +2,10 @@
 //! horizontal bars for counts by kind, station or community (each bar
 //! labelled with its count; overdue cases in the bar's darker part).
 
+use crate::prefs::use_lang;
 use domain::reports::Tally;
 use leptos::prelude::*;
+use translations::text;
 
 const WIDTH: f64 = 320.0;
 
@@ -83,7 +85,7 @@ pub fn BarList(
             let width = room * f64::from(bar.count) / f64::from(most);
             let overdue_width = room * f64::from(bar.overdue) / f64::from(most);
             let value = if bar.overdue > 0 {
-                format!("{}（超{}）", bar.count, bar.overdue)
+                text::chart_count_with_overdue(use_lang(), bar.count, bar.overdue)
             } else {
                 bar.count.to_string()
             };

@@ -3,13 +3,14 @@
 use crate::prefs::use_lang;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
+use translations::text;
 
 /// Shown while a page's data is on its way (only after hydration: the
 /// server always sends the finished page).
 #[component]
 pub fn Loading() -> impl IntoView {
     let lang = use_lang();
-    view! { <p class="loading" role="status">{lang.t("正在加载…", "Loading…")}</p> }
+    view! { <p class="loading" role="status">{text::feedback_loading(lang)}</p> }
 }
 
 /// A failure the person can act on: what happened and what to do.
@@ -19,16 +20,11 @@ pub fn ErrorNotice(error: ServerFnError) -> impl IntoView {
     // The server's own messages come as they are (in Chinese).
     let message = match error {
         ServerFnError::ServerError(message) => message,
-        _ => lang
-            .t(
-                "网络不稳定，页面没有加载完成。请检查网络后刷新重试。",
-                "The connection is unsteady and the page did not finish loading. Check your network and reload the page.",
-            )
-            .to_string(),
+        _ => text::feedback_the_connection_is_unsteady_and_the(lang).to_string(),
     };
     view! {
         <div class="notice notice--error" role="alert">
-            <p class="notice__title">{lang.t("暂时无法显示", "This cannot be shown right now")}</p>
+            <p class="notice__title">{text::feedback_this_cannot_be_shown_right_now(lang)}</p>
             <p>{message}</p>
         </div>
     }
@@ -40,20 +36,12 @@ pub fn error_message(error: &ServerFnError) -> String {
         ServerFnError::ServerError(message) => message.clone(),
         // The server could not read what the form sent (a field that is not
         // a number, one missing): the form is stale or was altered.
-        ServerFnError::Args(_) | ServerFnError::MissingArg(_) | ServerFnError::Deserialization(_) => {
-            use_lang()
-                .t(
-                    "表单内容有误，没有提交成功。请刷新页面，检查填写的内容后重新提交。",
-                    "The form could not be read and was not sent. Reload the page, check what you entered and send it again.",
-                )
-                .to_string()
+        ServerFnError::Args(_)
+        | ServerFnError::MissingArg(_)
+        | ServerFnError::Deserialization(_) => {
+            text::feedback_the_form_could_not_be_read(use_lang()).to_string()
         }
-        _ => use_lang()
-            .t(
-                "网络不稳定，操作没有完成。请检查网络后重试。",
-                "The connection is unsteady and this was not done. Check your network and try again.",
-            )
-            .to_string(),
+        _ => text::feedback_the_connection_is_unsteady_and_this(use_lang()).to_string(),
     }
 }
 

@@ -6,6 +6,7 @@ use domain::roles::Role;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
+use translations::text;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -18,18 +19,18 @@ pub fn SiteHeader() -> impl IntoView {
             match session.await {
                 Ok(Some(person)) => {
                     let cases = if person.has(Role::Dispatcher) {
-                        Some(("/dispatch", lang.t("调度台", "Dispatch")))
+                        Some(("/dispatch", text::layout_dispatch(lang)))
                     } else if person.has(Role::RepairCrew) {
-                        Some(("/jobs", lang.t("我的任务", "My jobs")))
+                        Some(("/jobs", text::layout_my_jobs(lang)))
                     } else if person.has(Role::Resident) {
-                        Some(("/cases", lang.t("我的工单", "My cases")))
+                        Some(("/cases", text::layout_my_cases(lang)))
                     } else {
                         None
                     }
                     .filter(|(href, _)| *href != person.home_path());
                     let reports = person
                         .has(Role::Dispatcher)
-                        .then(|| view! { <A href="/reports">{lang.t("报表", "Reports")}</A> });
+                        .then(|| view! { <A href="/reports">{text::layout_reports(lang)}</A> });
                     view! {
                         {cases.map(|(href, label)| view! { <A href=href>{label}</A> })}
                         {reports}
@@ -37,24 +38,24 @@ pub fn SiteHeader() -> impl IntoView {
                     }
                     .into_any()
                 }
-                _ => view! { <A href="/signin">{lang.t("登录", "Sign in")}</A> }.into_any(),
+                _ => view! { <A href="/signin">{text::layout_sign_in(lang)}</A> }.into_any(),
             }
         })
     };
     view! {
-        <a class="skip-link" href="#main">{lang.t("跳到主要内容", "Skip to content")}</a>
+        <a class="skip-link" href="#main">{text::layout_skip_to_content(lang)}</a>
         <header class="site-header">
             <div class="site-header__inner">
                 <a class="site-header__brand" href="/">
                     <span class="site-header__mark" aria-hidden="true">"暖"</span>
-                    <span>{lang.t("潍坊供热服务", "Weifang Heating")}</span>
+                    <span>{text::layout_weifang_heating(lang)}</span>
                 </a>
-                <nav class="site-nav" aria-label=lang.t("主导航", "Main")>
-                    <A href="/" exact=true>{lang.t("首页", "Home")}</A>
-                    <A href="/outages">{lang.t("停热公告", "Outages")}</A>
-                    <A href="/building">{lang.t("查询楼栋", "Building")}</A>
+                <nav class="site-nav" aria-label=text::layout_main(lang)>
+                    <A href="/" exact=true>{text::layout_home(lang)}</A>
+                    <A href="/outages">{text::layout_outages(lang)}</A>
+                    <A href="/building">{text::layout_building(lang)}</A>
                     <span class="site-nav__account">
-                        <Transition fallback=move || view! { <A href="/signin">{lang.t("登录", "Sign in")}</A> }>
+                        <Transition fallback=move || view! { <A href="/signin">{text::layout_sign_in(lang)}</A> }>
                             {account}
                         </Transition>
                     </span>
@@ -70,13 +71,13 @@ pub fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
             <p>
-                {lang.t("供热问题可拨打政务服务便民热线 ", "For heating problems call the city hotline ")}
+                {text::layout_for_heating_problems_call_the_city(lang)}
                 <a class="tel" href="tel:12345">"12345"</a>
-                {lang.t("，各供热企业服务热线见首页。", "; each heating company's line is on the home page.")}
+                {text::layout_each_heating_company_s_line_is(lang)}
             </p>
             <p class="muted">
-                {lang.t("潍坊市集中供热居民服务平台 · 时间均为北京时间 · ", "Weifang district heating portal · times are Beijing time · ")}
-                <a href="/me/settings">{lang.t("大字模式 / English", "Large text / 中文")}</a>
+                {text::layout_weifang_district_heating_portal_times_are(lang)}
+                <a href="/me/settings">{text::layout_large_text(lang)}</a>
             </p>
         </footer>
     }

@@ -1,35 +1,28 @@
 //! Outage cards and heat badges.
 
 use crate::prefs::{use_lang, Lang};
-use domain::clock::{
-    format_full, format_full_en, format_iso, format_month_day_time, format_month_day_time_en,
-};
+use domain::clock::{format_full, format_iso, format_month_day_time};
 use domain::notices::{AffectedArea, OutageNotice};
 use domain::outage::{HeatStatus, OutageKind, OutagePhase};
 use leptos::prelude::*;
+use translations::text;
 
 /// "11月28日 09:00" or "28 Nov 09:00".
 pub fn month_day_time(lang: Lang, at: i64) -> String {
-    match lang {
-        Lang::Zh => format_month_day_time(at),
-        Lang::En => format_month_day_time_en(at),
-    }
+    format_month_day_time(at, lang)
 }
 
 /// "2026年11月28日 09:00" or "28 Nov 2026 09:00".
 pub fn full_date_time(lang: Lang, at: i64) -> String {
-    match lang {
-        Lang::Zh => format_full(at),
-        Lang::En => format_full_en(at),
-    }
+    format_full(at, lang)
 }
 
 fn kind_label(lang: Lang, kind: OutageKind) -> &'static str {
-    lang.t(kind.label(), kind.label_en())
+    kind.label(lang)
 }
 
 fn phase_label(lang: Lang, phase: OutagePhase) -> &'static str {
-    lang.t(phase.label(), phase.label_en())
+    phase.label(lang)
 }
 
 fn kind_badge_class(kind: OutageKind) -> &'static str {
@@ -60,12 +53,12 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
     let lang = use_lang();
     let restore_line = match notice.restored_at {
         Some(at) if notice.phase == OutagePhase::Restored => view! {
-            <dt>{lang.t("恢复时间", "Restored at")}</dt>
+            <dt>{text::outage_restored_at(lang)}</dt>
             <dd><Moment at /></dd>
         }
         .into_any(),
         _ => view! {
-            <dt>{lang.t("预计恢复", "Expected back")}</dt>
+            <dt>{text::outage_expected_back(lang)}</dt>
             <dd><Moment at=notice.expected_restore_at /></dd>
         }
         .into_any(),
@@ -73,7 +66,7 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
     let update = notice.latest_update.clone().map(|u| {
         view! {
             <div class="outage__update">
-                <p class="outage__update-label">{lang.t("最新进展 · ", "Latest update · ")} <Moment at=u.posted_at /></p>
+                <p class="outage__update-label">{text::outage_latest_update(lang)} <Moment at=u.posted_at /></p>
                 <p>{u.message}</p>
             </div>
         }
@@ -97,14 +90,14 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
             <h3 class="outage__title">{notice.title}</h3>
             <p>{notice.cause}</p>
             <dl class="facts">
-                <dt>{lang.t("停热时间", "Heat off from")}</dt>
+                <dt>{text::outage_heat_off_from(lang)}</dt>
                 <dd><Moment at=notice.starts_at /></dd>
                 {restore_line}
-                <dt>{lang.t("供热单位", "Heating company")}</dt>
+                <dt>{text::outage_heating_company(lang)}</dt>
                 <dd>{notice.company_name}</dd>
             </dl>
             <div class="outage__areas">
-                <p class="outage__areas-label">{lang.t("影响范围", "Affected")}</p>
+                <p class="outage__areas-label">{text::outage_affected(lang)}</p>
                 <ul class="list">{areas}</ul>
             </div>
             {update}
@@ -118,14 +111,14 @@ fn AreaLine(area: AffectedArea) -> impl IntoView {
     // Building names come from the database as they are; only the words
     // around them follow the language.
     let buildings = if area.whole_community {
-        lang.t("全部楼栋", "all buildings").to_string()
+        text::outage_all_buildings(lang).to_string()
     } else {
-        area.buildings.join(lang.t("、", ", "))
+        area.buildings.join(text::list_separator(lang))
     };
     view! {
         <li>
             <strong>{area.district} " · " {area.community_name}</strong>
-            {lang.t("：", ": ")} {buildings}
+            {text::outage_colon(lang)} {buildings}
         </li>
     }
 }
@@ -142,7 +135,7 @@ pub fn HeatBadge(status: HeatStatus) -> impl IntoView {
     view! {
         <p class=class data-heat=status.as_str()>
             <span class="heat__dot" aria-hidden="true"></span>
-            {lang.t(status.label(), status.label_en())}
+            {status.label(lang)}
         </p>
     }
 }

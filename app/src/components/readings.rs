@@ -5,6 +5,7 @@ use crate::prefs::use_lang;
 use domain::readings::{ChartScale, DailyReading};
 use domain::triage::{Reading, STANDARD_MIN_TENTHS};
 use leptos::prelude::*;
+use translations::text;
 
 const WIDTH: f64 = 320.0;
 const HEIGHT: f64 = 160.0;
@@ -31,7 +32,7 @@ pub fn ReadingChart(days: Vec<DailyReading>) -> impl IntoView {
                 let title = format!(
                     "{} {}{}",
                     label,
-                    lang.t("最低 ", "lowest "),
+                    text::readings_lowest(lang),
                     Reading(lowest).display()
                 );
                 view! {
@@ -50,10 +51,7 @@ pub fn ReadingChart(days: Vec<DailyReading>) -> impl IntoView {
             }
         })
         .collect_view();
-    let caption = lang.t(
-        "近 7 天每天的最低室温（来自居民测温投诉），虚线为 18 ℃ 标准",
-        "Lowest indoor reading per day over the last 7 days (from residents' complaints); the dashed line is the 18 °C standard",
-    );
+    let caption = text::readings_lowest_indoor_reading_per_day_over(lang);
     let empty = days.iter().all(|d| d.count == 0);
     view! {
         <figure class="chart">
@@ -66,7 +64,7 @@ pub fn ReadingChart(days: Vec<DailyReading>) -> impl IntoView {
             </svg>
             <figcaption class="muted">
                 {caption}
-                {empty.then(|| lang.t("。这一周还没有读数。", ". No readings this week."))}
+                {empty.then(|| text::readings_no_readings_this_week(lang))}
             </figcaption>
         </figure>
     }

@@ -1,10 +1,11 @@
 //! The heating-season card: countdown before the season, day N during it.
 
 use crate::components::outage::{full_date_time, month_day_time};
-use crate::prefs::{use_lang, Lang};
+use crate::prefs::use_lang;
 use domain::clock::format_iso;
 use domain::season::{Countdown, SeasonPhase, SeasonStatus};
 use leptos::prelude::*;
+use translations::text;
 
 #[component]
 pub fn SeasonCard(season: SeasonStatus, now: i64) -> impl IntoView {
@@ -14,13 +15,13 @@ pub fn SeasonCard(season: SeasonStatus, now: i64) -> impl IntoView {
     let headline = match season.phase {
         SeasonPhase::During { day, total_days } => view! {
             <div class="season season--on">
-                <span class="badge badge--on">{lang.t("供暖中", "Heating on")}</span>
+                <span class="badge badge--on">{text::season_heating_on(lang)}</span>
                 <p class="season__big">
-                    {lang.t("本供暖季第 ", "Day ")} <strong>{day}</strong> {lang.t(" 天", " of the season")}
-                    <span class="season__of">{lang.t(" / 共 ", " / ")} {total_days} {lang.t(" 天", " days in all")}</span>
+                    {text::season_day(lang)} <strong>{day}</strong> {text::season_of_the_season(lang)}
+                    <span class="season__of">{text::season_of_total(lang)} {total_days} {text::season_days_in_all(lang)}</span>
                 </p>
                 <p>
-                    {lang.t("结束时间：", "Ends: ")}
+                    {text::season_ends(lang)}
                     <time datetime=format_iso(window.end)>{full_date_time(lang, window.end)}</time>
                 </p>
             </div>
@@ -28,35 +29,32 @@ pub fn SeasonCard(season: SeasonStatus, now: i64) -> impl IntoView {
         .into_any(),
         SeasonPhase::Before { .. } => view! {
             <div class="season season--before">
-                <span class="badge badge--waiting">{lang.t("尚未供暖", "Not heating yet")}</span>
+                <span class="badge badge--waiting">{text::season_not_heating_yet(lang)}</span>
                 <p class="season__big">
-                    {lang.t("距供暖开始还有 ", "Heating starts in ")} <LiveCountdown target=window.start now />
+                    {text::season_heating_starts_in(lang)} <LiveCountdown target=window.start now />
                 </p>
                 <p>
-                    {lang.t("开始时间：", "Starts: ")}
+                    {text::season_starts(lang)}
                     <time datetime=format_iso(window.start)>{full_date_time(lang, window.start)}</time>
                 </p>
             </div>
         }
         .into_any(),
     };
-    let title = match lang {
-        Lang::Zh => window.label(),
-        Lang::En => window.label_en(),
-    };
+    let title = window.label(lang);
     let announcements = season
         .announcements
         .iter()
         .map(|a| {
             view! {
                 <li class="announcement">
-                    <span class="badge badge--info">{lang.t(a.kind.label(), a.kind.label_en())}</span>
+                    <span class="badge badge--info">{a.kind.label(lang)}</span>
                     <p>
-                        <strong>{lang.t("新时间：", "New date: ")} {month_day_time(lang, a.effective_at)}</strong>
+                        <strong>{text::season_new_date(lang)} {month_day_time(lang, a.effective_at)}</strong>
                     </p>
                     <p>{a.reason.clone()}</p>
                     <p class="muted">
-                        {lang.t("发布于 ", "Published ")}
+                        {text::season_published(lang)}
                         <time datetime=format_iso(a.published_at)>
                             {month_day_time(lang, a.published_at)}
                         </time>
@@ -70,8 +68,8 @@ pub fn SeasonCard(season: SeasonStatus, now: i64) -> impl IntoView {
             <h2 id="season-title" class="card__title">{title}</h2>
             {headline}
             <p class="muted">
-                {lang.t("法定供暖期：", "Regulated season: ")} {month_day_time(lang, regulated.start)}
-                {lang.t(" 至次年 ", " to ")} {month_day_time(lang, regulated.end)}
+                {text::season_regulated_season(lang)} {month_day_time(lang, regulated.start)}
+                {text::season_to(lang)} {month_day_time(lang, regulated.end)}
             </p>
             <ul class="announcements">{announcements}</ul>
         </section>
@@ -96,13 +94,10 @@ fn LiveCountdown(target: i64, now: i64) -> impl IntoView {
         <strong class="countdown" data-target=target>
             {move || {
                 if now.get() >= target {
-                    lang.t("即将开始，请刷新页面", "Starting now; please reload the page").to_string()
+                    text::season_starting_now_please_reload_the_page(lang).to_string()
                 } else {
                     let left = Countdown::between(now.get(), target);
-                    match lang {
-                        Lang::Zh => left.describe(),
-                        Lang::En => left.describe_en(),
-                    }
+                    left.describe(lang)
                 }
             }}
         </strong>

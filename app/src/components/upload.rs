@@ -4,6 +4,7 @@
 
 use crate::prefs::use_lang;
 use leptos::prelude::*;
+use translations::text;
 
 /// Accepted by every file input (checked again, by content, on the server).
 pub const IMAGE_TYPES: &str = "image/jpeg,image/png,image/webp";
@@ -36,12 +37,12 @@ pub fn UploadForm(
             {move || progress.get().map(|percent| view! {
                 <div class="upload-progress" role="status">
                     <progress max="100" value=percent></progress>
-                    <span>{lang.t("正在上传 ", "Uploading ")}{percent}"%"</span>
+                    <span>{text::upload_uploading(lang)}{percent}"%"</span>
                 </div>
             })}
             {move || failed.get().then(|| view! {
                 <p class="notice notice--error form-error" role="alert">
-                    {lang.t("网络中断，没有提交成功，请重试。", "The connection dropped and nothing was filed. Please try again.")}
+                    {text::upload_the_connection_dropped_and_nothing_was(lang)}
                 </p>
             })}
         </form>

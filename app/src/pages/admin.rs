@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
+use translations::text;
 
 /// Every admin form of the page, so any change reloads the directory.
 #[derive(Clone, Copy)]
@@ -48,23 +49,23 @@ pub fn AdminPage() -> impl IntoView {
         |_| load_staff_directory(),
     );
     view! {
-        <Title text=lang.t("账号管理", "Accounts") />
-        <h1 class="page-title">{lang.t("工作人员账号", "Staff accounts")}</h1>
+        <Title text=text::admin_accounts(lang) />
+        <h1 class="page-title">{text::admin_staff_accounts(lang)}</h1>
         <p>
-            <a href="/admin/audit">{lang.t("查看审计日志", "Audit log")}</a>" · "
-            <a href="/admin/deadlines">{lang.t("期限与节假日", "Deadlines and holidays")}</a>" · "
-            <a href="/admin/open311">{lang.t("Open311 接口密钥", "Open311 API keys")}</a>
+            <a href="/admin/audit">{text::admin_audit_log(lang)}</a>" · "
+            <a href="/admin/deadlines">{text::admin_deadlines_and_holidays(lang)}</a>" · "
+            <a href="/admin/open311">{text::admin_open311_api_keys(lang)}</a>
         </p>
-        <ActionOutcome outcome=actions.roles.value().into() done=lang.t("角色已更新。", "Roles updated.") />
-        <ActionOutcome outcome=actions.password.value().into() done=lang.t("密码已重置，该账号的登录已全部退出。", "Password reset; the account was signed out everywhere.") />
-        <ActionOutcome outcome=actions.second_factor.value().into() done=lang.t("两步验证已重置，下次登录时重新绑定验证器。", "Second factor reset; it is enrolled again at the next sign-in.") />
-        <ActionOutcome outcome=actions.assignment.value().into() done=lang.t("分配已更新。", "Assignment updated.") />
+        <ActionOutcome outcome=actions.roles.value().into() done=text::admin_roles_updated(lang) />
+        <ActionOutcome outcome=actions.password.value().into() done=text::admin_password_reset_the_account_was_signed(lang) />
+        <ActionOutcome outcome=actions.second_factor.value().into() done=text::admin_second_factor_reset_it_is_enrolled(lang) />
+        <ActionOutcome outcome=actions.assignment.value().into() done=text::admin_assignment_updated(lang) />
         {loaded(directory, move |directory| view! { <Directory directory actions /> })}
     }
 }
 
 fn role_label(lang: Lang, role: Role) -> &'static str {
-    lang.t(role.label_zh(), role.label_en())
+    role.label(lang)
 }
 
 /// One checkbox per staff role, named as `RoleTicks` expects.
@@ -107,22 +108,22 @@ fn Directory(directory: StaffDirectory, actions: AdminActions) -> impl IntoView 
     view! {
         {rows}
         <section class="card">
-            <h2 class="card__title">{lang.t("新建工作人员账号", "New staff account")}</h2>
+            <h2 class="card__title">{text::admin_new_staff_account(lang)}</h2>
             <ActionForm action=actions.create attr:class="form">
-                <label class="field"><span class="field__label">{lang.t("姓名", "Name")}</span>
+                <label class="field"><span class="field__label">{text::admin_name(lang)}</span>
                     <input class="field__input" name="display_name" maxlength="40" required /></label>
-                <label class="field"><span class="field__label">{lang.t("用户名", "Username")}</span>
+                <label class="field"><span class="field__label">{text::admin_username(lang)}</span>
                     <input class="field__input" name="username" maxlength="32" autocapitalize="none" required /></label>
-                <label class="field"><span class="field__label">{lang.t("初始密码（至少 10 位，含字母和数字）", "First password (10+ characters, letters and digits)")}</span>
+                <label class="field"><span class="field__label">{text::admin_first_password_10_characters_letters_and(lang)}</span>
                     <input class="field__input" type="password" name="password" autocomplete="new-password" maxlength="200" required /></label>
-                <label class="field"><span class="field__label">{lang.t("所属供热公司", "Heating company")}</span>
+                <label class="field"><span class="field__label">{text::admin_heating_company(lang)}</span>
                     <select class="field__input" name="company_id">
-                        <option value="">{lang.t("（无，社区或物业人员）", "(none: community or property staff)")}</option>
+                        <option value="">{text::admin_none_community_or_property_staff(lang)}</option>
                         {options(&companies)}
                     </select></label>
-                <fieldset class="field"><legend class="field__label">{lang.t("角色", "Roles")}</legend>{role_boxes(lang, &[])}</fieldset>
-                <ActionOutcome outcome=actions.create.value().into() done=lang.t("账号已创建。", "Account created.") />
-                <button class="button" type="submit">{lang.t("创建", "Create")}</button>
+                <fieldset class="field"><legend class="field__label">{text::admin_roles(lang)}</legend>{role_boxes(lang, &[])}</fieldset>
+                <ActionOutcome outcome=actions.create.value().into() done=text::admin_account_created(lang) />
+                <button class="button" type="submit">{text::admin_create(lang)}</button>
             </ActionForm>
         </section>
     }
@@ -154,7 +155,7 @@ fn AccountCard(
                         <input type="hidden" name="target_id" value=c.id />
                         <input type="hidden" name="assign" value="0" />
                         <span>{c.label}</span>
-                        <button class="button button--secondary" type="submit">{lang.t("取消分配", "Remove")}</button>
+                        <button class="button button--secondary" type="submit">{text::admin_remove(lang)}</button>
                     </ActionForm>
                 }
             })
@@ -179,44 +180,44 @@ fn AccountCard(
             <p class="muted">
                 {roles}
                 {account.company_name.clone().map(|c| format!(" · {c}"))}
-                {account.disabled.then(|| lang.t(" · 已停用", " · disabled"))}
+                {account.disabled.then(|| text::admin_disabled(lang))}
             </p>
             {account.locked_until.map(|until| view! {
-                <p class="notice notice--error">{lang.t("密码错误过多，锁定至 ", "Locked after failed sign-ins until ")}<Moment at=until /></p>
+                <p class="notice notice--error">{text::admin_locked_after_failed_sign_ins_until(lang)}<Moment at=until /></p>
             })}
             <details>
-                <summary>{lang.t("角色", "Roles")}</summary>
+                <summary>{text::admin_roles(lang)}</summary>
                 <ActionForm action=actions.roles attr:class="form">
                     <input type="hidden" name="person_id" value=id />
                     {role_boxes(lang, &account.roles)}
-                    <button class="button button--secondary" type="submit">{lang.t("保存角色", "Save roles")}</button>
+                    <button class="button button--secondary" type="submit">{text::admin_save_roles(lang)}</button>
                 </ActionForm>
             </details>
             <details>
-                <summary>{lang.t("重置密码", "Reset password")}</summary>
+                <summary>{text::admin_reset_password(lang)}</summary>
                 <ActionForm action=actions.password attr:class="form">
                     <input type="hidden" name="person_id" value=id />
                     <input class="field__input" type="password" name="password" autocomplete="new-password"
-                        maxlength="200" required aria-label=lang.t("新密码", "New password") />
-                    <button class="button button--secondary" type="submit">{lang.t("重置", "Reset")}</button>
+                        maxlength="200" required aria-label=text::admin_new_password(lang) />
+                    <button class="button button--secondary" type="submit">{text::admin_reset(lang)}</button>
                 </ActionForm>
             </details>
             <details>
-                <summary>{lang.t("重置两步验证（手机丢失）", "Reset second factor (lost phone)")}</summary>
+                <summary>{text::admin_reset_second_factor_lost_phone(lang)}</summary>
                 <ActionForm action=actions.second_factor attr:class="form">
                     <input type="hidden" name="person_id" value=id />
-                    <button class="button button--secondary" type="submit">{lang.t("重置两步验证", "Reset second factor")}</button>
+                    <button class="button button--secondary" type="submit">{text::admin_reset_second_factor(lang)}</button>
                 </ActionForm>
             </details>
             {is_grid_worker.then(|| view! {
-                <h3>{lang.t("负责网格", "Grids")}</h3>
+                <h3>{text::admin_grids(lang)}</h3>
                 {assigned("grid", account.grids.clone())}
-                {assign_form("grid", lang.t("分配网格", "Assign grid"), grids.clone())}
+                {assign_form("grid", text::admin_assign_grid(lang), grids.clone())}
             })}
             {is_property.then(|| view! {
-                <h3>{lang.t("负责楼栋", "Buildings")}</h3>
+                <h3>{text::admin_buildings(lang)}</h3>
                 {assigned("building", account.buildings.clone())}
-                {assign_form("building", lang.t("分配楼栋", "Assign building"), buildings.clone())}
+                {assign_form("building", text::admin_assign_building(lang), buildings.clone())}
             })}
         </section>
     }
@@ -228,18 +229,18 @@ pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let entries = Resource::new(move || query.read().get("action"), load_audit_log);
     view! {
-        <Title text=lang.t("审计日志", "Audit log") />
-        <h1 class="page-title">{lang.t("审计日志", "Audit log")}</h1>
+        <Title text=text::admin_audit_log_2(lang) />
+        <h1 class="page-title">{text::admin_audit_log_2(lang)}</h1>
         <Form method="GET" action="/admin/audit" attr:class="row">
-            <select class="field__input" name="action" aria-label=lang.t("类别", "Kind")>
-                <option value="">{lang.t("全部", "All")}</option>
-                <option value="sign_in">{lang.t("登录", "Sign-ins")}</option>
-                <option value="sign_in_failed">{lang.t("登录失败", "Failed sign-ins")}</option>
-                <option value="role_granted">{lang.t("授予角色", "Roles granted")}</option>
-                <option value="role_revoked">{lang.t("撤销角色", "Roles revoked")}</option>
-                <option value="personal_data_view">{lang.t("查看个人信息", "Personal data views")}</option>
+            <select class="field__input" name="action" aria-label=text::admin_kind(lang)>
+                <option value="">{text::admin_all(lang)}</option>
+                <option value="sign_in">{text::admin_sign_ins(lang)}</option>
+                <option value="sign_in_failed">{text::admin_failed_sign_ins(lang)}</option>
+                <option value="role_granted">{text::admin_roles_granted(lang)}</option>
+                <option value="role_revoked">{text::admin_roles_revoked(lang)}</option>
+                <option value="personal_data_view">{text::admin_personal_data_views(lang)}</option>
             </select>
-            <button class="button button--secondary" type="submit">{lang.t("筛选", "Filter")}</button>
+            <button class="button button--secondary" type="submit">{text::admin_filter(lang)}</button>
         </Form>
         {loaded(entries, move |entries| {
             let rows = entries
@@ -256,15 +257,15 @@ pub fn AuditPage() -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t("审计日志", "Audit log")>
+                <div class="table-wrap" tabindex="0" role="region" aria-label=text::admin_audit_log_2(lang)>
                     <table class="table audit">
                         <thead><tr>
-                            <th scope="col">{lang.t("时间", "When")}</th>
-                            <th scope="col">{lang.t("操作人", "Who")}</th>
-                            <th scope="col">{lang.t("操作", "What")}</th>
-                            <th scope="col">{lang.t("对象", "Subject")}</th>
-                            <th scope="col">{lang.t("说明", "Detail")}</th>
-                            <th scope="col">{lang.t("来源地址", "From")}</th>
+                            <th scope="col">{text::admin_when(lang)}</th>
+                            <th scope="col">{text::admin_who(lang)}</th>
+                            <th scope="col">{text::admin_what(lang)}</th>
+                            <th scope="col">{text::admin_subject(lang)}</th>
+                            <th scope="col">{text::admin_detail(lang)}</th>
+                            <th scope="col">{text::admin_from(lang)}</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>

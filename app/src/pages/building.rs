@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use translations::text;
 
 #[component]
 pub fn BuildingPage() -> impl IntoView {
@@ -40,8 +41,8 @@ pub fn BuildingPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=lang.t("查询楼栋", "Check a building") />
-        <h1 class="page-title">{lang.t("查询楼栋供热", "Is the heat on in a building?")}</h1>
+        <Title text=text::building_check_a_building(lang) />
+        <h1 class="page-title">{text::building_is_the_heat_on_in_a(lang)}</h1>
         {loaded(lookup, |lookup| {
             let picked = (lookup.district.clone(), lookup.community_id, lookup.building_id, lookup.unit_id);
             view! { <Remount key=picked><LookupView lookup=lookup.clone() /></Remount> }
@@ -118,9 +119,9 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
     let district_options =
         view! { <DistrictOptions districts=lookup.districts.clone() chosen=district.clone() /> };
     let community_prompt = if lookup.communities.is_empty() && district.is_none() {
-        lang.t("请先选择区县", "Choose a district first")
+        text::building_choose_a_district_first(lang)
     } else {
-        lang.t("请选择小区", "Choose a community")
+        text::building_choose_a_community(lang)
     };
     let no_communities = lookup.communities.is_empty();
     let community_options = lookup
@@ -143,7 +144,7 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
         <Form method="GET" action="/building">
             <div class="card picker">
                 <div class="field">
-                    <label for="district">{lang.t("区县", "District")}</label>
+                    <label for="district">{text::building_district(lang)}</label>
                     <select
                         id="district"
                         name="district"
@@ -152,12 +153,12 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
                             go_district(Picked { district, ..Picked::default() })
                         }
                     >
-                        <option value="">{lang.t("全部区县", "All districts")}</option>
+                        <option value="">{text::building_all_districts(lang)}</option>
                         {district_options}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="community">{lang.t("小区", "Community")}</label>
+                    <label for="community">{text::building_community(lang)}</label>
                     <select
                         id="community"
                         name="community"
@@ -177,8 +178,8 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
                 </div>
                 <PlaceSelect
                     id="building"
-                    label=lang.t("楼栋", "Building")
-                    prompt=lang.t("请选择楼栋", "Choose a building")
+                    label=text::building_building(lang)
+                    prompt=text::building_choose_a_building(lang)
                     choices=lookup.buildings
                     selected=building_id
                     disabled=community_id.is_none()
@@ -186,14 +187,14 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
                 />
                 <PlaceSelect
                     id="unit"
-                    label=lang.t("单元（可不选）", "Unit (optional)")
-                    prompt=lang.t("全部单元", "All units")
+                    label=text::building_unit_optional(lang)
+                    prompt=text::building_all_units(lang)
                     choices=lookup.units
                     selected=lookup.unit_id
                     disabled=building_id.is_none()
                     on_pick=move |id| go_unit(Picked { unit: id, ..unit_pick.clone() })
                 />
-                <button class="button" type="submit">{lang.t("查询", "Check")}</button>
+                <button class="button" type="submit">{text::building_check(lang)}</button>
             </div>
         </Form>
         {report}
@@ -243,7 +244,7 @@ fn ReportView(report: BuildingReport) -> impl IntoView {
     let outages = if report.outages.is_empty() {
         view! {
             <p class="card empty">
-                {lang.t("本供暖季该楼栋没有停热记录。", "No outages have touched this building this season.")}
+                {text::building_no_outages_have_touched_this_building(lang)}
             </p>
         }
         .into_any()
@@ -261,17 +262,17 @@ fn ReportView(report: BuildingReport) -> impl IntoView {
             <h2 id="report-title" class="card__title">{place}</h2>
             <HeatBadge status=report.heat />
             <dl class="facts">
-                <dt>{lang.t("所在区县", "District")}</dt>
+                <dt>{text::building_district_2(lang)}</dt>
                 <dd>{report.district}</dd>
-                <dt>{lang.t("换热站", "Station")}</dt>
+                <dt>{text::building_station(lang)}</dt>
                 <dd>{report.station_name}</dd>
-                <dt>{lang.t("供热单位", "Heating company")}</dt>
+                <dt>{text::outage_heating_company(lang)}</dt>
                 <dd>{report.company_name}</dd>
-                <dt>{lang.t("服务热线", "Hotline")}</dt>
+                <dt>{text::building_hotline(lang)}</dt>
                 <dd><a class="tel" href=hotline_href>{report.company_hotline}</a></dd>
             </dl>
         </section>
-        <h2 class="section-title">{lang.t("涉及该楼栋的停热", "Outages touching this building")}</h2>
+        <h2 class="section-title">{text::building_outages_touching_this_building(lang)}</h2>
         <div class="outage-list">{outages}</div>
     }
 }

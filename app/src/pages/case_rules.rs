@@ -10,6 +10,7 @@ use domain::deadlines::{CaseRules, Clock, DeadlineRule};
 use domain::working_days::DayKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use translations::text;
 
 #[derive(Clone, Copy)]
 struct RuleActions {
@@ -40,9 +41,9 @@ pub fn CaseRulesPage() -> impl IntoView {
         |_| load_case_rules(),
     );
     view! {
-        <Title text=lang.t("期限与节假日", "Deadlines and holidays") />
-        <h1 class="page-title">{lang.t("期限与节假日", "Deadlines and holidays")}</h1>
-        <p><a href="/admin">{lang.t("返回账号管理", "Back to accounts")}</a></p>
+        <Title text=text::admin_deadlines_and_holidays(lang) />
+        <h1 class="page-title">{text::admin_deadlines_and_holidays(lang)}</h1>
+        <p><a href="/admin">{text::case_rules_back_to_accounts(lang)}</a></p>
         {loaded(rules, move |rules| view! { <Rules rules actions /> })}
     }
 }
@@ -58,14 +59,14 @@ fn Rules(rules: CaseRules, actions: RuleActions) -> impl IntoView {
             view! {
                 <ActionForm action=actions.deadline attr:class="row rule" attr:data-rule=rule.as_str()>
                     <input type="hidden" name="rule" value=rule.as_str() />
-                    <span class="rule__name">{lang.t(rule.label(), rule.label_en())}</span>
+                    <span class="rule__name">{rule.label(lang)}</span>
                     <input class="field__input rule__amount" type="number" name="amount" min="1" max="720"
-                        value=clock.amount() aria-label=lang.t("时长", "Amount") />
-                    <select class="field__input rule__unit" name="unit" aria-label=lang.t("单位", "Unit")>
-                        <option value="hours" selected=hours>{lang.t("小时", "hours")}</option>
-                        <option value="working_days" selected=!hours>{lang.t("个工作日", "working days")}</option>
+                        value=clock.amount() aria-label=text::case_rules_amount(lang) />
+                    <select class="field__input rule__unit" name="unit" aria-label=text::case_rules_unit(lang)>
+                        <option value="hours" selected=hours>{text::case_rules_hours(lang)}</option>
+                        <option value="working_days" selected=!hours>{text::case_rules_working_days(lang)}</option>
                     </select>
-                    <button class="button button--secondary" type="submit">{lang.t("保存", "Save")}</button>
+                    <button class="button button--secondary" type="submit">{text::case_rules_save(lang)}</button>
                 </ActionForm>
             }
         })
@@ -78,12 +79,12 @@ fn Rules(rules: CaseRules, actions: RuleActions) -> impl IntoView {
             view! {
                 <tr>
                     <td>{date.clone()}</td>
-                    <td>{lang.t(day.kind.label(), day.kind.label_en())}</td>
+                    <td>{day.kind.label(lang)}</td>
                     <td>{day.name}</td>
                     <td>
                         <ActionForm action=actions.remove_day>
                             <input type="hidden" name="day" value=date />
-                            <button class="button button--secondary" type="submit">{lang.t("删除", "Remove")}</button>
+                            <button class="button button--secondary" type="submit">{text::case_rules_remove(lang)}</button>
                         </ActionForm>
                     </td>
                 </tr>
@@ -92,45 +93,45 @@ fn Rules(rules: CaseRules, actions: RuleActions) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card">
-            <h2 class="card__title">{lang.t("处理期限", "Deadlines")}</h2>
-            <ActionOutcome outcome=actions.deadline.value().into() done=lang.t("期限已保存，新工单按新期限计算。", "Saved; new cases use it.") />
+            <h2 class="card__title">{text::case_rules_deadlines(lang)}</h2>
+            <ActionOutcome outcome=actions.deadline.value().into() done=text::case_rules_saved_new_cases_use_it(lang) />
             {rows}
             <ActionForm action=actions.warning attr:class="row">
-                <span>{lang.t("小时级期限剩余多少时黄色预警（%）", "Hour-scale clocks turn yellow with this much time left (%)")}</span>
+                <span>{text::case_rules_hour_scale_clocks_turn_yellow_with(lang)}</span>
                 <input class="field__input rule__amount" type="number" name="percent" min="1" max="90"
-                    value=rules.policy.warn_percent aria-label=lang.t("预警比例", "Warning share") />
-                <button class="button button--secondary" type="submit">{lang.t("保存", "Save")}</button>
+                    value=rules.policy.warn_percent aria-label=text::case_rules_warning_share(lang) />
+                <button class="button button--secondary" type="submit">{text::case_rules_save(lang)}</button>
             </ActionForm>
-            <ActionOutcome outcome=actions.warning.value().into() done=lang.t("已保存。", "Saved.") />
-            <p class="muted">{lang.t("以工作日计的期限，黄色预警从截止前最后一个工作日开始。", "Working-day clocks turn yellow on the last working day before the deadline.")}</p>
+            <ActionOutcome outcome=actions.warning.value().into() done=text::case_rules_saved(lang) />
+            <p class="muted">{text::case_rules_working_day_clocks_turn_yellow_on(lang)}</p>
         </section>
         <section class="card">
-            <h2 class="card__title">{lang.t("节假日与调休", "Holidays and make-up working days")}</h2>
+            <h2 class="card__title">{text::case_rules_holidays_and_make_up_working_days(lang)}</h2>
             <ActionForm action=actions.add_day attr:class="form">
                 <label class="field">
-                    <span class="field__label">{lang.t("日期", "Date")}</span>
+                    <span class="field__label">{text::case_rules_date(lang)}</span>
                     <input class="field__input" type="date" name="day" required />
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("类型", "Kind")}</span>
+                    <span class="field__label">{text::case_rules_kind(lang)}</span>
                     <select class="field__input" name="kind">
-                        <option value=DayKind::Holiday.as_str()>{lang.t(DayKind::Holiday.label(), DayKind::Holiday.label_en())}</option>
-                        <option value=DayKind::MakeUpWorkday.as_str()>{lang.t(DayKind::MakeUpWorkday.label(), DayKind::MakeUpWorkday.label_en())}</option>
+                        <option value=DayKind::Holiday.as_str()>{DayKind::Holiday.label(lang)}</option>
+                        <option value=DayKind::MakeUpWorkday.as_str()>{DayKind::MakeUpWorkday.label(lang)}</option>
                     </select>
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("名称", "Name")}</span>
-                    <input class="field__input" type="text" name="name" maxlength="20" required placeholder="元旦" />
+                    <span class="field__label">{text::case_rules_name(lang)}</span>
+                    <input class="field__input" type="text" name="name" maxlength="20" required placeholder=text::case_rules_name_example(lang) />
                 </label>
-                <ActionOutcome outcome=actions.add_day.value().into() done=lang.t("已加入日历。", "Added.") />
-                <button class="button" type="submit">{lang.t("加入日历", "Add")}</button>
+                <ActionOutcome outcome=actions.add_day.value().into() done=text::case_rules_added(lang) />
+                <button class="button" type="submit">{text::case_rules_add(lang)}</button>
             </ActionForm>
-            <ActionOutcome outcome=actions.remove_day.value().into() done=lang.t("已删除。", "Removed.") />
+            <ActionOutcome outcome=actions.remove_day.value().into() done=text::case_rules_removed(lang) />
             <div class="table-wrap" tabindex="0">
                 <table class="table calendar-days">
                     <thead><tr>
-                        <th>{lang.t("日期", "Date")}</th><th>{lang.t("类型", "Kind")}</th>
-                        <th>{lang.t("名称", "Name")}</th><th></th>
+                        <th>{text::case_rules_date(lang)}</th><th>{text::case_rules_kind(lang)}</th>
+                        <th>{text::case_rules_name(lang)}</th><th></th>
                     </tr></thead>
                     <tbody>{days}</tbody>
                 </table>

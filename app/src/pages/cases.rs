@@ -13,13 +13,14 @@ use crate::format::parse_id;
 use crate::prefs::{use_lang, Lang};
 use domain::account::Choice;
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
-use domain::cases::{promise, promise_en, CaseBrief, CaseDetail};
+use domain::cases::{promise, CaseBrief, CaseDetail};
 use domain::hotline::{OrderAction, OrderView, MAX_EXTENSION_DAYS};
 use domain::incidents::{IncidentProposalView, OUTAGE_RESTORE_HOURS};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use translations::text;
 
 /// How often an open case page asks for news (with JavaScript).
 const REFRESH_EVERY_MS: u64 = 15_000;
@@ -29,8 +30,8 @@ pub fn CasesPage() -> impl IntoView {
     let lang = use_lang();
     let cases = Resource::new(|| (), |_| load_cases());
     view! {
-        <Title text=lang.t("我的工单", "My cases") />
-        <h1 class="page-title">{lang.t("我的工单", "My cases")}</h1>
+        <Title text=text::layout_my_cases(lang) />
+        <h1 class="page-title">{text::layout_my_cases(lang)}</h1>
         {loaded(cases, move |cases| view! { <CaseList cases /> })}
     }
 }
@@ -66,7 +67,7 @@ pub fn CasePage() -> impl IntoView {
         |(id, _, _, _, _)| load_case(id),
     );
     view! {
-        <Title text=lang.t("工单详情", "Case") />
+        <Title text=text::cases_case(lang) />
         {loaded(case, move |case| view! { <CaseView case step publish order_step /> })}
     }
 }
@@ -80,19 +81,16 @@ fn CaseView(
 ) -> impl IntoView {
     let lang = use_lang();
     let brief = case.brief.clone();
-    let promise_text = brief.deadline.map(|d| match lang {
-        Lang::Zh => promise(brief.kind, &d),
-        Lang::En => promise_en(brief.kind, &d),
-    });
+    let promise_text = brief.deadline.map(|d| promise(brief.kind, &d, lang));
     let facts = case_facts(lang, &case);
     view! {
         <h1 class="page-title">
-            {lang.t(brief.kind.label(), brief.kind.label_en())}" "<span class="muted">{brief.case_no.clone()}</span>
+            {brief.kind.label(lang)}" "<span class="muted">{brief.case_no.clone()}</span>
         </h1>
         <section class="card case-summary">
             <p class="case-summary__state">
                 <StateBadge state=brief.state />
-                {brief.emergency.then(|| view! { " "<span class="badge badge--danger">{lang.t("紧急", "Emergency")}</span> })}
+                {brief.emergency.then(|| view! { " "<span class="badge badge--danger">{text::case_emergency(lang)}</span> })}
             </p>
             {promise_text.map(|text| view! { <p class="case-summary__promise"><strong>{text}</strong></p> })}
             {brief.deadline.zip(brief.urgency).map(|(deadline, urgency)| view! { <p><DeadlineClock deadline urgency /></p> })}
@@ -103,7 +101,7 @@ fn CaseView(
         {(!case.actions.is_empty()).then(|| view! { <CaseSteps case=case.clone() step /> })}
         {case.may_publish_outage.then(|| view! { <PublishOutageForm case_id=brief.case_id publish /> })}
         <section class="card">
-            <h2 class="card__title">{lang.t("办理进度", "Timeline")}</h2>
+            <h2 class="card__title">{text::cases_timeline(lang)}</h2>
             <Timeline entries=case.timeline.clone() />
         </section>
     }
@@ -114,55 +112,38 @@ fn case_facts(lang: Lang, case: &CaseDetail) -> impl IntoView {
     let row = |label: &'static str, value: AnyView| view! { <dt>{label}</dt><dd>{value}</dd> };
     let mut rows: Vec<AnyView> = Vec::new();
     if !case.address.is_empty() {
-        rows.push(row(lang.t("地址", "Address"), case.address.clone().into_any()).into_any());
+        rows.push(row(text::cases_address(lang), case.address.clone().into_any()).into_any());
     }
     rows.push(
         row(
-            lang.t("受理时间", "Filed"),
+            text::cases_filed(lang),
             view! { <Moment at=case.brief.created_at /> }.into_any(),
         )
         .into_any(),
     );
     if let Some(category) = case.category {
-        rows.push(
-            row(
-                lang.t("故障类型", "Fault"),
-                lang.t(category.label(), category.label_en()).into_any(),
-            )
-            .into_any(),
-        );
+        rows.push(row(text::cases_fault(lang), category.label(lang).into_any()).into_any());
     }
     if let (Some(room), Some(reading)) = (case.room, case.reading) {
         let guided = match case.measured_as_guided {
-            Some(true) => lang.t("（按规范测温）", " (measured as guided)"),
+            Some(true) => text::cases_measured_as_guided(lang),
             _ => "",
         };
-        let text = format!(
-            "{} {}{}",
-            lang.t(room.label(), room.label_en()),
-            reading.display(),
-            guided
-        );
-        rows.push(row(lang.t("室温读数", "Reading"), text.into_any()).into_any());
+        let text = format!("{} {}{}", room.label(lang), reading.display(), guided);
+        rows.push(row(text::cases_reading(lang), text.into_any()).into_any());
     }
     if let Some(season) = &case.season_label {
-        rows.push(
-            row(
-                lang.t("适用供暖季", "For season"),
-                season.clone().into_any(),
-            )
-            .into_any(),
-        );
+        rows.push(row(text::cases_for_season(lang), season.clone().into_any()).into_any());
     }
     if let Some(outage) = &case.outage {
         let text = view! {
             <a href="/outages">{outage.title.clone()}</a>
-            {lang.t("，预计恢复 ", ", expected back ")}<Moment at=outage.expected_restore_at />
+            {text::cases_expected_back(lang)}<Moment at=outage.expected_restore_at />
         };
-        rows.push(row(lang.t("所属停热", "Outage"), text.into_any()).into_any());
+        rows.push(row(text::cases_outage(lang), text.into_any()).into_any());
     }
     if let Some(crew) = &case.brief.crew_name {
-        rows.push(row(lang.t("抢修队", "Crew"), crew.clone().into_any()).into_any());
+        rows.push(row(text::cases_crew(lang), crew.clone().into_any()).into_any());
     }
     if let Some(phone) = &case.contact_phone {
         let link = if phone.contains('*') {
@@ -170,53 +151,53 @@ fn case_facts(lang: Lang, case: &CaseDetail) -> impl IntoView {
         } else {
             view! { <a href=format!("tel:{phone}")>{phone.clone()}</a> }.into_any()
         };
-        rows.push(row(lang.t("联系电话", "Phone"), link).into_any());
+        rows.push(row(text::cases_phone(lang), link).into_any());
     }
     if let Some(reporter) = case.reporter.as_ref().filter(|r| !r.is_empty()) {
         let lines = [
             reporter
                 .name
                 .as_ref()
-                .map(|n| format!("{}{n}", lang.t("姓名：", "Name: "))),
+                .map(|n| format!("{}{n}", text::cases_name(lang))),
             reporter
                 .phone
                 .as_ref()
-                .map(|p| format!("{}{p}", lang.t("电话：", "Phone: "))),
+                .map(|p| format!("{}{p}", text::cases_phone_2(lang))),
             reporter
                 .email
                 .as_ref()
-                .map(|e| format!("{}{e}", lang.t("邮箱：", "Email: "))),
+                .map(|e| format!("{}{e}", text::cases_email(lang))),
             reporter
                 .address
                 .as_ref()
-                .map(|a| format!("{}{a}", lang.t("所报地址：", "Address given: "))),
+                .map(|a| format!("{}{a}", text::cases_address_given(lang))),
         ]
         .into_iter()
         .flatten()
         .map(|line| view! { <span class="facts__line">{line}</span> })
         .collect_view();
-        rows.push(row(lang.t("报告人", "Reported by"), lines.into_any()).into_any());
+        rows.push(row(text::cases_reported_by(lang), lines.into_any()).into_any());
     }
     if let Some(response) = case.response {
         let kept = if response.on_time {
-            lang.t("（按时）", " (on time)")
+            text::cases_on_time(lang)
         } else {
-            lang.t("（超时）", " (late)")
+            text::cases_late(lang)
         };
         let text = view! { <Moment at=response.at />{kept} };
         let label = match case.brief.kind {
             CaseKind::Repair | CaseKind::Temperature | CaseKind::Incident => {
-                lang.t("到场时间", "On site")
+                text::cases_on_site(lang)
             }
-            _ => lang.t("审核时间", "Decided"),
+            _ => text::cases_decided(lang),
         };
         rows.push(row(label, text.into_any()).into_any());
     }
     if let Some(note) = &case.decision_note {
-        rows.push(row(lang.t("审核意见", "Decision"), note.clone().into_any()).into_any());
+        rows.push(row(text::cases_decision(lang), note.clone().into_any()).into_any());
     }
     if !case.details.is_empty() {
-        rows.push(row(lang.t("说明", "Details"), case.details.clone().into_any()).into_any());
+        rows.push(row(text::cases_details(lang), case.details.clone().into_any()).into_any());
     }
     if let Some(stars) = case.rating {
         let text = format!(
@@ -228,7 +209,7 @@ fn case_facts(lang: Lang, case: &CaseDetail) -> impl IntoView {
                 .map(|c| format!(" {c}"))
                 .unwrap_or_default()
         );
-        rows.push(row(lang.t("评价", "Rating"), text.into_any()).into_any());
+        rows.push(row(text::cases_rating(lang), text.into_any()).into_any());
     }
     rows
 }
@@ -245,8 +226,8 @@ fn CaseSteps(case: CaseDetail, step: ServerAction<TakeCaseStep>) -> impl IntoVie
         .collect_view();
     view! {
         <section class="card case-steps">
-            <h2 class="card__title">{lang.t("办理", "Next steps")}</h2>
-            <ActionOutcome outcome=step.value().into() done=lang.t("已更新。", "Updated.") />
+            <h2 class="card__title">{text::cases_next_steps(lang)}</h2>
+            <ActionOutcome outcome=step.value().into() done=text::cases_updated(lang) />
             {forms}
         </section>
     }
@@ -259,7 +240,7 @@ fn step_form(
     crews: &[Choice],
     step: ServerAction<TakeCaseStep>,
 ) -> AnyView {
-    let label = lang.t(action.label(), action.label_en());
+    let label = action.label(lang);
     let extra = match action {
         CaseAction::Assign => {
             let options = crews
@@ -268,7 +249,7 @@ fn step_form(
                 .collect_view();
             view! {
                 <label class="field">
-                    <span class="field__label">{lang.t("抢修队", "Crew")}</span>
+                    <span class="field__label">{text::cases_crew(lang)}</span>
                     <select class="field__input" name="crew_id" required>{options}</select>
                 </label>
             }
@@ -277,20 +258,22 @@ fn step_form(
         CaseAction::Rate => {
             let stars = (1..=5)
                 .rev()
-                .map(|n| view! {
-                    <label class="choice choice--inline">
-                        <input type="radio" name="rating" value=n required checked=n == 5 />
-                        <span>{format!("{n} ★")}</span>
-                    </label>
+                .map(|n| {
+                    view! {
+                        <label class="choice choice--inline">
+                            <input type="radio" name="rating" value=n required checked=n == 5 />
+                            <span>{format!("{n} ★")}</span>
+                        </label>
+                    }
                 })
                 .collect_view();
             view! {
                 <fieldset class="field choices choices--row">
-                    <legend class="field__label">{lang.t("满意度", "Satisfaction")}</legend>
+                    <legend class="field__label">{text::cases_satisfaction(lang)}</legend>
                     {stars}
                 </fieldset>
                 <label class="field">
-                    <span class="field__label">{lang.t("评价（可不填）", "Comment (optional)")}</span>
+                    <span class="field__label">{text::cases_comment_optional(lang)}</span>
                     <textarea class="field__input" name="note" rows="2" maxlength="200"></textarea>
                 </label>
             }
@@ -298,17 +281,17 @@ fn step_form(
         }
         CaseAction::Merge => view! {
             <label class="field">
-                <span class="field__label">{lang.t("并入主工单编号", "Merge into case number")}</span>
+                <span class="field__label">{text::cases_merge_into_case_number(lang)}</span>
                 <input class="field__input" type="text" name="merge_into" maxlength="30" required />
             </label>
         }
         .into_any(),
         _ if action.needs_note() => {
             let hint = match action {
-                CaseAction::Fix => lang.t("处理情况（必填）", "What was done (required)"),
-                CaseAction::Reopen => lang.t("哪里还没修好（必填）", "What is still wrong (required)"),
-                CaseAction::Reject => lang.t("不予通过的原因（必填）", "Reason (required)"),
-                _ => lang.t("备注内容", "Note"),
+                CaseAction::Fix => text::cases_what_was_done_required(lang),
+                CaseAction::Reopen => text::cases_what_is_still_wrong_required(lang),
+                CaseAction::Reject => text::cases_reason_required(lang),
+                _ => text::cases_note(lang),
             };
             view! {
                 <label class="field">
@@ -320,7 +303,7 @@ fn step_form(
         }
         CaseAction::Approve => view! {
             <label class="field">
-                <span class="field__label">{lang.t("审核意见（可不填）", "Comment (optional)")}</span>
+                <span class="field__label">{text::cases_comment_optional_2(lang)}</span>
                 <input class="field__input" type="text" name="note" maxlength="500" />
             </label>
         }
@@ -341,7 +324,7 @@ fn step_form(
                 <input type="hidden" name="action" value=action.as_str() />
                 {extra}
                 <label class="field">
-                    <span class="field__label">{lang.t("现场照片（可不传）", "Photos of the work (optional)")}</span>
+                    <span class="field__label">{text::cases_photos_of_the_work_optional(lang)}</span>
                     <input class="field__input" type="file" name="photos" accept=IMAGE_TYPES multiple />
                 </label>
                 {error_in_address(TakeCaseStepWithPhotos::url())}
@@ -377,13 +360,10 @@ fn HotlineOrder(
             let action = *action;
             let text = action.needs_text().then(|| {
                 let hint = match action {
-                    OrderAction::Return => lang.t("退单原因（必填）", "Why it is not ours (required)"),
-                    OrderAction::Extend => lang.t("延期原因（必填）", "Why more time is needed (required)"),
-                    OrderAction::Reply => lang.t(
-                        "答复内容（必填，12345 将回访来电人）",
-                        "The reply (required; 12345 will call the caller back)",
-                    ),
-                    _ => lang.t("进展情况（必填）", "Progress (required)"),
+                    OrderAction::Return => text::cases_why_it_is_not_ours_required(lang),
+                    OrderAction::Extend => text::cases_why_more_time_is_needed_required(lang),
+                    OrderAction::Reply => text::cases_the_reply_required_12345_will_call(lang),
+                    _ => text::cases_progress_required(lang),
                 };
                 view! {
                     <label class="field">
@@ -398,7 +378,7 @@ fn HotlineOrder(
                     .collect_view();
                 view! {
                     <label class="field">
-                        <span class="field__label">{lang.t("延期（工作日）", "Extension (working days)")}</span>
+                        <span class="field__label">{text::cases_extension_working_days(lang)}</span>
                         <select class="field__input" name="extension_days" required>{options}</select>
                     </label>
                 }
@@ -415,14 +395,14 @@ fn HotlineOrder(
                     {text}
                     {days}
                     <button class=class type="submit" disabled=move || order_step.pending().get()>
-                        {lang.t(action.label(), action.label_en())}
+                        {action.label(lang)}
                     </button>
                 </ActionForm>
             }
         })
         .collect_view();
     let unplaced = (!order.placed).then(|| {
-        view! { " "<span class="badge badge--danger">{lang.t("未匹配到楼栋，请核实", "Not matched to a building")}</span> }
+        view! { " "<span class="badge badge--danger">{text::cases_not_matched_to_a_building(lang)}</span> }
     });
     // A plain form: the page reloads with the case at its new place.
     let place_form = (!order.placed && !order.actions.is_empty()).then(|| {
@@ -430,33 +410,33 @@ fn HotlineOrder(
             <form method="post" action=PlaceHotlineOrder::url() class="form step-form">
                 <input type="hidden" name="case_id" value=case_id />
                 <label class="field">
-                    <span class="field__label">{lang.t("核实后填写供热户号", "Account number, once checked")}</span>
+                    <span class="field__label">{text::cases_account_number_once_checked(lang)}</span>
                     <input class="field__input" type="text" name="account_no" maxlength="20" required autocomplete="off" />
                 </label>
                 {error_in_address(PlaceHotlineOrder::url())}
-                <button class="button" type="submit">{lang.t("定位到该户", "Place it there")}</button>
+                <button class="button" type="submit">{text::cases_place_it_there(lang)}</button>
             </form>
         }
     });
     let return_by = order.return_due_at.map(|at| {
-        view! { <dt>{lang.t("退单期限", "Return by")}</dt><dd><Moment at /></dd> }
+        view! { <dt>{text::cases_return_by(lang)}</dt><dd><Moment at /></dd> }
     });
     let extended = order.extended_days.map(|days| {
-        view! { <dt>{lang.t("已延期", "Extended")}</dt><dd>{days}{lang.t(" 个工作日", " working days")}</dd> }
+        view! { <dt>{text::cases_extended(lang)}</dt><dd>{days}{text::cases_working_days(lang)}</dd> }
     });
     view! {
         <section class="card hotline-order">
-            <h2 class="card__title">{lang.t("12345 工单 ", "12345 order ")}{order.order_id.clone()}</h2>
-            <p><strong>{lang.t(order.status.label(), order.status.label_en())}</strong></p>
+            <h2 class="card__title">{text::cases_12345_order(lang)}{order.order_id.clone()}</h2>
+            <p><strong>{order.status.label(lang)}</strong></p>
             {order.deadline.zip(order.urgency).map(|(deadline, urgency)| view! { <p><DeadlineClock deadline urgency /></p> })}
             <dl class="facts">
-                <dt>{lang.t("来电人", "Caller")}</dt><dd>{order.caller_name.clone()}</dd>
-                <dt>{lang.t("来电地址", "Address given")}</dt><dd>{order.address.clone()}{unplaced}</dd>
+                <dt>{text::cases_caller(lang)}</dt><dd>{order.caller_name.clone()}</dd>
+                <dt>{text::cases_address_given_2(lang)}</dt><dd>{order.address.clone()}{unplaced}</dd>
                 {return_by}
                 {extended}
             </dl>
             {place_form}
-            <ActionOutcome outcome=order_step.value().into() done=lang.t("已报送 12345。", "Sent to 12345.") />
+            <ActionOutcome outcome=order_step.value().into() done=text::cases_sent_to_12345(lang) />
             {forms}
         </section>
     }
@@ -471,33 +451,27 @@ fn PublishOutageForm(case_id: i64, publish: ServerAction<PublishIncidentOutage>)
     let hours = OUTAGE_RESTORE_HOURS
         .iter()
         .map(|h| {
-            let label = match lang {
-                Lang::Zh => format!("{h} 小时内"),
-                Lang::En => format!("within {h} h"),
-            };
+            let label = text::cases_within_hours(lang, h);
             view! { <option value=*h selected=*h == 6>{label}</option> }
         })
         .collect_view();
     view! {
         <section class="card publish-outage">
-            <h2 class="card__title">{lang.t("发布停热公告", "Publish an outage notice")}</h2>
-            <p class="muted">{lang.t(
-                "抢修需要停热时发布：该范围的居民会在停热公告和首页看到，随后的室温投诉会自动关联本事件。事件办结时自动恢复。",
-                "When the repair stops the heat: residents there see it on the outage board and their home page, and later complaints join this incident. Closing the incident restores it.",
-            )}</p>
-            <ActionOutcome outcome=publish.value().into() done=lang.t("已发布。", "Published.") />
+            <h2 class="card__title">{text::cases_publish_an_outage_notice(lang)}</h2>
+            <p class="muted">{text::cases_when_the_repair_stops_the_heat(lang)}</p>
+            <ActionOutcome outcome=publish.value().into() done=text::cases_published(lang) />
             <ActionForm action=publish attr:class="form">
                 <input type="hidden" name="case_id" value=case_id />
                 <label class="field">
-                    <span class="field__label">{lang.t("停热原因", "Cause")}</span>
+                    <span class="field__label">{text::cases_cause(lang)}</span>
                     <textarea class="field__input" name="cause" rows="2" maxlength="200" required></textarea>
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("预计恢复供热", "Heat expected back")}</span>
+                    <span class="field__label">{text::cases_heat_expected_back(lang)}</span>
                     <select class="field__input" name="restore_in_hours" required>{hours}</select>
                 </label>
                 <button class="button" type="submit" disabled=move || publish.pending().get()>
-                    {lang.t("发布停热公告", "Publish")}
+                    {text::cases_publish(lang)}
                 </button>
             </ActionForm>
         </section>
@@ -522,53 +496,50 @@ pub fn QueuePage() -> impl IntoView {
     };
     let queue = Resource::new(params, load_queue);
     view! {
-        <Title text=lang.t("调度台", "Dispatch") />
-        <h1 class="page-title">{lang.t("调度台", "Dispatch")}</h1>
+        <Title text=text::layout_dispatch(lang) />
+        <h1 class="page-title">{text::layout_dispatch(lang)}</h1>
         {loaded(queue, move |queue| {
             let filter = queue.filter.clone();
             let kinds = CaseKind::ALL
                 .into_iter()
-                .map(|k| view! { <option value=k.as_str() selected=filter.kind == Some(k)>{lang.t(k.label(), k.label_en())}</option> })
+                .map(|k| view! { <option value=k.as_str() selected=filter.kind == Some(k)>{k.label(lang)}</option> })
                 .collect_view();
             let states = CaseState::ALL
                 .into_iter()
-                .map(|s| view! { <option value=s.as_str() selected=filter.state == Some(s)>{lang.t(s.label(), s.label_en())}</option> })
+                .map(|s| view! { <option value=s.as_str() selected=filter.state == Some(s)>{s.label(lang)}</option> })
                 .collect_view();
             let count = queue.cases.len();
             view! {
                 <form method="get" action="/dispatch" class="card filters">
                     <label class="field">
-                        <span class="field__label">{lang.t("类型", "Type")}</span>
-                        <select class="field__input" name="kind"><option value="">{lang.t("全部", "All")}</option>{kinds}</select>
+                        <span class="field__label">{text::cases_type(lang)}</span>
+                        <select class="field__input" name="kind"><option value="">{text::admin_all(lang)}</option>{kinds}</select>
                     </label>
                     <label class="field">
-                        <span class="field__label">{lang.t("状态", "State")}</span>
-                        <select class="field__input" name="state"><option value="">{lang.t("全部", "All")}</option>{states}</select>
+                        <span class="field__label">{text::cases_state(lang)}</span>
+                        <select class="field__input" name="state"><option value="">{text::admin_all(lang)}</option>{states}</select>
                     </label>
                     <label class="field">
-                        <span class="field__label">{lang.t("小区或换热站", "Community or station")}</span>
+                        <span class="field__label">{text::cases_community_or_station(lang)}</span>
                         <input class="field__input" type="search" name="place" maxlength="30"
                             value=filter.place.clone().unwrap_or_default()
-                            placeholder=lang.t("名称中的字，如 东方", "part of the name")
+                            placeholder=text::cases_part_of_the_name(lang)
                         />
                     </label>
                     <label class="choice">
                         <input type="checkbox" name="overdue" value="1" checked=filter.overdue_only />
-                        <span>{lang.t("只看超期", "Overdue only")}</span>
+                        <span>{text::cases_overdue_only(lang)}</span>
                     </label>
                     <label class="choice">
                         <input type="checkbox" name="all" value="1" checked=filter.include_finished />
-                        <span>{lang.t("含已办结", "Include finished")}</span>
+                        <span>{text::cases_include_finished(lang)}</span>
                     </label>
-                    <button class="button" type="submit">{lang.t("筛选", "Filter")}</button>
+                    <button class="button" type="submit">{text::admin_filter(lang)}</button>
                 </form>
                 <IncidentProposals proposals=queue.proposals />
                 <p class="muted" data-count=count>
-                    {format!("{count} ")}{lang.t("件", "cases")}
-                    {queue.more.then(|| lang.t(
-                        "（只列出截止时间最近的这些，请用筛选缩小范围）",
-                        " (only those with the nearest deadlines; filter to narrow)",
-                    ))}
+                    {format!("{count} ")}{text::cases_cases(lang)}
+                    {queue.more.then(|| text::cases_only_those_with_the_nearest_deadlines(lang))}
                 </p>
                 <CaseList cases=queue.cases />
             }
@@ -592,20 +563,20 @@ fn IncidentProposals(proposals: Vec<IncidentProposalView>) -> impl IntoView {
             view! {
                 <ActionForm action=create attr:class="form proposal" attr:data-scope=p.scope.encode()>
                     <p>
-                        <strong>{view.label}</strong>" · "{p.households}{lang.t(" 户报冷，", " homes report cold, ")}
+                        <strong>{view.label}</strong>" · "{p.households}{text::cases_homes_report_cold(lang)}
                         <Moment at=p.first_at />" – "<Moment at=p.last_at />
                     </p>
                     <input type="hidden" name="scope" value=p.scope.encode() />
                     <input type="hidden" name="case_ids" value=ids />
-                    <button class="button" type="submit">{lang.t("合并为一个事件派单", "Gather into one incident")}</button>
+                    <button class="button" type="submit">{text::cases_gather_into_one_incident(lang)}</button>
                 </ActionForm>
             }
         })
         .collect_view();
     view! {
         <section class="card proposals">
-            <h2 class="card__title">{lang.t("未诉先办：建议合并处理", "Act before complaints: proposed incidents")}</h2>
-            <ActionOutcome outcome=create.value().into() done=lang.t("已合并。", "Gathered.") />
+            <h2 class="card__title">{text::cases_act_before_complaints_proposed_incidents(lang)}</h2>
+            <ActionOutcome outcome=create.value().into() done=text::cases_gathered(lang) />
             {cards}
         </section>
     }
@@ -619,12 +590,12 @@ pub fn JobsPage() -> impl IntoView {
     let step = ServerAction::<TakeCaseStep>::new();
     let jobs = Resource::new(move || step.version().get(), |_| load_crew_jobs());
     view! {
-        <Title text=lang.t("我的任务", "My jobs") />
-        <h1 class="page-title">{lang.t("我的任务", "My jobs")}</h1>
-        <ActionOutcome outcome=step.value().into() done=lang.t("已更新。", "Updated.") />
+        <Title text=text::layout_my_jobs(lang) />
+        <h1 class="page-title">{text::layout_my_jobs(lang)}</h1>
+        <ActionOutcome outcome=step.value().into() done=text::cases_updated(lang) />
         {loaded(jobs, move |jobs| {
             if jobs.is_empty() {
-                return view! { <p class="card">{lang.t("暂无任务。", "No jobs.")}</p> }.into_any();
+                return view! { <p class="card">{text::cases_no_jobs(lang)}</p> }.into_any();
             }
             jobs.into_iter().map(|job| view! { <JobCard job step /> }).collect_view().into_any()
         })}
@@ -645,12 +616,12 @@ fn JobCard(job: CaseBrief, step: ServerAction<TakeCaseStep>) -> impl IntoView {
             <ActionForm action=step attr:class="form">
                 <input type="hidden" name="case_id" value=job.case_id />
                 <input type="hidden" name="action" value=action.as_str() />
-                <button class="button button--large" type="submit">{lang.t(action.label(), action.label_en())}</button>
+                <button class="button button--large" type="submit">{action.label(lang)}</button>
             </ActionForm>
         }
         .into_any(),
         (None, CaseState::OnSite) => view! {
-            <a class="button button--large" href=href.clone()>{lang.t("完成处理", "Mark fixed")}</a>
+            <a class="button button--large" href=href.clone()>{text::cases_mark_fixed(lang)}</a>
         }
         .into_any(),
         _ => ().into_any(),
@@ -658,8 +629,8 @@ fn JobCard(job: CaseBrief, step: ServerAction<TakeCaseStep>) -> impl IntoView {
     view! {
         <section class="card job" data-case-no=job.case_no.clone()>
             <h2 class="card__title">
-                <a href=href>{lang.t(job.kind.label(), job.kind.label_en())}" · "{job.summary.clone()}</a>
-                {job.emergency.then(|| view! { " "<span class="badge badge--danger">{lang.t("紧急", "Emergency")}</span> })}
+                <a href=href>{job.kind.label(lang)}" · "{job.summary.clone()}</a>
+                {job.emergency.then(|| view! { " "<span class="badge badge--danger">{text::case_emergency(lang)}</span> })}
             </h2>
             <p>{job.place.clone()}" · "<StateBadge state=job.state /></p>
             {job.deadline.zip(job.urgency).map(|(deadline, urgency)| view! { <p><DeadlineClock deadline urgency /></p> })}

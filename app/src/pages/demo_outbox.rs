@@ -8,18 +8,19 @@ use crate::prefs::use_lang;
 use domain::phone::mask_phone;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use translations::text;
 
 #[component]
 pub fn DemoOutboxPage() -> impl IntoView {
     let lang = use_lang();
     let messages = Resource::new(|| (), |_| load_demo_outbox());
     view! {
-        <Title text=lang.t("演示短信箱", "Demo outbox") />
-        <h1 class="page-title">{lang.t("演示短信箱", "Demo outbox")}</h1>
-        <p class="muted">{lang.t("演示模式下短信不会真的发出，最近的短信显示在这里。", "In demo mode no text is really sent; the latest ones appear here.")}</p>
+        <Title text=text::demo_outbox_demo_outbox(lang) />
+        <h1 class="page-title">{text::demo_outbox_demo_outbox(lang)}</h1>
+        <p class="muted">{text::demo_outbox_in_demo_mode_no_text_is(lang)}</p>
         {loaded(messages, move |messages| {
             if messages.is_empty() {
-                return view! { <p class="card">{lang.t("还没有短信。", "No texts yet.")}</p> }.into_any();
+                return view! { <p class="card">{text::demo_outbox_no_texts_yet(lang)}</p> }.into_any();
             }
             messages
                 .into_iter()

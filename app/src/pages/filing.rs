@@ -19,6 +19,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use translations::text;
 
 /// The household picker: a choice when there are several, preselected from
 /// `?household=`; a line of text when there is one.
@@ -30,7 +31,7 @@ fn HouseholdPicker(households: Vec<FilingHousehold>) -> impl IntoView {
     if let [only] = households.as_slice() {
         return view! {
             <p class="field">
-                <span class="field__label">{lang.t("房屋", "Home")}</span>
+                <span class="field__label">{text::filing_home(lang)}</span>
                 <span>{only.address.clone()}</span>
                 <input type="hidden" name="household_id" value=only.household_id />
             </p>
@@ -46,7 +47,7 @@ fn HouseholdPicker(households: Vec<FilingHousehold>) -> impl IntoView {
         .collect_view();
     view! {
         <label class="field">
-            <span class="field__label">{lang.t("房屋", "Home")}</span>
+            <span class="field__label">{text::filing_home(lang)}</span>
             <select class="field__input" name="household_id" required>{options}</select>
         </label>
     }
@@ -59,8 +60,8 @@ fn BindFirst() -> impl IntoView {
     let lang = use_lang();
     view! {
         <section class="card">
-            <p>{lang.t("请先绑定您的供热户号，再提交工单。", "Bind your heating account first, then file.")}</p>
-            <a class="button" href="/me/settings">{lang.t("去绑定户号", "Bind a household")}</a>
+            <p>{text::filing_bind_your_heating_account_first_then(lang)}</p>
+            <a class="button" href="/me/settings">{text::filing_bind_a_household(lang)}</a>
         </section>
     }
 }
@@ -80,15 +81,15 @@ fn filing_basics(form: FilingForm) -> impl IntoView {
         view! {
             <div class="notice consent">
                 <p>
-                    {lang.t("代居民提交：验证码已发送至 ", "Filing for a resident: a code went to ")}
+                    {text::filing_filing_for_a_resident_a_code(lang)}
                     <strong>{consent.masked_phone.clone()}</strong>
-                    {lang.t("，请居民读出短信中的验证码（", ". Ask the resident to read it out (valid until ")}
+                    {text::filing_ask_the_resident_to_read_it(lang)}
                     {full_date_time(lang, consent.expires_at)}
-                    {lang.t(" 前有效）。", ").")}
+                    {text::filing_closing_note(lang)}
                 </p>
                 <input type="hidden" name="consent_token" value=consent.token.clone() />
                 <label class="field">
-                    <span class="field__label">{lang.t("居民收到的验证码", "The resident's code")}</span>
+                    <span class="field__label">{text::filing_the_resident_s_code(lang)}</span>
                     <input class="field__input field__input--number" type="text" name="consent_code"
                         inputmode="numeric" maxlength="6" required autocomplete="one-time-code" />
                 </label>
@@ -109,7 +110,7 @@ fn PhotoInput(label: &'static str) -> impl IntoView {
         <label class="field">
             <span class="field__label">{label}</span>
             <input class="field__input" type="file" name="photos" accept=IMAGE_TYPES multiple />
-            <span class="muted">{use_lang().t("JPEG、PNG 或 WebP，每张不超过 5 MB，最多 6 张", "JPEG, PNG or WebP, up to 5 MB each, at most 6")}</span>
+            <span class="muted">{text::filing_jpeg_png_or_webp_up_to(use_lang())}</span>
         </label>
     }
 }
@@ -120,18 +121,18 @@ pub fn TemperatureComplaintPage() -> impl IntoView {
     let lang = use_lang();
     let form = filing_form_resource();
     view! {
-        <Title text=lang.t("室温投诉", "Temperature complaint") />
-        <h1 class="page-title">{lang.t("室温投诉", "Temperature complaint")}</h1>
+        <Title text=text::filing_temperature_complaint(lang) />
+        <h1 class="page-title">{text::filing_temperature_complaint(lang)}</h1>
         <section class="card guide">
-            <h2 class="card__title">{lang.t("先这样测温", "Measure like this first")}</h2>
+            <h2 class="card__title">{text::filing_measure_like_this_first(lang)}</h2>
             <img class="guide__picture" src="/measure-room.svg" width="320" height="180"
-                alt=lang.t("温度计放在房间中央、离地 1 米高", "Thermometer in the middle of the room, 1 m above the floor") />
+                alt=text::filing_thermometer_in_the_middle_of_the(lang) />
             <ol class="steps">
-                <li>{lang.t("关好门窗 2 小时以上。", "Keep doors and windows closed for at least 2 hours.")}</li>
-                <li>{lang.t("温度计放在房间中央、离地面 1 米高，不要靠近暖气片、窗户和外墙。", "Put the thermometer in the middle of the room, 1 m above the floor, away from radiators, windows and outer walls.")}</li>
-                <li>{lang.t("等读数稳定（约 10 分钟）后再记下。", "Wait until the reading is steady (about 10 minutes), then note it.")}</li>
+                <li>{text::filing_keep_doors_and_windows_closed_for(lang)}</li>
+                <li>{text::filing_put_the_thermometer_in_the_middle(lang)}</li>
+                <li>{text::filing_wait_until_the_reading_is_steady(lang)}</li>
             </ol>
-            <p class="muted">{lang.t("标准：供暖期内卧室、客厅不低于 18 ℃。", "Standard: bedrooms and living rooms at least 18 °C in the season.")}</p>
+            <p class="muted">{text::filing_standard_bedrooms_and_living_rooms_at(lang)}</p>
         </section>
         {loaded(form, move |form| {
             let rooms = Room::ALL
@@ -140,33 +141,33 @@ pub fn TemperatureComplaintPage() -> impl IntoView {
                 .map(|(i, room)| view! {
                     <label class="choice">
                         <input type="radio" name="room" value=room.as_str() required checked=i == 0 />
-                        <span>{lang.t(room.label(), room.label_en())}</span>
+                        <span>{room.label(lang)}</span>
                     </label>
                 })
                 .collect_view();
             let fields = view! {
                 <fieldset class="field choices">
-                    <legend class="field__label">{lang.t("测温房间", "Room")}</legend>
+                    <legend class="field__label">{text::filing_room(lang)}</legend>
                     {rooms}
                 </fieldset>
                 <label class="field">
-                    <span class="field__label">{lang.t("温度计读数（℃）", "Reading (°C)")}</span>
+                    <span class="field__label">{text::filing_reading_c(lang)}</span>
                     <input class="field__input field__input--number" type="text" name="reading" inputmode="decimal"
                         maxlength="8" required placeholder="16.5" autocomplete="off" />
                 </label>
                 <label class="choice">
                     <input type="checkbox" name="measured_as_guided" value="1" />
-                    <span>{lang.t("我已按上面的方法测温", "I measured as described above")}</span>
+                    <span>{text::filing_i_measured_as_described_above(lang)}</span>
                 </label>
                 <label class="choice">
                     <input type="checkbox" name="file_anyway" value="1" />
-                    <span>{lang.t("读数已达 18 ℃，但仍觉得冷，仍要投诉", "The reading is 18 °C or more but it still feels cold: file anyway")}</span>
+                    <span>{text::filing_the_reading_is_18_c_or(lang)}</span>
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("补充说明（可不填）", "Anything else (optional)")}</span>
+                    <span class="field__label">{text::filing_anything_else_optional(lang)}</span>
                     <textarea class="field__input" name="note" rows="3" maxlength="500"></textarea>
                 </label>
-                <PhotoInput label=lang.t("温度计照片（可不传）", "Photo of the thermometer (optional)") />
+                <PhotoInput label=text::filing_photo_of_the_thermometer_optional(lang) />
             };
             if form.households.is_empty() {
                 return view! { <BindFirst /> }.into_any();
@@ -176,7 +177,7 @@ pub fn TemperatureComplaintPage() -> impl IntoView {
                     {filing_basics(form)}
                     {fields}
                     {error_in_address(FileTemperatureComplaint::url())}
-                    <button class="button button--large" type="submit">{lang.t("提交投诉", "File complaint")}</button>
+                    <button class="button button--large" type="submit">{text::filing_file_complaint(lang)}</button>
                 </UploadForm>
             }
             .into_any()
@@ -190,11 +191,10 @@ pub fn RepairPage() -> impl IntoView {
     let lang = use_lang();
     let form = filing_form_resource();
     view! {
-        <Title text=lang.t("故障报修", "Report a fault") />
-        <h1 class="page-title">{lang.t("故障报修", "Report a fault")}</h1>
+        <Title text=text::filing_report_a_fault(lang) />
+        <h1 class="page-title">{text::filing_report_a_fault(lang)}</h1>
         <p class="notice notice--warning">
-            {lang.t("家中跑水、爆管请先关闭入户阀门，并选择“爆管跑水”或勾选“正在漏水”，抢修队优先出发。",
-                "If water is running, close your inlet valve first and choose “Burst pipe” or tick “Water is flooding”: crews go first to these.")}
+            {text::filing_if_water_is_running_close_your(lang)}
         </p>
         {loaded(form, move |form| {
             let categories = RepairCategory::ALL
@@ -203,25 +203,25 @@ pub fn RepairPage() -> impl IntoView {
                 .map(|(i, category)| view! {
                     <label class="choice">
                         <input type="radio" name="category" value=category.as_str() required checked=i == 0 />
-                        <span>{lang.t(category.label(), category.label_en())}</span>
+                        <span>{category.label(lang)}</span>
                     </label>
                 })
                 .collect_view();
             let fields = view! {
                 <fieldset class="field choices">
-                    <legend class="field__label">{lang.t("故障类型", "What is wrong")}</legend>
+                    <legend class="field__label">{text::filing_what_is_wrong(lang)}</legend>
                     {categories}
                 </fieldset>
                 <label class="choice choice--danger">
                     <input type="checkbox" name="water_flooding" value="1" />
-                    <span>{lang.t("正在漏水、跑水", "Water is flooding")}</span>
+                    <span>{text::filing_water_is_flooding(lang)}</span>
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("情况描述", "Description")}</span>
+                    <span class="field__label">{text::filing_description(lang)}</span>
                     <textarea class="field__input" name="description" rows="4" maxlength="500"
-                        placeholder=lang.t("例如：卧室暖气片上半部分不热，阀门已打开", "E.g. the upper half of the bedroom radiator is cold; the valve is open")></textarea>
+                        placeholder=text::filing_e_g_the_upper_half_of(lang)></textarea>
                 </label>
-                <PhotoInput label=lang.t("故障照片（可不传）", "Photos of the fault (optional)") />
+                <PhotoInput label=text::filing_photos_of_the_fault_optional(lang) />
             };
             if form.households.is_empty() {
                 return view! { <BindFirst /> }.into_any();
@@ -231,7 +231,7 @@ pub fn RepairPage() -> impl IntoView {
                     {filing_basics(form)}
                     {fields}
                     {error_in_address(FileRepair::url())}
-                    <button class="button button--large" type="submit">{lang.t("提交报修", "Report fault")}</button>
+                    <button class="button button--large" type="submit">{text::filing_report_fault(lang)}</button>
                 </UploadForm>
             }
             .into_any()
@@ -247,14 +247,14 @@ pub fn ApplicationPage() -> impl IntoView {
     let query = use_query_map();
     let wanted = query.read_untracked().get("kind");
     view! {
-        <Title text=lang.t("业务办理", "Applications") />
-        <h1 class="page-title">{lang.t("业务办理", "Applications")}</h1>
+        <Title text=text::filing_applications(lang) />
+        <h1 class="page-title">{text::filing_applications(lang)}</h1>
         {loaded(form, move |form| {
             let window_note = format!(
                 "{}{}{}",
-                lang.t("报停、复供须在供暖期开始 30 天前申请。现在申请适用于 ", "Suspend and resume are due 30 days before the season. Applications made now are for the "),
+                text::filing_suspend_and_resume_are_due_30(lang),
                 form.application_season,
-                lang.t("，截止时间 ", ", due by "),
+                text::filing_due_by(lang),
             );
             let deadline = full_date_time(lang, form.application_deadline);
             let kinds = CaseKind::APPLICATIONS
@@ -262,37 +262,37 @@ pub fn ApplicationPage() -> impl IntoView {
                 .enumerate()
                 .map(|(i, kind)| {
                     let checked = wanted.as_deref().map_or(i == 1, |w| w == kind.as_str());
-                    let documents = required_documents(kind).join("、");
+                    let documents = required_documents(kind, lang);
                     view! {
                         <label class="choice choice--card">
                             <input type="radio" name="kind" value=kind.as_str() required checked=checked />
                             <span>
-                                <strong>{lang.t(kind.label(), kind.label_en())}</strong>
-                                <span class="muted">{lang.t("需上传：", "Upload: ")}{documents}</span>
+                                <strong>{kind.label(lang)}</strong>
+                                <span class="muted">{text::filing_upload(lang)}{documents}</span>
                             </span>
                         </label>
                     }
                 })
                 .collect_view();
             let fields = view! {
-                <p class="notice">{window_note}{deadline}{lang.t("。", ".")}</p>
+                <p class="notice">{window_note}{deadline}{text::filing_sentence_end(lang)}</p>
                 <fieldset class="field choices">
-                    <legend class="field__label">{lang.t("办理业务", "Application")}</legend>
+                    <legend class="field__label">{text::filing_application(lang)}</legend>
                     {kinds}
                 </fieldset>
                 <label class="choice">
                     <input type="checkbox" name="has_own_valve" value="1" />
-                    <span>{lang.t("我家有独立的入户关断阀门（报停必需）", "My home has its own shut-off valve (needed to suspend)")}</span>
+                    <span>{text::filing_my_home_has_its_own_shut(lang)}</span>
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("补充说明（可不填）", "Notes (optional)")}</span>
+                    <span class="field__label">{text::filing_notes_optional(lang)}</span>
                     <textarea class="field__input" name="note" rows="3" maxlength="500"></textarea>
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("材料照片（必传，见上方所需材料）", "Photos of the documents (required, see above)")}</span>
+                    <span class="field__label">{text::filing_photos_of_the_documents_required_see(lang)}</span>
                     <input class="field__input" type="file" name="photos" accept=IMAGE_TYPES multiple required />
                 </label>
-                <p class="muted">{lang.t("审核一般需要 3 个工作日，结果会以短信通知。", "Review takes about 3 working days; we text you the result.")}</p>
+                <p class="muted">{text::filing_review_takes_about_3_working_days(lang)}</p>
             };
             if form.households.is_empty() {
                 return view! { <BindFirst /> }.into_any();
@@ -302,7 +302,7 @@ pub fn ApplicationPage() -> impl IntoView {
                     {filing_basics(form)}
                     {fields}
                     {error_in_address(FileApplication::url())}
-                    <button class="button button--large" type="submit">{lang.t("提交申请", "Apply")}</button>
+                    <button class="button button--large" type="submit">{text::filing_apply(lang)}</button>
                 </UploadForm>
             }
             .into_any()

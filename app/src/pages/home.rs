@@ -3,18 +3,19 @@
 use crate::api::public::load_home;
 use crate::components::feedback::loaded;
 use crate::components::season::SeasonCard;
-use crate::prefs::{use_lang, Lang};
+use crate::prefs::use_lang;
 use domain::notices::HomeOverview;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use translations::text;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let lang = use_lang();
     let overview = Resource::new(|| (), |_| load_home());
     view! {
-        <Title text=lang.t("首页", "Home") />
-        <h1 class="visually-hidden">{lang.t("潍坊供热服务首页", "Weifang Heating home page")}</h1>
+        <Title text=text::layout_home(lang) />
+        <h1 class="visually-hidden">{text::home_weifang_heating_home_page(lang)}</h1>
         {loaded(overview, |overview| view! { <HomeContent overview /> })}
     }
 }
@@ -23,17 +24,17 @@ pub fn HomePage() -> impl IntoView {
 fn HomeContent(overview: HomeOverview) -> impl IntoView {
     let lang = use_lang();
     let outage_summary = if overview.outages_ongoing + overview.outages_upcoming == 0 {
-        view! { <p class="outage-summary__none">{lang.t("目前没有停热公告。", "No outages are announced at the moment.")}</p> }.into_any()
+        view! { <p class="outage-summary__none">{text::home_no_outages_are_announced_at_the(lang)}</p> }.into_any()
     } else {
-        let ongoing = match (lang, overview.outages_ongoing) {
-            (Lang::Zh, _) => " 处停热中",
-            (Lang::En, 1) => " outage under way",
-            (Lang::En, _) => " outages under way",
+        let ongoing = if overview.outages_ongoing == 1 {
+            text::home_outage_under_way(lang)
+        } else {
+            text::home_outages_under_way(lang)
         };
-        let upcoming = match (lang, overview.outages_upcoming) {
-            (Lang::Zh, _) => " 处即将停热",
-            (Lang::En, 1) => " outage coming up",
-            (Lang::En, _) => " outages coming up",
+        let upcoming = if overview.outages_upcoming == 1 {
+            text::home_outage_coming_up(lang)
+        } else {
+            text::home_outages_coming_up(lang)
         };
         view! {
             <p class="outage-summary__counts">
@@ -52,10 +53,7 @@ fn HomeContent(overview: HomeOverview) -> impl IntoView {
         .into_iter()
         .map(|line| {
             let href = format!("tel:{}", line.number.replace('-', ""));
-            let label = match lang {
-                Lang::Zh => line.label.clone(),
-                Lang::En => line.label_en(),
-            };
+            let label = line.label_in(lang);
             view! {
                 <li class="hotline">
                     <span>{label}</span>
@@ -67,22 +65,22 @@ fn HomeContent(overview: HomeOverview) -> impl IntoView {
     view! {
         <SeasonCard season=overview.season now=overview.now />
         <section class="card outage-summary" aria-labelledby="outage-summary-title">
-            <h2 id="outage-summary-title" class="card__title">{lang.t("停热公告", "Outages")}</h2>
+            <h2 id="outage-summary-title" class="card__title">{text::layout_outages(lang)}</h2>
             {outage_summary}
-            <a class="button button--secondary" href="/outages">{lang.t("查看停热公告", "See all outages")}</a>
+            <a class="button button--secondary" href="/outages">{text::home_see_all_outages(lang)}</a>
         </section>
-        <nav class="actions" aria-label=lang.t("常用服务", "Services")>
+        <nav class="actions" aria-label=text::home_services(lang)>
             <a class="action" href="/building">
-                <span class="action__title">{lang.t("查询楼栋", "Check a building")}</span>
-                <span class="action__hint">{lang.t("我家楼现在有没有暖气", "Is the heat on in my building now")}</span>
+                <span class="action__title">{text::building_check_a_building(lang)}</span>
+                <span class="action__hint">{text::home_is_the_heat_on_in_my(lang)}</span>
             </a>
             <a class="action" href="/outages">
-                <span class="action__title">{lang.t("停热公告", "Outages")}</span>
-                <span class="action__hint">{lang.t("计划停热、抢修停热", "Planned works and emergency repairs")}</span>
+                <span class="action__title">{text::layout_outages(lang)}</span>
+                <span class="action__hint">{text::home_planned_works_and_emergency_repairs(lang)}</span>
             </a>
         </nav>
         <section class="card" aria-labelledby="hotlines-title">
-            <h2 id="hotlines-title" class="card__title">{lang.t("服务热线", "Hotlines")}</h2>
+            <h2 id="hotlines-title" class="card__title">{text::home_hotlines(lang)}</h2>
             <ul class="list list--lines">{hotlines}</ul>
         </section>
     }

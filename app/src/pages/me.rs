@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use translations::text;
 
 #[component]
 pub fn MyHomePage() -> impl IntoView {
@@ -22,18 +23,18 @@ pub fn MyHomePage() -> impl IntoView {
     let households = Resource::new(move || bind.version().get(), |_| load_my_households());
     let session = Resource::new(|| (), |_| load_session());
     view! {
-        <Title text=lang.t("我的", "My home") />
+        <Title text=text::me_my_home(lang) />
         {loaded(session, move |session| {
             let name = session.map(|s| s.greeting_name()).unwrap_or_default();
-            view! { <h1 class="page-title">{name}{lang.t("，您好", ", welcome")}</h1> }
+            view! { <h1 class="page-title">{name}{text::me_welcome(lang)}</h1> }
         })}
         <BindingRequests />
         {loaded(households, move |cards| {
             if cards.is_empty() {
                 view! {
                     <section class="card">
-                        <h2 class="card__title">{lang.t("绑定您家的供热户号", "Bind your household")}</h2>
-                        <p>{lang.t("绑定后可查看您家的供热状态、停热信息和工单。", "Once bound you see your home's heat, outages and cases.")}</p>
+                        <h2 class="card__title">{text::me_bind_your_household(lang)}</h2>
+                        <p>{text::me_once_bound_you_see_your_home(lang)}</p>
                         <BindForm action=bind />
                     </section>
                 }
@@ -46,30 +47,30 @@ pub fn MyHomePage() -> impl IntoView {
                     .into_any()
             }
         })}
-        <nav class="actions" aria-label=lang.t("常用服务", "Services")>
+        <nav class="actions" aria-label=text::home_services(lang)>
             <a class="action action--primary" href="/file/temperature">
-                <span class="action__title">{lang.t("室温投诉", "Too cold")}</span>
-                <span class="action__hint">{lang.t("室温低于 18 ℃，24 小时内上门测温", "Below 18 °C: we measure within 24 hours")}</span>
+                <span class="action__title">{text::me_too_cold(lang)}</span>
+                <span class="action__hint">{text::me_below_18_c_we_measure_within(lang)}</span>
             </a>
             <a class="action action--primary" href="/file/repair">
-                <span class="action__title">{lang.t("故障报修", "Report a fault")}</span>
-                <span class="action__hint">{lang.t("漏水、不热、阀门，2 小时内到场", "Leaks, cold radiators, valves: a crew within 2 hours")}</span>
+                <span class="action__title">{text::filing_report_a_fault(lang)}</span>
+                <span class="action__hint">{text::me_leaks_cold_radiators_valves_a_crew(lang)}</span>
             </a>
             <a class="action action--primary" href="/file/application">
-                <span class="action__title">{lang.t("业务办理", "Applications")}</span>
-                <span class="action__hint">{lang.t("报装、报停、复供", "Connect, suspend, resume")}</span>
+                <span class="action__title">{text::filing_applications(lang)}</span>
+                <span class="action__hint">{text::me_connect_suspend_resume(lang)}</span>
             </a>
             <a class="action" href="/cases">
-                <span class="action__title">{lang.t("我的工单", "My cases")}</span>
-                <span class="action__hint">{lang.t("投诉、报修的办理进度", "Progress of complaints and repairs")}</span>
+                <span class="action__title">{text::layout_my_cases(lang)}</span>
+                <span class="action__hint">{text::me_progress_of_complaints_and_repairs(lang)}</span>
             </a>
             <a class="action" href="/building">
-                <span class="action__title">{lang.t("查询楼栋", "Check a building")}</span>
-                <span class="action__hint">{lang.t("其他楼栋有没有暖气", "Is the heat on elsewhere")}</span>
+                <span class="action__title">{text::building_check_a_building(lang)}</span>
+                <span class="action__hint">{text::me_is_the_heat_on_elsewhere(lang)}</span>
             </a>
             <a class="action" href="/me/settings">
-                <span class="action__title">{lang.t("设置", "Settings")}</span>
-                <span class="action__hint">{lang.t("户号、大字模式、语言、退出", "Households, large text, language, sign out")}</span>
+                <span class="action__title">{text::me_settings(lang)}</span>
+                <span class="action__hint">{text::me_households_large_text_language_sign_out(lang)}</span>
             </a>
         </nav>
     }
@@ -96,14 +97,14 @@ fn HouseholdSummary(card: HouseholdCard) -> impl IntoView {
                 <span class="muted">{service}</span>
             </div>
             <dl class="facts">
-                <dt>{lang.t("户号", "Account")}</dt><dd>{card.account_no}</dd>
-                <dt>{lang.t("户主", "Holder")}</dt><dd>{card.holder_name}</dd>
-                <dt>{lang.t("换热站", "Station")}</dt><dd>{card.report.station_name}</dd>
-                <dt>{lang.t("供热单位", "Heating company")}</dt>
+                <dt>{text::me_account(lang)}</dt><dd>{card.account_no}</dd>
+                <dt>{text::me_holder(lang)}</dt><dd>{card.holder_name}</dd>
+                <dt>{text::building_station(lang)}</dt><dd>{card.report.station_name}</dd>
+                <dt>{text::outage_heating_company(lang)}</dt>
                 <dd>{card.report.company_name}" "
                     <a class="tel" href=format!("tel:{}", card.report.company_hotline.replace('-', ""))>{card.report.company_hotline.clone()}</a>
                 </dd>
-                <dt>{lang.t("办理中的工单", "Open cases")}</dt><dd>{card.open_cases}</dd>
+                <dt>{text::me_open_cases(lang)}</dt><dd>{card.open_cases}</dd>
             </dl>
             {ongoing}
         </section>
@@ -117,16 +118,16 @@ fn BindForm(action: ServerAction<BindHousehold>) -> impl IntoView {
     view! {
         <ActionForm action attr:class="form">
             <label class="field">
-                <span class="field__label">{lang.t("供热户号（见缴费单）", "Account number (on your heating bill)")}</span>
+                <span class="field__label">{text::me_account_number_on_your_heating_bill(lang)}</span>
                 <input class="field__input" type="text" name="account_no" autocapitalize="characters"
                     maxlength="40" required placeholder="WF10000001" />
             </label>
             <label class="field">
-                <span class="field__label">{lang.t("户主姓名", "Account holder's name")}</span>
+                <span class="field__label">{text::me_account_holder_s_name(lang)}</span>
                 <input class="field__input" type="text" name="holder_name" maxlength="40" required />
             </label>
-            <ActionOutcome outcome=action.value().into() done=lang.t("已提交。", "Sent.") />
-            <button class="button" type="submit">{lang.t("绑定", "Bind")}</button>
+            <ActionOutcome outcome=action.value().into() done=text::me_sent(lang) />
+            <button class="button" type="submit">{text::me_bind(lang)}</button>
         </ActionForm>
     }
 }
@@ -145,9 +146,9 @@ fn BindingRequests() -> impl IntoView {
                     .map(|request| {
                         let text = format!(
                             "{}{}{}{}",
-                            lang.t("手机 ", "The phone "),
+                            text::me_the_phone(lang),
                             request.applicant,
-                            lang.t(" 申请绑定户号 ", " asks to bind account "),
+                            text::me_asks_to_bind_account(lang),
                             request.account_no
                         );
                         view! {
@@ -155,8 +156,8 @@ fn BindingRequests() -> impl IntoView {
                                 <p>{text}</p>
                                 <ActionForm action=decide attr:class="row">
                                     <input type="hidden" name="request_id" value=request.request_id />
-                                    <button class="button" type="submit" name="decision" value="approve">{lang.t("同意", "Approve")}</button>
-                                    <button class="button button--secondary" type="submit" name="decision" value="decline">{lang.t("拒绝", "Decline")}</button>
+                                    <button class="button" type="submit" name="decision" value="approve">{text::me_approve(lang)}</button>
+                                    <button class="button button--secondary" type="submit" name="decision" value="decline">{text::me_decline(lang)}</button>
                                 </ActionForm>
                             </li>
                         }
@@ -164,10 +165,10 @@ fn BindingRequests() -> impl IntoView {
                     .collect_view();
                 view! {
                     <section class="card notice">
-                        <h2 class="card__title">{lang.t("有人申请绑定您家", "Someone asks to bind your household")}</h2>
-                        <p class="muted">{lang.t("只同意您认识的家人或租户；不认识请拒绝。", "Approve only family or tenants you know; decline anyone else.")}</p>
+                        <h2 class="card__title">{text::me_someone_asks_to_bind_your_household(lang)}</h2>
+                        <p class="muted">{text::me_approve_only_family_or_tenants_you(lang)}</p>
                         <ul class="plain-list">{rows}</ul>
-                        <ActionOutcome outcome=decide.value().into() done=lang.t("已处理。", "Done.") />
+                        <ActionOutcome outcome=decide.value().into() done=text::me_done(lang) />
                     </section>
                 }
             })
@@ -186,33 +187,30 @@ fn PendingBindingCard(token: String) -> impl IntoView {
             let body = match pending.code_sent_to {
                 Some(phone) => view! {
                     <p>
-                        {lang.t("验证码已发送至户主预留的手机 ", "A code went to the holder's phone on file, ")}
+                        {text::me_a_code_went_to_the_holder(lang)}
                         <strong>{phone}</strong>
-                        {lang.t("。请向户主索取验证码后输入；已绑定这户的家人也可以在“我的”中同意。", ". Ask the holder for it and enter it here; family members already bound may also approve on their page.")}
+                        {text::me_ask_the_holder_for_it_and(lang)}
                     </p>
                     <ActionForm action=confirm attr:class="form">
                         <input type="hidden" name="token" value=pending.token.clone() />
                         <label class="field">
-                            <span class="field__label">{lang.t("户主收到的验证码", "The holder's code")}</span>
+                            <span class="field__label">{text::me_the_holder_s_code(lang)}</span>
                             <input class="field__input" type="text" name="code" inputmode="numeric"
                                 autocomplete="one-time-code" maxlength="8" required />
                         </label>
-                        <ActionOutcome outcome=confirm.value().into() done=lang.t("绑定成功。", "Household bound.") />
-                        <button class="button" type="submit">{lang.t("确认绑定", "Confirm")}</button>
+                        <ActionOutcome outcome=confirm.value().into() done=text::me_household_bound(lang) />
+                        <button class="button" type="submit">{text::me_confirm(lang)}</button>
                     </ActionForm>
                 }
                 .into_any(),
                 None => view! {
-                    <p>{lang.t(
-                        "已通知已绑定这户的居民，他们在“我的”中同意后即绑定成功。",
-                        "The residents already bound were asked; once one approves, the household is yours too.",
-                    )}</p>
+                    <p>{text::me_the_residents_already_bound_were_asked(lang)}</p>
                 }
                 .into_any(),
             };
             view! {
                 <section class="card">
-                    <h2 class="card__title">{lang.t("确认绑定", "Confirm binding")}</h2>
+                    <h2 class="card__title">{text::me_confirm_binding(lang)}</h2>
                     {body}
                 </section>
             }
@@ -227,13 +225,13 @@ pub fn SettingsPage() -> impl IntoView {
     let session = Resource::new(|| (), |_| load_session());
     let query = use_query_map();
     let (text_value, text_label) = if prefs.large_text {
-        ("0", lang.t("关闭大字模式", "Turn large text off"))
+        ("0", text::me_turn_large_text_off(lang))
     } else {
-        ("1", lang.t("开启大字模式", "Turn large text on"))
+        ("1", text::me_turn_large_text_on(lang))
     };
     view! {
-        <Title text=lang.t("设置", "Settings") />
-        <h1 class="page-title">{lang.t("设置", "Settings")}</h1>
+        <Title text=text::me_settings(lang) />
+        <h1 class="page-title">{text::me_settings(lang)}</h1>
         {move || {
             query
                 .read()
@@ -245,30 +243,30 @@ pub fn SettingsPage() -> impl IntoView {
             resident.then(|| view! { <MyHouseholds /> })
         })}
         <section class="card">
-            <h2 class="card__title">{lang.t("阅读", "Reading")}</h2>
+            <h2 class="card__title">{text::me_reading(lang)}</h2>
             <form method="post" action=SavePreferences::url() class="row">
                 <input type="hidden" name="large_text" value=text_value />
-                <span>{lang.t("大字模式：更大的字、更强的对比", "Large text: bigger letters, stronger contrast")}</span>
+                <span>{text::me_large_text_bigger_letters_stronger_contrast(lang)}</span>
                 <button class="button button--secondary" type="submit">{text_label}</button>
             </form>
             <form method="post" action=SavePreferences::url() class="row">
                 <input type="hidden" name="lang" value=if lang == crate::prefs::Lang::En { "zh" } else { "en" } />
-                <span>{lang.t("语言", "Language")}</span>
+                <span>{text::me_language(lang)}</span>
                 <button class="button button--secondary" type="submit">
-                    {if lang == crate::prefs::Lang::En { "中文" } else { "English" }}
+                    {text::me_switch_language(lang)}
                 </button>
             </form>
         </section>
         <section class="card">
-            <h2 class="card__title">{lang.t("退出", "Sign out")}</h2>
+            <h2 class="card__title">{text::me_sign_out(lang)}</h2>
             {returned_error::<SignOut>()}
             <form method="post" action=SignOut::url() class="row">
-                <button class="button button--secondary" type="submit">{lang.t("退出登录", "Sign out")}</button>
+                <button class="button button--secondary" type="submit">{text::me_sign_out_2(lang)}</button>
             </form>
             <form method="post" action=SignOut::url() class="row">
                 <input type="hidden" name="everywhere" value="1" />
-                <span class="muted">{lang.t("手机丢失或在别人的设备上登录过？", "Lost a phone or used someone else's device?")}</span>
-                <button class="button button--secondary" type="submit">{lang.t("退出所有设备", "Sign out everywhere")}</button>
+                <span class="muted">{text::me_lost_a_phone_or_used_someone(lang)}</span>
+                <button class="button button--secondary" type="submit">{text::me_sign_out_everywhere(lang)}</button>
             </form>
         </section>
     }
@@ -286,7 +284,7 @@ fn MyHouseholds() -> impl IntoView {
     );
     view! {
         <section class="card">
-            <h2 class="card__title">{lang.t("我的户号", "My households")}</h2>
+            <h2 class="card__title">{text::me_my_households(lang)}</h2>
             {loaded(households, move |cards| {
                 cards
                     .into_iter()
@@ -296,14 +294,14 @@ fn MyHouseholds() -> impl IntoView {
                             <ActionForm action=unbind attr:class="row">
                                 <span>{address}" · "{card.account_no}</span>
                                 <input type="hidden" name="household_id" value=card.household_id />
-                                <button class="button button--secondary" type="submit">{lang.t("解绑", "Unbind")}</button>
+                                <button class="button button--secondary" type="submit">{text::me_unbind(lang)}</button>
                             </ActionForm>
                         }
                     })
                     .collect_view()
             })}
-            <ActionOutcome outcome=unbind.value().into() done=lang.t("已解绑。", "Household unbound.") />
-            <h3>{lang.t("绑定新的户号", "Bind another household")}</h3>
+            <ActionOutcome outcome=unbind.value().into() done=text::me_household_unbound(lang) />
+            <h3>{text::me_bind_another_household(lang)}</h3>
             <BindForm action=bind />
         </section>
     }

@@ -1,6 +1,7 @@
 use crate::prefs::use_lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use translations::text;
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
@@ -10,11 +11,11 @@ pub fn NotFoundPage() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text=lang.t("页面不存在", "Page not found") />
+        <Title text=text::not_found_page_not_found(lang) />
         <section class="card">
-            <h1 class="card__title">{lang.t("页面不存在", "Page not found")}</h1>
-            <p>{lang.t("您访问的页面不存在或已移动。", "The page you asked for does not exist or has moved.")}</p>
-            <p><a class="button" href="/">{lang.t("返回首页", "Back to the home page")}</a></p>
+            <h1 class="card__title">{text::not_found_page_not_found(lang)}</h1>
+            <p>{text::not_found_the_page_you_asked_for_does(lang)}</p>
+            <p><a class="button" href="/">{text::not_found_back_to_the_home_page(lang)}</a></p>
         </section>
     }
 }

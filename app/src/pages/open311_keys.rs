@@ -9,6 +9,7 @@ use domain::open311::ApiKeySummary;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use translations::text;
 
 #[component]
 pub fn Open311KeysPage() -> impl IntoView {
@@ -22,25 +23,22 @@ pub fn Open311KeysPage() -> impl IntoView {
     );
     let issued = Resource::new(move || query.read().get("issued"), |_| take_issued_key());
     view! {
-        <Title text=lang.t("Open311 接口密钥", "Open311 API keys") />
-        <h1 class="page-title">{lang.t("Open311 接口密钥", "Open311 API keys")}</h1>
-        <p><a href="/admin">{lang.t("返回账号管理", "Back to accounts")}</a></p>
-        <p class="muted">{lang.t(
-            "其他系统（如城市服务平台）凭密钥通过 Open311 GeoReport v2 接口 /open311/v2 提交诉求；查询无需密钥，只公开楼栋级信息。",
-            "Other systems (a city services platform, say) post requests through Open311 GeoReport v2 at /open311/v2 with a key; reading needs none and shows buildings only.",
-        )}</p>
+        <Title text=text::admin_open311_api_keys(lang) />
+        <h1 class="page-title">{text::admin_open311_api_keys(lang)}</h1>
+        <p><a href="/admin">{text::case_rules_back_to_accounts(lang)}</a></p>
+        <p class="muted">{text::open311_keys_other_systems_a_city_services_platform(lang)}</p>
         {loaded(issued, move |key| key.map(|key| view! { <IssuedKey key /> }))}
         <section class="card">
-            <h2 class="card__title">{lang.t("签发新密钥", "Issue a key")}</h2>
+            <h2 class="card__title">{text::open311_keys_issue_a_key(lang)}</h2>
             <ActionForm action=issue attr:class="form">
-                <label class="field"><span class="field__label">{lang.t("使用单位或系统", "Held by")}</span>
+                <label class="field"><span class="field__label">{text::open311_keys_held_by(lang)}</span>
                     <input class="field__input" name="label" minlength="2" maxlength="40" required
-                        placeholder=lang.t("例如：12345 政务服务平台", "e.g. City services platform") /></label>
-                <ActionOutcome outcome=issue.value().into() done=lang.t("密钥已签发。", "Key issued.") />
-                <button class="button" type="submit">{lang.t("签发", "Issue")}</button>
+                        placeholder=text::open311_keys_e_g_city_services_platform(lang) /></label>
+                <ActionOutcome outcome=issue.value().into() done=text::open311_keys_key_issued(lang) />
+                <button class="button" type="submit">{text::open311_keys_issue(lang)}</button>
             </ActionForm>
         </section>
-        <ActionOutcome outcome=revoke.value().into() done=lang.t("密钥已吊销，使用它的请求将被拒绝（403）。", "Key revoked; requests with it now get 403.") />
+        <ActionOutcome outcome=revoke.value().into() done=text::open311_keys_key_revoked_requests_with_it_now(lang) />
         {loaded(keys, move |keys| view! { <KeyList keys revoke /> })}
     }
 }
@@ -51,12 +49,9 @@ fn IssuedKey(key: String) -> impl IntoView {
     let lang = use_lang();
     view! {
         <section class="card notice notice--ok" role="status">
-            <h2 class="card__title">{lang.t("新密钥（只显示这一次）", "The new key (shown this once)")}</h2>
+            <h2 class="card__title">{text::open311_keys_the_new_key_shown_this_once(lang)}</h2>
             <p><code class="issued-key" data-testid="issued-key">{key}</code></p>
-            <p>{lang.t(
-                "请现在复制并安全地交给对方；平台只保存它的摘要，之后无法再次查看。",
-                "Copy it now and hand it over safely; only its digest is kept and it cannot be shown again.",
-            )}</p>
+            <p>{text::open311_keys_copy_it_now_and_hand_it(lang)}</p>
         </section>
     }
 }
@@ -65,25 +60,25 @@ fn IssuedKey(key: String) -> impl IntoView {
 fn KeyList(keys: Vec<ApiKeySummary>, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
     let lang = use_lang();
     if keys.is_empty() {
-        return view! { <p class="muted">{lang.t("还没有签发过密钥。", "No key issued yet.")}</p> }
+        return view! { <p class="muted">{text::open311_keys_no_key_issued_yet(lang)}</p> }
             .into_any();
     }
     let rows = keys
         .into_iter()
         .map(|key| {
             let status = match key.revoked_at {
-                Some(at) => view! { <span class="badge">{lang.t("已吊销", "Revoked")}" "<Moment at /></span> }.into_any(),
+                Some(at) => view! { <span class="badge">{text::open311_keys_revoked(lang)}" "<Moment at /></span> }.into_any(),
                 None => view! {
                     <ActionForm action=revoke attr:class="row">
                         <input type="hidden" name="key_id" value=key.id />
-                        <button class="button button--secondary" type="submit">{lang.t("吊销", "Revoke")}</button>
+                        <button class="button button--secondary" type="submit">{text::open311_keys_revoke(lang)}</button>
                     </ActionForm>
                 }
                 .into_any(),
             };
             let last_used = match key.last_used_at {
                 Some(at) => view! { <Moment at /> }.into_any(),
-                None => lang.t("未使用", "Never").into_any(),
+                None => text::open311_keys_never(lang).into_any(),
             };
             let hint = key.hint.clone();
             view! {
@@ -101,11 +96,11 @@ fn KeyList(keys: Vec<ApiKeySummary>, revoke: ServerAction<RevokeApiKey>) -> impl
         <div class="table-wrap">
             <table class="table">
                 <thead><tr>
-                    <th>{lang.t("使用单位", "Held by")}</th>
-                    <th>{lang.t("密钥开头", "Starts with")}</th>
-                    <th>{lang.t("签发", "Issued")}</th>
-                    <th>{lang.t("最近使用", "Last used")}</th>
-                    <th>{lang.t("状态", "Status")}</th>
+                    <th>{text::open311_keys_held_by_2(lang)}</th>
+                    <th>{text::open311_keys_starts_with(lang)}</th>
+                    <th>{text::open311_keys_issued(lang)}</th>
+                    <th>{text::open311_keys_last_used(lang)}</th>
+                    <th>{text::open311_keys_status(lang)}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

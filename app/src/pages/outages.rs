@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
+use translations::text;
 
 #[component]
 pub fn OutagesPage() -> impl IntoView {
@@ -28,8 +29,8 @@ pub fn OutagesPage() -> impl IntoView {
         |(district, community)| load_outage_board(district, community),
     );
     view! {
-        <Title text=lang.t("停热公告", "Outages") />
-        <h1 class="page-title">{lang.t("停热公告", "Outages")}</h1>
+        <Title text=text::layout_outages(lang) />
+        <h1 class="page-title">{text::layout_outages(lang)}</h1>
         {loaded(board, move |board| {
             let filter = filter.get_untracked();
             view! {
@@ -59,15 +60,9 @@ fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) ->
         })
         .collect_view();
     let empty_text = if filtered {
-        lang.t(
-            "所选区域目前没有停热公告。",
-            "No outages are announced for the chosen area.",
-        )
+        text::outages_no_outages_are_announced_for_the(lang)
     } else {
-        lang.t(
-            "目前没有停热公告，全市正常供热。",
-            "No outages are announced: heat is on across the city.",
-        )
+        text::outages_no_outages_are_announced_heat_is(lang)
     };
     let cards = if board.notices.is_empty() {
         view! { <p class="card empty">{empty_text}</p> }.into_any()
@@ -83,22 +78,22 @@ fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) ->
         <Form method="GET" action="/outages">
             <div class="filter card">
                 <div class="field">
-                    <label for="district">{lang.t("区县", "District")}</label>
+                    <label for="district">{text::building_district(lang)}</label>
                     <select id="district" name="district">
-                        <option value="">{lang.t("全部区县", "All districts")}</option>
+                        <option value="">{text::building_all_districts(lang)}</option>
                         {district_options}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="community">{lang.t("小区", "Community")}</label>
+                    <label for="community">{text::building_community(lang)}</label>
                     <select id="community" name="community">
-                        <option value="">{lang.t("全部小区", "All communities")}</option>
+                        <option value="">{text::outages_all_communities(lang)}</option>
                         {community_options}
                     </select>
                 </div>
                 <div class="filter__actions">
-                    <button class="button" type="submit">{lang.t("筛选", "Filter")}</button>
-                    {filtered.then(|| view! { <a class="button button--secondary" href="/outages">{lang.t("清除", "Clear")}</a> })}
+                    <button class="button" type="submit">{text::admin_filter(lang)}</button>
+                    {filtered.then(|| view! { <a class="button button--secondary" href="/outages">{text::outages_clear(lang)}</a> })}
                 </div>
             </div>
         </Form>

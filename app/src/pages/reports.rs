@@ -7,11 +7,12 @@ use crate::components::case::StateBadge;
 use crate::components::charts::{BarList, ColumnChart};
 use crate::components::feedback::loaded;
 use crate::components::outage::Moment;
-use crate::prefs::{use_lang, Lang};
+use crate::prefs::use_lang;
 use domain::reports::{PeriodKind, Rate, Report};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use translations::text;
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
@@ -25,8 +26,8 @@ pub fn ReportsPage() -> impl IntoView {
         |(period, date)| load_report(period, date),
     );
     view! {
-        <Title text=lang.t("报表", "Reports") />
-        <h1 class="page-title">{lang.t("报表", "Reports")}</h1>
+        <Title text=text::layout_reports(lang) />
+        <h1 class="page-title">{text::layout_reports(lang)}</h1>
         {loaded(report, move |report| view! { <ReportView report /> })}
     }
 }
@@ -39,17 +40,14 @@ fn ReportView(report: Report) -> impl IntoView {
         .into_iter()
         .map(|kind| {
             view! {
-                <option value=kind.as_str() selected=kind == period.kind>{lang.t(kind.label(), kind.label_en())}</option>
+                <option value=kind.as_str() selected=kind == period.kind>{kind.label(lang)}</option>
             }
         })
         .collect_view();
-    let title = match lang {
-        Lang::Zh => period.title(),
-        Lang::En => period.title_en(),
-    };
+    let title = period.title(lang);
     let over_time_caption = match period.kind {
-        PeriodKind::Day => lang.t("各时段新增工单", "Cases filed per hour"),
-        _ => lang.t("每日新增工单", "Cases filed per day"),
+        PeriodKind::Day => text::reports_cases_filed_per_hour(lang),
+        _ => text::reports_cases_filed_per_day(lang),
     };
     let overdue_class = if report.overdue > 0 { "overdue" } else { "" };
     let average = report
@@ -58,20 +56,20 @@ fn ReportView(report: Report) -> impl IntoView {
     let choose = view! {
         <form method="get" action="/reports" class="card filters report-period">
             <label class="field">
-                <span class="field__label">{lang.t("报表", "Report")}</span>
+                <span class="field__label">{text::reports_report(lang)}</span>
                 <select class="field__input" name="period">{kinds}</select>
             </label>
             <label class="field">
-                <span class="field__label">{lang.t("日期", "Date")}</span>
+                <span class="field__label">{text::case_rules_date(lang)}</span>
                 <input class="field__input" type="date" name="date" value=period.first_day.format("%Y-%m-%d").to_string() />
             </label>
-            <button class="button" type="submit">{lang.t("查看", "Show")}</button>
+            <button class="button" type="submit">{text::reports_show(lang)}</button>
         </form>
-        <nav class="pager" aria-label=lang.t("切换时段", "Other periods")>
-            <a href=format!("/reports?{}", period.previous().query())>{lang.t("‹ 上一期", "‹ Previous")}</a>
-            <a href=format!("/reports?{}", period.next().query())>{lang.t("下一期 ›", "Next ›")}</a>
+        <nav class="pager" aria-label=text::reports_other_periods(lang)>
+            <a href=format!("/reports?{}", period.previous().query())>{text::reports_previous(lang)}</a>
+            <a href=format!("/reports?{}", period.next().query())>{text::reports_next(lang)}</a>
             <a class="button button--secondary" href=format!("/reports/cases.csv?{}", period.query()) download>
-                {lang.t("导出 CSV", "Download CSV")}
+                {text::reports_download_csv(lang)}
             </a>
         </nav>
     }
@@ -79,19 +77,16 @@ fn ReportView(report: Report) -> impl IntoView {
     let figures = view! {
         <section class="card">
             <dl class="figures">
-                <div><dt>{lang.t("新增工单", "Filed")}</dt><dd>{report.filed}</dd></div>
-                <div><dt>{lang.t("已办结", "Finished")}</dt><dd>{report.finished}</dd></div>
-                <div class=overdue_class><dt>{lang.t("超期未响应", "Overdue")}</dt><dd>{report.overdue}</dd></div>
-                <RateFigure label=lang.t("响应率", "Responded") rate=report.response />
-                <RateFigure label=lang.t("按时响应率", "On time") rate=report.on_time />
-                <RateFigure label=lang.t("办结率", "Closed") rate=report.closure />
-                <RateFigure label=lang.t("满意率（4–5 星）", "Satisfied (4–5 stars)") rate=report.satisfaction />
-                <div><dt>{lang.t("平均评分", "Average rating")}</dt><dd>{average}</dd></div>
+                <div><dt>{text::reports_filed(lang)}</dt><dd>{report.filed}</dd></div>
+                <div><dt>{text::reports_finished(lang)}</dt><dd>{report.finished}</dd></div>
+                <div class=overdue_class><dt>{text::reports_overdue(lang)}</dt><dd>{report.overdue}</dd></div>
+                <RateFigure label=text::reports_responded(lang) rate=report.response />
+                <RateFigure label=text::reports_on_time(lang) rate=report.on_time />
+                <RateFigure label=text::reports_closed(lang) rate=report.closure />
+                <RateFigure label=text::reports_satisfied_4_5_stars(lang) rate=report.satisfaction />
+                <div><dt>{text::reports_average_rating(lang)}</dt><dd>{average}</dd></div>
             </dl>
-            <p class="muted">{lang.t(
-                "响应：抢修到场或完成审核；按时响应率只计已响应或已过期限的工单；办结率按本期新增工单计算。",
-                "Response: crew on site or review decided; on time counts cases responded or past their deadline; closure counts cases filed in the period.",
-            )}</p>
+            <p class="muted">{text::reports_response_crew_on_site_or_review(lang)}</p>
         </section>
     }
     .into_any();
@@ -100,16 +95,16 @@ fn ReportView(report: Report) -> impl IntoView {
             <ColumnChart bars=report.over_time.clone() caption=over_time_caption />
         </section>
         <section class="card">
-            <h3 class="card__title">{lang.t("按类型", "By type")}</h3>
-            <BarList bars=report.by_kind.clone() caption=lang.t("各类工单数量（深色为超期）", "Cases by type (dark: overdue)") />
+            <h3 class="card__title">{text::reports_by_type(lang)}</h3>
+            <BarList bars=report.by_kind.clone() caption=text::reports_cases_by_type_dark_overdue(lang) />
         </section>
         <section class="card">
-            <h3 class="card__title">{lang.t("按换热站", "By station")}</h3>
-            <BarList bars=report.by_station.clone() caption=lang.t("工单最多的 10 个换热站", "The 10 stations with most cases") />
+            <h3 class="card__title">{text::reports_by_station(lang)}</h3>
+            <BarList bars=report.by_station.clone() caption=text::reports_the_10_stations_with_most_cases(lang) />
         </section>
         <section class="card">
-            <h3 class="card__title">{lang.t("按小区", "By community")}</h3>
-            <BarList bars=report.by_community.clone() caption=lang.t("工单最多的 10 个小区", "The 10 communities with most cases") />
+            <h3 class="card__title">{text::reports_by_community(lang)}</h3>
+            <BarList bars=report.by_community.clone() caption=text::reports_the_10_communities_with_most_cases(lang) />
         </section>
     }
     .into_any();
@@ -144,7 +139,7 @@ fn DispatchList(report: Report) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row"><a href=format!("/cases/{}", case.case_id)>{case.case_no}</a></th>
-                    <td>{lang.t(case.kind.label(), case.kind.label_en())}</td>
+                    <td>{case.kind.label(lang)}</td>
                     <td><StateBadge state=case.state /></td>
                     <td>{case.community}</td>
                     <td><Moment at=case.created_at /></td>
@@ -155,16 +150,16 @@ fn DispatchList(report: Report) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card">
-            <h3 class="card__title">{lang.t("当日工单", "The day's cases")}</h3>
-            <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t("当日工单", "The day's cases")>
+            <h3 class="card__title">{text::reports_the_day_s_cases(lang)}</h3>
+            <div class="table-wrap" tabindex="0" role="region" aria-label=text::reports_the_day_s_cases(lang)>
                 <table class="table">
                     <thead><tr>
-                        <th scope="col">{lang.t("编号", "No.")}</th>
-                        <th scope="col">{lang.t("类型", "Type")}</th>
-                        <th scope="col">{lang.t("状态", "State")}</th>
-                        <th scope="col">{lang.t("小区", "Community")}</th>
-                        <th scope="col">{lang.t("提交", "Filed")}</th>
-                        <th scope="col">{lang.t("抢修队", "Crew")}</th>
+                        <th scope="col">{text::reports_no(lang)}</th>
+                        <th scope="col">{text::cases_type(lang)}</th>
+                        <th scope="col">{text::cases_state(lang)}</th>
+                        <th scope="col">{text::building_community(lang)}</th>
+                        <th scope="col">{text::reports_filed_2(lang)}</th>
+                        <th scope="col">{text::cases_crew(lang)}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>

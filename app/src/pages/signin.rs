@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use translations::text;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -21,34 +22,33 @@ pub fn SignInPage() -> impl IntoView {
     let step_code = move || query.read().get("step").as_deref() == Some("code");
     let options = Resource::new(|| (), |_| load_sign_in_options());
     view! {
-        <Title text=lang.t("登录", "Sign in") />
-        <h1 class="page-title">{lang.t("居民登录", "Resident sign-in")}</h1>
+        <Title text=text::layout_sign_in(lang) />
+        <h1 class="page-title">{text::signin_resident_sign_in(lang)}</h1>
         {move || (query.read().get("signed_out").is_some()).then(|| view! {
-            <p class="notice notice--ok" role="status">{lang.t("您已退出登录。", "You are signed out.")}</p>
+            <p class="notice notice--ok" role="status">{text::signin_you_are_signed_out(lang)}</p>
         })}
         {move || (query.read().get("wechat").as_deref() == Some("link")).then(|| view! {
             <p class="notice" role="status">
-                {lang.t("微信已确认您的身份。首次使用请再验证一次手机号，以后在微信中可直接登录。",
-                        "WeChat confirmed who you are. Verify your phone number once; after that WeChat signs you in directly.")}
+                {text::signin_wechat_confirmed_who_you_are_verify(lang)}
             </p>
         })}
         {move || if step_code() { view! { <CodeStep /> }.into_any() } else { view! { <PhoneStep /> }.into_any() }}
         {loaded(options, move |options| {
             let wechat = (options.wechat && !options.wechat_pending).then(|| view! {
-                <p><a class="button button--wechat" href="/api/signin/wechat">{lang.t("微信一键登录", "Sign in with WeChat")}</a></p>
+                <p><a class="button button--wechat" href="/api/signin/wechat">{text::signin_sign_in_with_wechat(lang)}</a></p>
             });
             let demo = options.demo.then(|| view! {
                 <p class="notice" role="note">
-                    {lang.t("演示模式：短信不会真的发出，验证码可在 ", "Demo mode: no text is really sent; read the code in the ")}
-                    <a href="/demo/outbox">{lang.t("演示短信箱", "demo outbox")}</a>
-                    {lang.t(" 查看。", ".")}
+                    {text::signin_demo_mode_no_text_is_really(lang)}
+                    <a href="/demo/outbox">{text::signin_demo_outbox(lang)}</a>
+                    {text::signin_sentence_end(lang)}
                 </p>
             });
             view! { {wechat} {demo} }
         })}
         <p class="muted">
-            {lang.t("供热公司、社区和物业工作人员请 ", "Utility, community and property staff: ")}
-            <a href="/staff/signin">{lang.t("使用工作账号登录", "sign in with your work account")}</a>
+            {text::signin_utility_community_and_property_staff(lang)}
+            <a href="/staff/signin">{text::signin_sign_in_with_your_work_account(lang)}</a>
         </p>
     }
 }
@@ -60,12 +60,12 @@ fn PhoneStep() -> impl IntoView {
         <section class="card">
             <form method="post" action=RequestCode::url() class="form">
                 <label class="field">
-                    <span class="field__label">{lang.t("手机号", "Mobile number")}</span>
+                    <span class="field__label">{text::signin_mobile_number(lang)}</span>
                     <input class="field__input" type="tel" name="phone" inputmode="numeric"
                         autocomplete="tel" maxlength="20" required placeholder="138 0000 0000" />
                 </label>
                 {returned_error::<RequestCode>()}
-                <button class="button" type="submit">{lang.t("获取验证码", "Send code")}</button>
+                <button class="button" type="submit">{text::signin_send_code(lang)}</button>
             </form>
         </section>
     }
@@ -78,17 +78,17 @@ fn CodeStep() -> impl IntoView {
     let to = move || query.read().get("to").unwrap_or_default();
     view! {
         <section class="card">
-            <p>{lang.t("验证码已发送至 ", "A code was sent to ")}<strong>{to}</strong>{lang.t("，5 分钟内有效。", "; it is valid for 5 minutes.")}</p>
+            <p>{text::signin_a_code_was_sent_to(lang)}<strong>{to}</strong>{text::signin_it_is_valid_for_5_minutes(lang)}</p>
             <form method="post" action=VerifyCode::url() class="form">
                 <label class="field">
-                    <span class="field__label">{lang.t("短信验证码", "Code from the text message")}</span>
+                    <span class="field__label">{text::signin_code_from_the_text_message(lang)}</span>
                     <input class="field__input field__input--code" type="text" name="code" inputmode="numeric"
-                        autocomplete="one-time-code" maxlength="12" required placeholder="6 位数字" />
+                        autocomplete="one-time-code" maxlength="12" required placeholder=text::signin_six_digits(lang) />
                 </label>
                 {returned_error::<VerifyCode>()}
-                <button class="button" type="submit">{lang.t("登录", "Sign in")}</button>
+                <button class="button" type="submit">{text::layout_sign_in(lang)}</button>
             </form>
-            <p><a href="/signin">{lang.t("没收到？重新获取或换个号码", "Nothing arrived? Send again or use another number")}</a></p>
+            <p><a href="/signin">{text::signin_nothing_arrived_send_again_or_use(lang)}</a></p>
         </section>
     }
 }
@@ -99,14 +99,14 @@ pub fn StaffSignInPage() -> impl IntoView {
     let query = use_query_map();
     let second_factor = move || query.read().get("step").as_deref() == Some("second-factor");
     view! {
-        <Title text=lang.t("工作人员登录", "Staff sign-in") />
-        <h1 class="page-title">{lang.t("工作人员登录", "Staff sign-in")}</h1>
+        <Title text=text::signin_staff_sign_in(lang) />
+        <h1 class="page-title">{text::signin_staff_sign_in(lang)}</h1>
         {move || if second_factor() {
             view! { <SecondFactorForm /> }.into_any()
         } else {
             view! { <PasswordForm /> }.into_any()
         }}
-        <p class="muted"><a href="/signin">{lang.t("居民请用手机号登录", "Residents sign in with their phone")}</a></p>
+        <p class="muted"><a href="/signin">{text::signin_residents_sign_in_with_their_phone(lang)}</a></p>
     }
 }
 
@@ -117,17 +117,17 @@ fn PasswordForm() -> impl IntoView {
         <section class="card">
             <form method="post" action=StaffSignIn::url() class="form">
                 <label class="field">
-                    <span class="field__label">{lang.t("用户名", "Username")}</span>
+                    <span class="field__label">{text::admin_username(lang)}</span>
                     <input class="field__input" type="text" name="username" autocomplete="username"
                         autocapitalize="none" maxlength="64" required />
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("密码", "Password")}</span>
+                    <span class="field__label">{text::signin_password(lang)}</span>
                     <input class="field__input" type="password" name="password"
                         autocomplete="current-password" maxlength="200" required />
                 </label>
                 {returned_error::<StaffSignIn>()}
-                <button class="button" type="submit">{lang.t("登录", "Sign in")}</button>
+                <button class="button" type="submit">{text::layout_sign_in(lang)}</button>
             </form>
         </section>
     }
@@ -146,14 +146,8 @@ fn SecondFactorForm() -> impl IntoView {
                 SecondFactorStep::Enrol(enrolment) => Some(enrolment),
             };
             let intro = match &enrolment {
-                None => lang.t(
-                    "请输入手机验证器（如微信小程序“腾讯身份验证器”、Google Authenticator）中的 6 位验证码；手机不在身边时可输入一个恢复码。",
-                    "Enter the 6-digit code from your authenticator app; without your phone, enter a recovery code.",
-                ),
-                Some(_) => lang.t(
-                    "您的账号需要两步验证。请用手机验证器扫描下面的二维码（或手动输入密钥），抄下恢复码妥善保管，然后输入验证器显示的 6 位验证码。",
-                    "Your account needs a second factor. Scan the QR code with an authenticator app (or type the key), keep the recovery codes safe, then enter the app's 6-digit code.",
-                ),
+                None => text::signin_enter_the_6_digit_code_from(lang),
+                Some(_) => text::signin_your_account_needs_a_second_factor(lang),
             };
             let enrol = enrolment.map(|enrolment| {
                 let codes = enrolment
@@ -164,25 +158,25 @@ fn SecondFactorForm() -> impl IntoView {
                 view! {
                     <div class="enrolment">
                         <div class="enrolment__qr" inner_html=enrolment.qr_svg.clone()></div>
-                        <p>{lang.t("密钥：", "Key: ")}<code class="enrolment__secret">{enrolment.secret.clone()}</code></p>
-                        <h2>{lang.t("恢复码（每个只能用一次，只显示这一次）", "Recovery codes (each works once; shown only now)")}</h2>
+                        <p>{text::signin_key(lang)}<code class="enrolment__secret">{enrolment.secret.clone()}</code></p>
+                        <h2>{text::signin_recovery_codes_each_works_once_shown(lang)}</h2>
                         <ul class="enrolment__codes">{codes}</ul>
                     </div>
                 }
             });
             view! {
                 <section class="card">
-                    <h2 class="card__title">{lang.t("两步验证", "Second factor")}</h2>
+                    <h2 class="card__title">{text::signin_second_factor(lang)}</h2>
                     <p>{intro}</p>
                     {enrol}
                     <form method="post" action=VerifySecondFactor::url() class="form">
                         <label class="field">
-                            <span class="field__label">{lang.t("验证码或恢复码", "Code or recovery code")}</span>
+                            <span class="field__label">{text::signin_code_or_recovery_code(lang)}</span>
                             <input class="field__input" type="text" name="code" autocomplete="one-time-code"
                                 autocapitalize="none" maxlength="20" required />
                         </label>
                         {returned_error::<VerifySecondFactor>()}
-                        <button class="button" type="submit">{lang.t("验证并登录", "Verify and sign in")}</button>
+                        <button class="button" type="submit">{text::signin_verify_and_sign_in(lang)}</button>
                     </form>
                 </section>
             }

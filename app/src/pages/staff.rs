@@ -17,6 +17,7 @@ use domain::triage::{Reading, STANDARD_MIN_TENTHS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use translations::text;
 
 /// 我的网格: file for a resident, the grid's open cases (overdue first),
 /// its buildings, and the visit log.
@@ -26,8 +27,8 @@ pub fn GridPage() -> impl IntoView {
     let visit = ServerAction::<LogGridVisit>::new();
     let desk = Resource::new(move || visit.version().get(), |_| load_grid_desk());
     view! {
-        <Title text=lang.t("我的网格", "My grid") />
-        <h1 class="page-title">{lang.t("我的网格", "My grid")}</h1>
+        <Title text=text::staff_my_grid(lang) />
+        <h1 class="page-title">{text::staff_my_grid(lang)}</h1>
         <FileForResident />
         {loaded(desk, move |data| {
             let GridPageData { desk, visit_key } = data;
@@ -40,9 +41,9 @@ pub fn GridPage() -> impl IntoView {
                 })
                 .collect();
             view! {
-                <h2>{lang.t("在办工单", "Open cases")}</h2>
+                <h2>{text::staff_open_cases(lang)}</h2>
                 <CaseList cases=desk.cases />
-                <h2>{lang.t("网格楼栋", "Buildings")}</h2>
+                <h2>{text::staff_buildings(lang)}</h2>
                 <BuildingTable buildings=desk.buildings />
                 <VisitLog visits=desk.visits buildings=choices today=desk.today visit_key visit />
             }
@@ -64,36 +65,30 @@ fn FileForResident() -> impl IntoView {
         CaseKind::Resume,
     ]
     .into_iter()
-    .map(|kind| view! { <option value=kind.as_str()>{lang.t(kind.label(), kind.label_en())}</option> })
+    .map(|kind| view! { <option value=kind.as_str()>{kind.label(lang)}</option> })
     .collect_view();
     view! {
         <section class="card file-for-resident">
-            <h2 class="card__title">{lang.t("代居民办理", "File for a resident")}</h2>
-            <p class="muted">{lang.t(
-                "填写居民的户号和手机号，系统给居民发送验证码；居民同意后把验证码告诉您，再填写工单。",
-                "Enter the resident's account number and phone; a code is texted to them. Once they agree and read it to you, fill in the case.",
-            )}</p>
-            <ActionOutcome outcome=consent.value().into() done=lang.t("验证码已发送。", "Code sent.") />
+            <h2 class="card__title">{text::staff_file_for_a_resident(lang)}</h2>
+            <p class="muted">{text::staff_enter_the_resident_s_account_number(lang)}</p>
+            <ActionOutcome outcome=consent.value().into() done=text::staff_code_sent(lang) />
             <ActionForm action=consent attr:class="form">
                 <label class="field">
-                    <span class="field__label">{lang.t("办理事项", "What")}</span>
+                    <span class="field__label">{text::staff_what(lang)}</span>
                     <select class="field__input" name="kind" required>{kinds}</select>
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("供热户号", "Account number")}</span>
+                    <span class="field__label">{text::staff_account_number(lang)}</span>
                     <input class="field__input" type="text" name="account_no" maxlength="20" required
                         autocomplete="off" placeholder="WF10000001" />
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("居民手机号", "Resident's mobile")}</span>
-                    <span class="muted">{lang.t(
-                        "须是已绑定这户的居民手机号，或户主在供热公司预留的手机号",
-                        "A number bound to this household, or the holder's number on file with the company",
-                    )}</span>
+                    <span class="field__label">{text::staff_resident_s_mobile(lang)}</span>
+                    <span class="muted">{text::staff_a_number_bound_to_this_household(lang)}</span>
                     <input class="field__input" type="tel" name="phone" inputmode="tel" maxlength="20" required autocomplete="off" />
                 </label>
                 <button class="button button--large" type="submit" disabled=move || consent.pending().get()>
-                    {lang.t("发送验证码给居民", "Text the resident a code")}
+                    {text::staff_text_the_resident_a_code(lang)}
                 </button>
             </ActionForm>
         </section>
@@ -115,14 +110,13 @@ fn VisitLog(
         .map(|b| view! { <option value=b.id>{b.label}</option> })
         .collect_view();
     let entries = if visits.is_empty() {
-        view! { <p class="muted">{lang.t("还没有走访记录。", "No visits logged yet.")}</p> }
-            .into_any()
+        view! { <p class="muted">{text::staff_no_visits_logged_yet(lang)}</p> }.into_any()
     } else {
         let items = visits
             .into_iter()
             .map(|v| {
                 let follow_up = v.follow_up.map(|(id, no)| view! {
-                    <p>{lang.t("后续工单：", "Follow-up case: ")}<a href=format!("/cases/{id}")>{no}</a></p>
+                    <p>{text::staff_follow_up_case(lang)}<a href=format!("/cases/{id}")>{no}</a></p>
                 });
                 view! {
                     <li class="visit">
@@ -137,32 +131,32 @@ fn VisitLog(
     };
     view! {
         <section class="card visit-log">
-            <h2 class="card__title">{lang.t("访民问暖", "Visit log")}</h2>
-            <ActionOutcome outcome=visit.value().into() done=lang.t("已记录。", "Logged.") />
+            <h2 class="card__title">{text::staff_visit_log(lang)}</h2>
+            <ActionOutcome outcome=visit.value().into() done=text::staff_logged(lang) />
             <ActionForm action=visit attr:class="form">
                 <input type="hidden" name="idempotency_key" value=visit_key />
                 <label class="field">
-                    <span class="field__label">{lang.t("楼栋", "Building")}</span>
+                    <span class="field__label">{text::building_building(lang)}</span>
                     <select class="field__input" name="building_id" required>{options}</select>
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("户号（走访到户时填写）", "Account number (for a home visit)")}</span>
+                    <span class="field__label">{text::staff_account_number_for_a_home_visit(lang)}</span>
                     <input class="field__input" type="text" name="account_no" maxlength="20" autocomplete="off" />
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("走访日期", "Date")}</span>
+                    <span class="field__label">{text::staff_date(lang)}</span>
                     <input class="field__input" type="date" name="visited_on" value=today required />
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("走访情况", "Notes")}</span>
+                    <span class="field__label">{text::staff_notes(lang)}</span>
                     <textarea class="field__input" name="notes" rows="3" maxlength="500" required></textarea>
                 </label>
                 <label class="field">
-                    <span class="field__label">{lang.t("后续工单编号（可不填）", "Follow-up case number (optional)")}</span>
+                    <span class="field__label">{text::staff_follow_up_case_number_optional(lang)}</span>
                     <input class="field__input" type="text" name="follow_up_case_no" maxlength="30" autocomplete="off" />
                 </label>
                 <button class="button" type="submit" disabled=move || visit.pending().get()>
-                    {lang.t("记录走访", "Log the visit")}
+                    {text::staff_log_the_visit(lang)}
                 </button>
             </ActionForm>
             {entries}
@@ -175,8 +169,8 @@ pub fn PropertyPage() -> impl IntoView {
     let lang = use_lang();
     let buildings = Resource::new(|| (), |_| load_property_buildings());
     view! {
-        <Title text=lang.t("我的楼栋", "My buildings") />
-        <h1 class="page-title">{lang.t("我的楼栋", "My buildings")}</h1>
+        <Title text=text::staff_my_buildings(lang) />
+        <h1 class="page-title">{text::staff_my_buildings(lang)}</h1>
         {loaded(buildings, move |buildings| view! { <BuildingTable buildings /> })}
     }
 }
@@ -186,7 +180,7 @@ fn BuildingTable(buildings: Vec<StaffBuilding>) -> impl IntoView {
     let lang = use_lang();
     if buildings.is_empty() {
         return view! {
-            <p class="card">{lang.t("还没有分配给您的楼栋，请联系管理员。", "No buildings are assigned to you yet; ask an admin.")}</p>
+            <p class="card">{text::staff_no_buildings_are_assigned_to_you(lang)}</p>
         }
         .into_any();
     }
@@ -217,16 +211,16 @@ fn BuildingTable(buildings: Vec<StaffBuilding>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t("楼栋列表", "Buildings")>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=text::staff_buildings_2(lang)>
             <table class="table">
                 <thead><tr>
-                    <th scope="col">{lang.t("楼栋", "Building")}</th>
-                    <th scope="col">{lang.t("供热", "Heat")}</th>
-                    <th scope="col">{lang.t("停热", "Outages")}</th>
-                    <th scope="col">{lang.t("在办工单", "Open cases")}</th>
-                    <th scope="col">{lang.t("超期", "Overdue")}</th>
-                    <th scope="col">{lang.t("户数", "Households")}</th>
-                    <th scope="col">{lang.t("近 7 天最低室温", "Lowest reading, 7 days")}</th>
+                    <th scope="col">{text::building_building(lang)}</th>
+                    <th scope="col">{text::staff_heat(lang)}</th>
+                    <th scope="col">{text::staff_outages(lang)}</th>
+                    <th scope="col">{text::staff_open_cases(lang)}</th>
+                    <th scope="col">{text::staff_overdue(lang)}</th>
+                    <th scope="col">{text::staff_households(lang)}</th>
+                    <th scope="col">{text::staff_lowest_reading_7_days(lang)}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -242,7 +236,7 @@ pub fn LookedAfterBuildingPage() -> impl IntoView {
     let id = move || parse_id(params.read().get("id")).unwrap_or(0);
     let building = Resource::new(id, load_looked_after_building);
     view! {
-        <Title text=lang.t("楼栋详情", "Building") />
+        <Title text=text::staff_building(lang) />
         {loaded(building, move |desk| {
             let BuildingDesk { building, cases, readings } = desk;
             let report = building.report;
@@ -251,16 +245,16 @@ pub fn LookedAfterBuildingPage() -> impl IntoView {
                 <section class="card">
                     <p><HeatBadge status=report.heat /></p>
                     <dl class="facts">
-                        <dt>{lang.t("换热站", "Station")}</dt><dd>{report.station_name.clone()}</dd>
-                        <dt>{lang.t("户数", "Households")}</dt><dd>{building.households}</dd>
-                        <dt>{lang.t("在办工单", "Open cases")}</dt><dd>{building.open_cases}</dd>
+                        <dt>{text::building_station(lang)}</dt><dd>{report.station_name.clone()}</dd>
+                        <dt>{text::staff_households(lang)}</dt><dd>{building.households}</dd>
+                        <dt>{text::staff_open_cases(lang)}</dt><dd>{building.open_cases}</dd>
                     </dl>
                 </section>
                 <section class="card">
-                    <h2 class="card__title">{lang.t("室温", "Indoor temperature")}</h2>
+                    <h2 class="card__title">{text::staff_indoor_temperature(lang)}</h2>
                     <ReadingChart days=readings />
                 </section>
-                <h2>{lang.t("工单", "Cases")}</h2>
+                <h2>{text::staff_cases(lang)}</h2>
                 <CaseList cases />
             }
         })}

@@ -16,7 +16,9 @@ use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::public::season_now;
 use crate::store::cases::NewCase;
 use crate::store::{grid_work, outages};
-use domain::applications::{application_window, check_application, DEFAULT_DAYS_BEFORE_SEASON};
+use domain::applications::{
+    application_window, check_application, required_documents, DEFAULT_DAYS_BEFORE_SEASON,
+};
 use domain::case_flow::CaseKind;
 use domain::case_texts;
 use domain::cases::Filed;
@@ -27,6 +29,7 @@ use domain::repair::{clean_description, repair_urgency, RepairCategory, RepairUr
 use domain::season::SeasonCalendar;
 use domain::triage::{triage_complaint, CoveringOutage, Reading, Room, Triage};
 use domain::uploads::AttachmentPurpose;
+use translations::{text, Lang, Localized};
 
 /// 室温投诉 as the form sends it.
 #[derive(Clone, Debug, Default)]
@@ -108,10 +111,10 @@ pub(crate) async fn file_temperature_as(
     filer: &Filer,
     form: TemperatureForm,
 ) -> BackendResult<Filed> {
-    let room = Room::parse(&form.room)
-        .ok_or_else(|| BackendError::Invalid("请选择测温的房间".to_string()))?;
-    let reading = Reading::parse(&form.reading).map_err(|m| BackendError::Invalid(m.into()))?;
-    let note = clean_description(&form.note, false).map_err(|m| BackendError::Invalid(m.into()))?;
+    let room =
+        Room::parse(&form.room).ok_or_else(|| BackendError::refused(text::filing_room_missing))?;
+    let reading = Reading::parse(&form.reading).map_err(BackendError::refused)?;
+    let note = clean_description(&form.note, false).map_err(BackendError::refused)?;
     let season = season_now(db, settings, origin.now).await?;
     let covering: Vec<CoveringOutage> =
         outages::current_touching_building(db.reader(), filer.building_id, origin.now, origin.now)
@@ -126,11 +129,14 @@ pub(crate) async fn file_temperature_as(
             .collect();
     let triage = triage_complaint(&season, &covering, reading);
     if !triage.opens_case(form.file_anyway) {
-        let mut message = triage.explain(reading);
-        if triage == Triage::MeetsStandard {
-            message.push_str("如仍要投诉，请勾选“仍要投诉”后再提交。");
-        }
-        return Err(BackendError::Invalid(message));
+        let meets_standard = triage == Triage::MeetsStandard;
+        return Err(BackendError::Invalid(Localized::new(|lang| {
+            let mut message = triage.explain(reading, lang);
+            if meets_standard {
+                message.push_str(text::triage_file_anyway_hint(lang));
+            }
+            message
+        })));
     }
     let (outage_id, deadline) = match &triage {
         Triage::CoveredByOutage(outage) => (Some(outage.outage_id), None),
@@ -141,8 +147,8 @@ pub(crate) async fn file_temperature_as(
         }
     };
     let acknowledgement = match (&triage, deadline) {
-        (Triage::CoveredByOutage(_), _) | (_, None) => triage.explain(reading),
-        (_, Some((_, d))) => case_texts::temperature_filed(&d),
+        (Triage::CoveredByOutage(_), _) | (_, None) => triage.explain(reading, Lang::Zh),
+        (_, Some((_, d))) => case_texts::temperature_filed(&d, Lang::Zh),
     };
     let attachments = prepare_all(form.photos).await?;
     file(
@@ -153,7 +159,7 @@ pub(crate) async fn file_temperature_as(
         Filing {
             kind: CaseKind::Temperature,
             filer,
-            summary: format!("{} {}", room.label(), reading.display()),
+            summary: format!("{} {}", room.label(Lang::Zh), reading.display()),
             details: note,
             urgency: RepairUrgency::Normal,
             outage_id,
@@ -207,15 +213,15 @@ pub(crate) async fn file_repair_as(
     form: RepairForm,
 ) -> BackendResult<Filed> {
     let category = RepairCategory::parse(&form.category)
-        .ok_or_else(|| BackendError::Invalid("请选择故障类型".to_string()))?;
+        .ok_or_else(|| BackendError::refused(text::filing_category_missing))?;
     let description = clean_description(&form.description, category == RepairCategory::Other)
-        .map_err(|m| BackendError::Invalid(m.into()))?;
+        .map_err(BackendError::refused)?;
     let urgency = repair_urgency(category, form.water_flooding);
     let rule = response_rule(CaseKind::Repair, urgency);
     let deadline = db.reference().await?.case_policy.deadline(rule, origin.now);
     let summary = match urgency {
-        RepairUrgency::Emergency => format!("{}（紧急）", category.label()),
-        RepairUrgency::Normal => category.label().to_string(),
+        RepairUrgency::Emergency => format!("{}（紧急）", category.label(Lang::Zh)),
+        RepairUrgency::Normal => category.label(Lang::Zh).to_string(),
     };
     let attachments = prepare_all(form.photos).await?;
     file(
@@ -231,7 +237,7 @@ pub(crate) async fn file_repair_as(
             urgency,
             outage_id: None,
             deadline: Some((rule, deadline)),
-            acknowledgement: case_texts::repair_filed(&deadline),
+            acknowledgement: case_texts::repair_filed(&deadline, Lang::Zh),
             attachments,
             purpose: AttachmentPurpose::Photo,
         },
@@ -270,7 +276,7 @@ pub async fn file_application(
 fn application_kind(text: &str) -> BackendResult<CaseKind> {
     CaseKind::parse(text)
         .filter(|k| CaseKind::APPLICATIONS.contains(k))
-        .ok_or_else(|| BackendError::Invalid("请选择要办理的业务".to_string()))
+        .ok_or_else(|| BackendError::refused(text::filing_application_kind_missing))
 }
 
 /// An application for a filer already known. `documents_at` is where
@@ -287,20 +293,18 @@ pub(crate) async fn file_application_as(
     let household = filer
         .household
         .as_ref()
-        .ok_or_else(|| BackendError::Invalid("业务办理须指明房屋（户号）".to_string()))?;
+        .ok_or_else(|| BackendError::refused(text::filing_application_household_missing))?;
     let kind = application_kind(&form.kind)?;
     check_application(kind, &household.service_state, form.has_own_valve)
-        .map_err(|m| BackendError::Invalid(m.into()))?;
-    let mut note =
-        clean_description(&form.note, false).map_err(|m| BackendError::Invalid(m.into()))?;
+        .map_err(BackendError::refused)?;
+    let mut note = clean_description(&form.note, false).map_err(BackendError::refused)?;
     let documents = prepare_all(form.documents).await?;
     if let Some(link) = documents_at {
         note = format!("{note}\n材料照片：{link}").trim().to_string();
     } else if documents.is_empty() {
-        return Err(BackendError::Invalid(format!(
-            "请上传所需材料的照片：{}",
-            domain::applications::required_documents(kind).join("、")
-        )));
+        return Err(BackendError::Invalid(Localized::new(|lang| {
+            text::filing_documents_missing(lang, required_documents(kind, lang))
+        })));
     }
     let window = application_window_now(db, settings, origin.now).await?;
     let rule = response_rule(kind, RepairUrgency::Normal);
@@ -313,12 +317,16 @@ pub(crate) async fn file_application_as(
         Filing {
             kind,
             filer,
-            summary: format!("{} · {}", kind.label(), window.season_label()),
+            summary: format!(
+                "{} · {}",
+                kind.label(Lang::Zh),
+                window.season_label(Lang::Zh)
+            ),
             details: note,
             urgency: RepairUrgency::Normal,
             outage_id: None,
             deadline: Some((rule, deadline)),
-            acknowledgement: case_texts::application_filed(kind, &deadline),
+            acknowledgement: case_texts::application_filed(kind, &deadline, Lang::Zh),
             attachments: documents,
             purpose: AttachmentPurpose::Document,
         },
@@ -417,7 +425,7 @@ async fn file(
     if let Some(consent_id) = filer.consent_id {
         if !grid_work::spend_consent(&mut tx, consent_id, case_id, origin.now).await? {
             tx.rollback().await?;
-            return Err(BackendError::Invalid(case_texts::CONSENT_SPENT.to_string()));
+            return Err(BackendError::refused(case_texts::CONSENT_SPENT));
         }
     }
     attach(

@@ -12,6 +12,7 @@ use domain::cases::{Filed, Reporter};
 use domain::clock::{to_local, UnixSeconds};
 use domain::roles::Role;
 use sqlx::{Any, Transaction};
+use translations::text;
 
 /// Who writes a case's first timeline entry, and what it says.
 #[derive(Clone, Copy, Debug)]
@@ -154,9 +155,7 @@ pub(crate) fn check_idempotency_key(key: &str) -> BackendResult<&str> {
     if fine {
         Ok(key)
     } else {
-        Err(BackendError::Invalid(
-            "表单已失效，请刷新页面后重新提交".to_string(),
-        ))
+        Err(BackendError::refused(text::filing_form_expired))
     }
 }
 
@@ -221,5 +220,5 @@ async fn own_household(
         .await?
         .into_iter()
         .find(|h| h.id == household_id)
-        .ok_or(BackendError::NotFound("请选择您已绑定的房屋"))
+        .ok_or(BackendError::NotFound(text::filing_household_not_bound))
 }

@@ -19,6 +19,7 @@ use domain::case_flow::{
 use domain::case_texts::{self, CASE_NOT_FOUND};
 use domain::repair::RepairUrgency;
 use domain::uploads::AttachmentPurpose;
+use translations::{text, Lang};
 
 /// A step as the case page's forms send it.
 #[derive(Clone, Debug, Default)]
@@ -50,7 +51,7 @@ pub async fn take_step(
         .await?
         .ok_or(BackendError::NotFound(CASE_NOT_FOUND))?;
     let action = CaseAction::parse(&form.action)
-        .ok_or_else(|| BackendError::Invalid("不认识的操作".to_string()))?;
+        .ok_or_else(|| BackendError::refused(text::step_unknown_action))?;
     let kind = CaseKind::parse(&row.kind)
         .ok_or_else(|| BackendError::Internal(format!("case kind {}", row.kind)))?;
     let state = CaseState::parse(&row.state)
@@ -77,12 +78,12 @@ pub async fn take_step(
     }
     let Some((transition, party)) = taken else {
         return Err(match refusal {
-            Some(error) => BackendError::Invalid(error.to_string()),
+            Some(error) => BackendError::invalid(&error),
             None => BackendError::Forbidden,
         });
     };
 
-    check_step_note(&transition).map_err(|refusal| BackendError::Invalid(refusal.to_string()))?;
+    check_step_note(&transition).map_err(|e| BackendError::invalid(&e))?;
 
     // What the database must confirm of the choices, then the plan.
     let crew_id = match (action, form.crew_id) {
@@ -92,7 +93,7 @@ pub async fn take_step(
                 None => Vec::new(),
             };
             if !company_crews.iter().any(|crew| crew.id == crew_id) {
-                return Err(BackendError::Invalid("请选择本公司的抢修队".to_string()));
+                return Err(BackendError::refused(text::step_crew_not_of_company));
             }
             Some(crew_id)
         }
@@ -124,7 +125,7 @@ pub async fn take_step(
         &policy.deadlines,
         &policy.calendar,
     )
-    .map_err(|refusal| BackendError::Invalid(refusal.to_string()))?;
+    .map_err(|e| BackendError::invalid(&e))?;
     let photos = prepare_all(form.photos).await?;
 
     // Read before the transaction: SQLite's writer pool has one connection.
@@ -166,7 +167,7 @@ pub async fn take_step(
             StepChange::Rate { stars, comment } => {
                 if !cases::record_rating(&mut tx, case_id, *stars, comment, at).await? {
                     tx.rollback().await?;
-                    return Err(BackendError::Invalid("这个工单已经评价过了".to_string()));
+                    return Err(BackendError::refused(text::step_already_rated));
                 }
             }
             StepChange::MergeInto(parent) => cases::set_parent(&mut tx, case_id, *parent).await?,
@@ -219,7 +220,7 @@ pub async fn take_step(
             settings.wechat_case_updates,
             &merged,
             event_id,
-            &case_texts::update_of_merged(&row.case_no, update),
+            &case_texts::update_of_merged(&row.case_no, update, Lang::Zh),
             at,
         )
         .await?;
@@ -246,7 +247,7 @@ pub async fn take_step(
 /// A step refused because someone else moved the case (or its order) since
 /// the page was read.
 pub(crate) fn changed_meanwhile() -> BackendError {
-    BackendError::Invalid(case_texts::CHANGED_MEANWHILE.to_string())
+    BackendError::refused(case_texts::CHANGED_MEANWHILE)
 }
 
 /// The case a duplicate merges into: another open case of the same company.
@@ -263,11 +264,9 @@ async fn merge_target(
     }
     let target = cases::open_case_by_number(db.reader(), viewer.person_id, &case_no)
         .await?
-        .ok_or_else(|| {
-            BackendError::Invalid("没有找到这个工单编号，或它已办结、不属于本公司".to_string())
-        })?;
+        .ok_or_else(|| BackendError::refused(text::step_merge_target_not_found))?;
     if target == case_id {
-        return Err(BackendError::Invalid("不能并入工单本身".to_string()));
+        return Err(BackendError::refused(text::step_merge_into_itself));
     }
     Ok(Some(target))
 }

@@ -16,6 +16,7 @@ use crate::error::BackendResult;
 use crate::seed::demo::{is_empty, seed_demo};
 use domain::clock::{to_local, UnixSeconds};
 use std::time::Instant;
+use translations::text;
 
 /// Flats per synthetic community: 6 buildings × 5 units × 6 floors × 2.
 const BUILDINGS: i64 = 6;
@@ -163,9 +164,7 @@ pub async fn seed_scale(
 ) -> BackendResult<ScaleSummary> {
     let started = Instant::now();
     if !is_empty(db).await? {
-        return Err(crate::BackendError::Invalid(
-            "数据库中已有数据，未写入合成城市".to_string(),
-        ));
+        return Err(crate::BackendError::refused(text::seed_database_not_empty));
     }
     let demo = seed_demo(db, now).await?;
     let extra = (households - demo.households as i64).max(0);

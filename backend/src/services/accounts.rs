@@ -17,6 +17,7 @@ use domain::account::{BuildingDesk, HouseholdCard, StaffBuilding};
 
 use domain::readings::{daily_readings, lowest_of, DailyReading};
 use domain::roles::Role;
+use translations::text;
 
 async fn household_card(
     db: &Database,
@@ -32,7 +33,7 @@ async fn household_card(
         Some(row.unit_name.clone()),
     )
     .await?
-    .ok_or(BackendError::NotFound("楼栋不存在"))?;
+    .ok_or(BackendError::NotFound(text::building_not_found))?;
     Ok(HouseholdCard {
         household_id: row.id,
         open_cases: households::open_case_count(db.reader(), row.id).await?,
@@ -73,7 +74,7 @@ pub async fn household(
 ) -> BackendResult<HouseholdCard> {
     let row = households::visible_to(db.reader(), viewer.person_id, household_id)
         .await?
-        .ok_or(BackendError::NotFound("没有找到这户，或您无权查看"))?;
+        .ok_or(BackendError::NotFound(text::household_not_found))?;
     let own = households::bound_to(db.reader(), viewer.person_id)
         .await?
         .iter()
@@ -103,9 +104,7 @@ pub async fn unbind_household(
 ) -> BackendResult<()> {
     viewer.require(Role::Resident)?;
     if !households::unbind(db.writer(), viewer.person_id, household_id).await? {
-        return Err(BackendError::NotFound(
-            "没有找到这户，或它未绑定在您的账号下",
-        ));
+        return Err(BackendError::NotFound(text::household_not_bound));
     }
     record(
         db,
@@ -150,7 +149,7 @@ async fn staff_building(
 ) -> BackendResult<StaffBuilding> {
     let report = building_report(db, settings, now, building_id, None)
         .await?
-        .ok_or(BackendError::NotFound("楼栋不存在"))?;
+        .ok_or(BackendError::NotFound(text::building_not_found))?;
     let (households, open_cases, overdue_cases) =
         places::building_load(db.reader(), building_id, now).await?;
     let readings = week_of_readings(db, building_id, now).await?;
@@ -217,7 +216,7 @@ pub async fn looked_after_building(
     building_id: i64,
     now: i64,
 ) -> BackendResult<BuildingDesk> {
-    let not_found = BackendError::NotFound("没有找到该楼栋，或它不在您的负责范围内");
+    let not_found = BackendError::NotFound(text::building_not_looked_after);
     if !places::building_in_scope(
         db.reader(),
         viewer.person_id,

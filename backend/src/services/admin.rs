@@ -12,6 +12,7 @@ use domain::credentials::{check_new_password, locked_until, parse_username};
 use domain::phone::mask_phone;
 use domain::roles::Role;
 use std::collections::HashMap;
+use translations::{text, Lang, Localized};
 
 fn choices(rows: Vec<(i64, String)>) -> Vec<Choice> {
     rows.into_iter()
@@ -93,7 +94,7 @@ async fn audit_change(
 fn role_list(roles: &[Role]) -> String {
     roles
         .iter()
-        .map(|r| r.label_zh())
+        .map(|r| r.label(Lang::Zh))
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -105,29 +106,27 @@ pub async fn create_staff(
     origin: &RequestOrigin,
 ) -> BackendResult<i64> {
     viewer.require(Role::Admin)?;
-    let invalid = |e: domain::credentials::CredentialError| BackendError::Invalid(e.to_string());
+    let invalid = |e: domain::credentials::CredentialError| BackendError::invalid(&e);
     let display_name = input.display_name.trim().to_string();
     if display_name.is_empty() || display_name.chars().count() > 40 {
-        return Err(BackendError::Invalid(
-            "请填写姓名（不超过 40 个字）".to_string(),
-        ));
+        return Err(BackendError::refused(text::staff_name_invalid));
     }
     let username = parse_username(&input.username).map_err(invalid)?;
     check_new_password(&input.password).map_err(invalid)?;
     if input.roles.is_empty() || input.roles.contains(&Role::Resident) {
-        return Err(BackendError::Invalid("请至少选择一个工作角色".to_string()));
+        return Err(BackendError::refused(text::staff_roles_missing));
     }
     let needs_company = input
         .roles
         .iter()
         .any(|r| matches!(r, Role::Dispatcher | Role::RepairCrew));
     if needs_company && input.company_id.is_none() {
-        return Err(BackendError::Invalid(
-            "客服调度和抢修队需要选择所属供热公司".to_string(),
-        ));
+        return Err(BackendError::refused(text::staff_company_missing));
     }
     if people::by_username(db.writer(), &username).await?.is_some() {
-        return Err(BackendError::Invalid(format!("用户名 {username} 已被使用")));
+        return Err(BackendError::Invalid(Localized::new(|lang| {
+            text::staff_username_taken(lang, &username)
+        })));
     }
     let password = input.password.clone();
     let password_hash =
@@ -164,7 +163,7 @@ async fn staff_person(db: &Database, person_id: i64) -> BackendResult<people::Pe
     people::by_id(db.writer(), person_id)
         .await?
         .filter(|p| p.username.is_some())
-        .ok_or(BackendError::NotFound("没有找到该工作人员账号"))
+        .ok_or(BackendError::NotFound(text::staff_not_found))
 }
 
 /// Sets a new password, clears the lockout and ends the person's sessions.
@@ -176,7 +175,7 @@ pub async fn reset_password(
     origin: &RequestOrigin,
 ) -> BackendResult<()> {
     viewer.require(Role::Admin)?;
-    check_new_password(new_password).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    check_new_password(new_password).map_err(|e| BackendError::invalid(&e))?;
     staff_person(db, person_id).await?;
     let password = new_password.to_string();
     let hash =
@@ -207,12 +206,10 @@ pub async fn set_roles(
     viewer.require(Role::Admin)?;
     staff_person(db, person_id).await?;
     if roles.contains(&Role::Resident) || roles.is_empty() {
-        return Err(BackendError::Invalid("请至少选择一个工作角色".to_string()));
+        return Err(BackendError::refused(text::staff_roles_missing));
     }
     if person_id == viewer.person_id && !roles.contains(&Role::Admin) {
-        return Err(BackendError::Invalid(
-            "不能取消自己的管理员角色，请由另一位管理员操作".to_string(),
-        ));
+        return Err(BackendError::refused(text::staff_own_admin_role));
     }
     let current = people::roles(db.writer(), person_id).await?;
     let granted: Vec<Role> = roles
@@ -286,7 +283,7 @@ pub async fn change_assignment(
         }
     }
     .map_err(|e| match e {
-        BackendError::Database(_) => BackendError::Invalid("所选网格或楼栋不存在".to_string()),
+        BackendError::Database(_) => BackendError::refused(text::staff_scope_not_found),
         other => other,
     })?;
     tx.commit().await?;

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use translations::text;
 
 /// A file as a form sent it.
 #[derive(Clone, Debug)]
@@ -102,10 +103,10 @@ pub async fn prepare_all(uploads: Vec<Upload>) -> BackendResult<Vec<PreparedImag
         .filter(|u| !u.bytes.is_empty())
         .collect();
     if uploads.len() > MAX_FILES_PER_FORM {
-        return Err(BackendError::Invalid(UploadRefusal::TooMany.to_string()));
+        return Err(BackendError::invalid(&UploadRefusal::TooMany));
     }
     for upload in &uploads {
-        inspect(upload).map_err(|refusal| BackendError::Invalid(refusal.to_string()))?;
+        inspect(upload).map_err(|e| BackendError::invalid(&e))?;
     }
     let turns = TURNS.get_or_init(|| tokio::sync::Semaphore::new(DECODING_WORKERS));
     let mut prepared = Vec::with_capacity(uploads.len());
@@ -117,7 +118,7 @@ pub async fn prepare_all(uploads: Vec<Upload>) -> BackendResult<Vec<PreparedImag
         let image = tokio::task::spawn_blocking(move || prepare(&upload))
             .await
             .map_err(|e| BackendError::Internal(format!("image preparation stopped: {e}")))?
-            .map_err(|refusal| BackendError::Invalid(refusal.to_string()))?;
+            .map_err(|e| BackendError::invalid(&e))?;
         prepared.push(image);
     }
     Ok(prepared)
@@ -186,7 +187,7 @@ pub async fn read(
     let (content_type, key) =
         attachments::visible_file(db.reader(), viewer.person_id, attachment_id)
             .await?
-            .ok_or(BackendError::NotFound("没有找到这个附件，或您无权查看"))?;
+            .ok_or(BackendError::NotFound(text::attachment_not_found))?;
     if key.contains("..") || key.starts_with('/') {
         return Err(BackendError::Internal(format!("bad storage key {key}")));
     }

@@ -25,6 +25,7 @@ use domain::otp::parse_code;
 use domain::phone::mask_phone;
 use domain::roles::Role;
 use sqlx::{Any, Transaction};
+use translations::text;
 
 /// How a binding went on once its account number and name matched.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,10 +49,8 @@ pub async fn request_binding(
     origin: &RequestOrigin,
 ) -> BackendResult<BindingStarted> {
     viewer.require(Role::Resident)?;
-    let account_no =
-        parse_account_no(account_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
-    let holder =
-        normalize_holder_name(holder_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let account_no = parse_account_no(account_text).map_err(|e| BackendError::invalid(&e))?;
+    let holder = normalize_holder_name(holder_text).map_err(|e| BackendError::invalid(&e))?;
     let attempt = throttle::count(
         db,
         &BIND_FAILURES_PER_PERSON,
@@ -74,7 +73,7 @@ pub async fn request_binding(
             ),
         )
         .await?;
-        return Err(BackendError::Invalid(NO_MATCH_MESSAGE.to_string()));
+        return Err(BackendError::refused(NO_MATCH_MESSAGE));
     };
     throttle::give_back(db, &attempt).await?;
     let bound = households::bound_residents(db.reader(), household.id).await?;
@@ -275,9 +274,7 @@ async fn own_request(db: &Database, viewer: &Viewer, token: &str) -> BackendResu
     binding_requests::of_person(db.writer(), viewer.person_id, &secrets::token_hash(token))
         .await?
         .filter(|r| r.decided_at.is_none())
-        .ok_or(BackendError::NotFound(
-            "绑定申请已失效，请重新填写户号和户主姓名",
-        ))
+        .ok_or(BackendError::NotFound(text::binding_expired))
 }
 
 /// Completes the resident's request with the code the holder read out.
@@ -290,12 +287,10 @@ pub async fn confirm_with_code(
     origin: &RequestOrigin,
 ) -> BackendResult<i64> {
     viewer.require(Role::Resident)?;
-    let code = parse_code(code_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let code = parse_code(code_text).map_err(|e| BackendError::invalid(&e))?;
     let request = own_request(db, viewer, token).await?;
     let Some(code_hash) = request.code_hash.as_deref() else {
-        return Err(BackendError::Invalid(
-            "这个申请需要已绑定的居民同意，无需验证码".to_string(),
-        ));
+        return Err(BackendError::refused(text::binding_needs_approval_not_code));
     };
     let stored = StoredCode {
         kind: CodeKind::Binding,
@@ -312,7 +307,7 @@ pub async fn confirm_with_code(
     let mut tx = db.writer().begin().await?;
     if !binding_requests::decide(&mut tx, request.id, "code", None, origin.now).await? {
         tx.rollback().await?;
-        return Err(BackendError::Invalid("绑定申请已处理".to_string()));
+        return Err(BackendError::refused(text::binding_already_decided));
     }
     complete(
         &mut tx,
@@ -358,11 +353,11 @@ pub async fn decide(
 ) -> BackendResult<BindingDecision> {
     viewer.require(Role::Resident)?;
     let decision = BindingDecision::parse(decision)
-        .ok_or_else(|| BackendError::Invalid("请选择同意或拒绝".to_string()))?;
+        .ok_or_else(|| BackendError::refused(text::binding_decision_missing))?;
     let request = binding_requests::waiting_one(db.reader(), viewer.person_id, request_id)
         .await?
         .filter(|r| r.decided_at.is_none() && approval_open(r.created_at, origin.now))
-        .ok_or(BackendError::NotFound("没有找到这个绑定申请，或它已处理"))?;
+        .ok_or(BackendError::NotFound(text::binding_request_not_found))?;
     let mut tx = db.writer().begin().await?;
     if !binding_requests::decide(
         &mut tx,
@@ -374,7 +369,7 @@ pub async fn decide(
     .await?
     {
         tx.rollback().await?;
-        return Err(BackendError::NotFound("没有找到这个绑定申请，或它已处理"));
+        return Err(BackendError::NotFound(text::binding_request_not_found));
     }
     match decision {
         BindingDecision::Approve => {

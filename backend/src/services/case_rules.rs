@@ -11,6 +11,7 @@ use domain::clock::to_local;
 use domain::deadlines::{CaseRules, Clock, DeadlineRule};
 use domain::roles::Role;
 use domain::working_days::DayKind;
+use translations::{text, Lang};
 
 /// The rules in force and the listed days from the start of last year on.
 pub async fn case_rules(db: &Database, viewer: &Viewer, now: i64) -> BackendResult<CaseRules> {
@@ -38,17 +39,16 @@ pub async fn set_deadline(
     unit: &str,
 ) -> BackendResult<()> {
     viewer.require(Role::Admin)?;
-    let rule = DeadlineRule::parse(rule)
-        .ok_or_else(|| BackendError::Invalid("不认识的期限规则".to_string()))?;
-    let clock = Clock::parse(amount, unit).ok_or_else(|| {
-        BackendError::Invalid("期限应为 1–720 小时，或 1–60 个工作日".to_string())
-    })?;
+    let rule =
+        DeadlineRule::parse(rule).ok_or_else(|| BackendError::refused(text::case_rule_unknown))?;
+    let clock = Clock::parse(amount, unit)
+        .ok_or_else(|| BackendError::refused(text::case_rule_length_invalid))?;
     save_rule(
         db,
         viewer,
         origin,
         (rule.as_str(), i64::from(clock.amount()), clock.unit()),
-        format!("{}：{}", rule.label(), clock.describe()),
+        format!("{}：{}", rule.label(Lang::Zh), clock.describe(Lang::Zh)),
     )
     .await
 }
@@ -89,9 +89,7 @@ pub async fn set_warning(
 ) -> BackendResult<()> {
     viewer.require(Role::Admin)?;
     if !(1..=90).contains(&percent) {
-        return Err(BackendError::Invalid(
-            "预警比例应在 1% 到 90% 之间".to_string(),
-        ));
+        return Err(BackendError::refused(text::case_rule_warning_invalid));
     }
     save_rule(
         db,
@@ -114,14 +112,12 @@ pub async fn set_calendar_day(
 ) -> BackendResult<()> {
     viewer.require(Role::Admin)?;
     let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
-        .map_err(|_| BackendError::Invalid("日期应写作 2027-01-01".to_string()))?;
+        .map_err(|_| BackendError::refused(text::calendar_date_invalid))?;
     let kind = DayKind::parse(kind)
-        .ok_or_else(|| BackendError::Invalid("请选择“法定节假日”或“调休上班”".to_string()))?;
+        .ok_or_else(|| BackendError::refused(text::calendar_day_kind_missing))?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 20 {
-        return Err(BackendError::Invalid(
-            "请填写节日名称（20 字以内）".to_string(),
-        ));
+        return Err(BackendError::refused(text::calendar_day_name_invalid));
     }
     let day = date.format("%Y-%m-%d").to_string();
     let mut tx = db.writer().begin().await?;
@@ -133,7 +129,7 @@ pub async fn set_calendar_day(
             "set_calendar_day",
             "calendar_day",
             &day,
-            format!("{} {name}", kind.label()),
+            format!("{} {name}", kind.label(Lang::Zh)),
         ),
     )
     .await?;
@@ -151,7 +147,7 @@ pub async fn remove_calendar_day(
     viewer.require(Role::Admin)?;
     let mut tx = db.writer().begin().await?;
     if !calendar::remove_day(&mut *tx, day.trim()).await? {
-        return Err(BackendError::NotFound("日历中没有这一天"));
+        return Err(BackendError::NotFound(text::calendar_day_not_found));
     }
     audit::record(
         &mut *tx,

@@ -29,6 +29,7 @@ use domain::household::parse_account_no;
 use domain::otp::parse_code;
 use domain::phone::{mask_phone, MobileNumber};
 use domain::roles::Role;
+use translations::{text, Lang, Localized};
 
 /// Visits the desk lists.
 const VISITS_SHOWN: i64 = 30;
@@ -71,23 +72,19 @@ pub async fn request_filing_consent(
     viewer.require(Role::GridWorker)?;
     let kind = CaseKind::parse(kind)
         .filter(|k| may_file_for_resident(*k))
-        .ok_or_else(|| BackendError::Invalid("请选择要代办的事项".to_string()))?;
-    let account_no =
-        parse_account_no(account_no).map_err(|e| BackendError::Invalid(e.to_string()))?;
+        .ok_or_else(|| BackendError::refused(text::grid_kind_missing))?;
+    let account_no = parse_account_no(account_no).map_err(|e| BackendError::invalid(&e))?;
     let household =
         grid_work::grid_household_by_account(db.reader(), viewer.person_id, &account_no)
             .await?
-            .ok_or_else(|| {
-                BackendError::Invalid("没有找到这个户号，或它不在您负责的网格内".to_string())
-            })?;
-    let phone =
-        MobileNumber::parse(phone_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+            .ok_or_else(|| BackendError::refused(text::grid_household_not_found))?;
+    let phone = MobileNumber::parse(phone_text).map_err(|e| BackendError::invalid(&e))?;
     // The code goes only to a number the household already stands behind:
     // a bound resident's, or the holder's on file. A worker cannot send it
     // to a phone of their own choosing.
     let linked = grid_work::household_phones(db.reader(), household.id).await?;
     if !linked.iter().any(|p| p == phone.as_str()) {
-        return Err(BackendError::Invalid(NOT_LINKED_MESSAGE.to_string()));
+        return Err(BackendError::refused(NOT_LINKED_MESSAGE));
     }
     let policy = consent_policy();
     let now = origin.now;
@@ -121,7 +118,7 @@ pub async fn request_filing_consent(
     let text = TextTemplate::FilingConsent {
         code: code.clone(),
         worker: viewer.display_name.clone(),
-        what: kind.label().to_string(),
+        what: kind.label(Lang::Zh).to_string(),
         valid_minutes: u32::try_from(policy.lifetime / 60).unwrap_or(10),
     };
     queue_text(
@@ -139,7 +136,7 @@ pub async fn request_filing_consent(
             "grid.consent_requested",
             "household",
             household.id,
-            format!("{} {}", kind.label(), phone.masked()),
+            format!("{} {}", kind.label(Lang::Zh), phone.masked()),
         ),
     )
     .await?;
@@ -163,7 +160,7 @@ pub async fn consent_for_form(
     token: &str,
 ) -> BackendResult<ConsentForForm> {
     viewer.require(Role::GridWorker)?;
-    let gone = || BackendError::NotFound("代办授权已失效，请回到“我的网格”重新发送验证码");
+    let gone = || BackendError::NotFound(text::grid_consent_expired);
     let consent =
         grid_work::consent_of_worker(db.reader(), viewer.person_id, &secrets::token_hash(token))
             .await?
@@ -194,9 +191,8 @@ pub(crate) async fn consented_filer(
     now: UnixSeconds,
 ) -> BackendResult<Filer> {
     viewer.require(Role::GridWorker)?;
-    let code = parse_code(&proof.code).map_err(|e| BackendError::Invalid(e.to_string()))?;
-    let gone =
-        || BackendError::Invalid("代办授权已失效，请回到“我的网格”重新发送验证码".to_string());
+    let code = parse_code(&proof.code).map_err(|e| BackendError::invalid(&e))?;
+    let gone = || BackendError::refused(text::grid_consent_expired);
     let consent = grid_work::consent_of_worker(
         db.writer(),
         viewer.person_id,
@@ -207,10 +203,9 @@ pub(crate) async fn consented_filer(
     .ok_or_else(gone)?;
     // The resident agreed to one kind of case: that one only.
     if consent.case_kind != kind.as_str() {
-        return Err(BackendError::Invalid(format!(
-            "居民同意代办的不是“{}”，请回到“我的网格”为这件事重新发送验证码",
-            kind.label()
-        )));
+        return Err(BackendError::Invalid(Localized::new(|lang| {
+            text::grid_consent_for_other_kind(lang, kind.label(lang))
+        })));
     }
     let stored = StoredCode {
         kind: CodeKind::Consent,
@@ -302,8 +297,7 @@ pub async fn log_visit(
         check_idempotency_key(&form.idempotency_key)?
     );
     let today = to_local(origin.now).date_naive();
-    let visit = check_visit(&form.visited_on, &form.notes, today)
-        .map_err(|m| BackendError::Invalid(m.to_string()))?;
+    let visit = check_visit(&form.visited_on, &form.notes, today).map_err(BackendError::refused)?;
     if !places::building_in_scope(
         db.reader(),
         viewer.person_id,
@@ -312,20 +306,18 @@ pub async fn log_visit(
     )
     .await?
     {
-        return Err(BackendError::Invalid("请选择您网格内的楼栋".to_string()));
+        return Err(BackendError::refused(text::grid_building_missing));
     }
     let household_id = if form.account_no.trim().is_empty() {
         None
     } else {
         let account_no =
-            parse_account_no(&form.account_no).map_err(|e| BackendError::Invalid(e.to_string()))?;
+            parse_account_no(&form.account_no).map_err(|e| BackendError::invalid(&e))?;
         let household =
             grid_work::grid_household_by_account(db.reader(), viewer.person_id, &account_no)
                 .await?
                 .filter(|h| h.building_id == form.building_id)
-                .ok_or_else(|| {
-                    BackendError::Invalid("这个户号不在所选楼栋内，请核对".to_string())
-                })?;
+                .ok_or_else(|| BackendError::refused(text::grid_household_not_in_building))?;
         Some(household.id)
     };
     let case_no = form.follow_up_case_no.trim().to_uppercase();
@@ -335,9 +327,7 @@ pub async fn log_visit(
         Some(
             cases::visible_by_number(db.reader(), viewer.person_id, &case_no)
                 .await?
-                .ok_or_else(|| {
-                    BackendError::Invalid("没有找到这个工单编号，或它不在您的网格内".to_string())
-                })?,
+                .ok_or_else(|| BackendError::refused(text::grid_case_not_found))?,
         )
     };
     let visited_on = visit.visited_on.format("%Y-%m-%d").to_string();

@@ -20,6 +20,7 @@ use domain::phone::{mask_phone, MobileNumber};
 use domain::roles::Role;
 use domain::second_factor::needs_second_factor;
 use domain::session::{needs_touch, SessionPolicy};
+use translations::{text, Localized, StaticText};
 
 /// Where a request came from, for limits and the audit log.
 #[derive(Clone, Debug)]
@@ -111,8 +112,7 @@ pub async fn request_sign_in_code(
     phone_text: &str,
     origin: &RequestOrigin,
 ) -> BackendResult<CodeSent> {
-    let phone =
-        MobileNumber::parse(phone_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let phone = MobileNumber::parse(phone_text).map_err(|e| BackendError::invalid(&e))?;
     let now = origin.now;
     let challenge_token = secrets::new_token();
     let challenge_hash = secrets::token_hash(&challenge_token);
@@ -177,8 +177,8 @@ pub async fn verify_sign_in_code(
     wechat_pending_token: Option<&str>,
     origin: &RequestOrigin,
 ) -> BackendResult<SignedInSession> {
-    let code = parse_code(code_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
-    let expired = || BackendError::Invalid("验证码已失效，请重新获取".to_string());
+    let code = parse_code(code_text).map_err(|e| BackendError::invalid(&e))?;
+    let expired = || BackendError::refused(text::sign_in_code_expired);
     let row = sign_in_codes::by_challenge(db.writer(), &secrets::token_hash(challenge_token))
         .await?
         .ok_or_else(expired)?;
@@ -219,9 +219,7 @@ pub async fn verify_sign_in_code(
     }
     let person_id = match existing {
         Some(person) if person.disabled_at.is_some() => {
-            return Err(BackendError::Invalid(
-                "该账号已停用，请联系供热服务热线".to_string(),
-            ))
+            return Err(BackendError::refused(text::account_disabled))
         }
         Some(person) => {
             people::grant_role(&mut tx, person.id, Role::Resident, now).await?;
@@ -247,7 +245,7 @@ pub async fn sign_in_staff(
     require_second_factor: bool,
     origin: &RequestOrigin,
 ) -> BackendResult<StaffSignIn> {
-    let refused = || BackendError::Invalid(SIGN_IN_REFUSED.to_string());
+    let refused = || BackendError::refused(SIGN_IN_REFUSED);
     let now = origin.now;
     throttle::count(db, &STAFF_SIGN_IN_PER_CLIENT, &origin.client_addr, now).await?;
     let person = match parse_username(username_text) {
@@ -313,7 +311,7 @@ pub(crate) async fn password_work<T: Send + 'static>(
 ) -> BackendResult<T> {
     secrets::password_work(work).await.map_err(|e| match e {
         secrets::PasswordWorkError::Busy => {
-            BackendError::Throttled("登录的人较多，请稍后再试".to_string())
+            BackendError::Throttled(Localized::from(text::sign_in_busy as StaticText))
         }
         secrets::PasswordWorkError::Stopped(e) => BackendError::Internal(e),
     })
@@ -347,7 +345,7 @@ pub(crate) async fn open_session(
     .await?;
     let viewer = viewer_of(db, person_id)
         .await?
-        .ok_or(BackendError::NotFound("账号不存在"))?;
+        .ok_or(BackendError::NotFound(text::account_not_found))?;
     Ok(SignedInSession {
         token,
         viewer,

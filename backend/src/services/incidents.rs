@@ -23,6 +23,7 @@ use domain::incidents::{
 use domain::outage::OutageKind;
 use domain::repair::RepairUrgency;
 use domain::roles::Role;
+use translations::{text, Lang};
 
 async fn scope_label(db: &Database, scope: IncidentScope) -> BackendResult<String> {
     Ok(match scope {
@@ -122,7 +123,7 @@ pub async fn create_incident(
 ) -> BackendResult<Filed> {
     viewer.require(Role::Dispatcher)?;
     let scope = IncidentScope::decode(scope)
-        .ok_or_else(|| BackendError::Invalid("请从建议列表中选择要合并的范围".to_string()))?;
+        .ok_or_else(|| BackendError::refused(text::incident_scope_missing))?;
     let mut wanted: Vec<i64> = case_ids
         .split(',')
         .filter_map(|id| id.trim().parse().ok())
@@ -130,15 +131,9 @@ pub async fn create_incident(
     wanted.sort_unstable();
     wanted.dedup();
     if wanted.len() < 2 || wanted.len() > 200 {
-        return Err(BackendError::Invalid(
-            "请至少选择两个工单合并处理".to_string(),
-        ));
+        return Err(BackendError::refused(text::incident_too_few_cases));
     }
-    let stale = || {
-        BackendError::Invalid(
-            "其中有工单已被处理或不在这个范围内，请刷新页面后重新合并".to_string(),
-        )
-    };
+    let stale = || BackendError::refused(text::incident_cases_changed);
     let open = cold_reports(db, viewer, origin.now).await?;
     let mut children = Vec::with_capacity(wanted.len());
     for id in &wanted {
@@ -212,7 +207,7 @@ pub async fn create_incident(
         IncidentScope::Building(_) => "楼栋",
         IncidentScope::Station(_) => "换热站",
     };
-    let update = case_texts::gathered_into_incident(place, &incident_no, &deadline);
+    let update = case_texts::gathered_into_incident(place, &incident_no, &deadline, Lang::Zh);
     for child in &children {
         let moved = cases::move_state(
             &mut tx,
@@ -280,7 +275,7 @@ pub async fn publish_outage(
     restore_in_hours: i64,
 ) -> BackendResult<i64> {
     viewer.require(Role::Dispatcher)?;
-    let not_found = || BackendError::NotFound("没有找到该工单，或您无权查看");
+    let not_found = || BackendError::NotFound(text::case_not_found);
     // The dispatcher's own company's incident, not merely one they may
     // read (as a grid worker, say): an outage speaks for a company.
     let row = cases::one_of_dispatcher_company(db.reader(), viewer.person_id, case_id)
@@ -288,17 +283,15 @@ pub async fn publish_outage(
         .ok_or_else(not_found)?;
     let place = cases::incident_place(db.reader(), case_id)
         .await?
-        .ok_or_else(|| BackendError::Invalid("只有集中处理事件可以发布停热公告".to_string()))?;
+        .ok_or_else(|| BackendError::refused(text::incident_outage_only_for_incidents))?;
     let state = CaseState::parse(&row.state)
         .ok_or_else(|| BackendError::Internal(format!("case state {}", row.state)))?;
     if state.is_final() {
-        return Err(BackendError::Invalid(
-            "事件已结束，不能再发布停热公告".to_string(),
-        ));
+        return Err(BackendError::refused(text::incident_outage_after_end));
     }
     if place.outage_id.is_some() {
-        return Err(BackendError::Invalid(
-            "这个事件已经发布过停热公告".to_string(),
+        return Err(BackendError::refused(
+            text::incident_outage_already_published,
         ));
     }
     let facts = cases::facts(db.reader(), case_id)
@@ -318,13 +311,13 @@ pub async fn publish_outage(
     };
     let label = scope_label(db, scope).await?;
     let notice = outage_notice(&label, cause, restore_in_hours, origin.now)
-        .map_err(|m| BackendError::Invalid(m.to_string()))?;
+        .map_err(BackendError::refused)?;
     let (station_ids, building_ids) = match scope {
         IncidentScope::Building(id) => (Vec::new(), vec![id]),
         IncidentScope::Station(id) => (vec![id], Vec::new()),
     };
     let merged = cases::merged_into(db.reader(), case_id).await?;
-    let restore_by = format_month_day_time(notice.expected_restore_at);
+    let restore_by = format_month_day_time(notice.expected_restore_at, Lang::Zh);
     let actor = format!("调度员 {}", viewer.display_name);
 
     let mut tx = db.writer().begin().await?;
@@ -353,8 +346,8 @@ pub async fn publish_outage(
     .await?;
     if !cases::set_outage(&mut tx, case_id, outage_id).await? {
         tx.rollback().await?;
-        return Err(BackendError::Invalid(
-            "这个事件已经发布过停热公告".to_string(),
+        return Err(BackendError::refused(
+            text::incident_outage_already_published,
         ));
     }
     let event_id = cases::append_event(
@@ -376,7 +369,8 @@ pub async fn publish_outage(
     .await?;
     let update = case_texts::update_of_merged(
         &row.case_no,
-        &case_texts::outage_published(&notice.cause, notice.expected_restore_at),
+        &case_texts::outage_published(&notice.cause, notice.expected_restore_at, Lang::Zh),
+        Lang::Zh,
     );
     tell_merged_residents(
         &mut tx,

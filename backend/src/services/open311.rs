@@ -27,6 +27,7 @@ use domain::open311::{
 use domain::phone::MobileNumber;
 use domain::roles::Role;
 use sha2::{Digest, Sha256};
+use translations::{text, Lang};
 
 /// Keys read "hd311_" and 43 random characters.
 const KEY_PREFIX: &str = "hd311_";
@@ -74,8 +75,7 @@ pub async fn issue_key(
     origin: &RequestOrigin,
 ) -> BackendResult<IssuedKey> {
     viewer.require(Role::Admin)?;
-    let label =
-        domain::open311::check_api_key_label(label).map_err(|m| BackendError::Invalid(m.into()))?;
+    let label = domain::open311::check_api_key_label(label).map_err(BackendError::refused)?;
     let key = format!("{KEY_PREFIX}{}", secrets::new_token());
     let hint: String = key.chars().take(HINT_CHARS).collect();
     let id = store::insert_key(
@@ -112,7 +112,7 @@ pub async fn revoke_key(
 ) -> BackendResult<()> {
     viewer.require(Role::Admin)?;
     if !store::revoke(db.writer(), key_id, viewer.person_id, origin.now).await? {
-        return Err(BackendError::NotFound("没有找到该密钥，或它已被吊销"));
+        return Err(BackendError::NotFound(text::api_key_not_found));
     }
     audit::record(
         db.writer(),
@@ -286,7 +286,9 @@ pub async fn submit(
         let same = normalize_holder_name(holder_name).ok()
             == normalize_holder_name(&household.holder_name).ok();
         if !same {
-            return Err(Open311Error::bad("attribute[holder_name]", NO_MATCH_MESSAGE).into());
+            return Err(
+                Open311Error::bad("attribute[holder_name]", NO_MATCH_MESSAGE(Lang::Zh)).into(),
+            );
         }
     }
     let key = case_key(&today);
@@ -338,7 +340,9 @@ pub async fn submit(
         Ok(_) => {}
         // Triage, the season, the household's state: said as the portal
         // says it to residents.
-        Err(BackendError::Invalid(message)) => return Err(Open311Error::new(400, message).into()),
+        Err(BackendError::Invalid(message)) => {
+            return Err(Open311Error::new(400, message.get(Lang::Zh)).into())
+        }
         Err(error) => return Err(error.into()),
     }
     let row = store::public_by_key(db.writer(), &key)

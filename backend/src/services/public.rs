@@ -41,10 +41,12 @@ fn hotlines(reference: &Reference, settings: &PortalSettings) -> Vec<Hotline> {
         .hotlines
         .iter()
         .cloned()
-        .chain(reference.company_hotlines.iter().map(|company| Hotline {
-            label: format!("{}服务热线", company.short_name),
-            number: company.hotline.clone(),
-        }))
+        .chain(
+            reference
+                .company_hotlines
+                .iter()
+                .map(|company| Hotline::company(&company.short_name, &company.hotline)),
+        )
         .collect()
 }
 

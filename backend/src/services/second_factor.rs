@@ -19,6 +19,7 @@ use domain::second_factor::{
 use domain::session::SessionPolicy;
 use rand::rngs::OsRng;
 use rand::Rng;
+use translations::text;
 
 /// The name authenticator apps list the account under.
 const ISSUER: &str = "heatdesk";
@@ -106,10 +107,10 @@ pub async fn complete(
     code_text: &str,
     origin: &RequestOrigin,
 ) -> BackendResult<SignedInSession> {
-    let input = parse_second_factor(code_text).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let input = parse_second_factor(code_text).map_err(|e| BackendError::invalid(&e))?;
     let token_hash = secrets::token_hash(token);
     let now = origin.now;
-    let refused = || BackendError::Invalid(SECOND_FACTOR_REFUSED.to_string());
+    let refused = || BackendError::refused(SECOND_FACTOR_REFUSED);
     let person_id = second_factors::reserve_try(
         db.writer(),
         &token_hash,
@@ -196,7 +197,7 @@ pub async fn reset(
     }
     tx.commit().await?;
     if !removed {
-        return Err(BackendError::NotFound("此人没有启用两步验证"));
+        return Err(BackendError::NotFound(text::second_factor_not_enrolled));
     }
     crate::store::sessions::delete_all_of(db.writer(), person_id).await?;
     Ok(())

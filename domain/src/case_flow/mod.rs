@@ -4,6 +4,8 @@
 
 use crate::clock::UnixSeconds;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use translations::{text, Lang, Localize};
 
 mod plan;
 pub use plan::{
@@ -57,25 +59,14 @@ impl CaseKind {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Temperature => "室温投诉",
-            Self::Repair => "故障报修",
-            Self::Connection => "供热报装",
-            Self::Suspend => "报停",
-            Self::Resume => "复供",
-            Self::Incident => "集中处理事件",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Temperature => "Temperature complaint",
-            Self::Repair => "Repair",
-            Self::Connection => "New connection",
-            Self::Suspend => "Suspend heating",
-            Self::Resume => "Resume heating",
-            Self::Incident => "Incident",
+            Self::Temperature => text::case_kind_temperature(lang),
+            Self::Repair => text::case_kind_repair(lang),
+            Self::Connection => text::case_kind_connection(lang),
+            Self::Suspend => text::case_kind_suspend(lang),
+            Self::Resume => text::case_kind_resume(lang),
+            Self::Incident => text::case_kind_incident(lang),
         }
     }
 
@@ -182,39 +173,21 @@ impl CaseState {
         Self::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Acknowledged => "已受理",
-            Self::Dispatched => "已派单",
-            Self::OnTheWay => "抢修人员已出发",
-            Self::OnSite => "抢修人员已到场",
-            Self::Fixed => "已处理，待您确认",
-            Self::Closed => "已办结",
-            Self::Submitted => "已提交",
-            Self::UnderReview => "审核中",
-            Self::Approved => "已通过",
-            Self::Rejected => "未通过",
-            Self::Done => "已办结",
-            Self::Merged => "已并案处理",
-            Self::Cancelled => "已撤销",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Acknowledged => "Received",
-            Self::Dispatched => "Crew assigned",
-            Self::OnTheWay => "Crew on the way",
-            Self::OnSite => "Crew on site",
-            Self::Fixed => "Fixed, awaiting your confirmation",
-            Self::Closed => "Closed",
-            Self::Submitted => "Submitted",
-            Self::UnderReview => "Under review",
-            Self::Approved => "Approved",
-            Self::Rejected => "Rejected",
-            Self::Done => "Completed",
-            Self::Merged => "Merged into an incident",
-            Self::Cancelled => "Withdrawn",
+            Self::Acknowledged => text::case_state_acknowledged(lang),
+            Self::Dispatched => text::case_state_dispatched(lang),
+            Self::OnTheWay => text::case_state_on_the_way(lang),
+            Self::OnSite => text::case_state_on_site(lang),
+            Self::Fixed => text::case_state_fixed(lang),
+            Self::Closed => text::case_state_closed(lang),
+            Self::Submitted => text::case_state_submitted(lang),
+            Self::UnderReview => text::case_state_under_review(lang),
+            Self::Approved => text::case_state_approved(lang),
+            Self::Rejected => text::case_state_rejected(lang),
+            Self::Done => text::case_state_done(lang),
+            Self::Merged => text::case_state_merged(lang),
+            Self::Cancelled => text::case_state_cancelled(lang),
         }
     }
 
@@ -315,80 +288,42 @@ impl CaseAction {
     }
 
     /// The button a person presses.
-    pub fn label(self) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Assign => "派单",
-            Self::Depart => "出发",
-            Self::Arrive => "到达现场",
-            Self::Fix => "完成处理",
-            Self::Confirm => "已修好，确认办结",
-            Self::Reopen => "没修好，重新处理",
-            Self::Rate => "提交评价",
-            Self::StartReview => "开始审核",
-            Self::Approve => "审核通过",
-            Self::Reject => "不予通过",
-            Self::Complete => "办结",
-            Self::Merge => "并案",
-            Self::Cancel => "撤销",
-            Self::Note => "添加备注",
-        }
-    }
-
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Self::Assign => "Assign crew",
-            Self::Depart => "On the way",
-            Self::Arrive => "On site",
-            Self::Fix => "Fixed",
-            Self::Confirm => "Confirm fixed",
-            Self::Reopen => "Not fixed, reopen",
-            Self::Rate => "Send rating",
-            Self::StartReview => "Start review",
-            Self::Approve => "Approve",
-            Self::Reject => "Reject",
-            Self::Complete => "Complete",
-            Self::Merge => "Merge",
-            Self::Cancel => "Withdraw",
-            Self::Note => "Add note",
+            Self::Assign => text::case_action_assign(lang),
+            Self::Depart => text::case_action_depart(lang),
+            Self::Arrive => text::case_action_arrive(lang),
+            Self::Fix => text::case_action_fix(lang),
+            Self::Confirm => text::case_action_confirm(lang),
+            Self::Reopen => text::case_action_reopen(lang),
+            Self::Rate => text::case_action_rate(lang),
+            Self::StartReview => text::case_action_start_review(lang),
+            Self::Approve => text::case_action_approve(lang),
+            Self::Reject => text::case_action_reject(lang),
+            Self::Complete => text::case_action_complete(lang),
+            Self::Merge => text::case_action_merge(lang),
+            Self::Cancel => text::case_action_cancel(lang),
+            Self::Note => text::case_action_note(lang),
         }
     }
 
     /// What the timeline says happened.
-    pub fn past_tense(self) -> &'static str {
+    pub fn past_tense(self, lang: Lang) -> &'static str {
         match self {
-            Self::Assign => "派单",
-            Self::Depart => "抢修人员出发",
-            Self::Arrive => "抢修人员到场",
-            Self::Fix => "处理完成",
-            Self::Confirm => "居民确认已修好",
-            Self::Reopen => "居民反馈未修好，重新处理",
-            Self::Rate => "居民评价",
-            Self::StartReview => "开始审核",
-            Self::Approve => "审核通过",
-            Self::Reject => "审核未通过",
-            Self::Complete => "办结",
-            Self::Merge => "并案处理",
-            Self::Cancel => "居民撤销",
-            Self::Note => "备注",
-        }
-    }
-
-    pub fn past_tense_en(self) -> &'static str {
-        match self {
-            Self::Assign => "Crew assigned",
-            Self::Depart => "Crew on the way",
-            Self::Arrive => "Crew on site",
-            Self::Fix => "Work done",
-            Self::Confirm => "Resident confirmed the fix",
-            Self::Reopen => "Resident reported it is not fixed",
-            Self::Rate => "Resident rated the service",
-            Self::StartReview => "Review started",
-            Self::Approve => "Approved",
-            Self::Reject => "Rejected",
-            Self::Complete => "Completed",
-            Self::Merge => "Merged into an incident",
-            Self::Cancel => "Withdrawn by the resident",
-            Self::Note => "Note",
+            Self::Assign => text::case_action_assign_past_tense(lang),
+            Self::Depart => text::case_action_depart_past_tense(lang),
+            Self::Arrive => text::case_action_arrive_past_tense(lang),
+            Self::Fix => text::case_action_fix_past_tense(lang),
+            Self::Confirm => text::case_action_confirm_past_tense(lang),
+            Self::Reopen => text::case_action_reopen_past_tense(lang),
+            Self::Rate => text::case_action_rate_past_tense(lang),
+            Self::StartReview => text::case_action_start_review_past_tense(lang),
+            Self::Approve => text::case_action_approve_past_tense(lang),
+            Self::Reject => text::case_action_reject_past_tense(lang),
+            Self::Complete => text::case_action_complete_past_tense(lang),
+            Self::Merge => text::case_action_merge_past_tense(lang),
+            Self::Cancel => text::case_action_cancel_past_tense(lang),
+            Self::Note => text::case_action_note_past_tense(lang),
         }
     }
 
@@ -432,32 +367,45 @@ pub enum Party {
 }
 
 impl Party {
-    fn label(self) -> &'static str {
+    fn label(self, lang: Lang) -> &'static str {
         match self {
-            Self::Resident => "居民本人",
-            Self::Dispatcher => "调度员",
-            Self::Crew => "接单的抢修队",
-            Self::AnyStaff => "工作人员",
+            Self::Resident => text::party_resident(lang),
+            Self::Dispatcher => text::party_dispatcher(lang),
+            Self::Crew => text::party_crew(lang),
+            Self::AnyStaff => text::party_any_staff(lang),
         }
     }
 }
 
 /// Why a step was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FlowError {
-    #[error("工单当前「{state}」，不能「{action}」。请刷新页面查看最新进展。")]
     NotNow {
-        state: &'static str,
-        action: &'static str,
+        state: CaseState,
+        action: CaseAction,
     },
-    #[error("「{action}」需由{party}操作。")]
     NotYours {
-        action: &'static str,
-        party: &'static str,
+        action: CaseAction,
+        party: Party,
     },
-    #[error("请填写说明（原因或处理情况）。")]
     NoteRequired,
 }
+
+impl Localize for FlowError {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        match self {
+            Self::NotNow { state, action } => {
+                text::step_not_now(lang, action.label(lang), state.label(lang)).into()
+            }
+            Self::NotYours { action, party } => {
+                text::step_not_yours(lang, action.label(lang), party.label(lang)).into()
+            }
+            Self::NoteRequired => text::step_note_required(lang).into(),
+        }
+    }
+}
+
+translations::localized_error!(FlowError);
 
 /// The state a step leads to, if the case's kind and state allow it.
 pub fn next_state(kind: CaseKind, state: CaseState, action: CaseAction) -> Option<CaseState> {
@@ -519,14 +467,11 @@ pub fn step(
         || (allowed_party == Party::AnyStaff && acting_as != Party::Resident);
     if !party_ok {
         return Err(FlowError::NotYours {
-            action: action.label(),
-            party: allowed_party.label(),
+            action,
+            party: allowed_party,
         });
     }
-    let to = next_state(kind, state, action).ok_or(FlowError::NotNow {
-        state: state.label(),
-        action: action.label(),
-    })?;
+    let to = next_state(kind, state, action).ok_or(FlowError::NotNow { state, action })?;
     let note = note.trim();
     if action.needs_note() && note.is_empty() {
         return Err(FlowError::NoteRequired);

@@ -7,6 +7,8 @@ use crate::case_texts;
 use crate::deadlines::{deadline_for, response_rule, Deadline, DeadlinePolicy, DeadlineRule};
 use crate::repair::{RepairUrgency, MAX_DESCRIPTION_CHARS};
 use crate::working_days::WorkingCalendar;
+use std::borrow::Cow;
+use translations::{text, Lang, Localize};
 
 /// The stars a rating may give.
 pub const RATING_STARS: std::ops::RangeInclusive<i64> = 1..=5;
@@ -79,19 +81,28 @@ impl StepPlan {
 }
 
 /// Why a step allowed by the flow still cannot be taken as sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepRefusal {
-    #[error("说明太长了，请控制在 500 字以内")]
     NoteTooLong,
-    #[error("请选择抢修队")]
     NoCrew,
-    #[error("请选择 1 到 5 星")]
     NoRating,
-    #[error("评价请控制在 200 字以内")]
     CommentTooLong,
-    #[error("请填写要并入的主工单编号")]
     NoMergeTarget,
 }
+
+impl Localize for StepRefusal {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        match self {
+            Self::NoteTooLong => text::step_note_too_long(lang).into(),
+            Self::NoCrew => text::step_no_crew(lang).into(),
+            Self::NoRating => text::step_no_rating(lang).into(),
+            Self::CommentTooLong => text::step_comment_too_long(lang).into(),
+            Self::NoMergeTarget => text::step_no_merge_target(lang).into(),
+        }
+    }
+}
+
+translations::localized_error!(StepRefusal);
 
 /// A step's note within [`MAX_STEP_NOTE_CHARS`]: checked before anything
 /// else the step needs is looked up.
@@ -169,10 +180,11 @@ pub fn plan_step(
     {
         changes.push(StepChange::RestoreOutage {
             outage_id,
-            notice: case_texts::incident_outage_ended(transition.to == CaseState::Closed),
+            notice: case_texts::incident_outage_ended(transition.to == CaseState::Closed, Lang::Zh),
         });
     }
-    let resident_update = case_texts::step_update(transition.action, &note, new_deadline.as_ref());
+    let resident_update =
+        case_texts::step_update(transition.action, &note, new_deadline.as_ref(), Lang::Zh);
     Ok(StepPlan {
         transition,
         changes,

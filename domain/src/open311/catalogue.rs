@@ -8,6 +8,7 @@ use crate::case_flow::CaseKind;
 use crate::repair::RepairCategory;
 use crate::triage::Room;
 use serde::{Deserialize, Serialize};
+use translations::Lang;
 
 /// One service of the catalogue (GET services).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,7 +182,7 @@ pub fn definition(service_code: &str) -> Option<ServiceDefinition> {
                 .into_iter()
                 .map(|r| AttributeValue {
                     key: r.as_str().to_string(),
-                    name: format!("{} {}", r.label(), r.label_en()),
+                    name: format!("{} {}", r.label(Lang::Zh), r.label(Lang::En)),
                 })
                 .collect();
             let file_anyway = yes_no(
@@ -204,7 +205,7 @@ pub fn definition(service_code: &str) -> Option<ServiceDefinition> {
                 .into_iter()
                 .map(|c| AttributeValue {
                     key: c.as_str().to_string(),
-                    name: format!("{} {}", c.label(), c.label_en()),
+                    name: format!("{} {}", c.label(Lang::Zh), c.label(Lang::En)),
                 })
                 .collect();
             let flooding = yes_no(

@@ -15,6 +15,7 @@ use crate::triage::{Reading, Room};
 use chrono::{DateTime, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use translations::{text, Lang, StaticText};
 
 /// The widest window GET requests may ask for, and the one it gets when it
 /// names none (the spec's 90 days).
@@ -167,7 +168,8 @@ fn details(
     Ok(match kind {
         CaseKind::Temperature => {
             let reading = take("reading");
-            Reading::parse(&reading).map_err(|m| Open311Error::bad("attribute[reading]", m))?;
+            Reading::parse(&reading)
+                .map_err(|m| Open311Error::bad("attribute[reading]", m(Lang::Zh)))?;
             let room = take("room");
             Room::parse(&room)
                 .ok_or_else(|| Open311Error::bad("attribute[room]", "unknown room 房间无效"))?;
@@ -540,7 +542,11 @@ impl ServiceRequest {
         Self {
             service_request_id: facts.case_no,
             status: RequestStatus::of(facts.state),
-            status_notes: format!("{} {}", facts.state.label(), facts.state.label_en()),
+            status_notes: format!(
+                "{} {}",
+                facts.state.label(Lang::Zh),
+                facts.state.label(Lang::En)
+            ),
             service_name,
             service_code: code.to_string(),
             description: facts.summary,
@@ -635,11 +641,11 @@ pub fn tokens_xml(answers: &[TokenAnswer]) -> String {
 }
 
 /// The name an admin gives a key's holder ("12345 政务服务平台").
-pub fn check_api_key_label(text: &str) -> Result<String, &'static str> {
+pub fn check_api_key_label(text: &str) -> Result<String, StaticText> {
     let label = text.trim();
     match label.chars().count() {
         2..=40 => Ok(label.to_string()),
-        _ => Err("请填写使用这个密钥的系统或单位名称（2 到 40 个字）"),
+        _ => Err(text::api_key_label_invalid),
     }
 }
 

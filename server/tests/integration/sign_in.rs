@@ -222,7 +222,7 @@ async fn staff_passwords_lock_out_and_back_off(server: &TestServer) {
             .form_error()
         }
     };
-    let refused = domain::credentials::SIGN_IN_REFUSED;
+    let refused = domain::credentials::SIGN_IN_REFUSED(translations::Lang::Zh);
     for _ in 0..5 {
         assert_eq!(attempt("wrong-password-1").await.as_deref(), Some(refused));
     }
@@ -919,7 +919,7 @@ async fn parallel_passwords_get_five_checks(server: &TestServer) {
     for attempt in attempts {
         assert_eq!(
             attempt.await.unwrap().as_deref(),
-            Some(domain::credentials::SIGN_IN_REFUSED)
+            Some(domain::credentials::SIGN_IN_REFUSED(translations::Lang::Zh))
         );
     }
     let count = |detail: &'static str| async move {
@@ -977,7 +977,7 @@ async fn parallel_bindings_keep_the_failure_limit(server: &TestServer) {
     let mut checked = 0;
     for attempt in attempts {
         let error = attempt.await.unwrap();
-        if error == domain::household::NO_MATCH_MESSAGE {
+        if error == domain::household::NO_MATCH_MESSAGE(translations::Lang::Zh) {
             checked += 1;
         } else {
             assert!(error.contains("核对失败的次数过多"), "{error}");
@@ -1059,7 +1059,9 @@ async fn second_factor(browser: &mut Browser, code: &str) -> crate::support::Ans
 /// each work once, and five wrong tries end the step.
 async fn dispatchers_pass_a_second_factor(engine: Engine) {
     let server = TestServer::start_with(engine, &["--require-second-factor", "on"]).await;
-    let refused = Some(domain::second_factor::SECOND_FACTOR_REFUSED);
+    let refused = Some(domain::second_factor::SECOND_FACTOR_REFUSED(
+        translations::Lang::Zh,
+    ));
 
     let (mut browser, answer) = password_step(&server, "dispatch_demo").await;
     assert_eq!(
@@ -1164,7 +1166,7 @@ async fn dispatchers_pass_a_second_factor(engine: Engine) {
     let (_, locked) = password_step(&server, "dispatch_demo").await;
     assert_eq!(
         locked.form_error().as_deref(),
-        Some(domain::credentials::SIGN_IN_REFUSED)
+        Some(domain::credentials::SIGN_IN_REFUSED(translations::Lang::Zh))
     );
 
     // Staff who do not need it sign in with their password alone.

@@ -16,6 +16,7 @@ use domain::deadlines::{response_rule, DeadlineRule};
 use domain::hotline::{check_order, parse_address, InboundOrder};
 use domain::repair::RepairUrgency;
 use serde::{Deserialize, Serialize};
+use translations::Lang;
 
 mod news;
 mod working;
@@ -148,8 +149,8 @@ pub async fn receive_order(
     let response_rule = response_rule(order.kind, urgency);
     let response = policy.deadline(response_rule, now);
     let what = match order.category {
-        Some(category) => category.label(),
-        None => CaseKind::Temperature.label(),
+        Some(category) => category.label(Lang::Zh),
+        None => CaseKind::Temperature.label(Lang::Zh),
     };
     let summary = format!("12345：{what}");
     // Who called and from where stays beside the case (case_reporters and

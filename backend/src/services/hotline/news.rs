@@ -8,6 +8,7 @@ use crate::store::outbox;
 use domain::case_flow::CaseState;
 use domain::clock::UnixSeconds;
 use serde::{Deserialize, Serialize};
+use translations::Lang;
 
 /// One piece of news for the platform, as the callback's JSON body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,9 +64,9 @@ pub(crate) async fn tell_platform_of_case_step(
         return Ok(());
     };
     let text = if note.is_empty() {
-        to.label().to_string()
+        to.label(Lang::Zh).to_string()
     } else {
-        format!("{}：{note}", to.label())
+        format!("{}：{note}", to.label(Lang::Zh))
     };
     let news = OrderNews {
         order_id: order.order_id,

@@ -16,6 +16,7 @@ use domain::hotline::{check_order_action, OrderAction, OrderClock, OrderStatus};
 use domain::household::parse_account_no;
 use domain::roles::Role;
 use serde::{Deserialize, Serialize};
+use translations::{text, Lang};
 
 /// A dispatcher's step on an order, or the platform's satisfaction result.
 #[derive(Clone, Debug, Default)]
@@ -42,7 +43,7 @@ async fn take_order_step(
     step: OrderStep,
 ) -> BackendResult<OrderStatus> {
     let action = OrderAction::parse(&step.action)
-        .ok_or_else(|| BackendError::Invalid("不认识的操作".to_string()))?;
+        .ok_or_else(|| BackendError::refused(text::step_unknown_action))?;
     let (actor_id, actor_label) = match &actor {
         OrderActor::Dispatcher(viewer) => {
             if !action.by_dispatcher() {
@@ -68,7 +69,7 @@ async fn take_order_step(
     };
     let text = step.text.trim().to_string();
     let next = check_order_action(clock, action, &text, step.extension_days)
-        .map_err(|m| BackendError::Invalid(m.to_string()))?;
+        .map_err(BackendError::refused)?;
     let now = origin.now;
     let policy = db.reference().await?.case_policy.clone();
     let mut change = OrderChange::default();
@@ -88,15 +89,18 @@ async fn take_order_step(
     }
     let case = cases::one_row(db.reader(), order.case_id)
         .await?
-        .ok_or(BackendError::NotFound("没有找到该工单"))?;
+        .ok_or(BackendError::NotFound(text::order_case_not_found))?;
     let case_state = CaseState::parse(&case.state)
         .ok_or_else(|| BackendError::Internal(format!("case state {}", case.state)))?;
     let note = match (action, step.extension_days) {
         (OrderAction::Extend, Some(days)) => {
-            format!("12345 {}（{days} 个工作日）：{text}", action.label())
+            format!(
+                "12345 {}（{days} 个工作日）：{text}",
+                action.label(Lang::Zh)
+            )
         }
-        _ if text.is_empty() => format!("12345 {}", action.label()),
-        _ => format!("12345 {}：{text}", action.label()),
+        _ if text.is_empty() => format!("12345 {}", action.label(Lang::Zh)),
+        _ => format!("12345 {}：{text}", action.label(Lang::Zh)),
     };
 
     let mut tx = db.writer().begin().await?;
@@ -189,9 +193,7 @@ async fn dispatchers_order(
     let order = hotline::by_case(db.reader(), case_id).await?;
     match (relation.dispatcher, order) {
         (1, Some(order)) => Ok(order),
-        _ => Err(BackendError::NotFound(
-            "没有找到该 12345 工单，或您无权处理",
-        )),
+        _ => Err(BackendError::NotFound(text::order_not_found)),
     }
 }
 
@@ -245,7 +247,7 @@ pub async fn receive_satisfaction(
     )
     .await
     .map_err(|error| match error {
-        BackendError::Invalid(message) => OrderRefusal::Invalid(message),
+        BackendError::Invalid(message) => OrderRefusal::Invalid(message.get(Lang::Zh).to_string()),
         other => OrderRefusal::Backend(other),
     })
 }
@@ -320,23 +322,22 @@ pub async fn place_order(
 ) -> BackendResult<()> {
     let order = dispatchers_order(db, viewer, case_id).await?;
     if order.placed == 1 {
-        return Err(BackendError::Invalid("这张工单已经定位过了".to_string()));
+        return Err(BackendError::refused(text::order_already_located));
     }
-    let account_no =
-        parse_account_no(account_no).map_err(|e| BackendError::Invalid(e.to_string()))?;
+    let account_no = parse_account_no(account_no).map_err(|e| BackendError::invalid(&e))?;
     let hotline::HouseholdPlace {
         household_id,
         building_id,
     } = hotline::company_household(db.reader(), viewer.person_id, &account_no)
         .await?
-        .ok_or_else(|| BackendError::Invalid("没有找到这个户号，或它不属于本公司".to_string()))?;
+        .ok_or_else(|| BackendError::refused(text::order_household_not_found))?;
     let case = cases::one_row(db.reader(), case_id)
         .await?
-        .ok_or(BackendError::NotFound("没有找到该工单"))?;
+        .ok_or(BackendError::NotFound(text::order_case_not_found))?;
     let mut tx = db.writer().begin().await?;
     if !hotline::place(&mut tx, order.id, case_id, household_id, building_id).await? {
         tx.rollback().await?;
-        return Err(BackendError::Invalid("这张工单已经定位过了".to_string()));
+        return Err(BackendError::refused(text::order_already_located));
     }
     cases::append_event(
         &mut tx,

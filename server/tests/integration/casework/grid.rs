@@ -92,7 +92,9 @@ async fn grid_workers_file_for_residents_and_log_visits(server: &TestServer) {
     let refused = send(&mut grid, pairs(&ask(&account, "13900000299"))).await;
     assert_eq!(
         refused.form_error().as_deref(),
-        Some(domain::grid_work::NOT_LINKED_MESSAGE)
+        Some(domain::grid_work::NOT_LINKED_MESSAGE(
+            translations::Lang::Zh
+        ))
     );
     assert!(
         texts_to(server, "13900000299").await.is_empty(),

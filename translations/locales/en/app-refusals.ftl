@@ -1,0 +1,17 @@
+demo-outbox-closed = The demo text box is open only in demo mode
+services-not-ready = The service is not ready; please try again later
+form-case-id-missing = The case number is missing; please reload the page
+form-household-missing = Please choose a household
+form-visit-building-missing = Please choose the building visited
+sign-in-code-cookie-missing = The code no longer works (or the browser kept no cookie); please ask for a new one
+wechat-not-offered-use-phone = WeChat sign-in is not offered here; please sign in with a code to your phone
+wechat-not-offered = WeChat sign-in is not offered here
+wechat-unfinished = WeChat did not finish signing you in; please try again
+wechat-expired = The WeChat sign-in expired; please try again
+wechat-unconfirmed = WeChat cannot confirm who you are right now; please sign in with a code to your phone
+form-company-missing = Please choose a heating company
+form-scope-missing = Please choose a grid or a building
+form-malformed = The form is malformed; please reload the page and try again
+form-incomplete = The form did not arrive whole (was the network cut?); please send it again
+form-too-long = The form is too long
+form-unreadable = The form cannot be read

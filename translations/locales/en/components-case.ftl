@@ -1,0 +1,4 @@
+case-due = Due{" "}
+case-no-cases = No cases.
+case-emergency = Emergency
+case-attached-photo = Attached photo

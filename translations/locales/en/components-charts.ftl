@@ -1,0 +1,1 @@
+chart-count-with-overdue = { $count } ({ $overdue } overdue)

@@ -1,0 +1,16 @@
+layout-dispatch = Dispatch
+layout-my-jobs = My jobs
+layout-my-cases = My cases
+layout-reports = Reports
+layout-sign-in = Sign in
+layout-skip-to-content = Skip to content
+layout-weifang-heating = Weifang Heating
+layout-main = Main
+layout-home = Home
+layout-outages = Outages
+layout-building = Building
+layout-for-heating-problems-call-the-city = For heating problems call the city hotline{" "}
+layout-each-heating-company-s-line-is = ; each heating company's line is on the home page.
+layout-weifang-district-heating-portal-times-are = Weifang district heating portal · times are Beijing time ·{" "}
+layout-large-text = Large text / 中文
+layout-site-description = Weifang district heating for residents: the heating season, outage notices and the heat in your building.

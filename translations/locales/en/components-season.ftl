@@ -1,0 +1,14 @@
+season-heating-on = Heating on
+season-day = Day{" "}
+season-of-the-season = {" "}of the season
+season-of-total = {" "}/{" "}
+season-days-in-all = {" "}days in all
+season-ends = Ends:{" "}
+season-not-heating-yet = Not heating yet
+season-heating-starts-in = Heating starts in{" "}
+season-starts = Starts:{" "}
+season-new-date = New date:{" "}
+season-published = Published{" "}
+season-regulated-season = Regulated season:{" "}
+season-to = {" "}to{" "}
+season-starting-now-please-reload-the-page = Starting now; please reload the page

@@ -1,0 +1,10 @@
+application-suspend-needs-valve = Suspending heat needs a shut-off valve of your own (the flat's inlet valve). Without one, please ask the heating company to fit one first, or choose another way.
+application-not-heated = This household is not heated now, so there is nothing to suspend.
+application-not-suspended = This household is not suspended, so there is nothing to resume.
+application-already-connected = This household is already connected to the network.
+application-not-an-application = This is not an application.
+document-property-certificate = property certificate or purchase contract
+document-holder-id = holder's ID card
+document-floor-plan = floor plan (if any)
+document-heating-card = heating card or a receipt
+list-separator = ,{" "}

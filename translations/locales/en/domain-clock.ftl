@@ -1,0 +1,14 @@
+clock-month-day-time = { $day } { $month } { $time }
+clock-full = { $day } { $month } { $year } { $time }
+clock-month-1 = Jan
+clock-month-2 = Feb
+clock-month-3 = Mar
+clock-month-4 = Apr
+clock-month-5 = May
+clock-month-6 = Jun
+clock-month-7 = Jul
+clock-month-8 = Aug
+clock-month-9 = Sep
+clock-month-10 = Oct
+clock-month-11 = Nov
+clock-month-12 = Dec

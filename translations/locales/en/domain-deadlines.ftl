@@ -1,0 +1,14 @@
+deadline-rule-repair-on-site = Crew on site
+deadline-rule-emergency-on-site = Crew on site (emergency)
+deadline-rule-temperature-measured = Temperature measured
+deadline-rule-application-review = Application reviewed
+deadline-rule-hotline-sign-for = 12345 order signed for
+deadline-rule-hotline-reply = 12345 reply
+deadline-rule-hotline-return = 12345 order returned
+urgency-on-time = On time
+urgency-due-soon = Due soon
+urgency-overdue = Overdue
+deadline-one-hour = 1 hour
+deadline-hours = { $n } hours
+deadline-one-working-day = 1 working day
+deadline-working-days = { $n } working days

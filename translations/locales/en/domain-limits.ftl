@@ -1,0 +1,11 @@
+limit-verify-number = Too many wrong codes for this number
+limit-verify-client = Too many code attempts from this network
+limit-staff-sign-in-client = Too many sign-in attempts from this network
+limit-bind-failures = Too many failed checks today; you can also call the heating hotline
+limit-upload-forms = You have sent too many forms
+upload-queue-full = Many people are sending forms right now; please send yours again in a moment
+limit-try-later = { $refusal }. Please try again in { $wait }.
+wait-seconds = { $n } s
+wait-minutes = { $n } min
+wait-hours = { $n } h
+limit-open311-posts = this key posted too many requests

@@ -1,0 +1,2 @@
+hotline-city = City service hotline
+hotline-company = { $company } service line

@@ -1,0 +1,9 @@
+outage-kind-planned = Planned outage
+outage-kind-emergency = Emergency repair
+outage-kind-commissioning = Filling and pressure test
+outage-phase-upcoming = Coming up
+outage-phase-ongoing = Heat off now
+outage-phase-restored = Restored
+heat-status-on = Heat on
+heat-status-off-by-outage = Heat off
+heat-status-out-of-season = Outside the heating season

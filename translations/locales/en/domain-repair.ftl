@@ -1,0 +1,11 @@
+repair-category-no-heat = No heat at all
+repair-category-radiator-cold = Radiator cold
+repair-category-leak = Leak
+repair-category-burst-pipe = Burst pipe
+repair-category-valve = Valve fault
+repair-category-noise = Noise
+repair-category-other = Other
+repair-urgency-normal = Normal
+repair-urgency-emergency = Emergency
+description-too-long = The description is too long; please keep it within 500 characters
+description-missing = Please describe the problem briefly

@@ -1,0 +1,11 @@
+announcement-kind-early-start = Early start
+announcement-kind-extension = Extended heating
+season-label = { $start }–{ $end } heating season
+countdown-one-day = 1 day
+countdown-days = { $n } days
+countdown-one-hour = 1 hour
+countdown-hours = { $n } hours
+countdown-one-minute = 1 minute
+countdown-minutes = { $n } minutes
+season-rule-unreadable = The season time “{ $written }” cannot be read; write it as “11-14 12:00”
+season-rule-implausible = A season starts in autumn or winter (August to December) and ends the next spring (January to May)

@@ -1,0 +1,13 @@
+room-master-bedroom = Main bedroom
+room-bedroom = Bedroom
+room-living-room = Living room
+room-study = Study
+room-other = Other room
+triage-out-of-season = The heating season has not started, so a cold flat is not a heating fault. Heat starts { $starts }; if your rooms are still below standard then, please complain again.
+triage-covered-by-outage = Your building is in an outage ({ $outage }), expected back by { $restore }. Your complaint joins that outage; if it is still cold afterwards, please tell us again.
+triage-below-standard = { $reading } is below the 18 °C standard. We will measure in your home within 24 hours; you sign the record.
+triage-meets-standard = { $reading } meets the standard (bedrooms and living rooms at least 18 °C). If it still feels cold, you may file anyway and we will visit.
+reading-missing = Please enter the thermometer's reading, for example 16.5
+reading-not-a-number = A reading is a number with at most one decimal, for example 16.5
+reading-unreadable = This reading cannot be read; please enter it again
+reading-implausible = This does not look like an indoor temperature; please check the thermometer (between -20 °C and 45 °C)

@@ -1,0 +1,17 @@
+building-check-a-building = Check a building
+building-is-the-heat-on-in-a = Is the heat on in a building?
+building-choose-a-district-first = Choose a district first
+building-choose-a-community = Choose a community
+building-district = District
+building-all-districts = All districts
+building-community = Community
+building-building = Building
+building-choose-a-building = Choose a building
+building-unit-optional = Unit (optional)
+building-all-units = All units
+building-check = Check
+building-no-outages-have-touched-this-building = No outages have touched this building this season.
+building-district-2 = District
+building-station = Station
+building-hotline = Hotline
+building-outages-touching-this-building = Outages touching this building

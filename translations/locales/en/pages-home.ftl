@@ -1,0 +1,11 @@
+home-weifang-heating-home-page = Weifang Heating home page
+home-no-outages-are-announced-at-the = No outages are announced at the moment.
+home-see-all-outages = See all outages
+home-services = Services
+home-is-the-heat-on-in-my = Is the heat on in my building now
+home-planned-works-and-emergency-repairs = Planned works and emergency repairs
+home-hotlines = Hotlines
+home-outage-under-way = {" "}outage under way
+home-outages-under-way = {" "}outages under way
+home-outage-coming-up = {" "}outage coming up
+home-outages-coming-up = {" "}outages coming up

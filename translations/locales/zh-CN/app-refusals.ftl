@@ -1,0 +1,17 @@
+demo-outbox-closed = 演示短信箱只在演示模式下开放
+services-not-ready = 服务未就绪，请稍后再试
+form-case-id-missing = 工单编号缺失，请刷新页面
+form-household-missing = 请选择房屋
+form-visit-building-missing = 请选择走访的楼栋
+sign-in-code-cookie-missing = 验证码已失效（或浏览器未保存 Cookie），请重新获取
+wechat-not-offered-use-phone = 本平台未开通微信登录，请使用手机号验证码登录
+wechat-not-offered = 本平台未开通微信登录
+wechat-unfinished = 微信授权未完成，请重试
+wechat-expired = 微信授权已过期，请重试
+wechat-unconfirmed = 微信暂时无法确认您的身份，请改用手机号验证码登录
+form-company-missing = 请选择供热公司
+form-scope-missing = 请选择网格或楼栋
+form-malformed = 表单格式不对，请刷新页面后重试
+form-incomplete = 表单没有完整送达（网络中断？），请重新提交
+form-too-long = 表单内容太长了
+form-unreadable = 表单内容无法识别

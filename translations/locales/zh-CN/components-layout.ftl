@@ -1,0 +1,16 @@
+layout-dispatch = 调度台
+layout-my-jobs = 我的任务
+layout-my-cases = 我的工单
+layout-reports = 报表
+layout-sign-in = 登录
+layout-skip-to-content = 跳到主要内容
+layout-weifang-heating = 潍坊供热服务
+layout-main = 主导航
+layout-home = 首页
+layout-outages = 停热公告
+layout-building = 查询楼栋
+layout-for-heating-problems-call-the-city = 供热问题可拨打政务服务便民热线{" "}
+layout-each-heating-company-s-line-is = ，各供热企业服务热线见首页。
+layout-weifang-district-heating-portal-times-are = 潍坊市集中供热居民服务平台 · 时间均为北京时间 ·{" "}
+layout-large-text = 大字模式 / English
+layout-site-description = 潍坊市集中供热居民服务：供暖季、停热公告、楼栋供热查询。

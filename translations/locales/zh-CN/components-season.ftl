@@ -1,0 +1,14 @@
+season-heating-on = 供暖中
+season-day = 本供暖季第{" "}
+season-of-the-season = {" "}天
+season-of-total = {" "}/ 共{" "}
+season-days-in-all = {" "}天
+season-ends = 结束时间：
+season-not-heating-yet = 尚未供暖
+season-heating-starts-in = 距供暖开始还有{" "}
+season-starts = 开始时间：
+season-new-date = 新时间：
+season-published = 发布于{" "}
+season-regulated-season = 法定供暖期：
+season-to = {" "}至次年{" "}
+season-starting-now-please-reload-the-page = 即将开始，请刷新页面

@@ -1,0 +1,10 @@
+application-suspend-needs-valve = 报停需要您家有独立的供热关断阀门（入户阀）。没有的话请先联系供热公司加装，或选择其他方式。
+application-not-heated = 这户目前没有在供热，无需报停。
+application-not-suspended = 这户目前没有报停，无需复供。
+application-already-connected = 这户已接入供热管网，无需报装。
+application-not-an-application = 这不是一项业务申请。
+document-property-certificate = 房产证或购房合同
+document-holder-id = 户主身份证
+document-floor-plan = 房屋平面图（如有）
+document-heating-card = 供热卡或缴费凭证
+list-separator = 、

@@ -1,0 +1,14 @@
+clock-month-day-time = { $month }月{ $day }日 { $time }
+clock-full = { $year }年{ $month }月{ $day }日 { $time }
+clock-month-1 = 1
+clock-month-2 = 2
+clock-month-3 = 3
+clock-month-4 = 4
+clock-month-5 = 5
+clock-month-6 = 6
+clock-month-7 = 7
+clock-month-8 = 8
+clock-month-9 = 9
+clock-month-10 = 10
+clock-month-11 = 11
+clock-month-12 = 12

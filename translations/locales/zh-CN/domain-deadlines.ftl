@@ -1,0 +1,14 @@
+deadline-rule-repair-on-site = 抢修到场
+deadline-rule-emergency-on-site = 紧急抢修到场
+deadline-rule-temperature-measured = 室温测量
+deadline-rule-application-review = 业务审核
+deadline-rule-hotline-sign-for = 12345 签收
+deadline-rule-hotline-reply = 12345 答复
+deadline-rule-hotline-return = 12345 退单
+urgency-on-time = 按期
+urgency-due-soon = 即将到期
+urgency-overdue = 已超期
+deadline-one-hour = 1 小时
+deadline-hours = { $n } 小时
+deadline-one-working-day = 1 个工作日
+deadline-working-days = { $n } 个工作日

@@ -1,0 +1,11 @@
+limit-verify-number = 该号码验证码输错次数过多
+limit-verify-client = 当前网络验证码尝试次数过多
+limit-staff-sign-in-client = 当前网络登录尝试次数过多
+limit-bind-failures = 今天核对失败的次数过多，也可拨打供热服务热线办理
+limit-upload-forms = 您提交得太频繁了
+upload-queue-full = 提交的人较多，请稍后重新提交
+limit-try-later = { $refusal }，请 { $wait }后再试
+wait-seconds = { $n } 秒
+wait-minutes = { $n } 分钟
+wait-hours = { $n } 小时
+limit-open311-posts = this key posted too many requests (提交过于频繁)

@@ -1,0 +1,9 @@
+outage-kind-planned = 计划停热
+outage-kind-emergency = 抢修停热
+outage-kind-commissioning = 注水试压
+outage-phase-upcoming = 即将停热
+outage-phase-ongoing = 停热中
+outage-phase-restored = 已恢复
+heat-status-on = 正常供热
+heat-status-off-by-outage = 停热中
+heat-status-out-of-season = 非供暖期

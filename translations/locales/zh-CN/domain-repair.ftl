@@ -1,0 +1,11 @@
+repair-category-no-heat = 整户不热
+repair-category-radiator-cold = 暖气片不热
+repair-category-leak = 漏水
+repair-category-burst-pipe = 爆管跑水
+repair-category-valve = 阀门故障
+repair-category-noise = 管道异响
+repair-category-other = 其他
+repair-urgency-normal = 一般
+repair-urgency-emergency = 紧急
+description-too-long = 描述太长了，请控制在 500 字以内
+description-missing = 请简单描述一下问题

@@ -1,0 +1,11 @@
+announcement-kind-early-start = 提前供热
+announcement-kind-extension = 延长供热
+season-label = { $start }—{ $end } 供暖季
+countdown-one-day = 1 天
+countdown-days = { $n } 天
+countdown-one-hour = 1 小时
+countdown-hours = { $n } 小时
+countdown-one-minute = 1 分钟
+countdown-minutes = { $n } 分钟
+season-rule-unreadable = 供暖季时间“{ $written }”无法识别，应写作“11-14 12:00”
+season-rule-implausible = 供暖季开始时间应在秋冬（8 月至 12 月），结束时间应在次年春季（1 月至 5 月）

@@ -1,0 +1,13 @@
+room-master-bedroom = 主卧
+room-bedroom = 次卧
+room-living-room = 客厅
+room-study = 书房
+room-other = 其他房间
+triage-out-of-season = 现在不在供暖期，室内偏冷不属于供热故障。本供暖期 { $starts } 开始供热，届时室温仍不达标可再投诉。
+triage-covered-by-outage = 您所在楼栋正在停热（{ $outage }），预计 { $restore } 恢复供热。投诉已并入这次停热处理，恢复后室温仍低请再告诉我们。
+triage-below-standard = 读数 { $reading } 低于 18 ℃ 的室温标准。我们将在 24 小时内上门测温，测温记录需您签字确认。
+triage-meets-standard = 读数 { $reading } 已达到卧室、客厅不低于 18 ℃ 的标准。如仍觉得冷（例如个别房间、时段），可以继续投诉，我们会上门查看。
+reading-missing = 请填写温度计的读数，例如 16.5
+reading-not-a-number = 温度读数只能是数字，最多一位小数，例如 16.5
+reading-unreadable = 温度读数看不懂，请重新填写
+reading-implausible = 这个读数不像室内温度，请核对温度计（应在 -20 ℃ 到 45 ℃ 之间）

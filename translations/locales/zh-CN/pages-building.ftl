@@ -1,0 +1,17 @@
+building-check-a-building = 查询楼栋
+building-is-the-heat-on-in-a = 查询楼栋供热
+building-choose-a-district-first = 请先选择区县
+building-choose-a-community = 请选择小区
+building-district = 区县
+building-all-districts = 全部区县
+building-community = 小区
+building-building = 楼栋
+building-choose-a-building = 请选择楼栋
+building-unit-optional = 单元（可不选）
+building-all-units = 全部单元
+building-check = 查询
+building-no-outages-have-touched-this-building = 本供暖季该楼栋没有停热记录。
+building-district-2 = 所在区县
+building-station = 换热站
+building-hotline = 服务热线
+building-outages-touching-this-building = 涉及该楼栋的停热

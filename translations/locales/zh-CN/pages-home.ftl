@@ -1,0 +1,11 @@
+home-weifang-heating-home-page = 潍坊供热服务首页
+home-no-outages-are-announced-at-the = 目前没有停热公告。
+home-see-all-outages = 查看停热公告
+home-services = 常用服务
+home-is-the-heat-on-in-my = 我家楼现在有没有暖气
+home-planned-works-and-emergency-repairs = 计划停热、抢修停热
+home-hotlines = 服务热线
+home-outage-under-way = {" "}处停热中
+home-outages-under-way = {" "}处停热中
+home-outage-coming-up = {" "}处即将停热
+home-outages-coming-up = {" "}处即将停热
