@@ -12,4 +12,6 @@ HEATDESK_BIN="$CARGO_TARGET_DIR/release/heatdesk"
 # The Python environment of the independent Open311 client (scripts/open311_client).
 OPEN311_CLIENT_VENV="$HOME/.cache/heatdesk/open311-client"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step names itself and the seconds since the script began, so a slow
+# CI run shows where its time went.
+step() { printf '\n==> %s (at %d s)\n' "$*" "$SECONDS"; }

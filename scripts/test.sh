@@ -18,12 +18,12 @@ cargo fmt --all --check
 
 # Per package: a whole-workspace run would unify the ssr and hydrate features.
 step "cargo clippy (server side, every package)"
-cargo clippy -p domain -p backend -p app -p server --all-targets --features backend/test-support,app/ssr -- -D warnings
+cargo clippy -p translations -p domain -p backend -p app -p server --all-targets --features backend/test-support,app/ssr -- -D warnings
 step "cargo clippy (browser side)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests (SQLite and PostgreSQL)"
-cargo test -p domain -p backend -p app -p server --features backend/test-support,app/ssr
+cargo test -p translations -p domain -p backend -p app -p server --features backend/test-support,app/ssr
 
 step "fuzz targets (cargo-fuzz, 15 s each)"
 "$ROOT/scripts/fuzz.sh" 15
@@ -42,3 +42,4 @@ node -e '
   const stats = require("./test-results/results.json").stats;
   console.log(`end-to-end: ${stats.expected} passed, ${stats.unexpected + stats.flaky} failed, ${stats.skipped} skipped`);
 '
+step "every test passed"

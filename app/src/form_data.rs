@@ -45,7 +45,7 @@ impl SubmittedForm {
         })
     }
 
-    /// A number the form must carry; a Chinese error when it does not.
+    /// A number the form must carry; the refusal `missing` when it does not.
     pub fn required_number(&self, name: &str, missing: StaticText) -> Result<i64, ServerFnError> {
         self.number(name).ok_or_else(|| refused(missing))
     }

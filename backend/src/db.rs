@@ -25,7 +25,7 @@ pub enum Engine {
 }
 
 impl Engine {
-    /// The engine a `DATABASE_URL` names, or a Chinese message saying why none.
+    /// The engine a `DATABASE_URL` names, or a refusal saying why none.
     pub fn of_url(url: &str) -> BackendResult<Self> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self::Postgres)

@@ -58,7 +58,7 @@ pub fn application_window(
 }
 
 /// Whether a household in `service_state` ("heated", "suspended",
-/// "not_connected") may ask for `kind`; the reason in Chinese when not.
+/// "not_connected") may ask for `kind`; the reason when not.
 pub fn check_application(
     kind: CaseKind,
     service_state: &str,

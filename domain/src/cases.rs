@@ -97,8 +97,9 @@ pub struct CaseDetail {
     pub decision_note: Option<String>,
     pub rating: Option<u8>,
     pub rating_comment: Option<String>,
-    /// The season an application is for: "2027—2028 供暖季".
-    pub season_label: Option<String>,
+    /// The year the season an application is for starts (2027 for the
+    /// 2027—2028 season).
+    pub season_start_year: Option<i32>,
     pub timeline: Vec<TimelineEntry>,
     /// The steps this viewer may take now.
     pub actions: Vec<CaseAction>,

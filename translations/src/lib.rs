@@ -7,13 +7,20 @@
 //!
 //! The build script compiles each message into one plain function in
 //! [`text`]: `text::outage_restored_at(lang)` returns a `&'static str`, and a
-//! message with variables (`{ $hours }`) takes them as arguments and returns a
-//! `String`. So a page that hydrates carries exactly the texts it uses, as it
-//! did when they were literals, and no Fluent runtime goes to the browser
-//! (the main wasm module has almost no room left in its budget). A missing
-//! message, a message missing in one language, or a variable named in one
-//! language only is a build error; the tests check that the official Fluent
-//! implementation formats every message exactly as the generated function does.
+//! message with variables (`{ $hours }`) takes them as arguments, in the
+//! alphabetical order of their names, and returns a `String`. So a page that
+//! hydrates carries exactly the texts it uses, as it did when they were
+//! literals, and no Fluent runtime goes to the browser (the main wasm module
+//! has almost no room left in its budget: `fluent-bundle` with its plural
+//! rules and `leptos-fluent`, which ships the whole catalogue, would not fit;
+//! `leptos_i18n` compiles too, but brings its own locale format and ICU data).
+//!
+//! A message missing in one language, an id used twice, or Fluent the
+//! generator does not compile (selectors, terms, references, attributes) is
+//! a build error (`src/catalogue_files.rs`); the tests check that the
+//! official Fluent implementation formats every message exactly as the
+//! generated function does. Plurals are two messages the code chooses
+//! between (`countdown-one-day`, `countdown-days`).
 
 use std::borrow::Cow;
 use std::fmt;

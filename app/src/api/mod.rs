@@ -1,5 +1,6 @@
 //! Server functions, by area. Each is thin: read the request's services and
-//! session, call one backend service, map its error to a Chinese message.
+//! session, call one backend service, map its error to a message in the
+//! reader's language.
 
 pub mod account;
 pub mod cases;

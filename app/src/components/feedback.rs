@@ -17,7 +17,7 @@ pub fn Loading() -> impl IntoView {
 #[component]
 pub fn ErrorNotice(error: ServerFnError) -> impl IntoView {
     let lang = use_lang();
-    // The server's own messages come as they are (in Chinese).
+    // The server's own messages come as they are, in the reader's language.
     let message = match error {
         ServerFnError::ServerError(message) => message,
         _ => text::feedback_the_connection_is_unsteady_and_the(lang).to_string(),

@@ -132,8 +132,9 @@ fn case_facts(lang: Lang, case: &CaseDetail) -> impl IntoView {
         let text = format!("{} {}{}", room.label(lang), reading.display(), guided);
         rows.push(row(text::cases_reading(lang), text.into_any()).into_any());
     }
-    if let Some(season) = &case.season_label {
-        rows.push(row(text::cases_for_season(lang), season.clone().into_any()).into_any());
+    if let Some(year) = case.season_start_year {
+        let season = domain::season::season_label(year, lang);
+        rows.push(row(text::cases_for_season(lang), season.into_any()).into_any());
     }
     if let Some(outage) = &case.outage {
         let text = view! {

@@ -155,9 +155,6 @@ pub async fn case_detail(
             note: event.note,
         })
         .collect();
-    let season_label = facts
-        .season_start_year
-        .map(|year| format!("{}—{} 供暖季", year, year + 1));
     let is_case_dispatcher = parties.contains(&Party::Dispatcher);
     let hotline = if is_case_dispatcher {
         crate::services::hotline::order_view(db, case_id, true, origin.now).await?
@@ -205,7 +202,9 @@ pub async fn case_detail(
         decision_note: facts.decision_note,
         rating: facts.rating.and_then(|r| u8::try_from(r).ok()),
         rating_comment: facts.rating_comment,
-        season_label,
+        season_start_year: facts
+            .season_start_year
+            .and_then(|year| i32::try_from(year).ok()),
         timeline,
         actions,
         crews,

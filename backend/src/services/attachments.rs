@@ -95,7 +95,7 @@ pub fn prepare(upload: &Upload) -> Result<PreparedImage, UploadRefusal> {
 /// Prepares every upload of a form: all of them are checked (size,
 /// content, canvas) before any is decoded; then each is decoded off the
 /// async threads, [`DECODING_WORKERS`] at a time in the whole process. The
-/// first refusal, in Chinese, when one is not acceptable.
+/// first refusal when one is not acceptable.
 pub async fn prepare_all(uploads: Vec<Upload>) -> BackendResult<Vec<PreparedImage>> {
     static TURNS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
     let uploads: Vec<Upload> = uploads
