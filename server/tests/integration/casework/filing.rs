@@ -176,7 +176,7 @@ async fn applications_are_reviewed(server: &TestServer) {
     let filed = case(&mut resident, id).await;
     assert_eq!(filed["brief"]["state"], "Submitted");
     // Filed 28 Nov 2026, after the 15 Oct deadline: for the next season.
-    assert_eq!(filed["season_label"], "2027—2028 供暖季");
+    assert_eq!(filed["season_start_year"], 2027);
     // Saturday 10:00 + 3 working days → the end of Wednesday 2 December.
     let due = filed["brief"]["deadline"]["due_at"].as_i64().unwrap();
     assert_eq!(due, domain::clock::local_instant(2026, 12, 3, 0).unwrap());
