@@ -21,6 +21,7 @@ pub mod notices;
 pub mod open311;
 pub mod otp;
 pub mod outage;
+pub mod outage_desk;
 pub mod phone;
 pub mod readings;
 pub mod repair;
