@@ -7,6 +7,7 @@ pub mod backend_answer;
 pub mod background;
 pub mod config;
 pub mod exports;
+pub mod feeds;
 pub mod health;
 pub mod hotline;
 pub mod middleware;

@@ -10,7 +10,7 @@ use crate::format::parse_id;
 use crate::prefs::use_lang;
 use domain::notices::OutageBoard;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Link, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use translations::text;
@@ -30,6 +30,7 @@ pub fn OutagesPage() -> impl IntoView {
     );
     view! {
         <Title text=text::layout_outages(lang) />
+        <Link rel="alternate" type_="application/atom+xml" href="/outages.atom" title=text::feed_title(lang) />
         <h1 class="page-title">{text::layout_outages(lang)}</h1>
         {loaded(board, move |board| {
             let filter = filter.get_untracked();

@@ -7,6 +7,7 @@ use crate::reference::Reference;
 use crate::store::{outages, places};
 use chrono::Datelike;
 use domain::clock::{to_local, UnixSeconds};
+use domain::news_feed::PublicNews;
 use domain::notices::{
     communities_to_offer, AffectedArea, BuildingLookup, BuildingReport, HomeOverview, Hotline,
     OutageBoard, OutageNotice, OutageUpdateNote,
@@ -113,6 +114,22 @@ pub async fn outage_board(
         notices,
         districts: reference.districts.clone(),
         communities,
+    })
+}
+
+/// Everything public at `now` for the Atom feed: the whole outage board (no
+/// filter) and the current season's announcements.
+pub async fn public_news(
+    db: &Database,
+    settings: &PortalSettings,
+    now: UnixSeconds,
+) -> BackendResult<PublicNews> {
+    let board = outage_board(db, settings, now, None, None).await?;
+    let season = season_now(db, settings, now).await?;
+    Ok(PublicNews {
+        now,
+        outages: board.notices,
+        announcements: season.announcements,
     })
 }
 

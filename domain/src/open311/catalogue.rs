@@ -2,11 +2,11 @@
 //! discovery document, as GET services, services/{code} and discovery
 //! answer them.
 
-use super::xml::Xml;
 use super::{CHANGESET, SPECIFICATION};
 use crate::case_flow::CaseKind;
 use crate::repair::RepairCategory;
 use crate::triage::Room;
+use crate::xml::Xml;
 use serde::{Deserialize, Serialize};
 use translations::Lang;
 

@@ -5,13 +5,13 @@
 //! only the building.
 
 use super::catalogue::{case_kind, definition, service_code, services};
-use super::xml::Xml;
 use super::Open311Error;
 use crate::case_flow::{CaseKind, CaseState};
 use crate::clock::{format_iso, from_local, UnixSeconds};
 use crate::household::parse_account_no;
 use crate::repair::{RepairCategory, MAX_DESCRIPTION_CHARS};
 use crate::triage::{Reading, Room};
+use crate::xml::Xml;
 use chrono::{DateTime, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -10,6 +10,7 @@ mod admin;
 mod binary;
 mod casework;
 mod faults;
+mod feeds;
 mod hotline;
 mod http;
 mod instances;

@@ -1,0 +1,10 @@
+feed-title = Weifang heating: outages and season notices
+feed-outage-title = { $phase } · { $title }
+feed-outage-summary = { $kind }: { $cause }. Heat off from { $starts }, expected back { $restore }. Area: { $areas }. Heating company: { $company }.
+feed-latest-update = {" "}Latest update ({ $posted }): { $message }.
+feed-restored = {" "}Heat was back at { $at }.
+feed-area = { $community }: { $buildings }
+feed-whole-community = all buildings
+feed-area-separator = ;{" "}
+feed-season-title = { $kind } · { $season }
+feed-season-summary = { $reason }. New time: { $effective }.

@@ -1,0 +1,10 @@
+feed-title = 潍坊供热 停热与供暖公告
+feed-outage-title = { $phase } · { $title }
+feed-outage-summary = { $kind }：{ $cause }。{ $starts } 起停热，预计 { $restore } 恢复。范围：{ $areas }。供热单位：{ $company }。
+feed-latest-update = 最新进展（{ $posted }）：{ $message }。
+feed-restored = 已于 { $at } 恢复供热。
+feed-area = { $community }：{ $buildings }
+feed-whole-community = 全部楼栋
+feed-area-separator = ；
+feed-season-title = { $kind } · { $season }
+feed-season-summary = { $reason }。新的时间：{ $effective }。
