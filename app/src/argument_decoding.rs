@@ -7,7 +7,7 @@
 //! test here checks it knows every server function the portal registers,
 //! so a new one cannot be left out of the fuzzing.
 
-use crate::api::{account, cases, grid, open311, public, reports, staff};
+use crate::api::{account, cases, grid, open311, outage_desk, public, reports, staff};
 use crate::form_data::read_form;
 use leptos::server_fn::axum_export::body::Body;
 use leptos::server_fn::{Protocol, ServerFn, ServerFnError};
@@ -102,6 +102,15 @@ macro_rules! with_plain_functions {
             open311::TakeIssuedKey,
             open311::IssueApiKey,
             open311::RevokeApiKey,
+            outage_desk::LoadOutageDesk,
+            outage_desk::LoadDeskOutage,
+            outage_desk::LoadOutagePage,
+            outage_desk::CreateOutage,
+            outage_desk::PublishOutage,
+            outage_desk::PostOutageUpdate,
+            outage_desk::EndOutage,
+            outage_desk::LoadOutageNewsChoice,
+            outage_desk::SaveOutageNewsChoice,
             public::LoadHome,
             public::LoadOutageBoard,
             public::LoadBuildingLookup,

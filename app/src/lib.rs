@@ -35,7 +35,11 @@ use pages::reports::ReportsPage;
 use pages::signin::{SignInPage, StaffSignInPage};
 use pages::staff::{GridPage, LookedAfterBuildingPage, PropertyPage};
 use pages::{
-    building::BuildingPage, home::HomePage, not_found::NotFoundPage, outages::OutagesPage,
+    building::BuildingPage,
+    home::HomePage,
+    not_found::NotFoundPage,
+    outage_desk::{DeskOutagePage, OutageDeskPage},
+    outages::{OneOutagePage, OutagesPage},
 };
 use prefs::Preferences;
 use translations::text;
@@ -84,6 +88,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=StaticSegment("outages") view={Lazy::<OutagesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("outages"), ParamSegment("id")) view={Lazy::<OneOutageRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("desk"), StaticSegment("outages")) view={Lazy::<OutageDeskRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("desk"), StaticSegment("outages"), ParamSegment("id")) view={Lazy::<DeskOutageRoute>::new()} ssr=SsrMode::Async />
                     <Route path=StaticSegment("building") view={Lazy::<BuildingRoute>::new()} ssr=SsrMode::Async />
                     <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("staff"), StaticSegment("signin")) view={Lazy::<StaffSignInRoute>::new()} ssr=SsrMode::Async />
@@ -135,6 +142,9 @@ macro_rules! lazy_page {
 
 lazy_page!(HomeRoute, HomePage);
 lazy_page!(OutagesRoute, OutagesPage);
+lazy_page!(OneOutageRoute, OneOutagePage);
+lazy_page!(OutageDeskRoute, OutageDeskPage);
+lazy_page!(DeskOutageRoute, DeskOutagePage);
 lazy_page!(BuildingRoute, BuildingPage);
 lazy_page!(SignInRoute, SignInPage);
 lazy_page!(StaffSignInRoute, StaffSignInPage);

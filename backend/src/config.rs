@@ -21,6 +21,8 @@ pub struct PortalSettings {
     /// Requests one Open311 key may post per minute (`domain::limits`'
     /// default; a benchmark raises it).
     pub open311_posts_per_minute: u32,
+    /// How far ahead long planned outages must be announced.
+    pub notice_rule: domain::outage_desk::NoticeRule,
 }
 
 impl Default for PortalSettings {
@@ -32,6 +34,7 @@ impl Default for PortalSettings {
             upload_dir: PathBuf::from("data/uploads"),
             wechat_case_updates: false,
             open311_posts_per_minute: domain::limits::OPEN311_POSTS_PER_KEY.max,
+            notice_rule: domain::outage_desk::NoticeRule::default(),
         }
     }
 }

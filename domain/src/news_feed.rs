@@ -215,6 +215,9 @@ mod tests {
                 posted_at: at(28, 9),
                 message: "已更换阀门".to_string(),
             }),
+            cancelled: false,
+            short_notice_reason: String::new(),
+            contact: String::new(),
         };
         let restored = OutageNotice {
             id: 3,
@@ -222,6 +225,9 @@ mod tests {
             restored_at: Some(at(27, 20)),
             published_at: at(26, 8),
             latest_update: None,
+            cancelled: false,
+            short_notice_reason: String::new(),
+            contact: String::new(),
             title: "东方花园 计划停热".to_string(),
             kind: OutageKind::Planned,
             areas: vec![AffectedArea {

@@ -95,6 +95,15 @@ pub struct OutageNotice {
     pub published_at: UnixSeconds,
     pub areas: Vec<AffectedArea>,
     pub latest_update: Option<OutageUpdateNote>,
+    /// Called off rather than restored (`restored_at` is then when).
+    #[serde(default)]
+    pub cancelled: bool,
+    /// Why planned work was announced later than the rule asks.
+    #[serde(default)]
+    pub short_notice_reason: String,
+    /// Who to call about it.
+    #[serde(default)]
+    pub contact: String,
 }
 
 impl OutageNotice {
@@ -105,6 +114,14 @@ impl OutageNotice {
     pub fn touches_district(&self, district: &str) -> bool {
         self.areas.iter().any(|a| a.district == district)
     }
+}
+
+/// One outage's public page: the notice and its whole timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutagePage {
+    pub now: UnixSeconds,
+    pub notice: OutageNotice,
+    pub timeline: Vec<crate::outage_desk::TimelineEntry>,
 }
 
 /// The outage board with the choices its filter offers.

@@ -103,7 +103,7 @@ pub fn check_notice(
 }
 
 /// Where an outage stands on the duty desk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum OutageStatus {
     /// Written, seen by staff only.
     Draft,
@@ -122,6 +122,15 @@ impl OutageStatus {
             Self::Published => "published",
             Self::Restored => "restored",
             Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Self::Draft => text::outage_status_draft(lang),
+            Self::Published => text::outage_status_published(lang),
+            Self::Restored => text::outage_status_restored(lang),
+            Self::Cancelled => text::outage_status_cancelled(lang),
         }
     }
 
@@ -252,6 +261,347 @@ pub fn news_send_at(kind: OutageKind, now: UnixSeconds) -> UnixSeconds {
         .from_local_datetime(&morning_of.and_time(eight))
         .single()
         .map_or(now, |at| at.timestamp())
+}
+
+/// The longest title of an outage, and the longest "who to call".
+pub const MAX_TITLE_CHARS: usize = 40;
+pub const MAX_CONTACT_CHARS: usize = 60;
+/// The longest progress note.
+pub const MAX_NOTE_CHARS: usize = 200;
+/// One outage covers at most this many stations, buildings and communities
+/// together (a district's worth of stations).
+pub const MAX_TARGETS: usize = 200;
+/// An outage lasts at most this long (a whole season).
+pub const MAX_OUTAGE_DAYS: i64 = 160;
+
+/// What a dispatcher wrote in the new-outage form, before checking.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OutageForm {
+    pub kind: Option<OutageKind>,
+    pub title: String,
+    pub cause: String,
+    pub contact: String,
+    pub starts_at: Option<UnixSeconds>,
+    pub expected_restore_at: Option<UnixSeconds>,
+    pub short_notice_reason: String,
+    pub station_ids: Vec<i64>,
+    pub building_ids: Vec<i64>,
+    pub community_ids: Vec<i64>,
+}
+
+/// A form that passed: trimmed texts, de-duplicated places.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedOutage {
+    pub kind: OutageKind,
+    pub title: String,
+    pub cause: String,
+    pub contact: String,
+    pub starts_at: UnixSeconds,
+    pub expected_restore_at: UnixSeconds,
+    pub notice: Notice,
+    pub station_ids: Vec<i64>,
+    pub building_ids: Vec<i64>,
+    pub community_ids: Vec<i64>,
+}
+
+/// Why a new outage cannot be written down as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutageFormRefusal {
+    KindMissing,
+    TitleMissing,
+    TitleTooLong,
+    CauseMissing,
+    CauseTooLong,
+    ContactTooLong,
+    TimesMissing,
+    StartsTooLongAgo,
+    TooLong,
+    NoPlace,
+    TooManyPlaces,
+    Notice(NoticeRefusal),
+}
+
+impl Localize for OutageFormRefusal {
+    fn say(&self, lang: Lang) -> Cow<'static, str> {
+        match self {
+            Self::KindMissing => text::outage_form_kind_missing(lang).into(),
+            Self::TitleMissing => text::outage_form_title_missing(lang).into(),
+            Self::TitleTooLong => text::outage_form_title_too_long(lang, MAX_TITLE_CHARS).into(),
+            Self::CauseMissing => text::outage_cause_missing(lang).into(),
+            Self::CauseTooLong => text::outage_cause_too_long(lang).into(),
+            Self::ContactTooLong => {
+                text::outage_form_contact_too_long(lang, MAX_CONTACT_CHARS).into()
+            }
+            Self::TimesMissing => text::outage_form_times_missing(lang).into(),
+            Self::StartsTooLongAgo => text::outage_form_starts_too_long_ago(lang).into(),
+            Self::TooLong => text::outage_form_too_long(lang, MAX_OUTAGE_DAYS).into(),
+            Self::NoPlace => text::outage_form_no_place(lang).into(),
+            Self::TooManyPlaces => text::outage_form_too_many_places(lang, MAX_TARGETS).into(),
+            Self::Notice(refusal) => refusal.say(lang),
+        }
+    }
+}
+
+translations::localized_error!(OutageFormRefusal);
+
+fn sorted_unique(mut ids: Vec<i64>) -> Vec<i64> {
+    ids.retain(|id| *id > 0);
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Checks a new outage written at `now`: every field present and within its
+/// length, at least one place, times that make sense (an emergency may have
+/// started up to a day ago), and the notice rule.
+pub fn check_outage_form(
+    rule: &NoticeRule,
+    form: OutageForm,
+    now: UnixSeconds,
+) -> Result<CheckedOutage, OutageFormRefusal> {
+    use OutageFormRefusal as R;
+    let kind = form.kind.ok_or(R::KindMissing)?;
+    let title = form.title.trim().to_string();
+    if title.is_empty() {
+        return Err(R::TitleMissing);
+    }
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(R::TitleTooLong);
+    }
+    let cause = form.cause.trim().to_string();
+    if cause.is_empty() {
+        return Err(R::CauseMissing);
+    }
+    if cause.chars().count() > MAX_REASON_CHARS {
+        return Err(R::CauseTooLong);
+    }
+    let contact = form.contact.trim().to_string();
+    if contact.chars().count() > MAX_CONTACT_CHARS {
+        return Err(R::ContactTooLong);
+    }
+    let (Some(starts_at), Some(expected_restore_at)) = (form.starts_at, form.expected_restore_at)
+    else {
+        return Err(R::TimesMissing);
+    };
+    if starts_at < now - LONG_STOP_HOURS * HOUR {
+        return Err(R::StartsTooLongAgo);
+    }
+    if expected_restore_at - starts_at > MAX_OUTAGE_DAYS * 24 * HOUR {
+        return Err(R::TooLong);
+    }
+    let station_ids = sorted_unique(form.station_ids);
+    let building_ids = sorted_unique(form.building_ids);
+    let community_ids = sorted_unique(form.community_ids);
+    let places = station_ids.len() + building_ids.len() + community_ids.len();
+    if places == 0 {
+        return Err(R::NoPlace);
+    }
+    if places > MAX_TARGETS {
+        return Err(R::TooManyPlaces);
+    }
+    let notice = check_notice(
+        rule,
+        kind,
+        now,
+        starts_at,
+        expected_restore_at,
+        &form.short_notice_reason,
+    )
+    .map_err(R::Notice)?;
+    Ok(CheckedOutage {
+        kind,
+        title,
+        cause,
+        contact,
+        starts_at,
+        expected_restore_at,
+        notice,
+        station_ids,
+        building_ids,
+        community_ids,
+    })
+}
+
+/// A progress note as written: its text, and the new expected restore time
+/// if it moves it.
+pub fn check_update(
+    note: &str,
+    new_restore_at: Option<UnixSeconds>,
+    starts_at: UnixSeconds,
+) -> Result<(String, Option<UnixSeconds>), StaticText> {
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(text::outage_update_note_missing);
+    }
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(text::outage_update_note_too_long);
+    }
+    if new_restore_at.is_some_and(|at| at <= starts_at) {
+        return Err(text::outage_restore_not_after_start);
+    }
+    Ok((note.to_string(), new_restore_at))
+}
+
+/// When a scheduled publication may be set: not in the past (a little
+/// slack for the form's clock), not after the outage has ended.
+pub fn check_publish_at(
+    publish_at: Option<UnixSeconds>,
+    now: UnixSeconds,
+    expected_restore_at: UnixSeconds,
+) -> Result<UnixSeconds, StaticText> {
+    let at = publish_at.unwrap_or(now).max(now);
+    if at >= expected_restore_at {
+        return Err(text::outage_publish_after_end);
+    }
+    Ok(at)
+}
+
+/// What the residents of an outage's area are told, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutageNews {
+    Published,
+    RestoreMoved,
+    Restored,
+    Cancelled,
+}
+
+impl OutageNews {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Published => "published",
+            Self::RestoreMoved => "moved",
+            Self::Restored => "restored",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The text residents get (sent in Chinese: the carrier's registered
+/// templates), e.g. "东城区 幸福里小区 计划停热：管网维修，12月3日 08:00 起停热，预计 12月4日 18:00 恢复。"
+pub fn outage_news_text(
+    news: OutageNews,
+    kind: OutageKind,
+    title: &str,
+    starts_at: UnixSeconds,
+    expected_restore_at: UnixSeconds,
+    note: &str,
+) -> String {
+    let lang = Lang::Zh;
+    let starts = crate::clock::format_month_day_time(starts_at, lang);
+    let restore = crate::clock::format_month_day_time(expected_restore_at, lang);
+    match news {
+        OutageNews::Published => {
+            text::outage_news_published(lang, kind.label(lang), note, &restore, &starts, title)
+        }
+        OutageNews::RestoreMoved => text::outage_news_moved(lang, note, &restore, title),
+        OutageNews::Restored => text::outage_news_restored(lang, title),
+        OutageNews::Cancelled => text::outage_news_cancelled(lang, title),
+    }
+}
+
+/// Characters in one text message, and in each part of a longer one (the
+/// carriers' rule for texts with Chinese characters).
+pub const TEXT_SINGLE_CHARS: usize = 70;
+pub const TEXT_PART_CHARS: usize = 67;
+
+/// How many billed texts a message of `chars` characters costs.
+pub fn text_parts(chars: usize) -> u32 {
+    if chars <= TEXT_SINGLE_CHARS {
+        1
+    } else {
+        chars.div_ceil(TEXT_PART_CHARS) as u32
+    }
+}
+
+/// Who an outage's news reaches, as the desk shows it before publishing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Audience {
+    pub buildings: u32,
+    pub households: u32,
+    /// Residents bound to those households, grid workers and property
+    /// managers of the buildings, each once.
+    pub people: u32,
+    /// Of them, who asked for no routine news (planned work only).
+    pub opted_out: u32,
+}
+
+impl Audience {
+    /// The people a text goes to for news of `kind`.
+    pub fn told(&self, kind: OutageKind) -> u32 {
+        if is_urgent(kind) {
+            self.people
+        } else {
+            self.people.saturating_sub(self.opted_out)
+        }
+    }
+}
+
+/// An outage as its company's desk shows it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeskOutage {
+    pub id: i64,
+    pub kind: OutageKind,
+    pub status: OutageStatus,
+    pub title: String,
+    pub cause: String,
+    pub contact: String,
+    pub short_notice_reason: String,
+    pub starts_at: UnixSeconds,
+    pub expected_restore_at: UnixSeconds,
+    /// Restored or cancelled at.
+    pub ended_at: Option<UnixSeconds>,
+    /// When it went (or goes) public; for a draft, when it was written.
+    pub published_at: UnixSeconds,
+}
+
+/// A station, community or building the new-outage form offers.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeskPlace {
+    pub id: i64,
+    pub label: String,
+}
+
+/// The duty desk's front page: the company's outages and the form's choices.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OutageDeskView {
+    pub now: UnixSeconds,
+    pub company_name: String,
+    pub outages: Vec<DeskOutage>,
+    pub stations: Vec<DeskPlace>,
+    pub communities: Vec<DeskPlace>,
+    pub buildings: Vec<DeskPlace>,
+    pub planned_notice_hours: i64,
+}
+
+/// One entry of an outage's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimelineEntry {
+    pub posted_at: UnixSeconds,
+    pub message: String,
+    /// The expected restore this entry set, if it moved it.
+    pub expected_restore_at: Option<UnixSeconds>,
+}
+
+/// One outage on the desk: what it is, who hears of it and what that costs.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeskOutageDetail {
+    pub now: UnixSeconds,
+    pub outage: DeskOutage,
+    pub areas: Vec<crate::notices::AffectedArea>,
+    pub audience: Audience,
+    /// The text publishing would send, and its billed parts per person.
+    pub publish_text: String,
+    pub texts_per_person: u32,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+impl DeskOutageDetail {
+    /// How many billed texts publishing costs.
+    pub fn publish_cost(&self) -> u32 {
+        self.audience
+            .told(self.outage.kind)
+            .saturating_mul(self.texts_per_person)
+    }
 }
 
 #[cfg(test)]
@@ -461,5 +811,170 @@ mod tests {
             prop_assert_eq!(shown.is_some(), now >= publish);
             prop_assert_eq!(public_phase(now, OutageStatus::Draft, Some(publish), start, None), None);
         }
+    }
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+    use crate::clock::local_instant;
+
+    fn at(day: u32, hour: u32) -> UnixSeconds {
+        local_instant(2026, 12, day, hour).unwrap()
+    }
+
+    fn planned_form() -> OutageForm {
+        OutageForm {
+            kind: Some(OutageKind::Planned),
+            title: "  幸福里小区停热 ".into(),
+            cause: "二次网阀门更换".into(),
+            contact: "0536-8888888".into(),
+            starts_at: Some(at(5, 8)),
+            expected_restore_at: Some(at(5, 18)),
+            short_notice_reason: String::new(),
+            station_ids: vec![3, 3, 1],
+            building_ids: vec![],
+            community_ids: vec![0, 7],
+        }
+    }
+
+    #[test]
+    fn a_good_form_is_trimmed_and_its_places_deduplicated() {
+        let checked = check_outage_form(&NoticeRule::default(), planned_form(), at(1, 9)).unwrap();
+        assert_eq!(checked.title, "幸福里小区停热");
+        assert_eq!(checked.station_ids, vec![1, 3]);
+        assert_eq!(checked.community_ids, vec![7]);
+        assert_eq!(checked.notice, Notice::InTime);
+    }
+
+    #[test]
+    fn each_missing_or_wrong_field_is_named() {
+        let rule = NoticeRule::default();
+        let now = at(1, 9);
+        let refused = |change: fn(&mut OutageForm)| {
+            let mut form = planned_form();
+            change(&mut form);
+            check_outage_form(&rule, form, now).unwrap_err()
+        };
+        use OutageFormRefusal as R;
+        assert_eq!(refused(|f| f.kind = None), R::KindMissing);
+        assert_eq!(refused(|f| f.title = " ".into()), R::TitleMissing);
+        assert_eq!(refused(|f| f.title = "长".repeat(41)), R::TitleTooLong);
+        assert_eq!(refused(|f| f.cause.clear()), R::CauseMissing);
+        assert_eq!(refused(|f| f.contact = "1".repeat(61)), R::ContactTooLong);
+        assert_eq!(refused(|f| f.starts_at = None), R::TimesMissing);
+        assert_eq!(
+            refused(|f| f.starts_at = Some(at(1, 9) - 25 * HOUR)),
+            R::StartsTooLongAgo
+        );
+        assert_eq!(
+            refused(|f| f.expected_restore_at = Some(at(5, 8) + 161 * 24 * HOUR)),
+            R::TooLong
+        );
+        assert_eq!(
+            refused(|f| {
+                f.station_ids.clear();
+                f.community_ids.clear();
+            }),
+            R::NoPlace
+        );
+        assert_eq!(
+            refused(|f| f.building_ids = (1..=201).collect()),
+            R::TooManyPlaces
+        );
+        assert_eq!(
+            refused(|f| f.expected_restore_at = f.starts_at),
+            R::Notice(NoticeRefusal::RestoreNotAfterStart)
+        );
+        // Two days of planned work starting tomorrow: short notice, no reason.
+        assert_eq!(
+            refused(|f| {
+                f.starts_at = Some(at(2, 8));
+                f.expected_restore_at = Some(at(4, 8));
+            }),
+            R::Notice(NoticeRefusal::ShortNoticeNeedsReason { hours: 48 })
+        );
+        assert!(R::TitleTooLong.say(Lang::Zh).contains("40"));
+        assert!(R::NoPlace.say(Lang::En).contains("station"));
+    }
+
+    #[test]
+    fn updates_need_a_note_and_a_restore_after_the_start() {
+        assert_eq!(
+            check_update(" 更换完成一半 ", Some(at(6, 8)), at(5, 8)),
+            Ok(("更换完成一半".to_string(), Some(at(6, 8))))
+        );
+        assert!(check_update("", None, at(5, 8)).is_err());
+        assert!(check_update("x", Some(at(5, 8)), at(5, 8)).is_err());
+        assert!(check_update(&"字".repeat(201), None, at(5, 8)).is_err());
+    }
+
+    #[test]
+    fn publishing_later_must_come_before_the_end() {
+        assert_eq!(check_publish_at(None, at(1, 9), at(5, 8)), Ok(at(1, 9)));
+        // A time already past means now.
+        assert_eq!(
+            check_publish_at(Some(at(1, 7)), at(1, 9), at(5, 8)),
+            Ok(at(1, 9))
+        );
+        assert_eq!(
+            check_publish_at(Some(at(3, 9)), at(1, 9), at(5, 8)),
+            Ok(at(3, 9))
+        );
+        assert!(check_publish_at(Some(at(5, 8)), at(1, 9), at(5, 8)).is_err());
+    }
+
+    #[test]
+    fn news_texts_name_the_outage_and_times() {
+        let published = outage_news_text(
+            OutageNews::Published,
+            OutageKind::Planned,
+            "幸福里小区停热",
+            at(5, 8),
+            at(5, 18),
+            "阀门更换",
+        );
+        assert_eq!(
+            published,
+            "幸福里小区停热（计划停热）：阀门更换。12月5日 08:00 起停热，预计 12月5日 18:00 恢复。"
+        );
+        let moved = outage_news_text(
+            OutageNews::RestoreMoved,
+            OutageKind::Planned,
+            "幸福里小区停热",
+            at(5, 8),
+            at(5, 22),
+            "阀门到货晚",
+        );
+        assert!(moved.contains("12月5日 22:00"), "{moved}");
+        assert!(
+            outage_news_text(OutageNews::Restored, OutageKind::Emergency, "t", 0, 1, "")
+                .contains("已恢复供热")
+        );
+        assert!(
+            outage_news_text(OutageNews::Cancelled, OutageKind::Emergency, "t", 0, 1, "")
+                .contains("取消")
+        );
+    }
+
+    #[test]
+    fn long_texts_cost_several_parts() {
+        assert_eq!(text_parts(0), 1);
+        assert_eq!(text_parts(70), 1);
+        assert_eq!(text_parts(71), 2);
+        assert_eq!(text_parts(134), 2);
+        assert_eq!(text_parts(135), 3);
+    }
+
+    #[test]
+    fn opted_out_people_are_told_of_emergencies_only() {
+        let audience = Audience {
+            buildings: 2,
+            households: 10,
+            people: 12,
+            opted_out: 3,
+        };
+        assert_eq!(audience.told(OutageKind::Planned), 9);
+        assert_eq!(audience.told(OutageKind::Emergency), 12);
     }
 }

@@ -133,6 +133,14 @@ pub struct Settings {
         global = true
     )]
     pub open311_posts_per_minute: String,
+    /// How many hours ahead planned outages of over a day must be announced.
+    #[arg(
+        long,
+        env = "HEATDESK_PLANNED_NOTICE_HOURS",
+        default_value = "48",
+        global = true
+    )]
+    pub planned_notice_hours: String,
     /// How many proxies in front append to X-Forwarded-For: the client is
     /// the address the outermost of them appended (1: the right-most hop).
     #[arg(
@@ -183,6 +191,9 @@ pub struct Settings {
     /// (`${account_no}`, `${news}`).
     #[arg(long, env = "HEATDESK_ALIYUN_ACCOUNT_NEWS_TEMPLATE", global = true)]
     pub aliyun_account_news_template: Option<String>,
+    /// The approved template for outage news (`${news}`).
+    #[arg(long, env = "HEATDESK_ALIYUN_OUTAGE_NEWS_TEMPLATE", global = true)]
+    pub aliyun_outage_news_template: Option<String>,
     /// Aliyun SMS endpoint (tests point it at a stub).
     #[arg(long, env = "HEATDESK_ALIYUN_ENDPOINT", global = true)]
     pub aliyun_endpoint: Option<String>,
@@ -292,6 +303,8 @@ pub struct Config {
     pub trusted_proxies: usize,
     /// Requests one Open311 key may post per minute.
     pub open311_posts_per_minute: u32,
+    /// How far ahead long planned outages must be announced.
+    pub notice_rule: domain::outage_desk::NoticeRule,
     /// Whether admins and dispatchers pass a second factor; None: only
     /// outside demo mode.
     pub require_second_factor: Option<bool>,
@@ -456,6 +469,7 @@ impl Settings {
                 settings.consent_template = present(&self.aliyun_consent_template);
                 settings.binding_code_template = present(&self.aliyun_binding_code_template);
                 settings.account_news_template = present(&self.aliyun_account_news_template);
+                settings.outage_news_template = present(&self.aliyun_outage_news_template);
                 backend::integrations::sms::AliyunSms::new(settings.clone())
                     .map_err(|e| bad("HEATDESK_ALIYUN_ENDPOINT", e))?;
                 SmsConfig::Aliyun(Box::new(settings))
@@ -526,6 +540,18 @@ impl Settings {
             .ok()
             .filter(|n| *n >= 1)
             .ok_or_else(|| bad("HEATDESK_OPEN311_POSTS_PER_MINUTE", "应为正整数"))?;
+        let planned_notice_hours = self
+            .planned_notice_hours
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=720).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "HEATDESK_PLANNED_NOTICE_HOURS",
+                    "应为 1 到 720 之间的整数（小时）",
+                )
+            })?;
         let require_second_factor = match self.require_second_factor.trim() {
             "auto" | "" => None,
             "on" | "1" | "true" | "yes" => Some(true),
@@ -541,6 +567,9 @@ impl Settings {
             hotline,
             trusted_proxies,
             open311_posts_per_minute,
+            notice_rule: domain::outage_desk::NoticeRule {
+                planned_notice_hours,
+            },
             require_second_factor,
             sms,
             wechat,

@@ -66,6 +66,7 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
         upload_dir: config.upload_dir.clone(),
         wechat_case_updates: config.wechat_templates.is_some(),
         open311_posts_per_minute: config.open311_posts_per_minute,
+        notice_rule: config.notice_rule,
         ..PortalSettings::default()
     };
     let wechat = config.wechat.clone().and_then(|settings| {

@@ -6,6 +6,7 @@ pub mod account;
 pub mod cases;
 pub mod grid;
 pub mod open311;
+pub mod outage_desk;
 pub mod public;
 pub mod reports;
 pub mod staff;

@@ -28,9 +28,12 @@ pub fn SiteHeader() -> impl IntoView {
                         None
                     }
                     .filter(|(href, _)| *href != person.home_path());
-                    let reports = person
-                        .has(Role::Dispatcher)
-                        .then(|| view! { <A href="/reports">{text::layout_reports(lang)}</A> });
+                    let reports = person.has(Role::Dispatcher).then(|| {
+                        view! {
+                            <A href="/desk/outages">{text::layout_outage_desk(lang)}</A>
+                            <A href="/reports">{text::layout_reports(lang)}</A>
+                        }
+                    });
                     view! {
                         {cases.map(|(href, label)| view! { <A href=href>{label}</A> })}
                         {reports}

@@ -4,6 +4,7 @@ use crate::prefs::{use_lang, Lang};
 use domain::clock::{format_full, format_iso, format_month_day_time};
 use domain::notices::{AffectedArea, OutageNotice};
 use domain::outage::{HeatStatus, OutageKind, OutagePhase};
+use domain::outage_desk::TimelineEntry;
 use leptos::prelude::*;
 use translations::text;
 
@@ -71,11 +72,23 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
             </div>
         }
     });
-    let areas = notice
-        .areas
-        .into_iter()
-        .map(|area| view! { <AreaLine area /> })
-        .collect_view();
+    let phase = if notice.cancelled {
+        view! { <span class="badge">{text::outage_status_cancelled(lang)}</span> }.into_any()
+    } else {
+        view! { <span class=phase_badge_class(notice.phase)>{phase_label(lang, notice.phase)}</span> }
+            .into_any()
+    };
+    let short_notice = (!notice.short_notice_reason.is_empty()).then(|| {
+        view! {
+            <p class="outage__short-notice">{text::outage_short_notice(lang)}{notice.short_notice_reason.clone()}</p>
+        }
+    });
+    let contact = (!notice.contact.is_empty()).then(|| {
+        view! {
+            <dt>{text::outage_contact(lang)}</dt>
+            <dd>{notice.contact.clone()}</dd>
+        }
+    });
     view! {
         <article
             class="card outage"
@@ -85,24 +98,72 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
         >
             <div class="outage__badges">
                 <span class=kind_badge_class(notice.kind)>{kind_label(lang, notice.kind)}</span>
-                <span class=phase_badge_class(notice.phase)>{phase_label(lang, notice.phase)}</span>
+                {phase}
             </div>
-            <h3 class="outage__title">{notice.title}</h3>
+            <h3 class="outage__title"><a href=format!("/outages/{}", notice.id)>{notice.title}</a></h3>
             <p>{notice.cause}</p>
+            {short_notice}
             <dl class="facts">
                 <dt>{text::outage_heat_off_from(lang)}</dt>
                 <dd><Moment at=notice.starts_at /></dd>
                 {restore_line}
                 <dt>{text::outage_heating_company(lang)}</dt>
                 <dd>{notice.company_name}</dd>
+                {contact}
             </dl>
-            <div class="outage__areas">
-                <p class="outage__areas-label">{text::outage_affected(lang)}</p>
-                <ul class="list">{areas}</ul>
-            </div>
+            <AreaList areas=notice.areas />
             {update}
         </article>
     }
+}
+
+/// The communities an outage touches and which of their buildings.
+#[component]
+pub fn AreaList(areas: Vec<AffectedArea>) -> impl IntoView {
+    let lang = use_lang();
+    let lines = areas
+        .into_iter()
+        .map(|area| view! { <AreaLine area /> })
+        .collect_view();
+    view! {
+        <div class="outage__areas">
+            <p class="outage__areas-label">{text::outage_affected(lang)}</p>
+            <ul class="list">{lines}</ul>
+        </div>
+    }
+}
+
+/// An outage's progress notes, oldest first, with the restore times they set.
+#[component]
+pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
+    let lang = use_lang();
+    if entries.is_empty() {
+        return ().into_any();
+    }
+    let items = entries
+        .into_iter()
+        .map(|entry| {
+            let moved = entry.expected_restore_at.map(|at| {
+                view! {
+                    <p class="timeline__moved">{text::outage_restore_moved_to(lang)}" "<Moment at /></p>
+                }
+            });
+            view! {
+                <li class="timeline__entry">
+                    <p class="timeline__when"><Moment at=entry.posted_at /></p>
+                    <p>{entry.message}</p>
+                    {moved}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" id="timeline">
+            <h2 class="card__title">{text::outage_timeline(lang)}</h2>
+            <ol class="timeline">{items}</ol>
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

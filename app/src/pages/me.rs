@@ -5,6 +5,7 @@ use crate::api::account::{
     load_binding_requests, load_my_households, load_pending_binding, load_session, BindHousehold,
     ConfirmBinding, DecideBinding, SavePreferences, SignOut, UnbindHousehold,
 };
+use crate::api::outage_desk::{load_outage_news_choice, SaveOutageNewsChoice};
 use crate::components::feedback::{loaded, returned_error, ActionOutcome};
 use crate::components::outage::{HeatBadge, OutageCard};
 use crate::prefs::{use_lang, Preferences};
@@ -240,7 +241,7 @@ pub fn SettingsPage() -> impl IntoView {
         }}
         {loaded(session, move |session| {
             let resident = session.is_some_and(|s| s.has(domain::roles::Role::Resident));
-            resident.then(|| view! { <MyHouseholds /> })
+            resident.then(|| view! { <MyHouseholds /> <OutageNewsChoice /> })
         })}
         <section class="card">
             <h2 class="card__title">{text::me_reading(lang)}</h2>
@@ -268,6 +269,34 @@ pub fn SettingsPage() -> impl IntoView {
                 <span class="muted">{text::me_lost_a_phone_or_used_someone(lang)}</span>
                 <button class="button button--secondary" type="submit">{text::me_sign_out_everywhere(lang)}</button>
             </form>
+        </section>
+    }
+}
+
+/// Whether routine outage news comes by text; emergencies always do.
+#[component]
+fn OutageNewsChoice() -> impl IntoView {
+    let lang = use_lang();
+    let save = ServerAction::<SaveOutageNewsChoice>::new();
+    let choice = Resource::new(move || save.version().get(), |_| load_outage_news_choice());
+    view! {
+        <section class="card" id="outage-news">
+            <h2 class="card__title">{text::me_outage_news(lang)}</h2>
+            {loaded(choice, move |receives| {
+                let (value, state, button) = if receives {
+                    ("0", text::me_outage_news_on(lang), text::me_outage_news_turn_off(lang))
+                } else {
+                    ("1", text::me_outage_news_off(lang), text::me_outage_news_turn_on(lang))
+                };
+                view! {
+                    <ActionForm action=save attr:class="row">
+                        <input type="hidden" name="receive" value=value />
+                        <span data-testid="outage-news-state">{state}</span>
+                        <button class="button button--secondary" type="submit">{button}</button>
+                    </ActionForm>
+                }
+            })}
+            <ActionOutcome outcome=save.value().into() done=text::me_outage_news_saved(lang) />
         </section>
     }
 }

@@ -10,6 +10,7 @@ pub mod home;
 pub mod me;
 pub mod not_found;
 pub mod open311_keys;
+pub mod outage_desk;
 pub mod outages;
 pub mod reports;
 pub mod signin;

@@ -1,9 +1,10 @@
 //! 停热公告: every current and upcoming outage, filterable by district or
 //! community. The filter is a plain GET form.
 
+use crate::api::outage_desk::load_outage_page;
 use crate::api::public::load_outage_board;
 use crate::components::feedback::loaded;
-use crate::components::outage::OutageCard;
+use crate::components::outage::{OutageCard, Timeline};
 use crate::components::places::DistrictOptions;
 use crate::components::remount::Remount;
 use crate::format::parse_id;
@@ -99,5 +100,27 @@ fn OutageBoardView(board: OutageBoard, filter: (Option<String>, Option<i64>)) ->
             </div>
         </Form>
         <div class="outage-list">{cards}</div>
+    }
+}
+
+/// `/outages/{id}`: one outage, its area, its buildings and every progress
+/// note: the page a lobby notice's QR code and a shared link open.
+#[component]
+pub fn OneOutagePage() -> impl IntoView {
+    let lang = use_lang();
+    let params = leptos_router::hooks::use_params_map();
+    let id = Memo::new(move |_| parse_id(params.read().get("id")));
+    let page = Resource::new(
+        move || id.get(),
+        |id| load_outage_page(id.unwrap_or_default()),
+    );
+    view! {
+        <Title text=text::layout_outages(lang) />
+        <p><a href="/outages">{text::outage_page_back(lang)}</a></p>
+        {loaded(page, move |page| view! {
+            <Title text=page.notice.title.clone() />
+            <OutageCard notice=page.notice />
+            <Timeline entries=page.timeline />
+        })}
     }
 }

@@ -12,6 +12,7 @@ pub mod identity;
 pub mod incidents;
 pub mod one_time_codes;
 pub mod open311;
+pub mod outage_desk;
 pub mod public;
 pub mod reports;
 pub mod second_factor;

@@ -2,7 +2,7 @@
 
 use crate::config::PortalSettings;
 use crate::db::Database;
-use crate::error::BackendResult;
+use crate::error::{BackendError, BackendResult};
 use crate::reference::Reference;
 use crate::store::{outages, places};
 use chrono::Datelike;
@@ -10,9 +10,10 @@ use domain::clock::{to_local, UnixSeconds};
 use domain::news_feed::PublicNews;
 use domain::notices::{
     communities_to_offer, AffectedArea, BuildingLookup, BuildingReport, HomeOverview, Hotline,
-    OutageBoard, OutageNotice, OutageUpdateNote,
+    OutageBoard, OutageNotice, OutagePage, OutageUpdateNote,
 };
 use domain::outage::{building_heat_status, outage_phase, OutageKind, OutagePhase};
+use domain::outage_desk::OutageStatus;
 use domain::season::{season_status, SeasonCalendar, SeasonStatus};
 use std::collections::BTreeSet;
 
@@ -256,6 +257,27 @@ pub async fn building_report(
     }))
 }
 
+/// One outage's page: its notice and every progress note; `None` for a
+/// draft, a notice not yet public or no outage at all.
+pub async fn outage_page(
+    db: &Database,
+    now: UnixSeconds,
+    outage_id: i64,
+) -> BackendResult<Option<OutagePage>> {
+    let Some(row) = outages::one_public(db.reader(), outage_id, now).await? else {
+        return Ok(None);
+    };
+    let facts = outages::OutageFacts::read(db.reader(), &[outage_id]).await?;
+    let notice = notices_from_rows(vec![row], &facts, now)
+        .pop()
+        .ok_or_else(|| BackendError::Internal(format!("outage {outage_id} vanished")))?;
+    Ok(Some(OutagePage {
+        now,
+        notice,
+        timeline: super::outage_desk::timeline(db, outage_id).await?,
+    }))
+}
+
 /// Turns outage rows into notices: areas grouped by community, the latest
 /// update, and the order residents read them in (ongoing, upcoming, restored).
 fn notices_from_rows(
@@ -266,30 +288,11 @@ fn notices_from_rows(
     let mut notices: Vec<OutageNotice> = rows
         .into_iter()
         .map(|row| {
-            let mut areas: Vec<AffectedArea> = Vec::new();
-            for building in facts.affected.iter().filter(|a| a.outage_id == row.id) {
-                match areas.last_mut() {
-                    Some(area) if area.community_id == building.community_id => {
-                        area.buildings.push(building.building_name.clone());
-                    }
-                    _ => areas.push(AffectedArea {
-                        community_id: building.community_id,
-                        community_name: building.community_name.clone(),
-                        district: building.district.clone(),
-                        whole_community: false,
-                        buildings: vec![building.building_name.clone()],
-                    }),
-                }
-            }
-            for area in &mut areas {
-                let total = facts
-                    .building_counts
-                    .get(&area.community_id)
-                    .copied()
-                    .unwrap_or(0);
-                area.whole_community = total > 0 && area.buildings.len() as i64 >= total;
-            }
+            let areas = areas_from(facts, row.id);
             OutageNotice {
+                cancelled: row.status == OutageStatus::Cancelled.as_str(),
+                short_notice_reason: row.short_notice_reason,
+                contact: row.contact,
                 id: row.id,
                 kind: OutageKind::parse(&row.kind).unwrap_or(OutageKind::Planned),
                 phase: outage_phase(now, row.starts_at, row.restored_at),
@@ -313,6 +316,35 @@ fn notices_from_rows(
         .collect();
     notices.sort_by_key(reading_order);
     notices
+}
+
+/// The communities an outage touches, each with its affected buildings
+/// (or "all of them"), in the order [`outages::affected_buildings`] gives.
+pub(crate) fn areas_from(facts: &outages::OutageFacts, outage_id: i64) -> Vec<AffectedArea> {
+    let mut areas: Vec<AffectedArea> = Vec::new();
+    for building in facts.affected.iter().filter(|a| a.outage_id == outage_id) {
+        match areas.last_mut() {
+            Some(area) if area.community_id == building.community_id => {
+                area.buildings.push(building.building_name.clone());
+            }
+            _ => areas.push(AffectedArea {
+                community_id: building.community_id,
+                community_name: building.community_name.clone(),
+                district: building.district.clone(),
+                whole_community: false,
+                buildings: vec![building.building_name.clone()],
+            }),
+        }
+    }
+    for area in &mut areas {
+        let total = facts
+            .building_counts
+            .get(&area.community_id)
+            .copied()
+            .unwrap_or(0);
+        area.whole_community = total > 0 && area.buildings.len() as i64 >= total;
+    }
+    areas
 }
 
 /// Ongoing first (emergencies on top), then upcoming by start, then restored

@@ -12,6 +12,7 @@ pub mod hotline;
 pub mod households;
 pub mod one_time_codes;
 pub mod open311;
+pub mod outage_desk;
 pub mod outages;
 pub mod outbox;
 pub mod people;

@@ -14,12 +14,22 @@ pub struct OutageRow {
     pub cause: String,
     pub starts_at: i64,
     pub expected_restore_at: i64,
+    /// When it ended: heat back, or called off (see `status`).
     pub restored_at: Option<i64>,
     pub published_at: i64,
+    pub status: String,
+    pub short_notice_reason: String,
+    pub contact: String,
 }
 
 const OUTAGE_COLUMNS: &str = "o.id, hc.short_name AS company_name, o.kind, o.title, o.cause, \
-     o.starts_at, o.expected_restore_at, o.restored_at, o.published_at";
+     o.starts_at, o.expected_restore_at, COALESCE(o.restored_at, o.cancelled_at) AS restored_at, \
+     o.published_at, o.status, o.short_notice_reason, o.contact";
+
+/// Outages residents may see: not drafts; ended ones while they ended at or
+/// after the bound given.
+const PUBLIC_OUTAGE: &str = "o.status <> 'draft' \
+     AND (COALESCE(o.restored_at, o.cancelled_at) IS NULL OR COALESCE(o.restored_at, o.cancelled_at) >= $1)";
 
 /// Outages published by `now` and not restored, or restored at or after
 /// `restored_since`.
@@ -31,12 +41,30 @@ pub async fn current(
     Ok(sqlx::query_as(&format!(
         "SELECT {OUTAGE_COLUMNS} FROM outages o \
          JOIN heating_companies hc ON hc.id = o.company_id \
-         WHERE (o.restored_at IS NULL OR o.restored_at >= $1) AND o.published_at <= $2 \
+         WHERE {PUBLIC_OUTAGE} AND o.published_at <= $2 \
          ORDER BY o.starts_at DESC, o.id DESC"
     ))
     .bind(restored_since)
     .bind(now)
     .fetch_all(pool)
+    .await?)
+}
+
+/// One outage residents may see at `now` (published by then, not a
+/// draft), ended or not.
+pub async fn one_public(
+    pool: &AnyPool,
+    outage_id: i64,
+    now: i64,
+) -> BackendResult<Option<OutageRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {OUTAGE_COLUMNS} FROM outages o \
+         JOIN heating_companies hc ON hc.id = o.company_id \
+         WHERE o.id = $1 AND o.status <> 'draft' AND o.published_at <= $2"
+    ))
+    .bind(outage_id)
+    .bind(now)
+    .fetch_optional(pool)
     .await?)
 }
 
@@ -51,7 +79,7 @@ pub async fn current_touching_building(
     Ok(sqlx::query_as(&format!(
         "SELECT {OUTAGE_COLUMNS} FROM outages o \
          JOIN heating_companies hc ON hc.id = o.company_id \
-         WHERE (o.restored_at IS NULL OR o.restored_at >= $1) AND o.published_at <= $3 \
+         WHERE {PUBLIC_OUTAGE} AND o.published_at <= $3 \
            AND (o.id IN (SELECT outage_id FROM outage_buildings WHERE building_id = $2) \
                 OR o.id IN (SELECT os.outage_id FROM outage_stations os \
                             JOIN buildings b ON b.station_id = os.station_id \
@@ -189,8 +217,8 @@ pub struct NewOutage {
 
 pub async fn insert(tx: &mut Transaction<'_, Any>, outage: &NewOutage) -> BackendResult<i64> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO outages (company_id, kind, title, cause, starts_at, expected_restore_at, restored_at, published_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO outages (company_id, kind, title, cause, starts_at, expected_restore_at, restored_at, published_at, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $8) RETURNING id",
     )
     .bind(outage.company_id)
     .bind(outage.kind.as_str())
@@ -200,6 +228,11 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, outage: &NewOutage) -> Backen
     .bind(outage.expected_restore_at)
     .bind(outage.restored_at)
     .bind(outage.published_at)
+    .bind(if outage.restored_at.is_some() {
+        "restored"
+    } else {
+        "published"
+    })
     .fetch_one(&mut **tx)
     .await?;
     let links = [
@@ -248,13 +281,15 @@ pub async fn restore(
     now: i64,
     message: &str,
 ) -> BackendResult<bool> {
-    let changed =
-        sqlx::query("UPDATE outages SET restored_at = $1 WHERE id = $2 AND restored_at IS NULL")
-            .bind(now)
-            .bind(outage_id)
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
+    let changed = sqlx::query(
+        "UPDATE outages SET restored_at = $1, status = 'restored' \
+             WHERE id = $2 AND status = 'published'",
+    )
+    .bind(now)
+    .bind(outage_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
     if changed == 0 {
         return Ok(false);
     }
@@ -263,7 +298,7 @@ pub async fn restore(
 }
 
 /// "$start, $start+1, …" for `count` bound values.
-fn placeholders(start: usize, count: usize) -> String {
+pub(crate) fn placeholders(start: usize, count: usize) -> String {
     (start..start + count)
         .map(|n| format!("${n}"))
         .collect::<Vec<_>>()

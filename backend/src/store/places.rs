@@ -197,3 +197,13 @@ pub async fn building_readings(
     .fetch_all(pool)
     .await?)
 }
+
+/// A heating company's short name.
+pub async fn company_short_name(pool: &AnyPool, company_id: i64) -> BackendResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT short_name FROM heating_companies WHERE id = $1")
+            .bind(company_id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}

@@ -213,6 +213,7 @@ async fn aliyun_pair(mode: AliyunMode, secret: &str) -> (AliyunStub, AliyunSms) 
         consent_template: Some("SMS_CONSENT".to_string()),
         binding_code_template: Some("SMS_BINDING".to_string()),
         account_news_template: None,
+        outage_news_template: None,
         region_id: "cn-hangzhou".to_string(),
         timeout: CLIENT_TIMEOUT,
     };

@@ -15,5 +15,6 @@ mod hotline;
 mod http;
 mod instances;
 mod open311;
+mod outage_desk;
 mod providers;
 mod sign_in;

@@ -14,3 +14,4 @@ layout-each-heating-company-s-line-is = ; each heating company's line is on the 
 layout-weifang-district-heating-portal-times-are = Weifang district heating portal · times are Beijing time ·{" "}
 layout-large-text = Large text / 中文
 layout-site-description = Weifang district heating for residents: the heating season, outage notices and the heat in your building.
+layout-outage-desk = Outage desk

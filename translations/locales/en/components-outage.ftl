@@ -6,3 +6,7 @@ outage-heating-company = Heating company
 outage-affected = Affected
 outage-all-buildings = all buildings
 outage-colon = :{" "}
+outage-short-notice = Why this notice comes late:{" "}
+outage-contact = Who to call
+outage-restore-moved-to = Expected restore moved to
+outage-timeline = Progress

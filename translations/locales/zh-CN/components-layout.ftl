@@ -14,3 +14,4 @@ layout-each-heating-company-s-line-is = ，各供热企业服务热线见首页�
 layout-weifang-district-heating-portal-times-are = 潍坊市集中供热居民服务平台 · 时间均为北京时间 ·{" "}
 layout-large-text = 大字模式 / English
 layout-site-description = 潍坊市集中供热居民服务：供暖季、停热公告、楼栋供热查询。
+layout-outage-desk = 停热值班台

@@ -6,3 +6,7 @@ outage-heating-company = 供热单位
 outage-affected = 影响范围
 outage-all-buildings = 全部楼栋
 outage-colon = ：
+outage-short-notice = 提前公告不足的原因：
+outage-contact = 联系方式
+outage-restore-moved-to = 预计恢复时间调整为
+outage-timeline = 处理进展

@@ -43,6 +43,8 @@ pub struct AliyunSmsSettings {
     pub binding_code_template: Option<String>,
     /// The approved template for news of a bound household (`account_no`, `news`).
     pub account_news_template: Option<String>,
+    /// Outage news to everyone in an outage's area (`${news}`).
+    pub outage_news_template: Option<String>,
     /// Default [`ALIYUN_DEFAULT_REGION`].
     pub region_id: String,
     /// Default [`ALIYUN_DEFAULT_TIMEOUT`].
@@ -67,6 +69,7 @@ impl AliyunSmsSettings {
             consent_template: None,
             binding_code_template: None,
             account_news_template: None,
+            outage_news_template: None,
             region_id: ALIYUN_DEFAULT_REGION.to_string(),
             timeout: ALIYUN_DEFAULT_TIMEOUT,
         }
@@ -86,6 +89,7 @@ impl fmt::Debug for AliyunSmsSettings {
             .field("consent_template", &self.consent_template)
             .field("binding_code_template", &self.binding_code_template)
             .field("account_news_template", &self.account_news_template)
+            .field("outage_news_template", &self.outage_news_template)
             .field("region_id", &self.region_id)
             .field("timeout", &self.timeout)
             .finish()
@@ -139,6 +143,7 @@ impl AliyunSms {
             TextTemplate::FilingConsent { .. } => self.settings.consent_template.as_deref(),
             TextTemplate::BindingCode { .. } => self.settings.binding_code_template.as_deref(),
             TextTemplate::AccountNews { .. } => self.settings.account_news_template.as_deref(),
+            TextTemplate::OutageNews { .. } => self.settings.outage_news_template.as_deref(),
         };
         code.map(|code| (code, message.provider_params()))
     }

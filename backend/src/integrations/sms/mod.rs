@@ -46,6 +46,8 @@ pub enum TextTemplate {
     },
     /// News of a household account to the residents bound to it.
     AccountNews { account_no: String, news: String },
+    /// News of an outage to everyone in its area: "幸福里小区停热（计划停热）：…"
+    OutageNews { news: String },
 }
 
 impl TextTemplate {
@@ -78,6 +80,7 @@ impl TextTemplate {
             Self::AccountNews { account_no, news } => {
                 format!("【供热服务】您绑定的户号 {account_no}：{news}")
             }
+            Self::OutageNews { news } => format!("【供热服务】{news}"),
         }
     }
 
@@ -102,6 +105,7 @@ impl TextTemplate {
             Self::AccountNews { account_no, news } => {
                 serde_json::json!({ "account_no": account_no, "news": news }).to_string()
             }
+            Self::OutageNews { news } => serde_json::json!({ "news": news }).to_string(),
         }
     }
 }

@@ -1,0 +1,466 @@
+//! The duty desk's outages: a company's own, written as drafts, published,
+//! updated, restored or cancelled, each step one guarded statement; and
+//! the people of an outage's area, counted and told in one statement.
+
+use super::outages::placeholders;
+use crate::error::BackendResult;
+use domain::outage_desk::{Audience, CheckedOutage};
+use sqlx::{Any, AnyPool, Transaction};
+
+/// An outage as its company's desk sees it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DeskOutageRow {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub title: String,
+    pub cause: String,
+    pub contact: String,
+    pub short_notice_reason: String,
+    pub starts_at: i64,
+    pub expected_restore_at: i64,
+    pub restored_at: Option<i64>,
+    pub cancelled_at: Option<i64>,
+    pub published_at: i64,
+}
+
+const DESK_COLUMNS: &str = "id, kind, status, title, cause, contact, short_notice_reason, \
+     starts_at, expected_restore_at, restored_at, cancelled_at, published_at";
+
+/// The company's outages: drafts and those not ended first, then the
+/// newest ended ones, `limit` in all.
+pub async fn company_outages(
+    pool: &AnyPool,
+    company_id: i64,
+    limit: i64,
+) -> BackendResult<Vec<DeskOutageRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {DESK_COLUMNS} FROM outages WHERE company_id = $1 \
+         ORDER BY CASE status WHEN 'draft' THEN 0 WHEN 'published' THEN 1 ELSE 2 END, \
+                  starts_at DESC, id DESC LIMIT $2"
+    ))
+    .bind(company_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// One of the company's outages; another company's is not found.
+pub async fn company_outage(
+    pool: &AnyPool,
+    company_id: i64,
+    outage_id: i64,
+) -> BackendResult<Option<DeskOutageRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {DESK_COLUMNS} FROM outages WHERE id = $1 AND company_id = $2"
+    ))
+    .bind(outage_id)
+    .bind(company_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// A station, community or building the desk's form offers.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PlaceRow {
+    pub id: i64,
+    pub label: String,
+}
+
+/// The company's stations, the communities with a building it heats, and
+/// those buildings, each in its natural order.
+pub async fn company_places(
+    pool: &AnyPool,
+    company_id: i64,
+) -> BackendResult<(Vec<PlaceRow>, Vec<PlaceRow>, Vec<PlaceRow>)> {
+    let stations = sqlx::query_as(
+        "SELECT id, name AS label FROM stations WHERE company_id = $1 ORDER BY code, id",
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await?;
+    let communities = sqlx::query_as(
+        "SELECT c.id, c.district || ' · ' || c.name AS label FROM communities c \
+         WHERE c.id IN (SELECT b.community_id FROM buildings b \
+                        JOIN stations s ON s.id = b.station_id WHERE s.company_id = $1) \
+         ORDER BY c.district, c.name",
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await?;
+    let buildings = sqlx::query_as(
+        "SELECT b.id, c.name || ' ' || b.name AS label FROM buildings b \
+         JOIN stations s ON s.id = b.station_id JOIN communities c ON c.id = b.community_id \
+         WHERE s.company_id = $1 ORDER BY c.district, c.name, b.sort_key",
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await?;
+    Ok((stations, communities, buildings))
+}
+
+/// How many of `ids` in `table` the company heats: stations it runs,
+/// buildings on its stations, communities with a building on its stations.
+async fn count_company_places(
+    pool: &AnyPool,
+    company_id: i64,
+    sql: &str,
+    ids: &[i64],
+) -> BackendResult<i64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let sql = sql.replace("{ids}", &placeholders(2, ids.len()));
+    let mut query = sqlx::query_scalar(&sql).bind(company_id);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    Ok(query.fetch_one(pool).await?)
+}
+
+/// Whether every chosen place is the company's.
+pub async fn places_are_company_s(
+    pool: &AnyPool,
+    company_id: i64,
+    outage: &CheckedOutage,
+) -> BackendResult<bool> {
+    let checks = [
+        (
+            "SELECT COUNT(*) FROM stations WHERE company_id = $1 AND id IN ({ids})",
+            &outage.station_ids,
+        ),
+        (
+            "SELECT COUNT(*) FROM buildings b JOIN stations s ON s.id = b.station_id \
+             WHERE s.company_id = $1 AND b.id IN ({ids})",
+            &outage.building_ids,
+        ),
+        (
+            "SELECT COUNT(DISTINCT b.community_id) FROM buildings b \
+             JOIN stations s ON s.id = b.station_id \
+             WHERE s.company_id = $1 AND b.community_id IN ({ids})",
+            &outage.community_ids,
+        ),
+    ];
+    for (sql, ids) in checks {
+        if count_company_places(pool, company_id, sql, ids).await? != ids.len() as i64 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Writes a draft: the outage and its places (a community stands for its
+/// buildings on the company's stations).
+pub async fn insert_draft(
+    tx: &mut Transaction<'_, Any>,
+    company_id: i64,
+    outage: &CheckedOutage,
+    created_by: i64,
+    now: i64,
+) -> BackendResult<i64> {
+    let reason = match &outage.notice {
+        domain::outage_desk::Notice::InTime => "",
+        domain::outage_desk::Notice::Short { reason } => reason.as_str(),
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO outages (company_id, kind, title, cause, contact, short_notice_reason, \
+                              starts_at, expected_restore_at, published_at, published_by, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $9) RETURNING id",
+    )
+    .bind(company_id)
+    .bind(outage.kind.as_str())
+    .bind(&outage.title)
+    .bind(&outage.cause)
+    .bind(&outage.contact)
+    .bind(reason)
+    .bind(outage.starts_at)
+    .bind(outage.expected_restore_at)
+    .bind(now)
+    .bind(created_by)
+    .fetch_one(&mut **tx)
+    .await?;
+    for station in &outage.station_ids {
+        sqlx::query("INSERT INTO outage_stations (outage_id, station_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(*station)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for building in &outage.building_ids {
+        sqlx::query("INSERT INTO outage_buildings (outage_id, building_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(*building)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for community in &outage.community_ids {
+        sqlx::query(
+            "INSERT INTO outage_buildings (outage_id, building_id) \
+             SELECT $1, b.id FROM buildings b JOIN stations s ON s.id = b.station_id \
+             WHERE b.community_id = $2 AND s.company_id = $3 \
+             ON CONFLICT (outage_id, building_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(*community)
+        .bind(company_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// Publishes a draft of the company's at `published_at`; false when it is
+/// not (or no longer) a draft.
+pub async fn publish(
+    tx: &mut Transaction<'_, Any>,
+    company_id: i64,
+    outage_id: i64,
+    published_at: i64,
+    published_by: i64,
+) -> BackendResult<bool> {
+    let done = sqlx::query(
+        "UPDATE outages SET status = 'published', published_at = $1, published_by = $2 \
+         WHERE id = $3 AND company_id = $4 AND status = 'draft'",
+    )
+    .bind(published_at)
+    .bind(published_by)
+    .bind(outage_id)
+    .bind(company_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets a published outage's expected restore; false when it is not
+/// published (any more).
+pub async fn move_restore(
+    tx: &mut Transaction<'_, Any>,
+    company_id: i64,
+    outage_id: i64,
+    expected_restore_at: i64,
+) -> BackendResult<bool> {
+    let done = sqlx::query(
+        "UPDATE outages SET expected_restore_at = $1 \
+         WHERE id = $2 AND company_id = $3 AND status = 'published' AND starts_at < $1",
+    )
+    .bind(expected_restore_at)
+    .bind(outage_id)
+    .bind(company_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether a published outage of the company is still published (taken
+/// under the transaction's write, so a concurrent restore waits or wins).
+pub async fn touch_published(
+    tx: &mut Transaction<'_, Any>,
+    company_id: i64,
+    outage_id: i64,
+) -> BackendResult<bool> {
+    let done = sqlx::query(
+        "UPDATE outages SET status = status WHERE id = $1 AND company_id = $2 AND status = 'published'",
+    )
+    .bind(outage_id)
+    .bind(company_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends a published outage: heat is back at `now`.
+pub async fn restore(
+    tx: &mut Transaction<'_, Any>,
+    company_id: i64,
+    outage_id: i64,
+    now: i64,
+) -> BackendResult<bool> {
+    let done = sqlx::query(
+        "UPDATE outages SET status = 'restored', restored_at = $1 \
+         WHERE id = $2 AND company_id = $3 AND status = 'published'",
+    )
+    .bind(now)
+    .bind(outage_id)
+    .bind(company_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Calls off a draft or a published outage at `now`.
+pub async fn cancel(
+    tx: &mut Transaction<'_, Any>,
+    company_id: i64,
+    outage_id: i64,
+    now: i64,
+) -> BackendResult<bool> {
+    let done = sqlx::query(
+        "UPDATE outages SET status = 'cancelled', cancelled_at = $1 \
+         WHERE id = $2 AND company_id = $3 AND status IN ('draft', 'published')",
+    )
+    .bind(now)
+    .bind(outage_id)
+    .bind(company_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A progress note, with the expected restore it set if it moved it.
+pub async fn insert_update(
+    tx: &mut Transaction<'_, Any>,
+    outage_id: i64,
+    posted_at: i64,
+    message: &str,
+    expected_restore_at: Option<i64>,
+    posted_by: i64,
+) -> BackendResult<i64> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO outage_updates (outage_id, posted_at, message, expected_restore_at, posted_by) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(outage_id)
+    .bind(posted_at)
+    .bind(message)
+    .bind(expected_restore_at)
+    .bind(posted_by)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// One entry of an outage's timeline.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UpdateRow {
+    pub posted_at: i64,
+    pub message: String,
+    pub expected_restore_at: Option<i64>,
+}
+
+/// Every progress note of an outage, oldest first.
+pub async fn updates(pool: &AnyPool, outage_id: i64) -> BackendResult<Vec<UpdateRow>> {
+    Ok(sqlx::query_as(
+        "SELECT posted_at, message, expected_restore_at FROM outage_updates \
+         WHERE outage_id = $1 ORDER BY posted_at, id",
+    )
+    .bind(outage_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// The buildings an outage touches, directly or through its stations.
+const AFFECTED_BUILDINGS: &str = "SELECT building_id FROM outage_buildings WHERE outage_id = $1 \
+     UNION SELECT b.id FROM outage_stations os JOIN buildings b ON b.station_id = os.station_id \
+     WHERE os.outage_id = $1";
+
+/// The people to tell of an outage: residents bound to a household in an
+/// affected building, the grid workers of those buildings and their
+/// property managers; enabled, with a phone.
+fn people_to_tell() -> String {
+    format!(
+        "SELECT p.id, p.phone, p.outage_news_opt_out_at FROM people p WHERE p.disabled_at IS NULL \
+           AND p.phone IS NOT NULL AND p.id IN ( \
+             SELECT ph.person_id FROM person_households ph \
+               JOIN households h ON h.id = ph.household_id JOIN units u ON u.id = h.unit_id \
+               WHERE u.building_id IN ({AFFECTED_BUILDINGS}) \
+             UNION SELECT ga.person_id FROM grid_assignments ga \
+               JOIN grid_buildings gb ON gb.grid_id = ga.grid_id \
+               WHERE gb.building_id IN ({AFFECTED_BUILDINGS}) \
+             UNION SELECT ba.person_id FROM building_assignments ba \
+               WHERE ba.building_id IN ({AFFECTED_BUILDINGS}))"
+    )
+}
+
+/// Who an outage's news reaches: buildings, households, people, and of
+/// them who declined routine news.
+pub async fn audience(pool: &AnyPool, outage_id: i64) -> BackendResult<Audience> {
+    let (buildings, households): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT (SELECT COUNT(*) FROM ({AFFECTED_BUILDINGS}) a), \
+                (SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.unit_id \
+                 WHERE u.building_id IN ({AFFECTED_BUILDINGS}))"
+    ))
+    .bind(outage_id)
+    .fetch_one(pool)
+    .await?;
+    let (people, opted_out): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), COUNT(t.outage_news_opt_out_at) FROM ({}) t",
+        people_to_tell()
+    ))
+    .bind(outage_id)
+    .fetch_one(pool)
+    .await?;
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(Audience {
+        buildings: count(buildings),
+        households: count(households),
+        people: count(people),
+        opted_out: count(opted_out),
+    })
+}
+
+/// One piece of news for everyone an outage touches.
+pub struct OutageNewsRow<'a> {
+    pub outage_id: i64,
+    /// Unique per piece of news ("published", "update:17", …): with the
+    /// person, the message's dedupe key, so telling twice queues once.
+    pub news_key: &'a str,
+    pub channel: &'a str,
+    pub payload: &'a str,
+    pub now: i64,
+    /// When it may go out (quiet hours, a scheduled publication).
+    pub send_at: i64,
+    /// Routine news skips people who declined it.
+    pub urgent: bool,
+}
+
+/// Queues one text per person to tell, in one statement; returns how many
+/// were queued (a repeat queues none).
+pub async fn queue_news(
+    tx: &mut Transaction<'_, Any>,
+    news: &OutageNewsRow<'_>,
+) -> BackendResult<u64> {
+    let sql = format!(
+        "INSERT INTO outbox (channel, recipient, dedupe_key, payload, created_at, available_at) \
+         SELECT $2, t.phone, $3 || CAST(t.id AS TEXT), $4, $5, $6 FROM ({}) t \
+         WHERE $7 = 1 OR t.outage_news_opt_out_at IS NULL \
+         ON CONFLICT (dedupe_key) DO NOTHING",
+        people_to_tell()
+    );
+    let done = sqlx::query(&sql)
+        .bind(news.outage_id)
+        .bind(news.channel)
+        .bind(format!(
+            "outage:{}:{}:person:",
+            news.outage_id, news.news_key
+        ))
+        .bind(news.payload)
+        .bind(news.now)
+        .bind(news.send_at)
+        .bind(i64::from(news.urgent))
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Records (or clears) a person's wish for no routine outage news.
+pub async fn set_news_opt_out(
+    pool: &AnyPool,
+    person_id: i64,
+    opted_out_at: Option<i64>,
+) -> BackendResult<()> {
+    sqlx::query("UPDATE people SET outage_news_opt_out_at = $1 WHERE id = $2")
+        .bind(opted_out_at)
+        .bind(person_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Whether a person declined routine outage news.
+pub async fn news_opted_out(pool: &AnyPool, person_id: i64) -> BackendResult<bool> {
+    let at: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT outage_news_opt_out_at FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(at.flatten().is_some())
+}

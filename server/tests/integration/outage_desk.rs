@@ -1,0 +1,419 @@
+//! The duty desk over real HTTP on SQLite and PostgreSQL: a dispatcher
+//! drafts an outage for their own company's buildings only, sees who will
+//! hear of it, publishes it (one text per person), moves its restore time
+//! (told again), restores it (told heat is back); residents who declined
+//! routine news hear only of emergencies; another company's dispatcher can
+//! neither read nor step it.
+
+use backend::on_both_engines;
+use domain::outage::OutageKind;
+use domain::outage_desk::news_send_at;
+use serde_json::Value;
+
+use crate::support::{resident_signs_in, staff_signs_in, Answer, Browser, TestServer};
+
+const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
+/// The demo resident, bound to the first flat of 金宝花园.
+const RESIDENT: &str = "13800000001";
+
+fn local_input(at: i64) -> String {
+    domain::clock::to_local(at)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// The outage a desk form redirected to.
+fn outage_of(answer: &Answer) -> i64 {
+    assert!(answer.form_error().is_none(), "{:?}", answer.form_error());
+    let location = answer.location.as_deref().unwrap_or_default();
+    location
+        .strip_prefix("/desk/outages/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("not an outage page: {answer:?}"))
+}
+
+async fn resident_building(server: &TestServer) -> i64 {
+    sqlx::query_scalar(
+        "SELECT u.building_id FROM person_households ph JOIN people p ON p.id = ph.person_id \
+         JOIN households h ON h.id = ph.household_id JOIN units u ON u.id = h.unit_id \
+         WHERE p.phone = $1",
+    )
+    .bind(RESIDENT)
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap()
+}
+
+/// The demo grid worker and property manager keep a mobile number on file
+/// (staff sign in by name; a number is for news).
+async fn staff_have_phones(server: &TestServer) {
+    for (username, phone) in [
+        ("grid_demo", "13900000071"),
+        ("property_demo", "13900000072"),
+    ] {
+        sqlx::query("UPDATE people SET phone = $1 WHERE username = $2")
+            .bind(phone)
+            .bind(username)
+            .execute(server.test_db.db.writer())
+            .await
+            .unwrap();
+    }
+}
+
+/// A station of another company than the demo dispatcher's.
+async fn foreign_station(server: &TestServer) -> i64 {
+    sqlx::query_scalar(
+        "SELECT s.id FROM stations s WHERE s.company_id <> \
+         (SELECT company_id FROM people WHERE username = 'dispatch_demo') ORDER BY s.id LIMIT 1",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap()
+}
+
+/// Outage texts queued for one piece of news, as (recipient, text, due).
+async fn news_queued(server: &TestServer, outage: i64, news: &str) -> Vec<(String, String, i64)> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT recipient, payload, available_at FROM outbox WHERE dedupe_key LIKE $1 ORDER BY id",
+    )
+    .bind(format!("outage:{outage}:{news}:person:%"))
+    .fetch_all(server.test_db.db.reader())
+    .await
+    .unwrap();
+    rows.into_iter()
+        .map(|(to, payload, due)| {
+            let payload: Value = serde_json::from_str(&payload).unwrap();
+            assert_eq!(payload["template"], "outage_news", "{payload}");
+            (to, payload["news"].as_str().unwrap().to_string(), due)
+        })
+        .collect()
+}
+
+async fn detail(dispatcher: &mut Browser, outage: i64) -> Value {
+    let answer = dispatcher
+        .api(&format!("/api/desk/outage?id={outage}"))
+        .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    serde_json::from_str(&answer.body).unwrap()
+}
+
+async fn draft(
+    dispatcher: &mut Browser,
+    kind: &str,
+    title: &str,
+    starts_at: i64,
+    restore_at: i64,
+    places: &[(&str, i64)],
+) -> Answer {
+    let starts = local_input(starts_at);
+    let restore = local_input(restore_at);
+    let ids: Vec<(String, String)> = places
+        .iter()
+        .map(|(name, id)| (format!("{name}[]"), id.to_string()))
+        .collect();
+    let mut form: Vec<(&str, &str)> = vec![
+        ("kind", kind),
+        ("title", title),
+        ("cause", "二次网主管道阀门更换"),
+        ("contact", "0536-12345678"),
+        ("starts_at", &starts),
+        ("expected_restore_at", &restore),
+        ("short_notice_reason", ""),
+    ];
+    form.extend(ids.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    dispatcher
+        .submit("/desk/outages", "/api/desk/outages/new", &form)
+        .await
+}
+
+async fn the_desk_runs_an_outage_and_the_area_hears_of_it(server: &TestServer) {
+    staff_have_phones(server).await;
+    let building = resident_building(server).await;
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let now = server.now();
+    let hour = 3600;
+
+    // Another company's station is not this dispatcher's to stop.
+    let foreign = foreign_station(server).await;
+    let refused = draft(
+        &mut dispatcher,
+        "planned",
+        "不属于本公司",
+        now + 72 * hour,
+        now + 80 * hour,
+        &[("station_ids", foreign)],
+    )
+    .await;
+    assert!(
+        refused
+            .form_error()
+            .unwrap_or_default()
+            .contains("不属于本公司"),
+        "{refused:?}"
+    );
+    // Planned work of two days starting tomorrow needs a reason.
+    let short = draft(
+        &mut dispatcher,
+        "planned",
+        "提前不足",
+        now + 24 * hour,
+        now + 72 * hour,
+        &[("building_ids", building)],
+    )
+    .await;
+    assert!(
+        short.form_error().unwrap_or_default().contains("48 小时"),
+        "{short:?}"
+    );
+
+    // A planned outage of the resident's building, three days ahead.
+    let starts = now + 72 * hour;
+    let created = draft(
+        &mut dispatcher,
+        "planned",
+        "金宝花园停热",
+        starts,
+        starts + 8 * hour,
+        &[("building_ids", building)],
+    )
+    .await;
+    let outage = outage_of(&created);
+    let before = detail(&mut dispatcher, outage).await;
+    assert_eq!(before["outage"]["status"], "Draft");
+    let audience = &before["audience"];
+    assert_eq!(audience["buildings"], 1);
+    // The resident, the building's grid worker and property manager.
+    let people = audience["people"].as_u64().unwrap();
+    assert_eq!(people, 3, "{audience}");
+    assert!(before["publish_text"]
+        .as_str()
+        .unwrap()
+        .contains("金宝花园停热"));
+
+    // A draft is nobody's news yet.
+    let public = crate::support::client()
+        .get(server.url(&format!("/api/outage?id={outage}")))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(public.status(), 200);
+    let board = crate::support::page_text(&server.url("/outages")).await;
+    assert!(!board.contains("金宝花园停热"));
+
+    // Publishing tells each person once.
+    let page = format!("/desk/outages/{outage}");
+    let id = outage.to_string();
+    let published = dispatcher
+        .submit(&page, "/api/desk/outages/publish", &[("id", &id)])
+        .await;
+    assert_eq!(outage_of(&published), outage);
+    let told = news_queued(server, outage, "published").await;
+    assert_eq!(told.len() as u64, people);
+    let mut recipients: Vec<&str> = told.iter().map(|(to, ..)| to.as_str()).collect();
+    recipients.dedup();
+    assert_eq!(recipients.len(), told.len(), "one text per person");
+    assert!(told.iter().any(|(to, ..)| to == RESIDENT));
+    // Routine news waits for the morning when written at night.
+    let due = news_send_at(OutageKind::Planned, server.now());
+    assert!(told.iter().all(|(_, _, at)| *at == due));
+    let twice = dispatcher
+        .submit(&page, "/api/desk/outages/publish", &[("id", &id)])
+        .await;
+    assert!(twice.form_error().is_some(), "{twice:?}");
+    assert_eq!(
+        news_queued(server, outage, "published").await.len(),
+        told.len()
+    );
+    let board = crate::support::page_text(&server.url("/outages")).await;
+    assert!(board.contains("金宝花园停热"));
+    let building_page =
+        crate::support::page_text(&server.url(&format!("/building?building={building}"))).await;
+    assert!(building_page.contains("金宝花园停热"), "{building_page}");
+
+    // Another company's dispatcher cannot see or step it.
+    sqlx::query(
+        "INSERT INTO people (display_name, username, password_hash, company_id, created_at) \
+         SELECT '赵敏', 'dispatch_east', password_hash, \
+                (SELECT id FROM heating_companies WHERE short_name = '城东热电'), created_at \
+         FROM people WHERE username = 'dispatch_demo'",
+    )
+    .execute(server.test_db.db.writer())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO person_roles (person_id, role, granted_at) \
+         SELECT id, 'dispatcher', created_at FROM people WHERE username = 'dispatch_east'",
+    )
+    .execute(server.test_db.db.writer())
+    .await
+    .unwrap();
+    let mut other = staff_signs_in(server, "dispatch_east", PASSWORD).await;
+    let peek = other.api(&format!("/api/desk/outage?id={outage}")).await;
+    assert_ne!(peek.status, 200, "{peek:?}");
+    let meddle = other
+        .submit(
+            &page,
+            "/api/desk/outages/end",
+            &[("id", &id), ("step", "restore")],
+        )
+        .await;
+    assert!(meddle.form_error().is_some(), "{meddle:?}");
+
+    // A note alone tells nobody; moving the restore time tells everyone.
+    let noted = dispatcher
+        .submit(
+            &page,
+            "/api/desk/outages/update",
+            &[("id", &id), ("note", "施工队伍已进场")],
+        )
+        .await;
+    assert_eq!(outage_of(&noted), outage);
+    let later = local_input(starts + 12 * hour);
+    let moved = dispatcher
+        .submit(
+            &page,
+            "/api/desk/outages/update",
+            &[
+                ("id", &id),
+                ("note", "阀门到货延迟"),
+                ("expected_restore_at", &later),
+            ],
+        )
+        .await;
+    assert_eq!(outage_of(&moved), outage);
+    let after = detail(&mut dispatcher, outage).await;
+    assert_eq!(
+        after["outage"]["expected_restore_at"].as_i64(),
+        Some(domain::clock::parse_local_input(&later).unwrap())
+    );
+    let timeline = after["timeline"].as_array().unwrap();
+    assert_eq!(timeline.len(), 2, "{timeline:?}");
+    let moved_texts: Vec<(String, String, i64)> = {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE $1 AND dedupe_key LIKE '%:update:%'",
+        )
+        .bind(format!("outage:{outage}:%"))
+        .fetch_all(server.test_db.db.reader())
+        .await
+        .unwrap();
+        assert_eq!(rows.len() as u64, people, "{rows:?}");
+        let update = rows[0].split(':').nth(3).unwrap().to_string();
+        news_queued(server, outage, &format!("update:{update}")).await
+    };
+    assert!(moved_texts
+        .iter()
+        .all(|(_, text, _)| text.contains("阀门到货延迟") && text.contains("调整为")));
+
+    // Heat back: everyone hears so, once.
+    let restored = dispatcher
+        .submit(
+            &page,
+            "/api/desk/outages/end",
+            &[("id", &id), ("step", "restore")],
+        )
+        .await;
+    assert_eq!(outage_of(&restored), outage);
+    let back = news_queued(server, outage, "restored").await;
+    assert_eq!(back.len() as u64, people);
+    assert!(back[0].1.contains("已恢复供热"));
+    let again = dispatcher
+        .submit(
+            &page,
+            "/api/desk/outages/end",
+            &[("id", &id), ("step", "restore")],
+        )
+        .await;
+    assert!(again.form_error().is_some());
+    let audit: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE subject_type = 'outage' AND subject_id = $1",
+    )
+    .bind(outage.to_string())
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    // Drafted, published, two updates, restored.
+    assert_eq!(audit, 5);
+    let public: Value = serde_json::from_str(
+        &crate::support::client()
+            .get(server.url(&format!("/api/outage?id={outage}")))
+            .header("accept", "application/json")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(public["notice"]["phase"], "Restored");
+    assert_eq!(public["timeline"].as_array().unwrap().len(), 3);
+}
+
+on_both_engines!(
+    the_desk_runs_an_outage_and_the_area_hears_of_it,
+    TestServer,
+    the_desk_runs_an_outage_and_the_area_hears_of_it
+);
+
+async fn opted_out_residents_hear_only_of_emergencies(server: &TestServer) {
+    staff_have_phones(server).await;
+    let building = resident_signs_in(server, RESIDENT).await;
+    let mut resident = building;
+    let off = resident
+        .submit(
+            "/me/settings",
+            "/api/me/outage-news/save",
+            &[("receive", "0")],
+        )
+        .await;
+    assert_eq!(off.location.as_deref(), Some("/me/settings"), "{off:?}");
+    let choice = resident.api("/api/me/outage-news").await;
+    assert_eq!(choice.body.trim(), "false");
+
+    let building = resident_building(server).await;
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let now = server.now();
+    let mut told_resident = Vec::new();
+    for (kind, title) in [("planned", "计划检修"), ("emergency", "管道抢修")] {
+        let (starts, ends) = if kind == "planned" {
+            (now + 72 * 3600, now + 80 * 3600)
+        } else {
+            (now, now + 6 * 3600)
+        };
+        let created = draft(
+            &mut dispatcher,
+            kind,
+            title,
+            starts,
+            ends,
+            &[("building_ids", building)],
+        )
+        .await;
+        let outage = outage_of(&created);
+        let before = detail(&mut dispatcher, outage).await;
+        assert_eq!(before["audience"]["opted_out"], 1, "{before}");
+        let id = outage.to_string();
+        dispatcher
+            .submit(
+                &format!("/desk/outages/{outage}"),
+                "/api/desk/outages/publish",
+                &[("id", &id)],
+            )
+            .await;
+        let told = news_queued(server, outage, "published").await;
+        assert!(!told.is_empty());
+        told_resident.push(told.iter().any(|(to, ..)| to == RESIDENT));
+        if kind == "emergency" {
+            // Emergencies go out at once, whatever the hour.
+            assert!(told.iter().all(|(_, _, due)| *due == server.now()));
+        }
+    }
+    assert_eq!(told_resident, vec![false, true]);
+}
+
+on_both_engines!(
+    opted_out_residents_hear_only_of_emergencies,
+    TestServer,
+    opted_out_residents_hear_only_of_emergencies
+);
