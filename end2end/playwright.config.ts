@@ -13,6 +13,8 @@ export const IN_SEASON = { port: 3100, now: "2026-11-28T10:00" };
 /** The secret the test plays the 12345 platform with. */
 export const HOTLINE_SECRET = "e2e-secret-shared-with-12345";
 export const BEFORE_SEASON = { port: 3101, now: "2026-10-01T08:00" };
+/** The duty desk's own city: its outages must not touch the board the other specs read. */
+export const DESK = { port: 3102, now: "2026-11-28T10:00" };
 
 function server(port: number, now: string, name: string) {
   return {
@@ -91,5 +93,6 @@ export default defineConfig({
   webServer: [
     server(IN_SEASON.port, IN_SEASON.now, "in-season"),
     server(BEFORE_SEASON.port, BEFORE_SEASON.now, "before-season"),
+    server(DESK.port, DESK.now, "desk"),
   ],
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # heatdesk's benchmarks, on demand (not part of CI's pass/fail): SSR pages
 # beside static files, durable case submissions on SQLite and PostgreSQL
-# beside the disk's fsync rate, and the wasm bundle. Prints one report.
+# beside the disk's fsync rate, the wasm bundle, and an outage's news to
+# 5,000 households queued and drained. Prints one report.
 #   ./scripts/bench.sh [--seconds N]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -21,3 +22,11 @@ if pg_isready -q -h 127.0.0.1 -p 5432; then
   postgres_args=(--postgres "$PG_BENCH")
 fi
 "$OPEN311_CLIENT_VENV/bin/python" "$ROOT/scripts/bench/bench.py" "$HEATDESK_BIN" "$SITE_ROOT" "${postgres_args[@]}" "$@"
+
+step "outage news to 5,000 households: queued on publishing, drained by two workers"
+if pg_isready -q -h 127.0.0.1 -p 5432; then
+  export HEATDESK_TEST_POSTGRES_URL="$PG_BASE"
+else
+  unset HEATDESK_TEST_POSTGRES_URL
+fi
+cargo run -q --release -p backend --features test-support --example outage_fanout -- 5000

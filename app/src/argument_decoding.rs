@@ -7,7 +7,7 @@
 //! test here checks it knows every server function the portal registers,
 //! so a new one cannot be left out of the fuzzing.
 
-use crate::api::{account, cases, grid, open311, outage_desk, public, reports, staff};
+use crate::api::{account, cases, grid, open311, outage_desk, public, reports, season, staff};
 use crate::form_data::read_form;
 use leptos::server_fn::axum_export::body::Body;
 use leptos::server_fn::{Protocol, ServerFn, ServerFnError};
@@ -115,6 +115,8 @@ macro_rules! with_plain_functions {
             public::LoadOutageBoard,
             public::LoadBuildingLookup,
             reports::LoadReport,
+            season::LoadSeasonDesk,
+            season::PublishSeasonDecision,
             staff::LoadGridBuildings,
             staff::LoadPropertyBuildings,
             staff::LoadLookedAfterBuilding,

@@ -32,6 +32,7 @@ use pages::filing::{ApplicationPage, RepairPage, TemperatureComplaintPage};
 use pages::me::{MyHomePage, SettingsPage};
 use pages::open311_keys::Open311KeysPage;
 use pages::reports::ReportsPage;
+use pages::season_desk::SeasonDeskPage;
 use pages::signin::{SignInPage, StaffSignInPage};
 use pages::staff::{GridPage, LookedAfterBuildingPage, PropertyPage};
 use pages::{
@@ -108,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("property") view={Lazy::<PropertyRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("buildings"), ParamSegment("id")) view={Lazy::<LookedAfterBuildingRoute>::new()} ssr=SsrMode::Async />
                     <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("authority"), StaticSegment("season")) view={Lazy::<SeasonDeskRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("admin"), StaticSegment("deadlines")) view={Lazy::<CaseRulesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("admin"), StaticSegment("open311")) view={Lazy::<Open311KeysRoute>::new()} ssr=SsrMode::Async />
@@ -163,6 +165,7 @@ lazy_page!(PropertyRoute, PropertyPage);
 lazy_page!(LookedAfterBuildingRoute, LookedAfterBuildingPage);
 lazy_page!(AdminRoute, AdminPage);
 lazy_page!(AuditRoute, AuditPage);
+lazy_page!(SeasonDeskRoute, SeasonDeskPage);
 lazy_page!(CaseRulesRoute, CaseRulesPage);
 lazy_page!(Open311KeysRoute, Open311KeysPage);
 lazy_page!(DemoOutboxRoute, DemoOutboxPage);

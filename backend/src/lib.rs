@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod integrations;
+pub mod qr;
 pub mod reference;
 pub mod secrets;
 pub mod seed;

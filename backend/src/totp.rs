@@ -53,15 +53,9 @@ pub fn otpauth_url(secret_base32: &str, issuer: &str, account: &str) -> Option<S
         .ok()
 }
 
-/// A QR code of `text` as an SVG document, black on white, scaled by the page.
+/// A QR code of `text` as an SVG document (see [`crate::qr`]).
 pub fn qr_svg(text: &str) -> Option<String> {
-    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
-    Some(
-        code.render::<qrcode::render::svg::Color<'_>>()
-            .min_dimensions(200, 200)
-            .quiet_zone(true)
-            .build(),
-    )
+    crate::qr::qr_svg(text)
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ impl SignedIn {
             (Role::GridWorker, "/grid"),
             (Role::PropertyManager, "/property"),
             (Role::Admin, "/admin"),
+            (Role::HeatingAuthority, "/authority/season"),
         ];
         order
             .iter()

@@ -61,6 +61,12 @@ pub fn format_full(unix: UnixSeconds, lang: Lang) -> String {
     )
 }
 
+/// "2026年11月14日", "14 Nov 2026": a day, as a notice is dated.
+pub fn format_date(unix: UnixSeconds, lang: Lang) -> String {
+    let t = to_local(unix);
+    text::clock_date(lang, t.day(), month_name(t.month(), lang), t.year())
+}
+
 /// "11" in Chinese (月 follows in the message), "Nov" in English.
 fn month_name(month: u32, lang: Lang) -> &'static str {
     const MONTHS: [fn(Lang) -> &'static str; 12] = [

@@ -247,6 +247,7 @@ mod tests {
                 effective_at: at(10, 12),
                 reason: "寒潮提前到来".to_string(),
                 published_at: at(8, 9),
+                companies: Vec::new(),
             }],
         }
     }

@@ -550,7 +550,7 @@ pub struct DeskOutage {
     pub expected_restore_at: UnixSeconds,
     /// Restored or cancelled at.
     pub ended_at: Option<UnixSeconds>,
-    /// When it went (or goes) public; for a draft, when it was written.
+    /// When it went (or goes) public; `i64::MAX` for a draft.
     pub published_at: UnixSeconds,
 }
 

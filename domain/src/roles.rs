@@ -11,25 +11,30 @@ pub enum Role {
     Dispatcher,
     RepairCrew,
     Admin,
+    /// The city heating authority (市供热主管部门): decides the season and
+    /// oversees every company.
+    HeatingAuthority,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Resident,
         Role::GridWorker,
         Role::PropertyManager,
         Role::Dispatcher,
         Role::RepairCrew,
         Role::Admin,
+        Role::HeatingAuthority,
     ];
 
     /// Roles an admin grants to staff accounts (residents sign up by phone).
-    pub const STAFF: [Role; 5] = [
+    pub const STAFF: [Role; 6] = [
         Role::GridWorker,
         Role::PropertyManager,
         Role::Dispatcher,
         Role::RepairCrew,
         Role::Admin,
+        Role::HeatingAuthority,
     ];
 
     /// The name stored in the database and used in forms.
@@ -41,6 +46,7 @@ impl Role {
             Self::Dispatcher => "dispatcher",
             Self::RepairCrew => "repair_crew",
             Self::Admin => "admin",
+            Self::HeatingAuthority => "heating_authority",
         }
     }
 
@@ -56,6 +62,7 @@ impl Role {
             Self::Dispatcher => text::role_dispatcher(lang),
             Self::RepairCrew => text::role_repair_crew(lang),
             Self::Admin => text::role_admin(lang),
+            Self::HeatingAuthority => text::role_heating_authority(lang),
         }
     }
 

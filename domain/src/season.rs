@@ -181,6 +181,13 @@ impl AnnouncementKind {
     }
 }
 
+/// A heating company a decision names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedCompany {
+    pub id: i64,
+    pub name: String,
+}
+
 /// A published decision that moves one season's start or end.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeasonAnnouncement {
@@ -190,6 +197,27 @@ pub struct SeasonAnnouncement {
     pub effective_at: UnixSeconds,
     pub reason: String,
     pub published_at: UnixSeconds,
+    /// The companies it applies to; none named: every company.
+    #[serde(default)]
+    pub companies: Vec<NamedCompany>,
+}
+
+impl SeasonAnnouncement {
+    /// Whether it moves the season of buildings heated by `company` (of
+    /// no company known: only decisions for every company do).
+    pub fn applies_to(&self, company: Option<i64>) -> bool {
+        self.companies.is_empty()
+            || company.is_some_and(|id| self.companies.iter().any(|c| c.id == id))
+    }
+
+    /// "全市各供热单位" or "仅适用于：城东热电、高新供热".
+    pub fn scope_label(&self, lang: Lang) -> String {
+        if self.companies.is_empty() {
+            return text::season_scope_city(lang).to_string();
+        }
+        let names: Vec<&str> = self.companies.iter().map(|c| c.name.as_str()).collect();
+        text::season_scope_companies(lang, names.join(text::list_separator(lang)))
+    }
 }
 
 /// The window after the announcements for its season: the earliest announced
@@ -200,10 +228,21 @@ pub fn effective_window(
     start_year: i32,
     announcements: &[SeasonAnnouncement],
 ) -> SeasonWindow {
+    effective_window_for(calendar, start_year, announcements, None)
+}
+
+/// Like [`effective_window`], for the buildings of one company: decisions
+/// for every company and those naming it count.
+pub fn effective_window_for(
+    calendar: &SeasonCalendar,
+    start_year: i32,
+    announcements: &[SeasonAnnouncement],
+    company: Option<i64>,
+) -> SeasonWindow {
     let mut window = calendar.regulated_window(start_year);
     for announcement in announcements
         .iter()
-        .filter(|a| a.season_start_year == start_year)
+        .filter(|a| a.season_start_year == start_year && a.applies_to(company))
     {
         match announcement.kind {
             AnnouncementKind::EarlyStart => {
@@ -251,13 +290,25 @@ pub fn season_status(
     announcements: &[SeasonAnnouncement],
     now: UnixSeconds,
 ) -> SeasonStatus {
+    season_status_for(calendar, announcements, now, None)
+}
+
+/// Like [`season_status`], for the buildings of one company (`None`: the
+/// city as a whole, whose window only decisions for every company move;
+/// it still lists the decisions for some, with whom they apply to).
+pub fn season_status_for(
+    calendar: &SeasonCalendar,
+    announcements: &[SeasonAnnouncement],
+    now: UnixSeconds,
+    company: Option<i64>,
+) -> SeasonStatus {
     let year = chrono::Datelike::year(&to_local(now));
     let start_year = [year - 1, year]
         .into_iter()
-        .find(|&y| now < effective_window(calendar, y, announcements).end)
+        .find(|&y| now < effective_window_for(calendar, y, announcements, company).end)
         .unwrap_or(year + 1);
     let regulated = calendar.regulated_window(start_year);
-    let effective = effective_window(calendar, start_year, announcements);
+    let effective = effective_window_for(calendar, start_year, announcements, company);
     let phase = if now < effective.start {
         SeasonPhase::Before {
             until_start: Countdown::between(now, effective.start),
@@ -270,7 +321,9 @@ pub fn season_status(
     };
     let mut applying: Vec<SeasonAnnouncement> = announcements
         .iter()
-        .filter(|a| a.season_start_year == start_year)
+        .filter(|a| {
+            a.season_start_year == start_year && (company.is_none() || a.applies_to(company))
+        })
         .cloned()
         .collect();
     applying.sort_by_key(|a| a.published_at);
@@ -439,6 +492,7 @@ mod tests {
             effective_at: at(2026, 11, 8, 12),
             reason: "寒潮提前来袭".into(),
             published_at: at(2026, 11, 5, 10),
+            companies: Vec::new(),
         };
         let status = season_status(
             &SeasonCalendar::default(),
@@ -464,6 +518,7 @@ mod tests {
             effective_at: at(2027, 3, 22, 12),
             reason: "倒春寒".into(),
             published_at: at(2027, 3, 10, 10),
+            companies: Vec::new(),
         };
         let status = season_status(&SeasonCalendar::default(), &[extension], at(2027, 3, 18, 9));
         assert_eq!(status.effective.start_year, 2026);
@@ -479,6 +534,7 @@ mod tests {
             effective_at: at(2025, 11, 1, 12),
             reason: "寒潮".into(),
             published_at: at(2025, 10, 30, 10),
+            companies: Vec::new(),
         };
         let status = season_status(&SeasonCalendar::default(), &[other], at(2026, 11, 10, 8));
         assert!(!status.is_heating());
@@ -493,6 +549,7 @@ mod tests {
             effective_at: at(2026, 11, 20, 12),
             reason: "误报".into(),
             published_at: at(2026, 11, 1, 10),
+            companies: Vec::new(),
         };
         let window = effective_window(&SeasonCalendar::default(), 2026, &[later_start]);
         assert_eq!(window.start, at(2026, 11, 14, 12));
@@ -591,5 +648,38 @@ mod tests {
                 minutes: 0
             }
         );
+    }
+
+    #[test]
+    fn a_decision_for_named_companies_moves_only_their_season() {
+        let extension = SeasonAnnouncement {
+            season_start_year: 2026,
+            kind: AnnouncementKind::Extension,
+            effective_at: at(2027, 3, 25, 12),
+            reason: "倒春寒".into(),
+            published_at: at(2027, 3, 10, 10),
+            companies: vec![NamedCompany {
+                id: 2,
+                name: "城东热电".into(),
+            }],
+        };
+        let calendar = SeasonCalendar::default();
+        let now = at(2027, 3, 20, 8);
+        let anns = std::slice::from_ref(&extension);
+        let theirs = season_status_for(&calendar, anns, now, Some(2));
+        assert!(theirs.is_heating());
+        assert_eq!(theirs.effective.end, at(2027, 3, 25, 12));
+        let others = season_status_for(&calendar, anns, now, Some(1));
+        assert!(!others.is_heating());
+        assert!(others.announcements.is_empty());
+        // The city as a whole keeps the regulated end but lists it, scoped.
+        let city = season_status(&calendar, anns, at(2027, 3, 12, 8));
+        assert_eq!(city.effective.end, calendar.regulated_window(2026).end);
+        assert_eq!(city.announcements.len(), 1);
+        assert_eq!(
+            city.announcements[0].scope_label(Lang::Zh),
+            "仅适用于：城东热电"
+        );
+        assert!(extension.applies_to(Some(2)) && !extension.applies_to(None));
     }
 }

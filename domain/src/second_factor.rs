@@ -33,7 +33,7 @@ pub const RECOVERY_LENGTH: usize = 10;
 pub fn needs_second_factor(roles: &[Role]) -> bool {
     roles
         .iter()
-        .any(|r| matches!(r, Role::Admin | Role::Dispatcher))
+        .any(|r| matches!(r, Role::Admin | Role::Dispatcher | Role::HeatingAuthority))
 }
 
 /// What a person typed in the second-factor field.
@@ -117,6 +117,7 @@ mod tests {
     #[test]
     fn admins_and_dispatchers_need_it() {
         assert!(needs_second_factor(&[Role::Dispatcher]));
+        assert!(needs_second_factor(&[Role::HeatingAuthority]));
         assert!(needs_second_factor(&[Role::GridWorker, Role::Admin]));
         assert!(!needs_second_factor(&[
             Role::RepairCrew,

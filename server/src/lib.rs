@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod health;
 pub mod hotline;
 pub mod middleware;
+pub mod notices;
 pub mod open311;
 pub mod request_guard;
 pub mod router;

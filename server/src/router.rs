@@ -135,6 +135,7 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         .route("/attachments/{id}", get(crate::uploads::attachment))
         .route("/reports/cases.csv", get(crate::exports::report_cases_csv))
         .route("/outages.atom", get(crate::feeds::outages_atom))
+        .route("/outages/{id}/notice", get(crate::notices::outage_notice))
         .route(
             "/open311/v2/{file}",
             get(crate::open311::catalogue).post(crate::open311::post_request),

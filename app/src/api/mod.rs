@@ -9,4 +9,5 @@ pub mod open311;
 pub mod outage_desk;
 pub mod public;
 pub mod reports;
+pub mod season;
 pub mod staff;

@@ -109,9 +109,16 @@ pub async fn publish_outage(id: i64, publish_at: Option<String>) -> Result<(), S
             crate::context::refused(translations::text::outage_publish_time_unreadable)
         })?),
     };
-    backend::services::outage_desk::publish(&call.db, &call.viewer, &call.origin, id, publish_at)
-        .await
-        .map_err(to_server_error)?;
+    backend::services::outage_desk::publish(
+        &call.db,
+        &call.viewer,
+        &call.origin,
+        &call.settings.notice_rule,
+        id,
+        publish_at,
+    )
+    .await
+    .map_err(to_server_error)?;
     go_to_outage(id);
     Ok(())
 }

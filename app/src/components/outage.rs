@@ -89,6 +89,14 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
             <dd>{notice.contact.clone()}</dd>
         }
     });
+    // A notice for the lobby while the outage is ahead or under way.
+    let print = (notice.phase != OutagePhase::Restored).then(|| {
+        view! {
+            <p class="outage__print">
+                <a href=format!("/outages/{}/notice", notice.id) rel="external nofollow">{text::print_notice_print(lang)}</a>
+            </p>
+        }
+    });
     view! {
         <article
             class="card outage"
@@ -113,6 +121,7 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
             </dl>
             <AreaList areas=notice.areas />
             {update}
+            {print}
         </article>
     }
 }

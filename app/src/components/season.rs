@@ -53,6 +53,7 @@ pub fn SeasonCard(season: SeasonStatus, now: i64) -> impl IntoView {
                         <strong>{text::season_new_date(lang)} {month_day_time(lang, a.effective_at)}</strong>
                     </p>
                     <p>{a.reason.clone()}</p>
+                    <p class="announcement__scope">{a.scope_label(lang)}</p>
                     <p class="muted">
                         {text::season_published(lang)}
                         <time datetime=format_iso(a.published_at)>

@@ -13,5 +13,6 @@ pub mod open311_keys;
 pub mod outage_desk;
 pub mod outages;
 pub mod reports;
+pub mod season_desk;
 pub mod signin;
 pub mod staff;

@@ -228,7 +228,10 @@ fn DeskOutageView(
     });
     let public_link = (outage.status != OutageStatus::Draft).then(|| {
         view! {
-            <p><a href=format!("/outages/{id}")>{text::desk_outages_public_page(lang)}</a></p>
+            <p>
+                <a href=format!("/outages/{id}")>{text::desk_outages_public_page(lang)}</a>" · "
+                <a href=format!("/outages/{id}/notice") rel="external">{text::print_notice_print(lang)}</a>
+            </p>
         }
     });
     view! {

@@ -15,7 +15,7 @@ use crate::services::attachments::{attach, prepare_all, PreparedImage, Upload};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::public::season_now;
 use crate::store::cases::NewCase;
-use crate::store::{grid_work, outages};
+use crate::store::{grid_work, outages, places};
 use domain::applications::{
     application_window, check_application, required_documents, DEFAULT_DAYS_BEFORE_SEASON,
 };
@@ -115,7 +115,8 @@ pub(crate) async fn file_temperature_as(
         Room::parse(&form.room).ok_or_else(|| BackendError::refused(text::filing_room_missing))?;
     let reading = Reading::parse(&form.reading).map_err(BackendError::refused)?;
     let note = clean_description(&form.note, false).map_err(BackendError::refused)?;
-    let season = season_now(db, settings, origin.now).await?;
+    let company = places::company_of_building(db.reader(), filer.building_id).await?;
+    let season = season_now(db, settings, origin.now, company).await?;
     let covering: Vec<CoveringOutage> =
         outages::current_touching_building(db.reader(), filer.building_id, origin.now, origin.now)
             .await?

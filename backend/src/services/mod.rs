@@ -15,5 +15,6 @@ pub mod open311;
 pub mod outage_desk;
 pub mod public;
 pub mod reports;
+pub mod season_decisions;
 pub mod second_factor;
 pub mod throttle;

@@ -14,8 +14,8 @@ use domain::clock::UnixSeconds;
 use domain::notices::AffectedArea;
 use domain::outage::OutageKind;
 use domain::outage_desk::{
-    check_outage_form, check_publish_at, check_update, is_urgent, news_send_at, next_status,
-    outage_news_text, text_parts, DeskOutage, DeskOutageDetail, DeskPlace, NoticeRule,
+    check_notice, check_outage_form, check_publish_at, check_update, is_urgent, news_send_at,
+    next_status, outage_news_text, text_parts, DeskOutage, DeskOutageDetail, DeskPlace, NoticeRule,
     OutageDeskView, OutageForm, OutageNews, OutageStatus, OutageStep, TimelineEntry,
 };
 use domain::roles::Role;
@@ -225,6 +225,7 @@ pub async fn publish(
     db: &Database,
     viewer: &Viewer,
     origin: &RequestOrigin,
+    rule: &NoticeRule,
     outage_id: i64,
     publish_at: Option<UnixSeconds>,
 ) -> BackendResult<u64> {
@@ -233,6 +234,16 @@ pub async fn publish(
     allowed(&outage, OutageStep::Publish)?;
     let at = check_publish_at(publish_at, origin.now, outage.expected_restore_at)
         .map_err(BackendError::refused)?;
+    // The notice counts from when residents see it, not from the draft.
+    check_notice(
+        rule,
+        outage.kind,
+        at,
+        outage.starts_at,
+        outage.expected_restore_at,
+        &outage.short_notice_reason,
+    )
+    .map_err(|e| BackendError::invalid(&e))?;
     let mut tx = db.writer().begin().await?;
     if !desk::publish(&mut tx, company_id, outage_id, at, viewer.person_id).await? {
         tx.rollback().await?;
@@ -313,7 +324,10 @@ pub async fn post_update(
             "outage",
             outage_id,
             match moves {
-                Some(at) => format!("{note}；预计恢复改为 {at}；通知 {queued} 人"),
+                Some(at) => format!(
+                    "{note}；预计恢复改为 {}；通知 {queued} 人",
+                    domain::clock::format_full(at, translations::Lang::Zh)
+                ),
                 None => note.clone(),
             },
         ),
@@ -324,8 +338,11 @@ pub async fn post_update(
     Ok(queued)
 }
 
-/// Ends an outage: heat is back (restore) or it is called off (cancel).
-/// Everyone told of it hears so; a draft nobody saw is dropped quietly.
+/// Ends an outage: heat is back (restore) or it is called off (cancel; a
+/// draft is discarded). Which it was is decided by the guarded statement
+/// itself, so a concurrent publish cannot slip between. News still waiting
+/// (for the morning, or for a publishing time) is taken back; once public,
+/// everyone in the area hears that it ended.
 pub async fn end(
     db: &Database,
     viewer: &Viewer,
@@ -336,36 +353,51 @@ pub async fn end(
     let company_id = company_of(viewer)?;
     let outage = own_outage(db, company_id, outage_id).await?;
     allowed(&outage, step)?;
-    let (news, note, action) = match step {
-        OutageStep::Restore => (OutageNews::Restored, "已恢复供热", "outage.restore"),
-        OutageStep::Cancel => (OutageNews::Cancelled, "停热取消", "outage.cancel"),
+    let restore = match step {
+        OutageStep::Restore => true,
+        OutageStep::Cancel => false,
         _ => return Err(BackendError::Internal(format!("{step:?} does not end"))),
     };
-    let mut tx = db.writer().begin().await?;
-    let ended = match step {
-        OutageStep::Restore => desk::restore(&mut tx, company_id, outage_id, origin.now).await?,
-        _ => desk::cancel(&mut tx, company_id, outage_id, origin.now).await?,
+    let (news, note, action) = if restore {
+        (OutageNews::Restored, "已恢复供热", "outage.restore")
+    } else {
+        (OutageNews::Cancelled, "停热取消", "outage.cancel")
     };
-    if !ended {
+    let mut tx = db.writer().begin().await?;
+    let mut published_at = desk::end(
+        &mut tx,
+        company_id,
+        outage_id,
+        "published",
+        restore,
+        origin.now,
+    )
+    .await?;
+    let was_published = published_at.is_some();
+    if !restore && published_at.is_none() {
+        published_at =
+            desk::end(&mut tx, company_id, outage_id, "draft", false, origin.now).await?;
+    }
+    let Some(published_at) = published_at else {
         tx.rollback().await?;
         return Err(moved_meanwhile());
-    }
+    };
     desk::insert_update(&mut tx, outage_id, origin.now, note, None, viewer.person_id).await?;
+    // News still waiting (for the morning, or for its publishing time)
+    // would arrive after the end: it is taken back first.
+    let withdrawn = desk::withdraw_pending_news(&mut tx, outage_id, origin.now).await?;
     let mut queued = 0;
-    if outage.status == OutageStatus::Published {
-        // A scheduled notice not yet public is simply withdrawn.
-        if outage.published_at <= origin.now {
-            let text = news_text(&outage, news, note);
-            queued = tell_area(
-                &mut tx,
-                &outage,
-                news.as_str(),
-                text,
-                origin.now,
-                origin.now,
-            )
-            .await?;
-        }
+    if was_published && published_at <= origin.now {
+        let text = news_text(&outage, news, note);
+        queued = tell_area(
+            &mut tx,
+            &outage,
+            news.as_str(),
+            text,
+            origin.now,
+            origin.now,
+        )
+        .await?;
     }
     audit::record(
         &mut *tx,
@@ -374,7 +406,10 @@ pub async fn end(
             action,
             "outage",
             outage_id,
-            format!("{}；通知 {queued} 人", outage.title),
+            format!(
+                "{}；通知 {queued} 人，撤回未发出的 {withdrawn} 条",
+                outage.title
+            ),
         ),
     )
     .await?;

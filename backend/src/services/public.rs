@@ -14,27 +14,51 @@ use domain::notices::{
 };
 use domain::outage::{building_heat_status, outage_phase, OutageKind, OutagePhase};
 use domain::outage_desk::OutageStatus;
-use domain::season::{season_status, SeasonCalendar, SeasonStatus};
+use domain::season::{season_status_for, SeasonCalendar, SeasonStatus};
 use std::collections::BTreeSet;
 
-/// Where the heating season stands at `now`, announcements included.
+/// Where the heating season stands at `now`, announcements included: for
+/// the buildings of `company`, or (`None`) the city as a whole.
 pub async fn season_now(
     db: &Database,
     settings: &PortalSettings,
     now: UnixSeconds,
+    company: Option<i64>,
 ) -> BackendResult<SeasonStatus> {
     let reference = db.reference().await?;
-    Ok(season_from(&reference, settings, now))
+    Ok(season_from(&reference, settings, now, company))
 }
 
-fn season_from(reference: &Reference, settings: &PortalSettings, now: UnixSeconds) -> SeasonStatus {
-    let calendar = SeasonCalendar {
+/// The season calendar: the regulated rule and the years the city fixed.
+pub async fn season_calendar(
+    db: &Database,
+    settings: &PortalSettings,
+) -> BackendResult<SeasonCalendar> {
+    let reference = db.reference().await?;
+    Ok(calendar_of(&reference, settings))
+}
+
+fn calendar_of(reference: &Reference, settings: &PortalSettings) -> SeasonCalendar {
+    SeasonCalendar {
         rule: settings.season_rule,
         fixed: reference.fixed_windows.clone(),
-    };
+    }
+}
+
+fn season_from(
+    reference: &Reference,
+    settings: &PortalSettings,
+    now: UnixSeconds,
+    company: Option<i64>,
+) -> SeasonStatus {
     let year = to_local(now).year();
     let announcements = reference.announcements(year - 1, year, now);
-    season_status(&calendar, &announcements, now)
+    season_status_for(
+        &calendar_of(reference, settings),
+        &announcements,
+        now,
+        company,
+    )
 }
 
 /// Every hotline: the configured ones, then each heating company's.
@@ -71,7 +95,7 @@ pub async fn home_overview(
     };
     Ok(HomeOverview {
         now,
-        season: season_from(&reference, settings, now),
+        season: season_from(&reference, settings, now, None),
         outages_ongoing: count(OutagePhase::Ongoing),
         outages_upcoming: count(OutagePhase::Upcoming),
         hotlines: hotlines(&reference, settings),
@@ -126,7 +150,7 @@ pub async fn public_news(
     now: UnixSeconds,
 ) -> BackendResult<PublicNews> {
     let board = outage_board(db, settings, now, None, None).await?;
-    let season = season_now(db, settings, now).await?;
+    let season = season_now(db, settings, now, None).await?;
     Ok(PublicNews {
         now,
         outages: board.notices,
@@ -235,7 +259,7 @@ pub async fn building_report(
     let Some(place) = places::building_place(db.reader(), building_id).await? else {
         return Ok(None);
     };
-    let season = season_now(db, settings, now).await?;
+    let season = season_now(db, settings, now, Some(place.company_id)).await?;
     let since = (now - settings.keep_restored_for).min(season.effective.start);
     let rows = outages::current_touching_building(db.reader(), building_id, now, since).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -276,6 +300,27 @@ pub async fn outage_page(
         notice,
         timeline: super::outage_desk::timeline(db, outage_id).await?,
     }))
+}
+
+/// The printed notice of a public outage: its words, in the company's
+/// name, and a QR code of its page at `page_url`.
+pub async fn printed_notice(
+    db: &Database,
+    now: UnixSeconds,
+    outage_id: i64,
+    page_url: &str,
+    lang: translations::Lang,
+) -> BackendResult<Option<(domain::print_notice::PrintedNotice, String)>> {
+    let Some(page) = outage_page(db, now, outage_id).await? else {
+        return Ok(None);
+    };
+    let (company, hotline) = places::company_of_outage(db.reader(), outage_id)
+        .await?
+        .unwrap_or_default();
+    let words = domain::print_notice::printed_notice(&page.notice, &company, &hotline, now, lang);
+    let qr = crate::qr::qr_svg(page_url)
+        .ok_or_else(|| BackendError::Internal(format!("no QR code for {page_url}")))?;
+    Ok(Some((words, qr)))
 }
 
 /// Turns outage rows into notices: areas grouped by community, the latest

@@ -149,6 +149,11 @@ pub async fn places_are_company_s(
     Ok(true)
 }
 
+/// A draft's `published_at`: not public, and it stays so when the draft is
+/// discarded (the public board shows an outage only when it went public
+/// before it ended).
+pub const NOT_YET_PUBLISHED: i64 = i64::MAX;
+
 /// Writes a draft: the outage and its places (a community stands for its
 /// buildings on the company's stations).
 pub async fn insert_draft(
@@ -165,7 +170,7 @@ pub async fn insert_draft(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO outages (company_id, kind, title, cause, contact, short_notice_reason, \
                               starts_at, expected_restore_at, published_at, published_by, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $9) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11) RETURNING id",
     )
     .bind(company_id)
     .bind(outage.kind.as_str())
@@ -175,8 +180,9 @@ pub async fn insert_draft(
     .bind(reason)
     .bind(outage.starts_at)
     .bind(outage.expected_restore_at)
-    .bind(now)
+    .bind(NOT_YET_PUBLISHED)
     .bind(created_by)
+    .bind(now)
     .fetch_one(&mut **tx)
     .await?;
     for station in &outage.station_ids {
@@ -268,42 +274,32 @@ pub async fn touch_published(
     Ok(done.rows_affected() == 1)
 }
 
-/// Ends a published outage: heat is back at `now`.
-pub async fn restore(
+/// Ends an outage of the company that is in status `from`: restored (heat
+/// is back) or cancelled at `now`, in one guarded statement. Returns when
+/// it went (or goes) public, or `None` when it was not in `from` (any more).
+pub async fn end(
     tx: &mut Transaction<'_, Any>,
     company_id: i64,
     outage_id: i64,
+    from: &str,
+    to_restored: bool,
     now: i64,
-) -> BackendResult<bool> {
-    let done = sqlx::query(
-        "UPDATE outages SET status = 'restored', restored_at = $1 \
-         WHERE id = $2 AND company_id = $3 AND status = 'published'",
-    )
+) -> BackendResult<Option<i64>> {
+    let set = if to_restored {
+        "status = 'restored', restored_at = $1"
+    } else {
+        "status = 'cancelled', cancelled_at = $1"
+    };
+    Ok(sqlx::query_scalar(&format!(
+        "UPDATE outages SET {set} WHERE id = $2 AND company_id = $3 AND status = $4 \
+         RETURNING published_at"
+    ))
     .bind(now)
     .bind(outage_id)
     .bind(company_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Calls off a draft or a published outage at `now`.
-pub async fn cancel(
-    tx: &mut Transaction<'_, Any>,
-    company_id: i64,
-    outage_id: i64,
-    now: i64,
-) -> BackendResult<bool> {
-    let done = sqlx::query(
-        "UPDATE outages SET status = 'cancelled', cancelled_at = $1 \
-         WHERE id = $2 AND company_id = $3 AND status IN ('draft', 'published')",
-    )
-    .bind(now)
-    .bind(outage_id)
-    .bind(company_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .bind(from)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
 
 /// A progress note, with the expected restore it set if it moved it.
@@ -412,6 +408,18 @@ pub struct OutageNewsRow<'a> {
     pub urgent: bool,
 }
 
+/// [`WAITING`] with `now` bound at `now_param`.
+fn waiting(now_param: &str) -> String {
+    WAITING
+        .replace("$NOW", now_param)
+        .replace("$LEASE", &domain::delivery::CLAIM_LEASE.to_string())
+}
+
+/// An outbox row neither delivered nor given up, and not in a worker's hands
+/// (a claimed row's `available_at` is pushed up to a lease ahead).
+const WAITING: &str = "delivered_at IS NULL AND abandoned_at IS NULL \
+     AND NOT (available_at > $NOW AND available_at <= $NOW + $LEASE)";
+
 /// Queues one text per person to tell, in one statement; returns how many
 /// were queued (a repeat queues none).
 pub async fn queue_news(
@@ -438,6 +446,24 @@ pub async fn queue_news(
         .bind(i64::from(news.urgent))
         .execute(&mut **tx)
         .await?;
+    Ok(done.rows_affected())
+}
+
+/// Takes back an outage's news not yet sent (a notice called off before
+/// it went out, or news overtaken by its end); returns how many.
+pub async fn withdraw_pending_news(
+    tx: &mut Transaction<'_, Any>,
+    outage_id: i64,
+    now: i64,
+) -> BackendResult<u64> {
+    let done = sqlx::query(&format!(
+        "DELETE FROM outbox WHERE dedupe_key LIKE $1 AND {}",
+        waiting("$2")
+    ))
+    .bind(format!("outage:{outage_id}:%"))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     Ok(done.rows_affected())
 }
 

@@ -29,6 +29,7 @@ const OUTAGE_COLUMNS: &str = "o.id, hc.short_name AS company_name, o.kind, o.tit
 /// Outages residents may see: not drafts; ended ones while they ended at or
 /// after the bound given.
 const PUBLIC_OUTAGE: &str = "o.status <> 'draft' \
+     AND o.published_at <= COALESCE(o.restored_at, o.cancelled_at, o.published_at) \
      AND (COALESCE(o.restored_at, o.cancelled_at) IS NULL OR COALESCE(o.restored_at, o.cancelled_at) >= $1)";
 
 /// Outages published by `now` and not restored, or restored at or after
@@ -60,7 +61,8 @@ pub async fn one_public(
     Ok(sqlx::query_as(&format!(
         "SELECT {OUTAGE_COLUMNS} FROM outages o \
          JOIN heating_companies hc ON hc.id = o.company_id \
-         WHERE o.id = $1 AND o.status <> 'draft' AND o.published_at <= $2"
+         WHERE o.id = $1 AND o.status <> 'draft' AND o.published_at <= $2 \
+           AND o.published_at <= COALESCE(o.restored_at, o.cancelled_at, o.published_at)"
     ))
     .bind(outage_id)
     .bind(now)

@@ -40,11 +40,14 @@ pub struct PendingMessage {
 }
 
 /// Undelivered messages due at `now`, oldest first (by when they were
-/// queued, so news meant to arrive in order is listed in order).
+/// queued, so news meant to arrive in order is listed in order), one
+/// person's messages (codes, case news) before an outage's news to a whole
+/// area, so a sign-in code never waits behind thousands of bulk texts.
 pub async fn due(pool: &AnyPool, now: i64, limit: i64) -> BackendResult<Vec<PendingMessage>> {
     Ok(sqlx::query_as(
         "SELECT id, channel, recipient, payload, attempts, created_at, available_at FROM outbox \
-         WHERE delivered_at IS NULL AND abandoned_at IS NULL AND available_at <= $1 ORDER BY id LIMIT $2",
+         WHERE delivered_at IS NULL AND abandoned_at IS NULL AND available_at <= $1 \
+         ORDER BY CASE WHEN dedupe_key LIKE 'outage:%' THEN 1 ELSE 0 END, id LIMIT $2",
     )
     .bind(now)
     .bind(limit)

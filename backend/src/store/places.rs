@@ -58,6 +58,7 @@ pub struct BuildingPlace {
     pub district: String,
     pub station_id: i64,
     pub station_name: String,
+    pub company_id: i64,
     pub company_name: String,
     pub company_hotline: String,
 }
@@ -70,7 +71,7 @@ pub async fn building_place(
         "SELECT b.id AS building_id, b.name AS building_name, \
                 c.id AS community_id, c.name AS community_name, c.district, \
                 s.id AS station_id, s.name AS station_name, \
-                hc.name AS company_name, hc.hotline AS company_hotline \
+                hc.id AS company_id, hc.name AS company_name, hc.hotline AS company_hotline \
          FROM buildings b \
          JOIN communities c ON c.id = b.community_id \
          JOIN stations s ON s.id = b.station_id \
@@ -206,4 +207,28 @@ pub async fn company_short_name(pool: &AnyPool, company_id: i64) -> BackendResul
             .fetch_optional(pool)
             .await?,
     )
+}
+
+/// The full name and hotline of the company that runs an outage.
+pub async fn company_of_outage(
+    pool: &AnyPool,
+    outage_id: i64,
+) -> BackendResult<Option<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT hc.name, hc.hotline FROM outages o \
+         JOIN heating_companies hc ON hc.id = o.company_id WHERE o.id = $1",
+    )
+    .bind(outage_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The company whose station heats a building.
+pub async fn company_of_building(pool: &AnyPool, building_id: i64) -> BackendResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT s.company_id FROM buildings b JOIN stations s ON s.id = b.station_id WHERE b.id = $1",
+    )
+    .bind(building_id)
+    .fetch_optional(pool)
+    .await?)
 }

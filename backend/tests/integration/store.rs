@@ -75,6 +75,7 @@ on_both_engines!(demo_city_has_what_it_promises, |db: Database| async move {
             "admin",
             "dispatcher",
             "grid_worker",
+            "heating_authority",
             "property_manager",
             "repair_crew",
             "resident"
@@ -398,6 +399,7 @@ on_both_engines!(concurrent_writes_all_succeed, |db: Database| async move {
                     effective_at: 1_900_000_000 + i,
                     reason: format!("并发写入 {i}"),
                     published_at: 1_800_000_000 + i,
+                    companies: Vec::new(),
                 };
                 backend::store::seasons::insert_announcement(db.writer(), &announcement).await
             })

@@ -17,4 +17,5 @@ mod instances;
 mod open311;
 mod outage_desk;
 mod providers;
+mod season_decisions;
 mod sign_in;

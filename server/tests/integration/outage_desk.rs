@@ -10,7 +10,7 @@ use domain::outage::OutageKind;
 use domain::outage_desk::news_send_at;
 use serde_json::Value;
 
-use crate::support::{resident_signs_in, staff_signs_in, Answer, Browser, TestServer};
+use crate::support::{public_json, resident_signs_in, staff_signs_in, Answer, Browser, TestServer};
 
 const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
 /// The demo resident, bound to the first flat of 金宝花园.
@@ -87,6 +87,22 @@ async fn news_queued(server: &TestServer, outage: i64, news: &str) -> Vec<(Strin
             (to, payload["news"].as_str().unwrap().to_string(), due)
         })
         .collect()
+}
+
+/// Sends everything due, as the delivery worker would.
+async fn deliver_all(server: &TestServer) {
+    let channels = backend::services::delivery::Channels::sms_only(std::sync::Arc::new(
+        backend::integrations::sms::LogChannel,
+    ));
+    loop {
+        let round =
+            backend::services::delivery::deliver_due(&server.test_db.db, &channels, server.now())
+                .await
+                .unwrap();
+        if round.delivered + round.retrying + round.abandoned == 0 {
+            break;
+        }
+    }
 }
 
 async fn detail(dispatcher: &mut Browser, outage: i64) -> Value {
@@ -191,15 +207,16 @@ async fn the_desk_runs_an_outage_and_the_area_hears_of_it(server: &TestServer) {
         .contains("金宝花园停热"));
 
     // A draft is nobody's news yet.
-    let public = crate::support::client()
-        .get(server.url(&format!("/api/outage?id={outage}")))
-        .header("accept", "application/json")
+    let (public, _) = public_json(server, &format!("/api/outage?id={outage}")).await;
+    assert_ne!(public, 200);
+    let board = crate::support::page_text(&server.url("/outages")).await;
+    assert!(!board.contains("金宝花园停热"));
+    let draft_notice = crate::support::client()
+        .get(server.url(&format!("/outages/{outage}/notice")))
         .send()
         .await
         .unwrap();
-    assert_ne!(public.status(), 200);
-    let board = crate::support::page_text(&server.url("/outages")).await;
-    assert!(!board.contains("金宝花园停热"));
+    assert_eq!(draft_notice.status(), 404);
 
     // Publishing tells each person once.
     let page = format!("/desk/outages/{outage}");
@@ -230,6 +247,28 @@ async fn the_desk_runs_an_outage_and_the_area_hears_of_it(server: &TestServer) {
     let building_page =
         crate::support::page_text(&server.url(&format!("/building?building={building}"))).await;
     assert!(building_page.contains("金宝花园停热"), "{building_page}");
+    // The lobby notice, in the company's name, with its hotline and a QR
+    // code of the outage's page.
+    let printed =
+        crate::support::page_text(&server.url(&format!("/outages/{outage}/notice"))).await;
+    let (company, hotline): (String, String) = sqlx::query_as(
+        "SELECT hc.name, hc.hotline FROM heating_companies hc \
+         JOIN people p ON p.company_id = hc.id WHERE p.username = 'dispatch_demo'",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    for expected in [
+        "计划停热通知",
+        "二次网主管道阀门更换",
+        "<svg",
+        "/notice.css",
+        &company,
+        &hotline,
+    ] {
+        assert!(printed.contains(expected), "{expected} in {printed}");
+    }
+    assert!(printed.contains(&format!("/outages/{outage}")));
 
     // Another company's dispatcher cannot see or step it.
     sqlx::query(
@@ -305,7 +344,8 @@ async fn the_desk_runs_an_outage_and_the_area_hears_of_it(server: &TestServer) {
         .iter()
         .all(|(_, text, _)| text.contains("阀门到货延迟") && text.contains("调整为")));
 
-    // Heat back: everyone hears so, once.
+    // Heat back: everyone told hears so, once.
+    deliver_all(server).await;
     let restored = dispatcher
         .submit(
             &page,
@@ -334,18 +374,7 @@ async fn the_desk_runs_an_outage_and_the_area_hears_of_it(server: &TestServer) {
     .unwrap();
     // Drafted, published, two updates, restored.
     assert_eq!(audit, 5);
-    let public: Value = serde_json::from_str(
-        &crate::support::client()
-            .get(server.url(&format!("/api/outage?id={outage}")))
-            .header("accept", "application/json")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    )
-    .unwrap();
+    let (_, public) = public_json(server, &format!("/api/outage?id={outage}")).await;
     assert_eq!(public["notice"]["phase"], "Restored");
     assert_eq!(public["timeline"].as_array().unwrap().len(), 3);
 }
@@ -410,6 +439,79 @@ async fn opted_out_residents_hear_only_of_emergencies(server: &TestServer) {
         }
     }
     assert_eq!(told_resident, vec![false, true]);
+
+    // Published for tomorrow, then called off today: the texts waiting for
+    // tomorrow are taken back, and nobody is told of the cancellation.
+    let created = draft(
+        &mut dispatcher,
+        "planned",
+        "定时发布后取消",
+        now + 96 * 3600,
+        now + 100 * 3600,
+        &[("building_ids", building)],
+    )
+    .await;
+    let outage = outage_of(&created);
+    let id = outage.to_string();
+    let page = format!("/desk/outages/{outage}");
+    let tomorrow = local_input(now + 24 * 3600);
+    let scheduled = dispatcher
+        .submit(
+            &page,
+            "/api/desk/outages/publish",
+            &[("id", &id), ("publish_at", &tomorrow)],
+        )
+        .await;
+    assert_eq!(outage_of(&scheduled), outage);
+    let waiting = news_queued(server, outage, "published").await;
+    assert!(!waiting.is_empty());
+    assert!(waiting.iter().all(|(_, _, due)| *due >= now + 24 * 3600));
+    let board = crate::support::page_text(&server.url("/outages")).await;
+    assert!(
+        !board.contains("定时发布后取消"),
+        "not public before its time"
+    );
+    let cancelled = dispatcher
+        .submit(
+            &page,
+            "/api/desk/outages/end",
+            &[("id", &id), ("step", "cancel")],
+        )
+        .await;
+    assert_eq!(outage_of(&cancelled), outage);
+    assert!(news_queued(server, outage, "published").await.is_empty());
+    assert!(news_queued(server, outage, "cancelled").await.is_empty());
+    // Called off before it went public, it never shows.
+    let board = crate::support::page_text(&server.url("/outages")).await;
+    assert!(!board.contains("定时发布后取消"));
+    let (page_of_it, _) = public_json(server, &format!("/api/outage?id={outage}")).await;
+    assert_ne!(page_of_it, 200);
+
+    // The notice rule counts from publication: a long planned stop drafted
+    // three days ahead but published only 42 hours ahead needs its reason.
+    let created = draft(
+        &mut dispatcher,
+        "planned",
+        "迟发公告",
+        now + 72 * 3600,
+        now + 100 * 3600,
+        &[("building_ids", building)],
+    )
+    .await;
+    let outage = outage_of(&created);
+    let id = outage.to_string();
+    let late = local_input(now + 30 * 3600);
+    let refused = dispatcher
+        .submit(
+            &format!("/desk/outages/{outage}"),
+            "/api/desk/outages/publish",
+            &[("id", &id), ("publish_at", &late)],
+        )
+        .await;
+    assert!(
+        refused.form_error().unwrap_or_default().contains("48 小时"),
+        "{refused:?}"
+    );
 }
 
 on_both_engines!(

@@ -12,3 +12,4 @@ clock-month-9 = Sep
 clock-month-10 = Oct
 clock-month-11 = Nov
 clock-month-12 = Dec
+clock-date = { $day } { $month } { $year }

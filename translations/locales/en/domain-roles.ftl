@@ -4,3 +4,4 @@ role-property-manager = Property manager
 role-dispatcher = Dispatcher
 role-repair-crew = Repair crew
 role-admin = Admin
+role-heating-authority = City heating authority

@@ -9,3 +9,5 @@ countdown-one-minute = 1 minute
 countdown-minutes = { $n } minutes
 season-rule-unreadable = The season time “{ $written }” cannot be read; write it as “11-14 12:00”
 season-rule-implausible = A season starts in autumn or winter (August to December) and ends the next spring (January to May)
+season-scope-city = Every heating company
+season-scope-companies = Only for: { $names }

@@ -12,3 +12,4 @@ clock-month-9 = 9
 clock-month-10 = 10
 clock-month-11 = 11
 clock-month-12 = 12
+clock-date = { $year }年{ $month }月{ $day }日

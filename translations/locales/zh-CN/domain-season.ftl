@@ -9,3 +9,5 @@ countdown-one-minute = 1 分钟
 countdown-minutes = { $n } 分钟
 season-rule-unreadable = 供暖季时间“{ $written }”无法识别，应写作“11-14 12:00”
 season-rule-implausible = 供暖季开始时间应在秋冬（8 月至 12 月），结束时间应在次年春季（1 月至 5 月）
+season-scope-city = 全市各供热单位
+season-scope-companies = 仅适用于：{ $names }

@@ -111,7 +111,7 @@ const GIVEN_NAMES: [&str; 10] = [
 pub const DEMO_STAFF_PASSWORD: &str = "heatdesk2026";
 
 /// The demo accounts, one per role.
-pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 7] = [
     DemoAccount {
         role_label: "居民",
         role: "resident",
@@ -147,6 +147,12 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
         role: "admin",
         display_name: "赵静",
         login: "admin_demo",
+    },
+    DemoAccount {
+        role_label: "市供热主管部门",
+        role: "heating_authority",
+        display_name: "孙建国",
+        login: "authority_demo",
     },
 ];
 
@@ -455,6 +461,8 @@ async fn insert_person(
     now: UnixSeconds,
 ) -> BackendResult<i64> {
     let is_resident = account.role == "resident";
+    // The city's authority belongs to no company.
+    let of_company = !is_resident && account.role != "heating_authority";
     let person_id: i64 = sqlx::query_scalar(
         "INSERT INTO people (display_name, phone, username, password_hash, company_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -463,7 +471,7 @@ async fn insert_person(
     .bind(is_resident.then_some(account.login))
     .bind((!is_resident).then_some(account.login))
     .bind((!is_resident).then_some(staff_password_hash))
-    .bind((!is_resident).then_some(company_id))
+    .bind(of_company.then_some(company_id))
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;

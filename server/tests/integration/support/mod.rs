@@ -192,6 +192,22 @@ pub async fn page_text(url: &str) -> String {
     response.text().await.unwrap()
 }
 
+/// A public server function read (no session), as JSON: its status and body.
+pub async fn public_json(server: &TestServer, path: &str) -> (u16, serde_json::Value) {
+    let response = client()
+        .get(server.url(path))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+    )
+}
+
 /// A client that does not follow redirects (tests look at them).
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -1,0 +1,11 @@
+print-notice-heading-planned = Notice of planned heating outage
+print-notice-heading-emergency = Notice of emergency heating outage
+print-notice-heading-commissioning = Notice of filling and pressure test
+print-notice-greeting = Dear residents,
+print-notice-body = Because of { $cause }, heating to the area below stops from { $starts }; it is expected back { $restore }. We apologise for the inconvenience.
+print-notice-hotline = Heating hotline
+print-notice-restored = Heat came back { $at }.
+print-notice-cancelled = This outage was called off { $at }; heating as usual.
+print-notice-qr-hint = Scan for the latest news
+print-notice-print = Print the notice
+print-notice-page-hint = Print this page with your browser (A4 portrait).

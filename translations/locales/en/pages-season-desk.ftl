@@ -1,0 +1,9 @@
+season-desk-title = Season decisions
+season-desk-new = Publish a weather-led decision
+season-desk-kind = Decision
+season-desk-effective-at = New start or end
+season-desk-reason = Reason (residents see it)
+season-desk-companies = Heating companies it applies to
+season-desk-companies-hint = None chosen: every heating company in the city.
+season-desk-published = Published; every page shows it now
+season-desk-publish = Publish the decision

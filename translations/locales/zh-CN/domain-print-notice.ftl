@@ -1,0 +1,11 @@
+print-notice-heading-planned = 计划停热通知
+print-notice-heading-emergency = 抢修停热通知
+print-notice-heading-commissioning = 注水试压通知
+print-notice-greeting = 尊敬的热用户：
+print-notice-body = 因{ $cause }，我公司将于 { $starts } 起对以下区域停止供热，预计 { $restore } 恢复供热。给您带来不便，敬请谅解。
+print-notice-hotline = 供热服务热线
+print-notice-restored = 本次停热已于 { $at } 恢复供热。
+print-notice-cancelled = 本次停热已于 { $at } 取消，供热照常。
+print-notice-qr-hint = 扫码查看最新进展
+print-notice-print = 打印停热通知
+print-notice-page-hint = 用浏览器的“打印”功能打印本页（A4 纵向）。
