@@ -23,10 +23,10 @@ if pg_isready -q -h 127.0.0.1 -p 5432; then
 fi
 "$OPEN311_CLIENT_VENV/bin/python" "$ROOT/scripts/bench/bench.py" "$HEATDESK_BIN" "$SITE_ROOT" "${postgres_args[@]}" "$@"
 
-step "outage news to 5,000 households: queued on publishing, drained by two workers"
+step "outage news to 5,000 households: queued on publishing, drained by two workers in batch calls within a provider rate of 1,000 texts/s"
 if pg_isready -q -h 127.0.0.1 -p 5432; then
   export HEATDESK_TEST_POSTGRES_URL="$PG_BASE"
 else
   unset HEATDESK_TEST_POSTGRES_URL
 fi
-cargo run -q --release -p backend --features test-support --example outage_fanout -- 5000
+cargo run -q --release -p backend --features test-support --example outage_fanout -- 5000 1000

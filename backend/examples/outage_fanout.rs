@@ -1,10 +1,11 @@
 //! Benchmark: publishing an outage for stations of N bound households
 //! queues one text per person in one transaction; then two delivery
-//! workers (two "instances") drain the outbox, and no text goes twice.
-//! Runs on SQLite and, when `HEATDESK_TEST_POSTGRES_URL` answers, on
+//! workers (two "instances") drain the outbox in batch calls within a
+//! provider rate of R texts per second shared by both, and no text goes
+//! twice. Runs on SQLite and, when `HEATDESK_TEST_POSTGRES_URL` answers, on
 //! PostgreSQL. Called by `scripts/bench.sh`:
 //!
-//!   cargo run --release -p backend --features test-support --example outage_fanout -- 5000
+//!   cargo run --release -p backend --features test-support --example outage_fanout -- 5000 1000
 
 use backend::db::Engine;
 use backend::integrations::sms::{BoxFuture, NotificationChannel, OutgoingText, SendFailure};
@@ -17,13 +18,27 @@ use domain::outage::OutageKind;
 use domain::outage_desk::{NoticeRule, OutageForm};
 use domain::roles::Role;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-/// A provider that takes every text and counts them per number.
+/// A provider that takes every text, counts them per number, and counts
+/// its calls (a batch is one call).
 #[derive(Debug, Default)]
 struct CountingChannel {
     sent: Mutex<HashMap<String, u32>>,
+    calls: AtomicUsize,
+}
+
+impl CountingChannel {
+    fn count(&self, phone: &str) {
+        *self
+            .sent
+            .lock()
+            .expect("counter")
+            .entry(phone.to_string())
+            .or_default() += 1;
+    }
 }
 
 impl NotificationChannel for CountingChannel {
@@ -33,13 +48,25 @@ impl NotificationChannel for CountingChannel {
 
     fn send<'a>(&'a self, text: &'a OutgoingText) -> BoxFuture<'a, Result<(), SendFailure>> {
         Box::pin(async move {
-            *self
-                .sent
-                .lock()
-                .expect("counter")
-                .entry(text.phone.clone())
-                .or_default() += 1;
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            self.count(&text.phone);
             Ok(())
+        })
+    }
+
+    fn send_batch<'a>(
+        &'a self,
+        texts: &'a [OutgoingText],
+    ) -> BoxFuture<'a, Vec<Result<(), SendFailure>>> {
+        Box::pin(async move {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            texts
+                .iter()
+                .map(|text| {
+                    self.count(&text.phone);
+                    Ok(())
+                })
+                .collect()
         })
     }
 }
@@ -51,12 +78,14 @@ async fn scalar(db: &Database, sql: &str) -> i64 {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
-async fn run(engine: Engine, households: i64) {
+async fn run(engine: Engine, households: i64, texts_per_second: u32) {
     let test_db = TestDb::new(engine).await;
     let db = test_db.db.clone();
     let now = domain::clock::local_instant(2026, 12, 1, 10).expect("a time");
     let seeding = Instant::now();
-    backend::seed::scale::seed_scale(&db, households + 2_000, now)
+    // The scale seed spreads households over several companies; seed
+    // enough that the first company alone heats `households`.
+    backend::seed::scale::seed_scale(&db, households * 3 + 2_000, now)
         .await
         .expect("seed");
     // The newest stations of one company, until they heat `households`.
@@ -154,11 +183,17 @@ async fn run(engine: Engine, households: i64) {
     let mut workers = Vec::new();
     for _ in 0..2 {
         let db = Database::connect(&test_db.url).await.expect("second pool");
-        let channels = Channels::sms_only(channel.clone());
+        let channels = Channels {
+            texts_per_second,
+            ..Channels::sms_only(channel.clone())
+        };
         workers.push(tokio::spawn(async move {
             loop {
                 let round = deliver_due(&db, &channels, now).await.expect("round");
-                if round.delivered == 0 && round.claimed_elsewhere == 0 {
+                if round.deferred > 0 {
+                    // This second's rate is spent: wait for the next one.
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                } else if round.delivered == 0 && round.claimed_elsewhere == 0 {
                     break;
                 }
             }
@@ -170,6 +205,7 @@ async fn run(engine: Engine, households: i64) {
     let drained = draining.elapsed();
     let sent = channel.sent.lock().expect("counter").clone();
     let total: u32 = sent.values().sum();
+    let calls = channel.calls.load(Ordering::Relaxed);
     let twice = sent.values().filter(|n| **n > 1).count();
     let left = scalar(
         &db,
@@ -179,7 +215,8 @@ async fn run(engine: Engine, households: i64) {
     println!(
         "{engine:?}: {covered} households on {} stations (seeded in {:.1} s); \
          publishing queued {queued} texts in {:.3} s ({:.0} texts/s); \
-         two workers drained them in {:.2} s ({:.0} texts/s); sent {total}, \
+         two workers drained them in {:.2} s ({:.0} texts/s, {:.0}% of the provider \
+         rate of {texts_per_second}/s) in {calls} provider calls; sent {total}, \
          numbers sent twice {twice}, left undelivered {left}",
         chosen.len(),
         seeded.as_secs_f64(),
@@ -187,6 +224,7 @@ async fn run(engine: Engine, households: i64) {
         queued as f64 / published.as_secs_f64(),
         drained.as_secs_f64(),
         f64::from(total) / drained.as_secs_f64(),
+        100.0 * f64::from(total) / drained.as_secs_f64() / f64::from(texts_per_second),
     );
     assert_eq!(u64::from(total), queued, "every queued text sent once");
     assert_eq!(twice, 0);
@@ -199,8 +237,12 @@ async fn main() {
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(5_000);
-    run(Engine::Sqlite, households).await;
+    let texts_per_second: u32 = std::env::args()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000);
+    run(Engine::Sqlite, households, texts_per_second).await;
     if std::env::var("HEATDESK_TEST_POSTGRES_URL").is_ok() {
-        run(Engine::Postgres, households).await;
+        run(Engine::Postgres, households, texts_per_second).await;
     }
 }

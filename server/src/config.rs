@@ -141,6 +141,9 @@ pub struct Settings {
         global = true
     )]
     pub planned_notice_hours: String,
+    /// Texts per second the SMS provider takes, for all instances together.
+    #[arg(long, env = "HEATDESK_SMS_RATE", default_value = "100", global = true)]
+    pub sms_rate: String,
     /// How many proxies in front append to X-Forwarded-For: the client is
     /// the address the outermost of them appended (1: the right-most hop).
     #[arg(
@@ -309,6 +312,8 @@ pub struct Config {
     /// outside demo mode.
     pub require_second_factor: Option<bool>,
     pub sms: SmsConfig,
+    /// Texts per second the SMS provider takes (all instances together).
+    pub texts_per_second: u32,
     pub wechat: Option<WeChatSettings>,
     /// WeChat template messages for case news (needs `wechat`).
     pub wechat_templates: Option<WeChatTemplateSettings>,
@@ -552,6 +557,21 @@ impl Settings {
                     "应为 1 到 720 之间的整数（小时）",
                 )
             })?;
+        let texts_per_second = self
+            .sms_rate
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=domain::delivery::MAX_TEXTS_PER_SECOND).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "HEATDESK_SMS_RATE",
+                    format!(
+                        "应为 1 到 {} 之间的整数（每秒条数）",
+                        domain::delivery::MAX_TEXTS_PER_SECOND
+                    ),
+                )
+            })?;
         let require_second_factor = match self.require_second_factor.trim() {
             "auto" | "" => None,
             "on" | "1" | "true" | "yes" => Some(true),
@@ -572,6 +592,7 @@ impl Settings {
             },
             require_second_factor,
             sms,
+            texts_per_second,
             wechat,
             wechat_templates,
             database_url: self.database_url.clone(),
@@ -600,6 +621,10 @@ mod tests {
         assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(config.season_rule, SeasonRule::default());
         assert_eq!(config.fixed_now, None);
+        assert_eq!(
+            config.texts_per_second,
+            domain::delivery::DEFAULT_TEXTS_PER_SECOND
+        );
     }
 
     /// A setting's name and a way to break it.
@@ -607,7 +632,9 @@ mod tests {
 
     #[test]
     fn each_bad_value_names_its_setting() {
-        let cases: [BrokenSetting; 12] = [
+        let cases: [BrokenSetting; 14] = [
+            ("HEATDESK_SMS_RATE", |s| s.sms_rate = "0".into()),
+            ("HEATDESK_SMS_RATE", |s| s.sms_rate = "10001".into()),
             ("HEATDESK_SMS_PROVIDER", |s| {
                 s.sms_provider = "carrier-pigeon".into()
             }),

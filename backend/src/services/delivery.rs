@@ -6,15 +6,22 @@
 //! [`TextTemplate`]) go through the text channel, "wechat" rows (an openid
 //! and a [`TextTemplate::CaseUpdate`]) through WeChat template messages when
 //! they are configured. Retries, back-off and give-ups are the same for both.
+//!
+//! Texts go out within the provider's rate (texts per second, counted for
+//! all instances together in one guarded statement per call), and an
+//! outage's news to a whole area goes out in the provider's batch call,
+//! up to 100 numbers a call.
 
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::integrations::hotline::HotlineCallbacks;
-use crate::integrations::sms::{NotificationChannel, OutgoingText, SendFailure, TextTemplate};
+use crate::integrations::sms::{
+    NotificationChannel, OutgoingText, SendFailure, TextTemplate, MAX_NUMBERS_PER_BATCH,
+};
 use crate::integrations::wechat_template::{mask_openid, WeChatTemplates};
 use crate::services::hotline::HOTLINE_CHANNEL;
 use crate::services::identity::SMS_CHANNEL;
-use crate::store::outbox;
+use crate::store::{outbox, throttles};
 use domain::otp::OtpPolicy;
 use domain::phone::mask_phone;
 use std::sync::Arc;
@@ -54,15 +61,18 @@ pub struct Channels {
     pub wechat: Option<Arc<WeChatTemplates>>,
     /// News of 12345 orders to the hotline platform's callback.
     pub hotline: Option<Arc<HotlineCallbacks>>,
+    /// Texts per second the text provider takes, shared by every instance.
+    pub texts_per_second: u32,
 }
 
 impl Channels {
-    /// Texts only; "wechat" and "hotline" rows are given up.
+    /// Texts only, at the default rate; "wechat" and "hotline" rows are given up.
     pub fn sms_only(sms: Arc<dyn NotificationChannel>) -> Self {
         Self {
             sms,
             wechat: None,
             hotline: None,
+            texts_per_second: domain::delivery::DEFAULT_TEXTS_PER_SECOND,
         }
     }
 }
@@ -75,19 +85,48 @@ pub struct DeliveryRound {
     pub abandoned: usize,
     /// Due messages another worker (another instance) took first.
     pub claimed_elsewhere: usize,
+    /// Texts left for the next second: the provider's rate was spent.
+    pub deferred: usize,
+    /// Calls made to the text provider (a batch call counts once).
+    pub text_calls: usize,
 }
 
 /// Why a message did not go out, and when to try again (`None`: never).
 type Undelivered = (String, Option<i64>);
 
-/// Sends every message due at `now`, once.
+/// The throttle bucket that counts texts handed to the provider, per second.
+const TEXT_RATE_BUCKET: &str = "provider-rate:sms";
+
+/// Sends every message due at `now`, once, within the provider's rate for
+/// the current second of the wall clock.
 pub async fn deliver_due(
     db: &Database,
     channels: &Channels,
     now: i64,
 ) -> BackendResult<DeliveryRound> {
+    let wall_second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        });
+    deliver_due_in_second(db, channels, now, wall_second).await
+}
+
+/// [`deliver_due`], counting the texts sent against the provider's rate
+/// in the window of `wall_second` (real time, even when the portal's clock
+/// is fixed for a demo). Texts beyond the rate go back to the outbox, due
+/// in the next second; other channels are not limited.
+pub async fn deliver_due_in_second(
+    db: &Database,
+    channels: &Channels,
+    now: i64,
+    wall_second: i64,
+) -> BackendResult<DeliveryRound> {
     let mut round = DeliveryRound::default();
-    for message in outbox::due(db.reader(), now, 50).await? {
+    let rate = channels.texts_per_second.max(1);
+    let round_size = i64::from(rate).clamp(50, 2_000);
+    let mut texts = Vec::new();
+    for message in outbox::due(db.reader(), now, round_size).await? {
         // An order's news reaches the platform in the order it happened:
         // a later step waits while an earlier one is still being retried.
         if message.channel == HOTLINE_CHANNEL
@@ -101,47 +140,102 @@ pub async fn deliver_due(
             round.claimed_elsewhere += 1;
             continue;
         }
-        let (channel_name, recipient) = match message.channel.as_str() {
-            SMS_CHANNEL => (channels.sms.name(), mask_phone(&message.recipient)),
-            WECHAT_CHANNEL => (WECHAT_CHANNEL, mask_openid(&message.recipient)),
-            HOTLINE_CHANNEL => (HOTLINE_CHANNEL, message.recipient.clone()),
-            _ => ("unknown", "…".to_string()),
-        };
         let outcome = match message.channel.as_str() {
-            SMS_CHANNEL => send_text(channels.sms.as_ref(), &message, now).await,
+            SMS_CHANNEL => {
+                texts.push(TextRow::of(message));
+                continue;
+            }
             WECHAT_CHANNEL => send_wechat(channels.wechat.as_deref(), &message, now).await,
             HOTLINE_CHANNEL => send_hotline(channels.hotline.as_deref(), &message, now).await,
             _ => Err(give_up("unknown channel")),
         };
-        match outcome {
-            Ok(()) => {
-                // The log channel's texts stay readable for the demo outbox page;
-                // what a real provider delivered is not kept.
-                // News to the 12345 platform is kept as a record of what it was told.
-                let keep = (message.channel == SMS_CHANNEL && channels.sms.name() == "log")
-                    || message.channel == HOTLINE_CHANNEL;
-                outbox::mark_delivered(db.writer(), message.id, now, keep).await?;
-                round.delivered += 1;
+        record(db, channels, &message, outcome, now, &mut round).await?;
+    }
+
+    let batch_size = domain::delivery::batch_size_under(MAX_NUMBERS_PER_BATCH, rate);
+    let sends = domain::delivery::plan_sends(texts, |row| row.bulk_words.clone(), batch_size);
+    let mut rate_spent = false;
+    for send in sends {
+        let count = u32::try_from(send.len()).unwrap_or(u32::MAX);
+        rate_spent = rate_spent
+            || !throttles::take_many(db.writer(), TEXT_RATE_BUCKET, wall_second, count, rate)
+                .await?;
+        if rate_spent {
+            for row in &send {
+                outbox::release(db.writer(), row.message.id, now + 1).await?;
             }
-            Err((reason, retry_at)) => {
-                tracing::warn!(
-                    outbox_id = message.id,
-                    %recipient,
-                    channel = channel_name,
-                    %reason,
-                    will_retry = retry_at.is_some(),
-                    "message not delivered"
-                );
-                outbox::mark_failed(db.writer(), message.id, &reason, retry_at, now).await?;
-                if retry_at.is_some() {
-                    round.retrying += 1;
-                } else {
-                    round.abandoned += 1;
-                }
-            }
+            round.deferred += send.len();
+            continue;
+        }
+        round.text_calls += 1;
+        for (message, outcome) in send_texts(channels.sms.as_ref(), &send, now).await {
+            record(db, channels, &message, outcome, now, &mut round).await?;
         }
     }
     Ok(round)
+}
+
+/// A claimed "sms" row, with the words it shares with the other texts of
+/// its batch when it is bulk news (None: it goes out on its own).
+struct TextRow {
+    message: outbox::PendingMessage,
+    bulk_words: Option<String>,
+}
+
+impl TextRow {
+    fn of(message: outbox::PendingMessage) -> Self {
+        let bulk = serde_json::from_str::<TextTemplate>(&message.payload)
+            .is_ok_and(|template| template.is_bulk());
+        Self {
+            bulk_words: bulk.then(|| message.payload.clone()),
+            message,
+        }
+    }
+}
+
+/// Records what became of one message: delivered, to be retried, or given up.
+async fn record(
+    db: &Database,
+    channels: &Channels,
+    message: &outbox::PendingMessage,
+    outcome: Result<(), Undelivered>,
+    now: i64,
+    round: &mut DeliveryRound,
+) -> BackendResult<()> {
+    match outcome {
+        Ok(()) => {
+            // The log channel's texts stay readable for the demo outbox page;
+            // what a real provider delivered is not kept.
+            // News to the 12345 platform is kept as a record of what it was told.
+            let keep = (message.channel == SMS_CHANNEL && channels.sms.name() == "log")
+                || message.channel == HOTLINE_CHANNEL;
+            outbox::mark_delivered(db.writer(), message.id, now, keep).await?;
+            round.delivered += 1;
+        }
+        Err((reason, retry_at)) => {
+            let (channel_name, recipient) = match message.channel.as_str() {
+                SMS_CHANNEL => (channels.sms.name(), mask_phone(&message.recipient)),
+                WECHAT_CHANNEL => (WECHAT_CHANNEL, mask_openid(&message.recipient)),
+                HOTLINE_CHANNEL => (HOTLINE_CHANNEL, message.recipient.clone()),
+                _ => ("unknown", "…".to_string()),
+            };
+            tracing::warn!(
+                outbox_id = message.id,
+                %recipient,
+                channel = channel_name,
+                %reason,
+                will_retry = retry_at.is_some(),
+                "message not delivered"
+            );
+            outbox::mark_failed(db.writer(), message.id, &reason, retry_at, now).await?;
+            if retry_at.is_some() {
+                round.retrying += 1;
+            } else {
+                round.abandoned += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn give_up(reason: &str) -> Undelivered {
@@ -163,29 +257,59 @@ fn after_failure(failure: SendFailure, attempts_before: i64, now: i64) -> Undeli
     }
 }
 
-/// One "sms" row: any text, to a phone number.
-async fn send_text(
+/// One provider call for "sms" rows: a text of its own, or a bulk text of
+/// the same words to many numbers. Rows that cannot go out (unreadable, a
+/// code already expired) are given up without a call. Answers each row.
+async fn send_texts(
     channel: &dyn NotificationChannel,
-    message: &outbox::PendingMessage,
+    messages: &[TextRow],
     now: i64,
-) -> Result<(), Undelivered> {
-    let template = match serde_json::from_str::<TextTemplate>(&message.payload) {
-        Err(_) => return Err(give_up("unreadable payload")),
-        Ok(TextTemplate::SignInCode { .. })
-            if now - message.created_at > OtpPolicy::default().lifetime =>
-        {
-            return Err(give_up("code expired before delivery"))
+) -> Vec<(outbox::PendingMessage, Result<(), Undelivered>)> {
+    let mut answered = Vec::with_capacity(messages.len());
+    let mut sendable = Vec::with_capacity(messages.len());
+    for row in messages {
+        match serde_json::from_str::<TextTemplate>(&row.message.payload) {
+            Err(_) => answered.push((row.message.clone(), Err(give_up("unreadable payload")))),
+            Ok(TextTemplate::SignInCode { .. })
+                if now - row.message.created_at > OtpPolicy::default().lifetime =>
+            {
+                answered.push((
+                    row.message.clone(),
+                    Err(give_up("code expired before delivery")),
+                ));
+            }
+            Ok(template) => sendable.push((
+                row.message.clone(),
+                OutgoingText {
+                    phone: row.message.recipient.clone(),
+                    message: template,
+                },
+            )),
         }
-        Ok(template) => template,
+    }
+    let mut outcomes = match sendable.as_slice() {
+        [] => Vec::new(),
+        [(_, text)] => vec![channel.send(text).await],
+        many => {
+            let texts: Vec<OutgoingText> = many.iter().map(|(_, text)| text.clone()).collect();
+            channel.send_batch(&texts).await
+        }
     };
-    let text = OutgoingText {
-        phone: message.recipient.clone(),
-        message: template,
-    };
-    channel
-        .send(&text)
-        .await
-        .map_err(|failure| after_failure(failure, message.attempts, now))
+    // A channel that answered for fewer texts than it was given: the rest
+    // are tried again, never taken as sent.
+    outcomes.resize_with(sendable.len(), || {
+        Err(SendFailure::Unavailable(
+            "no answer for this text".to_string(),
+        ))
+    });
+    for ((message, _), outcome) in sendable.into_iter().zip(outcomes) {
+        let attempts = message.attempts;
+        answered.push((
+            message,
+            outcome.map_err(|failure| after_failure(failure, attempts, now)),
+        ));
+    }
+    answered
 }
 
 /// One "wechat" row: case news, to an openid, timed when it was queued.

@@ -97,6 +97,20 @@ pub async fn claim(
     Ok(done.rows_affected() == 1)
 }
 
+/// Hands a claimed message back undelivered and untried, due again at
+/// `available_at` (the provider's rate was spent before its turn).
+pub async fn release(pool: &AnyPool, id: i64, available_at: i64) -> BackendResult<()> {
+    sqlx::query(
+        "UPDATE outbox SET available_at = $1 \
+         WHERE id = $2 AND delivered_at IS NULL AND abandoned_at IS NULL",
+    )
+    .bind(available_at)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// Records a delivery; `keep_payload` false blanks what no longer needs keeping
 /// (a code sent through a real provider).
 pub async fn mark_delivered(

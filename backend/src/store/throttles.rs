@@ -29,6 +29,35 @@ pub async fn take(
     Ok(counted.is_some())
 }
 
+/// Counts `count` uses in `bucket`'s window starting at `window_start`,
+/// if the window then holds at most `max`: true when they were counted (all
+/// of them, or none). One guarded statement, like [`take`]; the caller
+/// never asks for more than `max` at once.
+pub async fn take_many(
+    pool: &AnyPool,
+    bucket: &str,
+    window_start: i64,
+    count: u32,
+    max: u32,
+) -> BackendResult<bool> {
+    if count > max {
+        return Ok(false);
+    }
+    let counted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO throttle_counts (bucket, window_start, hits) VALUES ($1, $2, $3) \
+         ON CONFLICT (bucket, window_start) DO UPDATE \
+         SET hits = throttle_counts.hits + EXCLUDED.hits \
+         WHERE throttle_counts.hits + EXCLUDED.hits <= $4 RETURNING hits",
+    )
+    .bind(bucket)
+    .bind(window_start)
+    .bind(i64::from(count))
+    .bind(i64::from(max))
+    .fetch_optional(pool)
+    .await?;
+    Ok(counted.is_some())
+}
+
 /// Gives back an attempt [`take`] counted (it turned out not to count
 /// against the limit, e.g. a binding that matched).
 pub async fn give_back(pool: &AnyPool, bucket: &str, window_start: i64) -> BackendResult<()> {

@@ -92,6 +92,10 @@ fn rfc3986(s: &str) -> String {
 
 /// The stub's own signature computation, independent of the crate's.
 fn stub_signature(params: &[(String, String)], secret: &str) -> String {
+    stub_signature_for("GET", params, secret)
+}
+
+fn stub_signature_for(method: &str, params: &[(String, String)], secret: &str) -> String {
     let mut sorted: Vec<&(String, String)> =
         params.iter().filter(|(k, _)| k != "Signature").collect();
     sorted.sort();
@@ -100,7 +104,7 @@ fn stub_signature(params: &[(String, String)], secret: &str) -> String {
         .map(|(k, v)| format!("{}={}", rfc3986(k), rfc3986(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let string_to_sign = format!("GET&%2F&{}", rfc3986(&canonical));
+    let string_to_sign = format!("{method}&%2F&{}", rfc3986(&canonical));
     let mut mac = Hmac::<Sha1>::new_from_slice(format!("{secret}&").as_bytes()).expect("hmac key");
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
@@ -193,6 +197,65 @@ async fn aliyun_send_sms(
     }
 }
 
+/// What a real `SendBatchSms` call must carry: one template, and per
+/// number a sign name and a parameter object, as JSON arrays of one length.
+fn check_send_batch(params: &HashMap<String, String>) -> Result<usize, String> {
+    let expect = |key: &str, want: &str| match params.get(key) {
+        Some(got) if got == want => Ok(()),
+        got => Err(format!("{key}: expected {want:?}, got {got:?}")),
+    };
+    expect("AccessKeyId", STUB_KEY_ID)?;
+    expect("Action", "SendBatchSms")?;
+    expect("Version", "2017-05-25")?;
+    expect("SignatureMethod", "HMAC-SHA1")?;
+    expect("TemplateCode", "SMS_OUTAGE")?;
+    let array = |key: &str| -> Result<Vec<serde_json::Value>, String> {
+        let text = params.get(key).ok_or(format!("no {key}"))?;
+        serde_json::from_str(text).map_err(|e| format!("{key}: {e}"))
+    };
+    let phones = array("PhoneNumberJson")?;
+    let sign_names = array("SignNameJson")?;
+    let template_params = array("TemplateParamJson")?;
+    if phones.is_empty() || phones.len() > 100 {
+        return Err(format!("{} numbers", phones.len()));
+    }
+    if sign_names.len() != phones.len() || template_params.len() != phones.len() {
+        return Err("arrays of different lengths".to_string());
+    }
+    if !sign_names.iter().all(|name| name == "供热服务") {
+        return Err(format!("SignNameJson {sign_names:?}"));
+    }
+    if !template_params
+        .iter()
+        .all(|p| p.get("news").is_some_and(serde_json::Value::is_string))
+    {
+        return Err("TemplateParamJson without news".to_string());
+    }
+    Ok(phones.len())
+}
+
+async fn aliyun_send_batch(
+    State(stub): State<AliyunStub>,
+    axum::extract::Form(params): axum::extract::Form<Vec<(String, String)>>,
+) -> Response {
+    let map: HashMap<String, String> = params.iter().cloned().collect();
+    stub.seen.lock().expect("stub lock").push(map.clone());
+    if let Err(problem) = check_send_batch(&map) {
+        return aliyun_answer(StatusCode::BAD_REQUEST, "StubCheckFailed", &problem);
+    }
+    if map.get("Signature") != Some(&stub_signature_for("POST", &params, STUB_SECRET)) {
+        return aliyun_answer(
+            StatusCode::BAD_REQUEST,
+            "SignatureDoesNotMatch",
+            "Specified signature is not matched with our calculation.",
+        );
+    }
+    match stub.mode {
+        AliyunMode::Down => (StatusCode::SERVICE_UNAVAILABLE, "busy").into_response(),
+        _ => aliyun_answer(StatusCode::OK, "OK", "OK"),
+    }
+}
+
 /// An Aliyun stub in `mode`, and a channel pointed at it.
 async fn aliyun_pair(mode: AliyunMode, secret: &str) -> (AliyunStub, AliyunSms) {
     let stub = AliyunStub {
@@ -200,7 +263,7 @@ async fn aliyun_pair(mode: AliyunMode, secret: &str) -> (AliyunStub, AliyunSms) 
         seen: Arc::default(),
     };
     let router = Router::new()
-        .route("/", get(aliyun_send_sms))
+        .route("/", get(aliyun_send_sms).post(aliyun_send_batch))
         .with_state(stub.clone());
     let addr = serve(router).await;
     let settings = AliyunSmsSettings {
@@ -213,7 +276,7 @@ async fn aliyun_pair(mode: AliyunMode, secret: &str) -> (AliyunStub, AliyunSms) 
         consent_template: Some("SMS_CONSENT".to_string()),
         binding_code_template: Some("SMS_BINDING".to_string()),
         account_news_template: None,
-        outage_news_template: None,
+        outage_news_template: Some("SMS_OUTAGE".to_string()),
         region_id: "cn-hangzhou".to_string(),
         timeout: CLIENT_TIMEOUT,
     };
@@ -259,6 +322,60 @@ async fn aliyun_accepts_a_signed_sign_in_code() {
     let params: serde_json::Value =
         serde_json::from_str(&seen[0]["TemplateParam"]).expect("TemplateParam is JSON");
     assert_eq!(params, json!({"code": CODE}));
+}
+
+fn outage_news_to(count: usize) -> Vec<OutgoingText> {
+    (0..count)
+        .map(|n| OutgoingText {
+            phone: format!("139{n:08}"),
+            message: TextTemplate::OutageNews {
+                news: "幸福里小区停热（抢修停热）：预计今日 18:00 恢复供热。".to_string(),
+            },
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn aliyun_sends_outage_news_in_one_signed_batch_call() {
+    let (stub, sms) = aliyun_pair(AliyunMode::Accept, STUB_SECRET).await;
+    let texts = outage_news_to(100);
+    let outcomes = sms.send_batch(&texts).await;
+    assert_eq!(outcomes.len(), 100);
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    let seen = stub.seen();
+    assert_eq!(seen.len(), 1, "one call for the hundred");
+    let phones: Vec<String> = serde_json::from_str(&seen[0]["PhoneNumberJson"]).expect("json");
+    assert_eq!(phones.first().map(String::as_str), Some("13900000000"));
+    assert_eq!(phones.len(), 100);
+}
+
+#[tokio::test]
+async fn aliyun_batch_failures_are_shared_and_mixed_batches_refused() {
+    let (_stub, sms) = aliyun_pair(AliyunMode::Down, STUB_SECRET).await;
+    let outcomes = sms.send_batch(&outage_news_to(3)).await;
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Err(SendFailure::Unavailable(_)))),
+        "{outcomes:?}"
+    );
+
+    let (stub, sms) = aliyun_pair(AliyunMode::Accept, STUB_SECRET).await;
+    let mut mixed = outage_news_to(2);
+    mixed.push(sign_in_text());
+    let outcomes = sms.send_batch(&mixed).await;
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Err(SendFailure::Refused { code, .. }) if code == "MixedBatch")),
+        "{outcomes:?}"
+    );
+    let outcomes = sms.send_batch(&outage_news_to(101)).await;
+    assert!(outcomes.iter().all(Result::is_err));
+    assert!(
+        stub.seen().is_empty(),
+        "nothing the provider would refuse is sent"
+    );
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! Aliyun's SMS (`SendSms`, RPC style, signature version 1.0): settings,
+//! Aliyun's SMS (`SendSms` for one text, `SendBatchSms` for up to 100
+//! numbers of one template; RPC style, signature version 1.0): settings,
 //! the signed request and the answer.
 
 use super::{
@@ -148,6 +149,35 @@ impl AliyunSms {
         code.map(|code| (code, message.provider_params()))
     }
 
+    /// The parameters every call carries, with the action's own, signed
+    /// for `method`: the encoded query string (GET) or form body (POST).
+    fn signed(
+        &self,
+        method: &str,
+        action: &[(&str, &str)],
+        nonce: &str,
+        timestamp: &str,
+    ) -> String {
+        let common = [
+            ("AccessKeyId", self.settings.access_key_id.as_str()),
+            ("Format", "JSON"),
+            ("RegionId", self.settings.region_id.as_str()),
+            ("SignatureMethod", "HMAC-SHA1"),
+            ("SignatureNonce", nonce),
+            ("SignatureVersion", "1.0"),
+            ("Timestamp", timestamp),
+            ("Version", "2017-05-25"),
+        ];
+        let mut params: Vec<(String, String)> = common
+            .iter()
+            .chain(action)
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let signature = aliyun_signature(method, &params, &self.settings.access_key_secret);
+        params.push(("Signature".to_string(), signature));
+        canonical_query(&params)
+    }
+
     /// The complete, signed query string of one `SendSms` call.
     fn signed_query(
         &self,
@@ -156,44 +186,109 @@ impl AliyunSms {
         nonce: &str,
         timestamp: &str,
     ) -> String {
-        let mut params: Vec<(String, String)> = [
-            ("AccessKeyId", self.settings.access_key_id.as_str()),
-            ("Action", "SendSms"),
-            ("Format", "JSON"),
-            ("PhoneNumbers", text.phone.as_str()),
-            ("RegionId", self.settings.region_id.as_str()),
-            ("SignName", self.settings.sign_name.as_str()),
-            ("SignatureMethod", "HMAC-SHA1"),
-            ("SignatureNonce", nonce),
-            ("SignatureVersion", "1.0"),
-            ("TemplateCode", template_code),
-            ("TemplateParam", template_param.as_str()),
-            ("Timestamp", timestamp),
-            ("Version", "2017-05-25"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-        let signature = aliyun_signature("GET", &params, &self.settings.access_key_secret);
-        params.push(("Signature".to_string(), signature));
-        canonical_query(&params)
+        self.signed(
+            "GET",
+            &[
+                ("Action", "SendSms"),
+                ("PhoneNumbers", text.phone.as_str()),
+                ("SignName", self.settings.sign_name.as_str()),
+                ("TemplateCode", template_code),
+                ("TemplateParam", template_param.as_str()),
+            ],
+            nonce,
+            timestamp,
+        )
+    }
+
+    /// The complete, signed form body of one `SendBatchSms` call: one
+    /// template, and per number its sign name and parameters, as JSON arrays.
+    fn signed_batch_form(
+        &self,
+        texts: &[OutgoingText],
+        template_code: &str,
+        nonce: &str,
+        timestamp: &str,
+    ) -> String {
+        let phones: Vec<&str> = texts.iter().map(|text| text.phone.as_str()).collect();
+        let sign_names = vec![self.settings.sign_name.as_str(); texts.len()];
+        let params: Vec<serde_json::Value> = texts
+            .iter()
+            .map(|text| {
+                serde_json::from_str(&text.message.provider_params())
+                    .unwrap_or(serde_json::Value::Null)
+            })
+            .collect();
+        let phones = serde_json::Value::from(phones).to_string();
+        let sign_names = serde_json::Value::from(sign_names).to_string();
+        let params = serde_json::Value::from(params).to_string();
+        self.signed(
+            "POST",
+            &[
+                ("Action", "SendBatchSms"),
+                ("PhoneNumberJson", phones.as_str()),
+                ("SignNameJson", sign_names.as_str()),
+                ("TemplateCode", template_code),
+                ("TemplateParamJson", params.as_str()),
+            ],
+            nonce,
+            timestamp,
+        )
     }
 
     async fn send_text(&self, text: &OutgoingText) -> Result<(), SendFailure> {
-        let nonce = format!("{:032x}", rand::random::<u128>());
-        let timestamp = aliyun_timestamp(SystemTime::now());
+        let (code, params) = self.template(&text.message).ok_or_else(no_template)?;
         let mut url = self.endpoint.clone();
-        let template = self
-            .template(&text.message)
-            .ok_or_else(|| SendFailure::Refused {
-                code: "NoTemplate".to_string(),
-                message: "no SMS template is configured for this kind of message".to_string(),
-            })?;
-        url.set_query(Some(&self.signed_query(text, template, &nonce, &timestamp)));
+        url.set_query(Some(&self.signed_query(
+            text,
+            (code, params),
+            &new_nonce(),
+            &aliyun_timestamp(SystemTime::now()),
+        )));
+        self.answer_of(self.client.get(url)).await
+    }
 
-        let response = self
-            .client
-            .get(url)
+    /// One `SendBatchSms` call (POST, form body) for texts of one template;
+    /// the provider accepts or refuses the call as a whole.
+    async fn send_batch_call(&self, texts: &[OutgoingText]) -> Result<(), SendFailure> {
+        let first = texts.first().ok_or_else(|| SendFailure::Refused {
+            code: "EmptyBatch".to_string(),
+            message: "a batch needs at least one number".to_string(),
+        })?;
+        let (code, _) = self.template(&first.message).ok_or_else(no_template)?;
+        if texts.len() > MAX_NUMBERS_PER_BATCH
+            || texts
+                .iter()
+                .any(|text| self.template(&text.message).map(|(c, _)| c) != Some(code))
+        {
+            return Err(SendFailure::Refused {
+                code: "MixedBatch".to_string(),
+                message: format!(
+                    "a batch carries one template and at most {MAX_NUMBERS_PER_BATCH} numbers"
+                ),
+            });
+        }
+        let form = self.signed_batch_form(
+            texts,
+            code,
+            &new_nonce(),
+            &aliyun_timestamp(SystemTime::now()),
+        );
+        self.answer_of(
+            self.client
+                .post(self.endpoint.clone())
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(form),
+        )
+        .await
+    }
+
+    /// Sends a request and reads Aliyun's answer: "OK", a refusal with its
+    /// code, or unavailable (no answer, a server error, an unreadable body).
+    async fn answer_of(&self, request: reqwest::RequestBuilder) -> Result<(), SendFailure> {
+        let response = request
             .send()
             .await
             .map_err(|e| SendFailure::Unavailable(describe_error(e)))?;
@@ -231,6 +326,20 @@ impl AliyunSms {
     }
 }
 
+/// The most numbers one `SendBatchSms` call takes (Aliyun's documented limit).
+pub const MAX_NUMBERS_PER_BATCH: usize = 100;
+
+fn no_template() -> SendFailure {
+    SendFailure::Refused {
+        code: "NoTemplate".to_string(),
+        message: "no SMS template is configured for this kind of message".to_string(),
+    }
+}
+
+fn new_nonce() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
 impl NotificationChannel for AliyunSms {
     fn name(&self) -> &'static str {
         "aliyun"
@@ -238,6 +347,17 @@ impl NotificationChannel for AliyunSms {
 
     fn send<'a>(&'a self, text: &'a OutgoingText) -> BoxFuture<'a, Result<(), SendFailure>> {
         Box::pin(self.send_text(text))
+    }
+
+    /// One `SendBatchSms` call: every text shares its outcome.
+    fn send_batch<'a>(
+        &'a self,
+        texts: &'a [OutgoingText],
+    ) -> BoxFuture<'a, Vec<Result<(), SendFailure>>> {
+        Box::pin(async move {
+            let outcome = self.send_batch_call(texts).await;
+            vec![outcome; texts.len()]
+        })
     }
 }
 

@@ -84,6 +84,13 @@ impl TextTemplate {
         }
     }
 
+    /// Whether the text goes to a whole area at once (an outage's news),
+    /// and so may go out in a provider's batch call with others of the same
+    /// words.
+    pub fn is_bulk(&self) -> bool {
+        matches!(self, Self::OutageNews { .. })
+    }
+
     /// Template parameters for a provider template, as a JSON object
     /// string: `{"code":"123456"}`.
     pub fn provider_params(&self) -> String {
@@ -111,7 +118,7 @@ impl TextTemplate {
 }
 
 /// Why a text was not sent.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum SendFailure {
     /// The provider refused this message; retrying will not help (bad
     /// number, template, signature, business limit).
@@ -132,6 +139,21 @@ pub trait NotificationChannel: Send + Sync + fmt::Debug {
     fn name(&self) -> &'static str;
     /// Sends one text; resolves once the provider has accepted or refused it.
     fn send<'a>(&'a self, text: &'a OutgoingText) -> BoxFuture<'a, Result<(), SendFailure>>;
+    /// Sends texts of one template (at most [`MAX_NUMBERS_PER_BATCH`]) and
+    /// answers for each, in order. A provider with a batch call makes one
+    /// call; the default sends them one by one.
+    fn send_batch<'a>(
+        &'a self,
+        texts: &'a [OutgoingText],
+    ) -> BoxFuture<'a, Vec<Result<(), SendFailure>>> {
+        Box::pin(async move {
+            let mut outcomes = Vec::with_capacity(texts.len());
+            for text in texts {
+                outcomes.push(self.send(text).await);
+            }
+            outcomes
+        })
+    }
 }
 
 /// The default: writes the message to the server log (with the full number
