@@ -8,6 +8,7 @@ pub mod applications;
 pub mod case_flow;
 pub mod case_texts;
 pub mod cases;
+pub mod city_report;
 pub mod clock;
 pub mod credentials;
 pub mod deadlines;

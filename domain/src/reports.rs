@@ -222,11 +222,13 @@ pub struct Report {
     pub cases: Vec<ReportCase>,
 }
 
-/// Whether a case is past its response deadline at `now` without a response.
-fn is_overdue(case: &ReportCase, now: UnixSeconds) -> bool {
-    case.responded_at.is_none()
-        && !case.state.is_final()
-        && case.due_at.is_some_and(|due| due < now)
+impl ReportCase {
+    /// Whether the case is past its response deadline at `now` without a response.
+    pub fn is_overdue(&self, now: UnixSeconds) -> bool {
+        self.responded_at.is_none()
+            && !self.state.is_final()
+            && self.due_at.is_some_and(|due| due < now)
+    }
 }
 
 /// Counts `cases` (those filed in `period`) as they stand at `now`.
@@ -267,7 +269,7 @@ pub fn build_report(period: Period, mut cases: Vec<ReportCase>, now: UnixSeconds
         for case in &cases {
             let entry = map.entry(key(case)).or_default();
             entry.0 += 1;
-            if is_overdue(case, now) {
+            if case.is_overdue(now) {
                 entry.1 += 1;
             }
         }
@@ -289,7 +291,7 @@ pub fn build_report(period: Period, mut cases: Vec<ReportCase>, now: UnixSeconds
             Tally {
                 label: kind.label(Lang::Zh).to_string(),
                 count: count(of_kind.clone().count()),
-                overdue: count(of_kind.filter(|c| is_overdue(c, now)).count()),
+                overdue: count(of_kind.filter(|c| c.is_overdue(now)).count()),
             }
         })
         .filter(|t| t.count > 0)
@@ -330,7 +332,7 @@ pub fn build_report(period: Period, mut cases: Vec<ReportCase>, now: UnixSeconds
         period,
         filed: count(cases.len()),
         finished: count(finished),
-        overdue: count(cases.iter().filter(|c| is_overdue(c, now)).count()),
+        overdue: count(cases.iter().filter(|c| c.is_overdue(now)).count()),
         response: Rate {
             count: count(responded),
             of: count(with_clock.len()),

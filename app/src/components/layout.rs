@@ -34,9 +34,13 @@ pub fn SiteHeader() -> impl IntoView {
                             <A href="/reports">{text::layout_reports(lang)}</A>
                         }
                     });
+                    let city_reports = person.has(Role::HeatingAuthority).then(|| {
+                        view! { <A href="/reports">{text::layout_reports(lang)}</A> }
+                    });
                     view! {
                         {cases.map(|(href, label)| view! { <A href=href>{label}</A> })}
                         {reports}
+                        {city_reports}
                         <A href=person.home_path()>{person.greeting_name()}</A>
                     }
                     .into_any()

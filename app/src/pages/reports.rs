@@ -1,6 +1,7 @@
 //! 报表: the daily dispatch list, weekly analysis and monthly bulletin of the
 //! dispatcher's company, as a GET form (the address keeps the period), with
-//! SVG charts and a CSV download.
+//! SVG charts and a CSV download; for the city's heating authority, every
+//! company's figures for the period side by side.
 
 use crate::api::reports::load_report;
 use crate::components::case::StateBadge;
@@ -8,7 +9,8 @@ use crate::components::charts::{BarList, ColumnChart};
 use crate::components::feedback::loaded;
 use crate::components::outage::Moment;
 use crate::prefs::use_lang;
-use domain::reports::{PeriodKind, Rate, Report};
+use domain::city_report::{CityReport, CompanyFigures, ReportView};
+use domain::reports::{Period, PeriodKind, Rate, Report};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -28,14 +30,18 @@ pub fn ReportsPage() -> impl IntoView {
     view! {
         <Title text=text::layout_reports(lang) />
         <h1 class="page-title">{text::layout_reports(lang)}</h1>
-        {loaded(report, move |report| view! { <ReportView report /> })}
+        {loaded(report, move |report| match report {
+            ReportView::Company(report) => view! { <CompanyReport report /> }.into_any(),
+            ReportView::City(report) => view! { <CityFigures report /> }.into_any(),
+        })}
     }
 }
 
+/// The period's form and the links to the periods around it (and the
+/// period's cases as CSV, when `csv`).
 #[component]
-fn ReportView(report: Report) -> impl IntoView {
+fn PeriodChooser(period: Period, csv: bool) -> impl IntoView {
     let lang = use_lang();
-    let period = report.period;
     let kinds = PeriodKind::ALL
         .into_iter()
         .map(|kind| {
@@ -44,16 +50,7 @@ fn ReportView(report: Report) -> impl IntoView {
             }
         })
         .collect_view();
-    let title = period.title(lang);
-    let over_time_caption = match period.kind {
-        PeriodKind::Day => text::reports_cases_filed_per_hour(lang),
-        _ => text::reports_cases_filed_per_day(lang),
-    };
-    let overdue_class = if report.overdue > 0 { "overdue" } else { "" };
-    let average = report
-        .average_rating_tenths
-        .map_or("—".to_string(), |t| format!("{}.{}", t / 10, t % 10));
-    let choose = view! {
+    view! {
         <form method="get" action="/reports" class="card filters report-period">
             <label class="field">
                 <span class="field__label">{text::reports_report(lang)}</span>
@@ -68,12 +65,31 @@ fn ReportView(report: Report) -> impl IntoView {
         <nav class="pager" aria-label=text::reports_other_periods(lang)>
             <a href=format!("/reports?{}", period.previous().query())>{text::reports_previous(lang)}</a>
             <a href=format!("/reports?{}", period.next().query())>{text::reports_next(lang)}</a>
-            <a class="button button--secondary" href=format!("/reports/cases.csv?{}", period.query()) download>
-                {text::reports_download_csv(lang)}
-            </a>
+            {csv.then(|| view! {
+                <a class="button button--secondary" href=format!("/reports/cases.csv?{}", period.query()) download>
+                    {text::reports_download_csv(lang)}
+                </a>
+            })}
         </nav>
     }
-    .into_any();
+}
+
+/// Stars in tenths as "4.3", or "—" when nobody rated.
+fn average_stars(tenths: Option<u32>) -> String {
+    tenths.map_or("—".to_string(), |t| format!("{}.{}", t / 10, t % 10))
+}
+
+#[component]
+fn CompanyReport(report: Report) -> impl IntoView {
+    let lang = use_lang();
+    let period = report.period;
+    let title = period.title(lang);
+    let over_time_caption = match period.kind {
+        PeriodKind::Day => text::reports_cases_filed_per_hour(lang),
+        _ => text::reports_cases_filed_per_day(lang),
+    };
+    let overdue_class = if report.overdue > 0 { "overdue" } else { "" };
+    let average = average_stars(report.average_rating_tenths);
     let figures = view! {
         <section class="card">
             <dl class="figures">
@@ -109,11 +125,73 @@ fn ReportView(report: Report) -> impl IntoView {
     }
     .into_any();
     view! {
-        {choose}
+        <PeriodChooser period csv=true />
         <h2 class="report-title">{title}</h2>
         {figures}
         {charts}
         {(period.kind == PeriodKind::Day).then(|| view! { <DispatchList report=report.clone() /> })}
+    }
+    .into_any()
+}
+
+/// The city's view: one row per company, and the city's total below.
+#[component]
+fn CityFigures(report: CityReport) -> impl IntoView {
+    let lang = use_lang();
+    let period = report.period;
+    let row = move |figures: CompanyFigures, total: bool| {
+        let name = if total {
+            text::reports_city_total(lang).to_string()
+        } else {
+            figures.company
+        };
+        let overdue = |n: u32| if n > 0 { "overdue" } else { "" };
+        view! {
+            <tr>
+                <th scope="row">{name}</th>
+                <td>{figures.filed}</td>
+                <td>{figures.finished}</td>
+                <td class=overdue(figures.overdue)>{figures.overdue}</td>
+                <td>{figures.hotline_orders}</td>
+                <td class=overdue(figures.hotline_overdue)>{figures.hotline_overdue}</td>
+                <td>{figures.on_time.display()}</td>
+                <td>{figures.closure.display()}</td>
+                <td>{figures.satisfaction.display()}</td>
+                <td>{average_stars(figures.average_rating_tenths)}</td>
+            </tr>
+        }
+    };
+    let rows = report
+        .companies
+        .into_iter()
+        .map(|figures| row(figures, false))
+        .collect_view();
+    let caption = text::reports_city_caption(lang);
+    view! {
+        <PeriodChooser period csv=false />
+        <h2 class="report-title">{period.title(lang)}</h2>
+        <section class="card">
+            <div class="table-wrap" tabindex="0" role="region" aria-label=caption>
+                <table class="table city-figures">
+                    <caption>{caption}</caption>
+                    <thead><tr>
+                        <th scope="col">{text::reports_company(lang)}</th>
+                        <th scope="col">{text::reports_filed(lang)}</th>
+                        <th scope="col">{text::reports_finished(lang)}</th>
+                        <th scope="col">{text::reports_overdue(lang)}</th>
+                        <th scope="col">{text::reports_hotline_orders(lang)}</th>
+                        <th scope="col">{text::reports_hotline_overdue(lang)}</th>
+                        <th scope="col">{text::reports_on_time(lang)}</th>
+                        <th scope="col">{text::reports_closed(lang)}</th>
+                        <th scope="col">{text::reports_satisfied_4_5_stars(lang)}</th>
+                        <th scope="col">{text::reports_average_rating(lang)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                    <tfoot>{row(report.city, true)}</tfoot>
+                </table>
+            </div>
+            <p class="muted">{text::reports_response_crew_on_site_or_review(lang)}</p>
+        </section>
     }
     .into_any()
 }

@@ -1,4 +1,5 @@
-//! What reports count: a dispatcher's company's cases filed in a period.
+//! What reports count: a dispatcher's company's cases filed in a period,
+//! and for the city's heating authority every company's.
 
 use crate::error::BackendResult;
 use crate::store::access::COMPANY_CASE;
@@ -43,6 +44,40 @@ pub async fn company_cases_filed(
          ORDER BY c.created_at, c.id"
     ))
     .bind(person_id)
+    .bind(start)
+    .bind(end)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A case of any company, for the city's view: its company (by its
+/// building's or station's, or its own while a 12345 order is unplaced)
+/// and whether it came in as a 12345 order.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CityRow {
+    pub company_id: Option<i64>,
+    pub from_hotline: i64,
+    #[sqlx(flatten)]
+    pub case: ReportRow,
+}
+
+/// Every company's cases filed in [start, end), oldest first.
+pub async fn city_cases_filed(pool: &AnyPool, start: i64, end: i64) -> BackendResult<Vec<CityRow>> {
+    Ok(sqlx::query_as(
+        "SELECT COALESCE(s.company_id, c.company_id) AS company_id, \
+                CASE WHEN EXISTS (SELECT 1 FROM hotline_orders ho WHERE ho.case_id = c.id) \
+                     THEN 1 ELSE 0 END AS from_hotline, \
+                c.id, c.case_no, c.kind, c.state, COALESCE(s.name, '') AS station, \
+                COALESCE(cm.name, '') AS community, c.summary, c.created_at, c.due_at, \
+                c.responded_at, c.response_on_time, c.closed_at, c.rating, cr.name AS crew \
+         FROM cases c \
+         LEFT JOIN buildings b ON b.id = c.building_id \
+         LEFT JOIN communities cm ON cm.id = b.community_id \
+         LEFT JOIN stations s ON s.id = COALESCE(b.station_id, c.station_id) \
+         LEFT JOIN crews cr ON cr.id = c.assigned_crew_id \
+         WHERE c.created_at >= $1 AND c.created_at < $2 \
+         ORDER BY c.created_at, c.id",
+    )
     .bind(start)
     .bind(end)
     .fetch_all(pool)

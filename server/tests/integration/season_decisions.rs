@@ -1,7 +1,8 @@
-//! The city heating authority's season decisions over real HTTP on SQLite
-//! and PostgreSQL: an extension for one company moves that company's
-//! buildings' season and no other's, every page shows it at once, nobody
-//! else may decide, and decisions out of range are refused in words.
+//! The city heating authority over real HTTP on SQLite and PostgreSQL: an
+//! extension for one company moves that company's buildings' season and no
+//! other's, every page shows it at once, nobody else may decide, and
+//! decisions out of range are refused in words; its reports show every
+//! company's figures side by side, which a company's dispatcher does not see.
 
 use backend::on_both_engines;
 use serde_json::Value;
@@ -119,4 +120,68 @@ on_both_engines!(
     the_authority_extends_one_company_s_season,
     TestServer,
     the_authority_extends_one_company_s_season
+);
+
+async fn the_authority_sees_every_company_side_by_side(server: &TestServer) {
+    let path = "/api/reports?period=month&date=2026-11-28";
+    let mut authority = staff_signs_in(server, "authority_demo", PASSWORD).await;
+    let answer = authority.api(path).await;
+    let view: Value =
+        serde_json::from_str(&answer.body).unwrap_or_else(|e| panic!("{e}: {answer:?}"));
+    let city = &view["City"];
+    let companies = city["companies"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{view}"));
+    let names: Vec<&str> = companies
+        .iter()
+        .filter_map(|c| c["company"].as_str())
+        .collect();
+    let listed: Vec<String> =
+        sqlx::query_scalar("SELECT short_name FROM heating_companies ORDER BY id")
+            .fetch_all(server.test_db.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(names, listed, "every company, in order");
+    let sum = |field: &str| {
+        companies
+            .iter()
+            .map(|c| c[field].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(city["city"]["filed"].as_u64(), Some(sum("filed")));
+    assert!(sum("filed") > 0, "the demo's cases are counted: {view}");
+    assert_eq!(
+        city["city"]["hotline_orders"].as_u64(),
+        Some(sum("hotline_orders"))
+    );
+
+    // The dispatcher reads their own company's report, the same count.
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let own: Value = serde_json::from_str(&dispatcher.api(path).await.body).unwrap();
+    let company: String = sqlx::query_scalar(
+        "SELECT hc.short_name FROM people p JOIN heating_companies hc ON hc.id = p.company_id \
+         WHERE p.username = 'dispatch_demo'",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    let in_city = companies
+        .iter()
+        .find(|c| c["company"] == company.as_str())
+        .unwrap();
+    assert_eq!(own["Company"]["filed"], in_city["filed"], "{own}");
+    assert!(own.get("City").is_none());
+
+    // The page itself, as a plain HTML page.
+    let page = authority.get("/reports?period=month&date=2026-11-28").await;
+    assert!(
+        page.body.contains("全市合计") && page.body.contains(&company),
+        "{page:?}"
+    );
+}
+
+on_both_engines!(
+    the_authority_sees_every_company_side_by_side,
+    TestServer,
+    the_authority_sees_every_company_side_by_side
 );
