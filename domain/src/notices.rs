@@ -122,6 +122,10 @@ pub struct OutagePage {
     pub now: UnixSeconds,
     pub notice: OutageNotice,
     pub timeline: Vec<crate::outage_desk::TimelineEntry>,
+    /// The portal's public address ("https://heat.example.cn"), for the
+    /// page's share card.
+    #[serde(default)]
+    pub public_url: String,
 }
 
 /// The outage board with the choices its filter offers.

@@ -474,6 +474,17 @@ impl OutageNews {
             Self::Cancelled => "cancelled",
         }
     }
+
+    /// The note an outage's timeline keeps when it ends this way (kept in
+    /// Chinese, as every note on the public timeline); None for news that
+    /// does not end it.
+    pub fn ending_note(self) -> Option<&'static str> {
+        match self {
+            Self::Restored => Some(text::outage_timeline_restored(Lang::Zh)),
+            Self::Cancelled => Some(text::outage_timeline_cancelled(Lang::Zh)),
+            Self::Published | Self::RestoreMoved => None,
+        }
+    }
 }
 
 /// The text residents get (sent in Chinese: the carrier's registered

@@ -2,6 +2,7 @@
 //! in the lobby and shares in the building's chat group: the outage in the
 //! heating company's name, its area, times and hotline, and a QR code to
 //! its page. This module writes its words; the server lays them out on A4.
+//! A shared page's card in a chat says the same in one line ([`share_summary`]).
 
 use crate::clock::{format_full, UnixSeconds};
 use crate::notices::OutageNotice;
@@ -107,6 +108,27 @@ pub fn printed_notice(
     }
 }
 
+/// The line under the title of an outage's card shared in a chat: the
+/// kind, when heat stops and comes back (or that it came back, or was
+/// called off), and the company.
+pub fn share_summary(outage: &OutageNotice, lang: Lang) -> String {
+    let kind = outage.kind.label(lang);
+    let company = outage.company_name.as_str();
+    match outage.restored_at {
+        Some(at) if outage.cancelled => {
+            text::print_notice_share_cancelled(lang, format_full(at, lang), company, kind)
+        }
+        Some(at) => text::print_notice_share_restored(lang, format_full(at, lang), company, kind),
+        None => text::print_notice_share_ongoing(
+            lang,
+            company,
+            kind,
+            format_full(outage.expected_restore_at, lang),
+            format_full(outage.starts_at, lang),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,6 +160,22 @@ mod tests {
             short_notice_reason: String::new(),
             contact: "0536-8232111".into(),
         }
+    }
+
+    #[test]
+    fn a_shared_card_says_when_in_one_line() {
+        let mut outage = notice();
+        assert_eq!(
+            share_summary(&outage, Lang::Zh),
+            "抢修停热：2026年11月28日 10:00 起停热，预计 2026年11月28日 18:00 恢复供热。市热力公司"
+        );
+        outage.restored_at = Some(local_instant(2026, 11, 28, 16).unwrap());
+        assert_eq!(
+            share_summary(&outage, Lang::Zh),
+            "抢修停热：已于 2026年11月28日 16:00 恢复供热。市热力公司"
+        );
+        outage.cancelled = true;
+        assert!(share_summary(&outage, Lang::En).contains("called off"));
     }
 
     #[test]

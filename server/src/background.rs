@@ -7,6 +7,7 @@ use app::context::TimeSource;
 use backend::integrations::hotline::HotlineCallbacks;
 use backend::integrations::sms::{AliyunSms, LogChannel, NotificationChannel, UnconfiguredChannel};
 use backend::integrations::wechat_template::WeChatTemplates;
+use backend::integrations::wechat_token::AccessTokens;
 use backend::services::delivery::Channels;
 use backend::Database;
 use std::sync::Arc;
@@ -29,13 +30,17 @@ pub fn channel(config: &Config) -> Result<Arc<dyn NotificationChannel>, String> 
 }
 
 /// The configured channels: texts, and WeChat template messages when a
-/// template is configured.
-pub fn channels(config: &Config) -> Result<Channels, String> {
+/// template is configured (with the account's one access token holder,
+/// `tokens`, when there is one).
+pub fn channels(config: &Config, tokens: Option<Arc<AccessTokens>>) -> Result<Channels, String> {
     let wechat = match &config.wechat_templates {
         None => None,
         Some(settings) => Some(Arc::new(
-            WeChatTemplates::new(settings.clone())
-                .map_err(|e| format!("配置错误 HEATDESK_WECHAT_TEMPLATE_ID: {e}"))?,
+            match tokens {
+                Some(tokens) => WeChatTemplates::with_tokens(settings.clone(), tokens),
+                None => WeChatTemplates::new(settings.clone()),
+            }
+            .map_err(|e| format!("配置错误 HEATDESK_WECHAT_TEMPLATE_ID: {e}"))?,
         )),
     };
     let hotline = match &config.hotline {
@@ -49,6 +54,7 @@ pub fn channels(config: &Config) -> Result<Channels, String> {
         sms: channel(config)?,
         wechat,
         hotline,
+        texts_per_second: config.texts_per_second,
     })
 }
 
@@ -61,6 +67,7 @@ pub fn spawn_delivery(
     tracing::info!(
         channel = channels.sms.name(),
         wechat = channels.wechat.is_some(),
+        texts_per_second = channels.texts_per_second,
         "outbox delivery started"
     );
     tokio::spawn(backend::services::delivery::run(db, channels, move || {

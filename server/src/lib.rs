@@ -18,3 +18,4 @@ pub mod router;
 pub mod shutdown;
 pub mod signed_in;
 pub mod uploads;
+pub mod wechat_share;

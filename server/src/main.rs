@@ -154,7 +154,7 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
     let state = router::state(&config, db.clone(), readiness.clone(), demo_mode);
     let delivery = background::spawn_delivery(
         db.clone(),
-        background::channels(&config)?,
+        background::channels(&config, state.wechat_account.tokens.clone())?,
         state.services.clock.clone(),
     );
     let housekeeping = background::spawn_housekeeping(db.clone(), state.services.clock.clone());

@@ -11,15 +11,19 @@ use axum::response::Response;
 const FALLBACK_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The policy of an HTML document: its own scripts (by the nonce minted for
-/// this request) and the compilation of its WebAssembly.
+/// this request), the compilation of its WebAssembly, and WeChat's JS-SDK
+/// (which public/wechat-share.js loads inside WeChat only, for share cards).
 fn document_policy(nonce: &str) -> Option<HeaderValue> {
     HeaderValue::from_str(&format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval' {WECHAT_JS_SDK}; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
          object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     ))
     .ok()
 }
+
+/// Where WeChat serves its JS-SDK (jweixin), and its fallback host.
+const WECHAT_JS_SDK: &str = "https://res.wx.qq.com https://res2.wx.qq.com";
 
 /// What the answers' headers depend on.
 #[derive(Clone, Copy, Debug)]

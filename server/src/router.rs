@@ -33,6 +33,7 @@ pub struct AppState {
     pub readiness: Readiness,
     pub guard: Arc<GuardSettings>,
     pub hotline: crate::hotline::HotlineInbound,
+    pub wechat_account: crate::wechat_share::WeChatAccount,
 }
 
 /// The Leptos options for a built site under `site_root`, with hashed file
@@ -100,6 +101,7 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
             trusted_proxies: config.trusted_proxies,
         }),
         hotline: crate::hotline::HotlineInbound(config.hotline.clone().map(Arc::new)),
+        wechat_account: crate::wechat_share::WeChatAccount::of(config),
     }
 }
 
@@ -136,6 +138,10 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         .route("/reports/cases.csv", get(crate::exports::report_cases_csv))
         .route("/outages.atom", get(crate::feeds::outages_atom))
         .route("/outages/{id}/notice", get(crate::notices::outage_notice))
+        .route(
+            "/wechat/share-config",
+            get(crate::wechat_share::share_config),
+        )
         .route(
             "/open311/v2/{file}",
             get(crate::open311::catalogue).post(crate::open311::post_request),

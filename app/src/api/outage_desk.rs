@@ -45,6 +45,10 @@ pub async fn load_outage_page(id: i64) -> Result<OutagePage, ServerFnError> {
     backend::services::public::outage_page(&services.db, services.now(), id)
         .await
         .and_then(|page| page.ok_or(BackendError::NotFound(translations::text::outage_not_found)))
+        .map(|page| OutagePage {
+            public_url: services.access.public_url.clone(),
+            ..page
+        })
         .map_err(to_server_error)
 }
 

@@ -11,7 +11,7 @@ use crate::format::parse_id;
 use crate::prefs::use_lang;
 use domain::notices::OutageBoard;
 use leptos::prelude::*;
-use leptos_meta::{Link, Title};
+use leptos_meta::{Link, Meta, Script, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use translations::text;
@@ -119,8 +119,25 @@ pub fn OneOutagePage() -> impl IntoView {
         <p><a href="/outages">{text::outage_page_back(lang)}</a></p>
         {loaded(page, move |page| view! {
             <Title text=page.notice.title.clone() />
+            <ShareCard page=page.clone() />
             <OutageCard notice=page.notice />
             <Timeline entries=page.timeline />
         })}
+    }
+}
+
+/// How the page looks when shared: Open Graph tags for chats and feeds,
+/// and inside WeChat its JS-SDK card (public/wechat-share.js reads the tags).
+#[component]
+fn ShareCard(page: domain::notices::OutagePage) -> impl IntoView {
+    let lang = use_lang();
+    let base = page.public_url.trim_end_matches('/').to_string();
+    view! {
+        <Meta property="og:type" content="article" />
+        <Meta property="og:title" content=page.notice.title.clone() />
+        <Meta property="og:description" content=domain::print_notice::share_summary(&page.notice, lang) />
+        <Meta property="og:url" content=format!("{base}/outages/{}", page.notice.id) />
+        <Meta property="og:image" content=format!("{base}/share-icon.png") />
+        <Script src="/wechat-share.js" defer="defer" />
     }
 }

@@ -8,31 +8,26 @@
 //! outbox worker calls it for rows of the "wechat" channel; both answer with
 //! the same [`SendFailure`], so retries and give-ups follow the same rules.
 //!
-//! WeChat's API: `GET {api_base}/cgi-bin/token` for the account's access
-//! token (cached until five minutes before it expires), then `POST
+//! WeChat's API: the account's access token from the one holder
+//! ([`AccessTokens`]), then `POST
 //! {api_base}/cgi-bin/message/template/send?access_token=..` with the message
 //! as JSON. Neither the app secret nor an access token is ever logged.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use domain::clock::{to_local, UnixSeconds};
 
-use super::sms::{describe_error, http_client, read_body, SendFailure};
+use super::sms::{describe_error, SendFailure};
 use super::wechat::{WECHAT_DEFAULT_API_BASE, WECHAT_DEFAULT_TIMEOUT};
+use super::wechat_token::{errmsg, http_base, json_answer, AccessTokens, STALE_TOKEN_CODES};
 
 /// The template's keys for the case number, the news and its time, as
 /// `HEATDESK_WECHAT_TEMPLATE_FIELDS` spells them by default.
 pub const WECHAT_TEMPLATE_DEFAULT_FIELDS: &str = "character_string1,thing2,time3";
 /// WeChat's limit for a `thing` field, in characters.
 pub const THING_MAX_CHARS: usize = 20;
-/// A cached access token is dropped this many seconds before WeChat says it
-/// expires.
-pub const TOKEN_REFRESH_MARGIN_SECS: u64 = 300;
-
-/// Answers that mean the access token is no longer good (invalid credential,
-/// invalid access token, access token expired): fetch a new one, try again.
-const STALE_TOKEN_CODES: [i64; 3] = [40001, 40014, 42001];
 /// Answers that mean WeChat is busy or the account's quota is spent: try later.
 const BUSY_CODES: [i64; 2] = [-1, 45009];
 
@@ -137,19 +132,11 @@ impl fmt::Debug for WeChatTemplateSettings {
     }
 }
 
-/// An access token and the moment it stops being used.
-struct CachedToken {
-    value: String,
-    fresh_until: Instant,
-}
-
-/// Template messages for one official account: settings, one HTTP client,
-/// and the account's access token, shared by every send.
+/// Template messages for one official account: settings, and the
+/// account's access token holder (shared with the JS-SDK's tickets).
 pub struct WeChatTemplates {
     settings: WeChatTemplateSettings,
-    client: reqwest::Client,
-    /// Held while a token is fetched, so concurrent sends fetch it once.
-    token: tokio::sync::Mutex<Option<CachedToken>>,
+    tokens: Arc<AccessTokens>,
 }
 
 /// Never prints the app secret or the access token.
@@ -162,28 +149,34 @@ impl fmt::Debug for WeChatTemplates {
 }
 
 impl WeChatTemplates {
-    /// Checks the settings and builds the HTTP client (no proxy from the
-    /// environment, no redirects, the settings' timeout on every call).
-    pub fn new(mut settings: WeChatTemplateSettings) -> Result<Self, String> {
-        for (name, value) in [
-            ("app id", &settings.app_id),
-            ("app secret", &settings.app_secret),
-            ("template id", &settings.template_id),
-        ] {
-            if value.trim().is_empty() {
-                return Err(format!("wechat {name} is empty"));
-            }
+    /// Checks the settings, with an access token holder of its own.
+    pub fn new(settings: WeChatTemplateSettings) -> Result<Self, String> {
+        let tokens = AccessTokens::new(
+            &settings.app_id,
+            &settings.app_secret,
+            &settings.api_base,
+            settings.timeout,
+        )?;
+        Self::with_tokens(settings, Arc::new(tokens))
+    }
+
+    /// Checks the settings; sends with the account's `tokens`, the holder
+    /// every other caller of WeChat's API for this account shares.
+    pub fn with_tokens(
+        mut settings: WeChatTemplateSettings,
+        tokens: Arc<AccessTokens>,
+    ) -> Result<Self, String> {
+        if settings.template_id.trim().is_empty() {
+            return Err("wechat template id is empty".to_string());
         }
-        settings.api_base = http_base("api base", &settings.api_base)?;
+        if tokens.app_id() != settings.app_id {
+            return Err("wechat template messages need the same account as its tokens".to_string());
+        }
+        settings.api_base = tokens.api_base().to_string();
         if let Some(link_base) = &settings.link_base {
             settings.link_base = Some(http_base("link base", link_base)?);
         }
-        let client = http_client(settings.timeout)?;
-        Ok(Self {
-            settings,
-            client,
-            token: tokio::sync::Mutex::new(None),
-        })
+        Ok(Self { settings, tokens })
     }
 
     /// Tells the resident with `openid` the news of a case that happened at
@@ -200,7 +193,7 @@ impl WeChatTemplates {
         at: UnixSeconds,
     ) -> Result<(), SendFailure> {
         let body = self.message(openid, case_no, update, at);
-        let token = self.access_token().await?;
+        let token = self.tokens.get().await?;
         match self.post_message(&token, &body).await? {
             SendAnswer::Accepted => return Ok(()),
             SendAnswer::StaleToken(errcode) => {
@@ -209,14 +202,14 @@ impl WeChatTemplates {
                     errcode,
                     "wechat access token no longer valid, fetching a new one"
                 );
-                self.forget_token(&token).await;
+                self.tokens.forget(&token).await;
             }
         }
-        let token = self.access_token().await?;
+        let token = self.tokens.get().await?;
         match self.post_message(&token, &body).await? {
             SendAnswer::Accepted => Ok(()),
             SendAnswer::StaleToken(errcode) => {
-                self.forget_token(&token).await;
+                self.tokens.forget(&token).await;
                 Err(SendFailure::Unavailable(format!(
                     "a new access token was refused too (errcode {errcode})"
                 )))
@@ -257,84 +250,6 @@ impl WeChatTemplates {
         body
     }
 
-    /// The cached access token, or a new one from WeChat.
-    async fn access_token(&self) -> Result<String, SendFailure> {
-        let mut cached = self.token.lock().await;
-        if let Some(token) = cached.as_ref() {
-            if Instant::now() < token.fresh_until {
-                return Ok(token.value.clone());
-            }
-        }
-        let (value, expires_in) = self.fetch_token().await?;
-        let keep_for = expires_in.saturating_sub(TOKEN_REFRESH_MARGIN_SECS);
-        *cached = Some(CachedToken {
-            value: value.clone(),
-            fresh_until: Instant::now() + Duration::from_secs(keep_for),
-        });
-        Ok(value)
-    }
-
-    /// Drops the cached token if it is still `stale` (another send may have
-    /// replaced it already).
-    async fn forget_token(&self, stale: &str) {
-        let mut cached = self.token.lock().await;
-        if cached.as_ref().is_some_and(|token| token.value == stale) {
-            *cached = None;
-        }
-    }
-
-    /// `GET {api_base}/cgi-bin/token?grant_type=client_credential&appid=..&secret=..`:
-    /// the token and its lifetime in seconds. Any failure is
-    /// [`SendFailure::Unavailable`]: the message itself is fine, and an
-    /// operator can fix the account (secret, IP allow-list) while it waits.
-    async fn fetch_token(&self) -> Result<(String, u64), SendFailure> {
-        let url = format!("{}/cgi-bin/token", self.settings.api_base);
-        let query = [
-            ("grant_type", "client_credential"),
-            ("appid", self.settings.app_id.as_str()),
-            ("secret", self.settings.app_secret.as_str()),
-        ];
-        let response = self
-            .client
-            .get(&url)
-            .query(&query)
-            .send()
-            .await
-            .map_err(|e| {
-                SendFailure::Unavailable(format!("access token: {}", describe_error(e)))
-            })?;
-        let answer = json_answer(response)
-            .await
-            .map_err(|reason| SendFailure::Unavailable(format!("access token: {reason}")))?;
-        let errcode = answer
-            .get("errcode")
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0);
-        if errcode != 0 {
-            let errmsg = errmsg(&answer);
-            tracing::error!(
-                channel = "wechat",
-                errcode,
-                %errmsg,
-                "wechat refused an access token (check the app id, secret and IP allow-list)"
-            );
-            return Err(SendFailure::Unavailable(format!(
-                "access token refused: {errcode} {errmsg}"
-            )));
-        }
-        let token = answer
-            .get("access_token")
-            .and_then(serde_json::Value::as_str)
-            .filter(|token| !token.is_empty());
-        let expires_in = answer.get("expires_in").and_then(serde_json::Value::as_u64);
-        match (token, expires_in) {
-            (Some(token), Some(expires_in)) => Ok((token.to_string(), expires_in)),
-            _ => Err(SendFailure::Unavailable(
-                "access token answer without access_token or expires_in".to_string(),
-            )),
-        }
-    }
-
     /// `POST {api_base}/cgi-bin/message/template/send?access_token=..`.
     async fn post_message(
         &self,
@@ -343,7 +258,8 @@ impl WeChatTemplates {
     ) -> Result<SendAnswer, SendFailure> {
         let url = format!("{}/cgi-bin/message/template/send", self.settings.api_base);
         let response = self
-            .client
+            .tokens
+            .client()
             .post(&url)
             .query(&[("access_token", token)])
             .json(body)
@@ -388,39 +304,6 @@ enum SendAnswer {
     Accepted,
     /// The access token was refused with this errcode.
     StaleToken(i64),
-}
-
-/// A 2xx answer whose body is a JSON object; anything else is a reason to
-/// try later.
-async fn json_answer(response: reqwest::Response) -> Result<serde_json::Value, String> {
-    let status = response.status();
-    if !status.is_success() {
-        return Err(format!("HTTP {status}"));
-    }
-    let body = read_body(response).await?;
-    serde_json::from_str::<serde_json::Value>(&body)
-        .ok()
-        .filter(serde_json::Value::is_object)
-        .ok_or_else(|| format!("HTTP {status}, unreadable answer"))
-}
-
-fn errmsg(answer: &serde_json::Value) -> String {
-    answer
-        .get("errmsg")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// An http(s) address without a query, without its trailing slash.
-fn http_base(name: &str, base: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(base).map_err(|e| format!("wechat {name} {base:?}: {e}"))?;
-    if !matches!(url.scheme(), "https" | "http") || url.query().is_some() {
-        return Err(format!(
-            "wechat {name} {base:?}: expected an http(s) address without a query"
-        ));
-    }
-    Ok(base.trim_end_matches('/').to_string())
 }
 
 /// `text` as a `thing` field takes it: at most [`THING_MAX_CHARS`]

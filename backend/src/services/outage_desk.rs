@@ -358,11 +358,12 @@ pub async fn end(
         OutageStep::Cancel => false,
         _ => return Err(BackendError::Internal(format!("{step:?} does not end"))),
     };
-    let (news, note, action) = if restore {
-        (OutageNews::Restored, "已恢复供热", "outage.restore")
+    let (news, action) = if restore {
+        (OutageNews::Restored, "outage.restore")
     } else {
-        (OutageNews::Cancelled, "停热取消", "outage.cancel")
+        (OutageNews::Cancelled, "outage.cancel")
     };
+    let note = news.ending_note().unwrap_or_default();
     let mut tx = db.writer().begin().await?;
     let mut published_at = desk::end(
         &mut tx,

@@ -299,6 +299,7 @@ pub async fn outage_page(
         now,
         notice,
         timeline: super::outage_desk::timeline(db, outage_id).await?,
+        public_url: String::new(),
     }))
 }
 

@@ -139,7 +139,7 @@ async fn order_step(
 }
 
 async fn deliver(server: &TestServer) -> backend::services::delivery::DeliveryRound {
-    let channels = server::background::channels(&server.config).unwrap();
+    let channels = server::background::channels(&server.config, None).unwrap();
     backend::services::delivery::deliver_due(&server.test_db.db, &channels, server.now())
         .await
         .unwrap()

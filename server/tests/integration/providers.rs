@@ -1,6 +1,6 @@
 //! The portal with its outside providers configured and pointed at local
-//! stubs: WeChat web authorization, Aliyun SMS fed by the outbox, and WeChat
-//! template messages for case news.
+//! stubs: WeChat web authorization, Aliyun SMS fed by the outbox, WeChat
+//! template messages for case news, and the JS-SDK's signed share cards.
 
 use crate::support::{Browser, TestServer};
 use axum::extract::{Query, State};
@@ -216,7 +216,7 @@ fn aliyun_settings(endpoint: &str) -> [&str; 12] {
 async fn codes_go_out_through_aliyun(engine: Engine) {
     let (endpoint, stub) = aliyun_stub(vec!["busy", "ok", "limit"]).await;
     let server = TestServer::start_with(engine, &aliyun_settings(&endpoint)).await;
-    let channels = server::background::channels(&server.config).unwrap();
+    let channels = server::background::channels(&server.config, None).unwrap();
     assert_eq!(channels.sms.name(), "aliyun");
     assert!(channels.wechat.is_none());
     let db = &server.test_db.db;
@@ -285,7 +285,7 @@ async fn codes_go_out_through_aliyun_on_postgres() {
 async fn codes_older_than_their_lifetime_are_not_sent() {
     let (endpoint, stub) = aliyun_stub(vec![]).await;
     let server = TestServer::start_with(Engine::Sqlite, &aliyun_settings(&endpoint)).await;
-    let channels = server::background::channels(&server.config).unwrap();
+    let channels = server::background::channels(&server.config, None).unwrap();
     let mut browser = Browser::new(&server);
     browser
         .submit("/signin", "/api/signin/code", &[("phone", "13900000022")])
@@ -304,6 +304,7 @@ async fn codes_older_than_their_lifetime_are_not_sent() {
 #[derive(Default)]
 struct TemplateStub {
     token_calls: usize,
+    ticket_calls: usize,
     errcodes: Vec<i64>,
     sent: Vec<serde_json::Value>,
 }
@@ -345,8 +346,22 @@ async fn template_stub(errcodes: Vec<i64>) -> (String, Arc<Mutex<TemplateStub>>)
         errcodes,
         ..TemplateStub::default()
     }));
+    async fn ticket(
+        State(stub): State<Arc<Mutex<TemplateStub>>>,
+        Query(q): Query<HashMap<String, String>>,
+    ) -> String {
+        let mut stub = stub.lock().unwrap();
+        stub.ticket_calls += 1;
+        let fresh = q.get("access_token").map(String::as_str) == Some("TEMPLATE-TOKEN");
+        if !fresh || q.get("type").map(String::as_str) != Some("jsapi") {
+            return r#"{"errcode":40001,"errmsg":"invalid credential"}"#.to_string();
+        }
+        // WeChat's documented example ticket.
+        format!(r#"{{"errcode":0,"errmsg":"ok","ticket":"{DOC_TICKET}","expires_in":7200}}"#)
+    }
     let router = Router::new()
         .route("/cgi-bin/token", get(token))
+        .route("/cgi-bin/ticket/getticket", get(ticket))
         .route("/cgi-bin/message/template/send", post(send))
         .with_state(state.clone());
     (stub(router).await, state)
@@ -385,7 +400,7 @@ async fn case_news_goes_out_through_wechat_templates(engine: Engine) {
         ],
     )
     .await;
-    let channels = server::background::channels(&server.config).unwrap();
+    let channels = server::background::channels(&server.config, None).unwrap();
     assert!(channels.wechat.is_some());
     let db = &server.test_db.db;
     let deliver = || backend::services::delivery::deliver_due(db, &channels, server.now());
@@ -485,7 +500,7 @@ async fn case_news_goes_out_through_wechat_templates_on_postgres() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wechat_news_without_wechat_configured_is_given_up() {
     let server = TestServer::start(Engine::Sqlite).await;
-    let channels = server::background::channels(&server.config).unwrap();
+    let channels = server::background::channels(&server.config, None).unwrap();
     assert!(channels.wechat.is_none());
     assert!(server.config.wechat_templates.is_none());
     let db = &server.test_db.db;
@@ -515,5 +530,114 @@ async fn wechat_news_without_wechat_configured_is_given_up() {
         .await
         .unwrap();
     assert_eq!(later, backend::services::delivery::DeliveryRound::default());
+    server.finish().await;
+}
+
+/// The jsapi_ticket of WeChat's documented signature example.
+const DOC_TICKET: &str =
+    "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg";
+
+/// The signature as WeChat's documentation computes it, written out here.
+fn wechat_signature(nonce: &str, timestamp: i64, url: &str) -> String {
+    use sha1::Digest;
+    let plain =
+        format!("jsapi_ticket={DOC_TICKET}&noncestr={nonce}&timestamp={timestamp}&url={url}");
+    sha1::Sha1::digest(plain.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[tokio::test]
+async fn outage_pages_get_a_signed_wechat_share_card() {
+    let (wechat, stub) = template_stub(Vec::new()).await;
+    let server = TestServer::start_with(
+        Engine::Sqlite,
+        &[
+            "--wechat-app-id",
+            "wx-test-app",
+            "--wechat-app-secret",
+            "wx-test-secret",
+            "--wechat-api-base",
+            &wechat,
+            "--wechat-template-id",
+            "TPL-case-news",
+        ],
+    )
+    .await;
+    let page = server.url("/outages/1?from=singlemessage");
+    let ask = |url: String| {
+        let endpoint = server.url("/wechat/share-config");
+        async move {
+            crate::support::client()
+                .get(endpoint)
+                .query(&[("url", url)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let answer = ask(format!("{page}#share")).await;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["cache-control"], "no-store");
+    let config: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(config["appId"], "wx-test-app");
+    let nonce = config["nonceStr"].as_str().unwrap();
+    let timestamp = config["timestamp"].as_i64().unwrap();
+    assert!(!nonce.is_empty() && timestamp > 1_700_000_000, "{config}");
+    // Signed over the address without its # part, as WeChat checks it.
+    assert_eq!(
+        config["signature"],
+        wechat_signature(nonce, timestamp, &page)
+    );
+
+    // The ticket and token are cached: a second page asks WeChat nothing.
+    let again = ask(server.url("/outages/2")).await;
+    assert_eq!(again.status(), 200);
+    {
+        let stub = stub.lock().unwrap();
+        assert_eq!((stub.token_calls, stub.ticket_calls), (1, 1));
+    }
+
+    // Only the portal's own pages are signed.
+    for foreign in [
+        "https://evil.example.cn/outages/1",
+        "javascript:alert(1)",
+        "",
+    ] {
+        let refused = ask(foreign.to_string()).await;
+        assert_eq!(refused.status(), 400, "{foreign}");
+        assert!(refused.text().await.unwrap().contains("本平台"));
+    }
+
+    // Template messages and share cards share the account's one token.
+    let account = server::wechat_share::WeChatAccount::of(&server.config);
+    let channels = server::background::channels(&server.config, account.tokens.clone()).unwrap();
+    account.tickets.as_ref().unwrap().ticket().await.unwrap();
+    channels
+        .wechat
+        .as_ref()
+        .unwrap()
+        .send_case_update("OPENID-1", "R1", "抢修人员已出发。", server.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        stub.lock().unwrap().token_calls,
+        2,
+        "one more holder, one more token"
+    );
+    server.finish().await;
+}
+
+#[tokio::test]
+async fn without_wechat_there_is_no_share_card() {
+    let server = TestServer::start(Engine::Sqlite).await;
+    let answer = crate::support::client()
+        .get(server.url("/wechat/share-config"))
+        .query(&[("url", server.url("/outages/1"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 404);
     server.finish().await;
 }

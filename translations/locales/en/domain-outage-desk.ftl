@@ -28,3 +28,5 @@ outage-status-restored = Restored
 outage-status-cancelled = Called off
 outage-publish-time-unreadable = The publishing time could not be read; please choose it again
 outage-step-unknown = Unknown step
+outage-timeline-restored = Heat is back
+outage-timeline-cancelled = Outage called off

@@ -9,3 +9,6 @@ print-notice-cancelled = This outage was called off { $at }; heating as usual.
 print-notice-qr-hint = Scan for the latest news
 print-notice-print = Print the notice
 print-notice-page-hint = Print this page with your browser (A4 portrait).
+print-notice-share-ongoing = { $kind }: no heat from { $starts }, expected back { $restore }. { $company }
+print-notice-share-restored = { $kind }: heat back since { $at }. { $company }
+print-notice-share-cancelled = { $kind }: called off at { $at }; heating as usual. { $company }

@@ -4,3 +4,6 @@ input-form-too-large = What you sent is too large (a form takes at most 1 MB)
 input-photos-too-large = What you sent is too large (at most 6 photos of 5 MB each)
 input-form-unreadable = The form could not be read and was not sent ({ $detail }). Please reload the page, check what you entered and send it again.
 cross-site-refused = A request from another site was refused: please send forms from this portal's own pages.
+wechat-share-not-configured = No WeChat official account is configured, so there are no share cards.
+wechat-share-bad-url = Share cards are only made for the portal's own pages.
+wechat-share-unavailable = WeChat cannot make a share card right now; please try again later.

@@ -28,3 +28,5 @@ outage-status-restored = 已恢复
 outage-status-cancelled = 已取消
 outage-publish-time-unreadable = 发布时间格式不对，请重新选择
 outage-step-unknown = 不认识这个操作
+outage-timeline-restored = 已恢复供热
+outage-timeline-cancelled = 停热取消

@@ -9,3 +9,6 @@ print-notice-cancelled = 本次停热已于 { $at } 取消，供热照常。
 print-notice-qr-hint = 扫码查看最新进展
 print-notice-print = 打印停热通知
 print-notice-page-hint = 用浏览器的“打印”功能打印本页（A4 纵向）。
+print-notice-share-ongoing = { $kind }：{ $starts } 起停热，预计 { $restore } 恢复供热。{ $company }
+print-notice-share-restored = { $kind }：已于 { $at } 恢复供热。{ $company }
+print-notice-share-cancelled = { $kind }：已于 { $at } 取消，供热照常。{ $company }

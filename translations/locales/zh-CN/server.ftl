@@ -4,3 +4,6 @@ input-form-too-large = 提交的内容太大了（表单内容不超过 1 MB）
 input-photos-too-large = 提交的内容太大了（照片每张不超过 5 MB，最多 6 张）
 input-form-unreadable = 表单内容有误，没有提交成功（{ $detail }）。请刷新页面，检查填写的内容后重新提交。
 cross-site-refused = 跨站请求已被拒绝：请从本平台的页面提交。
+wechat-share-not-configured = 未配置微信公众号，无法生成分享卡片。
+wechat-share-bad-url = 只能为本平台的页面生成微信分享卡片。
+wechat-share-unavailable = 微信暂时无法生成分享卡片，请稍后再试。
