@@ -23,6 +23,21 @@ pub struct ReportRow {
     pub crew: Option<String>,
 }
 
+/// A report's columns of a case `c`, and the joins they read from (its
+/// building's community, its station, its crew).
+macro_rules! report_case_from {
+    () => {
+        "c.id, c.case_no, c.kind, c.state, COALESCE(s.name, '') AS station, \
+         COALESCE(cm.name, '') AS community, c.summary, c.created_at, c.due_at, \
+         c.responded_at, c.response_on_time, c.closed_at, c.rating, cr.name AS crew \
+         FROM cases c \
+         LEFT JOIN buildings b ON b.id = c.building_id \
+         LEFT JOIN communities cm ON cm.id = b.community_id \
+         LEFT JOIN stations s ON s.id = COALESCE(b.station_id, c.station_id) \
+         LEFT JOIN crews cr ON cr.id = c.assigned_crew_id"
+    };
+}
+
 /// The cases of the dispatcher's company filed in [start, end), oldest first.
 pub async fn company_cases_filed(
     pool: &AnyPool,
@@ -31,17 +46,13 @@ pub async fn company_cases_filed(
     end: i64,
 ) -> BackendResult<Vec<ReportRow>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT c.id, c.case_no, c.kind, c.state, COALESCE(s.name, '') AS station, \
-                COALESCE(cm.name, '') AS community, c.summary, c.created_at, c.due_at, \
-                c.responded_at, c.response_on_time, c.closed_at, c.rating, cr.name AS crew \
-         FROM cases c \
-         LEFT JOIN buildings b ON b.id = c.building_id \
-         LEFT JOIN communities cm ON cm.id = b.community_id \
-         LEFT JOIN stations s ON s.id = COALESCE(b.station_id, c.station_id) \
-         LEFT JOIN crews cr ON cr.id = c.assigned_crew_id \
-         WHERE c.created_at >= $2 AND c.created_at < $3 \
-           AND {COMPANY_CASE} \
-         ORDER BY c.created_at, c.id"
+        concat!(
+            "SELECT ",
+            report_case_from!(),
+            " WHERE c.created_at >= $2 AND c.created_at < $3 AND {} \
+             ORDER BY c.created_at, c.id"
+        ),
+        COMPANY_CASE
     ))
     .bind(person_id)
     .bind(start)
@@ -63,21 +74,13 @@ pub struct CityRow {
 
 /// Every company's cases filed in [start, end), oldest first.
 pub async fn city_cases_filed(pool: &AnyPool, start: i64, end: i64) -> BackendResult<Vec<CityRow>> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as(concat!(
         "SELECT COALESCE(s.company_id, c.company_id) AS company_id, \
                 CASE WHEN EXISTS (SELECT 1 FROM hotline_orders ho WHERE ho.case_id = c.id) \
-                     THEN 1 ELSE 0 END AS from_hotline, \
-                c.id, c.case_no, c.kind, c.state, COALESCE(s.name, '') AS station, \
-                COALESCE(cm.name, '') AS community, c.summary, c.created_at, c.due_at, \
-                c.responded_at, c.response_on_time, c.closed_at, c.rating, cr.name AS crew \
-         FROM cases c \
-         LEFT JOIN buildings b ON b.id = c.building_id \
-         LEFT JOIN communities cm ON cm.id = b.community_id \
-         LEFT JOIN stations s ON s.id = COALESCE(b.station_id, c.station_id) \
-         LEFT JOIN crews cr ON cr.id = c.assigned_crew_id \
-         WHERE c.created_at >= $1 AND c.created_at < $2 \
-         ORDER BY c.created_at, c.id",
-    )
+                     THEN 1 ELSE 0 END AS from_hotline, ",
+        report_case_from!(),
+        " WHERE c.created_at >= $1 AND c.created_at < $2 ORDER BY c.created_at, c.id"
+    ))
     .bind(start)
     .bind(end)
     .fetch_all(pool)
