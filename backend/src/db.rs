@@ -124,6 +124,25 @@ impl Database {
         Ok(())
     }
 
+    /// Applies the migrations up to version `last` and none after, for
+    /// tests of what a later migration does to existing rows.
+    #[cfg(any(test, feature = "test-support"))]
+    pub async fn migrate_through(&self, last: i64) -> BackendResult<()> {
+        let first_ones = Migrator {
+            migrations: std::borrow::Cow::Owned(
+                self.engine
+                    .migrator()
+                    .iter()
+                    .filter(|m| m.version <= last)
+                    .cloned()
+                    .collect(),
+            ),
+            ..Migrator::DEFAULT
+        };
+        first_ones.run(&self.writer).await?;
+        Ok(())
+    }
+
     /// How many of the migrations this build carries are not yet applied
     /// (an error when the database cannot be reached).
     pub async fn pending_migrations(&self) -> BackendResult<usize> {

@@ -38,6 +38,21 @@ fn unique_name() -> String {
 }
 
 impl TestDb {
+    /// A database with the migrations up to `last` (a version) applied
+    /// and none after: for testing what a later migration does to rows.
+    pub async fn migrated_through(engine: Engine, last: i64) -> Self {
+        let test_db = match engine {
+            Engine::Sqlite => Self::sqlite_unmigrated().await,
+            Engine::Postgres => Self::postgres_unmigrated().await,
+        };
+        test_db
+            .db
+            .migrate_through(last)
+            .await
+            .expect("migrate the test database part of the way");
+        test_db
+    }
+
     pub async fn new(engine: Engine) -> Self {
         match engine {
             Engine::Sqlite => Self::sqlite().await,
@@ -46,12 +61,21 @@ impl TestDb {
     }
 
     pub async fn sqlite() -> Self {
+        let test_db = Self::sqlite_unmigrated().await;
+        test_db
+            .db
+            .migrate()
+            .await
+            .expect("migrate SQLite test database");
+        test_db
+    }
+
+    async fn sqlite_unmigrated() -> Self {
         let folder = std::env::temp_dir().join(unique_name());
         let url = format!("sqlite:{}", folder.join("heatdesk.db").display());
         let db = Database::connect(&url)
             .await
             .expect("open SQLite test database");
-        db.migrate().await.expect("migrate SQLite test database");
         Self {
             db,
             url,
@@ -60,6 +84,16 @@ impl TestDb {
     }
 
     pub async fn postgres() -> Self {
+        let test_db = Self::postgres_unmigrated().await;
+        test_db
+            .db
+            .migrate()
+            .await
+            .expect("migrate PostgreSQL test database");
+        test_db
+    }
+
+    async fn postgres_unmigrated() -> Self {
         let admin_url = std::env::var("HEATDESK_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_string());
         let name = unique_name();
@@ -77,9 +111,6 @@ impl TestDb {
         let db = Database::connect(&url)
             .await
             .expect("open PostgreSQL test database");
-        db.migrate()
-            .await
-            .expect("migrate PostgreSQL test database");
         Self {
             db,
             url,

@@ -156,11 +156,19 @@ fn announcement_entry(announcement: &SeasonAnnouncement, base: &str, lang: Lang)
         published: announcement.published_at,
         link: format!("{base}/"),
         category: announcement.kind.as_str(),
-        summary: text::feed_season_summary(
-            lang,
-            format_month_day_time(announcement.effective_at, lang),
-            &announcement.reason,
-        ),
+        summary: if announcement.kind.moves_the_season() {
+            text::feed_season_summary(
+                lang,
+                format_month_day_time(announcement.effective_at, lang),
+                &announcement.reason,
+            )
+        } else {
+            text::feed_limit_summary(
+                lang,
+                format_month_day_time(announcement.effective_at, lang),
+                &announcement.reason,
+            )
+        },
     }
 }
 

@@ -13,16 +13,25 @@ pub enum OutageKind {
     Emergency,
     /// Filling and pressure-testing before the season (注水试压).
     Commissioning,
+    /// Less heat than usual because a heat source is short of fuel or
+    /// capacity (热源限供): heat is reduced rather than off.
+    HeatSource,
 }
 
 impl OutageKind {
-    pub const ALL: [Self; 3] = [Self::Planned, Self::Emergency, Self::Commissioning];
+    pub const ALL: [Self; 4] = [
+        Self::Planned,
+        Self::Emergency,
+        Self::Commissioning,
+        Self::HeatSource,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Planned => "planned",
             Self::Emergency => "emergency",
             Self::Commissioning => "commissioning",
+            Self::HeatSource => "heat_source",
         }
     }
 
@@ -35,7 +44,14 @@ impl OutageKind {
             Self::Planned => text::outage_kind_planned(lang),
             Self::Emergency => text::outage_kind_emergency(lang),
             Self::Commissioning => text::outage_kind_commissioning(lang),
+            Self::HeatSource => text::outage_kind_heat_source(lang),
         }
+    }
+
+    /// Whether it stops the heat (every kind but a heat-source limit,
+    /// which reduces it).
+    pub fn stops_the_heat(self) -> bool {
+        self != Self::HeatSource
     }
 }
 
@@ -51,6 +67,15 @@ pub enum OutagePhase {
 }
 
 impl OutagePhase {
+    /// The phase as an outage of `kind` is in it: "停热中", or "限供中"
+    /// while a heat-source limit is in force.
+    pub fn label_for(self, kind: OutageKind, lang: Lang) -> &'static str {
+        match self {
+            Self::Ongoing if !kind.stops_the_heat() => text::outage_phase_limited(lang),
+            _ => self.label(lang),
+        }
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Self::Upcoming => text::outage_phase_upcoming(lang),
@@ -100,6 +125,8 @@ pub enum HeatStatus {
     On,
     /// The season is on but an outage stops the heat.
     OffByOutage,
+    /// The season is on but a heat-source limit reduces the heat.
+    Reduced,
     /// Outside the heating season.
     OutOfSeason,
 }
@@ -109,6 +136,7 @@ impl HeatStatus {
         match self {
             Self::On => text::heat_status_on(lang),
             Self::OffByOutage => text::heat_status_off_by_outage(lang),
+            Self::Reduced => text::heat_status_reduced(lang),
             Self::OutOfSeason => text::heat_status_out_of_season(lang),
         }
     }
@@ -117,19 +145,31 @@ impl HeatStatus {
         match self {
             Self::On => "on",
             Self::OffByOutage => "off",
+            Self::Reduced => "reduced",
             Self::OutOfSeason => "out_of_season",
         }
     }
 }
 
 /// The heat status of a building, given whether the season is on and the
-/// phases of the outages that touch it. A commissioning notice before the
-/// season does not turn a building "off": heat was not yet on.
-pub fn building_heat_status(season_is_on: bool, outage_phases: &[OutagePhase]) -> HeatStatus {
+/// kinds and phases of the outages that touch it. A commissioning notice
+/// before the season does not turn a building "off": heat was not yet on.
+/// An outage that stops the heat outweighs a limit that reduces it.
+pub fn building_heat_status(
+    season_is_on: bool,
+    outages: &[(OutageKind, OutagePhase)],
+) -> HeatStatus {
+    let ongoing = || {
+        outages
+            .iter()
+            .filter(|(_, phase)| *phase == OutagePhase::Ongoing)
+    };
     if !season_is_on {
         HeatStatus::OutOfSeason
-    } else if outage_phases.contains(&OutagePhase::Ongoing) {
+    } else if ongoing().any(|(kind, _)| kind.stops_the_heat()) {
         HeatStatus::OffByOutage
+    } else if ongoing().next().is_some() {
+        HeatStatus::Reduced
     } else {
         HeatStatus::On
     }
@@ -155,19 +195,34 @@ mod tests {
 
     #[test]
     fn heat_status_of_a_building() {
+        use OutageKind::{Emergency, HeatSource, Planned};
         use OutagePhase::*;
         assert_eq!(
-            building_heat_status(false, &[Ongoing]),
+            building_heat_status(false, &[(Planned, Ongoing)]),
             HeatStatus::OutOfSeason
         );
         assert_eq!(building_heat_status(true, &[]), HeatStatus::On);
         assert_eq!(
-            building_heat_status(true, &[Upcoming, Restored]),
+            building_heat_status(true, &[(Planned, Upcoming), (Emergency, Restored)]),
             HeatStatus::On
         );
         assert_eq!(
-            building_heat_status(true, &[Restored, Ongoing]),
+            building_heat_status(true, &[(Planned, Restored), (Emergency, Ongoing)]),
             HeatStatus::OffByOutage
+        );
+        assert_eq!(
+            building_heat_status(true, &[(HeatSource, Ongoing), (Planned, Upcoming)]),
+            HeatStatus::Reduced
+        );
+        assert_eq!(
+            building_heat_status(true, &[(HeatSource, Ongoing), (Emergency, Ongoing)]),
+            HeatStatus::OffByOutage
+        );
+        assert_eq!(Ongoing.label_for(HeatSource, Lang::Zh), "限供中");
+        assert_eq!(Ongoing.label_for(Planned, Lang::Zh), "停热中");
+        assert_eq!(
+            Upcoming.label_for(HeatSource, Lang::Zh),
+            Upcoming.label(Lang::Zh)
         );
     }
 

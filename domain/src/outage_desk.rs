@@ -501,8 +501,11 @@ pub fn outage_news_text(
     let starts = crate::clock::format_month_day_time(starts_at, lang);
     let restore = crate::clock::format_month_day_time(expected_restore_at, lang);
     match news {
-        OutageNews::Published => {
+        OutageNews::Published if kind.stops_the_heat() => {
             text::outage_news_published(lang, kind.label(lang), note, &restore, &starts, title)
+        }
+        OutageNews::Published => {
+            text::outage_news_limited(lang, kind.label(lang), note, &restore, &starts, title)
         }
         OutageNews::RestoreMoved => text::outage_news_moved(lang, note, &restore, title),
         OutageNews::Restored => text::outage_news_restored(lang, title),
@@ -623,6 +626,33 @@ mod tests {
 
     fn at(day: u32, hour: u32) -> UnixSeconds {
         local_instant(2026, 12, day, hour).unwrap()
+    }
+
+    #[test]
+    fn a_heat_source_limit_needs_no_notice_and_waits_for_the_morning() {
+        let rule = NoticeRule::default();
+        let limit = OutageKind::HeatSource;
+        // Three days of reduced heat, from an hour after it is announced.
+        assert_eq!(
+            check_notice(&rule, limit, at(3, 8), at(3, 9), at(6, 9), ""),
+            Ok(Notice::InTime)
+        );
+        assert!(!is_urgent(limit));
+        assert_eq!(news_send_at(limit, at(3, 23)), at(4, 8));
+        assert_eq!(OutageKind::parse("heat_source"), Some(limit));
+        assert_eq!(limit.label(Lang::Zh), "热源限供");
+        let news = outage_news_text(
+            OutageNews::Published,
+            limit,
+            "城东片区",
+            at(3, 9),
+            at(6, 9),
+            "气源紧张",
+        );
+        assert!(
+            news.contains("起降温运行") && !news.contains("停热"),
+            "{news}"
+        );
     }
 
     #[test]

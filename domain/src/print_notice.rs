@@ -43,6 +43,7 @@ pub fn printed_notice(
         OutageKind::Planned => text::print_notice_heading_planned(lang),
         OutageKind::Emergency => text::print_notice_heading_emergency(lang),
         OutageKind::Commissioning => text::print_notice_heading_commissioning(lang),
+        OutageKind::HeatSource => text::print_notice_heading_heat_source(lang),
     };
     let starts = format_full(outage.starts_at, lang);
     let restore = format_full(outage.expected_restore_at, lang);
@@ -91,7 +92,11 @@ pub fn printed_notice(
     PrintedNotice {
         heading: heading.to_string(),
         greeting: text::print_notice_greeting(lang).to_string(),
-        body: text::print_notice_body(lang, &outage.cause, &restore, &starts),
+        body: if outage.kind.stops_the_heat() {
+            text::print_notice_body(lang, &outage.cause, &restore, &starts)
+        } else {
+            text::print_notice_body_limited(lang, &outage.cause, &restore, &starts)
+        },
         short_notice: (!outage.short_notice_reason.is_empty()).then(|| {
             format!(
                 "{}{}",
@@ -119,6 +124,13 @@ pub fn share_summary(outage: &OutageNotice, lang: Lang) -> String {
             text::print_notice_share_cancelled(lang, format_full(at, lang), company, kind)
         }
         Some(at) => text::print_notice_share_restored(lang, format_full(at, lang), company, kind),
+        None if !outage.kind.stops_the_heat() => text::print_notice_share_limited(
+            lang,
+            company,
+            kind,
+            format_full(outage.expected_restore_at, lang),
+            format_full(outage.starts_at, lang),
+        ),
         None => text::print_notice_share_ongoing(
             lang,
             company,
@@ -176,6 +188,21 @@ mod tests {
         );
         outage.cancelled = true;
         assert!(share_summary(&outage, Lang::En).contains("called off"));
+        outage.kind = OutageKind::HeatSource;
+        outage.restored_at = None;
+        assert_eq!(
+            share_summary(&outage, Lang::Zh),
+            "热源限供：2026年11月28日 10:00 起降温运行，预计 2026年11月28日 18:00 恢复正常。市热力公司"
+        );
+        let printed = printed_notice(
+            &outage,
+            "潍坊市热力有限公司",
+            "0536-8888888",
+            outage.starts_at,
+            Lang::Zh,
+        );
+        assert_eq!(printed.heading, "热源限供通知");
+        assert!(printed.body.contains("降温运行"), "{}", printed.body);
     }
 
     #[test]

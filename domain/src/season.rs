@@ -155,13 +155,19 @@ pub enum AnnouncementKind {
     EarlyStart,
     /// Heat goes on after the regulated end (延长供热).
     Extension,
+    /// From the given time, heat is reduced because a heat source is short
+    /// (热源限供); the season's dates stay as they are.
+    HeatSourceLimit,
 }
 
 impl AnnouncementKind {
+    pub const ALL: [Self; 3] = [Self::EarlyStart, Self::Extension, Self::HeatSourceLimit];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::EarlyStart => "early_start",
             Self::Extension => "extension",
+            Self::HeatSourceLimit => "heat_source_limit",
         }
     }
 
@@ -169,6 +175,7 @@ impl AnnouncementKind {
         match text {
             "early_start" => Some(Self::EarlyStart),
             "extension" => Some(Self::Extension),
+            "heat_source_limit" => Some(Self::HeatSourceLimit),
             _ => None,
         }
     }
@@ -177,7 +184,13 @@ impl AnnouncementKind {
         match self {
             Self::EarlyStart => text::announcement_kind_early_start(lang),
             Self::Extension => text::announcement_kind_extension(lang),
+            Self::HeatSourceLimit => text::announcement_kind_heat_source_limit(lang),
         }
+    }
+
+    /// Whether it moves the season's start or end.
+    pub fn moves_the_season(self) -> bool {
+        matches!(self, Self::EarlyStart | Self::Extension)
     }
 }
 
@@ -251,6 +264,7 @@ pub fn effective_window_for(
             AnnouncementKind::Extension => {
                 window.end = window.end.max(announcement.effective_at);
             }
+            AnnouncementKind::HeatSourceLimit => {}
         }
     }
     window

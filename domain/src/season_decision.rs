@@ -40,6 +40,9 @@ pub enum DecisionRefusal {
     EndOutOfRange,
     /// The new date has passed.
     InThePast,
+    /// A heat-source limit must begin within a season (its regulated
+    /// dates, widened by [`MAX_SHIFT_DAYS`] on both sides).
+    LimitOutOfSeason,
 }
 
 impl Localize for DecisionRefusal {
@@ -52,6 +55,9 @@ impl Localize for DecisionRefusal {
             Self::StartOutOfRange => text::decision_start_out_of_range(lang, MAX_SHIFT_DAYS).into(),
             Self::EndOutOfRange => text::decision_end_out_of_range(lang, MAX_SHIFT_DAYS).into(),
             Self::InThePast => text::decision_in_the_past(lang).into(),
+            Self::LimitOutOfSeason => {
+                text::decision_limit_out_of_season(lang, MAX_SHIFT_DAYS).into()
+            }
         }
     }
 }
@@ -95,6 +101,14 @@ pub fn check_decision(
                 effective_at > end && effective_at - end <= MAX_SHIFT_DAYS * DAY
             })
             .ok_or(R::EndOutOfRange)?,
+        AnnouncementKind::HeatSourceLimit => [year - 1, year]
+            .into_iter()
+            .find(|y| {
+                let window = calendar.regulated_window(*y);
+                effective_at >= window.start - MAX_SHIFT_DAYS * DAY
+                    && effective_at <= window.end + MAX_SHIFT_DAYS * DAY
+            })
+            .ok_or(R::LimitOutOfSeason)?,
     };
     let mut companies = form.companies;
     companies.sort_by_key(|c| c.id);
@@ -172,6 +186,30 @@ mod tests {
         )
         .unwrap();
         assert_eq!(decided.season_start_year, 2026);
+    }
+
+    #[test]
+    fn a_heat_source_limit_belongs_to_the_season_in_force_and_moves_nothing() {
+        let calendar = SeasonCalendar::default();
+        let now = at(2026, 12, 5, 9);
+        let decided = check_decision(
+            &calendar,
+            form(AnnouncementKind::HeatSourceLimit, at(2026, 12, 6, 0)),
+            now,
+        )
+        .unwrap();
+        assert_eq!(decided.season_start_year, 2026);
+        let window = crate::season::effective_window(&calendar, 2026, &[decided]);
+        assert_eq!(window, calendar.regulated_window(2026));
+        // In summer there is no season to limit.
+        assert_eq!(
+            check_decision(
+                &calendar,
+                form(AnnouncementKind::HeatSourceLimit, at(2027, 7, 1, 0)),
+                now
+            ),
+            Err(DecisionRefusal::LimitOutOfSeason)
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ test("the authority extends a company's season and compares every company", asyn
   await expect(page).toHaveURL(/\/authority\/season$/);
   await waitForHydration(page, js);
   await page.getByLabel("决定类型").selectOption("extension");
-  await page.getByLabel("新的开始或结束时间").fill("2027-03-31T23:59");
+  await page.getByLabel("生效时间").fill("2027-03-31T23:59");
   await page.getByLabel("原因（居民可见）").fill(reason);
   await page.getByLabel("适用的供热单位").selectOption({ label: "城东热电" });
   await page.getByRole("button", { name: "发布决定" }).click();

@@ -22,15 +22,15 @@ fn kind_label(lang: Lang, kind: OutageKind) -> &'static str {
     kind.label(lang)
 }
 
-fn phase_label(lang: Lang, phase: OutagePhase) -> &'static str {
-    phase.label(lang)
+fn phase_label(lang: Lang, kind: OutageKind, phase: OutagePhase) -> &'static str {
+    phase.label_for(kind, lang)
 }
 
 fn kind_badge_class(kind: OutageKind) -> &'static str {
     match kind {
         OutageKind::Emergency => "badge badge--danger",
         OutageKind::Planned => "badge badge--warning",
-        OutageKind::Commissioning => "badge badge--info",
+        OutageKind::Commissioning | OutageKind::HeatSource => "badge badge--info",
     }
 }
 
@@ -75,7 +75,7 @@ pub fn OutageCard(notice: OutageNotice) -> impl IntoView {
     let phase = if notice.cancelled {
         view! { <span class="badge">{text::outage_status_cancelled(lang)}</span> }.into_any()
     } else {
-        view! { <span class=phase_badge_class(notice.phase)>{phase_label(lang, notice.phase)}</span> }
+        view! { <span class=phase_badge_class(notice.phase)>{phase_label(lang, notice.kind, notice.phase)}</span> }
             .into_any()
     };
     let short_notice = (!notice.short_notice_reason.is_empty()).then(|| {
@@ -200,6 +200,7 @@ pub fn HeatBadge(status: HeatStatus) -> impl IntoView {
     let class = match status {
         HeatStatus::On => "heat heat--on",
         HeatStatus::OffByOutage => "heat heat--off",
+        HeatStatus::Reduced => "heat heat--reduced",
         HeatStatus::OutOfSeason => "heat heat--idle",
     };
     view! {

@@ -50,7 +50,14 @@ pub fn SeasonCard(season: SeasonStatus, now: i64) -> impl IntoView {
                 <li class="announcement">
                     <span class="badge badge--info">{a.kind.label(lang)}</span>
                     <p>
-                        <strong>{text::season_new_date(lang)} {month_day_time(lang, a.effective_at)}</strong>
+                        <strong>
+                            {if a.kind.moves_the_season() {
+                                text::season_new_date(lang)
+                            } else {
+                                text::season_limit_from(lang)
+                            }}
+                            {month_day_time(lang, a.effective_at)}
+                        </strong>
                     </p>
                     <p>{a.reason.clone()}</p>
                     <p class="announcement__scope">{a.scope_label(lang)}</p>

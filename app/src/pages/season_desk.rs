@@ -30,7 +30,7 @@ fn SeasonDeskView(
     publish: ServerAction<PublishSeasonDecision>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let kinds = [AnnouncementKind::EarlyStart, AnnouncementKind::Extension]
+    let kinds = AnnouncementKind::ALL
         .into_iter()
         .map(|k| view! { <option value=k.as_str()>{k.label(lang)}</option> })
         .collect_view();

@@ -265,7 +265,8 @@ pub async fn building_report(
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let facts = outages::OutageFacts::read(db.reader(), &ids).await?;
     let notices = notices_from_rows(rows, &facts, now);
-    let phases: Vec<OutagePhase> = notices.iter().map(|n| n.phase).collect();
+    let phases: Vec<(OutageKind, OutagePhase)> =
+        notices.iter().map(|n| (n.kind, n.phase)).collect();
     Ok(Some(BuildingReport {
         building_id,
         building_name: place.building_name,

@@ -394,3 +394,102 @@ async fn both_engines_build_the_same_schema() {
     sqlite.finish().await;
     postgres.finish().await;
 }
+
+/// Rows of the tables migration 0012 rebuilds on SQLite, and of those that
+/// refer to them.
+async fn kept_rows(db: &Database) -> Vec<(String, i64)> {
+    let mut counts = Vec::new();
+    for table in [
+        "outages",
+        "outage_stations",
+        "outage_buildings",
+        "outage_updates",
+        "season_announcements",
+        "season_announcement_companies",
+    ] {
+        let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+        counts.push((table.to_string(), count));
+    }
+    counts
+}
+
+/// Migration 0012 widens two CHECKs; on SQLite that rebuilds two tables
+/// that others refer to. A city seeded before it keeps every row and
+/// every reference, foreign keys stay enforced, and the new kinds go in.
+async fn heat_source_kinds_arrive_without_losing_a_row(engine: Engine) {
+    let test_db = TestDb::migrated_through(engine, 11).await;
+    let db = &test_db.db;
+    let now = domain::clock::local_instant(2026, 11, 28, 10).unwrap();
+    backend::seed::demo::seed_demo(db, now).await.unwrap();
+    run(
+        db,
+        "INSERT INTO season_announcement_companies (announcement_id, company_id) \
+         SELECT MIN(a.id), MIN(c.id) FROM season_announcements a, heating_companies c",
+    )
+    .await;
+    let refused = sqlx::query("UPDATE outages SET kind = 'heat_source'")
+        .execute(db.writer())
+        .await;
+    assert!(refused.is_err(), "the old CHECK stands before 0012");
+    let before = kept_rows(db).await;
+    let rows_of = |table: &str| {
+        before
+            .iter()
+            .find(|(t, _)| t == table)
+            .map_or(0, |(_, n)| *n)
+    };
+    for table in [
+        "outages",
+        "outage_updates",
+        "season_announcements",
+        "season_announcement_companies",
+    ] {
+        assert!(rows_of(table) > 0, "{table}: {before:?}");
+    }
+
+    db.migrate().await.unwrap();
+    assert_eq!(kept_rows(db).await, before);
+    run(
+        db,
+        "UPDATE outages SET kind = 'heat_source' WHERE id = (SELECT MIN(id) FROM outages)",
+    )
+    .await;
+    run(
+        db,
+        "UPDATE season_announcements SET kind = 'heat_source_limit' \
+         WHERE id = (SELECT MIN(id) FROM season_announcements)",
+    )
+    .await;
+    let unknown = sqlx::query("UPDATE outages SET kind = 'unknown'")
+        .execute(db.writer())
+        .await;
+    assert!(unknown.is_err(), "the new CHECK still checks");
+    let dangling = sqlx::query(
+        "INSERT INTO outage_updates (outage_id, posted_at, message) VALUES (999999, 0, 'x')",
+    )
+    .execute(db.writer())
+    .await;
+    assert!(dangling.is_err(), "foreign keys are still enforced");
+    if matches!(engine, Engine::Sqlite) {
+        let broken: Vec<(String, i64)> =
+            sqlx::query_as("SELECT \"table\", COALESCE(rowid, 0) FROM pragma_foreign_key_check")
+                .fetch_all(db.reader())
+                .await
+                .unwrap();
+        assert!(broken.is_empty(), "{broken:?}");
+    }
+    test_db.finish().await;
+}
+
+#[tokio::test]
+async fn heat_source_kinds_arrive_without_losing_a_row_on_sqlite() {
+    heat_source_kinds_arrive_without_losing_a_row(Engine::Sqlite).await;
+}
+
+#[tokio::test]
+async fn heat_source_kinds_arrive_without_losing_a_row_on_postgres() {
+    heat_source_kinds_arrive_without_losing_a_row(Engine::Postgres).await;
+}

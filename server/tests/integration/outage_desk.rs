@@ -519,3 +519,52 @@ on_both_engines!(
     TestServer,
     opted_out_residents_hear_only_of_emergencies
 );
+
+async fn a_heat_source_limit_reduces_the_building_s_heat(server: &TestServer) {
+    let building = resident_building(server).await;
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let now = server.now();
+    // Three days of reduced heat from now: no advance notice is asked for.
+    let created = draft(
+        &mut dispatcher,
+        "heat_source",
+        "城东片区热源限供",
+        now,
+        now + 72 * 3600,
+        &[("building_ids", building)],
+    )
+    .await;
+    let outage = outage_of(&created);
+    let id = outage.to_string();
+    dispatcher
+        .submit(
+            &format!("/desk/outages/{outage}"),
+            "/api/desk/outages/publish",
+            &[("id", &id)],
+        )
+        .await;
+    let (_, lookup) = public_json(server, &format!("/api/building?building={building}")).await;
+    let report = &lookup["report"];
+    assert_eq!(report["heat"], "Reduced", "{report}");
+    assert!(
+        report["outages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == outage && o["kind"] == "HeatSource"),
+        "{report}"
+    );
+    let told = news_queued(server, outage, "published").await;
+    assert!(!told.is_empty());
+    assert!(
+        told.iter()
+            .all(|(_, text, _)| text.contains("降温运行") && !text.contains("起停热")),
+        "{told:?}"
+    );
+}
+
+on_both_engines!(
+    a_heat_source_limit_reduces_the_building_s_heat,
+    TestServer,
+    a_heat_source_limit_reduces_the_building_s_heat
+);

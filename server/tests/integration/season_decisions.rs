@@ -185,3 +185,47 @@ on_both_engines!(
     TestServer,
     the_authority_sees_every_company_side_by_side
 );
+
+async fn the_authority_announces_a_heat_source_limit(server: &TestServer) {
+    let east = building_of(server, "城东热电").await;
+    let season_end = season_end_of(server, east).await;
+    let mut authority = staff_signs_in(server, "authority_demo", PASSWORD).await;
+    let from = local_input(server.now() + 24 * 3600);
+    let published = authority
+        .submit(
+            "/authority/season",
+            "/api/season/decisions/publish",
+            &[
+                ("kind", "heat_source_limit"),
+                ("effective_at", from.as_str()),
+                ("reason", "上游气源紧张，全市降温运行，室温不低于 16℃"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        published.location.as_deref(),
+        Some("/authority/season"),
+        "{published:?}"
+    );
+    // Announced to everyone, and the season's dates stay as they were.
+    let (_, home) = public_json(server, "/api/home").await;
+    assert!(
+        home["season"]["announcements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(
+                |a| a["kind"] == "HeatSourceLimit" && a["companies"].as_array().unwrap().is_empty()
+            ),
+        "{home}"
+    );
+    assert_eq!(season_end_of(server, east).await, season_end);
+    let page = crate::support::page_text(&server.url("/")).await;
+    assert!(page.contains("限供开始") && page.contains("上游气源紧张"));
+}
+
+on_both_engines!(
+    the_authority_announces_a_heat_source_limit,
+    TestServer,
+    the_authority_announces_a_heat_source_limit
+);

@@ -12,3 +12,4 @@ season-published = Published{" "}
 season-regulated-season = Regulated season:{" "}
 season-to = {" "}to{" "}
 season-starting-now-please-reload-the-page = Starting now; please reload the page
+season-limit-from = Limited from:{" "}

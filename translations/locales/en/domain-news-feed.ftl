@@ -8,3 +8,4 @@ feed-whole-community = all buildings
 feed-area-separator = ;{" "}
 feed-season-title = { $kind } · { $season }
 feed-season-summary = { $reason }. New time: { $effective }.
+feed-limit-summary = { $reason }. Limited from { $effective }.

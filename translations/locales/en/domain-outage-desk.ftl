@@ -30,3 +30,4 @@ outage-publish-time-unreadable = The publishing time could not be read; please c
 outage-step-unknown = Unknown step
 outage-timeline-restored = Heat is back
 outage-timeline-cancelled = Outage called off
+outage-news-limited = { $title } ({ $kind }): { $note }. Reduced heat from { $starts }, full heat expected back { $restore }.

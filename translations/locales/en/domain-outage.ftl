@@ -7,3 +7,6 @@ outage-phase-restored = Restored
 heat-status-on = Heat on
 heat-status-off-by-outage = Heat off
 heat-status-out-of-season = Outside the heating season
+outage-kind-heat-source = Heat-source limit
+heat-status-reduced = Heat reduced
+outage-phase-limited = Heat reduced now

@@ -12,3 +12,6 @@ print-notice-page-hint = Print this page with your browser (A4 portrait).
 print-notice-share-ongoing = { $kind }: no heat from { $starts }, expected back { $restore }. { $company }
 print-notice-share-restored = { $kind }: heat back since { $at }. { $company }
 print-notice-share-cancelled = { $kind }: called off at { $at }; heating as usual. { $company }
+print-notice-heading-heat-source = Notice of limited heat supply
+print-notice-body-limited = Because of { $cause }, the area below is heated at a reduced level from { $starts } and rooms may be cooler; full heat is expected back { $restore }. We apologise for the inconvenience.
+print-notice-share-limited = { $kind }: reduced heat from { $starts }, full heat expected back { $restore }. { $company }

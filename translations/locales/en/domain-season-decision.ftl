@@ -1,4 +1,4 @@
-decision-kind-missing = Please choose an early start or an extension
+decision-kind-missing = Please choose an early start, an extension or a heat-source limit
 decision-date-missing = Please choose the new start or end
 decision-reason-missing = Please give the reason; residents read it on the season notice
 decision-reason-too-long = Please keep the reason within { $max } characters
@@ -6,3 +6,4 @@ decision-start-out-of-range = An early start comes before the regulated start, a
 decision-end-out-of-range = An extension comes after the regulated end, at most { $days } days beyond
 decision-in-the-past = The new time has passed; please choose again
 decision-company-unknown = A chosen heating company is unknown; please reload and choose again
+decision-limit-out-of-season = A heat-source limit must begin within a heating season (up to { $days } days around its regulated dates)

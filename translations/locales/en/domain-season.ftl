@@ -11,3 +11,4 @@ season-rule-unreadable = The season time “{ $written }” cannot be read; writ
 season-rule-implausible = A season starts in autumn or winter (August to December) and ends the next spring (January to May)
 season-scope-city = Every heating company
 season-scope-companies = Only for: { $names }
+announcement-kind-heat-source-limit = Heat-source limit

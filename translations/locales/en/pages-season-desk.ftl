@@ -1,7 +1,7 @@
 season-desk-title = Season decisions
 season-desk-new = Publish a weather-led decision
 season-desk-kind = Decision
-season-desk-effective-at = New start or end
+season-desk-effective-at = Takes effect (new start or end, or when a limit begins)
 season-desk-reason = Reason (residents see it)
 season-desk-companies = Heating companies it applies to
 season-desk-companies-hint = None chosen: every heating company in the city.

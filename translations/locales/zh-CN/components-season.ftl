@@ -12,3 +12,4 @@ season-published = 发布于{" "}
 season-regulated-season = 法定供暖期：
 season-to = {" "}至次年{" "}
 season-starting-now-please-reload-the-page = 即将开始，请刷新页面
+season-limit-from = 限供开始：

@@ -8,3 +8,4 @@ feed-whole-community = 全部楼栋
 feed-area-separator = ；
 feed-season-title = { $kind } · { $season }
 feed-season-summary = { $reason }。新的时间：{ $effective }。
+feed-limit-summary = { $reason }。限供开始：{ $effective }。

@@ -30,3 +30,4 @@ outage-publish-time-unreadable = 发布时间格式不对，请重新选择
 outage-step-unknown = 不认识这个操作
 outage-timeline-restored = 已恢复供热
 outage-timeline-cancelled = 停热取消
+outage-news-limited = { $title }（{ $kind }）：{ $note }。{ $starts } 起降温运行，预计 { $restore } 恢复正常。

@@ -7,3 +7,6 @@ outage-phase-restored = 已恢复
 heat-status-on = 正常供热
 heat-status-off-by-outage = 停热中
 heat-status-out-of-season = 非供暖期
+outage-kind-heat-source = 热源限供
+heat-status-reduced = 限供中
+outage-phase-limited = 限供中

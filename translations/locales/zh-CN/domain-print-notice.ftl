@@ -12,3 +12,6 @@ print-notice-page-hint = 用浏览器的“打印”功能打印本页（A4 纵�
 print-notice-share-ongoing = { $kind }：{ $starts } 起停热，预计 { $restore } 恢复供热。{ $company }
 print-notice-share-restored = { $kind }：已于 { $at } 恢复供热。{ $company }
 print-notice-share-cancelled = { $kind }：已于 { $at } 取消，供热照常。{ $company }
+print-notice-heading-heat-source = 热源限供通知
+print-notice-body-limited = 因{ $cause }，我公司将于 { $starts } 起对以下区域降温运行，室温可能偏低，预计 { $restore } 恢复正常。给您带来不便，敬请谅解。
+print-notice-share-limited = { $kind }：{ $starts } 起降温运行，预计 { $restore } 恢复正常。{ $company }

@@ -11,3 +11,4 @@ season-rule-unreadable = 供暖季时间“{ $written }”无法识别，应写�
 season-rule-implausible = 供暖季开始时间应在秋冬（8 月至 12 月），结束时间应在次年春季（1 月至 5 月）
 season-scope-city = 全市各供热单位
 season-scope-companies = 仅适用于：{ $names }
+announcement-kind-heat-source-limit = 热源限供

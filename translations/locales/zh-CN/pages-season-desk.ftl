@@ -1,7 +1,7 @@
 season-desk-title = 供暖季决定
 season-desk-new = 发布看天供暖决定
 season-desk-kind = 决定类型
-season-desk-effective-at = 新的开始或结束时间
+season-desk-effective-at = 生效时间（新的开始、结束或限供开始时间）
 season-desk-reason = 原因（居民可见）
 season-desk-companies = 适用的供热单位
 season-desk-companies-hint = 不选即适用于全市各供热单位。
