@@ -115,7 +115,8 @@ pub async fn deliver_due(
 /// [`deliver_due`], counting the texts sent against the provider's rate
 /// in the window of `wall_second` (real time, even when the portal's clock
 /// is fixed for a demo). Texts beyond the rate go back to the outbox, due
-/// in the next second; other channels are not limited.
+/// at once, for the next round (in the next second) to take; other
+/// channels are not limited.
 pub async fn deliver_due_in_second(
     db: &Database,
     channels: &Channels,
@@ -162,7 +163,7 @@ pub async fn deliver_due_in_second(
                 .await?;
         if rate_spent {
             for row in &send {
-                outbox::release(db.writer(), row.message.id, now + 1).await?;
+                outbox::release(db.writer(), row.message.id, now).await?;
             }
             round.deferred += send.len();
             continue;

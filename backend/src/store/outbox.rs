@@ -97,7 +97,7 @@ pub async fn claim(
     Ok(done.rows_affected() == 1)
 }
 
-/// Hands a claimed message back undelivered and untried, due again at
+/// Hands a claimed message back undelivered and untried, due again from
 /// `available_at` (the provider's rate was spent before its turn).
 pub async fn release(pool: &AnyPool, id: i64, available_at: i64) -> BackendResult<()> {
     sqlx::query(

@@ -227,7 +227,6 @@ on_both_engines!(
             (0, 120, 0)
         );
         // The next seconds: the second's allowance each, then the rest.
-        // (Texts left for later are due again a second after each round.)
         let round = deliver_due_in_second(&db, &channels, NOW + 2, 1_001)
             .await
             .unwrap();
