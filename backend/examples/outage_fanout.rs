@@ -8,68 +8,16 @@
 //!   cargo run --release -p backend --features test-support --example outage_fanout -- 5000 1000
 
 use backend::db::Engine;
-use backend::integrations::sms::{BoxFuture, NotificationChannel, OutgoingText, SendFailure};
 use backend::services::delivery::{deliver_due, Channels};
 use backend::services::identity::{RequestOrigin, Viewer};
 use backend::services::outage_desk;
-use backend::testing::TestDb;
+use backend::testing::{CountingProvider, TestDb};
 use backend::Database;
 use domain::outage::OutageKind;
-use domain::outage_desk::{NoticeRule, OutageForm};
+use domain::outage_desk::OutageForm;
 use domain::roles::Role;
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
-
-/// A provider that takes every text, counts them per number, and counts
-/// its calls (a batch is one call).
-#[derive(Debug, Default)]
-struct CountingChannel {
-    sent: Mutex<HashMap<String, u32>>,
-    calls: AtomicUsize,
-}
-
-impl CountingChannel {
-    fn count(&self, phone: &str) {
-        *self
-            .sent
-            .lock()
-            .expect("counter")
-            .entry(phone.to_string())
-            .or_default() += 1;
-    }
-}
-
-impl NotificationChannel for CountingChannel {
-    fn name(&self) -> &'static str {
-        "counting"
-    }
-
-    fn send<'a>(&'a self, text: &'a OutgoingText) -> BoxFuture<'a, Result<(), SendFailure>> {
-        Box::pin(async move {
-            self.calls.fetch_add(1, Ordering::Relaxed);
-            self.count(&text.phone);
-            Ok(())
-        })
-    }
-
-    fn send_batch<'a>(
-        &'a self,
-        texts: &'a [OutgoingText],
-    ) -> BoxFuture<'a, Vec<Result<(), SendFailure>>> {
-        Box::pin(async move {
-            self.calls.fetch_add(1, Ordering::Relaxed);
-            texts
-                .iter()
-                .map(|text| {
-                    self.count(&text.phone);
-                    Ok(())
-                })
-                .collect()
-        })
-    }
-}
 
 async fn scalar(db: &Database, sql: &str) -> i64 {
     sqlx::query_scalar(sql)
@@ -168,17 +116,24 @@ async fn run(engine: Engine, households: i64, texts_per_second: u32) {
         station_ids: chosen.clone(),
         ..OutageForm::default()
     };
-    let outage = outage_desk::create(&db, &viewer, &origin, &NoticeRule::default(), form)
+    let outage = outage_desk::create(&db, &viewer, &origin, form)
         .await
         .expect("draft");
     let publishing = Instant::now();
-    let queued = outage_desk::publish(&db, &viewer, &origin, &NoticeRule::default(), outage, None)
-        .await
-        .expect("publish");
+    let queued = outage_desk::publish(
+        &db,
+        &backend::PortalSettings::default(),
+        &viewer,
+        &origin,
+        outage,
+        None,
+    )
+    .await
+    .expect("publish");
     let published = publishing.elapsed();
 
     // Two instances drain the outbox side by side.
-    let channel = Arc::new(CountingChannel::default());
+    let channel = Arc::new(CountingProvider::default());
     let draining = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..2 {
@@ -203,9 +158,9 @@ async fn run(engine: Engine, households: i64, texts_per_second: u32) {
         worker.await.expect("worker");
     }
     let drained = draining.elapsed();
-    let sent = channel.sent.lock().expect("counter").clone();
-    let total: u32 = sent.values().sum();
-    let calls = channel.calls.load(Ordering::Relaxed);
+    let sent = channel.per_number();
+    let total = u32::try_from(sent.values().sum::<usize>()).expect("a count");
+    let calls = channel.call_sizes().len();
     let twice = sent.values().filter(|n| **n > 1).count();
     let left = scalar(
         &db,

@@ -18,11 +18,12 @@ pub struct PortalSettings {
     /// Case news also goes out as WeChat template messages to residents who
     /// linked their WeChat (on when a template is configured; default off).
     pub wechat_case_updates: bool,
+    /// Outage news also goes out as WeChat template messages (on when the
+    /// account's outage template is configured; default off).
+    pub wechat_outage_news: bool,
     /// Requests one Open311 key may post per minute (`domain::limits`'
     /// default; a benchmark raises it).
     pub open311_posts_per_minute: u32,
-    /// How far ahead long planned outages must be announced.
-    pub notice_rule: domain::outage_desk::NoticeRule,
 }
 
 impl Default for PortalSettings {
@@ -33,8 +34,8 @@ impl Default for PortalSettings {
             keep_restored_for: 24 * 3600,
             upload_dir: PathBuf::from("data/uploads"),
             wechat_case_updates: false,
+            wechat_outage_news: false,
             open311_posts_per_minute: domain::limits::OPEN311_POSTS_PER_KEY.max,
-            notice_rule: domain::outage_desk::NoticeRule::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::store::{calendar, outages, places, seasons};
 use domain::deadlines::CasePolicy;
 use domain::incidents::IncidentProposalView;
 use domain::notices::{districts_of, CommunityChoice};
+use domain::outage_desk::NoticeRule;
 use domain::season::{SeasonAnnouncement, SeasonWindow};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -33,6 +34,8 @@ pub struct Reference {
     /// The districts of [`Self::communities`], each once, in order.
     pub districts: Vec<String>,
     pub case_policy: Arc<CasePolicy>,
+    /// How far ahead long planned outages must be announced (the admin's).
+    pub notice_rule: NoticeRule,
 }
 
 impl Reference {
@@ -46,6 +49,7 @@ impl Reference {
             districts: districts_of(&communities),
             communities,
             case_policy: Arc::new(calendar::case_policy(pool).await?),
+            notice_rule: calendar::notice_rule(pool).await?,
         })
     }
 

@@ -194,3 +194,84 @@ macro_rules! on_both_engines {
         }
     };
 }
+
+/// A text provider for tests and benchmarks that takes every text: it
+/// records the size of each call (a batch is one call) and how often each
+/// number heard from it. Each call may take a while, as a real one does, so
+/// that workers running side by side overlap.
+#[derive(Debug, Default)]
+pub struct CountingProvider {
+    call_sizes: std::sync::Mutex<Vec<usize>>,
+    per_number: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+    delay: std::time::Duration,
+}
+
+impl CountingProvider {
+    /// A provider whose calls each take `delay`.
+    pub fn with_delay(delay: std::time::Duration) -> Self {
+        Self {
+            delay,
+            ..Self::default()
+        }
+    }
+
+    /// The size of every call so far, in order.
+    pub fn call_sizes(&self) -> Vec<usize> {
+        self.call_sizes
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default()
+    }
+
+    /// How many texts each number got.
+    pub fn per_number(&self) -> std::collections::HashMap<String, usize> {
+        self.per_number
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_default()
+    }
+
+    async fn took(&self, texts: &[crate::integrations::sms::OutgoingText]) {
+        if !self.delay.is_zero() {
+            tokio::time::sleep(self.delay).await;
+        }
+        if let Ok(mut sizes) = self.call_sizes.lock() {
+            sizes.push(texts.len());
+        }
+        if let Ok(mut per_number) = self.per_number.lock() {
+            for text in texts {
+                *per_number.entry(text.phone.clone()).or_default() += 1;
+            }
+        }
+    }
+}
+
+impl crate::integrations::sms::NotificationChannel for CountingProvider {
+    fn name(&self) -> &'static str {
+        "counting"
+    }
+
+    fn send<'a>(
+        &'a self,
+        text: &'a crate::integrations::sms::OutgoingText,
+    ) -> crate::integrations::sms::BoxFuture<'a, Result<(), crate::integrations::sms::SendFailure>>
+    {
+        Box::pin(async move {
+            self.took(std::slice::from_ref(text)).await;
+            Ok(())
+        })
+    }
+
+    fn send_batch<'a>(
+        &'a self,
+        texts: &'a [crate::integrations::sms::OutgoingText],
+    ) -> crate::integrations::sms::BoxFuture<
+        'a,
+        Vec<Result<(), crate::integrations::sms::SendFailure>>,
+    > {
+        Box::pin(async move {
+            self.took(texts).await;
+            vec![Ok(()); texts.len()]
+        })
+    }
+}

@@ -106,6 +106,13 @@ pub fn parse_local_input(text: &str) -> Option<UnixSeconds> {
     .map(from_local)
 }
 
+/// The `<input type="datetime-local">` value for an instant, in Shanghai
+/// time to the minute ("2026-11-14T12:00"); [`parse_local_input`] reads it
+/// back.
+pub fn format_local_input(unix: UnixSeconds) -> String {
+    to_local(unix).format("%Y-%m-%dT%H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +161,17 @@ mod tests {
         assert_eq!(parse_local_input(" 2026-11-14 12:00:00 "), Some(expected));
         assert_eq!(parse_local_input("14/11/2026"), None);
         assert_eq!(parse_local_input(""), None);
+    }
+
+    #[test]
+    fn datetime_local_input_reads_back_what_it_wrote() {
+        let noon = local_instant(2026, 11, 14, 12).unwrap();
+        assert_eq!(format_local_input(noon), "2026-11-14T12:00");
+        for at in [noon, noon + 59, noon - 3_600 * 13 + 60] {
+            assert_eq!(
+                parse_local_input(&format_local_input(at)),
+                Some(at - at % 60)
+            );
+        }
     }
 }

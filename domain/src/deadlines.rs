@@ -195,6 +195,8 @@ impl CasePolicy {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseRules {
     pub policy: DeadlinePolicy,
+    /// How many hours ahead planned outages of over a day are announced.
+    pub planned_notice_hours: i64,
     /// Listed days from the start of last year on, by day.
     pub days: Vec<crate::working_days::CalendarDay>,
 }

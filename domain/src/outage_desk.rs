@@ -26,6 +26,29 @@ pub struct NoticeRule {
     pub planned_notice_hours: i64,
 }
 
+/// The admin's stored rule that holds the notice hours (beside the case
+/// deadlines), and the hours it may be set to.
+pub const NOTICE_RULE_NAME: &str = "planned_outage_notice";
+pub const NOTICE_HOURS_RANGE: std::ops::RangeInclusive<i64> = 1..=720;
+
+impl NoticeRule {
+    /// A rule of `hours`, when [`NOTICE_HOURS_RANGE`] allows it.
+    pub fn from_hours(hours: i64) -> Option<Self> {
+        NOTICE_HOURS_RANGE.contains(&hours).then_some(Self {
+            planned_notice_hours: hours,
+        })
+    }
+
+    /// The rule from the stored (rule, amount, unit) rows: the row named
+    /// [`NOTICE_RULE_NAME`] in hours, else the default.
+    pub fn from_stored<'a>(rows: impl IntoIterator<Item = (&'a str, i64, &'a str)>) -> Self {
+        rows.into_iter()
+            .find(|(rule, _, unit)| *rule == NOTICE_RULE_NAME && *unit == "hours")
+            .and_then(|(_, hours, _)| Self::from_hours(hours))
+            .unwrap_or_default()
+    }
+}
+
 impl Default for NoticeRule {
     fn default() -> Self {
         Self {
@@ -304,6 +327,16 @@ pub struct CheckedOutage {
     pub community_ids: Vec<i64>,
 }
 
+impl CheckedOutage {
+    /// The reason shown for a short notice; empty when notice was in time.
+    pub fn short_notice_reason(&self) -> &str {
+        match &self.notice {
+            Notice::InTime => "",
+            Notice::Short { reason } => reason,
+        }
+    }
+}
+
 /// Why a new outage cannot be written down as it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutageFormRefusal {
@@ -513,6 +546,27 @@ pub fn outage_news_text(
     }
 }
 
+/// WeChat's limit for a template message's short (`thing`) field.
+pub const WECHAT_THING_MAX_CHARS: usize = 20;
+
+/// The news of an outage as a WeChat template message's short field states
+/// it, within [`WECHAT_THING_MAX_CHARS`] (the title has a field of its own,
+/// and a tap opens the outage's page), e.g. "抢修停热至12月3日 18:00".
+pub fn outage_wechat_news(
+    news: OutageNews,
+    kind: OutageKind,
+    expected_restore_at: UnixSeconds,
+) -> String {
+    let lang = Lang::Zh;
+    let restore = crate::clock::format_month_day_time(expected_restore_at, lang);
+    match news {
+        OutageNews::Published => text::outage_wechat_published(lang, kind.label(lang), &restore),
+        OutageNews::RestoreMoved => text::outage_wechat_moved(lang, &restore),
+        OutageNews::Restored => text::outage_wechat_restored(lang).to_string(),
+        OutageNews::Cancelled => text::outage_wechat_cancelled(lang).to_string(),
+    }
+}
+
 /// Characters in one text message, and in each part of a longer one (the
 /// carriers' rule for texts with Chinese characters).
 pub const TEXT_SINGLE_CHARS: usize = 70;
@@ -581,9 +635,27 @@ pub struct OutageDeskView {
     pub now: UnixSeconds,
     pub company_name: String,
     pub outages: Vec<DeskOutage>,
+    pub places: DeskPlaces,
+    pub planned_notice_hours: i64,
+}
+
+/// The company's places an outage's form offers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DeskPlaces {
     pub stations: Vec<DeskPlace>,
+    /// Each stands for its buildings on the company's stations.
     pub communities: Vec<DeskPlace>,
     pub buildings: Vec<DeskPlace>,
+}
+
+/// What editing a draft starts from: the places on offer, those the draft
+/// covers (a community chosen when it was written is its buildings now)
+/// and the notice rule's hours for the form's hint.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct DraftChoices {
+    pub places: DeskPlaces,
+    pub station_ids: Vec<i64>,
+    pub building_ids: Vec<i64>,
     pub planned_notice_hours: i64,
 }
 
@@ -607,6 +679,8 @@ pub struct DeskOutageDetail {
     pub publish_text: String,
     pub texts_per_person: u32,
     pub timeline: Vec<TimelineEntry>,
+    /// For a draft: what its editing form starts from.
+    pub draft: Option<DraftChoices>,
 }
 
 impl DeskOutageDetail {
@@ -626,6 +700,29 @@ mod tests {
 
     fn at(day: u32, hour: u32) -> UnixSeconds {
         local_instant(2026, 12, day, hour).unwrap()
+    }
+
+    #[test]
+    fn wechat_news_fits_the_short_field_for_every_kind_and_date() {
+        let longest_date = crate::clock::local_instant(2026, 12, 31, 23).expect("a date");
+        for kind in OutageKind::ALL {
+            for news in [
+                OutageNews::Published,
+                OutageNews::RestoreMoved,
+                OutageNews::Restored,
+                OutageNews::Cancelled,
+            ] {
+                let said = outage_wechat_news(news, kind, longest_date);
+                assert!(
+                    said.chars().count() <= WECHAT_THING_MAX_CHARS,
+                    "{said} is too long"
+                );
+            }
+        }
+        assert_eq!(
+            outage_wechat_news(OutageNews::Published, OutageKind::Emergency, longest_date),
+            format!("{}至12月31日 23:00", OutageKind::Emergency.label(Lang::Zh))
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ test("a dispatcher runs an outage and the building's resident sees it", async ({
   await waitForHydration(page, js);
   const form = page.locator("#new-outage");
   await form.getByLabel("类型").selectOption("emergency");
-  await form.getByLabel("标题").fill(title);
+  await form.getByLabel("标题").fill(`${title} 草稿`);
   await form.getByLabel("原因（居民可见）", { exact: true }).fill("楼前供水管道漏水，关阀抢修");
   await form.getByLabel("联系方式").fill("0536-8232111");
   await form.getByLabel("停热时间", { exact: true }).fill("2026-11-28T10:30");
@@ -31,6 +31,16 @@ test("a dispatcher runs an outage and the building's resident sees it", async ({
   await form.getByRole("button", { name: "保存草稿" }).click();
   await expect(page).toHaveURL(/\/desk\/outages\/\d+$/);
   const outageId = page.url().match(/(\d+)$/)![1];
+  await waitForHydration(page, js);
+
+  // The draft is rewritten before it goes out: its form holds what it says.
+  const edit = page.locator("#edit-draft");
+  await edit.locator("summary").click();
+  await expect(edit.getByLabel("标题")).toHaveValue(`${title} 草稿`);
+  await expect(edit.getByLabel("停热时间", { exact: true })).toHaveValue("2026-11-28T10:30");
+  await edit.getByLabel("标题").fill(title);
+  await edit.getByRole("button", { name: "保存修改" }).click();
+  await expect(page.locator("h1.page-title")).toHaveText(title);
   await waitForHydration(page, js);
 
   // Before publishing: who hears of it, and the text they get.

@@ -4,7 +4,9 @@
 use backend::integrations::hotline::HotlineSettings;
 use backend::integrations::sms::AliyunSmsSettings;
 use backend::integrations::wechat::{WeChatScope, WeChatSettings};
-use backend::integrations::wechat_template::{TemplateFields, WeChatTemplateSettings};
+use backend::integrations::wechat_template::{
+    OutageTemplate, OutageTemplateFields, TemplateFields, WeChatTemplateSettings,
+};
 use clap::{Args, Parser, Subcommand};
 use domain::season::{MonthDayHour, SeasonRule};
 use std::net::SocketAddr;
@@ -133,14 +135,6 @@ pub struct Settings {
         global = true
     )]
     pub open311_posts_per_minute: String,
-    /// How many hours ahead planned outages of over a day must be announced.
-    #[arg(
-        long,
-        env = "HEATDESK_PLANNED_NOTICE_HOURS",
-        default_value = "48",
-        global = true
-    )]
-    pub planned_notice_hours: String,
     /// Texts per second the SMS provider takes, for all instances together.
     #[arg(long, env = "HEATDESK_SMS_RATE", default_value = "100", global = true)]
     pub sms_rate: String,
@@ -232,6 +226,13 @@ pub struct Settings {
     /// The template's keys for case number, news and time.
     #[arg(long, env = "HEATDESK_WECHAT_TEMPLATE_FIELDS", global = true)]
     pub wechat_template_fields: Option<String>,
+    /// The account's second template, for outage news (停热通知); needs the
+    /// case template too.
+    #[arg(long, env = "HEATDESK_WECHAT_OUTAGE_TEMPLATE_ID", global = true)]
+    pub wechat_outage_template_id: Option<String>,
+    /// The outage template's keys for title, news and time.
+    #[arg(long, env = "HEATDESK_WECHAT_OUTAGE_TEMPLATE_FIELDS", global = true)]
+    pub wechat_outage_template_fields: Option<String>,
     /// The secret shared with the 12345 platform; turns on its endpoints.
     #[arg(long, env = "HEATDESK_HOTLINE_SECRET", global = true)]
     pub hotline_secret: Option<String>,
@@ -307,7 +308,6 @@ pub struct Config {
     /// Requests one Open311 key may post per minute.
     pub open311_posts_per_minute: u32,
     /// How far ahead long planned outages must be announced.
-    pub notice_rule: domain::outage_desk::NoticeRule,
     /// Whether admins and dispatchers pass a second factor; None: only
     /// outside demo mode.
     pub require_second_factor: Option<bool>,
@@ -348,13 +348,18 @@ impl Settings {
         public_url: &str,
     ) -> Result<Option<WeChatTemplateSettings>, ConfigError> {
         let fields = present(&self.wechat_template_fields);
+        let outage = self.wechat_outage_template()?;
         let Some(template_id) = present(&self.wechat_template_id) else {
-            return match fields {
-                Some(_) => Err(bad(
+            return match (fields, outage) {
+                (Some(_), _) => Err(bad(
                     "HEATDESK_WECHAT_TEMPLATE_ID",
                     "设置了模板字段但未设置模板 ID",
                 )),
-                None => Ok(None),
+                (None, Some(_)) => Err(bad(
+                    "HEATDESK_WECHAT_TEMPLATE_ID",
+                    "停热通知模板需要同时设置工单模板 ID",
+                )),
+                (None, None) => Ok(None),
             };
         };
         let Some(account) = account else {
@@ -370,6 +375,7 @@ impl Settings {
         );
         settings.api_base = account.api_base.clone();
         settings.link_base = Some(public_url.to_string());
+        settings.outage = outage;
         if let Some(fields) = fields {
             settings.fields = TemplateFields::parse(&fields).map_err(|e| {
                 bad(
@@ -381,6 +387,34 @@ impl Settings {
         backend::integrations::wechat_template::WeChatTemplates::new(settings.clone())
             .map_err(|e| bad("HEATDESK_WECHAT_TEMPLATE_ID", e))?;
         Ok(Some(settings))
+    }
+
+    /// The outage template, when its id is set; fields without an id are a
+    /// mistake.
+    fn wechat_outage_template(&self) -> Result<Option<OutageTemplate>, ConfigError> {
+        let fields = present(&self.wechat_outage_template_fields);
+        let Some(template_id) = present(&self.wechat_outage_template_id) else {
+            return match fields {
+                Some(_) => Err(bad(
+                    "HEATDESK_WECHAT_OUTAGE_TEMPLATE_ID",
+                    "设置了停热通知模板字段但未设置模板 ID",
+                )),
+                None => Ok(None),
+            };
+        };
+        let fields = match fields {
+            Some(fields) => OutageTemplateFields::parse(&fields).map_err(|e| {
+                bad(
+                    "HEATDESK_WECHAT_OUTAGE_TEMPLATE_FIELDS",
+                    format!("“{fields}”：{e}"),
+                )
+            })?,
+            None => OutageTemplateFields::default(),
+        };
+        Ok(Some(OutageTemplate {
+            template_id,
+            fields,
+        }))
     }
 
     /// The 12345 platform: on with a shared secret; a callback URL without
@@ -545,18 +579,6 @@ impl Settings {
             .ok()
             .filter(|n| *n >= 1)
             .ok_or_else(|| bad("HEATDESK_OPEN311_POSTS_PER_MINUTE", "应为正整数"))?;
-        let planned_notice_hours = self
-            .planned_notice_hours
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=720).contains(n))
-            .ok_or_else(|| {
-                bad(
-                    "HEATDESK_PLANNED_NOTICE_HOURS",
-                    "应为 1 到 720 之间的整数（小时）",
-                )
-            })?;
         let texts_per_second = self
             .sms_rate
             .trim()
@@ -587,9 +609,6 @@ impl Settings {
             hotline,
             trusted_proxies,
             open311_posts_per_minute,
-            notice_rule: domain::outage_desk::NoticeRule {
-                planned_notice_hours,
-            },
             require_second_factor,
             sms,
             texts_per_second,
@@ -632,7 +651,7 @@ mod tests {
 
     #[test]
     fn each_bad_value_names_its_setting() {
-        let cases: [BrokenSetting; 14] = [
+        let cases: [BrokenSetting; 16] = [
             ("HEATDESK_SMS_RATE", |s| s.sms_rate = "0".into()),
             ("HEATDESK_SMS_RATE", |s| s.sms_rate = "10001".into()),
             ("HEATDESK_SMS_PROVIDER", |s| {
@@ -655,6 +674,13 @@ mod tests {
             }),
             ("HEATDESK_WECHAT_TEMPLATE_ID", |s| {
                 s.wechat_template_fields = Some("character_string1,thing2,time3".into())
+            }),
+            ("HEATDESK_WECHAT_OUTAGE_TEMPLATE_ID", |s| {
+                s.wechat_outage_template_fields = Some("thing1,thing2,time3".into())
+            }),
+            ("HEATDESK_WECHAT_OUTAGE_TEMPLATE_FIELDS", |s| {
+                s.wechat_outage_template_id = Some("TPL-2".into());
+                s.wechat_outage_template_fields = Some("thing1,thing1,time3".into());
             }),
             ("DATABASE_URL", |s| s.database_url = "mysql://x".into()),
             ("HEATDESK_LISTEN", |s| s.listen = "port 3000".into()),
@@ -709,6 +735,31 @@ mod tests {
             .unwrap()
             .fields;
         assert_eq!(fields.update, "keyword2");
+        assert!(with_template
+            .validate()
+            .unwrap()
+            .wechat_templates
+            .unwrap()
+            .outage
+            .is_none());
+        with_template.wechat_outage_template_id = Some("TPL-OUTAGE".into());
+        let outage = with_template
+            .validate()
+            .unwrap()
+            .wechat_templates
+            .unwrap()
+            .outage
+            .expect("an outage template");
+        assert_eq!(outage.template_id, "TPL-OUTAGE");
+        assert_eq!(outage.fields, OutageTemplateFields::default());
+        let mut outage_only = settings();
+        outage_only.wechat_app_id = Some("wx123".into());
+        outage_only.wechat_app_secret = Some("app-secret".into());
+        outage_only.wechat_outage_template_id = Some("TPL-OUTAGE".into());
+        assert_eq!(
+            outage_only.validate().unwrap_err().setting,
+            "HEATDESK_WECHAT_TEMPLATE_ID"
+        );
 
         let mut sign_in_only = settings();
         sign_in_only.wechat_app_id = Some("wx123".into());

@@ -66,8 +66,11 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
         season_rule: config.season_rule,
         upload_dir: config.upload_dir.clone(),
         wechat_case_updates: config.wechat_templates.is_some(),
+        wechat_outage_news: config
+            .wechat_templates
+            .as_ref()
+            .is_some_and(|templates| templates.outage.is_some()),
         open311_posts_per_minute: config.open311_posts_per_minute,
-        notice_rule: config.notice_rule,
         ..PortalSettings::default()
     };
     let wechat = config.wechat.clone().and_then(|settings| {

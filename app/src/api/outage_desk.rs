@@ -16,14 +16,9 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn load_outage_desk() -> Result<OutageDeskView, ServerFnError> {
     use crate::context::to_server_error;
     let call = crate::context::Call::signed_in().await?;
-    backend::services::outage_desk::desk(
-        &call.db,
-        &call.viewer,
-        &call.settings.notice_rule,
-        call.now(),
-    )
-    .await
-    .map_err(to_server_error)
+    backend::services::outage_desk::desk(&call.db, &call.viewer, call.now())
+        .await
+        .map_err(to_server_error)
 }
 
 /// One of the company's outages, its audience and its timeline.
@@ -68,12 +63,79 @@ pub async fn create_outage(
     building_ids: Option<Vec<i64>>,
 ) -> Result<(), ServerFnError> {
     use crate::context::to_server_error;
-    use domain::clock::parse_local_input;
-    use domain::outage::OutageKind;
-    use domain::outage_desk::OutageForm;
     let call = crate::context::Call::signed_in().await?;
-    let form = OutageForm {
-        kind: OutageKind::parse(kind.trim()),
+    let form = outage_form(
+        kind,
+        title,
+        cause,
+        contact,
+        starts_at,
+        expected_restore_at,
+        short_notice_reason,
+        station_ids,
+        community_ids,
+        building_ids,
+    );
+    let id = backend::services::outage_desk::create(&call.db, &call.viewer, &call.origin, form)
+        .await
+        .map_err(to_server_error)?;
+    go_to_outage(id);
+    Ok(())
+}
+
+/// Rewrites a draft from the same fields as a new outage, then shows it.
+#[server(prefix = "/api", endpoint = "desk/outages/edit")]
+pub async fn edit_outage(
+    id: i64,
+    kind: String,
+    title: String,
+    cause: String,
+    contact: Option<String>,
+    starts_at: String,
+    expected_restore_at: String,
+    short_notice_reason: Option<String>,
+    station_ids: Option<Vec<i64>>,
+    community_ids: Option<Vec<i64>>,
+    building_ids: Option<Vec<i64>>,
+) -> Result<(), ServerFnError> {
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    let form = outage_form(
+        kind,
+        title,
+        cause,
+        contact,
+        starts_at,
+        expected_restore_at,
+        short_notice_reason,
+        station_ids,
+        community_ids,
+        building_ids,
+    );
+    backend::services::outage_desk::edit_draft(&call.db, &call.viewer, &call.origin, id, form)
+        .await
+        .map_err(to_server_error)?;
+    go_to_outage(id);
+    Ok(())
+}
+
+/// The outage form's fields as the desk's rules read them.
+#[cfg(feature = "ssr")]
+fn outage_form(
+    kind: String,
+    title: String,
+    cause: String,
+    contact: Option<String>,
+    starts_at: String,
+    expected_restore_at: String,
+    short_notice_reason: Option<String>,
+    station_ids: Option<Vec<i64>>,
+    community_ids: Option<Vec<i64>>,
+    building_ids: Option<Vec<i64>>,
+) -> domain::outage_desk::OutageForm {
+    use domain::clock::parse_local_input;
+    domain::outage_desk::OutageForm {
+        kind: domain::outage::OutageKind::parse(kind.trim()),
         title,
         cause,
         contact: contact.unwrap_or_default(),
@@ -83,18 +145,7 @@ pub async fn create_outage(
         station_ids: station_ids.unwrap_or_default(),
         building_ids: building_ids.unwrap_or_default(),
         community_ids: community_ids.unwrap_or_default(),
-    };
-    let id = backend::services::outage_desk::create(
-        &call.db,
-        &call.viewer,
-        &call.origin,
-        &call.settings.notice_rule,
-        form,
-    )
-    .await
-    .map_err(to_server_error)?;
-    go_to_outage(id);
-    Ok(())
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -115,9 +166,9 @@ pub async fn publish_outage(id: i64, publish_at: Option<String>) -> Result<(), S
     };
     backend::services::outage_desk::publish(
         &call.db,
+        &call.settings,
         &call.viewer,
         &call.origin,
-        &call.settings.notice_rule,
         id,
         publish_at,
     )
@@ -144,6 +195,7 @@ pub async fn post_outage_update(
     };
     backend::services::outage_desk::post_update(
         &call.db,
+        &call.settings,
         &call.viewer,
         &call.origin,
         id,
@@ -171,9 +223,16 @@ pub async fn end_outage(id: i64, step: String) -> Result<(), ServerFnError> {
             ))
         }
     };
-    backend::services::outage_desk::end(&call.db, &call.viewer, &call.origin, id, step)
-        .await
-        .map_err(to_server_error)?;
+    backend::services::outage_desk::end(
+        &call.db,
+        &call.settings,
+        &call.viewer,
+        &call.origin,
+        id,
+        step,
+    )
+    .await
+    .map_err(to_server_error)?;
     go_to_outage(id);
     Ok(())
 }

@@ -238,6 +238,16 @@ pub async fn set_deadline_warning(percent: i64) -> Result<(), ServerFnError> {
         .map_err(to_server_error)
 }
 
+/// How many hours ahead planned outages of over a day must be announced.
+#[server(prefix = "/api", endpoint = "admin/case-rules/outage-notice")]
+pub async fn set_outage_notice(hours: i64) -> Result<(), ServerFnError> {
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::case_rules::set_outage_notice(&call.db, &call.viewer, &call.origin, hours)
+        .await
+        .map_err(to_server_error)
+}
+
 #[server(prefix = "/api", endpoint = "admin/case-rules/day")]
 pub async fn set_calendar_day(
     day: String,

@@ -3,6 +3,7 @@
 
 use crate::api::staff::{
     load_case_rules, RemoveCalendarDay, SetCalendarDay, SetDeadlineRule, SetDeadlineWarning,
+    SetOutageNotice,
 };
 use crate::components::feedback::{loaded, ActionOutcome};
 use crate::prefs::use_lang;
@@ -16,6 +17,7 @@ use translations::text;
 struct RuleActions {
     deadline: ServerAction<SetDeadlineRule>,
     warning: ServerAction<SetDeadlineWarning>,
+    notice: ServerAction<SetOutageNotice>,
     add_day: ServerAction<SetCalendarDay>,
     remove_day: ServerAction<RemoveCalendarDay>,
 }
@@ -26,6 +28,7 @@ pub fn CaseRulesPage() -> impl IntoView {
     let actions = RuleActions {
         deadline: ServerAction::new(),
         warning: ServerAction::new(),
+        notice: ServerAction::new(),
         add_day: ServerAction::new(),
         remove_day: ServerAction::new(),
     };
@@ -34,6 +37,7 @@ pub fn CaseRulesPage() -> impl IntoView {
             (
                 actions.deadline.version().get(),
                 actions.warning.version().get(),
+                actions.notice.version().get(),
                 actions.add_day.version().get(),
                 actions.remove_day.version().get(),
             )
@@ -104,6 +108,18 @@ fn Rules(rules: CaseRules, actions: RuleActions) -> impl IntoView {
             </ActionForm>
             <ActionOutcome outcome=actions.warning.value().into() done=text::case_rules_saved(lang) />
             <p class="muted">{text::case_rules_working_day_clocks_turn_yellow_on(lang)}</p>
+        </section>
+        <section class="card" id="outage-notice">
+            <h2 class="card__title">{text::case_rules_outage_notice(lang)}</h2>
+            <ActionForm action=actions.notice attr:class="row">
+                <span>{text::case_rules_outage_notice_announce(lang)}</span>
+                <input class="field__input rule__amount" type="number" name="hours" min="1" max="720"
+                    value=rules.planned_notice_hours aria-label=text::case_rules_outage_notice_hours(lang) />
+                <span>{text::case_rules_outage_notice_hours(lang)}</span>
+                <button class="button button--secondary" type="submit">{text::case_rules_save(lang)}</button>
+            </ActionForm>
+            <ActionOutcome outcome=actions.notice.value().into() done=text::case_rules_saved(lang) />
+            <p class="muted">{text::case_rules_outage_notice_hint(lang)}</p>
         </section>
         <section class="card">
             <h2 class="card__title">{text::case_rules_holidays_and_make_up_working_days(lang)}</h2>

@@ -5,14 +5,18 @@
 //! JavaScript.
 
 use crate::api::outage_desk::{
-    load_desk_outage, load_outage_desk, CreateOutage, EndOutage, PostOutageUpdate, PublishOutage,
+    load_desk_outage, load_outage_desk, CreateOutage, EditOutage, EndOutage, PostOutageUpdate,
+    PublishOutage,
 };
 use crate::components::feedback::{loaded, ActionOutcome};
 use crate::components::outage::{AreaList, Moment, Timeline};
 use crate::format::parse_id;
 use crate::prefs::use_lang;
+use domain::clock::format_local_input;
 use domain::outage::OutageKind;
-use domain::outage_desk::{DeskOutage, DeskOutageDetail, DeskPlace, OutageDeskView, OutageStatus};
+use domain::outage_desk::{
+    DeskOutage, DeskOutageDetail, DeskPlace, DeskPlaces, DraftChoices, OutageDeskView, OutageStatus,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -87,50 +91,108 @@ fn DeskRow(outage: DeskOutage) -> impl IntoView {
     }
 }
 
-fn place_options(places: &[DeskPlace]) -> impl IntoView {
+fn place_options(places: &[DeskPlace], chosen: &[i64]) -> impl IntoView {
     places
         .iter()
-        .map(|p| view! { <option value=p.id>{p.label.clone()}</option> })
+        .map(|p| {
+            let selected = chosen.contains(&p.id);
+            view! { <option value=p.id selected=selected>{p.label.clone()}</option> }
+        })
         .collect_view()
+}
+
+/// What the outage form starts from: blank for a new outage, or a draft's
+/// values and places when editing it.
+#[derive(Clone, Debug, Default)]
+struct FormStart {
+    outage: Option<DeskOutage>,
+    station_ids: Vec<i64>,
+    building_ids: Vec<i64>,
+}
+
+/// The fields of an outage, new or a draft being edited.
+#[component]
+fn OutageFields(places: DeskPlaces, hours: i64, start: FormStart) -> impl IntoView {
+    let lang = use_lang();
+    let outage = start.outage.as_ref();
+    let chosen_kind = outage.map(|o| o.kind);
+    let kinds = OutageKind::ALL
+        .into_iter()
+        .map(|k| {
+            view! { <option value=k.as_str() selected=chosen_kind == Some(k)>{k.label(lang)}</option> }
+        })
+        .collect_view();
+    let value = |read: fn(&DeskOutage) -> String| outage.map(read).unwrap_or_default();
+    let title = value(|o| o.title.clone());
+    let cause = value(|o| o.cause.clone());
+    let contact = value(|o| o.contact.clone());
+    let reason = value(|o| o.short_notice_reason.clone());
+    let starts_at = value(|o| format_local_input(o.starts_at));
+    let restore_at = value(|o| format_local_input(o.expected_restore_at));
+    view! {
+        <label class="field"><span class="field__label">{text::desk_outages_kind(lang)}</span>
+            <select class="field__input" name="kind" required>{kinds}</select></label>
+        <label class="field"><span class="field__label">{text::desk_outages_title_field(lang)}</span>
+            <input class="field__input" name="title" maxlength="40" required value=title /></label>
+        <label class="field"><span class="field__label">{text::desk_outages_cause(lang)}</span>
+            <textarea class="field__input" name="cause" maxlength="200" required>{cause}</textarea></label>
+        <label class="field"><span class="field__label">{text::desk_outages_contact(lang)}</span>
+            <input class="field__input" name="contact" maxlength="60" value=contact /></label>
+        <label class="field"><span class="field__label">{text::outage_heat_off_from(lang)}</span>
+            <input class="field__input" type="datetime-local" name="starts_at" required value=starts_at /></label>
+        <label class="field"><span class="field__label">{text::outage_expected_back(lang)}</span>
+            <input class="field__input" type="datetime-local" name="expected_restore_at" required value=restore_at /></label>
+        <label class="field"><span class="field__label">{text::desk_outages_short_notice_reason(lang)}</span>
+            <input class="field__input" name="short_notice_reason" maxlength="200" value=reason />
+            <span class="field__hint">{text::desk_outages_notice_rule(lang, hours)}</span></label>
+        <label class="field"><span class="field__label">{text::desk_outages_stations(lang)}</span>
+            <select class="field__input" name="station_ids[]" multiple size="4">{place_options(&places.stations, &start.station_ids)}</select></label>
+        <label class="field"><span class="field__label">{text::desk_outages_communities(lang)}</span>
+            <select class="field__input" name="community_ids[]" multiple size="4">{place_options(&places.communities, &[])}</select></label>
+        <label class="field"><span class="field__label">{text::desk_outages_buildings(lang)}</span>
+            <select class="field__input" name="building_ids[]" multiple size="6">{place_options(&places.buildings, &start.building_ids)}</select></label>
+    }
 }
 
 #[component]
 fn NewOutageForm(desk: OutageDeskView, create: ServerAction<CreateOutage>) -> impl IntoView {
     let lang = use_lang();
-    let kinds = OutageKind::ALL
-        .into_iter()
-        .map(|k| view! { <option value=k.as_str()>{k.label(lang)}</option> })
-        .collect_view();
-    let hours = desk.planned_notice_hours;
     view! {
         <section class="card" id="new-outage">
             <h2 class="card__title">{text::desk_outages_new(lang)}</h2>
             <ActionForm action=create attr:class="form">
-                <label class="field"><span class="field__label">{text::desk_outages_kind(lang)}</span>
-                    <select class="field__input" name="kind" required>{kinds}</select></label>
-                <label class="field"><span class="field__label">{text::desk_outages_title_field(lang)}</span>
-                    <input class="field__input" name="title" maxlength="40" required /></label>
-                <label class="field"><span class="field__label">{text::desk_outages_cause(lang)}</span>
-                    <textarea class="field__input" name="cause" maxlength="200" required></textarea></label>
-                <label class="field"><span class="field__label">{text::desk_outages_contact(lang)}</span>
-                    <input class="field__input" name="contact" maxlength="60" /></label>
-                <label class="field"><span class="field__label">{text::outage_heat_off_from(lang)}</span>
-                    <input class="field__input" type="datetime-local" name="starts_at" required /></label>
-                <label class="field"><span class="field__label">{text::outage_expected_back(lang)}</span>
-                    <input class="field__input" type="datetime-local" name="expected_restore_at" required /></label>
-                <label class="field"><span class="field__label">{text::desk_outages_short_notice_reason(lang)}</span>
-                    <input class="field__input" name="short_notice_reason" maxlength="200" />
-                    <span class="field__hint">{text::desk_outages_notice_rule(lang, hours)}</span></label>
-                <label class="field"><span class="field__label">{text::desk_outages_stations(lang)}</span>
-                    <select class="field__input" name="station_ids[]" multiple size="4">{place_options(&desk.stations)}</select></label>
-                <label class="field"><span class="field__label">{text::desk_outages_communities(lang)}</span>
-                    <select class="field__input" name="community_ids[]" multiple size="4">{place_options(&desk.communities)}</select></label>
-                <label class="field"><span class="field__label">{text::desk_outages_buildings(lang)}</span>
-                    <select class="field__input" name="building_ids[]" multiple size="6">{place_options(&desk.buildings)}</select></label>
+                <OutageFields places=desk.places hours=desk.planned_notice_hours start=FormStart::default() />
                 <ActionOutcome outcome=create.value().into() done=text::desk_outages_draft_saved(lang) />
                 <button class="button" type="submit">{text::desk_outages_save_draft(lang)}</button>
             </ActionForm>
         </section>
+    }
+}
+
+/// A draft's form, its current values filled in (folded away until opened).
+#[component]
+fn EditDraftForm(
+    outage: DeskOutage,
+    choices: DraftChoices,
+    edit: ServerAction<EditOutage>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = outage.id;
+    let start = FormStart {
+        outage: Some(outage),
+        station_ids: choices.station_ids,
+        building_ids: choices.building_ids,
+    };
+    view! {
+        <details class="card" id="edit-draft">
+            <summary class="card__title">{text::desk_outages_edit_draft(lang)}</summary>
+            <ActionForm action=edit attr:class="form">
+                <input type="hidden" name="id" value=id />
+                <OutageFields places=choices.places hours=choices.planned_notice_hours start />
+                <ActionOutcome outcome=edit.value().into() done=text::desk_outages_draft_changed(lang) />
+                <button class="button" type="submit">{text::desk_outages_save_changes(lang)}</button>
+            </ActionForm>
+        </details>
     }
 }
 
@@ -142,6 +204,7 @@ pub fn DeskOutagePage() -> impl IntoView {
     let publish = ServerAction::<PublishOutage>::new();
     let update = ServerAction::<PostOutageUpdate>::new();
     let end = ServerAction::<EndOutage>::new();
+    let edit = ServerAction::<EditOutage>::new();
     let detail = Resource::new(
         move || {
             (
@@ -149,6 +212,7 @@ pub fn DeskOutagePage() -> impl IntoView {
                 publish.version().get(),
                 update.version().get(),
                 end.version().get(),
+                edit.version().get(),
             )
         },
         |(id, ..)| load_desk_outage(id.unwrap_or_default()),
@@ -156,7 +220,7 @@ pub fn DeskOutagePage() -> impl IntoView {
     view! {
         <Title text=text::desk_outages_title(lang) />
         <p><a href="/desk/outages">{text::desk_outages_back(lang)}</a></p>
-        {loaded(detail, move |detail| view! { <DeskOutageView detail publish update end /> })}
+        {loaded(detail, move |detail| view! { <DeskOutageView detail publish update end edit /> })}
     }
 }
 
@@ -166,6 +230,7 @@ fn DeskOutageView(
     publish: ServerAction<PublishOutage>,
     update: ServerAction<PostOutageUpdate>,
     end: ServerAction<EndOutage>,
+    edit: ServerAction<EditOutage>,
 ) -> impl IntoView {
     let lang = use_lang();
     let cost = detail.publish_cost();
@@ -195,6 +260,9 @@ fn DeskOutageView(
                 </ActionForm>
                 <EndForm id step="cancel" end label=text::desk_outages_discard(lang) />
             </section>
+            {detail.draft.clone().map(|choices| view! {
+                <EditDraftForm outage=outage.clone() choices edit />
+            })}
         }
         .into_any(),
         OutageStatus::Published => view! {

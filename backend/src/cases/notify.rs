@@ -3,6 +3,7 @@
 
 use crate::error::{BackendError, BackendResult};
 use crate::integrations::sms::TextTemplate;
+use crate::integrations::wechat_template::WeChatMessage;
 use crate::services::delivery::{queue_text, WECHAT_CHANNEL};
 use crate::store::cases::MergedCase;
 use crate::store::{outbox, wechat};
@@ -32,8 +33,12 @@ pub(crate) async fn tell_resident(
     if !wechat_case_updates {
         return Ok(());
     }
+    let card = WeChatMessage::CaseUpdate {
+        case_no: case_no.to_string(),
+        update: update.to_string(),
+    };
     let payload =
-        serde_json::to_string(&text).map_err(|e| BackendError::Internal(e.to_string()))?;
+        serde_json::to_string(&card).map_err(|e| BackendError::Internal(e.to_string()))?;
     for openid in wechat::openids_of_phone(tx, phone).await? {
         outbox::enqueue(
             tx,

@@ -10,13 +10,14 @@ use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::services::attachments::{attach, prepare_all, Upload};
 use crate::services::identity::{RequestOrigin, Viewer};
+use crate::services::outage_desk;
 use crate::store::cases::{self, NewEvent};
-use crate::store::outages;
 use domain::case_flow::{
     check_step_note, plan_step, step, CaseAction, CaseKind, CaseState, FlowError, StepChange,
     StepChoices, StepSubject,
 };
 use domain::case_texts::{self, CASE_NOT_FOUND};
+use domain::outage_desk::{DeskOutage, OutageNews};
 use domain::repair::RepairUrgency;
 use domain::uploads::AttachmentPurpose;
 use translations::{text, Lang};
@@ -130,6 +131,7 @@ pub async fn take_step(
 
     // Read before the transaction: SQLite's writer pool has one connection.
     let merged = cases::merged_into(db.reader(), form.case_id).await?;
+    let outage_to_end = outage_to_end(db, &plan.changes, facts.company_id).await?;
     let (case_id, at, transition) = (form.case_id, origin.now, &plan.transition);
     let mut tx = db.writer().begin().await?;
     let moved = cases::move_state(
@@ -171,8 +173,18 @@ pub async fn take_step(
                 }
             }
             StepChange::MergeInto(parent) => cases::set_parent(&mut tx, case_id, *parent).await?,
-            StepChange::RestoreOutage { outage_id, notice } => {
-                outages::restore(&mut tx, *outage_id, at, notice).await?;
+            StepChange::RestoreOutage { notice, .. } => {
+                if let Some((company_id, outage)) = &outage_to_end {
+                    // Already ended from the desk: nothing more to tell.
+                    let actor = outage_desk::DeskActor {
+                        settings,
+                        origin,
+                        person_id: viewer.person_id,
+                        company_id: *company_id,
+                    };
+                    outage_desk::end_within(&mut tx, &actor, outage, OutageNews::Restored, notice)
+                        .await?;
+                }
             }
         }
     }
@@ -242,6 +254,26 @@ pub async fn take_step(
         db.outages_changed();
     }
     Ok(plan.transition.to)
+}
+
+/// The outage a step's plan restores, with its company: an incident's
+/// outage ends the desk's way.
+async fn outage_to_end(
+    db: &Database,
+    changes: &[StepChange],
+    company_id: Option<i64>,
+) -> BackendResult<Option<(i64, DeskOutage)>> {
+    let Some(outage_id) = changes.iter().find_map(|change| match change {
+        StepChange::RestoreOutage { outage_id, .. } => Some(*outage_id),
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    let company_id = company_id.ok_or_else(|| {
+        BackendError::Internal(format!("outage {outage_id} of a case with no company"))
+    })?;
+    let outage = outage_desk::own_outage(db, company_id, outage_id).await?;
+    Ok(Some((company_id, outage)))
 }
 
 /// A step refused because someone else moved the case (or its order) since

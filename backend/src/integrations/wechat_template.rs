@@ -1,11 +1,12 @@
-//! WeChat official account template messages (模板消息): news of a case for
-//! residents who linked their WeChat, beside the text message.
+//! WeChat official account template messages (模板消息): news of a case, and
+//! (with a second template) of an outage, for residents who linked their
+//! WeChat, beside the text message.
 //!
 //! This is not a [`super::sms::NotificationChannel`]: that trait sends a
 //! text to a phone number, while a template message goes to an openid and
 //! fills named fields of a template the account registered. So the client
-//! has one method of its own, [`WeChatTemplates::send_case_update`], and the
-//! outbox worker calls it for rows of the "wechat" channel; both answer with
+//! has one method of its own, [`WeChatTemplates::send`], and the outbox
+//! worker calls it for rows of the "wechat" channel; both answer with
 //! the same [`SendFailure`], so retries and give-ups follow the same rules.
 //!
 //! WeChat's API: the account's access token from the one holder
@@ -27,7 +28,7 @@ use super::wechat_token::{errmsg, http_base, json_answer, AccessTokens, STALE_TO
 /// `HEATDESK_WECHAT_TEMPLATE_FIELDS` spells them by default.
 pub const WECHAT_TEMPLATE_DEFAULT_FIELDS: &str = "character_string1,thing2,time3";
 /// WeChat's limit for a `thing` field, in characters.
-pub const THING_MAX_CHARS: usize = 20;
+pub const THING_MAX_CHARS: usize = domain::outage_desk::WECHAT_THING_MAX_CHARS;
 /// Answers that mean WeChat is busy or the account's quota is spent: try later.
 const BUSY_CODES: [i64; 2] = [-1, 45009];
 
@@ -46,28 +47,99 @@ impl TemplateFields {
     /// Reads "case_no_key,update_key,time_key" (three distinct keys of
     /// ASCII letters, digits and `_`).
     pub fn parse(text: &str) -> Result<Self, String> {
-        let keys: Vec<&str> = text.split(',').map(str::trim).collect();
-        let [case_no, update, time] = keys.as_slice() else {
-            return Err(format!(
-                "expected three keys separated by commas (case number, update, time), e.g. {WECHAT_TEMPLATE_DEFAULT_FIELDS}"
-            ));
-        };
-        for key in [case_no, update, time] {
-            if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-                return Err(format!(
-                    "template key {key:?}: expected ASCII letters, digits and _"
-                ));
-            }
-        }
-        if case_no == update || case_no == time || update == time {
-            return Err("the three template keys must differ".to_string());
-        }
+        let [case_no, update, time] = three_keys(
+            text,
+            "case number, update, time",
+            WECHAT_TEMPLATE_DEFAULT_FIELDS,
+        )?;
         Ok(Self {
-            case_no: case_no.to_string(),
-            update: update.to_string(),
-            time: time.to_string(),
+            case_no,
+            update,
+            time,
         })
     }
+}
+
+/// Three distinct template keys of ASCII letters, digits and `_`, separated
+/// by commas; `what` and `example` explain a refusal.
+fn three_keys(text: &str, what: &str, example: &str) -> Result<[String; 3], String> {
+    let keys: Vec<&str> = text.split(',').map(str::trim).collect();
+    let [first, second, third] = keys.as_slice() else {
+        return Err(format!(
+            "expected three keys separated by commas ({what}), e.g. {example}"
+        ));
+    };
+    for key in [first, second, third] {
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(format!(
+                "template key {key:?}: expected ASCII letters, digits and _"
+            ));
+        }
+    }
+    if first == second || first == third || second == third {
+        return Err("the three template keys must differ".to_string());
+    }
+    Ok([first.to_string(), second.to_string(), third.to_string()])
+}
+
+/// The outage template's keys, as `HEATDESK_WECHAT_OUTAGE_TEMPLATE_FIELDS`
+/// spells them by default.
+pub const WECHAT_OUTAGE_TEMPLATE_DEFAULT_FIELDS: &str = "thing1,thing2,time3";
+
+/// The keys of the outage template's three values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutageTemplateFields {
+    /// The outage's title (where), at most [`THING_MAX_CHARS`], e.g. `thing1`.
+    pub title: String,
+    /// The news (off until…, back, called off), e.g. `thing2`.
+    pub news: String,
+    /// When it was published, "YYYY-MM-DD HH:MM" Beijing time, e.g. `time3`.
+    pub time: String,
+}
+
+impl OutageTemplateFields {
+    /// Reads "title_key,news_key,time_key".
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let [title, news, time] = three_keys(
+            text,
+            "title, news, time",
+            WECHAT_OUTAGE_TEMPLATE_DEFAULT_FIELDS,
+        )?;
+        Ok(Self { title, news, time })
+    }
+}
+
+impl Default for OutageTemplateFields {
+    fn default() -> Self {
+        Self {
+            title: "thing1".to_string(),
+            news: "thing2".to_string(),
+            time: "time3".to_string(),
+        }
+    }
+}
+
+/// The account's second template, for outage news (停热通知).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutageTemplate {
+    pub template_id: String,
+    pub fields: OutageTemplateFields,
+}
+
+/// What a "wechat" outbox row asks to send. A case update is stored as the
+/// text's own [`super::sms::TextTemplate::CaseUpdate`] JSON, so rows queued
+/// before outage news existed still read.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "template", rename_all = "snake_case")]
+pub enum WeChatMessage {
+    /// News of a case; a tap opens the resident's cases.
+    CaseUpdate { case_no: String, update: String },
+    /// News of an outage; a tap opens its page.
+    OutageNotice {
+        outage_id: i64,
+        title: String,
+        news: String,
+    },
 }
 
 impl Default for TemplateFields {
@@ -96,6 +168,8 @@ pub struct WeChatTemplateSettings {
     pub link_base: Option<String>,
     /// Default [`TemplateFields::default`] ("character_string1,thing2,time3").
     pub fields: TemplateFields,
+    /// The template for outage news; without it outage news goes by text only.
+    pub outage: Option<OutageTemplate>,
 }
 
 impl WeChatTemplateSettings {
@@ -113,6 +187,7 @@ impl WeChatTemplateSettings {
             timeout: WECHAT_DEFAULT_TIMEOUT,
             link_base: None,
             fields: TemplateFields::default(),
+            outage: None,
         }
     }
 }
@@ -128,6 +203,7 @@ impl fmt::Debug for WeChatTemplateSettings {
             .field("timeout", &self.timeout)
             .field("link_base", &self.link_base)
             .field("fields", &self.fields)
+            .field("outage", &self.outage)
             .finish()
     }
 }
@@ -169,6 +245,11 @@ impl WeChatTemplates {
         if settings.template_id.trim().is_empty() {
             return Err("wechat template id is empty".to_string());
         }
+        if let Some(outage) = &settings.outage {
+            if outage.template_id.trim().is_empty() {
+                return Err("wechat outage template id is empty".to_string());
+            }
+        }
         if tokens.app_id() != settings.app_id {
             return Err("wechat template messages need the same account as its tokens".to_string());
         }
@@ -179,12 +260,13 @@ impl WeChatTemplates {
         Ok(Self { settings, tokens })
     }
 
+    /// Whether outage news has a template of its own to go out by.
+    pub fn sends_outage_news(&self) -> bool {
+        self.settings.outage.is_some()
+    }
+
     /// Tells the resident with `openid` the news of a case that happened at
-    /// `at`. A stale access token is replaced and the message sent once more;
-    /// a refusal that concerns this message or this resident (unsubscribed,
-    /// refused messages, bad openid, template or data) is
-    /// [`SendFailure::Refused`]; WeChat busy, the quota spent, an unusable
-    /// access token or no answer is [`SendFailure::Unavailable`].
+    /// `at`; see [`Self::send`].
     pub async fn send_case_update(
         &self,
         openid: &str,
@@ -192,7 +274,27 @@ impl WeChatTemplates {
         update: &str,
         at: UnixSeconds,
     ) -> Result<(), SendFailure> {
-        let body = self.message(openid, case_no, update, at);
+        let message = WeChatMessage::CaseUpdate {
+            case_no: case_no.to_string(),
+            update: update.to_string(),
+        };
+        self.send(openid, &message, at).await
+    }
+
+    /// Sends `message`, news of `at`, to the resident with `openid`. A
+    /// stale access token is replaced and the message sent once more; a
+    /// refusal that concerns this message or this resident (unsubscribed,
+    /// refused messages, bad openid, template or data, or outage news with
+    /// no outage template) is [`SendFailure::Refused`]; WeChat busy, the
+    /// quota spent, an unusable access token or no answer is
+    /// [`SendFailure::Unavailable`].
+    pub async fn send(
+        &self,
+        openid: &str,
+        message: &WeChatMessage,
+        at: UnixSeconds,
+    ) -> Result<(), SendFailure> {
+        let body = self.message(openid, message, at)?;
         let token = self.tokens.get().await?;
         match self.post_message(&token, &body).await? {
             SendAnswer::Accepted => return Ok(()),
@@ -221,33 +323,58 @@ impl WeChatTemplates {
     fn message(
         &self,
         openid: &str,
-        case_no: &str,
-        update: &str,
+        message: &WeChatMessage,
         at: UnixSeconds,
-    ) -> serde_json::Value {
-        let fields = &self.settings.fields;
-        let mut data = serde_json::Map::new();
-        data.insert(
-            fields.case_no.clone(),
-            serde_json::json!({ "value": case_no }),
-        );
-        data.insert(
-            fields.update.clone(),
-            serde_json::json!({ "value": truncate_thing(update) }),
-        );
-        data.insert(
-            fields.time.clone(),
-            serde_json::json!({ "value": to_local(at).format("%Y-%m-%d %H:%M").to_string() }),
-        );
+    ) -> Result<serde_json::Value, SendFailure> {
+        let time = to_local(at).format("%Y-%m-%d %H:%M").to_string();
+        let (template_id, values, path) = match message {
+            WeChatMessage::CaseUpdate { case_no, update } => {
+                let fields = &self.settings.fields;
+                (
+                    &self.settings.template_id,
+                    [
+                        (&fields.case_no, case_no.clone()),
+                        (&fields.update, truncate_thing(update)),
+                        (&fields.time, time),
+                    ],
+                    "/cases".to_string(),
+                )
+            }
+            WeChatMessage::OutageNotice {
+                outage_id,
+                title,
+                news,
+            } => {
+                let Some(outage) = &self.settings.outage else {
+                    return Err(SendFailure::Refused {
+                        code: "no-outage-template".to_string(),
+                        message: "no wechat template for outage news".to_string(),
+                    });
+                };
+                (
+                    &outage.template_id,
+                    [
+                        (&outage.fields.title, truncate_thing(title)),
+                        (&outage.fields.news, truncate_thing(news)),
+                        (&outage.fields.time, time),
+                    ],
+                    format!("/outages/{outage_id}"),
+                )
+            }
+        };
+        let data: serde_json::Map<String, serde_json::Value> = values
+            .into_iter()
+            .map(|(key, value)| (key.clone(), serde_json::json!({ "value": value })))
+            .collect();
         let mut body = serde_json::json!({
             "touser": openid,
-            "template_id": self.settings.template_id,
+            "template_id": template_id,
             "data": data,
         });
         if let Some(link_base) = &self.settings.link_base {
-            body["url"] = serde_json::Value::String(format!("{link_base}/cases"));
+            body["url"] = serde_json::Value::String(format!("{link_base}{path}"));
         }
-        body
+        Ok(body)
     }
 
     /// `POST {api_base}/cgi-bin/message/template/send?access_token=..`.
@@ -349,7 +476,13 @@ mod tests {
     fn the_message_fills_the_template_in_beijing_time() {
         // 2026-11-28 02:05 UTC is 10:05 in Shanghai.
         let at = 1_795_831_500;
-        let body = templates().message("OPENID-1", "R20261128000042", "抢修人员已出发。", at);
+        let update = WeChatMessage::CaseUpdate {
+            case_no: "R20261128000042".to_string(),
+            update: "抢修人员已出发。".to_string(),
+        };
+        let body = templates()
+            .message("OPENID-1", &update, at)
+            .expect("a case template");
         assert_eq!(
             body,
             serde_json::json!({
@@ -362,6 +495,60 @@ mod tests {
                     "time3": {"value": "2026-11-28 10:05"},
                 }
             })
+        );
+    }
+
+    #[test]
+    fn outage_news_has_its_own_template_and_opens_the_outage() {
+        let at = 1_795_831_500;
+        let notice = WeChatMessage::OutageNotice {
+            outage_id: 42,
+            title: "东风东街一次网管道爆管抢修停热通知".to_string(),
+            news: "已恢复供热".to_string(),
+        };
+        let refused = templates().message("OPENID-1", &notice, at);
+        assert!(
+            matches!(refused, Err(SendFailure::Refused { .. })),
+            "{refused:?}"
+        );
+        let mut settings = WeChatTemplateSettings::new("wxid", "top-secret", "TPL-1");
+        settings.link_base = Some("https://heat.example.cn".to_string());
+        settings.outage = Some(OutageTemplate {
+            template_id: "TPL-OUTAGE".to_string(),
+            fields: OutageTemplateFields::parse("thing4, thing5, time6").expect("fields"),
+        });
+        let body = WeChatTemplates::new(settings)
+            .expect("valid settings")
+            .message("OPENID-1", &notice, at)
+            .expect("an outage template");
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "touser": "OPENID-1",
+                "template_id": "TPL-OUTAGE",
+                "url": "https://heat.example.cn/outages/42",
+                "data": {
+                    "thing4": {"value": "东风东街一次网管道爆管抢修停热通知"},
+                    "thing5": {"value": "已恢复供热"},
+                    "time6": {"value": "2026-11-28 10:05"},
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn case_updates_queued_as_texts_read_as_wechat_messages() {
+        let text = crate::integrations::sms::TextTemplate::CaseUpdate {
+            case_no: "R1".to_string(),
+            update: "已受理".to_string(),
+        };
+        let stored = serde_json::to_string(&text).expect("json");
+        assert_eq!(
+            serde_json::from_str::<WeChatMessage>(&stored).expect("a wechat message"),
+            WeChatMessage::CaseUpdate {
+                case_no: "R1".to_string(),
+                update: "已受理".to_string(),
+            }
         );
     }
 
@@ -385,6 +572,11 @@ mod tests {
         assert!(TemplateFields::parse("a,,c").is_err());
         assert!(TemplateFields::parse("a,a,c").is_err());
         assert!(TemplateFields::parse("a,b.c,d").is_err());
+        assert_eq!(
+            OutageTemplateFields::parse(WECHAT_OUTAGE_TEMPLATE_DEFAULT_FIELDS),
+            Ok(OutageTemplateFields::default())
+        );
+        assert!(OutageTemplateFields::parse("a,a,b").is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::store::{audit, calendar};
 use chrono::{Datelike, NaiveDate};
 use domain::clock::to_local;
 use domain::deadlines::{CaseRules, Clock, DeadlineRule};
+use domain::outage_desk::{NoticeRule, NOTICE_RULE_NAME};
 use domain::roles::Role;
 use domain::working_days::DayKind;
 use translations::{text, Lang};
@@ -25,6 +26,9 @@ pub async fn case_rules(db: &Database, viewer: &Viewer, now: i64) -> BackendResu
         .collect();
     Ok(CaseRules {
         policy: policy.deadlines,
+        planned_notice_hours: calendar::notice_rule(db.reader())
+            .await?
+            .planned_notice_hours,
         days,
     })
 }
@@ -97,6 +101,27 @@ pub async fn set_warning(
         origin,
         ("warn_before", percent, "percent"),
         format!("剩余 {percent}% 时黄色预警"),
+    )
+    .await
+}
+
+/// Sets how many hours ahead planned outages of over a day must be
+/// announced (1–720); shorter notice then needs a reason residents read.
+pub async fn set_outage_notice(
+    db: &Database,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    hours: i64,
+) -> BackendResult<()> {
+    viewer.require(Role::Admin)?;
+    let rule = NoticeRule::from_hours(hours)
+        .ok_or_else(|| BackendError::refused(text::case_rule_notice_hours_invalid))?;
+    save_rule(
+        db,
+        viewer,
+        origin,
+        (NOTICE_RULE_NAME, rule.planned_notice_hours, "hours"),
+        format!("计划停热提前 {hours} 小时公告"),
     )
     .await
 }

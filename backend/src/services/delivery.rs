@@ -4,8 +4,8 @@
 //!
 //! Rows are routed by their channel: "sms" rows (a phone number and any
 //! [`TextTemplate`]) go through the text channel, "wechat" rows (an openid
-//! and a [`TextTemplate::CaseUpdate`]) through WeChat template messages when
-//! they are configured. Retries, back-off and give-ups are the same for both.
+//! and a [`WeChatMessage`]) through WeChat template messages when they are
+//! configured. Retries, back-off and give-ups are the same for both.
 //!
 //! Texts go out within the provider's rate (texts per second, counted for
 //! all instances together in one guarded statement per call), and an
@@ -18,7 +18,7 @@ use crate::integrations::hotline::HotlineCallbacks;
 use crate::integrations::sms::{
     NotificationChannel, OutgoingText, SendFailure, TextTemplate, MAX_NUMBERS_PER_BATCH,
 };
-use crate::integrations::wechat_template::{mask_openid, WeChatTemplates};
+use crate::integrations::wechat_template::{mask_openid, WeChatMessage, WeChatTemplates};
 use crate::services::hotline::HOTLINE_CHANNEL;
 use crate::services::identity::SMS_CHANNEL;
 use crate::store::{outbox, throttles};
@@ -176,19 +176,22 @@ pub async fn deliver_due_in_second(
     Ok(round)
 }
 
-/// A claimed "sms" row, with the words it shares with the other texts of
-/// its batch when it is bulk news (None: it goes out on its own).
+/// A claimed "sms" row read once: its text (None when the payload is
+/// unreadable), and the words it shares with the other texts of its batch
+/// when it is bulk news (None: it goes out on its own).
 struct TextRow {
     message: outbox::PendingMessage,
+    template: Option<TextTemplate>,
     bulk_words: Option<String>,
 }
 
 impl TextRow {
     fn of(message: outbox::PendingMessage) -> Self {
-        let bulk = serde_json::from_str::<TextTemplate>(&message.payload)
-            .is_ok_and(|template| template.is_bulk());
+        let template = serde_json::from_str::<TextTemplate>(&message.payload).ok();
+        let bulk = template.as_ref().is_some_and(TextTemplate::is_bulk);
         Self {
             bulk_words: bulk.then(|| message.payload.clone()),
+            template,
             message,
         }
     }
@@ -269,9 +272,9 @@ async fn send_texts(
     let mut answered = Vec::with_capacity(messages.len());
     let mut sendable = Vec::with_capacity(messages.len());
     for row in messages {
-        match serde_json::from_str::<TextTemplate>(&row.message.payload) {
-            Err(_) => answered.push((row.message.clone(), Err(give_up("unreadable payload")))),
-            Ok(TextTemplate::SignInCode { .. })
+        match &row.template {
+            None => answered.push((row.message.clone(), Err(give_up("unreadable payload")))),
+            Some(TextTemplate::SignInCode { .. })
                 if now - row.message.created_at > OtpPolicy::default().lifetime =>
             {
                 answered.push((
@@ -279,11 +282,11 @@ async fn send_texts(
                     Err(give_up("code expired before delivery")),
                 ));
             }
-            Ok(template) => sendable.push((
+            Some(template) => sendable.push((
                 row.message.clone(),
                 OutgoingText {
                     phone: row.message.recipient.clone(),
-                    message: template,
+                    message: template.clone(),
                 },
             )),
         }
@@ -313,7 +316,8 @@ async fn send_texts(
     answered
 }
 
-/// One "wechat" row: case news, to an openid, timed when it was queued.
+/// One "wechat" row: case or outage news, to an openid, timed when it was
+/// queued.
 async fn send_wechat(
     wechat: Option<&WeChatTemplates>,
     message: &outbox::PendingMessage,
@@ -322,13 +326,11 @@ async fn send_wechat(
     let Some(wechat) = wechat else {
         return Err(give_up("wechat not configured"));
     };
-    let (case_no, update) = match serde_json::from_str::<TextTemplate>(&message.payload) {
-        Ok(TextTemplate::CaseUpdate { case_no, update }) => (case_no, update),
-        Ok(_) => return Err(give_up("no wechat template for this message")),
-        Err(_) => return Err(give_up("unreadable payload")),
+    let Ok(news) = serde_json::from_str::<WeChatMessage>(&message.payload) else {
+        return Err(give_up("no wechat template for this message"));
     };
     wechat
-        .send_case_update(&message.recipient, &case_no, &update, message.created_at)
+        .send(&message.recipient, &news, message.created_at)
         .await
         .map_err(|failure| after_failure(failure, message.attempts, now))
 }

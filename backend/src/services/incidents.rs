@@ -10,8 +10,10 @@ use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::reference::CompanyProposals;
 use crate::services::identity::{RequestOrigin, Viewer};
+use crate::services::outage_desk;
 use crate::store::cases::{self, NewCase, NewEvent};
-use crate::store::{outages, places};
+use crate::store::outage_desk as desk;
+use crate::store::places;
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
 use domain::case_texts;
 use domain::cases::Filed;
@@ -21,6 +23,7 @@ use domain::incidents::{
     outage_notice, propose_incidents, ColdReport, IncidentProposalView, IncidentRule, IncidentScope,
 };
 use domain::outage::OutageKind;
+use domain::outage_desk::{CheckedOutage, Notice};
 use domain::repair::RepairUrgency;
 use domain::roles::Role;
 use translations::{text, Lang};
@@ -264,7 +267,9 @@ pub async fn create_incident(
 /// incident's building or station, starts now and names the expected
 /// restore time; the incident is tied to it (so later complaints there are
 /// triaged as covered), its timeline says so, and every gathered resident
-/// is texted. Closing the incident restores the outage.
+/// is texted. It goes public the desk's way, so everyone in the area hears
+/// of it as of any emergency; closing the incident restores it the desk's
+/// way too.
 pub async fn publish_outage(
     db: &Database,
     settings: &PortalSettings,
@@ -320,30 +325,46 @@ pub async fn publish_outage(
     let restore_by = format_month_day_time(notice.expected_restore_at, Lang::Zh);
     let actor = format!("调度员 {}", viewer.display_name);
 
+    let checked = CheckedOutage {
+        kind: OutageKind::Emergency,
+        title: notice.title.clone(),
+        cause: notice.cause.clone(),
+        contact: String::new(),
+        starts_at: notice.starts_at,
+        expected_restore_at: notice.expected_restore_at,
+        notice: Notice::InTime,
+        station_ids,
+        building_ids,
+        community_ids: Vec::new(),
+    };
+
     let mut tx = db.writer().begin().await?;
-    let outage_id = outages::insert(
-        &mut tx,
-        &outages::NewOutage {
-            company_id,
-            kind: OutageKind::Emergency,
-            title: notice.title.clone(),
-            cause: notice.cause.clone(),
-            starts_at: notice.starts_at,
-            expected_restore_at: notice.expected_restore_at,
-            restored_at: None,
-            published_at: origin.now,
-            station_ids,
-            building_ids,
-        },
-    )
-    .await?;
-    outages::insert_update(
+    let outage_id =
+        desk::insert_draft(&mut tx, company_id, &checked, viewer.person_id, origin.now).await?;
+    desk::insert_update(
         &mut tx,
         outage_id,
         origin.now,
         &format!("正在抢修：{}，预计 {restore_by} 恢复供热。", notice.cause),
+        None,
+        Some(viewer.person_id),
     )
     .await?;
+    let outage = outage_desk::drafted(outage_id, checked);
+    let publisher = outage_desk::DeskActor {
+        settings,
+        origin,
+        person_id: viewer.person_id,
+        company_id,
+    };
+    if outage_desk::publish_within(&mut tx, &publisher, &outage, origin.now)
+        .await?
+        .is_none()
+    {
+        return Err(BackendError::Internal(format!(
+            "outage {outage_id} left its draft before it was published"
+        )));
+    }
     if !cases::set_outage(&mut tx, case_id, outage_id).await? {
         tx.rollback().await?;
         return Err(BackendError::refused(

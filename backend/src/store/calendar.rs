@@ -2,6 +2,7 @@
 
 use crate::error::BackendResult;
 use domain::deadlines::{CasePolicy, DeadlinePolicy};
+use domain::outage_desk::NoticeRule;
 use domain::working_days::{CalendarDay, WorkingCalendar};
 use sqlx::AnyPool;
 
@@ -16,6 +17,15 @@ pub async fn case_policy(pool: &AnyPool) -> BackendResult<CasePolicy> {
         ),
         calendar: WorkingCalendar::new(listed_days(pool).await?),
     })
+}
+
+/// How far ahead long planned outages must be announced, as the admin set
+/// it (the default until then).
+pub async fn notice_rule(pool: &AnyPool) -> BackendResult<NoticeRule> {
+    let rules = deadline_rules(pool).await?;
+    Ok(NoticeRule::from_stored(rules.iter().map(
+        |(rule, amount, unit)| (rule.as_str(), *amount, unit.as_str()),
+    )))
 }
 
 /// The holidays and make-up working days, by day (unreadable rows skipped).

@@ -4,7 +4,7 @@
 
 use super::outages::placeholders;
 use crate::error::BackendResult;
-use domain::outage_desk::{Audience, CheckedOutage};
+use domain::outage_desk::{Audience, CheckedOutage, OutageNews};
 use sqlx::{Any, AnyPool, Transaction};
 
 /// An outage as its company's desk sees it.
@@ -154,8 +154,7 @@ pub async fn places_are_company_s(
 /// before it ended).
 pub const NOT_YET_PUBLISHED: i64 = i64::MAX;
 
-/// Writes a draft: the outage and its places (a community stands for its
-/// buildings on the company's stations).
+/// Writes a draft: the outage and its places.
 pub async fn insert_draft(
     tx: &mut Transaction<'_, Any>,
     company_id: i64,
@@ -163,10 +162,6 @@ pub async fn insert_draft(
     created_by: i64,
     now: i64,
 ) -> BackendResult<i64> {
-    let reason = match &outage.notice {
-        domain::outage_desk::Notice::InTime => "",
-        domain::outage_desk::Notice::Short { reason } => reason.as_str(),
-    };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO outages (company_id, kind, title, cause, contact, short_notice_reason, \
                               starts_at, expected_restore_at, published_at, published_by, status, created_at) \
@@ -177,7 +172,7 @@ pub async fn insert_draft(
     .bind(&outage.title)
     .bind(&outage.cause)
     .bind(&outage.contact)
-    .bind(reason)
+    .bind(outage.short_notice_reason())
     .bind(outage.starts_at)
     .bind(outage.expected_restore_at)
     .bind(NOT_YET_PUBLISHED)
@@ -185,19 +180,34 @@ pub async fn insert_draft(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
+    insert_places(tx, id, company_id, outage).await?;
+    Ok(id)
+}
+
+/// Links an outage to its places (a community stands for its buildings on
+/// the company's stations).
+async fn insert_places(
+    tx: &mut Transaction<'_, Any>,
+    outage_id: i64,
+    company_id: i64,
+    outage: &CheckedOutage,
+) -> BackendResult<()> {
     for station in &outage.station_ids {
         sqlx::query("INSERT INTO outage_stations (outage_id, station_id) VALUES ($1, $2)")
-            .bind(id)
+            .bind(outage_id)
             .bind(*station)
             .execute(&mut **tx)
             .await?;
     }
     for building in &outage.building_ids {
-        sqlx::query("INSERT INTO outage_buildings (outage_id, building_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(*building)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO outage_buildings (outage_id, building_id) VALUES ($1, $2) \
+             ON CONFLICT (outage_id, building_id) DO NOTHING",
+        )
+        .bind(outage_id)
+        .bind(*building)
+        .execute(&mut **tx)
+        .await?;
     }
     for community in &outage.community_ids {
         sqlx::query(
@@ -206,13 +216,68 @@ pub async fn insert_draft(
              WHERE b.community_id = $2 AND s.company_id = $3 \
              ON CONFLICT (outage_id, building_id) DO NOTHING",
         )
-        .bind(id)
+        .bind(outage_id)
         .bind(*community)
         .bind(company_id)
         .execute(&mut **tx)
         .await?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// Rewrites a draft of the company's from `outage`: texts, times and
+/// places. False when it is not (or no longer) a draft.
+pub async fn rewrite_draft(
+    tx: &mut Transaction<'_, Any>,
+    company_id: i64,
+    outage_id: i64,
+    outage: &CheckedOutage,
+) -> BackendResult<bool> {
+    let done = sqlx::query(
+        "UPDATE outages SET kind = $1, title = $2, cause = $3, contact = $4, \
+                short_notice_reason = $5, starts_at = $6, expected_restore_at = $7 \
+         WHERE id = $8 AND company_id = $9 AND status = 'draft'",
+    )
+    .bind(outage.kind.as_str())
+    .bind(&outage.title)
+    .bind(&outage.cause)
+    .bind(&outage.contact)
+    .bind(outage.short_notice_reason())
+    .bind(outage.starts_at)
+    .bind(outage.expected_restore_at)
+    .bind(outage_id)
+    .bind(company_id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    for table in ["outage_stations", "outage_buildings"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE outage_id = $1"))
+            .bind(outage_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    insert_places(tx, outage_id, company_id, outage).await?;
+    Ok(true)
+}
+
+/// The stations and the buildings an outage names itself (its
+/// communities were written down as their buildings).
+pub async fn chosen_places(pool: &AnyPool, outage_id: i64) -> BackendResult<(Vec<i64>, Vec<i64>)> {
+    let stations = sqlx::query_scalar(
+        "SELECT station_id FROM outage_stations WHERE outage_id = $1 ORDER BY station_id",
+    )
+    .bind(outage_id)
+    .fetch_all(pool)
+    .await?;
+    let buildings = sqlx::query_scalar(
+        "SELECT building_id FROM outage_buildings WHERE outage_id = $1 ORDER BY building_id",
+    )
+    .bind(outage_id)
+    .fetch_all(pool)
+    .await?;
+    Ok((stations, buildings))
 }
 
 /// Publishes a draft of the company's at `published_at`; false when it is
@@ -309,7 +374,7 @@ pub async fn insert_update(
     posted_at: i64,
     message: &str,
     expected_restore_at: Option<i64>,
-    posted_by: i64,
+    posted_by: Option<i64>,
 ) -> BackendResult<i64> {
     Ok(sqlx::query_scalar(
         "INSERT INTO outage_updates (outage_id, posted_at, message, expected_restore_at, posted_by) \
@@ -393,9 +458,18 @@ pub async fn audience(pool: &AnyPool, outage_id: i64) -> BackendResult<Audience>
     })
 }
 
+/// Where a piece of outage news goes: each person's phone, or each WeChat
+/// openid linked to the person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewsAddress {
+    Phone,
+    WeChat,
+}
+
 /// One piece of news for everyone an outage touches.
 pub struct OutageNewsRow<'a> {
     pub outage_id: i64,
+    pub address: NewsAddress,
     /// Unique per piece of news ("published", "update:17", …): with the
     /// person, the message's dedupe key, so telling twice queues once.
     pub news_key: &'a str,
@@ -406,7 +480,31 @@ pub struct OutageNewsRow<'a> {
     pub send_at: i64,
     /// Routine news skips people who declined it.
     pub urgent: bool,
+    /// Only people who were sent (or are being sent) its publication or a
+    /// moved restore time, and were not given up on: an ending is news
+    /// only to those who heard of the outage.
+    pub only_those_told: bool,
 }
+
+/// The news key of a progress note that moved the expected restore, before
+/// the note's id.
+pub const UPDATE_NEWS_KEY_PREFIX: &str = "update:";
+
+/// The dedupe key of a piece of an outage's news for one person, before
+/// the person's id.
+fn news_key_prefix(outage_id: i64, news_key: &str) -> String {
+    format!("outage:{outage_id}:{news_key}:person:")
+}
+
+/// Whether the person `t.id` was told of outage `$1`'s publication (key
+/// prefix `$8`) or of a moved restore time (`$9` before the note's id):
+/// sent, or in a worker's hands, and not given up.
+const WAS_TOLD: &str = "(EXISTS (SELECT 1 FROM outbox o \
+        WHERE o.dedupe_key = $8 || CAST(t.id AS TEXT) AND o.abandoned_at IS NULL) \
+     OR EXISTS (SELECT 1 FROM outage_updates u JOIN outbox o \
+        ON o.dedupe_key = $9 || CAST(u.id AS TEXT) || ':person:' || CAST(t.id AS TEXT) \
+        WHERE u.outage_id = $1 AND u.expected_restore_at IS NOT NULL \
+          AND o.abandoned_at IS NULL))";
 
 /// [`WAITING`] with `now` bound at `now_param`.
 fn waiting(now_param: &str) -> String {
@@ -420,32 +518,51 @@ fn waiting(now_param: &str) -> String {
 const WAITING: &str = "delivered_at IS NULL AND abandoned_at IS NULL \
      AND NOT (available_at > $NOW AND available_at <= $NOW + $LEASE)";
 
-/// Queues one text per person to tell, in one statement; returns how many
-/// were queued (a repeat queues none).
+/// Queues one message per person to tell (a text), or per WeChat openid
+/// linked to them, in one statement; returns how many were queued (a
+/// repeat queues none). Whether a person was told is read from their texts.
 pub async fn queue_news(
     tx: &mut Transaction<'_, Any>,
     news: &OutageNewsRow<'_>,
 ) -> BackendResult<u64> {
-    let sql = format!(
+    let (recipient, key_suffix, openids) = match news.address {
+        NewsAddress::Phone => ("t.phone", "", ""),
+        NewsAddress::WeChat => (
+            "w.openid",
+            " || ':wechat:' || w.openid",
+            "JOIN wechat_links w ON w.person_id = t.id",
+        ),
+    };
+    let sql =
+        format!(
         "INSERT INTO outbox (channel, recipient, dedupe_key, payload, created_at, available_at) \
-         SELECT $2, t.phone, $3 || CAST(t.id AS TEXT), $4, $5, $6 FROM ({}) t \
-         WHERE $7 = 1 OR t.outage_news_opt_out_at IS NULL \
+         SELECT $2, {recipient}, $3 || CAST(t.id AS TEXT){key_suffix}, $4, $5, $6 \
+         FROM ({}) t {openids} \
+         WHERE ($7 = 1 OR t.outage_news_opt_out_at IS NULL) AND {} \
          ON CONFLICT (dedupe_key) DO NOTHING",
-        people_to_tell()
+        people_to_tell(),
+        if news.only_those_told { WAS_TOLD } else { "1 = 1" }
     );
-    let done = sqlx::query(&sql)
+    let mut query = sqlx::query(&sql)
         .bind(news.outage_id)
         .bind(news.channel)
-        .bind(format!(
-            "outage:{}:{}:person:",
-            news.outage_id, news.news_key
-        ))
+        .bind(news_key_prefix(news.outage_id, news.news_key))
         .bind(news.payload)
         .bind(news.now)
         .bind(news.send_at)
-        .bind(i64::from(news.urgent))
-        .execute(&mut **tx)
-        .await?;
+        .bind(i64::from(news.urgent));
+    if news.only_those_told {
+        query = query
+            .bind(news_key_prefix(
+                news.outage_id,
+                OutageNews::Published.as_str(),
+            ))
+            .bind(format!(
+                "outage:{}:{UPDATE_NEWS_KEY_PREFIX}",
+                news.outage_id
+            ));
+    }
+    let done = query.execute(&mut **tx).await?;
     Ok(done.rows_affected())
 }
 
@@ -469,16 +586,44 @@ pub async fn withdraw_pending_news(
 
 /// Records (or clears) a person's wish for no routine outage news.
 pub async fn set_news_opt_out(
-    pool: &AnyPool,
+    tx: &mut Transaction<'_, Any>,
     person_id: i64,
     opted_out_at: Option<i64>,
 ) -> BackendResult<()> {
     sqlx::query("UPDATE people SET outage_news_opt_out_at = $1 WHERE id = $2")
         .bind(opted_out_at)
         .bind(person_id)
-        .execute(pool)
+        .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// Takes back the news of outages of `routine_kinds` still waiting for a
+/// person (who has just declined routine news), texts and WeChat messages;
+/// returns how many.
+pub async fn withdraw_routine_news_of(
+    tx: &mut Transaction<'_, Any>,
+    person_id: i64,
+    routine_kinds: &[&str],
+    now: i64,
+) -> BackendResult<u64> {
+    if routine_kinds.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
+        "DELETE FROM outbox WHERE (dedupe_key LIKE $1 OR dedupe_key LIKE $1 || ':wechat:%') \
+         AND {} AND EXISTS (SELECT 1 FROM outages x WHERE x.kind IN ({}) \
+                     AND outbox.dedupe_key LIKE 'outage:' || CAST(x.id AS TEXT) || ':%')",
+        waiting("$2"),
+        placeholders(3, routine_kinds.len())
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(format!("outage:%:person:{person_id}"))
+        .bind(now);
+    for kind in routine_kinds {
+        query = query.bind(*kind);
+    }
+    Ok(query.execute(&mut **tx).await?.rows_affected())
 }
 
 /// Whether a person declined routine outage news.

@@ -202,7 +202,8 @@ impl OutageFacts {
     }
 }
 
-/// A new outage and where it stops the heat.
+/// An outage written straight as published or restored, as the demo city
+/// is seeded (staff write theirs at the desk: [`super::outage_desk`]).
 #[derive(Clone, Debug)]
 pub struct NewOutage {
     pub company_id: i64,
@@ -257,46 +258,6 @@ pub async fn insert(tx: &mut Transaction<'_, Any>, outage: &NewOutage) -> Backen
         }
     }
     Ok(id)
-}
-
-pub async fn insert_update(
-    tx: &mut Transaction<'_, Any>,
-    outage_id: i64,
-    posted_at: i64,
-    message: &str,
-) -> BackendResult<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO outage_updates (outage_id, posted_at, message) VALUES ($1, $2, $3) RETURNING id",
-    )
-    .bind(outage_id)
-    .bind(posted_at)
-    .bind(message)
-    .fetch_one(&mut **tx)
-    .await?)
-}
-
-/// Marks an outage restored at `now` (if it was not already) with an update
-/// saying so. Returns false when it had been restored before.
-pub async fn restore(
-    tx: &mut Transaction<'_, Any>,
-    outage_id: i64,
-    now: i64,
-    message: &str,
-) -> BackendResult<bool> {
-    let changed = sqlx::query(
-        "UPDATE outages SET restored_at = $1, status = 'restored' \
-             WHERE id = $2 AND status = 'published'",
-    )
-    .bind(now)
-    .bind(outage_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        return Ok(false);
-    }
-    insert_update(tx, outage_id, now, message).await?;
-    Ok(true)
 }
 
 /// "$start, $start+1, …" for `count` bound values.

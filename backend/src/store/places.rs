@@ -199,16 +199,6 @@ pub async fn building_readings(
     .await?)
 }
 
-/// A heating company's short name.
-pub async fn company_short_name(pool: &AnyPool, company_id: i64) -> BackendResult<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT short_name FROM heating_companies WHERE id = $1")
-            .bind(company_id)
-            .fetch_optional(pool)
-            .await?,
-    )
-}
-
 /// The full name and hotline of the company that runs an outage.
 pub async fn company_of_outage(
     pool: &AnyPool,

@@ -4,38 +4,15 @@
 //! rate, on SQLite and PostgreSQL.
 
 use backend::db::Database;
-use backend::integrations::sms::{BoxFuture, NotificationChannel, OutgoingText, SendFailure};
 use backend::on_both_engines;
 use backend::services::delivery::{deliver_due, deliver_due_in_second, Channels, DeliveryRound};
 use backend::store::outbox::{self, NewMessage};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use backend::testing::CountingProvider;
+use std::sync::Arc;
 use std::time::Duration;
 
 const MESSAGES: usize = 60;
 const NOW: i64 = 1_795_000_000;
-
-/// A provider that counts what it is asked to send, slowly enough that two
-/// workers reading the outbox at once both see the same rows.
-#[derive(Debug, Default)]
-struct CountingProvider {
-    sent: Mutex<HashMap<String, usize>>,
-}
-
-impl NotificationChannel for CountingProvider {
-    fn name(&self) -> &'static str {
-        "counting"
-    }
-
-    fn send<'a>(&'a self, text: &'a OutgoingText) -> BoxFuture<'a, Result<(), SendFailure>> {
-        Box::pin(async move {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-            let key = format!("{}:{:?}", text.phone, text.message);
-            *self.sent.lock().unwrap().entry(key).or_default() += 1;
-            Ok(())
-        })
-    }
-}
 
 async fn queue(db: &Database) {
     let mut tx = db.writer().begin().await.unwrap();
@@ -78,7 +55,9 @@ on_both_engines!(
     two_workers_send_each_message_once,
     |db: Database| async move {
         queue(&db).await;
-        let provider = Arc::new(CountingProvider::default());
+        // Slow enough that two workers reading the outbox at once both see
+        // the same rows.
+        let provider = Arc::new(CountingProvider::with_delay(Duration::from_millis(2)));
         let channels = Arc::new(Channels::sms_only(provider.clone()));
         let (a, b) = tokio::join!(
             tokio::spawn(worker(db.clone(), channels.clone())),
@@ -87,7 +66,7 @@ on_both_engines!(
         let (a, b) = (a.unwrap(), b.unwrap());
         assert_eq!(a.delivered + b.delivered, MESSAGES, "{a:?} {b:?}");
         assert_eq!(a.retrying + b.retrying, 0);
-        let sent = provider.sent.lock().unwrap().clone();
+        let sent = provider.per_number();
         assert_eq!(sent.len(), MESSAGES);
         assert!(sent.values().all(|count| *count == 1), "{sent:?}");
         let waiting: i64 =
@@ -123,48 +102,6 @@ on_both_engines!(
         assert_eq!(round.delivered, MESSAGES);
     }
 );
-
-/// A provider with a batch call: records the size of every call and how
-/// often each number heard from it.
-#[derive(Debug, Default)]
-struct BatchProvider {
-    calls: Mutex<Vec<usize>>,
-    per_number: Mutex<HashMap<String, usize>>,
-}
-
-impl BatchProvider {
-    fn took(&self, texts: &[OutgoingText]) {
-        self.calls.lock().unwrap().push(texts.len());
-        let mut per_number = self.per_number.lock().unwrap();
-        for text in texts {
-            *per_number.entry(text.phone.clone()).or_default() += 1;
-        }
-    }
-}
-
-impl NotificationChannel for BatchProvider {
-    fn name(&self) -> &'static str {
-        "batching"
-    }
-
-    fn send<'a>(&'a self, text: &'a OutgoingText) -> BoxFuture<'a, Result<(), SendFailure>> {
-        Box::pin(async move {
-            self.took(std::slice::from_ref(text));
-            Ok(())
-        })
-    }
-
-    fn send_batch<'a>(
-        &'a self,
-        texts: &'a [OutgoingText],
-    ) -> BoxFuture<'a, Vec<Result<(), SendFailure>>> {
-        Box::pin(async move {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-            self.took(texts);
-            vec![Ok(()); texts.len()]
-        })
-    }
-}
 
 /// `count` texts of one outage's news, to numbers 139…, after `codes`
 /// sign-in codes to numbers 138….
@@ -203,7 +140,7 @@ on_both_engines!(
     outage_news_goes_out_in_batches_within_the_rate,
     |db: Database| async move {
         queue_news(&db, 3, 250).await;
-        let provider = Arc::new(BatchProvider::default());
+        let provider = Arc::new(CountingProvider::with_delay(Duration::from_millis(2)));
         let channels = Channels {
             texts_per_second: 120,
             ..Channels::sms_only(provider.clone())
@@ -217,7 +154,7 @@ on_both_engines!(
             (round.delivered, round.deferred, round.text_calls),
             (120, 0, 5)
         );
-        assert_eq!(*provider.calls.lock().unwrap(), vec![1, 1, 1, 100, 17]);
+        assert_eq!(provider.call_sizes(), vec![1, 1, 1, 100, 17]);
         // The same second again: nothing more fits, all waits.
         let round = deliver_due_in_second(&db, &channels, NOW + 1, 1_000)
             .await
@@ -235,11 +172,8 @@ on_both_engines!(
             .await
             .unwrap();
         assert_eq!((round.delivered, round.deferred), (13, 0));
-        assert_eq!(
-            *provider.calls.lock().unwrap(),
-            vec![1, 1, 1, 100, 17, 100, 20, 13]
-        );
-        let per_number = provider.per_number.lock().unwrap().clone();
+        assert_eq!(provider.call_sizes(), vec![1, 1, 1, 100, 17, 100, 20, 13]);
+        let per_number = provider.per_number();
         assert_eq!(per_number.len(), 253);
         assert!(per_number.values().all(|n| *n == 1));
         let waiting: i64 = sqlx::query_scalar(
@@ -257,7 +191,7 @@ on_both_engines!(
 
 on_both_engines!(two_workers_share_one_rate, |db: Database| async move {
     queue_news(&db, 0, 300).await;
-    let provider = Arc::new(BatchProvider::default());
+    let provider = Arc::new(CountingProvider::with_delay(Duration::from_millis(2)));
     let channels = Arc::new(Channels {
         texts_per_second: 100,
         ..Channels::sms_only(provider.clone())
@@ -278,23 +212,13 @@ on_both_engines!(two_workers_share_one_rate, |db: Database| async move {
     );
     // Later seconds drain the rest, each text once.
     let mut second = 2_001;
-    while provider.per_number.lock().unwrap().len() < 300 {
+    while provider.per_number().len() < 300 {
         let (a, b) = tokio::join!(round_in(second), round_in(second));
         let (a, b) = (a.unwrap(), b.unwrap());
         assert!(a.delivered + b.delivered <= 100, "{a:?} {b:?}");
         second += 1;
         assert!(second < 2_020, "drained too slowly");
     }
-    assert!(provider
-        .per_number
-        .lock()
-        .unwrap()
-        .values()
-        .all(|n| *n == 1));
-    assert!(provider
-        .calls
-        .lock()
-        .unwrap()
-        .iter()
-        .all(|size| *size <= 100));
+    assert!(provider.per_number().values().all(|n| *n == 1));
+    assert!(provider.call_sizes().iter().all(|size| *size <= 100));
 });

@@ -17,9 +17,7 @@ const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
 const RESIDENT: &str = "13800000001";
 
 fn local_input(at: i64) -> String {
-    domain::clock::to_local(at)
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
+    domain::clock::format_local_input(at)
 }
 
 /// The outage a desk form redirected to.
@@ -87,22 +85,6 @@ async fn news_queued(server: &TestServer, outage: i64, news: &str) -> Vec<(Strin
             (to, payload["news"].as_str().unwrap().to_string(), due)
         })
         .collect()
-}
-
-/// Sends everything due, as the delivery worker would.
-async fn deliver_all(server: &TestServer) {
-    let channels = backend::services::delivery::Channels::sms_only(std::sync::Arc::new(
-        backend::integrations::sms::LogChannel,
-    ));
-    loop {
-        let round =
-            backend::services::delivery::deliver_due(&server.test_db.db, &channels, server.now())
-                .await
-                .unwrap();
-        if round.delivered + round.retrying + round.abandoned == 0 {
-            break;
-        }
-    }
 }
 
 async fn detail(dispatcher: &mut Browser, outage: i64) -> Value {
@@ -345,7 +327,7 @@ async fn the_desk_runs_an_outage_and_the_area_hears_of_it(server: &TestServer) {
         .all(|(_, text, _)| text.contains("阀门到货延迟") && text.contains("调整为")));
 
     // Heat back: everyone told hears so, once.
-    deliver_all(server).await;
+    crate::support::deliver_all(server).await;
     let restored = dispatcher
         .submit(
             &page,
@@ -518,6 +500,317 @@ on_both_engines!(
     opted_out_residents_hear_only_of_emergencies,
     TestServer,
     opted_out_residents_hear_only_of_emergencies
+);
+
+/// Who one piece of an outage's news was queued for.
+async fn recipients(server: &TestServer, outage: i64, news: &str) -> Vec<String> {
+    let mut to: Vec<String> = news_queued(server, outage, news)
+        .await
+        .into_iter()
+        .map(|(to, ..)| to)
+        .collect();
+    to.sort();
+    to
+}
+
+/// Another building of the dispatcher's company than `building`.
+async fn another_building(server: &TestServer, building: i64) -> i64 {
+    sqlx::query_scalar(
+        "SELECT b.id FROM buildings b JOIN stations s ON s.id = b.station_id \
+         WHERE s.company_id = (SELECT company_id FROM people WHERE username = 'dispatch_demo') \
+           AND b.id <> $1 ORDER BY b.id LIMIT 1",
+    )
+    .bind(building)
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap()
+}
+
+async fn submit_step(
+    dispatcher: &mut Browser,
+    outage: i64,
+    action: &str,
+    form: &[(&str, &str)],
+) -> Answer {
+    let id = outage.to_string();
+    let mut fields = vec![("id", id.as_str())];
+    fields.extend_from_slice(form);
+    dispatcher
+        .submit(&format!("/desk/outages/{outage}"), action, &fields)
+        .await
+}
+
+/// The admin sets the notice rule (the desk follows at once); a draft is
+/// rewritten, area included, until it is published; the news of an
+/// outage's end goes only to those who were told of it; declining routine
+/// news takes back such news still waiting.
+async fn drafts_change_and_endings_reach_those_told(server: &TestServer) {
+    staff_have_phones(server).await;
+    let building = resident_building(server).await;
+    let elsewhere = another_building(server, building).await;
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let now = server.now();
+    let hour = 3600;
+
+    // The notice rule is the admin's, not the dispatcher's.
+    let not_admin = dispatcher
+        .submit(
+            "/admin/case-rules",
+            "/api/admin/case-rules/outage-notice",
+            &[("hours", "72")],
+        )
+        .await;
+    assert!(not_admin.form_error().is_some(), "{not_admin:?}");
+    let mut admin = staff_signs_in(server, "admin_demo", PASSWORD).await;
+    let odd = admin
+        .submit(
+            "/admin/case-rules",
+            "/api/admin/case-rules/outage-notice",
+            &[("hours", "0")],
+        )
+        .await;
+    assert!(
+        odd.form_error().unwrap_or_default().contains("1 到 720"),
+        "{odd:?}"
+    );
+    let set = admin
+        .submit(
+            "/admin/case-rules",
+            "/api/admin/case-rules/outage-notice",
+            &[("hours", "72")],
+        )
+        .await;
+    assert!(set.form_error().is_none(), "{set:?}");
+    let rules = admin.api("/api/admin/case-rules").await;
+    let rules: Value = serde_json::from_str(&rules.body).unwrap();
+    assert_eq!(rules["planned_notice_hours"], 72);
+    let desk = dispatcher.api("/api/desk/outages").await;
+    let desk: Value = serde_json::from_str(&desk.body).unwrap();
+    assert_eq!(desk["planned_notice_hours"], 72);
+    let short = draft(
+        &mut dispatcher,
+        "planned",
+        "提前 60 小时",
+        now + 60 * hour,
+        now + 90 * hour,
+        &[("building_ids", building)],
+    )
+    .await;
+    assert!(
+        short.form_error().unwrap_or_default().contains("72 小时"),
+        "{short:?}"
+    );
+
+    // A draft of the resident's building, moved to another building and
+    // retitled before it goes out.
+    let created = draft(
+        &mut dispatcher,
+        "planned",
+        "草稿原标题",
+        now + 80 * hour,
+        now + 90 * hour,
+        &[("building_ids", building)],
+    )
+    .await;
+    let outage = outage_of(&created);
+    let before = detail(&mut dispatcher, outage).await;
+    assert_eq!(
+        before["draft"]["building_ids"],
+        serde_json::json!([building])
+    );
+    let households_before = before["audience"]["households"].as_i64().unwrap();
+    let (starts, restore) = (local_input(now + 80 * hour), local_input(now + 96 * hour));
+    let elsewhere_id = elsewhere.to_string();
+    let foreign = foreign_station(server).await.to_string();
+    let edit = |title: &'static str, place: (&'static str, String)| {
+        vec![
+            ("kind", "planned".to_string()),
+            ("title", title.to_string()),
+            ("cause", "改为更换楼内立管".to_string()),
+            ("contact", "".to_string()),
+            ("starts_at", starts.clone()),
+            ("expected_restore_at", restore.clone()),
+            ("short_notice_reason", "".to_string()),
+            (place.0, place.1),
+        ]
+    };
+    let as_form =
+        |fields: &[(&'static str, String)]| -> Vec<(&'static str, String)> { fields.to_vec() };
+    let foreign_edit = as_form(&edit("改到别家", ("station_ids[]", foreign)));
+    let refused = submit_step(
+        &mut dispatcher,
+        outage,
+        "/api/desk/outages/edit",
+        &foreign_edit
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert!(
+        refused
+            .form_error()
+            .unwrap_or_default()
+            .contains("不属于本公司"),
+        "{refused:?}"
+    );
+    let good_edit = as_form(&edit(
+        "草稿新标题",
+        ("building_ids[]", elsewhere_id.clone()),
+    ));
+    let good_edit: Vec<(&str, &str)> = good_edit.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let edited = submit_step(
+        &mut dispatcher,
+        outage,
+        "/api/desk/outages/edit",
+        &good_edit,
+    )
+    .await;
+    assert_eq!(outage_of(&edited), outage);
+    let after = detail(&mut dispatcher, outage).await;
+    assert_eq!(after["outage"]["title"], "草稿新标题");
+    assert_eq!(after["outage"]["cause"], "改为更换楼内立管");
+    assert_eq!(
+        after["outage"]["expected_restore_at"],
+        now + 96 * hour - (now + 96 * hour) % 60
+    );
+    assert_eq!(
+        after["draft"]["building_ids"],
+        serde_json::json!([elsewhere])
+    );
+    assert_ne!(
+        after["audience"]["households"].as_i64(),
+        Some(households_before)
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'outage.edit' AND subject_id = $1",
+    )
+    .bind(outage.to_string())
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    // Published, it is no longer a draft to rewrite.
+    let published = submit_step(&mut dispatcher, outage, "/api/desk/outages/publish", &[]).await;
+    assert_eq!(outage_of(&published), outage);
+    let late_edit = submit_step(
+        &mut dispatcher,
+        outage,
+        "/api/desk/outages/edit",
+        &good_edit,
+    )
+    .await;
+    assert!(late_edit.form_error().is_some(), "{late_edit:?}");
+    assert!(detail(&mut dispatcher, outage).await["draft"].is_null());
+
+    // An emergency in the resident's building: those told of it, and only
+    // they, hear that the heat is back; a resident who bound a flat there
+    // afterwards was never told, so is not told of its end either.
+    let created = draft(
+        &mut dispatcher,
+        "emergency",
+        "金宝花园抢修",
+        now,
+        now + 6 * hour,
+        &[("building_ids", building)],
+    )
+    .await;
+    let emergency = outage_of(&created);
+    submit_step(&mut dispatcher, emergency, "/api/desk/outages/publish", &[]).await;
+    let told = recipients(server, emergency, "published").await;
+    assert!(told.contains(&RESIDENT.to_string()), "{told:?}");
+    crate::support::deliver_all(server).await;
+    let (account, holder): (String, String) = sqlx::query_as(
+        "SELECT h.account_no, h.holder_name FROM households h JOIN units u ON u.id = h.unit_id \
+         WHERE u.building_id = $1 AND h.id NOT IN (SELECT household_id FROM person_households) \
+         ORDER BY h.id LIMIT 1",
+    )
+    .bind(building)
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    let newcomer = "13900000131";
+    let mut late = resident_signs_in(server, newcomer).await;
+    crate::support::binds_household(server, &mut late, &account, &holder).await;
+    let audience = detail(&mut dispatcher, emergency).await["audience"]["people"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        audience,
+        told.len() as i64 + 1,
+        "the newcomer is in the area now"
+    );
+    submit_step(
+        &mut dispatcher,
+        emergency,
+        "/api/desk/outages/end",
+        &[("step", "restore")],
+    )
+    .await;
+    let heat_back = recipients(server, emergency, "restored").await;
+    assert_eq!(heat_back, told);
+    assert!(!heat_back.contains(&newcomer.to_string()));
+
+    // News waiting for its publishing time: declining routine news takes
+    // back the planned outage's, not the emergency's.
+    let tomorrow = local_input(now + 24 * hour);
+    let mut waiting = Vec::new();
+    for (kind, title, starts) in [
+        ("planned", "明日公告的计划检修", now + 110 * hour),
+        ("emergency", "明日公告的抢修", now + 25 * hour),
+    ] {
+        let created = draft(
+            &mut dispatcher,
+            kind,
+            title,
+            starts,
+            starts + 4 * hour,
+            &[("building_ids", building)],
+        )
+        .await;
+        let id = outage_of(&created);
+        let scheduled = submit_step(
+            &mut dispatcher,
+            id,
+            "/api/desk/outages/publish",
+            &[("publish_at", &tomorrow)],
+        )
+        .await;
+        assert_eq!(outage_of(&scheduled), id);
+        assert!(recipients(server, id, "published")
+            .await
+            .contains(&RESIDENT.to_string()));
+        waiting.push(id);
+    }
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let off = resident
+        .submit(
+            "/me/settings",
+            "/api/me/outage-news/save",
+            &[("receive", "0")],
+        )
+        .await;
+    assert!(off.form_error().is_none(), "{off:?}");
+    let planned = recipients(server, waiting[0], "published").await;
+    assert!(!planned.contains(&RESIDENT.to_string()), "{planned:?}");
+    assert!(
+        planned.contains(&newcomer.to_string()),
+        "others keep theirs"
+    );
+    let urgent = recipients(server, waiting[1], "published").await;
+    assert!(urgent.contains(&RESIDENT.to_string()), "{urgent:?}");
+    assert!(
+        recipients(server, emergency, "published")
+            .await
+            .contains(&RESIDENT.to_string()),
+        "news already sent stays on record"
+    );
+}
+
+on_both_engines!(
+    drafts_change_and_endings_reach_those_told,
+    TestServer,
+    drafts_change_and_endings_reach_those_told
 );
 
 async fn a_heat_source_limit_reduces_the_building_s_heat(server: &TestServer) {

@@ -487,6 +487,124 @@ async fn case_news_goes_out_through_wechat_templates(engine: Engine) {
     server.finish().await;
 }
 
+/// An outage's news reaches residents who linked WeChat through the
+/// account's outage template, with a tap to its page; its end goes to them
+/// too, as those who were told of it.
+async fn outage_news_goes_out_through_the_outage_template(engine: Engine) {
+    let (wechat, stub) = template_stub(Vec::new()).await;
+    let server = TestServer::start_with(
+        engine,
+        &[
+            "--wechat-app-id",
+            "wx-test-app",
+            "--wechat-app-secret",
+            "wx-test-secret",
+            "--wechat-api-base",
+            &wechat,
+            "--wechat-template-id",
+            "TPL-case-news",
+            "--wechat-outage-template-id",
+            "TPL-outage-news",
+        ],
+    )
+    .await;
+    let channels = server::background::channels(&server.config, None).unwrap();
+    let db = &server.test_db.db;
+    let (person_id, building): (i64, i64) = sqlx::query_as(
+        "SELECT p.id, u.building_id FROM people p \
+         JOIN person_households ph ON ph.person_id = p.id \
+         JOIN households h ON h.id = ph.household_id JOIN units u ON u.id = h.unit_id \
+         WHERE p.phone = '13800000001'",
+    )
+    .fetch_one(db.reader())
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO wechat_links (openid, person_id, linked_at) VALUES ($1, $2, $3)")
+        .bind("oResident-0000000001")
+        .bind(person_id)
+        .bind(server.now())
+        .execute(db.writer())
+        .await
+        .unwrap();
+    let mut dispatcher = crate::support::staff_signs_in(
+        &server,
+        "dispatch_demo",
+        backend::seed::demo::DEMO_STAFF_PASSWORD,
+    )
+    .await;
+    let now = server.now();
+    let building = building.to_string();
+    let (starts, restore) = (
+        domain::clock::format_local_input(now),
+        domain::clock::format_local_input(now + 6 * 3600),
+    );
+    let drafted = dispatcher
+        .submit(
+            "/desk/outages",
+            "/api/desk/outages/new",
+            &[
+                ("kind", "emergency"),
+                ("title", "金宝花园供水管道抢修"),
+                ("cause", "楼前供水管道漏水"),
+                ("starts_at", &starts),
+                ("expected_restore_at", &restore),
+                ("building_ids[]", &building),
+            ],
+        )
+        .await;
+    let page = drafted.location.clone().unwrap_or_default();
+    let outage: i64 = page
+        .strip_prefix("/desk/outages/")
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("{drafted:?}"));
+    let id = outage.to_string();
+    for (action, extra) in [
+        ("/api/desk/outages/publish", None),
+        ("/api/desk/outages/end", Some(("step", "restore"))),
+    ] {
+        let mut form = vec![("id", id.as_str())];
+        form.extend(extra);
+        let answer = dispatcher.submit(&page, action, &form).await;
+        assert!(answer.form_error().is_none(), "{answer:?}");
+        crate::support::deliver_all_through(&server, &channels).await;
+    }
+    let sent = stub.lock().unwrap().sent.clone();
+    let to_outage: Vec<&serde_json::Value> = sent
+        .iter()
+        .filter(|m| m["template_id"] == "TPL-outage-news")
+        .collect();
+    assert_eq!(to_outage.len(), 2, "{sent:?}");
+    let restore_at = domain::clock::format_month_day_time(now + 6 * 3600, translations::Lang::Zh);
+    let emergency = domain::outage::OutageKind::Emergency.label(translations::Lang::Zh);
+    for (message, news) in to_outage.iter().zip([
+        format!("{emergency}至{restore_at}"),
+        "已恢复供热".to_string(),
+    ]) {
+        assert_eq!(message["touser"], "oResident-0000000001");
+        assert_eq!(message["url"], server.url(&format!("/outages/{outage}")));
+        assert_eq!(message["data"]["thing1"]["value"], "金宝花园供水管道抢修");
+        assert_eq!(message["data"]["thing2"]["value"], news.as_str());
+        assert_eq!(message["data"]["time3"]["value"], "2026-11-28 10:00");
+    }
+    let abandoned: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE abandoned_at IS NOT NULL")
+            .fetch_one(db.reader())
+            .await
+            .unwrap();
+    assert_eq!(abandoned, 0);
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outage_news_goes_out_through_the_outage_template_on_sqlite() {
+    outage_news_goes_out_through_the_outage_template(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outage_news_goes_out_through_the_outage_template_on_postgres() {
+    outage_news_goes_out_through_the_outage_template(Engine::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn case_news_goes_out_through_wechat_templates_on_sqlite() {
     case_news_goes_out_through_wechat_templates(Engine::Sqlite).await;

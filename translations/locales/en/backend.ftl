@@ -31,6 +31,7 @@ binding-request-not-found = No such binding request, or it has been decided
 case-rule-unknown = Unknown deadline rule
 case-rule-length-invalid = A deadline is 1–720 hours, or 1–60 working days
 case-rule-warning-invalid = The warning share must be between 1% and 90%
+case-rule-notice-hours-invalid = The notice must be between 1 and 720 hours
 calendar-date-invalid = Write the date as 2027-01-01
 calendar-day-kind-missing = Please choose “public holiday” or “make-up working day”
 calendar-day-name-invalid = Please name the day (at most 20 characters)

@@ -31,3 +31,7 @@ outage-step-unknown = Unknown step
 outage-timeline-restored = Heat is back
 outage-timeline-cancelled = Outage called off
 outage-news-limited = { $title } ({ $kind }): { $note }. Reduced heat from { $starts }, full heat expected back { $restore }.
+outage-wechat-published = { $kind } until { $restore }
+outage-wechat-moved = Back by { $restore }
+outage-wechat-restored = Heat is back
+outage-wechat-cancelled = Called off

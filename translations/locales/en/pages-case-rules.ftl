@@ -19,3 +19,7 @@ case-rules-added = Added.
 case-rules-add = Add
 case-rules-removed = Removed.
 case-rules-name-example = New Year's Day
+case-rules-outage-notice = Notice of planned outages
+case-rules-outage-notice-announce = Planned work stopping heat for over a day is announced at least
+case-rules-outage-notice-hours = hours ahead
+case-rules-outage-notice-hint = The duty desk checks this when publishing; a shorter notice needs a reason residents read.

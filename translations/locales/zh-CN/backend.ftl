@@ -31,6 +31,7 @@ binding-request-not-found = 没有找到这个绑定申请，或它已处理
 case-rule-unknown = 不认识的期限规则
 case-rule-length-invalid = 期限应为 1–720 小时，或 1–60 个工作日
 case-rule-warning-invalid = 预警比例应在 1% 到 90% 之间
+case-rule-notice-hours-invalid = 提前公告时间应在 1 到 720 小时之间
 calendar-date-invalid = 日期应写作 2027-01-01
 calendar-day-kind-missing = 请选择“法定节假日”或“调休上班”
 calendar-day-name-invalid = 请填写节日名称（20 字以内）

@@ -31,3 +31,7 @@ outage-step-unknown = 不认识这个操作
 outage-timeline-restored = 已恢复供热
 outage-timeline-cancelled = 停热取消
 outage-news-limited = { $title }（{ $kind }）：{ $note }。{ $starts } 起降温运行，预计 { $restore } 恢复正常。
+outage-wechat-published = { $kind }至{ $restore }
+outage-wechat-moved = 预计{ $restore }恢复
+outage-wechat-restored = 已恢复供热
+outage-wechat-cancelled = 已取消，供热照常

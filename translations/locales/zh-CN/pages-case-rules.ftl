@@ -19,3 +19,7 @@ case-rules-added = 已加入日历。
 case-rules-add = 加入日历
 case-rules-removed = 已删除。
 case-rules-name-example = 元旦
+case-rules-outage-notice = 计划停热提前公告
+case-rules-outage-notice-announce = 停热超过一天的计划检修，至少提前
+case-rules-outage-notice-hours = 小时公告
+case-rules-outage-notice-hint = 值班台发布时按此检查；不足时须填写原因，并向居民公开。

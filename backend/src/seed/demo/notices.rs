@@ -2,6 +2,7 @@
 //! season announcement.
 
 use crate::error::BackendResult;
+use crate::store::outage_desk;
 use crate::store::outages::{self, NewOutage};
 use domain::clock::UnixSeconds;
 use domain::outage::OutageKind;
@@ -39,18 +40,22 @@ pub(super) async fn seed_outages(
         building_ids: vec![],
     };
     let emergency_id = outages::insert(tx, &emergency).await?;
-    outages::insert_update(
+    outage_desk::insert_update(
         tx,
         emergency_id,
         hour - 2 * HOUR,
         "抢修人员已到场，正在开挖作业面。",
+        None,
+        None,
     )
     .await?;
-    outages::insert_update(
+    outage_desk::insert_update(
         tx,
         emergency_id,
         hour - HOUR,
         "漏点已找到，正在更换管段，预计按时恢复供热。",
+        None,
+        None,
     )
     .await?;
 
@@ -85,11 +90,13 @@ pub(super) async fn seed_outages(
         building_ids: vec![],
     };
     let restored_id = outages::insert(tx, &restored).await?;
-    outages::insert_update(
+    outage_desk::insert_update(
         tx,
         restored_id,
         hour - 9 * HOUR,
         "已恢复供热，室温将在 4—6 小时内逐步回升。",
+        None,
+        None,
     )
     .await?;
     Ok(3)

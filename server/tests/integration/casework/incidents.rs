@@ -145,6 +145,27 @@ async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
     let with_outage = case(&mut dispatcher, incident).await;
     assert_eq!(with_outage["may_publish_outage"], false);
     let outage_id = with_outage["outage"]["outage_id"].as_i64().unwrap();
+    // It went public the desk's way: everyone bound in the building hears
+    // of it as of any emergency, not only those who reported cold.
+    let told = outage_news_to(server, outage_id, "published").await;
+    for (phone, _) in &residents {
+        assert!(told.contains(phone), "{told:?}");
+    }
+    let bound_in_building: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT p.id) FROM people p JOIN person_households ph ON ph.person_id = p.id \
+         JOIN households h ON h.id = ph.household_id JOIN units u ON u.id = h.unit_id \
+         JOIN buildings b ON b.id = u.building_id JOIN communities c ON c.id = b.community_id \
+         WHERE c.name = '鸢飞小区' AND b.name = '1号楼' AND p.phone IS NOT NULL",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    assert!(told.len() as i64 >= bound_in_building, "{told:?}");
+    assert_eq!(
+        outage_status_and_audits(server, outage_id).await,
+        ("published".to_string(), 1)
+    );
+    crate::support::deliver_all(server).await;
     assert_eq!(
         with_outage["outage"]["expected_restore_at"].as_i64(),
         Some(server.now() + 6 * 3600)
@@ -213,14 +234,42 @@ async fn cold_flats_are_gathered_into_one_incident(server: &TestServer) {
         case(&mut dispatcher, incident).await["brief"]["state"],
         "Closed"
     );
-    // Closing the incident restores its outage.
+    // Closing the incident restores its outage the desk's way: those told
+    // of it hear the heat is back; the flat that bound afterwards does not.
     let restored: Option<i64> = sqlx::query_scalar("SELECT restored_at FROM outages WHERE id = $1")
         .bind(outage_id)
         .fetch_one(server.test_db.db.reader())
         .await
         .unwrap();
     assert_eq!(restored, Some(server.now()));
+    assert_eq!(outage_news_to(server, outage_id, "restored").await, told);
+    assert!(!told.contains(&"13900000119".to_string()));
+    let (status, _) = outage_status_and_audits(server, outage_id).await;
+    assert_eq!(status, "restored");
 }
+
+/// Whom one piece of an outage's news was queued for, by phone.
+async fn outage_news_to(server: &TestServer, outage: i64, news: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT recipient FROM outbox WHERE dedupe_key LIKE $1 ORDER BY recipient")
+        .bind(format!("outage:{outage}:{news}:person:%"))
+        .fetch_all(server.test_db.db.reader())
+        .await
+        .unwrap()
+}
+
+/// An outage's status, and how many times its publication was audited.
+async fn outage_status_and_audits(server: &TestServer, outage: i64) -> (String, i64) {
+    sqlx::query_as(
+        "SELECT status, (SELECT COUNT(*) FROM audit_log WHERE action = 'outage.publish' \
+                         AND subject_id = $2) FROM outages WHERE id = $1",
+    )
+    .bind(outage)
+    .bind(outage.to_string())
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap()
+}
+
 on_both_engines!(
     cold_flats_are_gathered_into_one_incident,
     TestServer,

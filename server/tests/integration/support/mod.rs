@@ -590,3 +590,29 @@ pub async fn binding_code_to(server: &TestServer, phone: &str) -> String {
         .and_then(|text| text["code"].as_str().map(str::to_string))
         .unwrap_or_else(|| panic!("no binding code to {phone}"))
 }
+
+/// Sends everything due, as the delivery worker would (texts through the
+/// log channel), round after round until nothing is left.
+pub async fn deliver_all(server: &TestServer) {
+    let channels = backend::services::delivery::Channels::sms_only(std::sync::Arc::new(
+        backend::integrations::sms::LogChannel,
+    ));
+    deliver_all_through(server, &channels).await;
+}
+
+/// Sends everything due through `channels`, round after round until a
+/// round has nothing left to do.
+pub async fn deliver_all_through(
+    server: &TestServer,
+    channels: &backend::services::delivery::Channels,
+) {
+    loop {
+        let round =
+            backend::services::delivery::deliver_due(&server.test_db.db, channels, server.now())
+                .await
+                .unwrap();
+        if round.delivered + round.retrying + round.abandoned == 0 {
+            break;
+        }
+    }
+}
