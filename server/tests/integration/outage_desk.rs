@@ -514,11 +514,18 @@ async fn recipients(server: &TestServer, outage: i64, news: &str) -> Vec<String>
 }
 
 /// Another building of the dispatcher's company than `building`.
+/// A building of the dispatcher's company other than `building`, with a
+/// different number of households (so that an audience tells them apart).
 async fn another_building(server: &TestServer, building: i64) -> i64 {
     sqlx::query_scalar(
         "SELECT b.id FROM buildings b JOIN stations s ON s.id = b.station_id \
          WHERE s.company_id = (SELECT company_id FROM people WHERE username = 'dispatch_demo') \
-           AND b.id <> $1 ORDER BY b.id LIMIT 1",
+           AND b.id <> $1 \
+           AND (SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.unit_id \
+                 WHERE u.building_id = b.id) \
+            <> (SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.unit_id \
+                 WHERE u.building_id = $1) \
+         ORDER BY b.id LIMIT 1",
     )
     .bind(building)
     .fetch_one(server.test_db.db.reader())
