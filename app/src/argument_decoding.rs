@@ -106,6 +106,7 @@ macro_rules! with_plain_functions {
             outage_desk::LoadDeskOutage,
             outage_desk::LoadOutagePage,
             outage_desk::CreateOutage,
+            outage_desk::EditOutage,
             outage_desk::PublishOutage,
             outage_desk::PostOutageUpdate,
             outage_desk::EndOutage,
@@ -130,6 +131,7 @@ macro_rules! with_plain_functions {
             staff::LoadCaseRules,
             staff::SetDeadlineRule,
             staff::SetDeadlineWarning,
+            staff::SetOutageNotice,
             staff::SetCalendarDay,
             staff::RemoveCalendarDay,
         ])
