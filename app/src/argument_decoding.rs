@@ -7,7 +7,9 @@
 //! test here checks it knows every server function the portal registers,
 //! so a new one cannot be left out of the fuzzing.
 
-use crate::api::{account, cases, grid, open311, outage_desk, public, reports, season, staff};
+use crate::api::{
+    account, api_keys, cases, grid, outage_desk, public, reports, season, staff, telemetry,
+};
 use crate::form_data::read_form;
 use leptos::server_fn::axum_export::body::Body;
 use leptos::server_fn::{Protocol, ServerFn, ServerFnError};
@@ -98,10 +100,12 @@ macro_rules! with_plain_functions {
             grid::LoadGridDesk,
             grid::RequestFilingConsent,
             grid::LogGridVisit,
-            open311::LoadApiKeys,
-            open311::TakeIssuedKey,
-            open311::IssueApiKey,
-            open311::RevokeApiKey,
+            api_keys::LoadApiKeys,
+            api_keys::TakeIssuedKey,
+            api_keys::IssueApiKey,
+            api_keys::RevokeApiKey,
+            telemetry::LoadSensorRegistry,
+            telemetry::ImportSensors,
             outage_desk::LoadOutageDesk,
             outage_desk::LoadDeskOutage,
             outage_desk::LoadOutagePage,

@@ -25,14 +25,15 @@ use leptos_router::{
     lazy_route, Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment,
 };
 use pages::admin::{AdminPage, AuditPage};
+use pages::api_keys::ApiKeysPage;
 use pages::case_rules::CaseRulesPage;
 use pages::cases::{CasePage, CasesPage, JobsPage, QueuePage};
 use pages::demo_outbox::DemoOutboxPage;
 use pages::filing::{ApplicationPage, RepairPage, TemperatureComplaintPage};
 use pages::me::{MyHomePage, SettingsPage};
-use pages::open311_keys::Open311KeysPage;
 use pages::reports::ReportsPage;
 use pages::season_desk::SeasonDeskPage;
+use pages::sensors::SensorsPage;
 use pages::signin::{SignInPage, StaffSignInPage};
 use pages::staff::{GridPage, LookedAfterBuildingPage, PropertyPage};
 use pages::{
@@ -112,7 +113,8 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("authority"), StaticSegment("season")) view={Lazy::<SeasonDeskRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("admin"), StaticSegment("deadlines")) view={Lazy::<CaseRulesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("admin"), StaticSegment("open311")) view={Lazy::<Open311KeysRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("api-keys")) view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("sensors")) view={Lazy::<SensorsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("demo"), StaticSegment("outbox")) view={Lazy::<DemoOutboxRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </main>
@@ -167,5 +169,6 @@ lazy_page!(AdminRoute, AdminPage);
 lazy_page!(AuditRoute, AuditPage);
 lazy_page!(SeasonDeskRoute, SeasonDeskPage);
 lazy_page!(CaseRulesRoute, CaseRulesPage);
-lazy_page!(Open311KeysRoute, Open311KeysPage);
+lazy_page!(ApiKeysRoute, ApiKeysPage);
+lazy_page!(SensorsRoute, SensorsPage);
 lazy_page!(DemoOutboxRoute, DemoOutboxPage);

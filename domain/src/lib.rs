@@ -4,6 +4,7 @@
 //! without a database or a network.
 
 pub mod account;
+pub mod api_keys;
 pub mod applications;
 pub mod case_flow;
 pub mod case_texts;
@@ -34,6 +35,7 @@ pub mod season;
 pub mod season_decision;
 pub mod second_factor;
 pub mod session;
+pub mod telemetry;
 pub mod triage;
 pub mod typing;
 pub mod uploads;

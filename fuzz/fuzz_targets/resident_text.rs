@@ -15,7 +15,7 @@ fuzz_target!(|text: &str| {
     let _ = domain::clock::parse_local_input(text);
     let _ = domain::open311::parse_w3c(text);
     let _ = domain::open311::Format::split(text);
-    let _ = domain::open311::check_api_key_label(text);
+    let _ = domain::api_keys::check_api_key_label(text);
     let _ = domain::uploads::display_name(text);
     let _ = domain::open311::xml_escape(text);
 });

@@ -159,7 +159,7 @@ def cookie_header(s):
 def api_key(base):
     admin = staff(base, ADMIN)
     issued = admin.post(
-        f"{base}/api/admin/open311/issue", data={"label": "benchmark"}, allow_redirects=False
+        f"{base}/api/admin/api-keys/issue", data={"label": "benchmark"}, allow_redirects=False
     )
     page = admin.get(base + issued.headers["Location"]).text
     return re.search(r"hd311_[A-Za-z0-9_-]{43}", page).group(0)

@@ -49,9 +49,9 @@ def issue_key():
     )
     check(signed_in.status_code in (200, 302, 303), f"admin signs in ({signed_in.status_code})")
     issued = admin.post(
-        f"{BASE}/api/admin/open311/issue",
+        f"{BASE}/api/admin/api-keys/issue",
         data={"label": "georeport client check"},
-        headers={"Accept": "text/html", "Referer": f"{BASE}/admin/open311"},
+        headers={"Accept": "text/html", "Referer": f"{BASE}/admin/api-keys"},
         allow_redirects=False,
     )
     check(issued.status_code in (302, 303), f"key issued ({issued.status_code})")

@@ -17,5 +17,6 @@ pub mod request_guard;
 pub mod router;
 pub mod shutdown;
 pub mod signed_in;
+pub mod telemetry;
 pub mod uploads;
 pub mod wechat_share;

@@ -102,9 +102,10 @@ pub async fn guard(
     next: Next,
 ) -> Response {
     let allowed = allowed_origins(&settings, request.headers());
-    // Open311 is for other systems: an API key, never a cookie, so a post
-    // from another site rides nobody's session.
-    let cookieless_api = request.uri().path().starts_with("/open311/");
+    // Open311 and telemetry are for other systems: an API key, never a
+    // cookie, so a post from another site rides nobody's session.
+    let path = request.uri().path();
+    let cookieless_api = path.starts_with("/open311/") || path.starts_with("/telemetry/");
     if !cookieless_api && is_cross_site(request.method(), request.headers(), &allowed) {
         let lang = app::session::language_of(request.headers());
         tracing::warn!(

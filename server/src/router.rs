@@ -166,6 +166,10 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
             "/hotline/v1/orders/{order_id}/satisfaction",
             axum::routing::post(crate::hotline::receive_satisfaction),
         )
+        .route(
+            "/telemetry/v1/readings",
+            axum::routing::post(crate::telemetry::post_readings),
+        )
         .nest_service("/pkg", bundle)
         .leptos_routes_with_context(
             &state,

@@ -3,11 +3,12 @@
 //! reader's language.
 
 pub mod account;
+pub mod api_keys;
 pub mod cases;
 pub mod grid;
-pub mod open311;
 pub mod outage_desk;
 pub mod public;
 pub mod reports;
 pub mod season;
 pub mod staff;
+pub mod telemetry;

@@ -54,7 +54,8 @@ pub fn AdminPage() -> impl IntoView {
         <p>
             <a href="/admin/audit">{text::admin_audit_log(lang)}</a>" · "
             <a href="/admin/deadlines">{text::admin_deadlines_and_holidays(lang)}</a>" · "
-            <a href="/admin/open311">{text::admin_open311_api_keys(lang)}</a>
+            <a href="/admin/api-keys">{text::admin_api_keys(lang)}</a>" · "
+            <a href="/admin/sensors">{text::admin_sensors(lang)}</a>
         </p>
         <ActionOutcome outcome=actions.roles.value().into() done=text::admin_roles_updated(lang) />
         <ActionOutcome outcome=actions.password.value().into() done=text::admin_password_reset_the_account_was_signed(lang) />

@@ -1,6 +1,7 @@
 //! One module per page (or family of pages) a person opens.
 
 pub mod admin;
+pub mod api_keys;
 pub mod building;
 pub mod case_rules;
 pub mod cases;
@@ -9,10 +10,10 @@ pub mod filing;
 pub mod home;
 pub mod me;
 pub mod not_found;
-pub mod open311_keys;
 pub mod outage_desk;
 pub mod outages;
 pub mod reports;
 pub mod season_desk;
+pub mod sensors;
 pub mod signin;
 pub mod staff;

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod api_keys;
 pub mod attachments;
 pub mod bindings;
 pub mod case_rules;
@@ -17,4 +18,5 @@ pub mod public;
 pub mod reports;
 pub mod season_decisions;
 pub mod second_factor;
+pub mod telemetry;
 pub mod throttle;

@@ -10,29 +10,25 @@ use crate::cases::opening::Filer;
 use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
-use crate::secrets;
+use crate::services::api_keys;
 use crate::services::hotline::place;
-use crate::services::identity::{RequestOrigin, Viewer};
-use crate::store::open311::{self as store, NewKey, PublicQuery, PublicRow};
-use crate::store::{audit, households, people};
+use crate::services::identity::RequestOrigin;
+use crate::store::open311::{self as store, PublicQuery, PublicRow};
+use crate::store::{households, people};
+use domain::api_keys::KeyScope;
 use domain::case_flow::{CaseKind, CaseState};
 use domain::cases::Reporter;
 use domain::clock::UnixSeconds;
 use domain::household::{normalize_holder_name, NO_MATCH_MESSAGE};
 use domain::limits::{Limit, OPEN311_POSTS_PER_KEY};
 use domain::open311::{
-    parse_post, parse_query, ApiKeySummary, Open311Error, PostedAnswer, PostedDetails,
-    PostedRequest, PublicFacts, RequestStatus, ServiceRequest, TokenAnswer, MAX_REQUESTS,
+    parse_post, parse_query, Open311Error, PostedAnswer, PostedDetails, PostedRequest, PublicFacts,
+    RequestStatus, ServiceRequest, TokenAnswer, MAX_REQUESTS,
 };
 use domain::phone::MobileNumber;
-use domain::roles::Role;
 use sha2::{Digest, Sha256};
-use translations::{text, Lang};
+use translations::Lang;
 
-/// Keys read "hd311_" and 43 random characters.
-const KEY_PREFIX: &str = "hd311_";
-/// How many of a key's characters the list shows.
-const HINT_CHARS: usize = 10;
 /// A repeated POST from the same key with the same fields within this many
 /// seconds answers with the request it made (a client's retry is never a
 /// second case).
@@ -43,13 +39,6 @@ const RETRY_WINDOW: i64 = 86_400;
 pub struct Open311Client {
     pub key_id: i64,
     pub label: String,
-}
-
-/// A key just issued: the only time the key itself is seen.
-#[derive(Clone, Debug)]
-pub struct IssuedKey {
-    pub id: i64,
-    pub key: String,
 }
 
 /// Why a request is not taken, as the spec's error.
@@ -67,100 +56,19 @@ impl From<Open311Error> for Open311Refusal {
     }
 }
 
-/// Issues a key for `label` (admin).
-pub async fn issue_key(
-    db: &Database,
-    viewer: &Viewer,
-    label: &str,
-    origin: &RequestOrigin,
-) -> BackendResult<IssuedKey> {
-    viewer.require(Role::Admin)?;
-    let label = domain::open311::check_api_key_label(label).map_err(BackendError::refused)?;
-    let key = format!("{KEY_PREFIX}{}", secrets::new_token());
-    let hint: String = key.chars().take(HINT_CHARS).collect();
-    let id = store::insert_key(
-        db.writer(),
-        &NewKey {
-            label: &label,
-            key_hash: &secrets::token_hash(&key),
-            key_hint: &hint,
-            issued_by: viewer.person_id,
-            now: origin.now,
-        },
-    )
-    .await?;
-    audit::record(
-        db.writer(),
-        &origin.audit(
-            Some(viewer.person_id),
-            "open311_key_issued",
-            "open311_key",
-            id,
-            format!("{label}（{hint}…）"),
-        ),
-    )
-    .await?;
-    Ok(IssuedKey { id, key })
-}
-
-/// Revokes a key (admin); requests with it get 403 from now on.
-pub async fn revoke_key(
-    db: &Database,
-    viewer: &Viewer,
-    key_id: i64,
-    origin: &RequestOrigin,
-) -> BackendResult<()> {
-    viewer.require(Role::Admin)?;
-    if !store::revoke(db.writer(), key_id, viewer.person_id, origin.now).await? {
-        return Err(BackendError::NotFound(text::api_key_not_found));
-    }
-    audit::record(
-        db.writer(),
-        &origin.audit(
-            Some(viewer.person_id),
-            "open311_key_revoked",
-            "open311_key",
-            key_id,
-            String::new(),
-        ),
-    )
-    .await
-}
-
-/// Every key issued (admin).
-pub async fn api_keys(db: &Database, viewer: &Viewer) -> BackendResult<Vec<ApiKeySummary>> {
-    viewer.require(Role::Admin)?;
-    Ok(store::keys(db.reader())
-        .await?
-        .into_iter()
-        .map(|k| ApiKeySummary {
-            id: k.id,
-            label: k.label,
-            hint: k.key_hint,
-            issued_by: k.issued_by_name,
-            issued_at: k.issued_at,
-            last_used_at: k.last_used_at,
-            revoked_at: k.revoked_at,
-        })
-        .collect())
-}
-
-/// The client holding `api_key`, when it is a key issued and not revoked.
+/// The client holding `api_key`, when it is an Open311 key issued and not
+/// revoked.
 pub async fn client(
     db: &Database,
     api_key: &str,
     now: UnixSeconds,
 ) -> BackendResult<Option<Open311Client>> {
-    if !api_key.starts_with(KEY_PREFIX) || api_key.len() > 100 {
-        return Ok(None);
-    }
-    let Some((key_id, label)) =
-        store::active_key(db.reader(), &secrets::token_hash(api_key)).await?
-    else {
-        return Ok(None);
-    };
-    store::touch(db.writer(), key_id, now).await?;
-    Ok(Some(Open311Client { key_id, label }))
+    Ok(api_keys::holder(db, KeyScope::Open311, api_key, now)
+        .await?
+        .map(|key| Open311Client {
+            key_id: key.id,
+            label: key.label,
+        }))
 }
 
 /// The token of a request: which key, which day, and a digest of what was

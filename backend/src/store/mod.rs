@@ -2,6 +2,7 @@
 //! return plain rows; rules live in `domain`, use cases in `services`.
 
 pub mod access;
+pub mod api_keys;
 pub mod attachments;
 pub mod audit;
 pub mod binding_requests;
@@ -22,5 +23,6 @@ pub mod seasons;
 pub mod second_factors;
 pub mod sessions;
 pub mod sign_in_codes;
+pub mod telemetry;
 pub mod throttles;
 pub mod wechat;

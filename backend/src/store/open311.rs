@@ -1,92 +1,8 @@
-//! Open311: the API keys other systems hold, and the public facts of the
-//! cases GET requests lists.
+//! Open311: the public facts of the cases GET requests lists.
 
+use super::outages::placeholders;
 use crate::error::BackendResult;
 use sqlx::{AnyPool, FromRow};
-
-#[derive(Clone, Debug, FromRow)]
-pub struct KeyRow {
-    pub id: i64,
-    pub label: String,
-    pub key_hint: String,
-    pub issued_by_name: String,
-    pub issued_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
-}
-
-pub struct NewKey<'a> {
-    pub label: &'a str,
-    pub key_hash: &'a str,
-    pub key_hint: &'a str,
-    pub issued_by: i64,
-    pub now: i64,
-}
-
-pub async fn insert_key(pool: &AnyPool, key: &NewKey<'_>) -> BackendResult<i64> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO open311_keys (label, key_hash, key_hint, issued_by, issued_at) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
-    )
-    .bind(key.label)
-    .bind(key.key_hash)
-    .bind(key.key_hint)
-    .bind(key.issued_by)
-    .bind(key.now)
-    .fetch_one(pool)
-    .await?)
-}
-
-/// Every key, the ones in use first, newest first.
-pub async fn keys(pool: &AnyPool) -> BackendResult<Vec<KeyRow>> {
-    Ok(sqlx::query_as(
-        "SELECT k.id, k.label, k.key_hint, p.display_name AS issued_by_name, k.issued_at, \
-                k.last_used_at, k.revoked_at \
-         FROM open311_keys k JOIN people p ON p.id = k.issued_by \
-         ORDER BY CASE WHEN k.revoked_at IS NULL THEN 0 ELSE 1 END, k.issued_at DESC, k.id DESC",
-    )
-    .fetch_all(pool)
-    .await?)
-}
-
-/// Revokes a key; false when there is no such key or it was revoked before.
-pub async fn revoke(pool: &AnyPool, key_id: i64, by: i64, now: i64) -> BackendResult<bool> {
-    let done = sqlx::query(
-        "UPDATE open311_keys SET revoked_at = $1, revoked_by = $2 \
-         WHERE id = $3 AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(by)
-    .bind(key_id)
-    .execute(pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// The key with this hash, while it is not revoked: its id and holder.
-pub async fn active_key(pool: &AnyPool, key_hash: &str) -> BackendResult<Option<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT id, label FROM open311_keys WHERE key_hash = $1 AND revoked_at IS NULL",
-    )
-    .bind(key_hash)
-    .fetch_optional(pool)
-    .await?)
-}
-
-/// Notes that a key was used, at most once a minute (not a write per
-/// request).
-pub async fn touch(pool: &AnyPool, key_id: i64, now: i64) -> BackendResult<()> {
-    sqlx::query(
-        "UPDATE open311_keys SET last_used_at = $1 \
-         WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
-    )
-    .bind(now)
-    .bind(key_id)
-    .bind(now - 60)
-    .execute(pool)
-    .await?;
-    Ok(())
-}
 
 /// What anyone may read of a case.
 #[derive(Clone, Debug, FromRow)]
@@ -113,14 +29,6 @@ const PUBLIC_SELECT: &str = "SELECT c.case_no, c.kind, c.state, c.summary, c.cre
      LEFT JOIN stations st ON st.id = COALESCE(b.station_id, c.station_id) \
      LEFT JOIN heating_companies co ON co.id = COALESCE(st.company_id, c.company_id) \
      LEFT JOIN outages o ON o.id = c.outage_id";
-
-/// `$first, $first+1, …` for `count` values.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// The filter GET requests asks for, in the store's terms.
 pub struct PublicQuery<'a> {

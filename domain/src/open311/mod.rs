@@ -13,9 +13,9 @@ pub use catalogue::{
     REPAIR, RESUME, SUSPEND, TEMPERATURE,
 };
 pub use requests::{
-    check_api_key_label, parse_post, parse_query, parse_w3c, posted_xml, requests_xml, tokens_xml,
-    w3c, PostedAnswer, PostedDetails, PostedRequest, PublicFacts, RequestStatus, RequestsQuery,
-    ServiceRequest, TokenAnswer, DEFAULT_WINDOW_DAYS, MAX_REQUESTS, MAX_WINDOW_DAYS,
+    parse_post, parse_query, parse_w3c, posted_xml, requests_xml, tokens_xml, w3c, PostedAnswer,
+    PostedDetails, PostedRequest, PublicFacts, RequestStatus, RequestsQuery, ServiceRequest,
+    TokenAnswer, DEFAULT_WINDOW_DAYS, MAX_REQUESTS, MAX_WINDOW_DAYS,
 };
 pub use xml::{errors_xml, xml_escape};
 
@@ -68,21 +68,6 @@ impl Open311Error {
     pub fn bad(parameter: &str, what: &str) -> Self {
         Self::new(400, format!("{parameter}: {what}"))
     }
-}
-
-/// An API key as the admin's list shows it (the key itself is shown once,
-/// when issued, and never kept).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApiKeySummary {
-    pub id: i64,
-    /// Who holds it.
-    pub label: String,
-    /// Its first characters, to tell keys apart.
-    pub hint: String,
-    pub issued_by: String,
-    pub issued_at: i64,
-    pub last_used_at: Option<i64>,
-    pub revoked_at: Option<i64>,
 }
 
 /// The spec this implements, and when the catalogue last changed.

@@ -15,7 +15,7 @@ use crate::xml::Xml;
 use chrono::{DateTime, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use translations::{text, Lang, StaticText};
+use translations::Lang;
 
 /// The widest window GET requests may ask for, and the one it gets when it
 /// names none (the spec's 90 days).
@@ -640,15 +640,6 @@ pub fn tokens_xml(answers: &[TokenAnswer]) -> String {
     })
 }
 
-/// The name an admin gives a key's holder ("12345 政务服务平台").
-pub fn check_api_key_label(text: &str) -> Result<String, StaticText> {
-    let label = text.trim();
-    match label.chars().count() {
-        2..=40 => Ok(label.to_string()),
-        _ => Err(text::api_key_label_invalid),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -931,12 +922,5 @@ mod tests {
             "<request><service_request_id>R1</service_request_id><token>1-2-ab</token></request></service_requests>"
         ));
         assert!(requests_xml(&[]).ends_with("<service_requests></service_requests>"));
-    }
-
-    #[test]
-    fn key_labels_are_names() {
-        assert_eq!(check_api_key_label(" 12345 平台 ").unwrap(), "12345 平台");
-        assert!(check_api_key_label("x").is_err());
-        assert!(check_api_key_label(&"长".repeat(41)).is_err());
     }
 }

@@ -176,7 +176,7 @@ async fn prepared(engine: Engine) -> (TestDb, Vec<String>, std::path::PathBuf) {
         .await
         .unwrap();
     sqlx::query(
-        "INSERT INTO open311_keys (label, key_hash, key_hint, issued_by, issued_at) \
+        "INSERT INTO api_keys (label, key_hash, key_hint, issued_by, issued_at) \
          SELECT 'crash harness', $1, 'hd311_cras', id, $2 FROM people WHERE username = 'admin_demo'",
     )
     .bind(backend::secrets::token_hash(KEY))
@@ -434,7 +434,7 @@ async fn a_full_disk_is_a_clear_503_until_space_returns() {
     let db = Database::connect(&url).await.unwrap();
     let now = domain::clock::parse_local_input(NOW).unwrap();
     sqlx::query(
-        "INSERT INTO open311_keys (label, key_hash, key_hint, issued_by, issued_at) \
+        "INSERT INTO api_keys (label, key_hash, key_hint, issued_by, issued_at) \
          SELECT 'full disk', $1, 'hd311_full', id, $2 FROM people WHERE username = 'admin_demo'",
     )
     .bind(backend::secrets::token_hash(KEY))

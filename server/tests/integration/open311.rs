@@ -71,14 +71,17 @@ async fn get_json(server: &TestServer, path: &str) -> (u16, Value) {
 async fn issue_key(admin: &mut Browser, label: &str) -> String {
     let issued = admin
         .submit(
-            "/admin/open311",
-            "/api/admin/open311/issue",
+            "/admin/api-keys",
+            "/api/admin/api-keys/issue",
             &[("label", label)],
         )
         .await;
     assert!(issued.form_error().is_none(), "{issued:?}");
     let shown_at = issued.location.clone().expect("back to the keys page");
-    assert!(shown_at.starts_with("/admin/open311?issued="), "{shown_at}");
+    assert!(
+        shown_at.starts_with("/admin/api-keys?issued="),
+        "{shown_at}"
+    );
     let page = admin.get(&shown_at).await;
     let start = page.body.find("hd311_").expect("the new key is shown");
     let key: String = page.body[start..]
@@ -131,8 +134,8 @@ async fn requests_become_cases(engine: Engine) {
     let mut dispatcher = staff_signs_in(&server, "dispatch_demo", PASSWORD).await;
     let refused = dispatcher
         .submit(
-            "/admin/open311",
-            "/api/admin/open311/issue",
+            "/admin/api-keys",
+            "/api/admin/api-keys/issue",
             &[("label", "城市服务平台")],
         )
         .await;
@@ -140,8 +143,8 @@ async fn requests_become_cases(engine: Engine) {
     let mut admin = staff_signs_in(&server, "admin_demo", PASSWORD).await;
     let short = admin
         .submit(
-            "/admin/open311",
-            "/api/admin/open311/issue",
+            "/admin/api-keys",
+            "/api/admin/api-keys/issue",
             &[("label", "x")],
         )
         .await;
@@ -402,24 +405,24 @@ async fn requests_become_cases(engine: Engine) {
     assert!(mine.body.contains(&case_no), "{}", mine.body);
 
     // Revoked: the same key gets 403, and the page says so.
-    let key_id: i64 = sqlx::query_scalar("SELECT id FROM open311_keys")
+    let key_id: i64 = sqlx::query_scalar("SELECT id FROM api_keys")
         .fetch_one(server.test_db.db.reader())
         .await
         .unwrap();
     let revoked = admin
         .submit(
-            "/admin/open311",
-            "/api/admin/open311/revoke",
+            "/admin/api-keys",
+            "/api/admin/api-keys/revoke",
             &[("key_id", &key_id.to_string())],
         )
         .await;
     assert!(revoked.form_error().is_none(), "{revoked:?}");
     let (status, _, _) = post(&server, "/open311/v2/requests.json", &repair).await;
     assert_eq!(status, 403);
-    let page = admin.get("/admin/open311").await;
+    let page = admin.get("/admin/api-keys").await;
     assert!(page.body.contains("已吊销"));
     let audit: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_log WHERE action IN ('open311_key_issued', 'open311_key_revoked')",
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('api_key_issued', 'api_key_revoked')",
     )
     .fetch_one(server.test_db.db.reader())
     .await

@@ -1,0 +1,253 @@
+//! Smart heating telemetry: a platform's batch of readings checked row by
+//! row and kept (the good rows, once), the sensor registry an admin
+//! imports, and a sensor's recent hours.
+
+use crate::db::Database;
+use crate::error::{BackendError, BackendResult};
+use crate::services::api_keys;
+use crate::services::identity::{RequestOrigin, Viewer};
+use crate::store::audit;
+use crate::store::telemetry::{self as store, NewSensor};
+use domain::api_keys::KeyScope;
+use domain::clock::UnixSeconds;
+use domain::household::parse_account_no;
+use domain::roles::Role;
+use domain::telemetry::{
+    check_reading, months_of, parse_sensor_csv, Batch, IngestAnswer, KnownSensor, RawReading,
+    RowProblem, RowRejection, SensorCount, SensorFlag, SensorKind, SensorLine, SensorRegistry,
+    SensorSummary, SENSORS_LISTED,
+};
+use std::collections::{HashMap, HashSet};
+use translations::{text, Localized, StaticText};
+
+/// A platform holding a telemetry key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TelemetrySource {
+    pub key_id: i64,
+    pub label: String,
+    /// A company's platform reports only that company's sensors.
+    pub company: Option<i64>,
+}
+
+/// The platform holding `key`, when it is a telemetry key in force.
+pub async fn source(
+    db: &Database,
+    key: &str,
+    now: UnixSeconds,
+) -> BackendResult<Option<TelemetrySource>> {
+    Ok(api_keys::holder(db, KeyScope::Telemetry, key, now)
+        .await?
+        .map(|key| TelemetrySource {
+            key_id: key.id,
+            label: key.label,
+            company: key.company_id,
+        }))
+}
+
+/// Checks every row of a batch and keeps the good ones: rows already kept
+/// (a resent batch) count as duplicates and change nothing.
+pub async fn ingest(
+    db: &Database,
+    source: &TelemetrySource,
+    batch: &Batch,
+    now: UnixSeconds,
+) -> BackendResult<IngestAnswer> {
+    let codes: Vec<&str> = batch
+        .rows
+        .iter()
+        .map(|(_, row)| row.sensor_id.trim())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let registry: HashMap<String, KnownSensor> = store::sensors_by_code(db.reader(), &codes)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            let kind = SensorKind::parse(&row.kind)?;
+            Some((
+                row.code,
+                KnownSensor {
+                    id: row.id,
+                    kind,
+                    company: row.company_id,
+                },
+            ))
+        })
+        .collect();
+    let mut answer = IngestAnswer {
+        received: batch.len(),
+        rejected: batch.unreadable.clone(),
+        ..IngestAnswer::default()
+    };
+    let mut good = Vec::with_capacity(batch.rows.len());
+    let mut seen = HashSet::with_capacity(batch.rows.len());
+    for &(index, ref row) in &batch.rows {
+        let sensor = registry.get(row.sensor_id.trim()).copied();
+        match check_reading(row, sensor, source.company, now) {
+            Ok(reading) => {
+                if seen.insert((reading.sensor, reading.quantity, reading.measured_at)) {
+                    good.push(reading);
+                } else {
+                    answer.duplicates += 1;
+                }
+            }
+            Err(problem) => answer.rejected.push(rejection(index, row, problem)),
+        }
+    }
+    answer.rejected.sort_by_key(|rejection| rejection.row);
+    store::ensure_partitions(db, &months_of(&good)).await?;
+    let kept = store::keep_readings(db.writer(), &good).await?;
+    answer.accepted = kept.inserted;
+    answer.duplicates += good.len() - kept.inserted;
+    Ok(answer)
+}
+
+fn rejection(index: usize, row: &RawReading, problem: RowProblem) -> RowRejection {
+    RowRejection {
+        row: index,
+        sensor_id: row.sensor_id.chars().take(64).collect(),
+        code: problem.as_str(),
+        message: problem.message(),
+    }
+}
+
+/// What an import did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub registered: usize,
+    /// Sensors already registered, now at the place the file gives.
+    pub moved: usize,
+}
+
+/// How many problem lines a refusal names (the count says the rest).
+const PROBLEMS_NAMED: usize = 5;
+
+/// Registers the sensors of a registry CSV (admin): new ones are added,
+/// known ones moved to the place the file gives, in one transaction. A
+/// file with any line that cannot be registered is refused whole, naming
+/// the lines, so the admin fixes the file and imports it again.
+pub async fn import_sensors(
+    db: &Database,
+    viewer: &Viewer,
+    csv: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<ImportReport> {
+    viewer.require(Role::Admin)?;
+    let (lines, problems) = parse_sensor_csv(csv).map_err(BackendError::refused)?;
+    let mut problems: Vec<(usize, StaticText)> =
+        problems.iter().map(|p| (p.line, p.problem)).collect();
+    let mut sensors = Vec::with_capacity(lines.len());
+    for line in &lines {
+        match place(db, line).await? {
+            Ok(sensor) => sensors.push(sensor),
+            Err(problem) => problems.push((line.line, problem)),
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|(line, _)| *line);
+        return Err(BackendError::Invalid(Localized::new(|lang| {
+            let named: Vec<String> = problems
+                .iter()
+                .take(PROBLEMS_NAMED)
+                .map(|(line, problem)| text::telemetry_csv_line(lang, line, problem(lang)))
+                .collect();
+            text::telemetry_csv_refused(lang, problems.len(), named.join("; "))
+        })));
+    }
+    if sensors.is_empty() {
+        return Err(BackendError::refused(text::telemetry_csv_empty));
+    }
+    let mut report = ImportReport::default();
+    let mut tx = db.writer().begin().await?;
+    for sensor in &sensors {
+        if store::upsert_sensor(&mut tx, sensor, origin.now).await? {
+            report.registered += 1;
+        } else {
+            report.moved += 1;
+        }
+    }
+    tx.commit().await?;
+    audit::record(
+        db.writer(),
+        &origin.audit(
+            Some(viewer.person_id),
+            "sensors_imported",
+            "sensor",
+            0,
+            format!("registered {}, moved {}", report.registered, report.moved),
+        ),
+    )
+    .await?;
+    Ok(report)
+}
+
+/// The registry entry a line asks for, or why it cannot be placed.
+async fn place(db: &Database, line: &SensorLine) -> BackendResult<Result<NewSensor, StaticText>> {
+    let mut sensor = NewSensor {
+        code: line.code.clone(),
+        kind: line.kind,
+        household_id: None,
+        building_id: None,
+        station_id: None,
+        company_id: None,
+    };
+    match line.kind {
+        SensorKind::Indoor => {
+            let Ok(account_no) = parse_account_no(&line.place) else {
+                return Ok(Err(text::telemetry_unknown_household));
+            };
+            let Some((household, building, company)) =
+                store::household_place(db.reader(), &account_no).await?
+            else {
+                return Ok(Err(text::telemetry_unknown_household));
+            };
+            sensor.household_id = Some(household);
+            sensor.building_id = Some(building);
+            sensor.company_id = Some(company);
+        }
+        SensorKind::Station | SensorKind::Outdoor => {
+            if line.place.is_empty() {
+                return Ok(Ok(sensor));
+            }
+            let Some((station, company)) = store::station_by_code(db.reader(), &line.place).await?
+            else {
+                return Ok(Err(text::telemetry_unknown_station));
+            };
+            sensor.station_id = Some(station);
+            sensor.company_id = Some(company);
+        }
+    }
+    Ok(Ok(sensor))
+}
+
+/// The registry page (admin): counts by kind, and the first sensors,
+/// flagged ones first.
+pub async fn registry(db: &Database, viewer: &Viewer) -> BackendResult<SensorRegistry> {
+    viewer.require(Role::Admin)?;
+    let counts = store::counts(db.reader())
+        .await?
+        .into_iter()
+        .filter_map(|(kind, registered, flagged)| {
+            Some(SensorCount {
+                kind: SensorKind::parse(&kind)?,
+                registered,
+                flagged,
+            })
+        })
+        .collect();
+    let sensors = store::listed(db.reader(), SENSORS_LISTED)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            Some(SensorSummary {
+                kind: SensorKind::parse(&row.kind)?,
+                code: row.code,
+                place: row.place,
+                company: row.company,
+                last_heard_at: row.last_heard_at,
+                flag: row.flag.as_deref().and_then(SensorFlag::parse),
+            })
+        })
+        .collect();
+    Ok(SensorRegistry { counts, sensors })
+}

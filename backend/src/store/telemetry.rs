@@ -1,0 +1,385 @@
+//! Telemetry: the sensor registry, raw readings (kept once per sensor,
+//! quantity and time), their hourly rollups, and the monthly partitions of
+//! the raw table on PostgreSQL.
+
+use super::outages::placeholders;
+use crate::db::{Database, Engine};
+use crate::error::BackendResult;
+use domain::clock::UnixSeconds;
+use domain::telemetry::{hourly_rollups, MonthSpan, Quantity, Reading, SensorKind};
+use sqlx::{Any, AnyPool, FromRow, Transaction};
+
+/// Rows per multi-row statement: 4 values a reading keeps well under
+/// either engine's limit on bound values.
+const ROWS_PER_STATEMENT: usize = 1_000;
+
+/// A sensor as the ingest checks need it.
+#[derive(Clone, Debug, FromRow)]
+pub struct SensorRow {
+    pub id: i64,
+    pub code: String,
+    pub kind: String,
+    pub company_id: Option<i64>,
+}
+
+/// The registry's entries for these sensor codes (unknown codes are
+/// simply absent).
+pub async fn sensors_by_code(pool: &AnyPool, codes: &[&str]) -> BackendResult<Vec<SensorRow>> {
+    let mut found = Vec::with_capacity(codes.len());
+    for chunk in codes.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT id, code, kind, company_id FROM sensors WHERE code IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, SensorRow>(&sql);
+        for code in chunk {
+            query = query.bind(*code);
+        }
+        found.extend(query.fetch_all(pool).await?);
+    }
+    Ok(found)
+}
+
+/// A sensor to register, with its place already resolved.
+#[derive(Clone, Debug)]
+pub struct NewSensor {
+    pub code: String,
+    pub kind: SensorKind,
+    pub household_id: Option<i64>,
+    pub building_id: Option<i64>,
+    pub station_id: Option<i64>,
+    pub company_id: Option<i64>,
+}
+
+/// Registers a sensor, or moves a registered one to its new place (a
+/// sensor moved to another flat keeps its readings, which are its own).
+/// True when it is new.
+pub async fn upsert_sensor(
+    tx: &mut Transaction<'_, Any>,
+    sensor: &NewSensor,
+    now: UnixSeconds,
+) -> BackendResult<bool> {
+    let moved = sqlx::query(
+        "UPDATE sensors SET kind = $1, household_id = $2, building_id = $3, station_id = $4, \
+                company_id = $5 \
+         WHERE code = $6",
+    )
+    .bind(sensor.kind.as_str())
+    .bind(sensor.household_id)
+    .bind(sensor.building_id)
+    .bind(sensor.station_id)
+    .bind(sensor.company_id)
+    .bind(&sensor.code)
+    .execute(&mut **tx)
+    .await?;
+    if moved.rows_affected() > 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO sensors (code, kind, household_id, building_id, station_id, company_id, \
+                              registered_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&sensor.code)
+    .bind(sensor.kind.as_str())
+    .bind(sensor.household_id)
+    .bind(sensor.building_id)
+    .bind(sensor.station_id)
+    .bind(sensor.company_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
+}
+
+/// A household's place and company, by account number.
+pub async fn household_place(
+    pool: &AnyPool,
+    account_no: &str,
+) -> BackendResult<Option<(i64, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, u.building_id, h.company_id FROM households h \
+         JOIN units u ON u.id = h.unit_id WHERE h.account_no = $1",
+    )
+    .bind(account_no)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// A station's id and company, by its code.
+pub async fn station_by_code(pool: &AnyPool, code: &str) -> BackendResult<Option<(i64, i64)>> {
+    Ok(
+        sqlx::query_as("SELECT id, company_id FROM stations WHERE code = $1")
+            .bind(code)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// What one batch changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Kept {
+    /// Readings new to the table (the rest were there already).
+    pub inserted: usize,
+}
+
+/// Keeps the readings not already kept, adds exactly those to their hours'
+/// rollups and notes when each sensor was last heard, in one transaction:
+/// a batch sent twice, or twice at once, counts once.
+pub async fn keep_readings(pool: &AnyPool, readings: &[Reading]) -> BackendResult<Kept> {
+    let mut sorted = readings.to_vec();
+    // One order for every batch, so two batches meeting on the same rows
+    // wait for each other instead of deadlocking.
+    sorted.sort_by(|a, b| {
+        (a.sensor, a.quantity, a.measured_at).cmp(&(b.sensor, b.quantity, b.measured_at))
+    });
+    sorted.dedup_by_key(|r| (r.sensor, r.quantity, r.measured_at));
+    let mut tx = pool.begin().await?;
+    let mut inserted = Vec::with_capacity(sorted.len());
+    for chunk in sorted.chunks(ROWS_PER_STATEMENT) {
+        let rows = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(4 * i + 1, 4)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO telemetry_readings (sensor_id, quantity, measured_at, value) \
+             VALUES {rows} ON CONFLICT DO NOTHING \
+             RETURNING sensor_id, CAST(quantity AS BIGINT), measured_at, value"
+        );
+        let mut query = sqlx::query_as::<_, (i64, i64, i64, f64)>(&sql);
+        for reading in chunk {
+            query = query
+                .bind(reading.sensor)
+                .bind(reading.quantity.code())
+                .bind(reading.measured_at)
+                .bind(reading.value);
+        }
+        for (sensor, quantity, measured_at, value) in query.fetch_all(&mut *tx).await? {
+            if let Some(quantity) = Quantity::from_code(quantity) {
+                inserted.push(Reading {
+                    sensor,
+                    quantity,
+                    measured_at,
+                    value,
+                });
+            }
+        }
+    }
+    add_to_hourly(&mut tx, &inserted).await?;
+    mark_heard(&mut tx, &inserted).await?;
+    tx.commit().await?;
+    Ok(Kept {
+        inserted: inserted.len(),
+    })
+}
+
+/// Adds new readings to their hours' rollups.
+async fn add_to_hourly(tx: &mut Transaction<'_, Any>, inserted: &[Reading]) -> BackendResult<()> {
+    let rollups = hourly_rollups(inserted);
+    for chunk in rollups.chunks(ROWS_PER_STATEMENT / 2) {
+        let rows = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(7 * i + 1, 7)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO telemetry_hourly (sensor_id, quantity, hour, readings, total, lowest, highest) \
+             VALUES {rows} \
+             ON CONFLICT (sensor_id, quantity, hour) DO UPDATE SET \
+                readings = telemetry_hourly.readings + excluded.readings, \
+                total = telemetry_hourly.total + excluded.total, \
+                lowest = CASE WHEN excluded.lowest < telemetry_hourly.lowest \
+                              THEN excluded.lowest ELSE telemetry_hourly.lowest END, \
+                highest = CASE WHEN excluded.highest > telemetry_hourly.highest \
+                               THEN excluded.highest ELSE telemetry_hourly.highest END"
+        );
+        let mut query = sqlx::query(&sql);
+        for ((sensor, quantity, hour), rollup) in chunk {
+            query = query
+                .bind(*sensor)
+                .bind(quantity.code())
+                .bind(*hour)
+                .bind(rollup.count)
+                .bind(rollup.sum)
+                .bind(rollup.min)
+                .bind(rollup.max);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Notes each sensor's newest reading time (never moving it back).
+async fn mark_heard(tx: &mut Transaction<'_, Any>, inserted: &[Reading]) -> BackendResult<()> {
+    let mut newest: std::collections::BTreeMap<i64, UnixSeconds> = Default::default();
+    for reading in inserted {
+        let at = newest.entry(reading.sensor).or_insert(reading.measured_at);
+        *at = (*at).max(reading.measured_at);
+    }
+    let newest: Vec<(i64, UnixSeconds)> = newest.into_iter().collect();
+    for chunk in newest.chunks(ROWS_PER_STATEMENT / 2) {
+        let rows = (0..chunk.len())
+            .map(|i| {
+                format!(
+                    "(CAST(${} AS BIGINT), CAST(${} AS BIGINT))",
+                    2 * i + 1,
+                    2 * i + 2
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE sensors SET last_heard_at = heard.at \
+             FROM (VALUES {rows}) AS heard (id, at) \
+             WHERE sensors.id = heard.id \
+               AND (sensors.last_heard_at IS NULL OR sensors.last_heard_at < heard.at)"
+        );
+        let mut query = sqlx::query(&sql);
+        for (sensor, at) in chunk {
+            query = query.bind(*sensor).bind(*at);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// One hour of one sensor's quantity.
+#[derive(Clone, Debug, FromRow, PartialEq)]
+pub struct HourRow {
+    pub hour: i64,
+    pub readings: i64,
+    pub total: f64,
+    pub lowest: f64,
+    pub highest: f64,
+}
+
+/// A sensor's hourly rollups of one quantity in `[from, to)`, oldest first.
+pub async fn hours_of(
+    pool: &AnyPool,
+    sensor: i64,
+    quantity: Quantity,
+    from: UnixSeconds,
+    to: UnixSeconds,
+) -> BackendResult<Vec<HourRow>> {
+    Ok(sqlx::query_as(
+        "SELECT hour, readings, total, lowest, highest FROM telemetry_hourly \
+         WHERE sensor_id = $1 AND quantity = $2 AND hour >= $3 AND hour < $4 ORDER BY hour",
+    )
+    .bind(sensor)
+    .bind(quantity.code())
+    .bind(from)
+    .bind(to)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Makes sure the month partitions these spans need exist (PostgreSQL; a
+/// no-op on SQLite, whose table is not partitioned). Two servers creating
+/// the same month at once take turns on an advisory lock.
+pub async fn ensure_partitions(db: &Database, months: &[MonthSpan]) -> BackendResult<()> {
+    if db.engine() != Engine::Postgres {
+        return Ok(());
+    }
+    for month in months {
+        let name = month.partition_name();
+        let exists: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_class WHERE relname = $1 AND relnamespace = current_schema()::regnamespace",
+        )
+        .bind(&name)
+        .fetch_one(db.writer())
+        .await?;
+        if exists > 0 {
+            continue;
+        }
+        let mut tx = db.writer().begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(18001)")
+            .execute(&mut *tx)
+            .await?;
+        // The name and bounds are made by `MonthSpan` from numbers, never
+        // from anything a request carried.
+        sqlx::query(&format!(
+            "CREATE TABLE IF NOT EXISTS {name} PARTITION OF telemetry_readings \
+             FOR VALUES FROM ({}) TO ({})",
+            month.start, month.end
+        ))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Drops raw readings measured before `cutoff` (a month's start): whole
+/// partitions on PostgreSQL, a delete on SQLite. Rollups stay. The number
+/// of months (PostgreSQL) or rows (SQLite) removed.
+pub async fn drop_raw_before(db: &Database, cutoff: UnixSeconds) -> BackendResult<u64> {
+    if db.engine() != Engine::Postgres {
+        let done = sqlx::query("DELETE FROM telemetry_readings WHERE measured_at < $1")
+            .bind(cutoff)
+            .execute(db.writer())
+            .await?;
+        return Ok(done.rows_affected());
+    }
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT CAST(relname AS TEXT) FROM pg_class \
+         WHERE relname LIKE 'telemetry_readings_y%' AND relnamespace = current_schema()::regnamespace",
+    )
+    .fetch_all(db.writer())
+    .await?;
+    let mut dropped = 0;
+    for name in names {
+        let Some(month) = MonthSpan::of_partition_name(&name) else {
+            continue;
+        };
+        if month.end <= cutoff {
+            sqlx::query(&format!("DROP TABLE IF EXISTS {}", month.partition_name()))
+                .execute(db.writer())
+                .await?;
+            dropped += 1;
+        }
+    }
+    Ok(dropped)
+}
+
+/// A sensor as the registry page lists it.
+#[derive(Clone, Debug, FromRow)]
+pub struct ListedRow {
+    pub code: String,
+    pub kind: String,
+    pub place: Option<String>,
+    pub company: Option<String>,
+    pub last_heard_at: Option<i64>,
+    pub flag: Option<String>,
+}
+
+/// The first `limit` sensors, flagged first, then by code.
+pub async fn listed(pool: &AnyPool, limit: i64) -> BackendResult<Vec<ListedRow>> {
+    Ok(sqlx::query_as(
+        "SELECT s.code, s.kind, \
+                CASE WHEN s.household_id IS NOT NULL \
+                     THEN cm.name || ' ' || b.name || ' ' || u.name || ' ' || h.room \
+                     ELSE st.name END AS place, \
+                co.short_name AS company, s.last_heard_at, s.flag \
+         FROM sensors s \
+         LEFT JOIN households h ON h.id = s.household_id \
+         LEFT JOIN units u ON u.id = h.unit_id \
+         LEFT JOIN buildings b ON b.id = s.building_id \
+         LEFT JOIN communities cm ON cm.id = b.community_id \
+         LEFT JOIN stations st ON st.id = s.station_id \
+         LEFT JOIN heating_companies co ON co.id = s.company_id \
+         ORDER BY CASE WHEN s.flag IS NULL THEN 1 ELSE 0 END, s.code \
+         LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// (kind, registered, flagged) for each kind with sensors.
+pub async fn counts(pool: &AnyPool) -> BackendResult<Vec<(String, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT kind, COUNT(*), COALESCE(SUM(CASE WHEN flag IS NULL THEN 0 ELSE 1 END), 0) \
+         FROM sensors GROUP BY kind ORDER BY kind",
+    )
+    .fetch_all(pool)
+    .await?)
+}
