@@ -12,6 +12,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use translations::{text, Lang};
 
+/// The placeholder of the CSV field: the header and two lines.
+const CSV_EXAMPLE: &str = "sensor_id,kind,place\nWF-IN-000123,indoor,HD00012345\nWF-ST-0042,station,ST042";
+
 fn kind_label(lang: Lang, kind: SensorKind) -> &'static str {
     match kind {
         SensorKind::Indoor => text::sensors_kind_indoor(lang),
@@ -40,7 +43,7 @@ pub fn SensorsPage() -> impl IntoView {
         let moved = query.get("moved").unwrap_or_default();
         Some(view! {
             <p class="notice notice--ok" role="status">
-                {text::sensors_imported(lang, registered, moved)}
+                {text::sensors_imported(lang, moved, registered)}
             </p>
         })
     };
@@ -55,7 +58,7 @@ pub fn SensorsPage() -> impl IntoView {
             <ActionForm action=import attr:class="form">
                 <label class="field"><span class="field__label">{text::sensors_csv(lang)}</span>
                     <textarea class="field__input" name="csv" rows="8" required
-                        placeholder="sensor_id,kind,place&#10;WF-IN-000123,indoor,HD00012345&#10;WF-ST-0042,station,ST042"></textarea></label>
+                        placeholder=CSV_EXAMPLE></textarea></label>
                 <ActionOutcome outcome=import.value().into() done=text::sensors_import_done(lang) />
                 <button class="button" type="submit">{text::sensors_import_button(lang)}</button>
             </ActionForm>
@@ -77,7 +80,7 @@ fn Registry(registry: SensorRegistry) -> impl IntoView {
             view! {
                 <li data-kind=count.kind.as_str()>
                     {kind_label(lang, count.kind)}": "
-                    {text::sensors_count(lang, count.registered, count.flagged)}
+                    {text::sensors_count(lang, count.flagged, count.registered)}
                 </li>
             }
         })

@@ -228,8 +228,8 @@ async fn mark_heard(tx: &mut Transaction<'_, Any>, inserted: &[Reading]) -> Back
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "UPDATE sensors SET last_heard_at = heard.at \
-             FROM (VALUES {rows}) AS heard (id, at) \
+            "WITH heard (id, at) AS (VALUES {rows}) \
+             UPDATE sensors SET last_heard_at = heard.at FROM heard \
              WHERE sensors.id = heard.id \
                AND (sensors.last_heard_at IS NULL OR sensors.last_heard_at < heard.at)"
         );

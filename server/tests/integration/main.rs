@@ -19,3 +19,4 @@ mod outage_desk;
 mod providers;
 mod season_decisions;
 mod sign_in;
+mod telemetry;

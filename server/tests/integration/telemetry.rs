@@ -1,0 +1,413 @@
+//! The telemetry API over real HTTP, on SQLite and PostgreSQL: an admin
+//! issues telemetry keys (one for the city's platform, one bound to a
+//! company) and imports the sensor registry; platforms post batches in
+//! JSON and CSV; every row is answered, the good ones kept once (a resent
+//! batch, or the same batch eight times at once, counts once, rollups
+//! included); late data within the window is taken; limits, keys and
+//! companies are enforced.
+
+use crate::support::{client, staff_signs_in, Browser, TestServer};
+use backend::db::Engine;
+use serde_json::{json, Value};
+
+const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
+
+/// The admin issues a key on the keys page and reads it there, once.
+async fn issue_key(admin: &mut Browser, form: &[(&str, &str)]) -> String {
+    let issued = admin
+        .submit("/admin/api-keys", "/api/admin/api-keys/issue", form)
+        .await;
+    assert!(issued.form_error().is_none(), "{issued:?}");
+    let page = admin
+        .get(&issued.location.expect("back to the keys page"))
+        .await;
+    let start = page.body.find("hdtel_").expect("the new key is shown");
+    page.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect()
+}
+
+/// Posts a body as a platform would (no browser, no cookies).
+async fn post(server: &TestServer, key: &str, content_type: &str, body: String) -> (u16, Value) {
+    let response = client()
+        .post(server.url("/telemetry/v1/readings"))
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", content_type)
+        .header("origin", "https://platform.example")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn post_json(server: &TestServer, key: &str, rows: &Value) -> (u16, Value) {
+    post(server, key, "application/json", rows.to_string()).await
+}
+
+fn reading(sensor: &str, at: i64, quantity: &str, value: f64) -> Value {
+    json!({ "sensor_id": sensor, "measured_at": at, "quantity": quantity, "value": value })
+}
+
+/// The readings kept, and the readings the hourly rollups count: equal
+/// when every kept reading was rolled up exactly once.
+async fn kept_and_rolled_up(server: &TestServer) -> (i64, i64) {
+    let pool = server.test_db.db.reader();
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM telemetry_readings")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let rolled: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(readings), 0) AS BIGINT) FROM telemetry_hourly",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    (kept, rolled)
+}
+
+fn rejected_codes(answer: &Value) -> Vec<(u64, String)> {
+    answer["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["row"].as_u64().unwrap(),
+                r["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+async fn readings_are_kept_once(engine: Engine) {
+    let server = TestServer::start(engine).await;
+    let pool = server.test_db.db.reader();
+    let now = server.now();
+    let stations: Vec<(String, i64)> =
+        sqlx::query_as("SELECT code, company_id FROM stations ORDER BY id")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let (own_station, company) = stations[0].clone();
+    let (other_station, _) = stations
+        .iter()
+        .find(|(_, other)| *other != company)
+        .expect("the demo city has two companies")
+        .clone();
+    let account_no: String = sqlx::query_scalar(
+        "SELECT account_no FROM households WHERE company_id = $1 ORDER BY id LIMIT 1",
+    )
+    .bind(company)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+
+    // Only an admin imports the registry; a file with a bad line is
+    // refused whole, naming the line.
+    let registry = format!(
+        "sensor_id,kind,place\nIN-1,indoor,{account_no}\nST-OWN,station,{own_station}\n\
+         ST-OTHER,station,{other_station}\nOUT-1,outdoor,\n"
+    );
+    let mut dispatcher = staff_signs_in(&server, "dispatch_demo", PASSWORD).await;
+    let refused = dispatcher
+        .submit(
+            "/admin/sensors",
+            "/api/admin/sensors/import",
+            &[("csv", &registry)],
+        )
+        .await;
+    assert!(refused.form_error().is_some(), "{refused:?}");
+    let mut admin = staff_signs_in(&server, "admin_demo", PASSWORD).await;
+    let bad = format!("{registry}IN-2,indoor,NO-SUCH-ACCOUNT\n");
+    let refused = admin
+        .submit(
+            "/admin/sensors",
+            "/api/admin/sensors/import",
+            &[("csv", &bad)],
+        )
+        .await;
+    let error = refused.form_error().unwrap_or_default();
+    assert!(
+        error.contains("第 6 行") && error.contains("户号"),
+        "{error}"
+    );
+    let imported = admin
+        .submit(
+            "/admin/sensors",
+            "/api/admin/sensors/import",
+            &[("csv", &registry)],
+        )
+        .await;
+    assert!(imported.form_error().is_none(), "{imported:?}");
+    let shown_at = imported.location.clone().expect("back to the registry");
+    assert!(shown_at.contains("registered=4"), "{shown_at}");
+    let page = admin.get(&shown_at).await;
+    assert!(page.body.contains("新登记 4 个"), "{}", page.body);
+    assert!(page.body.contains("data-sensor=\"ST-OTHER\""));
+
+    // Keys: a city key, a company key, and an Open311 key that opens
+    // nothing here.
+    let city_key = issue_key(
+        &mut admin,
+        &[("label", "市智慧供热平台"), ("scope", "telemetry")],
+    )
+    .await;
+    let company_text = company.to_string();
+    let company_key = issue_key(
+        &mut admin,
+        &[
+            ("label", "热力公司平台"),
+            ("scope", "telemetry"),
+            ("company", &company_text),
+        ],
+    )
+    .await;
+    let keys_page = admin.get("/admin/api-keys").await;
+    assert_eq!(
+        keys_page.body.matches("data-scope=\"telemetry\"").count(),
+        2
+    );
+    let one = json!([reading("IN-1", now - 600, "indoor_temp", 19.5)]);
+    let (status, _) = post_json(&server, "", &one).await;
+    assert_eq!(status, 401);
+    let (status, _) = post_json(
+        &server,
+        "hdtel_not-a-key-anyone-was-given-at-all-really",
+        &one,
+    )
+    .await;
+    assert_eq!(status, 401);
+    let issued = admin
+        .submit(
+            "/admin/api-keys",
+            "/api/admin/api-keys/issue",
+            &[("label", "城市服务平台")],
+        )
+        .await;
+    let page = admin.get(&issued.location.unwrap()).await;
+    let start = page.body.find("hd311_").expect("an Open311 key");
+    let open311_key: String = page.body[start..start + 49].to_string();
+    let (status, _) = post_json(&server, &open311_key, &one).await;
+    assert_eq!(status, 401, "an Open311 key does not open telemetry");
+
+    // A batch: good rows kept, each bad row answered on its own.
+    let batch = json!([
+        reading("IN-1", now - 3600, "indoor_temp", 19.5),
+        reading("IN-1", now - 2400, "indoor_temp", 19.0),
+        reading("IN-1", now - 1200, "indoor_temp", 17.5),
+        reading("ST-OWN", now - 300, "secondary_supply_temp", 48.5),
+        reading("ST-OWN", now - 300, "primary_flow", 120.0),
+        reading("OUT-1", now - 300, "outdoor_temp", -6.5),
+        reading("NOBODY", now - 300, "indoor_temp", 19.0),
+        reading("IN-1", now - 300, "indoor_temp", 95.0),
+        reading("IN-1", now + 3600, "indoor_temp", 19.0),
+        reading("IN-1", now - 8 * 86_400, "indoor_temp", 19.0),
+        reading("ST-OWN", now - 300, "indoor_temp", 19.0),
+        json!({ "sensor_id": "IN-1", "measured_at": now, "quantity": "indoor_temp", "value": "warm" }),
+        reading("IN-1", now - 3600, "indoor_temp", 19.5),
+    ]);
+    let (status, answer) = post_json(&server, &city_key, &batch).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["received"], 13);
+    assert_eq!(answer["accepted"], 6, "{answer}");
+    assert_eq!(answer["duplicates"], 1, "the row sent twice in one batch");
+    assert_eq!(
+        rejected_codes(&answer),
+        vec![
+            (6, "unknown_sensor".to_string()),
+            (7, "impossible_value".to_string()),
+            (8, "in_future".to_string()),
+            (9, "too_late".to_string()),
+            (10, "quantity_not_of_sensor".to_string()),
+            (11, "unreadable".to_string()),
+        ]
+    );
+    assert!(answer["rejected"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("未登记"));
+    assert_eq!(kept_and_rolled_up(&server).await, (6, 6));
+
+    // Resent: nothing changes.
+    let (_, again) = post_json(&server, &city_key, &batch).await;
+    assert_eq!(
+        (again["accepted"].clone(), again["duplicates"].clone()),
+        (json!(0), json!(7))
+    );
+    assert_eq!(kept_and_rolled_up(&server).await, (6, 6));
+
+    // The hour's rollup is the readings' min, mean and max.
+    let hour = now - 3600 - (now - 3600).rem_euclid(3600);
+    let rollups: Vec<(i64, i64, f64, f64, f64)> = sqlx::query_as(
+        "SELECT r.hour, r.readings, r.total, r.lowest, r.highest FROM telemetry_hourly r \
+         JOIN sensors s ON s.id = r.sensor_id WHERE s.code = 'IN-1' ORDER BY r.hour",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let readings: i64 = rollups.iter().map(|r| r.1).sum();
+    assert_eq!(readings, 3);
+    assert_eq!(rollups[0].0, hour);
+    let lowest = rollups.iter().map(|r| r.3).fold(f64::MAX, f64::min);
+    let highest = rollups.iter().map(|r| r.4).fold(f64::MIN, f64::max);
+    assert_eq!((lowest, highest), (17.5, 19.5));
+    let heard: Option<i64> =
+        sqlx::query_scalar("SELECT last_heard_at FROM sensors WHERE code = 'IN-1'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(heard, Some(now - 1200));
+
+    // Late and out of order, within the window: taken, into its own hour.
+    let late = json!([reading("IN-1", now - 3 * 86_400, "indoor_temp", 16.0)]);
+    let (_, answer) = post_json(&server, &city_key, &late).await;
+    assert_eq!(answer["accepted"], 1, "{answer}");
+    assert_eq!(kept_and_rolled_up(&server).await, (7, 7));
+    let heard_after: Option<i64> =
+        sqlx::query_scalar("SELECT last_heard_at FROM sensors WHERE code = 'IN-1'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        heard_after,
+        Some(now - 1200),
+        "old data does not move last contact back"
+    );
+
+    // A company's key reports only its company's sensors.
+    let mixed = json!([
+        reading("ST-OWN", now - 240, "secondary_return_temp", 38.0),
+        reading("ST-OTHER", now - 240, "secondary_return_temp", 38.0),
+        reading("OUT-1", now - 240, "outdoor_temp", -6.0),
+    ]);
+    let (_, answer) = post_json(&server, &company_key, &mixed).await;
+    assert_eq!(answer["accepted"], 1, "{answer}");
+    assert_eq!(
+        rejected_codes(&answer),
+        vec![
+            (1, "not_your_sensor".to_string()),
+            (2, "not_your_sensor".to_string())
+        ]
+    );
+
+    // CSV, as an export.
+    let csv = format!(
+        "sensor_id,measured_at,quantity,value\nST-OTHER,{},secondary_supply_temp,51.0\nST-OTHER,{},secondary_pressure,0.42\n",
+        now - 180,
+        now - 180
+    );
+    let (status, answer) = post(&server, &city_key, "text/csv", csv).await;
+    assert_eq!(
+        (status, answer["accepted"].clone()),
+        (200, json!(2)),
+        "{answer}"
+    );
+
+    // Limits: the batch size, the body, the type.
+    let too_many: Vec<Value> = (0..5_001)
+        .map(|i| reading("OUT-1", now - 60 - i, "outdoor_temp", -5.0))
+        .collect();
+    let (status, answer) = post_json(&server, &city_key, &Value::Array(too_many)).await;
+    assert_eq!(status, 413, "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("5000"));
+    let (status, _) = post(
+        &server,
+        &city_key,
+        "application/json",
+        "{\"readings\": 1}".into(),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, _) = post(&server, &city_key, "text/plain", "hello".into()).await;
+    assert_eq!(status, 415);
+    let before = kept_and_rolled_up(&server).await;
+
+    // The same fresh batch eight times at once: kept once, rolled up once.
+    let burst: Vec<Value> = (0..400)
+        .map(|i| {
+            reading(
+                "OUT-1",
+                now - 5 * 86_400 + i * 60,
+                "outdoor_temp",
+                -8.0 + (i % 7) as f64,
+            )
+        })
+        .collect();
+    let burst = Value::Array(burst);
+    let answers =
+        futures::future::join_all((0..8).map(|_| post_json(&server, &city_key, &burst))).await;
+    let accepted: u64 = answers
+        .iter()
+        .map(|(status, answer)| {
+            assert_eq!(*status, 200, "{answer}");
+            answer["accepted"].as_u64().unwrap()
+        })
+        .sum();
+    assert_eq!(accepted, 400);
+    assert_eq!(
+        kept_and_rolled_up(&server).await,
+        (before.0 + 400, before.1 + 400)
+    );
+
+    // PostgreSQL: the months are partitions, the default one stays empty.
+    if engine == Engine::Postgres {
+        let month = domain::telemetry::MonthSpan::containing(now);
+        let partitions: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid \
+             WHERE i.inhparent = 'telemetry_readings'::regclass AND c.relname = $1",
+        )
+        .bind(month.partition_name())
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        assert_eq!(partitions, 1);
+        let strays: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM telemetry_readings_default")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(strays, 0);
+    }
+
+    // Revoked: the key opens nothing.
+    let key_id: i64 = sqlx::query_scalar(
+        "SELECT id FROM api_keys WHERE scope = 'telemetry' AND company_id IS NULL",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let revoked = admin
+        .submit(
+            "/admin/api-keys",
+            "/api/admin/api-keys/revoke",
+            &[("key_id", &key_id.to_string())],
+        )
+        .await;
+    assert!(revoked.form_error().is_none(), "{revoked:?}");
+    let (status, _) = post_json(&server, &city_key, &one).await;
+    assert_eq!(status, 401);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('api_key_issued', 'api_key_revoked', 'sensors_imported')",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 5, "three keys, one revocation, one import");
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readings_are_kept_once_on_sqlite() {
+    readings_are_kept_once(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readings_are_kept_once_on_postgres() {
+    readings_are_kept_once(Engine::Postgres).await;
+}
