@@ -2,7 +2,8 @@
 //! the same columns with the same type family, nullability, default and
 //! primary key; the same indexes (columns, uniqueness, partial predicate);
 //! the same foreign keys. Read back from each engine's catalogue, then
-//! normalised, so a difference of spelling is not one of meaning.
+//! normalised, so a difference of spelling is not one of meaning. The
+//! partitions of a PostgreSQL table are its storage, not more schema.
 
 use backend::db::{Database, Engine};
 use backend::testing::TestDb;
@@ -206,6 +207,8 @@ async fn postgres_schema(db: &Database) -> Schema {
                           AND t.table_name = c.table_name AND k.column_name = c.column_name) \
          FROM information_schema.columns c \
          WHERE c.table_schema = current_schema() AND c.table_name <> '_sqlx_migrations' \
+           AND NOT EXISTS (SELECT 1 FROM pg_class p WHERE p.relname = c.table_name \
+                           AND p.relnamespace = current_schema()::regnamespace AND p.relispartition) \
          ORDER BY c.table_name, c.ordinal_position",
     )
     .fetch_all(pool)
@@ -232,7 +235,7 @@ async fn postgres_schema(db: &Database) -> Schema {
          JOIN pg_class t ON t.oid = ix.indrelid \
          JOIN pg_namespace n ON n.oid = t.relnamespace \
          WHERE n.nspname = current_schema() AND NOT ix.indisprimary \
-           AND t.relname <> '_sqlx_migrations'",
+           AND NOT t.relispartition AND t.relname <> '_sqlx_migrations'",
     )
     .fetch_all(pool)
     .await
@@ -260,7 +263,7 @@ async fn postgres_schema(db: &Database) -> Schema {
          JOIN pg_class t ON t.oid = c.conrelid \
          JOIN pg_class r ON r.oid = c.confrelid \
          JOIN pg_namespace n ON n.oid = t.relnamespace \
-         WHERE c.contype = 'f' AND n.nspname = current_schema()",
+         WHERE c.contype = 'f' AND n.nspname = current_schema() AND NOT t.relispartition",
     )
     .fetch_all(pool)
     .await
