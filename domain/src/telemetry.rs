@@ -688,7 +688,7 @@ pub fn hourly_rollups(readings: &[Reading]) -> Vec<((i64, Quantity, UnixSeconds)
 }
 
 /// Why a sensor's readings are not trusted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SensorFlag {
     /// Nothing heard for [`SILENT_AFTER`] (uploads are hourly).
@@ -724,32 +724,36 @@ pub const STUCK_READINGS: usize = 18;
 /// Indoor air does not move this many degrees within an hour.
 pub const JUMP_DEGREES: f64 = 6.0;
 
+/// How far back the stuck and jumping checks look: six hours of readings.
+pub const REVIEW_WINDOW: i64 = 6 * HOUR;
+
+/// An indoor sensor's hourly rollups over [`REVIEW_WINDOW`], summed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RecentHours {
+    pub readings: i64,
+    pub lowest: f64,
+    pub highest: f64,
+    /// The widest spread (highest − lowest) within any one hour.
+    pub widest_hour: f64,
+}
+
 /// Whether to flag a sensor, given when it was last heard (None: never
-/// since it was registered at `registered_at`) and its recent readings
-/// (time, value), oldest first.
+/// since it was registered at `registered_at`) and, for an indoor sensor,
+/// its recent hours.
 pub fn judge_sensor(
     last_heard: Option<UnixSeconds>,
     registered_at: UnixSeconds,
-    recent: &[(UnixSeconds, f64)],
+    recent: Option<RecentHours>,
     now: UnixSeconds,
 ) -> Option<SensorFlag> {
     if now - last_heard.unwrap_or(registered_at) > SILENT_AFTER {
         return Some(SensorFlag::Silent);
     }
-    if recent.len() >= STUCK_READINGS {
-        let tail = &recent[recent.len() - STUCK_READINGS..];
-        if tail
-            .iter()
-            .all(|(_, value)| (value - tail[0].1).abs() < 0.005)
-        {
-            return Some(SensorFlag::Stuck);
-        }
+    let recent = recent?;
+    if recent.readings >= STUCK_READINGS as i64 && recent.highest - recent.lowest < 0.005 {
+        return Some(SensorFlag::Stuck);
     }
-    let jumped = recent.windows(2).any(|pair| {
-        let ((t0, v0), (t1, v1)) = (pair[0], pair[1]);
-        t1 - t0 <= HOUR && (v1 - v0).abs() > JUMP_DEGREES
-    });
-    jumped.then_some(SensorFlag::Jumping)
+    (recent.widest_hour > JUMP_DEGREES).then_some(SensorFlag::Jumping)
 }
 
 /// How long a home must stay below the standard to be a finding.
@@ -1158,51 +1162,55 @@ mod tests {
 
     #[test]
     fn silent_stuck_and_jumping_sensors_are_flagged() {
-        let every_20_min = |values: &[f64]| -> Vec<(i64, f64)> {
-            values
-                .iter()
-                .enumerate()
-                .map(|(i, &v)| (NOW - 1200 * (values.len() - 1 - i) as i64, v))
-                .collect()
+        let hours = |readings, lowest, highest, widest_hour| {
+            Some(RecentHours {
+                readings,
+                lowest,
+                highest,
+                widest_hour,
+            })
         };
-        let lively: Vec<f64> = (0..24).map(|i| 19.0 + f64::from(i % 5) * 0.1).collect();
+        let lively = hours(18, 18.6, 19.4, 0.4);
+        assert_eq!(judge_sensor(Some(NOW - 600), NOW - DAY, lively, NOW), None);
         assert_eq!(
-            judge_sensor(Some(NOW - 600), NOW - DAY, &every_20_min(&lively), NOW),
-            None
-        );
-        assert_eq!(
-            judge_sensor(Some(NOW - SILENT_AFTER - 1), NOW - DAY, &[], NOW),
+            judge_sensor(Some(NOW - SILENT_AFTER - 1), NOW - DAY, lively, NOW),
             Some(SensorFlag::Silent)
         );
         assert_eq!(
-            judge_sensor(None, NOW - 600, &[], NOW),
+            judge_sensor(None, NOW - 600, None, NOW),
             None,
             "a new sensor has time to report"
         );
         assert_eq!(
-            judge_sensor(None, NOW - SILENT_AFTER - 1, &[], NOW),
+            judge_sensor(None, NOW - SILENT_AFTER - 1, None, NOW),
             Some(SensorFlag::Silent)
         );
-        let stuck = vec![19.3; STUCK_READINGS];
+        let stuck = hours(STUCK_READINGS as i64, 19.3, 19.3, 0.0);
         assert_eq!(
-            judge_sensor(Some(NOW), NOW - DAY, &every_20_min(&stuck), NOW),
+            judge_sensor(Some(NOW), NOW - DAY, stuck, NOW),
             Some(SensorFlag::Stuck)
         );
-        let almost = vec![19.3; STUCK_READINGS - 1];
+        let few = hours(STUCK_READINGS as i64 - 1, 19.3, 19.3, 0.0);
         assert_eq!(
-            judge_sensor(Some(NOW), NOW - DAY, &every_20_min(&almost), NOW),
-            None
+            judge_sensor(Some(NOW), NOW - DAY, few, NOW),
+            None,
+            "too few readings to call it stuck"
         );
-        let jump = every_20_min(&[19.0, 19.1, 27.0, 19.2]);
+        let jump = hours(18, 19.0, 27.0, 8.0);
         assert_eq!(
-            judge_sensor(Some(NOW), NOW - DAY, &jump, NOW),
+            judge_sensor(Some(NOW), NOW - DAY, jump, NOW),
             Some(SensorFlag::Jumping)
         );
-        let slow = vec![(NOW - 3 * HOUR, 12.0), (NOW, 19.0)];
+        let slow = hours(18, 12.0, 19.0, 2.0);
         assert_eq!(
-            judge_sensor(Some(NOW), NOW - DAY, &slow, NOW),
+            judge_sensor(Some(NOW), NOW - DAY, slow, NOW),
             None,
             "hours apart is not a jump"
+        );
+        assert_eq!(
+            judge_sensor(Some(NOW), NOW - DAY, None, NOW),
+            None,
+            "a station is judged by contact only"
         );
         for flag in [SensorFlag::Silent, SensorFlag::Stuck, SensorFlag::Jumping] {
             assert_eq!(SensorFlag::parse(flag.as_str()), Some(flag));

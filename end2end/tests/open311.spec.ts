@@ -11,8 +11,8 @@ test("an admin issues an Open311 key, it files a request, then it is revoked", a
 
   await staffSignsIn(page, "admin_demo", js);
   await page.goto("/admin");
-  await page.getByRole("link", { name: "Open311 接口密钥" }).click();
-  await expect(page).toHaveURL(/\/admin\/open311$/);
+  await page.getByRole("link", { name: "接口密钥（Open311、遥测）" }).click();
+  await expect(page).toHaveURL(/\/admin\/api-keys$/);
   await waitForHydration(page, js);
   await page.getByLabel("使用单位或系统").fill(label);
   await page.getByRole("button", { name: "签发" }).click();

@@ -75,16 +75,35 @@ pub fn spawn_delivery(
     }))
 }
 
-/// Every ten minutes, removes ended sessions, old codes and stale WeChat links.
-pub fn spawn_housekeeping(db: Database, clock: TimeSource) -> tokio::task::JoinHandle<()> {
+/// Every ten minutes, removes ended sessions, old codes and stale WeChat
+/// links; readies telemetry partitions, drops raw months past
+/// `telemetry_raw_months` and reviews which sensors to trust.
+pub fn spawn_housekeeping(
+    db: Database,
+    clock: TimeSource,
+    telemetry_raw_months: u32,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            match backend::services::identity::purge_expired(&db, clock.now()).await {
+            let now = clock.now();
+            match backend::services::identity::purge_expired(&db, now).await {
                 Ok(0) => {}
                 Ok(removed) => tracing::info!(removed, "expired sign-in data removed"),
                 Err(error) => tracing::error!(error = %error.log_detail(), "housekeeping failed"),
+            }
+            match backend::services::telemetry::housekeeping(&db, now, telemetry_raw_months).await {
+                Ok(done) if done == Default::default() => {}
+                Ok(done) => tracing::info!(
+                    flagged = done.flagged,
+                    cleared = done.cleared,
+                    raw_dropped = done.raw_dropped,
+                    "telemetry housekeeping"
+                ),
+                Err(error) => {
+                    tracing::error!(error = %error.log_detail(), "telemetry housekeeping failed")
+                }
             }
         }
     })

@@ -135,6 +135,15 @@ pub struct Settings {
         global = true
     )]
     pub open311_posts_per_minute: String,
+    /// Whole months of raw telemetry readings kept (hourly rollups are kept
+    /// for good).
+    #[arg(
+        long,
+        env = "HEATDESK_TELEMETRY_RAW_MONTHS",
+        default_value = "6",
+        global = true
+    )]
+    pub telemetry_raw_months: String,
     /// Texts per second the SMS provider takes, for all instances together.
     #[arg(long, env = "HEATDESK_SMS_RATE", default_value = "100", global = true)]
     pub sms_rate: String,
@@ -307,6 +316,8 @@ pub struct Config {
     pub trusted_proxies: usize,
     /// Requests one Open311 key may post per minute.
     pub open311_posts_per_minute: u32,
+    /// Whole months of raw telemetry readings kept.
+    pub telemetry_raw_months: u32,
     /// How far ahead long planned outages must be announced.
     /// Whether admins and dispatchers pass a second factor; None: only
     /// outside demo mode.
@@ -579,6 +590,18 @@ impl Settings {
             .ok()
             .filter(|n| *n >= 1)
             .ok_or_else(|| bad("HEATDESK_OPEN311_POSTS_PER_MINUTE", "应为正整数"))?;
+        let telemetry_raw_months = self
+            .telemetry_raw_months
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=60).contains(n))
+            .ok_or_else(|| {
+                bad(
+                    "HEATDESK_TELEMETRY_RAW_MONTHS",
+                    "应为 1 到 60 之间的整数（保留原始数据的整月数）",
+                )
+            })?;
         let texts_per_second = self
             .sms_rate
             .trim()
@@ -609,6 +632,7 @@ impl Settings {
             hotline,
             trusted_proxies,
             open311_posts_per_minute,
+            telemetry_raw_months,
             require_second_factor,
             sms,
             texts_per_second,

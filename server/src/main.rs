@@ -157,7 +157,11 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
         background::channels(&config, state.wechat_account.tokens.clone())?,
         state.services.clock.clone(),
     );
-    let housekeeping = background::spawn_housekeeping(db.clone(), state.services.clock.clone());
+    let housekeeping = background::spawn_housekeeping(
+        db.clone(),
+        state.services.clock.clone(),
+        config.telemetry_raw_months,
+    );
     let app = router::build(state, config.request_timeout);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

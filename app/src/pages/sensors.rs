@@ -13,7 +13,8 @@ use leptos_router::hooks::use_query_map;
 use translations::{text, Lang};
 
 /// The placeholder of the CSV field: the header and two lines.
-const CSV_EXAMPLE: &str = "sensor_id,kind,place\nWF-IN-000123,indoor,HD00012345\nWF-ST-0042,station,ST042";
+const CSV_EXAMPLE: &str =
+    "sensor_id,kind,place\nWF-IN-000123,indoor,HD00012345\nWF-ST-0042,station,ST042";
 
 fn kind_label(lang: Lang, kind: SensorKind) -> &'static str {
     match kind {

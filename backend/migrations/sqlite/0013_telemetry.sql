@@ -59,3 +59,5 @@ CREATE TABLE telemetry_hourly (
     highest DOUBLE PRECISION NOT NULL,
     PRIMARY KEY (sensor_id, quantity, hour)
 ) WITHOUT ROWID;
+-- The sensor review reads the last hours of every sensor.
+CREATE INDEX telemetry_hourly_hour ON telemetry_hourly(quantity, hour);

@@ -6,7 +6,7 @@ use super::outages::placeholders;
 use crate::db::{Database, Engine};
 use crate::error::BackendResult;
 use domain::clock::UnixSeconds;
-use domain::telemetry::{hourly_rollups, MonthSpan, Quantity, Reading, SensorKind};
+use domain::telemetry::{hourly_rollups, MonthSpan, Quantity, Reading, SensorFlag, SensorKind};
 use sqlx::{Any, AnyPool, FromRow, Transaction};
 
 /// Rows per multi-row statement: 4 values a reading keeps well under
@@ -382,4 +382,59 @@ pub async fn counts(pool: &AnyPool) -> BackendResult<Vec<(String, i64, i64)>> {
     )
     .fetch_all(pool)
     .await?)
+}
+
+/// A sensor as the review needs it: its contact, flag and, for what it
+/// reported since `since`, its indoor rollups summed.
+#[derive(Clone, Debug, FromRow)]
+pub struct SensorState {
+    pub id: i64,
+    pub kind: String,
+    pub registered_at: i64,
+    pub last_heard_at: Option<i64>,
+    pub flag: Option<String>,
+    pub readings: Option<i64>,
+    pub lowest: Option<f64>,
+    pub highest: Option<f64>,
+    pub widest: Option<f64>,
+}
+
+/// Every sensor, with its indoor rollups since the hour `since`.
+pub async fn sensor_states(pool: &AnyPool, since: UnixSeconds) -> BackendResult<Vec<SensorState>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.kind, s.registered_at, s.last_heard_at, s.flag, \
+                r.readings, r.lowest, r.highest, r.widest \
+         FROM sensors s LEFT JOIN ( \
+             SELECT sensor_id, CAST(SUM(readings) AS BIGINT) AS readings, MIN(lowest) AS lowest, \
+                    MAX(highest) AS highest, MAX(highest - lowest) AS widest \
+             FROM telemetry_hourly WHERE quantity = $1 AND hour >= $2 GROUP BY sensor_id \
+         ) r ON r.sensor_id = s.id",
+    )
+    .bind(Quantity::IndoorTemp.code())
+    .bind(since)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Sets these sensors' flag (None: trusted again), noting since when.
+pub async fn set_flag(
+    pool: &AnyPool,
+    sensors: &[i64],
+    flag: Option<SensorFlag>,
+    now: UnixSeconds,
+) -> BackendResult<()> {
+    for chunk in sensors.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "UPDATE sensors SET flag = $1, flagged_at = $2 WHERE id IN ({})",
+            placeholders(3, chunk.len())
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(flag.map(SensorFlag::as_str))
+            .bind(flag.map(|_| now));
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        query.execute(pool).await?;
+    }
+    Ok(())
 }

@@ -375,6 +375,61 @@ async fn readings_are_kept_once(engine: Engine) {
         assert_eq!(strays, 0);
     }
 
+    // Housekeeping: a sensor repeating one value for six hours is flagged
+    // stuck, the page says so; hours later every silent sensor is flagged.
+    let second_account: String = sqlx::query_scalar(
+        "SELECT account_no FROM households WHERE company_id = $1 ORDER BY id LIMIT 1 OFFSET 1",
+    )
+    .bind(company)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let more = format!("sensor_id,kind,place\nIN-STUCK,indoor,{second_account}\n");
+    let imported = admin
+        .submit(
+            "/admin/sensors",
+            "/api/admin/sensors/import",
+            &[("csv", &more)],
+        )
+        .await;
+    assert!(imported.form_error().is_none(), "{imported:?}");
+    let stuck: Vec<Value> = (0..18)
+        .map(|i| reading("IN-STUCK", now - 60 - i * 1200, "indoor_temp", 21.25))
+        .collect();
+    let (_, answer) = post_json(&server, &city_key, &Value::Array(stuck)).await;
+    assert_eq!(answer["accepted"], 18, "{answer}");
+    let db = &server.test_db.db;
+    let done = backend::services::telemetry::housekeeping(db, now, 6)
+        .await
+        .unwrap();
+    assert_eq!((done.flagged, done.cleared), (1, 0), "{done:?}");
+    let page = admin.get("/admin/sensors").await;
+    assert!(page.body.contains("数值不变"), "{}", page.body);
+    let again = backend::services::telemetry::housekeeping(db, now, 6)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.flagged, again.cleared),
+        (0, 0),
+        "a review changes only what changed"
+    );
+    let later = backend::services::telemetry::housekeeping(db, now + 4 * 3600, 6)
+        .await
+        .unwrap();
+    assert_eq!(
+        later.flagged, 5,
+        "every sensor has been silent for four hours: {later:?}"
+    );
+
+    // Retention: raw months past the setting go, the rollups stay.
+    let (_, rolled) = kept_and_rolled_up(&server).await;
+    let two_months_on = now + 62 * 86_400;
+    let dropped = backend::services::telemetry::housekeeping(db, two_months_on, 1)
+        .await
+        .unwrap();
+    assert!(dropped.raw_dropped > 0, "{dropped:?}");
+    assert_eq!(kept_and_rolled_up(&server).await, (0, rolled));
+
     // Revoked: the key opens nothing.
     let key_id: i64 = sqlx::query_scalar(
         "SELECT id FROM api_keys WHERE scope = 'telemetry' AND company_id IS NULL",
@@ -398,7 +453,7 @@ async fn readings_are_kept_once(engine: Engine) {
     .fetch_one(pool)
     .await
     .unwrap();
-    assert_eq!(audited, 5, "three keys, one revocation, one import");
+    assert_eq!(audited, 6, "three keys, one revocation, two imports");
     server.finish().await;
 }
 
