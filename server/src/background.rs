@@ -108,3 +108,32 @@ pub fn spawn_housekeeping(
         }
     })
 }
+
+/// In demo mode: the simulated smart-heating platform registers its
+/// sensors, back-fills two days, then reports every five minutes, so the
+/// demo shows live data.
+pub fn spawn_telemetry_simulator(db: Database, clock: TimeSource) -> tokio::task::JoinHandle<()> {
+    use backend::seed::telemetry::{register_sensors, simulate};
+    tokio::spawn(async move {
+        let started = clock.now();
+        if let Err(error) = register_sensors(&db, started).await {
+            tracing::error!(error = %error.log_detail(), "simulated sensors not registered");
+            return;
+        }
+        let mut from = started - 2 * 86_400;
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            let now = clock.now();
+            match simulate(&db, from, now, now, &mut |_, _| {}).await {
+                Ok(done) => {
+                    tracing::debug!(kept = done.kept, "simulated telemetry");
+                    from = now;
+                }
+                Err(error) => {
+                    tracing::error!(error = %error.log_detail(), "simulated telemetry failed")
+                }
+            }
+        }
+    })
+}

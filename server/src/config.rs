@@ -43,6 +43,22 @@ pub enum Command {
               value_parser = clap::value_parser!(i64).range(1..=5_000_000))]
         scale: Option<i64>,
     },
+    /// Simulate another system feeding the portal.
+    Simulate {
+        #[command(subcommand)]
+        what: Simulated,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Simulated {
+    /// The smart-heating platform: registers the simulated sensors (when no
+    /// sensor is registered yet) and back-fills their readings of the last
+    /// DAYS days; a rerun over the same days changes nothing.
+    Telemetry {
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(i64).range(1..=31))]
+        days: i64,
+    },
 }
 
 /// Settings shared by every subcommand.

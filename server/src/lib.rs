@@ -13,6 +13,7 @@ pub mod hotline;
 pub mod middleware;
 pub mod notices;
 pub mod open311;
+pub mod progress;
 pub mod request_guard;
 pub mod router;
 pub mod shutdown;

@@ -1,7 +1,7 @@
 use backend::seed::demo;
 use backend::Database;
 use clap::Parser;
-use server::config::{Cli, Command, Config};
+use server::config::{Cli, Command, Config, Simulated};
 use server::health::Readiness;
 use server::{background, router, shutdown};
 use std::process::ExitCode;
@@ -35,6 +35,9 @@ async fn main() -> ExitCode {
             ..
         } => seed_scale(&config, households).await,
         Command::Seed { .. } => seed_demo(&config).await,
+        Command::Simulate {
+            what: Simulated::Telemetry { days },
+        } => simulate_telemetry(&config, days).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -118,6 +121,40 @@ async fn seed_scale(config: &Config, households: i64) -> Result<(), String> {
     Ok(())
 }
 
+async fn simulate_telemetry(config: &Config, days: i64) -> Result<(), String> {
+    let db = migrate(config).await?;
+    let now = config
+        .fixed_now
+        .unwrap_or_else(|| app::context::TimeSource::System.now());
+    let registered = backend::seed::telemetry::register_sensors(&db, now)
+        .await
+        .map_err(|e| format!("登记模拟传感器失败：{}", e.log_detail()))?;
+    if registered > 0 {
+        println!("已登记 {registered} 个模拟传感器。");
+    }
+    let started = std::time::Instant::now();
+    let mut progress = server::progress::Progress::new("模拟遥测数据", "条");
+    let done = backend::seed::telemetry::simulate(
+        &db,
+        now - days * 86_400,
+        now,
+        now,
+        &mut |done, total| progress.update(done, total),
+    )
+    .await
+    .map_err(|e| format!("写入模拟遥测数据失败：{}", e.log_detail()))?;
+    progress.finish();
+    println!(
+        "模拟遥测数据已写入（{:.1} 秒）：{} 个传感器，{} 条读数，其中新增 {} 条。",
+        started.elapsed().as_secs_f64(),
+        done.sensors,
+        done.readings,
+        done.kept
+    );
+    db.close().await;
+    Ok(())
+}
+
 fn print_demo_accounts() {
     println!(
         "演示账号：居民用手机号 + 验证码登录（验证码见 /demo/outbox），工作人员密码均为 {}",
@@ -157,6 +194,8 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
         background::channels(&config, state.wechat_account.tokens.clone())?,
         state.services.clock.clone(),
     );
+    let simulator = demo_mode
+        .then(|| background::spawn_telemetry_simulator(db.clone(), state.services.clock.clone()));
     let housekeeping = background::spawn_housekeeping(
         db.clone(),
         state.services.clock.clone(),
@@ -173,6 +212,9 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
         .map_err(|e| format!("服务异常退出：{e}"))?;
     delivery.abort();
     housekeeping.abort();
+    if let Some(simulator) = simulator {
+        simulator.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -6,3 +6,4 @@ mod delivery;
 mod integrations;
 mod schema;
 mod store;
+mod telemetry;
