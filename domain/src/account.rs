@@ -83,6 +83,8 @@ pub struct HouseholdCard {
     pub service_state: String,
     pub open_cases: i64,
     pub report: BuildingReport,
+    /// Its indoor sensor's last days, when it has one.
+    pub indoor: Option<crate::telemetry::HomeTemperature>,
 }
 
 impl HouseholdCard {
@@ -120,6 +122,8 @@ pub struct BuildingDesk {
     pub building: StaffBuilding,
     pub cases: Vec<crate::cases::CaseBrief>,
     pub readings: Vec<crate::readings::DailyReading>,
+    /// What its indoor sensors measured (empty without sensors).
+    pub measured: crate::telemetry::MeasuredBuilding,
 }
 
 /// A staff account as the admin pages list it.

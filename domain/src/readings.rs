@@ -61,7 +61,11 @@ pub struct ChartScale {
 
 impl ChartScale {
     pub fn for_days(days: &[DailyReading]) -> Self {
-        let values = days.iter().flat_map(|d| [d.lowest, d.average]).flatten();
+        Self::for_values(days.iter().flat_map(|d| [d.lowest, d.average]).flatten())
+    }
+
+    /// A scale for these readings (tenths).
+    pub fn for_values(values: impl Iterator<Item = i32>) -> Self {
         let (low, high) = values.fold((150, 220), |(lo, hi), v| (lo.min(v), hi.max(v)));
         // Whole degrees, one degree of air above and below.
         Self {

@@ -10,7 +10,7 @@ use crate::clock::{local_instant, to_local, UnixSeconds};
 use crate::triage::STANDARD_MIN_TENTHS;
 use chrono::{DateTime, Datelike};
 use serde::{Deserialize, Serialize};
-use translations::{text, StaticText};
+use translations::{text, Lang, StaticText};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 24 * HOUR;
@@ -50,6 +50,14 @@ impl SensorKind {
 
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Self::Indoor => text::telemetry_kind_indoor(lang),
+            Self::Station => text::telemetry_kind_station(lang),
+            Self::Outdoor => text::telemetry_kind_outdoor(lang),
+        }
     }
 }
 
@@ -713,6 +721,15 @@ impl SensorFlag {
             .into_iter()
             .find(|flag| flag.as_str() == text)
     }
+
+    /// Why it is not trusted, in a word or two.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Self::Silent => text::telemetry_flag_silent(lang),
+            Self::Stuck => text::telemetry_flag_stuck(lang),
+            Self::Jumping => text::telemetry_flag_jumping(lang),
+        }
+    }
 }
 
 /// A sensor that uploads hourly and has not been heard for this long has
@@ -754,6 +771,135 @@ pub fn judge_sensor(
         return Some(SensorFlag::Stuck);
     }
     (recent.widest_hour > JUMP_DEGREES).then_some(SensorFlag::Jumping)
+}
+
+/// One day of a building's measured indoor temperatures (tenths of a
+/// degree): the lowest hourly average of any of its trusted sensors, and
+/// the median of their daily averages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasuredDay {
+    pub day: chrono::NaiveDate,
+    pub lowest: Option<i32>,
+    pub median: Option<i32>,
+    /// Sensors that reported that day.
+    pub sensors: u32,
+}
+
+/// One flat's sensor as its building's page shows it: the last 24 hours.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlatTemperature {
+    /// "1单元 301".
+    pub flat: String,
+    pub average: Option<i32>,
+    pub lowest: Option<i32>,
+    pub last_heard_at: Option<UnixSeconds>,
+    pub flag: Option<SensorFlag>,
+}
+
+/// A building's measured indoor temperatures; empty when it has no sensor.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeasuredBuilding {
+    pub days: Vec<MeasuredDay>,
+    pub flats: Vec<FlatTemperature>,
+}
+
+impl MeasuredBuilding {
+    pub fn is_empty(&self) -> bool {
+        self.flats.is_empty()
+    }
+}
+
+/// Degrees to tenths, rounded.
+pub fn tenths(degrees: f64) -> i32 {
+    (degrees * 10.0).round() as i32
+}
+
+/// The last `days` Shanghai days up to `now`'s, oldest first, from trusted
+/// sensors' hourly averages `(sensor, hour, ℃)`; days without data are
+/// kept (gaps show).
+pub fn measured_days(
+    hourly: &[(i64, UnixSeconds, f64)],
+    days: u32,
+    now: UnixSeconds,
+) -> Vec<MeasuredDay> {
+    let today = to_local(now).date_naive();
+    (0..i64::from(days))
+        .rev()
+        .map(|back| {
+            let day = today - chrono::Duration::days(back);
+            let mut lowest: Option<f64> = None;
+            let mut per_sensor: std::collections::BTreeMap<i64, (f64, u32)> = Default::default();
+            for &(sensor, hour, value) in hourly {
+                if to_local(hour).date_naive() != day {
+                    continue;
+                }
+                lowest = Some(lowest.map_or(value, |low| low.min(value)));
+                let entry = per_sensor.entry(sensor).or_insert((0.0, 0));
+                entry.0 += value;
+                entry.1 += 1;
+            }
+            let mut means: Vec<f64> = per_sensor
+                .values()
+                .map(|(sum, count)| sum / f64::from(*count))
+                .collect();
+            means.sort_by(f64::total_cmp);
+            let median = match means.len() {
+                0 => None,
+                n if n % 2 == 1 => Some(means[n / 2]),
+                n => Some((means[n / 2 - 1] + means[n / 2]) / 2.0),
+            };
+            MeasuredDay {
+                day,
+                lowest: lowest.map(tenths),
+                median: median.map(tenths),
+                sensors: per_sensor.len() as u32,
+            }
+        })
+        .collect()
+}
+
+/// One day of a home's sensor (tenths of a degree).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeDay {
+    pub day: chrono::NaiveDate,
+    pub lowest: i32,
+    pub average: i32,
+    pub highest: i32,
+}
+
+/// What a home's indoor sensor measured lately, for its residents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeTemperature {
+    /// Hourly averages, oldest first: (hour, tenths).
+    pub hours: Vec<(UnixSeconds, i32)>,
+    pub days: Vec<HomeDay>,
+    pub last_heard_at: Option<UnixSeconds>,
+    pub flag: Option<SensorFlag>,
+}
+
+/// How many days of a home's hours its residents see.
+pub const HOME_DAYS: i64 = 3;
+
+/// A home's days from its hourly averages (hour, tenths): lowest, mean and
+/// highest hour of each Shanghai day, oldest first.
+pub fn home_days(hours: &[(UnixSeconds, i32)]) -> Vec<HomeDay> {
+    let mut days: std::collections::BTreeMap<chrono::NaiveDate, Vec<i32>> = Default::default();
+    for &(hour, value) in hours {
+        days.entry(to_local(hour).date_naive())
+            .or_default()
+            .push(value);
+    }
+    days.into_iter()
+        .map(|(day, values)| {
+            let sum: i64 = values.iter().map(|v| i64::from(*v)).sum();
+            HomeDay {
+                day,
+                lowest: values.iter().copied().min().unwrap_or_default(),
+                average: (sum as f64 / values.len() as f64).round() as i32,
+                highest: values.iter().copied().max().unwrap_or_default(),
+            }
+        })
+        .collect()
 }
 
 /// How long a home must stay below the standard to be a finding.
@@ -1063,6 +1209,56 @@ mod tests {
             Err(BatchError::TooMany)
         );
         assert!(BatchError::TooMany.message().contains("5000"));
+    }
+
+    #[test]
+    fn a_building_day_is_its_lowest_hour_and_its_median_flat() {
+        let now = local_instant(2026, 12, 6, 10).unwrap();
+        let yesterday = local_instant(2026, 12, 5, 0).unwrap();
+        let hourly = vec![
+            (1, yesterday, 20.0),
+            (1, yesterday + HOUR, 22.0),
+            (2, yesterday, 17.0),
+            (3, yesterday + 23 * HOUR, 19.0),
+            (3, now - HOUR, 19.5),
+        ];
+        let days = measured_days(&hourly, 3, now);
+        assert_eq!(days.len(), 3);
+        assert_eq!(days[0].sensors, 0, "a day without data is kept");
+        assert_eq!((days[0].lowest, days[0].median), (None, None));
+        assert_eq!(
+            (days[1].lowest, days[1].median, days[1].sensors),
+            (Some(170), Some(190), 3)
+        );
+        assert_eq!(
+            (days[2].lowest, days[2].median, days[2].sensors),
+            (Some(195), Some(195), 1)
+        );
+        let two = measured_days(&[(1, yesterday, 18.0), (2, yesterday, 21.0)], 2, now);
+        assert_eq!(two[0].median, Some(195), "the median of two is their mean");
+        assert!(MeasuredBuilding::default().is_empty());
+    }
+
+    #[test]
+    fn a_home_day_is_its_lowest_mean_and_highest_hour() {
+        let midnight = local_instant(2026, 12, 5, 0).unwrap();
+        let hours = vec![
+            (midnight - HOUR, 170),
+            (midnight, 180),
+            (midnight + HOUR, 200),
+            (midnight + 2 * HOUR, 190),
+        ];
+        let days = home_days(&hours);
+        assert_eq!(days.len(), 2, "23:00 belongs to the day before");
+        assert_eq!(
+            (days[0].lowest, days[0].average, days[0].highest),
+            (170, 170, 170)
+        );
+        assert_eq!(
+            (days[1].lowest, days[1].average, days[1].highest),
+            (180, 190, 200)
+        );
+        assert!(home_days(&[]).is_empty());
     }
 
     #[test]

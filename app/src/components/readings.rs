@@ -1,5 +1,6 @@
-//! A week of indoor readings as an SVG chart a phone can read: the lowest
-//! reading of each day as a bar, the 18 ℃ standard as a line.
+//! Indoor temperatures as SVG charts a phone can read: a week of readings
+//! (the lowest of each day as a bar), or a home's hours as a line; the
+//! 18 ℃ standard as a dashed line in both.
 
 use crate::prefs::use_lang;
 use domain::readings::{ChartScale, DailyReading};
@@ -12,8 +13,12 @@ const HEIGHT: f64 = 160.0;
 const LEFT: f64 = 34.0;
 const BOTTOM: f64 = 22.0;
 
+/// `caption` says where the readings come from (complaints by default).
 #[component]
-pub fn ReadingChart(days: Vec<DailyReading>) -> impl IntoView {
+pub fn ReadingChart(
+    days: Vec<DailyReading>,
+    #[prop(optional, into)] caption: Option<String>,
+) -> impl IntoView {
     let lang = use_lang();
     let scale = ChartScale::for_days(&days);
     let plot_height = HEIGHT - BOTTOM;
@@ -51,11 +56,12 @@ pub fn ReadingChart(days: Vec<DailyReading>) -> impl IntoView {
             }
         })
         .collect_view();
-    let caption = text::readings_lowest_indoor_reading_per_day_over(lang);
+    let caption = caption
+        .unwrap_or_else(|| text::readings_lowest_indoor_reading_per_day_over(lang).to_string());
     let empty = days.iter().all(|d| d.count == 0);
     view! {
         <figure class="chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption.clone()>
                 <line class="chart__axis" x1=LEFT y1="0" x2=LEFT y2=plot_height />
                 <line class="chart__axis" x1=LEFT y1=plot_height x2=WIDTH y2=plot_height />
                 <line class="chart__standard" x1=LEFT y1=format!("{standard_y:.1}") x2=WIDTH y2=format!("{standard_y:.1}") />
@@ -66,6 +72,49 @@ pub fn ReadingChart(days: Vec<DailyReading>) -> impl IntoView {
                 {caption}
                 {empty.then(|| text::readings_no_readings_this_week(lang))}
             </figcaption>
+        </figure>
+    }
+}
+
+/// A home's hourly averages (hour, tenths) as a line, with a tick at each
+/// local midnight.
+#[component]
+pub fn HourlyChart(hours: Vec<(i64, i32)>, #[prop(into)] caption: String) -> impl IntoView {
+    let scale = ChartScale::for_values(hours.iter().map(|(_, tenths)| *tenths));
+    let plot_height = HEIGHT - BOTTOM;
+    let (first, last) = match (hours.first(), hours.last()) {
+        (Some(first), Some(last)) => (first.0, last.0.max(first.0 + 3600)),
+        _ => (0, 3600),
+    };
+    let x = |at: i64| LEFT + (WIDTH - LEFT) * (at - first) as f64 / (last - first) as f64;
+    let points = hours
+        .iter()
+        .map(|(at, tenths)| format!("{:.1},{:.1}", x(*at), scale.y(*tenths, plot_height)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let standard_y = scale.y(STANDARD_MIN_TENTHS, plot_height);
+    let midnights = hours
+        .iter()
+        .filter(|(at, _)| domain::clock::to_local(*at).format("%H").to_string() == "00")
+        .map(|(at, _)| {
+            let label = domain::clock::to_local(*at).format("%m-%d").to_string();
+            view! {
+                <line class="chart__axis" x1=format!("{:.1}", x(*at)) y1=plot_height x2=format!("{:.1}", x(*at)) y2=plot_height + 4.0 />
+                <text class="chart__day" x=format!("{:.1}", x(*at)) y=format!("{:.1}", HEIGHT - 6.0) text-anchor="middle">{label}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption.clone()>
+                <line class="chart__axis" x1=LEFT y1="0" x2=LEFT y2=plot_height />
+                <line class="chart__axis" x1=LEFT y1=plot_height x2=WIDTH y2=plot_height />
+                <line class="chart__standard" x1=LEFT y1=format!("{standard_y:.1}") x2=WIDTH y2=format!("{standard_y:.1}") />
+                <text class="chart__tick" x=LEFT - 4.0 y=format!("{:.1}", standard_y + 4.0) text-anchor="end">"18℃"</text>
+                <polyline class="chart__line" fill="none" points=points />
+                {midnights}
+            </svg>
+            <figcaption class="muted">{caption}</figcaption>
         </figure>
     }
 }

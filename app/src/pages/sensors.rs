@@ -6,31 +6,15 @@ use crate::api::telemetry::{load_sensor_registry, ImportSensors};
 use crate::components::feedback::{loaded, ActionOutcome};
 use crate::components::outage::Moment;
 use crate::prefs::use_lang;
-use domain::telemetry::{SensorFlag, SensorKind, SensorRegistry, SENSORS_LISTED};
+use domain::telemetry::{SensorRegistry, SENSORS_LISTED};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use translations::{text, Lang};
+use translations::text;
 
 /// The placeholder of the CSV field: the header and two lines.
 const CSV_EXAMPLE: &str =
     "sensor_id,kind,place\nWF-IN-000123,indoor,HD00012345\nWF-ST-0042,station,ST042";
-
-fn kind_label(lang: Lang, kind: SensorKind) -> &'static str {
-    match kind {
-        SensorKind::Indoor => text::sensors_kind_indoor(lang),
-        SensorKind::Station => text::sensors_kind_station(lang),
-        SensorKind::Outdoor => text::sensors_kind_outdoor(lang),
-    }
-}
-
-fn flag_label(lang: Lang, flag: SensorFlag) -> &'static str {
-    match flag {
-        SensorFlag::Silent => text::sensors_flag_silent(lang),
-        SensorFlag::Stuck => text::sensors_flag_stuck(lang),
-        SensorFlag::Jumping => text::sensors_flag_jumping(lang),
-    }
-}
 
 #[component]
 pub fn SensorsPage() -> impl IntoView {
@@ -80,7 +64,7 @@ fn Registry(registry: SensorRegistry) -> impl IntoView {
         .map(|count| {
             view! {
                 <li data-kind=count.kind.as_str()>
-                    {kind_label(lang, count.kind)}": "
+                    {count.kind.label(lang)}": "
                     {text::sensors_count(lang, count.flagged, count.registered)}
                 </li>
             }
@@ -95,13 +79,13 @@ fn Registry(registry: SensorRegistry) -> impl IntoView {
                 None => text::sensors_never_heard(lang).into_any(),
             };
             let flag = sensor.flag.map(|flag| {
-                view! { <span class="badge badge--warning">{flag_label(lang, flag)}</span> }
+                view! { <span class="badge badge--warning">{flag.label(lang)}</span> }
             });
             let code = sensor.code.clone();
             view! {
                 <tr data-sensor=code>
                     <td><code>{sensor.code}</code></td>
-                    <td>{kind_label(lang, sensor.kind)}</td>
+                    <td>{sensor.kind.label(lang)}</td>
                     <td>{sensor.place.unwrap_or_default()}</td>
                     <td>{sensor.company.unwrap_or_default()}</td>
                     <td>{heard}</td>

@@ -5,7 +5,7 @@ use crate::api::grid::{load_grid_desk, GridPageData, LogGridVisit, RequestFiling
 use crate::api::staff::{load_looked_after_building, load_property_buildings};
 use crate::components::case::CaseList;
 use crate::components::feedback::{loaded, ActionOutcome};
-use crate::components::outage::HeatBadge;
+use crate::components::outage::{HeatBadge, Moment};
 use crate::components::readings::ReadingChart;
 use crate::format::parse_id;
 use crate::prefs::use_lang;
@@ -13,6 +13,8 @@ use domain::account::{BuildingDesk, Choice, StaffBuilding};
 use domain::case_flow::CaseKind;
 use domain::grid_work::VisitEntry;
 use domain::outage::OutagePhase;
+use domain::readings::DailyReading;
+use domain::telemetry::MeasuredBuilding;
 use domain::triage::{Reading, STANDARD_MIN_TENTHS};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -238,7 +240,7 @@ pub fn LookedAfterBuildingPage() -> impl IntoView {
     view! {
         <Title text=text::staff_building(lang) />
         {loaded(building, move |desk| {
-            let BuildingDesk { building, cases, readings } = desk;
+            let BuildingDesk { building, cases, readings, measured } = desk;
             let report = building.report;
             view! {
                 <h1 class="page-title">{report.community_name.clone()}" "{report.building_name.clone()}</h1>
@@ -254,9 +256,104 @@ pub fn LookedAfterBuildingPage() -> impl IntoView {
                     <h2 class="card__title">{text::staff_indoor_temperature(lang)}</h2>
                     <ReadingChart days=readings />
                 </section>
+                {(!measured.is_empty()).then(|| view! { <MeasuredTemperatures measured /> })}
                 <h2>{text::staff_cases(lang)}</h2>
                 <CaseList cases />
             }
         })}
+    }
+}
+
+/// What the building's indoor sensors measured: a week's lowest per day as
+/// a chart, the same days as a table (lowest and median), and each flat's
+/// last 24 hours.
+#[component]
+fn MeasuredTemperatures(measured: MeasuredBuilding) -> impl IntoView {
+    let lang = use_lang();
+    let chart_days: Vec<DailyReading> = measured
+        .days
+        .iter()
+        .map(|day| DailyReading {
+            day: day.day,
+            lowest: day.lowest,
+            average: day.median,
+            count: day.sensors,
+        })
+        .collect();
+    let shown = |tenths: Option<i32>| {
+        tenths
+            .map(|t| Reading(t).display())
+            .unwrap_or_else(|| "—".to_string())
+    };
+    let day_rows = measured
+        .days
+        .into_iter()
+        .map(|day| {
+            view! {
+                <tr>
+                    <td>{day.day.format("%m-%d").to_string()}</td>
+                    <td>{shown(day.lowest)}</td>
+                    <td>{shown(day.median)}</td>
+                    <td>{day.sensors}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let flat_rows = measured
+        .flats
+        .into_iter()
+        .map(|flat| {
+            let below = flat.average.is_some_and(|t| t < STANDARD_MIN_TENTHS);
+            let state = match flat.flag {
+                Some(flag) => view! { <span class="badge badge--warning">{flag.label(lang)}</span> }.into_any(),
+                None if below => view! { <span class="badge badge--danger">{text::staff_below_standard(lang)}</span> }.into_any(),
+                None => ().into_any(),
+            };
+            let heard = match flat.last_heard_at {
+                Some(at) => view! { <Moment at /> }.into_any(),
+                None => "—".into_any(),
+            };
+            let name = flat.flat.clone();
+            view! {
+                <tr data-flat=name>
+                    <td>{flat.flat}</td>
+                    <td>{shown(flat.average)}</td>
+                    <td>{shown(flat.lowest)}</td>
+                    <td>{heard}</td>
+                    <td>{state}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" id="measured">
+            <h2 class="card__title">{text::staff_measured_indoor_temperature(lang)}</h2>
+            <ReadingChart days=chart_days caption=text::staff_measured_chart_caption(lang) />
+            <div class="table-wrap">
+                <table class="table">
+                    <caption class="muted">{text::staff_measured_days_caption(lang)}</caption>
+                    <thead><tr>
+                        <th>{text::staff_day(lang)}</th>
+                        <th>{text::staff_lowest(lang)}</th>
+                        <th>{text::staff_median(lang)}</th>
+                        <th>{text::staff_sensors(lang)}</th>
+                    </tr></thead>
+                    <tbody>{day_rows}</tbody>
+                </table>
+            </div>
+            <div class="table-wrap">
+                <table class="table">
+                    <caption class="muted">{text::staff_flats_caption(lang)}</caption>
+                    <thead><tr>
+                        <th>{text::staff_flat(lang)}</th>
+                        <th>{text::staff_average_24h(lang)}</th>
+                        <th>{text::staff_lowest(lang)}</th>
+                        <th>{text::staff_last_reading(lang)}</th>
+                        <th>{text::staff_state(lang)}</th>
+                    </tr></thead>
+                    <tbody>{flat_rows}</tbody>
+                </table>
+            </div>
+        </section>
     }
 }

@@ -34,8 +34,10 @@ async fn household_card(
     )
     .await?
     .ok_or(BackendError::NotFound(text::building_not_found))?;
+    let indoor = crate::services::telemetry::home_temperature(db, row.id, now).await?;
     Ok(HouseholdCard {
         household_id: row.id,
+        indoor,
         open_cases: households::open_case_count(db.reader(), row.id).await?,
         account_no: row.account_no,
         holder_name: row.holder_name,
@@ -237,5 +239,6 @@ pub async fn looked_after_building(
         building,
         cases,
         readings: week_of_readings(db, building_id, now).await?,
+        measured: crate::services::telemetry::measured_building(db, building_id, now).await?,
     })
 }

@@ -9,13 +9,14 @@ use crate::services::identity::{RequestOrigin, Viewer};
 use crate::store::audit;
 use crate::store::telemetry::{self as store, NewSensor};
 use domain::api_keys::KeyScope;
-use domain::clock::UnixSeconds;
+use domain::clock::{to_local, UnixSeconds};
 use domain::household::parse_account_no;
 use domain::roles::Role;
 use domain::telemetry::{
-    check_reading, hour_of, judge_sensor, months_of, parse_sensor_csv, Batch, IngestAnswer,
-    KnownSensor, MonthSpan, RawReading, RecentHours, RowProblem, RowRejection, SensorCount,
-    SensorFlag, SensorKind, SensorLine, SensorRegistry, SensorSummary, REVIEW_WINDOW,
+    check_reading, home_days, hour_of, judge_sensor, measured_days, months_of, parse_sensor_csv,
+    tenths, Batch, FlatTemperature, HomeTemperature, IngestAnswer, KnownSensor, MeasuredBuilding,
+    MonthSpan, RawReading, RecentHours, RowProblem, RowRejection, SensorCount, SensorFlag,
+    SensorKind, SensorLine, SensorRegistry, SensorSummary, HOME_DAYS, REVIEW_WINDOW,
     SENSORS_LISTED,
 };
 use std::collections::{HashMap, HashSet};
@@ -318,4 +319,69 @@ pub async fn review_sensors(db: &Database, now: UnixSeconds) -> BackendResult<(u
         }
     }
     Ok(counts)
+}
+
+/// How many days a building's measured temperatures cover.
+const MEASURED_DAYS: u32 = 7;
+
+/// What a building's indoor sensors measured over the last week, and each
+/// flat's last 24 hours. The caller has checked that the viewer looks
+/// after the building.
+pub async fn measured_building(
+    db: &Database,
+    building_id: i64,
+    now: UnixSeconds,
+) -> BackendResult<MeasuredBuilding> {
+    let flats: Vec<FlatTemperature> =
+        store::building_flats(db.reader(), building_id, hour_of(now - 86_400))
+            .await?
+            .into_iter()
+            .map(|row| FlatTemperature {
+                flat: format!("{} {}", row.unit, row.room),
+                average: match (row.total, row.readings) {
+                    (Some(total), Some(readings)) if readings > 0 => {
+                        Some(tenths(total / readings as f64))
+                    }
+                    _ => None,
+                },
+                lowest: row.lowest.map(tenths),
+                last_heard_at: row.last_heard_at,
+                flag: row.flag.as_deref().and_then(SensorFlag::parse),
+            })
+            .collect();
+    if flats.is_empty() {
+        return Ok(MeasuredBuilding::default());
+    }
+    let first_day =
+        to_local(now).date_naive() - chrono::Duration::days(i64::from(MEASURED_DAYS) - 1);
+    let since = domain::clock::from_local(first_day.and_hms_opt(0, 0, 0).unwrap_or_default());
+    let hours = store::building_hours(db.reader(), building_id, since).await?;
+    Ok(MeasuredBuilding {
+        days: measured_days(&hours, MEASURED_DAYS, now),
+        flats,
+    })
+}
+
+/// A household's indoor sensor's last [`HOME_DAYS`] days, when it has a
+/// sensor. The caller has checked that the viewer may see the household.
+pub async fn home_temperature(
+    db: &Database,
+    household_id: i64,
+    now: UnixSeconds,
+) -> BackendResult<Option<HomeTemperature>> {
+    let rows = store::household_hours(db.reader(), household_id, hour_of(now - HOME_DAYS * 86_400))
+        .await?;
+    let Some((flag, last_heard_at, _, _)) = rows.first().cloned() else {
+        return Ok(None);
+    };
+    let hours: Vec<(UnixSeconds, i32)> = rows
+        .into_iter()
+        .filter_map(|(_, _, hour, average)| Some((hour?, tenths(average?))))
+        .collect();
+    Ok(Some(HomeTemperature {
+        days: home_days(&hours),
+        hours,
+        last_heard_at,
+        flag: flag.as_deref().and_then(SensorFlag::parse),
+    }))
 }

@@ -438,3 +438,82 @@ pub async fn set_flag(
     }
     Ok(())
 }
+
+/// Hourly averages `(sensor, hour, ℃)` of a building's trusted indoor
+/// sensors since the hour `since`.
+pub async fn building_hours(
+    pool: &AnyPool,
+    building_id: i64,
+    since: UnixSeconds,
+) -> BackendResult<Vec<(i64, i64, f64)>> {
+    Ok(sqlx::query_as(
+        "SELECT r.sensor_id, r.hour, r.total / r.readings \
+         FROM sensors s JOIN telemetry_hourly r ON r.sensor_id = s.id \
+         WHERE s.building_id = $1 AND s.kind = 'indoor' AND s.flag IS NULL \
+           AND r.quantity = $2 AND r.hour >= $3",
+    )
+    .bind(building_id)
+    .bind(Quantity::IndoorTemp.code())
+    .bind(since)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A flat's sensor with its rollups since `since` summed.
+#[derive(Clone, Debug, FromRow)]
+pub struct FlatRow {
+    pub unit: String,
+    pub room: String,
+    pub last_heard_at: Option<i64>,
+    pub flag: Option<String>,
+    pub readings: Option<i64>,
+    pub total: Option<f64>,
+    pub lowest: Option<f64>,
+}
+
+/// Every indoor sensor of a building, by unit and room, with what it
+/// reported since the hour `since`.
+pub async fn building_flats(
+    pool: &AnyPool,
+    building_id: i64,
+    since: UnixSeconds,
+) -> BackendResult<Vec<FlatRow>> {
+    Ok(sqlx::query_as(
+        "SELECT u.name AS unit, h.room, s.last_heard_at, s.flag, \
+                CAST(SUM(r.readings) AS BIGINT) AS readings, SUM(r.total) AS total, \
+                MIN(r.lowest) AS lowest \
+         FROM sensors s \
+         JOIN households h ON h.id = s.household_id \
+         JOIN units u ON u.id = h.unit_id \
+         LEFT JOIN telemetry_hourly r ON r.sensor_id = s.id AND r.quantity = $2 AND r.hour >= $3 \
+         WHERE s.building_id = $1 AND s.kind = 'indoor' \
+         GROUP BY s.id, u.name, u.sort_key, h.room, s.last_heard_at, s.flag \
+         ORDER BY u.sort_key, h.room",
+    )
+    .bind(building_id)
+    .bind(Quantity::IndoorTemp.code())
+    .bind(since)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A household's indoor sensor (flag, last contact) and its hourly averages
+/// since the hour `since`, oldest first; no rows without a sensor.
+pub async fn household_hours(
+    pool: &AnyPool,
+    household_id: i64,
+    since: UnixSeconds,
+) -> BackendResult<Vec<(Option<String>, Option<i64>, Option<i64>, Option<f64>)>> {
+    Ok(sqlx::query_as(
+        "SELECT s.flag, s.last_heard_at, r.hour, r.total / r.readings \
+         FROM sensors s \
+         LEFT JOIN telemetry_hourly r ON r.sensor_id = s.id AND r.quantity = $2 AND r.hour >= $3 \
+         WHERE s.household_id = $1 AND s.kind = 'indoor' \
+         ORDER BY s.id, r.hour",
+    )
+    .bind(household_id)
+    .bind(Quantity::IndoorTemp.code())
+    .bind(since)
+    .fetch_all(pool)
+    .await?)
+}

@@ -1,10 +1,4 @@
 sensors-title = Sensor registry
-sensors-kind-indoor = Indoor temperature
-sensors-kind-station = Heat-exchange station
-sensors-kind-outdoor = Outdoor temperature
-sensors-flag-silent = Silent
-sensors-flag-stuck = Stuck value
-sensors-flag-jumping = Jumping values
 sensors-imported = Imported: { $registered } newly registered, { $moved } moved.
 sensors-import = Import from CSV
 sensors-import-explained = The header is sensor_id,kind,place. kind is indoor (place: the household's account number), station (place: the station's code) or outdoor (place: a station's code, or empty). Registered sensors move to the place the file gives; a file with any line that cannot be registered is not imported at all.

@@ -1,10 +1,4 @@
 sensors-title = 传感器登记
-sensors-kind-indoor = 户内测温
-sensors-kind-station = 换热站
-sensors-kind-outdoor = 室外温度
-sensors-flag-silent = 失联
-sensors-flag-stuck = 数值不变
-sensors-flag-jumping = 数值跳变
 sensors-imported = 导入完成：新登记 { $registered } 个，更新位置 { $moved } 个。
 sensors-import = 从 CSV 导入
 sensors-import-explained = 表头为 sensor_id,kind,place。kind 为 indoor（户内，place 填户号）、station（换热站，place 填换热站编号）或 outdoor（室外，place 可填换热站编号或留空）。已登记的传感器按文件更新位置；有任何一行无法登记时整份文件不导入。
