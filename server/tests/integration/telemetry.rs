@@ -466,3 +466,125 @@ async fn readings_are_kept_once_on_sqlite() {
 async fn readings_are_kept_once_on_postgres() {
     readings_are_kept_once(Engine::Postgres).await;
 }
+
+/// Registers sensors as the admin does and returns a city telemetry key.
+async fn sensors_and_key(admin: &mut Browser, registry: &str) -> String {
+    let imported = admin
+        .submit(
+            "/admin/sensors",
+            "/api/admin/sensors/import",
+            &[("csv", registry)],
+        )
+        .await;
+    assert!(imported.form_error().is_none(), "{imported:?}");
+    issue_key(
+        admin,
+        &[("label", "市智慧供热平台"), ("scope", "telemetry")],
+    )
+    .await
+}
+
+async fn measurements_reach_only_their_people(engine: Engine) {
+    let server = TestServer::start(engine).await;
+    let pool = server.test_db.db.reader();
+    let now = server.now();
+    let (home_account, home_building): (String, i64) = sqlx::query_as(
+        "SELECT h.account_no, u.building_id FROM person_households ph \
+         JOIN households h ON h.id = ph.household_id JOIN units u ON u.id = h.unit_id \
+         ORDER BY ph.bound_at LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let managed: Vec<i64> = sqlx::query_scalar(
+        "SELECT ba.building_id FROM building_assignments ba JOIN people p ON p.id = ba.person_id \
+         WHERE p.username = 'property_demo' ORDER BY ba.building_id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let managed_building = managed[0];
+    let flats: Vec<String> = sqlx::query_scalar(
+        "SELECT h.account_no FROM households h JOIN units u ON u.id = h.unit_id \
+         WHERE u.building_id = $1 AND h.account_no <> $2 ORDER BY h.id LIMIT 2",
+    )
+    .bind(managed_building)
+    .bind(&home_account)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let unmanaged: i64 = sqlx::query_scalar(
+        "SELECT b.id FROM buildings b WHERE b.id NOT IN \
+         (SELECT building_id FROM building_assignments) AND b.id <> $1 ORDER BY b.id LIMIT 1",
+    )
+    .bind(home_building)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let unmanaged_flat: String = sqlx::query_scalar(
+        "SELECT h.account_no FROM households h JOIN units u ON u.id = h.unit_id \
+         WHERE u.building_id = $1 ORDER BY h.id LIMIT 1",
+    )
+    .bind(unmanaged)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+
+    let mut admin = staff_signs_in(&server, "admin_demo", PASSWORD).await;
+    let registry = format!(
+        "sensor_id,kind,place\nIN-HOME,indoor,{home_account}\nIN-WARM,indoor,{}\nIN-COLD,indoor,{}\nIN-ELSE,indoor,{unmanaged_flat}\n",
+        flats[0], flats[1]
+    );
+    let key = sensors_and_key(&mut admin, &registry).await;
+    let mut rows = Vec::new();
+    for hour in 1..=30 {
+        let at = now - hour * 3600;
+        rows.push(reading("IN-HOME", at, "indoor_temp", 19.25));
+        rows.push(reading("IN-WARM", at, "indoor_temp", 21.5));
+        rows.push(reading("IN-COLD", at, "indoor_temp", 16.5));
+        rows.push(reading("IN-ELSE", at, "indoor_temp", 12.75));
+    }
+    let (_, answer) = post_json(&server, &key, &Value::Array(rows)).await;
+    assert_eq!(answer["accepted"], 120, "{answer}");
+
+    // The resident sees their own home's hours; another resident nothing.
+    let mut resident = crate::support::resident_signs_in(&server, "13800000001").await;
+    let me = resident.get("/me").await;
+    assert!(me.body.contains("我家室温"), "{}", me.body);
+    assert!(
+        me.body.contains("19.3 ℃") || me.body.contains("19.2 ℃"),
+        "{}",
+        me.body
+    );
+    assert!(!me.body.contains("16.5 ℃") && !me.body.contains("12.8 ℃"));
+    let mut stranger = crate::support::resident_signs_in(&server, "13800000077").await;
+    let theirs = stranger.get("/me").await;
+    assert!(!theirs.body.contains("我家室温"), "{}", theirs.body);
+
+    // The property manager sees the flats of their building, the cold one
+    // marked; not a building they do not look after.
+    let mut manager = staff_signs_in(&server, "property_demo", PASSWORD).await;
+    let page = manager.get(&format!("/buildings/{managed_building}")).await;
+    assert!(page.body.contains("实测室温"), "{}", page.body);
+    assert!(
+        page.body.contains("21.5 ℃") && page.body.contains("16.5 ℃"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("低于 18 ℃"));
+    assert!(!page.body.contains("12.8 ℃"), "another building's flat");
+    let elsewhere = manager.get(&format!("/buildings/{unmanaged}")).await;
+    assert!(!elsewhere.body.contains("实测室温"));
+    assert!(!elsewhere.body.contains("12.8 ℃"));
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn measurements_reach_only_their_people_on_sqlite() {
+    measurements_reach_only_their_people(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn measurements_reach_only_their_people_on_postgres() {
+    measurements_reach_only_their_people(Engine::Postgres).await;
+}
