@@ -106,6 +106,8 @@ macro_rules! with_plain_functions {
             api_keys::RevokeApiKey,
             telemetry::LoadSensorRegistry,
             telemetry::ImportSensors,
+            telemetry::LoadStationBoard,
+            telemetry::SetSupplyCurve,
             outage_desk::LoadOutageDesk,
             outage_desk::LoadDeskOutage,
             outage_desk::LoadOutagePage,

@@ -36,6 +36,7 @@ use pages::season_desk::SeasonDeskPage;
 use pages::sensors::SensorsPage;
 use pages::signin::{SignInPage, StaffSignInPage};
 use pages::staff::{GridPage, LookedAfterBuildingPage, PropertyPage};
+use pages::stations::StationBoardPage;
 use pages::{
     building::BuildingPage,
     home::HomePage,
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("outages") view={Lazy::<OutagesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("outages"), ParamSegment("id")) view={Lazy::<OneOutageRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("desk"), StaticSegment("outages")) view={Lazy::<OutageDeskRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("desk"), StaticSegment("stations")) view={Lazy::<StationBoardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=(StaticSegment("desk"), StaticSegment("outages"), ParamSegment("id")) view={Lazy::<DeskOutageRoute>::new()} ssr=SsrMode::Async />
                     <Route path=StaticSegment("building") view={Lazy::<BuildingRoute>::new()} ssr=SsrMode::Async />
                     <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
@@ -171,4 +173,5 @@ lazy_page!(SeasonDeskRoute, SeasonDeskPage);
 lazy_page!(CaseRulesRoute, CaseRulesPage);
 lazy_page!(ApiKeysRoute, ApiKeysPage);
 lazy_page!(SensorsRoute, SensorsPage);
+lazy_page!(StationBoardRoute, StationBoardPage);
 lazy_page!(DemoOutboxRoute, DemoOutboxPage);

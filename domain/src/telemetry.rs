@@ -402,6 +402,18 @@ pub struct SensorCount {
 pub struct SensorRegistry {
     pub counts: Vec<SensorCount>,
     pub sensors: Vec<SensorSummary>,
+    /// Every company's curve (the default where none was set).
+    pub curves: Vec<CompanyCurve>,
+}
+
+/// A company's weather-compensated curve on the admin's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompanyCurve {
+    pub company_id: i64,
+    pub company: String,
+    pub curve: SupplyCurve,
+    /// False: the default curve, never set for this company.
+    pub set: bool,
 }
 
 /// At most this many sensors on the registry page.
@@ -902,6 +914,156 @@ pub fn home_days(hours: &[(UnixSeconds, i32)]) -> Vec<HomeDay> {
         .collect()
 }
 
+/// A company's weather-compensated curve (气候补偿曲线): the secondary
+/// supply temperature its stations should run at for an outdoor
+/// temperature, a straight line between a cold and a mild point, flat
+/// beyond them (tenths of a degree).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplyCurve {
+    pub cold_outdoor: i32,
+    pub cold_supply: i32,
+    pub mild_outdoor: i32,
+    pub mild_supply: i32,
+    /// How far below the curve a station may run before it is an alarm.
+    pub tolerance: i32,
+}
+
+impl Default for SupplyCurve {
+    /// Weifang's design day (−7 ℃ outside, 55 ℃ supply) to a mild day
+    /// (+5 ℃, 42 ℃), 3 ℃ of tolerance.
+    fn default() -> Self {
+        Self {
+            cold_outdoor: -70,
+            cold_supply: 550,
+            mild_outdoor: 50,
+            mild_supply: 420,
+            tolerance: 30,
+        }
+    }
+}
+
+impl SupplyCurve {
+    /// The supply temperature for an outdoor temperature.
+    pub fn target(&self, outdoor: i32) -> i32 {
+        let span = self.mild_outdoor - self.cold_outdoor;
+        if span <= 0 || outdoor <= self.cold_outdoor {
+            return self.cold_supply;
+        }
+        if outdoor >= self.mild_outdoor {
+            return self.mild_supply;
+        }
+        let along = f64::from(outdoor - self.cold_outdoor) / f64::from(span);
+        let value =
+            f64::from(self.cold_supply) + along * f64::from(self.mild_supply - self.cold_supply);
+        value.round() as i32
+    }
+
+    /// A curve an admin may set: the cold point colder than the mild one,
+    /// supplies between 20 and 95 ℃ and falling as it gets milder, a
+    /// tolerance of 0.5 to 10 ℃.
+    pub fn check(self) -> Result<Self, StaticText> {
+        let supplies = 200..=950;
+        let fits = self.cold_outdoor < self.mild_outdoor
+            && (-400..=200).contains(&self.cold_outdoor)
+            && (-300..=250).contains(&self.mild_outdoor)
+            && supplies.contains(&self.cold_supply)
+            && supplies.contains(&self.mild_supply)
+            && self.cold_supply >= self.mild_supply
+            && (5..=100).contains(&self.tolerance);
+        if fits {
+            Ok(self)
+        } else {
+            Err(text::telemetry_curve_invalid)
+        }
+    }
+}
+
+/// Degrees as typed ("-7", "55.5", "４２") to tenths; None for anything else.
+pub fn parse_degrees(text: &str) -> Option<i32> {
+    let text: String = text
+        .trim()
+        .trim_end_matches('℃')
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '－' => '-',
+            '．' => '.',
+            _ => c,
+        })
+        .collect();
+    let value: f64 = text.parse().ok()?;
+    (value.is_finite() && value.abs() < 1_000.0).then(|| tenths(value))
+}
+
+/// Why a station needs a dispatcher's eye.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StationAlarm {
+    /// Its sensor is silent, stuck or jumping.
+    NoData,
+    /// Its supply ran below the curve, by more than the tolerance, for the
+    /// last [`BELOW_CURVE_HOURS`] hours with data.
+    BelowCurve,
+}
+
+impl StationAlarm {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Self::NoData => text::telemetry_alarm_no_data(lang),
+            Self::BelowCurve => text::telemetry_alarm_below_curve(lang),
+        }
+    }
+}
+
+/// Hours running below the curve that make an alarm.
+pub const BELOW_CURVE_HOURS: usize = 2;
+
+/// A station's alarm from its sensor's flag and its last hours of
+/// (supply, target), newest first.
+pub fn station_alarm(
+    flag: Option<SensorFlag>,
+    newest_first: &[(i32, i32)],
+    curve: &SupplyCurve,
+) -> Option<StationAlarm> {
+    if flag.is_some() {
+        return Some(StationAlarm::NoData);
+    }
+    let below = newest_first.len() >= BELOW_CURVE_HOURS
+        && newest_first
+            .iter()
+            .take(BELOW_CURVE_HOURS)
+            .all(|(supply, target)| supply < &(target - curve.tolerance));
+    below.then_some(StationAlarm::BelowCurve)
+}
+
+/// One station on the dispatcher's board.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationRow {
+    pub station_id: i64,
+    pub name: String,
+    pub code: String,
+    /// None: the station has no sensor registered.
+    pub last_heard_at: Option<UnixSeconds>,
+    pub has_sensor: bool,
+    /// The latest complete hour with data, and its averages (tenths).
+    pub hour: Option<UnixSeconds>,
+    pub supply: Option<i32>,
+    pub return_temp: Option<i32>,
+    pub outdoor: Option<i32>,
+    pub target: Option<i32>,
+    pub alarm: Option<StationAlarm>,
+}
+
+/// The dispatcher's station board.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationBoard {
+    pub company_name: String,
+    pub curve: SupplyCurve,
+    /// Alarms first.
+    pub stations: Vec<StationRow>,
+}
+
 /// How long a home must stay below the standard to be a finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ColdRule {
@@ -1259,6 +1421,83 @@ mod tests {
             (180, 190, 200)
         );
         assert!(home_days(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_curve_is_a_line_flat_beyond_its_points() {
+        let curve = SupplyCurve::default();
+        assert_eq!(curve.target(-70), 550);
+        assert_eq!(
+            curve.target(-150),
+            550,
+            "colder than the design day: the design supply"
+        );
+        assert_eq!(curve.target(50), 420);
+        assert_eq!(curve.target(120), 420);
+        assert_eq!(curve.target(-10), 485, "half way");
+        assert!(curve.check().is_ok());
+        assert!(SupplyCurve {
+            mild_outdoor: -80,
+            ..curve
+        }
+        .check()
+        .is_err());
+        assert!(
+            SupplyCurve {
+                cold_supply: 400,
+                ..curve
+            }
+            .check()
+            .is_err(),
+            "supply falls as it gets milder"
+        );
+        assert!(SupplyCurve {
+            tolerance: 0,
+            ..curve
+        }
+        .check()
+        .is_err());
+        assert!(SupplyCurve {
+            cold_supply: 990,
+            ..curve
+        }
+        .check()
+        .is_err());
+    }
+
+    #[test]
+    fn a_station_below_its_curve_for_two_hours_is_an_alarm() {
+        let curve = SupplyCurve::default();
+        assert_eq!(
+            station_alarm(None, &[(469, 500), (465, 500), (500, 500)], &curve),
+            Some(StationAlarm::BelowCurve)
+        );
+        assert_eq!(
+            station_alarm(None, &[(469, 500), (490, 500)], &curve),
+            None,
+            "one hour is not yet"
+        );
+        assert_eq!(station_alarm(None, &[(469, 500)], &curve), None);
+        assert_eq!(
+            station_alarm(None, &[(471, 500), (471, 500)], &curve),
+            None,
+            "within the tolerance"
+        );
+        assert_eq!(
+            station_alarm(Some(SensorFlag::Silent), &[], &curve),
+            Some(StationAlarm::NoData)
+        );
+    }
+
+    #[test]
+    fn degrees_are_read_as_typed() {
+        assert_eq!(parse_degrees("-7"), Some(-70));
+        assert_eq!(parse_degrees(" 55.5 ℃"), Some(555));
+        assert_eq!(parse_degrees("４２"), Some(420));
+        assert_eq!(parse_degrees("－３．５"), Some(-35));
+        assert_eq!(parse_degrees("warm"), None);
+        assert_eq!(parse_degrees("NaN"), None);
+        assert_eq!(parse_degrees("1e9"), None);
     }
 
     #[test]

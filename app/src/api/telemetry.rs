@@ -1,7 +1,8 @@
-//! The sensor registry (admin): the registry page's data, and a CSV
-//! import that works as a plain form post.
+//! Smart heating: the sensor registry (admin) and its CSV import, each
+//! company's weather-compensated curve (admin), and the dispatcher's
+//! station board.
 
-use domain::telemetry::SensorRegistry;
+use domain::telemetry::{SensorRegistry, StationBoard};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -30,4 +31,53 @@ pub async fn import_sensors(csv: String) -> Result<(), ServerFnError> {
         report.registered, report.moved
     ));
     Ok(())
+}
+
+/// The dispatcher's station board.
+#[server(input = GetUrl, prefix = "/api", endpoint = "desk/stations")]
+pub async fn load_station_board() -> Result<StationBoard, ServerFnError> {
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::telemetry::station_board(&call.db, &call.viewer, call.now())
+        .await
+        .map_err(to_server_error)
+}
+
+/// Sets a company's curve (admin): two points (outdoor ℃ → supply ℃) and
+/// the tolerance, as typed ("-7", "55.5").
+#[server(prefix = "/api", endpoint = "admin/sensors/curve")]
+pub async fn set_supply_curve(
+    company: i64,
+    cold_outdoor: String,
+    cold_supply: String,
+    mild_outdoor: String,
+    mild_supply: String,
+    tolerance: String,
+) -> Result<(), ServerFnError> {
+    use crate::context::to_server_error;
+    use domain::telemetry::{parse_degrees, SupplyCurve};
+    let call = crate::context::Call::signed_in().await?;
+    let degrees = |text: &str| {
+        parse_degrees(text).ok_or_else(|| {
+            to_server_error(backend::BackendError::refused(
+                translations::text::telemetry_curve_invalid,
+            ))
+        })
+    };
+    let curve = SupplyCurve {
+        cold_outdoor: degrees(&cold_outdoor)?,
+        cold_supply: degrees(&cold_supply)?,
+        mild_outdoor: degrees(&mild_outdoor)?,
+        mild_supply: degrees(&mild_supply)?,
+        tolerance: degrees(&tolerance)?,
+    };
+    backend::services::telemetry::set_supply_curve(
+        &call.db,
+        &call.viewer,
+        company,
+        curve,
+        &call.origin,
+    )
+    .await
+    .map_err(to_server_error)
 }

@@ -499,6 +499,7 @@ pub fn QueuePage() -> impl IntoView {
     view! {
         <Title text=text::layout_dispatch(lang) />
         <h1 class="page-title">{text::layout_dispatch(lang)}</h1>
+        <p><a href="/desk/stations">{text::cases_station_board(lang)}</a></p>
         {loaded(queue, move |queue| {
             let filter = queue.filter.clone();
             let kinds = CaseKind::ALL

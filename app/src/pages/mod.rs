@@ -17,3 +17,4 @@ pub mod season_desk;
 pub mod sensors;
 pub mod signin;
 pub mod staff;
+pub mod stations;

@@ -2,11 +2,12 @@
 //! sensors from CSV, and see which are registered, where, when each was
 //! last heard and which are not trusted.
 
-use crate::api::telemetry::{load_sensor_registry, ImportSensors};
+use crate::api::telemetry::{load_sensor_registry, ImportSensors, SetSupplyCurve};
 use crate::components::feedback::{loaded, ActionOutcome};
 use crate::components::outage::Moment;
 use crate::prefs::use_lang;
-use domain::telemetry::{SensorRegistry, SENSORS_LISTED};
+use domain::telemetry::{CompanyCurve, SensorRegistry, SENSORS_LISTED};
+use domain::triage::Reading;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -20,8 +21,12 @@ const CSV_EXAMPLE: &str =
 pub fn SensorsPage() -> impl IntoView {
     let lang = use_lang();
     let import = ServerAction::<ImportSensors>::new();
+    let set_curve = ServerAction::<SetSupplyCurve>::new();
     let query = use_query_map();
-    let registry = Resource::new(move || import.version().get(), |_| load_sensor_registry());
+    let registry = Resource::new(
+        move || (import.version().get(), set_curve.version().get()),
+        |_| load_sensor_registry(),
+    );
     let imported = move || {
         let query = query.read();
         let registered = query.get("registered")?;
@@ -48,7 +53,58 @@ pub fn SensorsPage() -> impl IntoView {
                 <button class="button" type="submit">{text::sensors_import_button(lang)}</button>
             </ActionForm>
         </section>
-        {loaded(registry, move |registry| view! { <Registry registry /> })}
+        <ActionOutcome outcome=set_curve.value().into() done=text::sensors_curve_saved(lang) />
+        {loaded(registry, move |registry| {
+            let curves = registry.curves.clone();
+            view! {
+                <Registry registry />
+                <Curves curves set_curve />
+            }
+        })}
+    }
+}
+
+/// Each company's weather-compensated curve, one form each.
+#[component]
+fn Curves(curves: Vec<CompanyCurve>, set_curve: ServerAction<SetSupplyCurve>) -> impl IntoView {
+    let lang = use_lang();
+    let degrees = |tenths: i32| format!("{:.1}", f64::from(tenths) / 10.0);
+    let forms = curves
+        .into_iter()
+        .map(|company| {
+            let curve = company.curve;
+            let state = if company.set {
+                text::sensors_curve_set(lang)
+            } else {
+                text::sensors_curve_default(lang)
+            };
+            view! {
+                <ActionForm action=set_curve attr:class="form curve" attr:data-company=company.company_id>
+                    <h3>{company.company}" "<span class="muted">{state}</span></h3>
+                    <input type="hidden" name="company" value=company.company_id />
+                    <div class="rule">
+                        <label class="field"><span class="field__label">{text::sensors_cold_outdoor(lang)}</span>
+                            <input class="field__input" name="cold_outdoor" inputmode="decimal" required value=degrees(curve.cold_outdoor) /></label>
+                        <label class="field"><span class="field__label">{text::sensors_cold_supply(lang)}</span>
+                            <input class="field__input" name="cold_supply" inputmode="decimal" required value=degrees(curve.cold_supply) /></label>
+                        <label class="field"><span class="field__label">{text::sensors_mild_outdoor(lang)}</span>
+                            <input class="field__input" name="mild_outdoor" inputmode="decimal" required value=degrees(curve.mild_outdoor) /></label>
+                        <label class="field"><span class="field__label">{text::sensors_mild_supply(lang)}</span>
+                            <input class="field__input" name="mild_supply" inputmode="decimal" required value=degrees(curve.mild_supply) /></label>
+                        <label class="field"><span class="field__label">{text::sensors_tolerance(lang)}</span>
+                            <input class="field__input" name="tolerance" inputmode="decimal" required value=degrees(curve.tolerance) /></label>
+                    </div>
+                    <button class="button button--secondary" type="submit">{text::sensors_save_curve(lang)}</button>
+                </ActionForm>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" id="curves">
+            <h2 class="card__title">{text::sensors_curves(lang)}</h2>
+            <p class="muted">{text::sensors_curves_explained(lang, Reading(180).display())}</p>
+            {forms}
+        </section>
     }
 }
 

@@ -61,3 +61,16 @@ CREATE TABLE telemetry_hourly (
 ) WITHOUT ROWID;
 -- The sensor review reads the last hours of every sensor.
 CREATE INDEX telemetry_hourly_hour ON telemetry_hourly(quantity, hour);
+
+-- Each company's weather-compensated curve (tenths of a degree); a company
+-- without one runs on domain::telemetry::SupplyCurve::default.
+CREATE TABLE supply_curves (
+    company_id BIGINT PRIMARY KEY REFERENCES heating_companies(id),
+    cold_outdoor BIGINT NOT NULL,
+    cold_supply BIGINT NOT NULL,
+    mild_outdoor BIGINT NOT NULL,
+    mild_supply BIGINT NOT NULL,
+    tolerance BIGINT NOT NULL,
+    set_by BIGINT NOT NULL REFERENCES people(id),
+    set_at BIGINT NOT NULL
+);

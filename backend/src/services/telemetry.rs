@@ -14,10 +14,10 @@ use domain::household::parse_account_no;
 use domain::roles::Role;
 use domain::telemetry::{
     check_reading, home_days, hour_of, judge_sensor, measured_days, months_of, parse_sensor_csv,
-    tenths, Batch, FlatTemperature, HomeTemperature, IngestAnswer, KnownSensor, MeasuredBuilding,
-    MonthSpan, RawReading, RecentHours, RowProblem, RowRejection, SensorCount, SensorFlag,
-    SensorKind, SensorLine, SensorRegistry, SensorSummary, HOME_DAYS, REVIEW_WINDOW,
-    SENSORS_LISTED,
+    station_alarm, tenths, Batch, CompanyCurve, FlatTemperature, HomeTemperature, IngestAnswer,
+    KnownSensor, MeasuredBuilding, MonthSpan, Quantity, RawReading, RecentHours, RowProblem,
+    RowRejection, SensorCount, SensorFlag, SensorKind, SensorLine, SensorRegistry, SensorSummary,
+    StationBoard, StationRow, SupplyCurve, HOME_DAYS, REVIEW_WINDOW, SENSORS_LISTED,
 };
 use std::collections::{HashMap, HashSet};
 use translations::{text, Localized, StaticText};
@@ -251,7 +251,21 @@ pub async fn registry(db: &Database, viewer: &Viewer) -> BackendResult<SensorReg
             })
         })
         .collect();
-    Ok(SensorRegistry { counts, sensors })
+    let mut curves = Vec::new();
+    for (company_id, company) in crate::store::people::company_choices(db.reader()).await? {
+        let set = store::supply_curve(db.reader(), company_id).await?;
+        curves.push(CompanyCurve {
+            company_id,
+            company,
+            curve: set.unwrap_or_default(),
+            set: set.is_some(),
+        });
+    }
+    Ok(SensorRegistry {
+        counts,
+        sensors,
+        curves,
+    })
 }
 
 /// What a round of telemetry housekeeping did.
@@ -384,4 +398,141 @@ pub async fn home_temperature(
         last_heard_at,
         flag: flag.as_deref().and_then(SensorFlag::parse),
     }))
+}
+
+/// The dispatcher's station board: each of the company's stations, its
+/// latest complete hour against the company's curve, its last contact and
+/// its alarm; alarms first.
+pub async fn station_board(
+    db: &Database,
+    viewer: &Viewer,
+    now: UnixSeconds,
+) -> BackendResult<StationBoard> {
+    viewer.require(Role::Dispatcher)?;
+    let company = viewer.company_id.ok_or(BackendError::Forbidden)?;
+    let curve = store::supply_curve(db.reader(), company)
+        .await?
+        .unwrap_or_default();
+    let this_hour = hour_of(now);
+    let since = this_hour - BOARD_HOURS * 3600;
+    let quantities = [Quantity::SecondarySupplyTemp, Quantity::SecondaryReturnTemp];
+    let mut hours: HashMap<(i64, Quantity), Vec<(UnixSeconds, f64)>> = HashMap::new();
+    for (sensor, quantity, hour, value) in
+        store::station_hours(db.reader(), company, &quantities, since).await?
+    {
+        if let Some(quantity) = Quantity::from_code(quantity) {
+            if hour < this_hour {
+                hours
+                    .entry((sensor, quantity))
+                    .or_default()
+                    .push((hour, value));
+            }
+        }
+    }
+    let outdoor: HashMap<UnixSeconds, f64> = store::outdoor_hours(db.reader(), since)
+        .await?
+        .into_iter()
+        .collect();
+    let mut seen = HashSet::new();
+    let mut stations = Vec::new();
+    for (station_id, name, code, sensor, last_heard_at, flag) in
+        store::company_stations(db.reader(), company).await?
+    {
+        // A station with two sensors is shown by its first.
+        if !seen.insert(station_id) {
+            continue;
+        }
+        let flag = flag.as_deref().and_then(SensorFlag::parse);
+        let mut supply = sensor
+            .and_then(|sensor| hours.remove(&(sensor, Quantity::SecondarySupplyTemp)))
+            .unwrap_or_default();
+        supply.sort_by_key(|(hour, _)| -hour);
+        let returns: HashMap<UnixSeconds, f64> = sensor
+            .and_then(|sensor| hours.remove(&(sensor, Quantity::SecondaryReturnTemp)))
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let against_curve: Vec<(i32, i32)> = supply
+            .iter()
+            .filter_map(|(hour, value)| {
+                let outside = outdoor.get(hour)?;
+                Some((tenths(*value), curve.target(tenths(*outside))))
+            })
+            .collect();
+        let newest = supply.first().copied();
+        stations.push(StationRow {
+            station_id,
+            name,
+            code,
+            last_heard_at,
+            has_sensor: sensor.is_some(),
+            hour: newest.map(|(hour, _)| hour),
+            supply: newest.map(|(_, value)| tenths(value)),
+            return_temp: newest.and_then(|(hour, _)| returns.get(&hour).map(|v| tenths(*v))),
+            outdoor: newest.and_then(|(hour, _)| outdoor.get(&hour).map(|v| tenths(*v))),
+            target: newest
+                .and_then(|(hour, _)| outdoor.get(&hour).map(|v| curve.target(tenths(*v)))),
+            alarm: sensor.and_then(|_| station_alarm(flag, &against_curve, &curve)),
+        });
+    }
+    stations.sort_by_key(|row| (row.alarm.is_none(), row.code.clone()));
+    let company_name = crate::store::seasons::companies(db.reader())
+        .await?
+        .into_iter()
+        .find(|c| c.id == company)
+        .map(|c| c.name)
+        .unwrap_or_default();
+    Ok(StationBoard {
+        company_name,
+        curve,
+        stations,
+    })
+}
+
+/// How many hours back the board looks for a station's latest hour.
+const BOARD_HOURS: i64 = 6;
+
+/// Sets a company's weather-compensated curve (admin); audited.
+pub async fn set_supply_curve(
+    db: &Database,
+    viewer: &Viewer,
+    company_id: i64,
+    curve: SupplyCurve,
+    origin: &RequestOrigin,
+) -> BackendResult<()> {
+    viewer.require(Role::Admin)?;
+    let curve = curve.check().map_err(BackendError::refused)?;
+    let known = crate::store::people::company_choices(db.reader())
+        .await?
+        .into_iter()
+        .any(|(id, _)| id == company_id);
+    if !known {
+        return Err(BackendError::refused(text::api_key_company_unknown));
+    }
+    store::set_supply_curve(
+        db.writer(),
+        company_id,
+        &curve,
+        viewer.person_id,
+        origin.now,
+    )
+    .await?;
+    audit::record(
+        db.writer(),
+        &origin.audit(
+            Some(viewer.person_id),
+            "supply_curve_set",
+            "company",
+            company_id,
+            format!(
+                "{}→{} … {}→{} ±{}",
+                curve.cold_outdoor,
+                curve.cold_supply,
+                curve.mild_outdoor,
+                curve.mild_supply,
+                curve.tolerance
+            ),
+        ),
+    )
+    .await
 }

@@ -6,7 +6,9 @@ use super::outages::placeholders;
 use crate::db::{Database, Engine};
 use crate::error::BackendResult;
 use domain::clock::UnixSeconds;
-use domain::telemetry::{hourly_rollups, MonthSpan, Quantity, Reading, SensorFlag, SensorKind};
+use domain::telemetry::{
+    hourly_rollups, MonthSpan, Quantity, Reading, SensorFlag, SensorKind, SupplyCurve,
+};
 use sqlx::{Any, AnyPool, FromRow, Transaction};
 
 /// Rows per multi-row statement: 4 values a reading keeps well under
@@ -513,6 +515,122 @@ pub async fn household_hours(
     )
     .bind(household_id)
     .bind(Quantity::IndoorTemp.code())
+    .bind(since)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A company's curve as set, if it was.
+pub async fn supply_curve(pool: &AnyPool, company_id: i64) -> BackendResult<Option<SupplyCurve>> {
+    let row: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT cold_outdoor, cold_supply, mild_outdoor, mild_supply, tolerance \
+         FROM supply_curves WHERE company_id = $1",
+    )
+    .bind(company_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(
+        |(cold_outdoor, cold_supply, mild_outdoor, mild_supply, tolerance)| {
+            let tenths = |v: i64| i32::try_from(v).unwrap_or_default();
+            SupplyCurve {
+                cold_outdoor: tenths(cold_outdoor),
+                cold_supply: tenths(cold_supply),
+                mild_outdoor: tenths(mild_outdoor),
+                mild_supply: tenths(mild_supply),
+                tolerance: tenths(tolerance),
+            }
+        },
+    ))
+}
+
+/// Sets a company's curve (one statement: two admins saving at once leave
+/// one of their curves whole).
+pub async fn set_supply_curve(
+    pool: &AnyPool,
+    company_id: i64,
+    curve: &SupplyCurve,
+    by: i64,
+    now: UnixSeconds,
+) -> BackendResult<()> {
+    sqlx::query(
+        "INSERT INTO supply_curves (company_id, cold_outdoor, cold_supply, mild_outdoor, \
+                                    mild_supply, tolerance, set_by, set_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (company_id) DO UPDATE SET cold_outdoor = excluded.cold_outdoor, \
+            cold_supply = excluded.cold_supply, mild_outdoor = excluded.mild_outdoor, \
+            mild_supply = excluded.mild_supply, tolerance = excluded.tolerance, \
+            set_by = excluded.set_by, set_at = excluded.set_at",
+    )
+    .bind(company_id)
+    .bind(i64::from(curve.cold_outdoor))
+    .bind(i64::from(curve.cold_supply))
+    .bind(i64::from(curve.mild_outdoor))
+    .bind(i64::from(curve.mild_supply))
+    .bind(i64::from(curve.tolerance))
+    .bind(by)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A company's stations with their sensor (if any): (station id, name,
+/// code, sensor id, last heard, flag), by code.
+pub async fn company_stations(
+    pool: &AnyPool,
+    company_id: i64,
+) -> BackendResult<
+    Vec<(
+        i64,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+    )>,
+> {
+    Ok(sqlx::query_as(
+        "SELECT st.id, st.name, st.code, s.id, s.last_heard_at, s.flag \
+         FROM stations st LEFT JOIN sensors s ON s.station_id = st.id AND s.kind = 'station' \
+         WHERE st.company_id = $1 ORDER BY st.code, s.id",
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Hourly averages (sensor, quantity code, hour, ℃) of a company's
+/// station sensors for these quantities since the hour `since`.
+pub async fn station_hours(
+    pool: &AnyPool,
+    company_id: i64,
+    quantities: &[Quantity],
+    since: UnixSeconds,
+) -> BackendResult<Vec<(i64, i64, i64, f64)>> {
+    let sql = format!(
+        "SELECT r.sensor_id, CAST(r.quantity AS BIGINT), r.hour, r.total / r.readings \
+         FROM telemetry_hourly r JOIN sensors s ON s.id = r.sensor_id \
+         WHERE s.company_id = $1 AND s.kind = 'station' AND r.hour >= $2 \
+           AND r.quantity IN ({})",
+        placeholders(3, quantities.len())
+    );
+    let mut query = sqlx::query_as(&sql).bind(company_id).bind(since);
+    for quantity in quantities {
+        query = query.bind(quantity.code());
+    }
+    Ok(query.fetch_all(pool).await?)
+}
+
+/// The city's outdoor temperature per hour since `since`: the mean of the
+/// trusted outdoor sensors' hourly averages.
+pub async fn outdoor_hours(pool: &AnyPool, since: UnixSeconds) -> BackendResult<Vec<(i64, f64)>> {
+    Ok(sqlx::query_as(
+        "SELECT r.hour, AVG(r.total / r.readings) FROM telemetry_hourly r \
+         JOIN sensors s ON s.id = r.sensor_id \
+         WHERE s.kind = 'outdoor' AND s.flag IS NULL AND r.quantity = $1 AND r.hour >= $2 \
+         GROUP BY r.hour",
+    )
+    .bind(Quantity::OutdoorTemp.code())
     .bind(since)
     .fetch_all(pool)
     .await?)

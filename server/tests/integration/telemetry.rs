@@ -588,3 +588,141 @@ async fn measurements_reach_only_their_people_on_sqlite() {
 async fn measurements_reach_only_their_people_on_postgres() {
     measurements_reach_only_their_people(Engine::Postgres).await;
 }
+
+async fn station_board_judges_by_the_curve(engine: Engine) {
+    let server = TestServer::start(engine).await;
+    let pool = server.test_db.db.reader();
+    let now = server.now();
+    let company: i64 =
+        sqlx::query_scalar("SELECT company_id FROM people WHERE username = 'dispatch_demo'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let own: Vec<String> =
+        sqlx::query_scalar("SELECT code FROM stations WHERE company_id = $1 ORDER BY code LIMIT 2")
+            .bind(company)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let other: String = sqlx::query_scalar(
+        "SELECT code FROM stations WHERE company_id <> $1 ORDER BY code LIMIT 1",
+    )
+    .bind(company)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let mut admin = staff_signs_in(&server, "admin_demo", PASSWORD).await;
+    let registry = format!(
+        "sensor_id,kind,place\nST-FINE,station,{}\nST-SAG,station,{}\nST-ELSE,station,{other}\nOUT-1,outdoor,\n",
+        own[0], own[1]
+    );
+    let key = sensors_and_key(&mut admin, &registry).await;
+    // Three whole hours at −7 ℃ outside: the default curve asks 55 ℃.
+    let this_hour = now - now.rem_euclid(3600);
+    let mut rows = Vec::new();
+    for back in 1..=3 {
+        let at = this_hour - back * 3600 + 600;
+        rows.push(reading("OUT-1", at, "outdoor_temp", -7.0));
+        rows.push(reading("ST-FINE", at, "secondary_supply_temp", 54.0));
+        rows.push(reading("ST-FINE", at, "secondary_return_temp", 44.0));
+        rows.push(reading("ST-SAG", at, "secondary_supply_temp", 48.0));
+        rows.push(reading("ST-ELSE", at, "secondary_supply_temp", 30.0));
+    }
+    let (_, answer) = post_json(&server, &key, &Value::Array(rows)).await;
+    assert_eq!(answer["accepted"], 15, "{answer}");
+
+    let mut dispatcher = staff_signs_in(&server, "dispatch_demo", PASSWORD).await;
+    let board = dispatcher.get("/desk/stations").await;
+    let row_of = |body: &str, code: &str| -> String {
+        let start = body
+            .find(&format!("data-station=\"{code}\""))
+            .unwrap_or_else(|| panic!("{code} on the board: {body}"));
+        body[start..start + body[start..].find("</tr>").unwrap()].to_string()
+    };
+    let sag = row_of(&board.body, &own[1]);
+    assert!(sag.contains("data-alarm=\"below_curve\""), "{sag}");
+    assert!(sag.contains("48.0 ℃") && sag.contains("55.0 ℃"), "{sag}");
+    let fine = row_of(&board.body, &own[0]);
+    assert!(!fine.contains("data-alarm"), "{fine}");
+    assert!(fine.contains("44.0 ℃") && fine.contains("-7.0 ℃"), "{fine}");
+    assert!(
+        board.body.find(&own[1]) < board.body.find(&format!("data-station=\"{}\"", own[0])),
+        "alarms first"
+    );
+    assert!(
+        !board.body.contains(&format!("data-station=\"{other}\"")),
+        "another company's station"
+    );
+    assert!(board.body.contains("报警站数：1"));
+
+    // Only an admin sets the curve, and only a sane one; the board follows.
+    let company_text = company.to_string();
+    let curve = |cold_supply: &'static str, mild_outdoor: &'static str| {
+        vec![
+            ("company", company_text.clone()),
+            ("cold_outdoor", "-7".to_string()),
+            ("cold_supply", cold_supply.to_string()),
+            ("mild_outdoor", mild_outdoor.to_string()),
+            ("mild_supply", "40".to_string()),
+            ("tolerance", "3".to_string()),
+        ]
+    };
+    fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+        fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+    }
+    let lower = curve("50", "5");
+    let refused = dispatcher
+        .submit(
+            "/admin/sensors",
+            "/api/admin/sensors/curve",
+            &as_refs(&lower),
+        )
+        .await;
+    assert!(refused.form_error().is_some(), "{refused:?}");
+    let backwards = curve("50", "-10");
+    let refused = admin
+        .submit(
+            "/admin/sensors",
+            "/api/admin/sensors/curve",
+            &as_refs(&backwards),
+        )
+        .await;
+    assert!(
+        refused
+            .form_error()
+            .unwrap_or_default()
+            .contains("曲线不合理"),
+        "{refused:?}"
+    );
+    let saved = admin
+        .submit(
+            "/admin/sensors",
+            "/api/admin/sensors/curve",
+            &as_refs(&lower),
+        )
+        .await;
+    assert!(saved.form_error().is_none(), "{saved:?}");
+    let board = dispatcher.get("/desk/stations").await;
+    let sag = row_of(&board.body, &own[1]);
+    assert!(
+        !sag.contains("data-alarm"),
+        "48 ℃ is within 3 ℃ of 50 ℃: {sag}"
+    );
+    assert!(board.body.contains("报警站数：0"));
+
+    // Not a resident's page.
+    let mut resident = crate::support::resident_signs_in(&server, "13800000001").await;
+    let refused = resident.get("/desk/stations").await;
+    assert!(!refused.body.contains("data-station"), "{}", refused.body);
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn station_board_judges_by_the_curve_on_sqlite() {
+    station_board_judges_by_the_curve(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn station_board_judges_by_the_curve_on_postgres() {
+    station_board_judges_by_the_curve(Engine::Postgres).await;
+}

@@ -10,3 +10,6 @@ telemetry-kind-outdoor = Outdoor temperature
 telemetry-flag-silent = Silent
 telemetry-flag-stuck = Stuck value
 telemetry-flag-jumping = Jumping values
+telemetry-curve-invalid = The curve does not hold: the cold point's outdoor temperature must be below the mild point's, supplies between 20 and 95 ℃ with the cold point's not below the mild one's, and a tolerance of 0.5 to 10 ℃
+telemetry-alarm-no-data = No trusted data
+telemetry-alarm-below-curve = Below the curve

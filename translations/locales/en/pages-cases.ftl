@@ -69,3 +69,4 @@ cases-gathered = Gathered.
 cases-no-jobs = No jobs.
 cases-mark-fixed = Mark fixed
 cases-within-hours = within { $hours } h
+cases-station-board = Station board

@@ -10,3 +10,6 @@ telemetry-kind-outdoor = 室外温度
 telemetry-flag-silent = 失联
 telemetry-flag-stuck = 数值不变
 telemetry-flag-jumping = 数值跳变
+telemetry-curve-invalid = 曲线不合理：冷点室外温度应低于暖点，供水温度在 20 到 95 ℃ 之间且冷点不低于暖点，容差 0.5 到 10 ℃
+telemetry-alarm-no-data = 数据异常
+telemetry-alarm-below-curve = 低于曲线

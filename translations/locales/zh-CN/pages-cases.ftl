@@ -69,3 +69,4 @@ cases-gathered = 已合并。
 cases-no-jobs = 暂无任务。
 cases-mark-fixed = 完成处理
 cases-within-hours = { $hours } 小时内
+cases-station-board = 换热站看板

@@ -1,0 +1,15 @@
+stations-title = Station board
+stations-back-to-queue = Back to the dispatch queue
+stations-curve = Weather-compensated curve: supply { $cold_supply } at { $cold_outdoor } outside, { $mild_supply } at { $mild_outdoor }; an alarm when more than { $tolerance } below it
+stations-no-sensor = Not connected
+stations-normal = Normal
+stations-alarms = Stations in alarm: { $count }
+stations-caption = Averages of the latest whole hour; the supply target follows that hour's outdoor temperature and the company's curve
+stations-station = Station
+stations-state = State
+stations-hour = Hour
+stations-supply = Secondary supply
+stations-target = Curve target
+stations-return = Secondary return
+stations-outdoor = Outdoor
+stations-last-contact = Last reading

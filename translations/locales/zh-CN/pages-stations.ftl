@@ -1,0 +1,15 @@
+stations-title = 换热站看板
+stations-back-to-queue = 返回调度台
+stations-curve = 气候补偿曲线：室外 { $cold_outdoor } 时二次供水 { $cold_supply }，室外 { $mild_outdoor } 时 { $mild_supply }，低于曲线 { $tolerance } 以上报警
+stations-no-sensor = 未接入
+stations-normal = 正常
+stations-alarms = 报警站数：{ $count }
+stations-caption = 最近一个整点小时的均值；供水目标按该小时的室外温度和本单位曲线计算
+stations-station = 换热站
+stations-state = 状态
+stations-hour = 小时
+stations-supply = 二次供水
+stations-target = 曲线目标
+stations-return = 二次回水
+stations-outdoor = 室外
+stations-last-contact = 最近数据
