@@ -108,6 +108,8 @@ macro_rules! with_plain_functions {
             telemetry::ImportSensors,
             telemetry::LoadStationBoard,
             telemetry::SetSupplyCurve,
+            telemetry::LoadDataFindings,
+            telemetry::OpenDataIncident,
             outage_desk::LoadOutageDesk,
             outage_desk::LoadDeskOutage,
             outage_desk::LoadOutagePage,

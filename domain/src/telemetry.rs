@@ -1155,6 +1155,73 @@ pub fn cold_spell(
     found
 }
 
+/// A cold spell still going on: its last cold hour is the latest whole
+/// hour, or the one before (data arrives hourly).
+pub fn still_cold(spell: &ColdSpell, now: UnixSeconds) -> bool {
+    spell.to >= hour_of(now) - 2 * HOUR
+}
+
+/// A building counts as cold as a whole when at least this share of its
+/// trusted indoor sensors is in a cold spell (percent).
+pub const BUILDING_COLD_SHARE_PERCENT: u32 = 30;
+
+/// What the data found, for the dispatcher's queue: a building with homes
+/// in a cold spell, or a station running below its curve.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataFinding {
+    pub scope: crate::incidents::IncidentScope,
+    /// "金宝花园 2号楼", "金宝花园换热站".
+    pub label: String,
+    /// Homes in a cold spell (0 for a station finding).
+    pub cold_homes: u32,
+    /// Trusted indoor sensors of the building.
+    pub sensors: u32,
+    /// The lowest hourly average in the spells, or the station's supply
+    /// (tenths).
+    pub lowest: i32,
+    /// When the earliest spell began, or the station's latest hour.
+    pub since: UnixSeconds,
+    /// The open incident already made of it, if any: (case id, case no).
+    pub incident: Option<(i64, String)>,
+}
+
+impl DataFinding {
+    /// The incident's summary when a dispatcher opens one for it.
+    pub fn summary(&self) -> String {
+        match self.scope {
+            crate::incidents::IncidentScope::Building(_) => format!(
+                "{} 数据发现 {} 户室温低于 18 ℃",
+                self.label, self.cold_homes
+            ),
+            crate::incidents::IncidentScope::Station(_) => {
+                format!("{} 二次供水温度低于气候补偿曲线", self.label)
+            }
+        }
+    }
+
+    /// The incident's details: what the data showed, since when.
+    pub fn details(&self) -> String {
+        let since = crate::clock::format_month_day_time(self.since, Lang::Zh);
+        match self.scope {
+            crate::incidents::IncidentScope::Building(_) => format!(
+                "未诉先办（数据发现）：{} 个可信户内测温点中 {} 户自 {since} 起连续低于 18 ℃，最低 {:.1} ℃。",
+                self.sensors,
+                self.cold_homes,
+                f64::from(self.lowest) / 10.0
+            ),
+            crate::incidents::IncidentScope::Station(_) => format!(
+                "未诉先办（数据发现）：换热站二次供水 {:.1} ℃（{since}），连续低于本单位气候补偿曲线。",
+                f64::from(self.lowest) / 10.0
+            ),
+        }
+    }
+
+    /// Whether enough of the building is cold to call the building cold.
+    pub fn whole_building(&self) -> bool {
+        self.sensors > 0 && self.cold_homes * 100 >= self.sensors * BUILDING_COLD_SHARE_PERCENT
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1498,6 +1565,35 @@ mod tests {
         assert_eq!(parse_degrees("warm"), None);
         assert_eq!(parse_degrees("NaN"), None);
         assert_eq!(parse_degrees("1e9"), None);
+    }
+
+    #[test]
+    fn a_spell_is_current_while_the_latest_hours_are_cold() {
+        let now = local_instant(2026, 12, 6, 10).unwrap() + 1200;
+        let spell = |to| ColdSpell {
+            from: to - 6 * HOUR,
+            to,
+            cold_hours: 6,
+            lowest: 16.0,
+        };
+        assert!(still_cold(&spell(hour_of(now) - HOUR), now));
+        assert!(still_cold(&spell(hour_of(now) - 2 * HOUR), now));
+        assert!(
+            !still_cold(&spell(hour_of(now) - 3 * HOUR), now),
+            "it warmed up since"
+        );
+        let finding = |cold_homes, sensors| DataFinding {
+            scope: crate::incidents::IncidentScope::Building(1),
+            label: String::new(),
+            cold_homes,
+            sensors,
+            lowest: 160,
+            since: now,
+            incident: None,
+        };
+        assert!(finding(3, 10).whole_building());
+        assert!(!finding(2, 10).whole_building());
+        assert!(!finding(0, 0).whole_building());
     }
 
     #[test]

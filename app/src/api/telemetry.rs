@@ -2,7 +2,7 @@
 //! company's weather-compensated curve (admin), and the dispatcher's
 //! station board.
 
-use domain::telemetry::{SensorRegistry, StationBoard};
+use domain::telemetry::{DataFinding, SensorRegistry, StationBoard};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -80,4 +80,32 @@ pub async fn set_supply_curve(
     )
     .await
     .map_err(to_server_error)
+}
+
+/// 未诉先办 from data: cold buildings and stations below the curve (dispatcher).
+#[server(input = GetUrl, prefix = "/api", endpoint = "desk/findings")]
+pub async fn load_data_findings() -> Result<Vec<DataFinding>, ServerFnError> {
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::telemetry::data_findings(&call.db, &call.settings, &call.viewer, call.now())
+        .await
+        .map_err(to_server_error)
+}
+
+/// Opens an incident for what the data found, then shows it.
+#[server(prefix = "/api", endpoint = "incidents/from-data")]
+pub async fn open_data_incident(scope: String) -> Result<(), ServerFnError> {
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    let filed = backend::services::incidents::open_data_incident(
+        &call.db,
+        &call.settings,
+        &call.viewer,
+        &call.origin,
+        &scope,
+    )
+    .await
+    .map_err(to_server_error)?;
+    leptos_axum::redirect(&format!("/cases/{}", filed.case_id));
+    Ok(())
 }

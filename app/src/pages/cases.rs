@@ -5,6 +5,7 @@ use crate::api::cases::{
     load_case, load_cases, load_crew_jobs, load_queue, CreateIncident, PlaceHotlineOrder,
     PublishIncidentOutage, QueueParams, TakeCaseStep, TakeCaseStepWithPhotos, TakeOrderStep,
 };
+use crate::api::telemetry::{load_data_findings, OpenDataIncident};
 use crate::components::case::{CaseList, DeadlineClock, StateBadge, Timeline};
 use crate::components::feedback::{error_in_address, loaded, ActionOutcome};
 use crate::components::outage::Moment;
@@ -15,7 +16,9 @@ use domain::account::Choice;
 use domain::case_flow::{CaseAction, CaseKind, CaseState};
 use domain::cases::{promise, CaseBrief, CaseDetail};
 use domain::hotline::{OrderAction, OrderView, MAX_EXTENSION_DAYS};
-use domain::incidents::{IncidentProposalView, OUTAGE_RESTORE_HOURS};
+use domain::incidents::{IncidentProposalView, IncidentScope, OUTAGE_RESTORE_HOURS};
+use domain::telemetry::DataFinding;
+use domain::triage::Reading;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -496,6 +499,7 @@ pub fn QueuePage() -> impl IntoView {
         }
     };
     let queue = Resource::new(params, load_queue);
+    let findings = Resource::new(|| (), |_| load_data_findings());
     view! {
         <Title text=text::layout_dispatch(lang) />
         <h1 class="page-title">{text::layout_dispatch(lang)}</h1>
@@ -539,6 +543,7 @@ pub fn QueuePage() -> impl IntoView {
                     <button class="button" type="submit">{text::admin_filter(lang)}</button>
                 </form>
                 <IncidentProposals proposals=queue.proposals />
+                {loaded(findings, move |findings| view! { <DataFindings findings /> })}
                 <p class="muted" data-count=count>
                     {format!("{count} ")}{text::cases_cases(lang)}
                     {queue.more.then(|| text::cases_only_those_with_the_nearest_deadlines(lang))}
@@ -579,6 +584,64 @@ fn IncidentProposals(proposals: Vec<IncidentProposalView>) -> impl IntoView {
         <section class="card proposals">
             <h2 class="card__title">{text::cases_act_before_complaints_proposed_incidents(lang)}</h2>
             <ActionOutcome outcome=create.value().into() done=text::cases_gathered(lang) />
+            {cards}
+        </section>
+    }
+    .into_any()
+}
+
+/// 未诉先办 from data: buildings with homes in a cold spell and stations
+/// below their curve, each opened as an incident with one button.
+#[component]
+fn DataFindings(findings: Vec<DataFinding>) -> impl IntoView {
+    let lang = use_lang();
+    if findings.is_empty() {
+        return ().into_any();
+    }
+    let open = ServerAction::<OpenDataIncident>::new();
+    let cards = findings
+        .into_iter()
+        .map(|finding| {
+            let what = match finding.scope {
+                IncidentScope::Building(_) => text::cases_finding_cold_homes(
+                    lang,
+                    finding.cold_homes,
+                    Reading(finding.lowest).display(),
+                    finding.sensors,
+                ),
+                IncidentScope::Station(_) => text::cases_finding_station_below_curve(
+                    lang,
+                    Reading(finding.lowest).display(),
+                ),
+            };
+            let whole = finding.whole_building().then(|| {
+                view! { <span class="badge badge--danger">{text::cases_finding_whole_building(lang)}</span>" " }
+            });
+            let action = match finding.incident.clone() {
+                Some((id, no)) => view! {
+                    <p><a href=format!("/cases/{id}")>{text::cases_finding_incident_open(lang, no)}</a></p>
+                }
+                .into_any(),
+                None => view! {
+                    <ActionForm action=open attr:class="row">
+                        <input type="hidden" name="scope" value=finding.scope.encode() />
+                        <button class="button" type="submit">{text::cases_finding_open_incident(lang)}</button>
+                    </ActionForm>
+                }
+                .into_any(),
+            };
+            view! {
+                <div class="proposal" data-finding=finding.scope.encode()>
+                    <p>{whole}<strong>{finding.label}</strong>" · "{what}" · "<Moment at=finding.since /></p>
+                    {action}
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card proposals" id="data-findings">
+            <h2 class="card__title">{text::cases_found_by_data(lang)}</h2>
+            <ActionOutcome outcome=open.value().into() done=text::cases_finding_opened(lang) />
             {cards}
         </section>
     }

@@ -408,3 +408,83 @@ pub async fn publish_outage(
     tracing::info!(case_id, outage_id, "outage published for an incident");
     Ok(outage_id)
 }
+
+/// 未诉先办 from data: opens an incident for a building or station the
+/// data found cold, before anyone calls; a crew and an outage follow the
+/// incident's usual way. The finding must still hold; opening it twice (two
+/// dispatchers at once, say) gives one incident.
+pub async fn open_data_incident(
+    db: &Database,
+    settings: &PortalSettings,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    scope: &str,
+) -> BackendResult<Filed> {
+    viewer.require(Role::Dispatcher)?;
+    let company = viewer.company_id.ok_or(BackendError::Forbidden)?;
+    let scope = IncidentScope::decode(scope)
+        .ok_or_else(|| BackendError::refused(text::incident_scope_missing))?;
+    let finding = crate::services::telemetry::data_findings(db, settings, viewer, origin.now)
+        .await?
+        .into_iter()
+        .find(|finding| finding.scope == scope)
+        .ok_or_else(|| BackendError::refused(text::incident_finding_gone))?;
+    if let Some((case_id, _)) = finding.incident {
+        return Ok(Filed {
+            case_id,
+            created: false,
+        });
+    }
+    let policy = db.reference().await?.case_policy.clone();
+    let rule = response_rule(CaseKind::Incident, RepairUrgency::Normal);
+    let deadline = policy.deadline(rule, origin.now);
+    let day = domain::clock::to_local(origin.now).format("%Y-%m-%d");
+    let key = format!("telemetry:{}:{day}", scope.encode());
+    let (building_id, station_id) = match scope {
+        IncidentScope::Building(id) => (Some(id), None),
+        IncidentScope::Station(id) => (None, Some(id)),
+    };
+    let summary = finding.summary();
+    let details = finding.details();
+    let new_case = NewCase {
+        channel: "telemetry",
+        building_id,
+        station_id,
+        company_id: Some(company),
+        filed_by: Some(viewer.person_id),
+        summary: &summary,
+        details: &details,
+        idempotency_key: &key,
+        category: Some("no_heat"),
+        urgency: RepairUrgency::Normal.as_str(),
+        deadline_rule: Some(rule.as_str()),
+        due_at: Some(deadline.due_at),
+        warn_at: Some(deadline.warn_at),
+        now: origin.now,
+        ..NewCase::default()
+    };
+    let actor = format!("调度员 {}", viewer.display_name);
+    let mut tx = db.writer().begin().await?;
+    let opened = open_case(
+        &mut tx,
+        CaseKind::Incident,
+        new_case,
+        FirstEvent {
+            actor_id: Some(viewer.person_id),
+            actor_label: &actor,
+            note: "未诉先办：数据发现",
+        },
+        None,
+    )
+    .await?;
+    let Opened::New { case_id, .. } = opened else {
+        tx.rollback().await?;
+        return already_open(db, &key).await;
+    };
+    tx.commit().await?;
+    tracing::info!(case_id, scope = %scope.encode(), "incident opened from data");
+    Ok(Filed {
+        case_id,
+        created: true,
+    })
+}

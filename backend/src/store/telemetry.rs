@@ -635,3 +635,90 @@ pub async fn outdoor_hours(pool: &AnyPool, since: UnixSeconds) -> BackendResult<
     .fetch_all(pool)
     .await?)
 }
+
+/// A company's trusted indoor sensor with at least `min_hours` hourly
+/// averages below `below` ℃ in `[since, until)`: worth running the cold
+/// rule on. (sensor, building, station, flat label)
+pub async fn cold_candidates(
+    pool: &AnyPool,
+    company_id: i64,
+    since: UnixSeconds,
+    until: UnixSeconds,
+    below: f64,
+    min_hours: i64,
+) -> BackendResult<Vec<(i64, i64, i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT s.id, s.building_id, b.station_id, u.name || ' ' || h.room \
+         FROM sensors s \
+         JOIN buildings b ON b.id = s.building_id \
+         JOIN households h ON h.id = s.household_id \
+         JOIN units u ON u.id = h.unit_id \
+         WHERE s.company_id = $1 AND s.kind = 'indoor' AND s.flag IS NULL \
+           AND s.id IN ( \
+             SELECT r.sensor_id FROM telemetry_hourly r \
+             WHERE r.quantity = $2 AND r.hour >= $3 AND r.hour < $4 \
+               AND r.total / r.readings < $5 \
+             GROUP BY r.sensor_id HAVING COUNT(*) >= $6) \
+         ORDER BY s.building_id, s.id",
+    )
+    .bind(company_id)
+    .bind(Quantity::IndoorTemp.code())
+    .bind(since)
+    .bind(until)
+    .bind(below)
+    .bind(min_hours)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Trusted indoor sensors per building of a company: (building, count).
+pub async fn trusted_indoor_per_building(
+    pool: &AnyPool,
+    company_id: i64,
+) -> BackendResult<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT building_id, COUNT(*) FROM sensors \
+         WHERE company_id = $1 AND kind = 'indoor' AND flag IS NULL GROUP BY building_id",
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Published (or ended) outages that touched a building since `since`:
+/// their windows `[starts, ended or expected end)`.
+pub async fn outage_windows(
+    pool: &AnyPool,
+    building_id: i64,
+    since: UnixSeconds,
+) -> BackendResult<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT o.starts_at, COALESCE(o.restored_at, o.cancelled_at, o.expected_restore_at) \
+         FROM outages o \
+         WHERE o.status <> 'draft' AND o.cancelled_at IS NULL \
+           AND COALESCE(o.restored_at, o.expected_restore_at) >= $2 \
+           AND (o.id IN (SELECT outage_id FROM outage_buildings WHERE building_id = $1) \
+                OR o.id IN (SELECT os.outage_id FROM outage_stations os \
+                            JOIN buildings b ON b.station_id = os.station_id WHERE b.id = $1))",
+    )
+    .bind(building_id)
+    .bind(since)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Open incidents opened from data (channel 'proactive', no gathered
+/// reports): (building, station, case id, case no).
+pub async fn open_data_incidents(
+    pool: &AnyPool,
+    company_id: i64,
+) -> BackendResult<Vec<(Option<i64>, Option<i64>, i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT c.building_id, c.station_id, c.id, c.case_no FROM cases c \
+         WHERE c.kind = 'incident' AND c.channel = 'telemetry' AND c.closed_at IS NULL \
+           AND c.company_id = $1",
+    )
+    .bind(company_id)
+    .fetch_all(pool)
+    .await?)
+}

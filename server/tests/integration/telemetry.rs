@@ -612,9 +612,29 @@ async fn station_board_judges_by_the_curve(engine: Engine) {
     .await
     .unwrap();
     let mut admin = staff_signs_in(&server, "admin_demo", PASSWORD).await;
+    let (building, cold_flats): (i64, Vec<String>) = {
+        let building: i64 = sqlx::query_scalar(
+            "SELECT b.id FROM buildings b JOIN stations st ON st.id = b.station_id \
+             WHERE st.code = $1 ORDER BY b.id LIMIT 1",
+        )
+        .bind(&own[0])
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        let flats = sqlx::query_scalar(
+            "SELECT h.account_no FROM households h JOIN units u ON u.id = h.unit_id \
+             WHERE u.building_id = $1 ORDER BY h.id LIMIT 3",
+        )
+        .bind(building)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        (building, flats)
+    };
     let registry = format!(
-        "sensor_id,kind,place\nST-FINE,station,{}\nST-SAG,station,{}\nST-ELSE,station,{other}\nOUT-1,outdoor,\n",
-        own[0], own[1]
+        "sensor_id,kind,place\nST-FINE,station,{}\nST-SAG,station,{}\nST-ELSE,station,{other}\nOUT-1,outdoor,\n\
+         IN-C1,indoor,{}\nIN-C2,indoor,{}\nIN-W1,indoor,{}\n",
+        own[0], own[1], cold_flats[0], cold_flats[1], cold_flats[2]
     );
     let key = sensors_and_key(&mut admin, &registry).await;
     // Three whole hours at −7 ℃ outside: the default curve asks 55 ℃.
@@ -628,8 +648,15 @@ async fn station_board_judges_by_the_curve(engine: Engine) {
         rows.push(reading("ST-SAG", at, "secondary_supply_temp", 48.0));
         rows.push(reading("ST-ELSE", at, "secondary_supply_temp", 30.0));
     }
+    // Two of three flats of a building cold for eight hours: found by data.
+    for back in 1..=8 {
+        let at = this_hour - back * 3600 + 900;
+        rows.push(reading("IN-C1", at, "indoor_temp", 16.0));
+        rows.push(reading("IN-C2", at, "indoor_temp", 16.8));
+        rows.push(reading("IN-W1", at, "indoor_temp", 20.5));
+    }
     let (_, answer) = post_json(&server, &key, &Value::Array(rows)).await;
-    assert_eq!(answer["accepted"], 15, "{answer}");
+    assert_eq!(answer["accepted"], 39, "{answer}");
 
     let mut dispatcher = staff_signs_in(&server, "dispatch_demo", PASSWORD).await;
     let board = dispatcher.get("/desk/stations").await;
@@ -654,6 +681,79 @@ async fn station_board_judges_by_the_curve(engine: Engine) {
         "another company's station"
     );
     assert!(board.body.contains("报警站数：1"));
+
+    // The queue proposes both, before anyone calls; the dispatcher opens
+    // an incident for the building, once however often asked.
+    let station_sag: i64 = sqlx::query_scalar("SELECT id FROM stations WHERE code = $1")
+        .bind(&own[1])
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let queue = dispatcher.get("/dispatch").await;
+    assert!(queue.body.contains("数据发现"), "{}", queue.body);
+    assert!(queue
+        .body
+        .contains(&format!("data-finding=\"station:{station_sag}\"")));
+    let scope = format!("building:{building}");
+    let finding = row_between(&queue.body, &format!("data-finding=\"{scope}\""), "</div>");
+    assert!(
+        finding.contains("2 户持续低于 18 ℃") && finding.contains("16.0 ℃"),
+        "{finding}"
+    );
+    assert!(
+        finding.contains("整栋偏冷"),
+        "two of three flats: {finding}"
+    );
+    let mut resident = crate::support::resident_signs_in(&server, "13800000001").await;
+    let refused = resident
+        .submit(
+            "/dispatch",
+            "/api/incidents/from-data",
+            &[("scope", &scope)],
+        )
+        .await;
+    assert!(refused.form_error().is_some(), "{refused:?}");
+    let incidents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE kind = 'incident'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(incidents, 0, "a resident opens no incident");
+    let opened = dispatcher
+        .submit(
+            "/dispatch",
+            "/api/incidents/from-data",
+            &[("scope", &scope)],
+        )
+        .await;
+    let case_page = opened
+        .location
+        .clone()
+        .unwrap_or_else(|| panic!("{opened:?}"));
+    assert!(case_page.starts_with("/cases/"), "{case_page}");
+    let again = dispatcher
+        .submit(
+            "/dispatch",
+            "/api/incidents/from-data",
+            &[("scope", &scope)],
+        )
+        .await;
+    assert_eq!(
+        again.location.as_deref(),
+        Some(case_page.as_str()),
+        "one incident"
+    );
+    let (summary, channel): (String, String) =
+        sqlx::query_as("SELECT summary, channel FROM cases WHERE kind = 'incident'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert!(summary.contains("数据发现 2 户"), "{summary}");
+    assert_eq!(channel, "telemetry");
+    let queue = dispatcher.get("/dispatch").await;
+    let finding = row_between(&queue.body, &format!("data-finding=\"{scope}\""), "</div>");
+    assert!(finding.contains("已立案"), "{finding}");
+    let case = dispatcher.get(&case_page).await;
+    assert!(case.body.contains("未诉先办（数据发现）"), "{}", case.body);
 
     // Only an admin sets the curve, and only a sane one; the board follows.
     let company_text = company.to_string();
@@ -711,7 +811,6 @@ async fn station_board_judges_by_the_curve(engine: Engine) {
     assert!(board.body.contains("报警站数：0"));
 
     // Not a resident's page.
-    let mut resident = crate::support::resident_signs_in(&server, "13800000001").await;
     let refused = resident.get("/desk/stations").await;
     assert!(!refused.body.contains("data-station"), "{}", refused.body);
     server.finish().await;
@@ -725,4 +824,13 @@ async fn station_board_judges_by_the_curve_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn station_board_judges_by_the_curve_on_postgres() {
     station_board_judges_by_the_curve(Engine::Postgres).await;
+}
+
+/// The text from `start` to the next `end` after it.
+fn row_between(body: &str, start: &str, end: &str) -> String {
+    let from = body
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} in {body}"));
+    let to = body[from..].find(end).map_or(body.len(), |i| from + i);
+    body[from..to].to_string()
 }

@@ -78,3 +78,4 @@ telemetry-unknown-station = No station has this code
 telemetry-csv-line = line { $line }: { $problem }
 telemetry-csv-refused = { $count } lines cannot be registered, so no sensor was imported; fix the file and import it again: { $lines }
 telemetry-csv-empty = The file holds no sensor
+incident-finding-gone = This finding no longer holds (the rooms warmed up or the data changed); reload the queue

@@ -78,3 +78,4 @@ telemetry-unknown-station = 没有这个换热站编号
 telemetry-csv-line = 第 { $line } 行：{ $problem }
 telemetry-csv-refused = 文件有 { $count } 行无法登记，未导入任何传感器，请修改后重新导入：{ $lines }
 telemetry-csv-empty = 文件里没有传感器
+incident-finding-gone = 这条数据发现已不成立（室温已恢复或数据已变化），请刷新后再看
