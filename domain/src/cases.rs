@@ -109,6 +109,8 @@ pub struct CaseDetail {
     pub may_publish_outage: bool,
     /// The 12345 order the case came from, for its dispatcher.
     pub hotline: Option<crate::hotline::OrderView>,
+    /// Beside a temperature complaint: the home's sensor, last 48 hours.
+    pub indoor: Option<crate::telemetry::HomeTemperature>,
 }
 
 /// A reporter's contact details as another system passed them on.

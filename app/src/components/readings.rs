@@ -2,8 +2,10 @@
 //! (the lowest of each day as a bar), or a home's hours as a line; the
 //! 18 ℃ standard as a dashed line in both.
 
+use crate::components::outage::Moment;
 use crate::prefs::use_lang;
 use domain::readings::{ChartScale, DailyReading};
+use domain::telemetry::HomeTemperature;
 use domain::triage::{Reading, STANDARD_MIN_TENTHS};
 use leptos::prelude::*;
 use translations::text;
@@ -116,5 +118,60 @@ pub fn HourlyChart(hours: Vec<(i64, i32)>, #[prop(into)] caption: String) -> imp
             </svg>
             <figcaption class="muted">{caption}</figcaption>
         </figure>
+    }
+}
+
+/// The home's indoor sensor: its last days as a line, the same days as a
+/// table, and a word when its readings are not to be trusted.
+#[component]
+pub fn HomeTemperatures(
+    indoor: HomeTemperature,
+    #[prop(into)] title: String,
+    #[prop(into)] caption: String,
+) -> impl IntoView {
+    let lang = use_lang();
+    let shown = |tenths: i32| Reading(tenths).display();
+    let rows = indoor
+        .days
+        .into_iter()
+        .map(|day| {
+            view! {
+                <tr>
+                    <td>{day.day.format("%m-%d").to_string()}</td>
+                    <td>{shown(day.lowest)}</td>
+                    <td>{shown(day.average)}</td>
+                    <td>{shown(day.highest)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let trust = indoor.flag.map(|flag| {
+        view! {
+            <p class="notice notice--warning" role="status">
+                {text::readings_sensor_not_trusted(lang, flag.label(lang))}
+            </p>
+        }
+    });
+    let heard = indoor.last_heard_at.map(|at| {
+        view! { <p class="muted">{text::readings_sensor_last_reading(lang)}" "<Moment at /></p> }
+    });
+    view! {
+        <div class="home-temperature" id="home-temperature">
+            <h3>{title}</h3>
+            {trust}
+            <HourlyChart hours=indoor.hours caption />
+            <div class="table-wrap">
+                <table class="table">
+                    <thead><tr>
+                        <th>{text::readings_day(lang)}</th>
+                        <th>{text::readings_lowest_hour(lang)}</th>
+                        <th>{text::readings_average(lang)}</th>
+                        <th>{text::readings_highest(lang)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            {heard}
+        </div>
     }
 }

@@ -9,6 +9,7 @@ use crate::api::telemetry::{load_data_findings, OpenDataIncident};
 use crate::components::case::{CaseList, DeadlineClock, StateBadge, Timeline};
 use crate::components::feedback::{error_in_address, loaded, ActionOutcome};
 use crate::components::outage::Moment;
+use crate::components::readings::HomeTemperatures;
 use crate::components::upload::{UploadForm, IMAGE_TYPES};
 use crate::format::parse_id;
 use crate::prefs::{use_lang, Lang};
@@ -100,6 +101,11 @@ fn CaseView(
             <p class="case-summary__what">{brief.summary.clone()}</p>
             <dl class="facts">{facts}</dl>
         </section>
+        {case.indoor.clone().map(|indoor| view! {
+            <section class="card" id="home-sensor">
+                <HomeTemperatures indoor title=text::cases_home_sensor(lang) caption=text::cases_home_sensor_caption(lang) />
+            </section>
+        })}
         {case.hotline.clone().map(|order| view! { <HotlineOrder order case_id=brief.case_id order_step /> })}
         {(!case.actions.is_empty()).then(|| view! { <CaseSteps case=case.clone() step /> })}
         {case.may_publish_outage.then(|| view! { <PublishOutageForm case_id=brief.case_id publish /> })}

@@ -7,13 +7,11 @@ use crate::api::account::{
 };
 use crate::api::outage_desk::{load_outage_news_choice, SaveOutageNewsChoice};
 use crate::components::feedback::{loaded, returned_error, ActionOutcome};
-use crate::components::outage::{HeatBadge, Moment, OutageCard};
-use crate::components::readings::HourlyChart;
+use crate::components::outage::{HeatBadge, OutageCard};
+use crate::components::readings::HomeTemperatures;
 use crate::prefs::{use_lang, Preferences};
 use domain::account::HouseholdCard;
 use domain::outage::OutagePhase;
-use domain::telemetry::HomeTemperature;
-use domain::triage::Reading;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -111,59 +109,10 @@ fn HouseholdSummary(card: HouseholdCard) -> impl IntoView {
                 <dt>{text::me_open_cases(lang)}</dt><dd>{card.open_cases}</dd>
             </dl>
             {ongoing}
-            {card.indoor.map(|indoor| view! { <HomeTemperatures indoor /> })}
+            {card.indoor.map(|indoor| view! {
+                <HomeTemperatures indoor title=text::me_measured_at_home(lang) caption=text::me_measured_chart_caption(lang) />
+            })}
         </section>
-    }
-}
-
-/// The home's indoor sensor: its last days as a line, the same days as a
-/// table, and a word when its readings are not to be trusted.
-#[component]
-fn HomeTemperatures(indoor: HomeTemperature) -> impl IntoView {
-    let lang = use_lang();
-    let shown = |tenths: i32| Reading(tenths).display();
-    let rows = indoor
-        .days
-        .into_iter()
-        .map(|day| {
-            view! {
-                <tr>
-                    <td>{day.day.format("%m-%d").to_string()}</td>
-                    <td>{shown(day.lowest)}</td>
-                    <td>{shown(day.average)}</td>
-                    <td>{shown(day.highest)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    let trust = indoor.flag.map(|flag| {
-        view! {
-            <p class="notice notice--warning" role="status">
-                {text::me_sensor_not_trusted(lang, flag.label(lang))}
-            </p>
-        }
-    });
-    let heard = indoor.last_heard_at.map(|at| {
-        view! { <p class="muted">{text::me_sensor_last_reading(lang)}" "<Moment at /></p> }
-    });
-    view! {
-        <div class="home-temperature" id="home-temperature">
-            <h3>{text::me_measured_at_home(lang)}</h3>
-            {trust}
-            <HourlyChart hours=indoor.hours caption=text::me_measured_chart_caption(lang) />
-            <div class="table-wrap">
-                <table class="table">
-                    <thead><tr>
-                        <th>{text::me_day(lang)}</th>
-                        <th>{text::me_lowest(lang)}</th>
-                        <th>{text::me_average(lang)}</th>
-                        <th>{text::me_highest(lang)}</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-            {heard}
-        </div>
     }
 }
 

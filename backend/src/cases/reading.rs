@@ -22,6 +22,9 @@ use domain::triage::{CoveringOutage, Reading, Room};
 use domain::uploads::{AttachmentLink, AttachmentPurpose};
 use std::collections::HashMap;
 
+/// How much of the home sensor's record a temperature complaint shows.
+const SENSOR_HOURS_BESIDE_COMPLAINT: i64 = 48 * 3600;
+
 /// The longest list a page shows.
 const LIST_LIMIT: i64 = 200;
 
@@ -161,11 +164,26 @@ pub async fn case_detail(
     } else {
         None
     };
+    // Beside a temperature complaint, the home's sensor: for those who
+    // act on it and the resident whose home it is.
+    let indoor = match facts.household_id {
+        Some(household) if brief.kind == CaseKind::Temperature && (calls_resident || own_phone) => {
+            crate::services::telemetry::home_temperature(
+                db,
+                household,
+                origin.now,
+                SENSOR_HOURS_BESIDE_COMPLAINT,
+            )
+            .await?
+        }
+        _ => None,
+    };
     let may_publish_outage = brief.kind == CaseKind::Incident
         && !brief.state.is_final()
         && facts.outage_id.is_none()
         && viewer.has(Role::Dispatcher);
     Ok(CaseDetail {
+        indoor,
         hotline,
         may_publish_outage,
         address: facts.address,

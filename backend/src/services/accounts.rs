@@ -34,7 +34,13 @@ async fn household_card(
     )
     .await?
     .ok_or(BackendError::NotFound(text::building_not_found))?;
-    let indoor = crate::services::telemetry::home_temperature(db, row.id, now).await?;
+    let indoor = crate::services::telemetry::home_temperature(
+        db,
+        row.id,
+        now,
+        domain::telemetry::HOME_DAYS * 86_400,
+    )
+    .await?;
     Ok(HouseholdCard {
         household_id: row.id,
         indoor,

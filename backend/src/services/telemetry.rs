@@ -19,7 +19,7 @@ use domain::telemetry::{
     DataFinding, FlatTemperature, HomeTemperature, IngestAnswer, KnownSensor, MeasuredBuilding,
     MonthSpan, Quantity, RawReading, RecentHours, RowProblem, RowRejection, SensorCount,
     SensorFlag, SensorKind, SensorLine, SensorRegistry, SensorSummary, StationAlarm, StationBoard,
-    StationRow, SupplyCurve, HOME_DAYS, REVIEW_WINDOW, SENSORS_LISTED,
+    StationRow, SupplyCurve, REVIEW_WINDOW, SENSORS_LISTED,
 };
 use std::collections::{BTreeMap, HashMap, HashSet};
 use translations::{text, Localized, StaticText};
@@ -378,15 +378,16 @@ pub async fn measured_building(
     })
 }
 
-/// A household's indoor sensor's last [`HOME_DAYS`] days, when it has a
-/// sensor. The caller has checked that the viewer may see the household.
+/// A household's indoor sensor's hours over the last `window` seconds,
+/// when it has a sensor. The caller has checked that the viewer may see
+/// the household.
 pub async fn home_temperature(
     db: &Database,
     household_id: i64,
     now: UnixSeconds,
+    window: i64,
 ) -> BackendResult<Option<HomeTemperature>> {
-    let rows = store::household_hours(db.reader(), household_id, hour_of(now - HOME_DAYS * 86_400))
-        .await?;
+    let rows = store::household_hours(db.reader(), household_id, hour_of(now - window)).await?;
     let Some((flag, last_heard_at, _, _)) = rows.first().cloned() else {
         return Ok(None);
     };

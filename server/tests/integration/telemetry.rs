@@ -530,9 +530,17 @@ async fn measurements_reach_only_their_people(engine: Engine) {
     .await
     .unwrap();
 
+    let (complaint, complaint_account): (i64, String) = sqlx::query_as(
+        "SELECT c.id, h.account_no FROM cases c JOIN households h ON h.id = c.household_id \
+         WHERE c.kind = 'temperature' ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+
     let mut admin = staff_signs_in(&server, "admin_demo", PASSWORD).await;
     let registry = format!(
-        "sensor_id,kind,place\nIN-HOME,indoor,{home_account}\nIN-WARM,indoor,{}\nIN-COLD,indoor,{}\nIN-ELSE,indoor,{unmanaged_flat}\n",
+        "sensor_id,kind,place\nIN-HOME,indoor,{home_account}\nIN-WARM,indoor,{}\nIN-COLD,indoor,{}\nIN-ELSE,indoor,{unmanaged_flat}\nIN-CASE,indoor,{complaint_account}\n",
         flats[0], flats[1]
     );
     let key = sensors_and_key(&mut admin, &registry).await;
@@ -543,9 +551,23 @@ async fn measurements_reach_only_their_people(engine: Engine) {
         rows.push(reading("IN-WARM", at, "indoor_temp", 21.5));
         rows.push(reading("IN-COLD", at, "indoor_temp", 16.5));
         rows.push(reading("IN-ELSE", at, "indoor_temp", 12.75));
+        rows.push(reading("IN-CASE", at, "indoor_temp", 16.4));
     }
     let (_, answer) = post_json(&server, &key, &Value::Array(rows)).await;
-    assert_eq!(answer["accepted"], 120, "{answer}");
+    assert_eq!(answer["accepted"], 150, "{answer}");
+
+    // The complaint's dispatcher sees the home's sensor beside the reading;
+    // a grid worker who may read the case does not.
+    let mut dispatcher = staff_signs_in(&server, "dispatch_demo", PASSWORD).await;
+    let case = dispatcher.get(&format!("/cases/{complaint}")).await;
+    let sensor = row_between(&case.body, "id=\"home-sensor\"", "</section>");
+    assert!(
+        sensor.contains("这户的户内测温") && sensor.contains("16.4 ℃"),
+        "{sensor}"
+    );
+    let mut grid = staff_signs_in(&server, "grid_demo", PASSWORD).await;
+    let seen = grid.get(&format!("/cases/{complaint}")).await;
+    assert!(!seen.body.contains("home-sensor"), "{}", seen.body);
 
     // The resident sees their own home's hours; another resident nothing.
     let mut resident = crate::support::resident_signs_in(&server, "13800000001").await;

@@ -1,3 +1,9 @@
 readings-lowest = lowest{" "}
 readings-lowest-indoor-reading-per-day-over = Lowest indoor reading per day over the last 7 days (from residents' complaints); the dashed line is the 18 °C standard
 readings-no-readings-this-week = {"."} No readings this week.
+readings-sensor-not-trusted = This temperature sensor is not trusted at the moment ({ $flag }); take these readings as a guide only.
+readings-sensor-last-reading = Last reading:
+readings-day = Day
+readings-lowest-hour = Lowest
+readings-average = Average
+readings-highest = Highest

@@ -77,3 +77,5 @@ cases-finding-incident-open = Incident { $case_no } open
 cases-finding-open-incident = Open an incident
 cases-found-by-data = Act before complaints: found by data (nobody has called yet)
 cases-finding-opened = Incident opened.
+cases-home-sensor = This home's indoor sensor (last 48 hours)
+cases-home-sensor-caption = The home sensor's hourly average, to set beside the resident's reading; the dashed line is the 18 ℃ standard

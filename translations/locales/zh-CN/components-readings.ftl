@@ -1,3 +1,9 @@
 readings-lowest = 最低{" "}
 readings-lowest-indoor-reading-per-day-over = 近 7 天每天的最低室温（来自居民测温投诉），虚线为 18 ℃ 标准
 readings-no-readings-this-week = 。这一周还没有读数。
+readings-sensor-not-trusted = 这个测温传感器的数据暂不可信（{ $flag }），以下读数仅供参考。
+readings-sensor-last-reading = 最近一次数据：
+readings-day = 日期
+readings-lowest-hour = 最低
+readings-average = 平均
+readings-highest = 最高

@@ -77,3 +77,5 @@ cases-finding-incident-open = 已立案 { $case_no }
 cases-finding-open-incident = 立案处理
 cases-found-by-data = 未诉先办：数据发现（尚无人投诉）
 cases-finding-opened = 已立案。
+cases-home-sensor = 这户的户内测温（近 48 小时）
+cases-home-sensor-caption = 这户测温传感器每小时的平均室温，与居民报的读数对照；虚线为 18 ℃ 标准

@@ -30,6 +30,7 @@ pub struct CaseFacts {
     pub rating: Option<i64>,
     pub rating_comment: Option<String>,
     pub address: String,
+    pub household_id: Option<i64>,
 }
 
 pub async fn facts(pool: &AnyPool, case_id: i64) -> BackendResult<Option<CaseFacts>> {
@@ -39,7 +40,8 @@ pub async fn facts(pool: &AnyPool, case_id: i64) -> BackendResult<Option<CaseFac
                 o.expected_restore_at AS outage_restore_at, c.assigned_crew_id, \
                 COALESCE(s.company_id, c.company_id) AS company_id, c.responded_at, c.response_on_time, c.decision_note, c.rating, c.rating_comment, \
                 COALESCE(cm.district || ' ' || cm.name || ' ' || b.name \
-                         || COALESCE(' ' || u.name || ' ' || h.room, ''), '') AS address \
+                         || COALESCE(' ' || u.name || ' ' || h.room, ''), '') AS address, \
+                c.household_id \
          FROM cases c \
          LEFT JOIN outages o ON o.id = c.outage_id \
          LEFT JOIN households h ON h.id = c.household_id \
