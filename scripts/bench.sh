@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # heatdesk's benchmarks, on demand (not part of CI's pass/fail): SSR pages
 # beside static files, durable case submissions on SQLite and PostgreSQL
-# beside the disk's fsync rate, the wasm bundle, and an outage's news to
-# 5,000 households queued and drained. Prints one report.
+# beside the disk's fsync rate, the wasm bundle, an outage's news to 5,000
+# households queued and drained, and telemetry readings through the API
+# beside the engine's own bulk insert. Prints one report.
 #   ./scripts/bench.sh [--seconds N]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -30,3 +31,6 @@ else
   unset HEATDESK_TEST_POSTGRES_URL
 fi
 cargo run -q --release -p backend --features test-support --example outage_fanout -- 5000 1000
+
+step "telemetry readings through the API in batches of 1,000 (4 clients), beside the engine's own bulk insert of the same rows"
+cargo run -q --release -p server --example telemetry_ingest -- 200 4

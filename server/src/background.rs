@@ -114,6 +114,7 @@ pub fn spawn_housekeeping(
 /// demo shows live data.
 pub fn spawn_telemetry_simulator(db: Database, clock: TimeSource) -> tokio::task::JoinHandle<()> {
     use backend::seed::telemetry::{register_sensors, simulate};
+    use backend::services::telemetry::review_sensors;
     tokio::spawn(async move {
         let started = clock.now();
         if let Err(error) = register_sensors(&db, started).await {
@@ -129,6 +130,11 @@ pub fn spawn_telemetry_simulator(db: Database, clock: TimeSource) -> tokio::task
                 Ok(done) => {
                     tracing::debug!(kept = done.kept, "simulated telemetry");
                     from = now;
+                    // Trust follows the data at once, not at the next
+                    // housekeeping round.
+                    if let Err(error) = review_sensors(&db, now).await {
+                        tracing::error!(error = %error.log_detail(), "sensor review failed");
+                    }
                 }
                 Err(error) => {
                     tracing::error!(error = %error.log_detail(), "simulated telemetry failed")

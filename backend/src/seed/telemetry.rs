@@ -12,7 +12,7 @@ use crate::db::Database;
 use crate::error::BackendResult;
 use crate::store::telemetry::{self as store, NewSensor};
 use domain::clock::UnixSeconds;
-use domain::telemetry::{months_of, Quantity, Reading, SensorKind};
+use domain::telemetry::{months_of, tenths, Quantity, Reading, SensorKind, SupplyCurve};
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 3600;
@@ -72,10 +72,10 @@ fn outdoor(at: UnixSeconds, now: UnixSeconds) -> f64 {
     -2.0 + daily + snap
 }
 
-/// The secondary supply temperature a station runs at for an outdoor
-/// temperature (the demo's weather-compensated curve).
+/// The secondary supply temperature a well-run station keeps for an
+/// outdoor temperature: the default weather-compensated curve.
 fn supply_for(outdoor: f64) -> f64 {
-    45.0 - 0.9 * outdoor
+    f64::from(SupplyCurve::default().target(tenths(outdoor))) / 10.0
 }
 
 /// Whether the sensor is dead (silent for the last five hours), stuck
