@@ -15,6 +15,7 @@ use clap::Parser;
 use server::config::Cli;
 use server::health::Readiness;
 use server::router;
+use sqlx::postgres::PgPoolCopyExt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -126,7 +127,10 @@ async fn bulk_insert(engine: Engine, test_db: &TestDb, rows: &[Row]) -> f64 {
             let pool = sqlx::PgPool::connect(&test_db.url).await.expect("pg");
             let mut csv = String::with_capacity(rows.len() * 32);
             for r in rows {
-                csv.push_str(&format!("{},1,{},{}\n", r.sensor_id, r.measured_at, r.value));
+                csv.push_str(&format!(
+                    "{},1,{},{}\n",
+                    r.sensor_id, r.measured_at, r.value
+                ));
             }
             let mut copy = pool
                 .copy_in_raw("COPY bulk_readings FROM STDIN (FORMAT csv)")
@@ -162,7 +166,9 @@ async fn run(engine: Engine, batches: usize, clients: usize) {
     let test_db = TestDb::new(engine).await;
     let db = test_db.db.clone();
     let now = domain::clock::local_instant(2026, 12, 6, 10).expect("a time");
-    backend::seed::demo::seed_demo(&db, now).await.expect("seed");
+    backend::seed::demo::seed_demo(&db, now)
+        .await
+        .expect("seed");
     backend::seed::telemetry::register_sensors(&db, now)
         .await
         .expect("sensors");
@@ -210,7 +216,9 @@ async fn run(engine: Engine, batches: usize, clients: usize) {
                         .json()
                         .await
                         .expect("answer");
-                    accepted += answer["accepted"].as_u64().unwrap_or_else(|| panic!("{answer}"));
+                    accepted += answer["accepted"]
+                        .as_u64()
+                        .unwrap_or_else(|| panic!("{answer}"));
                 }
             })
         })

@@ -193,8 +193,17 @@ pub async fn register_sensors(db: &Database, now: UnixSeconds) -> BackendResult<
 
 /// The simulated sensors, with the first station's as the sagging one.
 async fn simulated(db: &Database) -> BackendResult<Vec<Simulated>> {
-    let rows: Vec<(i64, String, Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT s.id, s.kind, s.household_id, COALESCE(s.station_id, b.station_id), s.station_id \
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        kind: String,
+        household_id: Option<i64>,
+        feeding_station: Option<i64>,
+        own_station: Option<i64>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT s.id, s.kind, s.household_id, COALESCE(s.station_id, b.station_id) AS feeding_station, \
+                s.station_id AS own_station \
          FROM sensors s LEFT JOIN buildings b ON b.id = s.building_id \
          WHERE s.code LIKE 'SIM-%' ORDER BY s.id",
     )
@@ -205,12 +214,12 @@ async fn simulated(db: &Database) -> BackendResult<Vec<Simulated>> {
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, kind, household, feeding_station, own_station)| {
+        .filter_map(|row| {
             Some(Simulated {
-                id,
-                kind: SensorKind::parse(&kind)?,
-                seed: household.or(own_station).unwrap_or(id),
-                on_sagging_station: feeding_station.is_some() && feeding_station == sagging,
+                id: row.id,
+                kind: SensorKind::parse(&row.kind)?,
+                seed: row.household_id.or(row.own_station).unwrap_or(row.id),
+                on_sagging_station: row.feeding_station.is_some() && row.feeding_station == sagging,
             })
         })
         .collect())
@@ -333,7 +342,7 @@ mod tests {
             let at = NOW - 3 * DAY - hour * HOUR;
             let warm = value(&warm, Quantity::IndoorTemp, at, NOW).unwrap();
             let cold = value(&cold, Quantity::IndoorTemp, at, NOW).unwrap();
-            assert!(warm >= 18.0 && warm < 24.0, "{warm}");
+            assert!((18.0..24.0).contains(&warm), "{warm}");
             assert!(cold < 18.0, "{cold}");
         }
         let dead = sensor(7, SensorKind::Indoor);
@@ -364,7 +373,7 @@ mod tests {
         for quantity in Quantity::STATION {
             let value = value(&station, quantity, at, NOW).unwrap();
             let (low, high) = quantity.possible();
-            assert!(value >= low && value <= high, "{quantity:?} {value}");
+            assert!((low..=high).contains(&value), "{quantity:?} {value}");
         }
     }
 }

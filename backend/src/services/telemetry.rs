@@ -574,9 +574,8 @@ pub async fn data_findings(
     )
     .await?
     {
-        if !outages.contains_key(&building) {
-            let windows = store::outage_windows(db.reader(), building, since).await?;
-            outages.insert(building, windows);
+        if let std::collections::hash_map::Entry::Vacant(entry) = outages.entry(building) {
+            entry.insert(store::outage_windows(db.reader(), building, since).await?);
         }
         let hours: Vec<(UnixSeconds, f64)> =
             store::hours_of(db.reader(), sensor, Quantity::IndoorTemp, since, this_hour)
