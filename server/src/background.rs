@@ -93,7 +93,9 @@ pub fn spawn_housekeeping(
                 Ok(removed) => tracing::info!(removed, "expired sign-in data removed"),
                 Err(error) => tracing::error!(error = %error.log_detail(), "housekeeping failed"),
             }
-            match backend::services::telemetry::housekeeping(&db, now, telemetry_raw_months).await {
+            match backend::services::telemetry::upkeep::housekeeping(&db, now, telemetry_raw_months)
+                .await
+            {
                 Ok(done) if done == Default::default() => {}
                 Ok(done) => tracing::info!(
                     flagged = done.flagged,
@@ -114,7 +116,7 @@ pub fn spawn_housekeeping(
 /// demo shows live data.
 pub fn spawn_telemetry_simulator(db: Database, clock: TimeSource) -> tokio::task::JoinHandle<()> {
     use backend::seed::telemetry::{register_sensors, simulate};
-    use backend::services::telemetry::review_sensors;
+    use backend::services::telemetry::upkeep::review_sensors;
     tokio::spawn(async move {
         let started = clock.now();
         if let Err(error) = register_sensors(&db, started).await {

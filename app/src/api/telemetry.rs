@@ -11,7 +11,7 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn load_sensor_registry() -> Result<SensorRegistry, ServerFnError> {
     use crate::context::to_server_error;
     let call = crate::context::Call::signed_in().await?;
-    backend::services::telemetry::registry(&call.db, &call.viewer)
+    backend::services::telemetry::registry::summary(&call.db, &call.viewer)
         .await
         .map_err(to_server_error)
 }
@@ -22,10 +22,14 @@ pub async fn load_sensor_registry() -> Result<SensorRegistry, ServerFnError> {
 pub async fn import_sensors(csv: String) -> Result<(), ServerFnError> {
     use crate::context::to_server_error;
     let call = crate::context::Call::signed_in().await?;
-    let report =
-        backend::services::telemetry::import_sensors(&call.db, &call.viewer, &csv, &call.origin)
-            .await
-            .map_err(to_server_error)?;
+    let report = backend::services::telemetry::registry::import_sensors(
+        &call.db,
+        &call.viewer,
+        &csv,
+        &call.origin,
+    )
+    .await
+    .map_err(to_server_error)?;
     leptos_axum::redirect(&format!(
         "/admin/sensors?registered={}&moved={}",
         report.registered, report.moved
@@ -38,7 +42,7 @@ pub async fn import_sensors(csv: String) -> Result<(), ServerFnError> {
 pub async fn load_station_board() -> Result<StationBoard, ServerFnError> {
     use crate::context::to_server_error;
     let call = crate::context::Call::signed_in().await?;
-    backend::services::telemetry::station_board(&call.db, &call.viewer, call.now())
+    backend::services::telemetry::views::station_board(&call.db, &call.viewer, call.now())
         .await
         .map_err(to_server_error)
 }
@@ -71,7 +75,7 @@ pub async fn set_supply_curve(
         mild_supply: degrees(&mild_supply)?,
         tolerance: degrees(&tolerance)?,
     };
-    backend::services::telemetry::set_supply_curve(
+    backend::services::telemetry::registry::set_supply_curve(
         &call.db,
         &call.viewer,
         company,
@@ -87,9 +91,14 @@ pub async fn set_supply_curve(
 pub async fn load_data_findings() -> Result<Vec<DataFinding>, ServerFnError> {
     use crate::context::to_server_error;
     let call = crate::context::Call::signed_in().await?;
-    backend::services::telemetry::data_findings(&call.db, &call.settings, &call.viewer, call.now())
-        .await
-        .map_err(to_server_error)
+    backend::services::telemetry::findings::data_findings(
+        &call.db,
+        &call.settings,
+        &call.viewer,
+        call.now(),
+    )
+    .await
+    .map_err(to_server_error)
 }
 
 /// Opens an incident for what the data found, then shows it.

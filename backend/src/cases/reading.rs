@@ -168,7 +168,7 @@ pub async fn case_detail(
     // act on it and the resident whose home it is.
     let indoor = match facts.household_id {
         Some(household) if brief.kind == CaseKind::Temperature && (calls_resident || own_phone) => {
-            crate::services::telemetry::home_temperature(
+            crate::services::telemetry::views::home_temperature(
                 db,
                 household,
                 origin.now,

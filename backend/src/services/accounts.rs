@@ -34,7 +34,7 @@ async fn household_card(
     )
     .await?
     .ok_or(BackendError::NotFound(text::building_not_found))?;
-    let indoor = crate::services::telemetry::home_temperature(
+    let indoor = crate::services::telemetry::views::home_temperature(
         db,
         row.id,
         now,
@@ -245,6 +245,7 @@ pub async fn looked_after_building(
         building,
         cases,
         readings: week_of_readings(db, building_id, now).await?,
-        measured: crate::services::telemetry::measured_building(db, building_id, now).await?,
+        measured: crate::services::telemetry::views::measured_building(db, building_id, now)
+            .await?,
     })
 }

@@ -18,7 +18,7 @@ use domain::case_flow::{CaseAction, CaseKind, CaseState};
 use domain::case_texts;
 use domain::cases::Filed;
 use domain::clock::{format_month_day_time, UnixSeconds};
-use domain::deadlines::response_rule;
+use domain::deadlines::{response_rule, Deadline};
 use domain::incidents::{
     outage_notice, propose_incidents, ColdReport, IncidentProposalView, IncidentRule, IncidentScope,
 };
@@ -112,6 +112,68 @@ async fn work_out_proposals(
     Ok(views)
 }
 
+/// What an incident case opens with.
+struct IncidentOpening<'a> {
+    /// "proactive" (gathered reports) or "telemetry" (found by data).
+    channel: &'a str,
+    scope: IncidentScope,
+    company_id: Option<i64>,
+    summary: &'a str,
+    details: &'a str,
+    key: &'a str,
+    /// The first timeline entry's note.
+    note: &'a str,
+}
+
+/// Opens an incident case in `tx`, with its crew-on-site clock: the case
+/// (or the one its key opened before), and the clock.
+async fn open_incident(
+    db: &Database,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    viewer: &Viewer,
+    origin: &RequestOrigin,
+    opening: &IncidentOpening<'_>,
+) -> BackendResult<(Opened, Deadline)> {
+    let policy = db.reference().await?.case_policy.clone();
+    let rule = response_rule(CaseKind::Incident, RepairUrgency::Normal);
+    let deadline = policy.deadline(rule, origin.now);
+    let (building_id, station_id) = match opening.scope {
+        IncidentScope::Building(id) => (Some(id), None),
+        IncidentScope::Station(id) => (None, Some(id)),
+    };
+    let new_case = NewCase {
+        channel: opening.channel,
+        building_id,
+        station_id,
+        company_id: opening.company_id,
+        filed_by: Some(viewer.person_id),
+        summary: opening.summary,
+        details: opening.details,
+        idempotency_key: opening.key,
+        category: Some("no_heat"),
+        urgency: RepairUrgency::Normal.as_str(),
+        deadline_rule: Some(rule.as_str()),
+        due_at: Some(deadline.due_at),
+        warn_at: Some(deadline.warn_at),
+        now: origin.now,
+        ..NewCase::default()
+    };
+    let actor = format!("调度员 {}", viewer.display_name);
+    let opened = open_case(
+        tx,
+        CaseKind::Incident,
+        new_case,
+        FirstEvent {
+            actor_id: Some(viewer.person_id),
+            actor_label: &actor,
+            note: opening.note,
+        },
+        None,
+    )
+    .await?;
+    Ok((opened, deadline))
+}
+
 /// Gathers open reports of cold into one incident: the incident case with a
 /// crew-on-site clock, each report merged into it with a timeline entry and
 /// a text to its resident, in one transaction. The same set of reports
@@ -151,9 +213,6 @@ pub async fn create_incident(
         children.push(report.clone());
     }
     let label = scope_label(db, scope).await?;
-    let policy = db.reference().await?.case_policy.clone();
-    let rule = response_rule(CaseKind::Incident, RepairUrgency::Normal);
-    let deadline = policy.deadline(rule, origin.now);
     let summary = format!("{label} {} 户报冷", children.len());
     let key = format!(
         "incident:{}",
@@ -163,40 +222,24 @@ pub async fn create_incident(
             .collect::<Vec<_>>()
             .join(",")
     );
-    let (building_id, station_id) = match scope {
-        IncidentScope::Building(id) => (Some(id), None),
-        IncidentScope::Station(id) => (None, Some(id)),
-    };
-    let new_case = NewCase {
-        channel: "proactive",
-        building_id,
-        station_id,
-        filed_by: Some(viewer.person_id),
-        summary: &summary,
-        details: "未诉先办：同一范围内多户报冷，合并派单处理。",
-        idempotency_key: &key,
-        category: Some("no_heat"),
-        urgency: RepairUrgency::Normal.as_str(),
-        deadline_rule: Some(rule.as_str()),
-        due_at: Some(deadline.due_at),
-        warn_at: Some(deadline.warn_at),
-        now: origin.now,
-        ..NewCase::default()
-    };
-    let actor = format!("调度员 {}", viewer.display_name);
     let mut tx = db.writer().begin().await?;
-    let opened = open_case(
+    let (opened, deadline) = open_incident(
+        db,
         &mut tx,
-        CaseKind::Incident,
-        new_case,
-        FirstEvent {
-            actor_id: Some(viewer.person_id),
-            actor_label: &actor,
+        viewer,
+        origin,
+        &IncidentOpening {
+            channel: "proactive",
+            scope,
+            company_id: None,
+            summary: &summary,
+            details: "未诉先办：同一范围内多户报冷，合并派单处理。",
+            key: &key,
             note: &format!("未诉先办：合并 {} 户报冷", children.len()),
         },
-        None,
     )
     .await?;
+    let actor = format!("调度员 {}", viewer.display_name);
     let Opened::New {
         case_id: incident_id,
         case_no: incident_no,
@@ -424,57 +467,35 @@ pub async fn open_data_incident(
     let company = viewer.company_id.ok_or(BackendError::Forbidden)?;
     let scope = IncidentScope::decode(scope)
         .ok_or_else(|| BackendError::refused(text::incident_scope_missing))?;
-    let finding = crate::services::telemetry::data_findings(db, settings, viewer, origin.now)
-        .await?
-        .into_iter()
-        .find(|finding| finding.scope == scope)
-        .ok_or_else(|| BackendError::refused(text::incident_finding_gone))?;
+    let finding =
+        crate::services::telemetry::findings::data_findings(db, settings, viewer, origin.now)
+            .await?
+            .into_iter()
+            .find(|finding| finding.scope == scope)
+            .ok_or_else(|| BackendError::refused(text::incident_finding_gone))?;
     if let Some((case_id, _)) = finding.incident {
         return Ok(Filed {
             case_id,
             created: false,
         });
     }
-    let policy = db.reference().await?.case_policy.clone();
-    let rule = response_rule(CaseKind::Incident, RepairUrgency::Normal);
-    let deadline = policy.deadline(rule, origin.now);
     let day = domain::clock::to_local(origin.now).format("%Y-%m-%d");
     let key = format!("telemetry:{}:{day}", scope.encode());
-    let (building_id, station_id) = match scope {
-        IncidentScope::Building(id) => (Some(id), None),
-        IncidentScope::Station(id) => (None, Some(id)),
-    };
-    let summary = finding.summary();
-    let details = finding.details();
-    let new_case = NewCase {
-        channel: "telemetry",
-        building_id,
-        station_id,
-        company_id: Some(company),
-        filed_by: Some(viewer.person_id),
-        summary: &summary,
-        details: &details,
-        idempotency_key: &key,
-        category: Some("no_heat"),
-        urgency: RepairUrgency::Normal.as_str(),
-        deadline_rule: Some(rule.as_str()),
-        due_at: Some(deadline.due_at),
-        warn_at: Some(deadline.warn_at),
-        now: origin.now,
-        ..NewCase::default()
-    };
-    let actor = format!("调度员 {}", viewer.display_name);
     let mut tx = db.writer().begin().await?;
-    let opened = open_case(
+    let (opened, _) = open_incident(
+        db,
         &mut tx,
-        CaseKind::Incident,
-        new_case,
-        FirstEvent {
-            actor_id: Some(viewer.person_id),
-            actor_label: &actor,
+        viewer,
+        origin,
+        &IncidentOpening {
+            channel: "telemetry",
+            scope,
+            company_id: Some(company),
+            summary: &finding.summary(),
+            details: &finding.details(),
+            key: &key,
             note: "未诉先办：数据发现",
         },
-        None,
     )
     .await?;
     let Opened::New { case_id, .. } = opened else {

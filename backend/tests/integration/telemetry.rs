@@ -6,7 +6,7 @@
 use backend::db::Database;
 use backend::on_both_engines;
 use backend::seed::{demo, telemetry as simulator};
-use backend::services::telemetry::housekeeping;
+use backend::services::telemetry::upkeep::housekeeping;
 use backend::store::telemetry::hours_of;
 use domain::clock::local_instant;
 use domain::telemetry::{cold_spell, ColdRule, Quantity};

@@ -399,13 +399,13 @@ async fn readings_are_kept_once(engine: Engine) {
     let (_, answer) = post_json(&server, &city_key, &Value::Array(stuck)).await;
     assert_eq!(answer["accepted"], 18, "{answer}");
     let db = &server.test_db.db;
-    let done = backend::services::telemetry::housekeeping(db, now, 6)
+    let done = backend::services::telemetry::upkeep::housekeeping(db, now, 6)
         .await
         .unwrap();
     assert_eq!((done.flagged, done.cleared), (1, 0), "{done:?}");
     let page = admin.get("/admin/sensors").await;
     assert!(page.body.contains("数值不变"), "{}", page.body);
-    let again = backend::services::telemetry::housekeeping(db, now, 6)
+    let again = backend::services::telemetry::upkeep::housekeeping(db, now, 6)
         .await
         .unwrap();
     assert_eq!(
@@ -413,7 +413,7 @@ async fn readings_are_kept_once(engine: Engine) {
         (0, 0),
         "a review changes only what changed"
     );
-    let later = backend::services::telemetry::housekeeping(db, now + 4 * 3600, 6)
+    let later = backend::services::telemetry::upkeep::housekeeping(db, now + 4 * 3600, 6)
         .await
         .unwrap();
     assert_eq!(
@@ -424,7 +424,7 @@ async fn readings_are_kept_once(engine: Engine) {
     // Retention: raw months past the setting go, the rollups stay.
     let (_, rolled) = kept_and_rolled_up(&server).await;
     let two_months_on = now + 62 * 86_400;
-    let dropped = backend::services::telemetry::housekeeping(db, two_months_on, 1)
+    let dropped = backend::services::telemetry::upkeep::housekeeping(db, two_months_on, 1)
         .await
         .unwrap();
     assert!(dropped.raw_dropped > 0, "{dropped:?}");
