@@ -19,7 +19,7 @@ const BOTTOM: f64 = 22.0;
 #[component]
 pub fn ReadingChart(
     days: Vec<DailyReading>,
-    #[prop(optional, into)] caption: Option<String>,
+    #[prop(optional)] caption: Option<&'static str>,
 ) -> impl IntoView {
     let lang = use_lang();
     let scale = ChartScale::for_days(&days);
@@ -58,12 +58,12 @@ pub fn ReadingChart(
             }
         })
         .collect_view();
-    let caption = caption
-        .unwrap_or_else(|| text::readings_lowest_indoor_reading_per_day_over(lang).to_string());
+    let caption =
+        caption.unwrap_or_else(|| text::readings_lowest_indoor_reading_per_day_over(lang));
     let empty = days.iter().all(|d| d.count == 0);
     view! {
         <figure class="chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption.clone()>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption>
                 <line class="chart__axis" x1=LEFT y1="0" x2=LEFT y2=plot_height />
                 <line class="chart__axis" x1=LEFT y1=plot_height x2=WIDTH y2=plot_height />
                 <line class="chart__standard" x1=LEFT y1=format!("{standard_y:.1}") x2=WIDTH y2=format!("{standard_y:.1}") />
@@ -81,7 +81,7 @@ pub fn ReadingChart(
 /// A home's hourly averages (hour, tenths) as a line, with a tick at each
 /// local midnight.
 #[component]
-pub fn HourlyChart(hours: Vec<(i64, i32)>, #[prop(into)] caption: String) -> impl IntoView {
+pub fn HourlyChart(hours: Vec<(i64, i32)>, caption: &'static str) -> impl IntoView {
     let scale = ChartScale::for_values(hours.iter().map(|(_, tenths)| *tenths));
     let plot_height = HEIGHT - BOTTOM;
     let (first, last) = match (hours.first(), hours.last()) {
@@ -108,7 +108,7 @@ pub fn HourlyChart(hours: Vec<(i64, i32)>, #[prop(into)] caption: String) -> imp
         .collect_view();
     view! {
         <figure class="chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption.clone()>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=caption>
                 <line class="chart__axis" x1=LEFT y1="0" x2=LEFT y2=plot_height />
                 <line class="chart__axis" x1=LEFT y1=plot_height x2=WIDTH y2=plot_height />
                 <line class="chart__standard" x1=LEFT y1=format!("{standard_y:.1}") x2=WIDTH y2=format!("{standard_y:.1}") />
@@ -126,8 +126,8 @@ pub fn HourlyChart(hours: Vec<(i64, i32)>, #[prop(into)] caption: String) -> imp
 #[component]
 pub fn HomeTemperatures(
     indoor: HomeTemperature,
-    #[prop(into)] title: String,
-    #[prop(into)] caption: String,
+    title: &'static str,
+    caption: &'static str,
 ) -> impl IntoView {
     let lang = use_lang();
     let shown = |tenths: i32| Reading(tenths).display();

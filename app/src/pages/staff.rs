@@ -245,7 +245,7 @@ pub fn LookedAfterBuildingPage() -> impl IntoView {
             view! {
                 <h1 class="page-title">{report.community_name.clone()}" "{report.building_name.clone()}</h1>
                 <section class="card">
-                    <p><HeatBadge status=report.heat /></p>
+                    <HeatBadge status=report.heat />
                     <dl class="facts">
                         <dt>{text::building_station(lang)}</dt><dd>{report.station_name.clone()}</dd>
                         <dt>{text::staff_households(lang)}</dt><dd>{building.households}</dd>
@@ -256,7 +256,7 @@ pub fn LookedAfterBuildingPage() -> impl IntoView {
                     <h2 class="card__title">{text::staff_indoor_temperature(lang)}</h2>
                     <ReadingChart days=readings />
                 </section>
-                {(!measured.is_empty()).then(|| view! { <MeasuredTemperatures measured /> })}
+                {(!measured.is_empty()).then(|| view! { <MeasuredTemperatures measured /> }.into_any())}
                 <h2>{text::staff_cases(lang)}</h2>
                 <CaseList cases />
             }
@@ -304,10 +304,10 @@ fn MeasuredTemperatures(measured: MeasuredBuilding) -> impl IntoView {
         .into_iter()
         .map(|flat| {
             let below = flat.average.is_some_and(|t| t < STANDARD_MIN_TENTHS);
-            let state = match flat.flag {
-                Some(flag) => view! { <span class="badge badge--warning">{flag.label(lang)}</span> }.into_any(),
-                None if below => view! { <span class="badge badge--danger">{text::staff_below_standard(lang)}</span> }.into_any(),
-                None => ().into_any(),
+            let state: Option<AnyView> = match flat.flag {
+                Some(flag) => Some(view! { <span class="badge badge--warning">{flag.label(lang)}</span> }.into_any()),
+                None if below => Some(view! { <span class="badge badge--danger">{text::staff_below_standard(lang)}</span> }.into_any()),
+                None => None,
             };
             let heard = match flat.last_heard_at {
                 Some(at) => view! { <Moment at /> }.into_any(),
@@ -356,4 +356,5 @@ fn MeasuredTemperatures(measured: MeasuredBuilding) -> impl IntoView {
             </div>
         </section>
     }
+    .into_any()
 }
