@@ -84,7 +84,7 @@ async fn serve(db: Database, now: i64, workdir: &std::path::Path) -> String {
     let base = format!("http://{}", listener.local_addr().expect("address"));
     let site = workdir.join("site");
     std::fs::create_dir_all(site.join("pkg")).expect("site");
-    let now_text = now.to_string();
+    let now_text = domain::clock::format_local_input(now);
     let config = Cli::parse_from([
         "heatdesk",
         "--fixed-now",
