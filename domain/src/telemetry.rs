@@ -985,12 +985,7 @@ pub fn parse_degrees(text: &str) -> Option<i32> {
         .trim_end_matches('℃')
         .trim()
         .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '－' => '-',
-            '．' => '.',
-            _ => c,
-        })
+        .map(crate::typing::halfwidth)
         .collect();
     let value: f64 = text.parse().ok()?;
     (value.is_finite() && value.abs() < 1_000.0).then(|| tenths(value))
