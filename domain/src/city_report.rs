@@ -1,10 +1,13 @@
 //! The city's oversight view (市供热主管部门): every company's figures for
 //! one period side by side — cases filed, finished and overdue, 12345
-//! orders, responses in time and satisfaction — and the city's total,
-//! counted by the same rules as a company's own report.
+//! orders, responses in time, satisfaction and indoor compliance
+//! (室温达标率) from sensors, per period and per day — and the city's
+//! total, counted by the same rules as a company's own report.
 
 use crate::clock::UnixSeconds;
+use crate::compliance::ComplianceDay;
 use crate::reports::{build_report, Period, Rate, Report, ReportCase};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// A case as the city counts it: whose it is, and whether it came in as
@@ -33,6 +36,9 @@ pub struct CompanyFigures {
     pub closure: Rate,
     pub satisfaction: Rate,
     pub average_rating_tenths: Option<u32>,
+    /// 室温达标率 over the period's days: home-days that met the standard
+    /// of the home-days measured.
+    pub compliance: Rate,
 }
 
 /// Which report a person reads at /reports: their company's, or, for the
@@ -50,12 +56,24 @@ pub struct CityReport {
     pub period: Period,
     pub companies: Vec<CompanyFigures>,
     pub city: CompanyFigures,
+    /// Each day of the period: every company's 达标率, then the city's.
+    pub compliance_days: Vec<DayCompliance>,
+}
+
+/// One day's 室温达标率: each company's, in the order of the report's
+/// companies, and the city's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCompliance {
+    pub day: NaiveDate,
+    pub companies: Vec<Rate>,
+    pub city: Rate,
 }
 
 fn figures(
     company: String,
     report: &Report,
     hotline: &[&ReportCase],
+    compliance: Rate,
     now: UnixSeconds,
 ) -> CompanyFigures {
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
@@ -75,18 +93,31 @@ fn figures(
         closure: report.closure,
         satisfaction: report.satisfaction,
         average_rating_tenths: report.average_rating_tenths,
+        compliance,
     }
 }
 
 /// Counts `cases` per company of `companies` (id, short name) as they
-/// stand at `now`; a company without cases shows zeros, and a case of a
-/// company not listed counts only in the city's total.
+/// stand at `now`, and sums the computed `compliance` days in the period;
+/// a company without cases shows zeros, and a case (or day) of a company
+/// not listed counts only in the city's total.
 pub fn build_city_report(
     period: Period,
     companies: &[(i64, String)],
     cases: Vec<CityCase>,
+    compliance: &[ComplianceDay],
     now: UnixSeconds,
 ) -> CityReport {
+    let days = period.days();
+    let compliance: Vec<&ComplianceDay> = compliance
+        .iter()
+        .filter(|c| days.contains(&c.day))
+        .collect();
+    let rate_of = |company: Option<i64>, day: Option<NaiveDate>| {
+        ComplianceDay::sum(compliance.iter().copied().filter(|c| {
+            company.is_none_or(|id| c.company_id == id) && day.is_none_or(|d| c.day == d)
+        }))
+    };
     let of_company = |id: Option<i64>| -> (Vec<ReportCase>, Vec<&ReportCase>) {
         let chosen: Vec<&CityCase> = cases
             .iter()
@@ -101,11 +132,18 @@ pub fn build_city_report(
                 .collect(),
         )
     };
-    let companies = companies
+    let figures_of_companies = companies
         .iter()
         .map(|(id, name)| {
             let (all, hotline) = of_company(Some(*id));
-            figures(name.clone(), &build_report(period, all, now), &hotline, now)
+            let report = build_report(period, all, now);
+            figures(
+                name.clone(),
+                &report,
+                &hotline,
+                rate_of(Some(*id), None),
+                now,
+            )
         })
         .collect();
     let (all, hotline) = of_company(None);
@@ -113,12 +151,25 @@ pub fn build_city_report(
         String::new(),
         &build_report(period, all, now),
         &hotline,
+        rate_of(None, None),
         now,
     );
+    let compliance_days = days
+        .into_iter()
+        .map(|day| DayCompliance {
+            day,
+            companies: companies
+                .iter()
+                .map(|(id, _)| rate_of(Some(*id), Some(day)))
+                .collect(),
+            city: rate_of(None, Some(day)),
+        })
+        .collect();
     CityReport {
         period,
-        companies,
+        companies: figures_of_companies,
         city,
+        compliance_days,
     }
 }
 
@@ -185,7 +236,7 @@ mod tests {
             (2, "热电公司".to_string()),
             (3, "新城供热".to_string()),
         ];
-        let report = build_city_report(period, &companies, cases, now);
+        let report = build_city_report(period, &companies, cases, &[], now);
         let row = |f: &CompanyFigures| {
             (
                 f.company.clone(),
@@ -208,5 +259,47 @@ mod tests {
         assert_eq!(report.companies[0].satisfaction.display(), "100.0%");
         assert_eq!(report.companies[0].average_rating_tenths, Some(50));
         assert_eq!(report.companies[2].satisfaction.per_mille(), None);
+    }
+
+    #[test]
+    fn compliance_per_company_per_day_and_over_the_week() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let period = Period::containing(PeriodKind::Week, day(25));
+        let tally = |d, company, measured, below| ComplianceDay {
+            day: day(d),
+            company_id: company,
+            measured,
+            below,
+        };
+        let compliance = [
+            tally(23, 1, 100, 5),
+            tally(24, 1, 100, 15),
+            tally(23, 2, 40, 0),
+            // A company not listed: the city only.
+            tally(23, 9, 10, 10),
+            // Before the week: not counted.
+            tally(22, 1, 100, 100),
+        ];
+        let companies = [(1, "热力一公司".to_string()), (2, "热电公司".to_string())];
+        let (start, _) = period.range();
+        let report = build_city_report(period, &companies, vec![], &compliance, start);
+        assert_eq!(report.companies[0].compliance.display(), "90.0%");
+        assert_eq!(report.companies[1].compliance.display(), "100.0%");
+        // (95 + 85 + 40 + 0) / 250
+        assert_eq!(report.city.compliance.display(), "88.0%");
+        assert_eq!(report.compliance_days.len(), 7);
+        let monday = &report.compliance_days[0];
+        assert_eq!(monday.day, day(23));
+        assert_eq!(
+            monday
+                .companies
+                .iter()
+                .map(Rate::display)
+                .collect::<Vec<_>>(),
+            vec!["95.0%", "100.0%"]
+        );
+        assert_eq!(monday.city.display(), "90.0%");
+        // A day nothing was computed for shows no rate, not 0 %.
+        assert_eq!(report.compliance_days[6].city.display(), "—");
     }
 }

@@ -11,6 +11,7 @@ pub mod case_texts;
 pub mod cases;
 pub mod city_report;
 pub mod clock;
+pub mod compliance;
 pub mod credentials;
 pub mod deadlines;
 pub mod delivery;

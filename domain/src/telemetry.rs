@@ -12,8 +12,8 @@ use chrono::{DateTime, Datelike};
 use serde::{Deserialize, Serialize};
 use translations::{text, Lang, StaticText};
 
-const HOUR: i64 = 3600;
-const DAY: i64 = 24 * HOUR;
+pub(crate) const HOUR: i64 = 3600;
+pub(crate) const DAY: i64 = 24 * HOUR;
 
 /// At most this many readings in one batch (a batch of 1,000 is usual).
 pub const MAX_READINGS_PER_BATCH: usize = 5_000;
@@ -1101,6 +1101,19 @@ pub fn cold_spell(
     in_season: impl Fn(UnixSeconds) -> bool,
     rule: ColdRule,
 ) -> Option<ColdSpell> {
+    cold_spells(hourly, outages, in_season, rule).pop()
+}
+
+/// Every cold spell in a home's hourly averages `(hour, ℃)` (any order),
+/// oldest first: runs of at least `rule.hours` cold hours, hours out of
+/// season or inside an outage window `[from, to)` skipped (they neither
+/// count nor break a run), an hour without data breaking it.
+pub fn cold_spells(
+    hourly: &[(UnixSeconds, f64)],
+    outages: &[(UnixSeconds, UnixSeconds)],
+    in_season: impl Fn(UnixSeconds) -> bool,
+    rule: ColdRule,
+) -> Vec<ColdSpell> {
     let mut hours: Vec<(UnixSeconds, f64)> = hourly
         .iter()
         .map(|&(hour, value)| (hour_of(hour), value))
@@ -1114,7 +1127,7 @@ pub fn cold_spell(
                 .iter()
                 .any(|&(from, to)| hour + HOUR > from && hour < to)
     };
-    let mut found = None;
+    let mut spells = Vec::new();
     let mut run: Option<ColdSpell> = None;
     let mut previous: Option<UnixSeconds> = None;
     for (hour, value) in hours {
@@ -1129,7 +1142,7 @@ pub fn cold_spell(
         });
         previous = Some(hour);
         if gap || value >= threshold {
-            run = None;
+            end_run(&mut run, rule, &mut spells);
         }
         if value >= threshold {
             continue;
@@ -1143,11 +1156,18 @@ pub fn cold_spell(
         spell.to = hour;
         spell.cold_hours += 1;
         spell.lowest = spell.lowest.min(value);
+    }
+    end_run(&mut run, rule, &mut spells);
+    spells
+}
+
+/// Ends a run of cold hours, keeping it when it was long enough.
+fn end_run(run: &mut Option<ColdSpell>, rule: ColdRule, spells: &mut Vec<ColdSpell>) {
+    if let Some(spell) = run.take() {
         if spell.cold_hours >= rule.hours {
-            found = Some(*spell);
+            spells.push(spell);
         }
     }
-    found
 }
 
 /// A cold spell still going on: its last cold hour is the latest whole

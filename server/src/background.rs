@@ -9,7 +9,7 @@ use backend::integrations::sms::{AliyunSms, LogChannel, NotificationChannel, Unc
 use backend::integrations::wechat_template::WeChatTemplates;
 use backend::integrations::wechat_token::AccessTokens;
 use backend::services::delivery::Channels;
-use backend::Database;
+use backend::{Database, PortalSettings};
 use std::sync::Arc;
 
 /// The configured channel for texts.
@@ -77,10 +77,12 @@ pub fn spawn_delivery(
 
 /// Every ten minutes, removes ended sessions, old codes and stale WeChat
 /// links; readies telemetry partitions, drops raw months past
-/// `telemetry_raw_months` and reviews which sensors to trust.
+/// `telemetry_raw_months`, reviews which sensors to trust and computes the
+/// days of 室温达标率 still due.
 pub fn spawn_housekeeping(
     db: Database,
     clock: TimeSource,
+    settings: Arc<PortalSettings>,
     telemetry_raw_months: u32,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -107,14 +109,30 @@ pub fn spawn_housekeeping(
                     tracing::error!(error = %error.log_detail(), "telemetry housekeeping failed")
                 }
             }
+            refresh_compliance(&db, &settings, now).await;
         }
     })
+}
+
+/// Computes the days of 室温达标率 still due, and says so in the log.
+async fn refresh_compliance(db: &Database, settings: &PortalSettings, now: i64) {
+    match backend::services::telemetry::compliance::refresh_compliance(db, settings, now).await {
+        Ok(0) => {}
+        Ok(days) => tracing::info!(days, "indoor compliance computed"),
+        Err(error) => {
+            tracing::error!(error = %error.log_detail(), "indoor compliance not computed")
+        }
+    }
 }
 
 /// In demo mode: the simulated smart-heating platform registers its
 /// sensors, back-fills two days, then reports every five minutes, so the
 /// demo shows live data.
-pub fn spawn_telemetry_simulator(db: Database, clock: TimeSource) -> tokio::task::JoinHandle<()> {
+pub fn spawn_telemetry_simulator(
+    db: Database,
+    clock: TimeSource,
+    settings: Arc<PortalSettings>,
+) -> tokio::task::JoinHandle<()> {
     use backend::seed::telemetry::{register_sensors, simulate};
     use backend::services::telemetry::upkeep::review_sensors;
     tokio::spawn(async move {
@@ -137,6 +155,8 @@ pub fn spawn_telemetry_simulator(db: Database, clock: TimeSource) -> tokio::task
                     if let Err(error) = review_sensors(&db, now).await {
                         tracing::error!(error = %error.log_detail(), "sensor review failed");
                     }
+                    // And the back-filled days show in the city's figures.
+                    refresh_compliance(&db, &settings, now).await;
                 }
                 Err(error) => {
                     tracing::error!(error = %error.log_detail(), "simulated telemetry failed")

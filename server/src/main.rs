@@ -194,11 +194,17 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
         background::channels(&config, state.wechat_account.tokens.clone())?,
         state.services.clock.clone(),
     );
-    let simulator = demo_mode
-        .then(|| background::spawn_telemetry_simulator(db.clone(), state.services.clock.clone()));
+    let simulator = demo_mode.then(|| {
+        background::spawn_telemetry_simulator(
+            db.clone(),
+            state.services.clock.clone(),
+            state.services.settings.clone(),
+        )
+    });
     let housekeeping = background::spawn_housekeeping(
         db.clone(),
         state.services.clock.clone(),
+        state.services.settings.clone(),
         config.telemetry_raw_months,
     );
     let app = router::build(state, config.request_timeout);

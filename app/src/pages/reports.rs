@@ -9,8 +9,11 @@ use crate::components::charts::{BarList, ColumnChart};
 use crate::components::feedback::loaded;
 use crate::components::outage::Moment;
 use crate::prefs::use_lang;
-use domain::city_report::{CityReport, CompanyFigures, ReportView};
+use domain::city_report::{CityReport, CompanyFigures, DayCompliance, ReportView};
+use domain::compliance::{LATE_DAYS, MIN_MEASURED_HOURS};
 use domain::reports::{Period, PeriodKind, Rate, Report};
+use domain::telemetry::ColdRule;
+use domain::triage::STANDARD_MIN_TENTHS;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -158,15 +161,22 @@ fn CityFigures(report: CityReport) -> impl IntoView {
                 <td>{figures.closure.display()}</td>
                 <td>{figures.satisfaction.display()}</td>
                 <td>{average_stars(figures.average_rating_tenths)}</td>
+                <td>{figures.compliance.display()}</td>
             </tr>
         }
     };
     let rows = report
         .companies
+        .clone()
         .into_iter()
         .map(|figures| row(figures, false))
         .collect_view();
     let caption = text::reports_city_caption(lang);
+    let companies: Vec<String> = report
+        .companies
+        .iter()
+        .map(|figures| figures.company.clone())
+        .collect();
     view! {
         <PeriodChooser period csv=false />
         <h2 class="report-title">{period.title(lang)}</h2>
@@ -185,12 +195,67 @@ fn CityFigures(report: CityReport) -> impl IntoView {
                         <th scope="col">{text::reports_closed(lang)}</th>
                         <th scope="col">{text::reports_satisfied_4_5_stars(lang)}</th>
                         <th scope="col">{text::reports_average_rating(lang)}</th>
+                        <th scope="col">{text::reports_compliance(lang)}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                     <tfoot>{row(report.city, true)}</tfoot>
                 </table>
             </div>
             <p class="muted">{text::reports_response_crew_on_site_or_review(lang)}</p>
+        </section>
+        <ComplianceDays companies=companies days=report.compliance_days />
+    }
+    .into_any()
+}
+
+/// 室温达标率 of each day of the period: a row per day, a column per
+/// company and the city's.
+#[component]
+fn ComplianceDays(companies: Vec<String>, days: Vec<DayCompliance>) -> impl IntoView {
+    let lang = use_lang();
+    let heads = companies
+        .into_iter()
+        .map(|company| view! { <th scope="col">{company}</th> })
+        .collect_view();
+    let rows = days
+        .into_iter()
+        .map(|day| {
+            let rates = day
+                .companies
+                .iter()
+                .map(|rate| view! { <td>{rate.display()}</td> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{day.day.format("%m-%d").to_string()}</th>
+                    {rates}
+                    <td>{day.city.display()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let caption = text::reports_compliance_per_day(lang);
+    let note = text::reports_compliance_note(
+        lang,
+        STANDARD_MIN_TENTHS / 10,
+        LATE_DAYS,
+        MIN_MEASURED_HOURS,
+        ColdRule::default().hours,
+    );
+    view! {
+        <section class="card compliance-days">
+            <h3 class="card__title">{caption}</h3>
+            <div class="table-wrap" tabindex="0" role="region" aria-label=caption>
+                <table class="table">
+                    <thead><tr>
+                        <th scope="col">{text::reports_day(lang)}</th>
+                        {heads}
+                        <th scope="col">{text::reports_city_total(lang)}</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <p class="muted">{note}</p>
         </section>
     }
     .into_any()

@@ -68,7 +68,14 @@ pub async fn city_report(
             })
         })
         .collect();
-    Ok(build_city_report(period, &companies, cases, now))
+    let compliance = crate::services::telemetry::compliance::days_between(db, start, end).await?;
+    Ok(build_city_report(
+        period,
+        &companies,
+        cases,
+        &compliance,
+        now,
+    ))
 }
 
 /// A stored row as the report counts it; None for a kind or state this

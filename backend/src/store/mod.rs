@@ -8,6 +8,7 @@ pub mod audit;
 pub mod binding_requests;
 pub mod calendar;
 pub mod cases;
+pub mod compliance;
 pub mod grid_work;
 pub mod hotline;
 pub mod households;

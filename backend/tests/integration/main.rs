@@ -2,6 +2,7 @@
 //! on fresh SQLite and PostgreSQL databases, the outbox's delivery, and the
 //! providers' clients against local stand-ins.
 
+mod compliance;
 mod delivery;
 mod integrations;
 mod schema;

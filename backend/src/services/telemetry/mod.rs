@@ -1,8 +1,10 @@
 //! Smart heating telemetry: a platform's batch of readings checked row by
 //! row and kept (the good rows, once); the sensor registry and the curves
 //! (`registry`), the periodic upkeep (`upkeep`), what people see
-//! (`views`) and what the data finds for the dispatcher (`findings`).
+//! (`views`), what the data finds for the dispatcher (`findings`) and the
+//! city's daily 室温达标率 (`compliance`).
 
+pub mod compliance;
 pub mod findings;
 pub mod registry;
 pub mod upkeep;

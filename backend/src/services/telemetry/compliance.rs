@@ -1,0 +1,122 @@
+//! 室温达标率: the background job that judges every trusted home sensor's
+//! day (domain::compliance) and keeps each company's tally per day, and the
+//! figures the city's oversight reads.
+
+use crate::config::PortalSettings;
+use crate::db::Database;
+use crate::error::BackendResult;
+use crate::store::compliance as store;
+use chrono::{Days, NaiveDate};
+use domain::clock::{to_local, UnixSeconds};
+use domain::compliance::{
+    day_span, days_to_refresh, hours_read, judge_home_day, ComplianceDay, REFRESH_DAYS,
+};
+use domain::telemetry::ColdRule;
+use std::collections::HashMap;
+
+/// Computes the days `days_to_refresh` names for every company: the days
+/// never computed, and those late data may still change. Returns how many
+/// days it computed.
+pub async fn refresh_compliance(
+    db: &Database,
+    settings: &PortalSettings,
+    now: UnixSeconds,
+) -> BackendResult<usize> {
+    let today = to_local(now).date_naive();
+    let first = today
+        .checked_sub_days(Days::new(REFRESH_DAYS))
+        .unwrap_or(today);
+    let computed: Vec<(NaiveDate, UnixSeconds)> =
+        store::computed_since(db.reader(), day_span(first).0)
+            .await?
+            .into_iter()
+            .map(|(day_start, at)| (to_local(day_start).date_naive(), at))
+            .collect();
+    let days = days_to_refresh(today, &computed, now);
+    compute_days(db, settings, &days, now).await?;
+    Ok(days.len())
+}
+
+/// Judges `days` for every company and saves each company's tally (also
+/// for days the job would not choose, such as after an import of old data).
+pub async fn compute_days(
+    db: &Database,
+    settings: &PortalSettings,
+    days: &[NaiveDate],
+    now: UnixSeconds,
+) -> BackendResult<()> {
+    let rule = ColdRule::default();
+    for (company_id, _) in crate::store::people::company_choices(db.reader()).await? {
+        for &day in days {
+            let tally = company_day(db, settings, company_id, day, rule).await?;
+            store::save_day(
+                db.writer(),
+                company_id,
+                day_span(day).0,
+                tally.measured,
+                tally.below,
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// One company's homes on one day.
+async fn company_day(
+    db: &Database,
+    settings: &PortalSettings,
+    company_id: i64,
+    day: NaiveDate,
+    rule: ColdRule,
+) -> BackendResult<ComplianceDay> {
+    let (from, to) = hours_read(day, rule);
+    let (start, end) = day_span(day);
+    let season = crate::services::public::season_now(
+        db,
+        settings,
+        start + (end - start) / 2,
+        Some(company_id),
+    )
+    .await?
+    .effective;
+    let in_season = |hour: UnixSeconds| hour >= season.start && hour < season.end;
+    let mut outages: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+    for (building, starts, ends) in
+        store::company_outage_windows(db.reader(), company_id, from, to).await?
+    {
+        outages.entry(building).or_default().push((starts, ends));
+    }
+    let hours = store::company_indoor_hours(db.reader(), company_id, from, to).await?;
+    let verdicts = hours
+        .chunk_by(|a, b| a.sensor_id == b.sensor_id)
+        .map(|sensor| {
+            let series: Vec<(UnixSeconds, f64)> =
+                sensor.iter().map(|h| (h.hour, h.average)).collect();
+            let excused = outages
+                .get(&sensor[0].building_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            judge_home_day(&series, excused, in_season, rule, day)
+        });
+    Ok(ComplianceDay::tally(day, company_id, verdicts))
+}
+
+/// Every company's computed days in `[from, to)`, for the city's report.
+pub async fn days_between(
+    db: &Database,
+    from: UnixSeconds,
+    to: UnixSeconds,
+) -> BackendResult<Vec<ComplianceDay>> {
+    Ok(store::days_between(db.reader(), from, to)
+        .await?
+        .into_iter()
+        .map(|(company_id, day_start, measured, below)| ComplianceDay {
+            day: to_local(day_start).date_naive(),
+            company_id,
+            measured: u32::try_from(measured).unwrap_or(0),
+            below: u32::try_from(below).unwrap_or(0),
+        })
+        .collect())
+}
