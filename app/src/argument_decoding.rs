@@ -106,6 +106,8 @@ macro_rules! with_plain_functions {
             api_keys::RevokeApiKey,
             telemetry::LoadSensorRegistry,
             telemetry::ImportSensors,
+            telemetry::LoadSensor,
+            telemetry::EditSensor,
             telemetry::LoadStationBoard,
             telemetry::SetSupplyCurve,
             telemetry::LoadDataFindings,

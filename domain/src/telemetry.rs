@@ -308,6 +308,23 @@ pub fn check_sensor_code(code: &str) -> Option<String> {
     fits.then(|| code.to_string())
 }
 
+/// A sensor's code, kind and place as typed (a CSV line or the registry's
+/// edit form), checked: the place may be empty only for an outdoor sensor.
+pub fn check_sensor_fields(
+    code: &str,
+    kind: &str,
+    place: &str,
+) -> Result<(String, SensorKind, String), StaticText> {
+    let code = check_sensor_code(code).ok_or(text::telemetry_csv_code as StaticText)?;
+    let kind = SensorKind::parse(&kind.trim().to_ascii_lowercase())
+        .ok_or(text::telemetry_csv_kind as StaticText)?;
+    let place = place.trim().to_string();
+    if place.is_empty() && kind != SensorKind::Outdoor {
+        return Err(text::telemetry_csv_place_missing);
+    }
+    Ok((code, kind, place))
+}
+
 /// Reads a sensor registry CSV: the lines to register, and the problems of
 /// the others (the whole file is refused when its header or size is
 /// wrong).
@@ -344,28 +361,13 @@ pub fn parse_sensor_csv(text: &str) -> Result<(Vec<SensorLine>, Vec<LineProblem>
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let Some(code) = check_sensor_code(field(0)) else {
-            problems.push(LineProblem {
-                line,
-                problem: text::telemetry_csv_code,
-            });
-            continue;
+        let (code, kind, place) = match check_sensor_fields(field(0), field(1), field(2)) {
+            Ok(fields) => fields,
+            Err(problem) => {
+                problems.push(LineProblem { line, problem });
+                continue;
+            }
         };
-        let Some(kind) = SensorKind::parse(&field(1).to_ascii_lowercase()) else {
-            problems.push(LineProblem {
-                line,
-                problem: text::telemetry_csv_kind,
-            });
-            continue;
-        };
-        let place = field(2).to_string();
-        if place.is_empty() && kind != SensorKind::Outdoor {
-            problems.push(LineProblem {
-                line,
-                problem: text::telemetry_csv_place_missing,
-            });
-            continue;
-        }
         lines.push(SensorLine {
             line,
             code,
@@ -383,6 +385,9 @@ pub struct SensorSummary {
     pub kind: SensorKind,
     /// The flat ("金宝花园 2号楼 1单元 201") or station it sits at.
     pub place: Option<String>,
+    /// Where the registry places it, as a CSV line would: the household's
+    /// account number or the station's code (empty: the city's).
+    pub place_code: String,
     pub company: Option<String>,
     pub last_heard_at: Option<UnixSeconds>,
     pub flag: Option<SensorFlag>,

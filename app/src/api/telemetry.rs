@@ -2,7 +2,7 @@
 //! company's weather-compensated curve (admin), and the dispatcher's
 //! station board.
 
-use domain::telemetry::{DataFinding, SensorRegistry, StationBoard};
+use domain::telemetry::{DataFinding, SensorRegistry, SensorSummary, StationBoard};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -33,6 +33,38 @@ pub async fn import_sensors(csv: String) -> Result<(), ServerFnError> {
     leptos_axum::redirect(&format!(
         "/admin/sensors?registered={}&moved={}",
         report.registered, report.moved
+    ));
+    Ok(())
+}
+
+/// One sensor by its code, for its edit form (admin); None when no
+/// sensor has that code.
+#[server(input = GetUrl, prefix = "/api", endpoint = "admin/sensors/one")]
+pub async fn load_sensor(code: String) -> Result<Option<SensorSummary>, ServerFnError> {
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::telemetry::registry::sensor(&call.db, &call.viewer, &code)
+        .await
+        .map_err(to_server_error)
+}
+
+/// Gives a sensor another kind or place (admin), then shows it saved.
+#[server(prefix = "/api", endpoint = "admin/sensors/edit")]
+pub async fn edit_sensor(code: String, kind: String, place: String) -> Result<(), ServerFnError> {
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::services::telemetry::registry::edit_sensor(
+        &call.db,
+        &call.viewer,
+        (&code, &kind, &place),
+        &call.origin,
+    )
+    .await
+    .map_err(to_server_error)?;
+    // A saved code is letters, digits, '-', '_' and '.': safe in a query.
+    leptos_axum::redirect(&format!(
+        "/admin/sensors?sensor={}&edited=1#edit",
+        code.trim()
     ));
     Ok(())
 }

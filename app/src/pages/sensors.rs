@@ -2,11 +2,13 @@
 //! sensors from CSV, and see which are registered, where, when each was
 //! last heard and which are not trusted.
 
-use crate::api::telemetry::{load_sensor_registry, ImportSensors, SetSupplyCurve};
+use crate::api::telemetry::{
+    load_sensor, load_sensor_registry, EditSensor, ImportSensors, SetSupplyCurve,
+};
 use crate::components::feedback::{loaded, ActionOutcome};
 use crate::components::outage::Moment;
 use crate::prefs::use_lang;
-use domain::telemetry::{CompanyCurve, SensorRegistry, SENSORS_LISTED};
+use domain::telemetry::{CompanyCurve, SensorKind, SensorRegistry, SensorSummary, SENSORS_LISTED};
 use domain::triage::Reading;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,6 +55,7 @@ pub fn SensorsPage() -> impl IntoView {
                 <button class="button" type="submit">{text::sensors_import_button(lang)}</button>
             </ActionForm>
         </section>
+        <FindAndEdit />
         <ActionOutcome outcome=set_curve.value().into() done=text::sensors_curve_saved(lang) />
         {loaded(registry, move |registry| {
             let curves = registry.curves.clone();
@@ -62,6 +65,91 @@ pub fn SensorsPage() -> impl IntoView {
             }
         })}
     }
+}
+
+/// 修改传感器: find a sensor by its code (a GET form, so the address
+/// keeps it), then give it another kind or place.
+#[component]
+fn FindAndEdit() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let edit = ServerAction::<EditSensor>::new();
+    let code = move || query.read().get("sensor").filter(|c| !c.trim().is_empty());
+    let found = Resource::new(
+        move || (code(), edit.version().get()),
+        |(code, _)| async move {
+            match code {
+                Some(code) => load_sensor(code.clone())
+                    .await
+                    .map(|found| Some((code, found))),
+                None => Ok(None),
+            }
+        },
+    );
+    // Saved without JavaScript (the redirect's address says so); with it,
+    // the form's own outcome says so.
+    let edited = move || {
+        if edit.value().read().is_some() {
+            return None;
+        }
+        let query = query.read();
+        query.get("edited")?;
+        let code = query.get("sensor")?;
+        Some(view! {
+            <p class="notice notice--ok" role="status">{text::sensors_edited(lang, code)}</p>
+        })
+    };
+    view! {
+        <section class="card" id="edit">
+            <h2 class="card__title">{text::sensors_edit(lang)}</h2>
+            <p class="muted">{text::sensors_edit_explained(lang)}</p>
+            <form method="get" action="/admin/sensors#edit" class="form filters">
+                <label class="field"><span class="field__label">{text::sensors_code(lang)}</span>
+                    <input class="field__input" name="sensor" required autocomplete="off"
+                        value=move || code().unwrap_or_default() /></label>
+                <button class="button button--secondary" type="submit">{text::sensors_find(lang)}</button>
+            </form>
+            {edited}
+            {loaded(found, move |found| match found {
+                None => ().into_any(),
+                Some((_, Some(sensor))) => view! { <SensorForm sensor edit /> }.into_any(),
+                Some((code, None)) => view! {
+                    <p class="notice notice--warning" role="status">{text::sensors_not_found(lang, code)}</p>
+                }
+                .into_any(),
+            })}
+        </section>
+    }
+}
+
+/// One sensor's kind and place, to change.
+#[component]
+fn SensorForm(sensor: SensorSummary, edit: ServerAction<EditSensor>) -> impl IntoView {
+    let lang = use_lang();
+    let kinds = SensorKind::ALL
+        .into_iter()
+        .map(|kind| {
+            view! { <option value=kind.as_str() selected=kind == sensor.kind>{kind.label(lang)}</option> }
+        })
+        .collect_view();
+    let code = sensor.code;
+    let saved = text::sensors_edited(lang, code.clone());
+    let editing = code.clone();
+    view! {
+        <ActionForm action=edit attr:class="form" attr:data-editing=editing>
+            <input type="hidden" name="code" value=code.clone() />
+            <p><code>{code}</code>" "{sensor.place.unwrap_or_default()}</p>
+            <div class="rule">
+                <label class="field"><span class="field__label">{text::sensors_kind(lang)}</span>
+                    <select class="field__input" name="kind">{kinds}</select></label>
+                <label class="field"><span class="field__label">{text::sensors_place(lang)}</span>
+                    <input class="field__input" name="place" autocomplete="off" value=sensor.place_code /></label>
+            </div>
+            <ActionOutcome outcome=edit.value().into() done=saved />
+            <button class="button" type="submit">{text::sensors_save(lang)}</button>
+        </ActionForm>
+    }
+    .into_any()
 }
 
 /// Each company's weather-compensated curve, one form each.
@@ -139,8 +227,8 @@ fn Registry(registry: SensorRegistry) -> impl IntoView {
             });
             let code = sensor.code.clone();
             view! {
-                <tr data-sensor=code>
-                    <td><code>{sensor.code}</code></td>
+                <tr data-sensor=code.clone()>
+                    <td><a href=format!("/admin/sensors?sensor={code}#edit")><code>{sensor.code}</code></a></td>
                     <td>{sensor.kind.label(lang)}</td>
                     <td>{sensor.place.unwrap_or_default()}</td>
                     <td>{sensor.company.unwrap_or_default()}</td>

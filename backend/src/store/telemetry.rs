@@ -61,20 +61,7 @@ pub async fn upsert_sensor(
     sensor: &NewSensor,
     now: UnixSeconds,
 ) -> BackendResult<bool> {
-    let moved = sqlx::query(
-        "UPDATE sensors SET kind = $1, household_id = $2, building_id = $3, station_id = $4, \
-                company_id = $5 \
-         WHERE code = $6",
-    )
-    .bind(sensor.kind.as_str())
-    .bind(sensor.household_id)
-    .bind(sensor.building_id)
-    .bind(sensor.station_id)
-    .bind(sensor.company_id)
-    .bind(&sensor.code)
-    .execute(&mut **tx)
-    .await?;
-    if moved.rows_affected() > 0 {
+    if move_sensor(&mut **tx, sensor).await? {
         return Ok(false);
     }
     sqlx::query(
@@ -92,6 +79,28 @@ pub async fn upsert_sensor(
     .execute(&mut **tx)
     .await?;
     Ok(true)
+}
+
+/// Gives a registered sensor its kind and place; false when no sensor has
+/// that code.
+pub async fn move_sensor<'e>(
+    executor: impl sqlx::Executor<'e, Database = Any>,
+    sensor: &NewSensor,
+) -> BackendResult<bool> {
+    let moved = sqlx::query(
+        "UPDATE sensors SET kind = $1, household_id = $2, building_id = $3, station_id = $4, \
+                company_id = $5 \
+         WHERE code = $6",
+    )
+    .bind(sensor.kind.as_str())
+    .bind(sensor.household_id)
+    .bind(sensor.building_id)
+    .bind(sensor.station_id)
+    .bind(sensor.company_id)
+    .bind(&sensor.code)
+    .execute(executor)
+    .await?;
+    Ok(moved.rows_affected() > 0)
 }
 
 /// A household's place and company, by account number.
@@ -348,32 +357,48 @@ pub struct ListedRow {
     pub code: String,
     pub kind: String,
     pub place: Option<String>,
+    pub place_code: String,
     pub company: Option<String>,
     pub last_heard_at: Option<i64>,
     pub flag: Option<String>,
 }
 
+/// The registry's view of sensors: where each sits, by name and by the
+/// code a CSV line places it with.
+const LISTED_SELECT: &str = "SELECT s.code, s.kind, \
+        CASE WHEN s.household_id IS NOT NULL \
+             THEN cm.name || ' ' || b.name || ' ' || u.name || ' ' || h.room \
+             ELSE st.name END AS place, \
+        CASE WHEN s.household_id IS NOT NULL THEN h.account_no \
+             ELSE COALESCE(st.code, '') END AS place_code, \
+        co.short_name AS company, s.last_heard_at, s.flag \
+     FROM sensors s \
+     LEFT JOIN households h ON h.id = s.household_id \
+     LEFT JOIN units u ON u.id = h.unit_id \
+     LEFT JOIN buildings b ON b.id = s.building_id \
+     LEFT JOIN communities cm ON cm.id = b.community_id \
+     LEFT JOIN stations st ON st.id = s.station_id \
+     LEFT JOIN heating_companies co ON co.id = s.company_id";
+
 /// The first `limit` sensors, flagged first, then by code.
 pub async fn listed(pool: &AnyPool, limit: i64) -> BackendResult<Vec<ListedRow>> {
-    Ok(sqlx::query_as(
-        "SELECT s.code, s.kind, \
-                CASE WHEN s.household_id IS NOT NULL \
-                     THEN cm.name || ' ' || b.name || ' ' || u.name || ' ' || h.room \
-                     ELSE st.name END AS place, \
-                co.short_name AS company, s.last_heard_at, s.flag \
-         FROM sensors s \
-         LEFT JOIN households h ON h.id = s.household_id \
-         LEFT JOIN units u ON u.id = h.unit_id \
-         LEFT JOIN buildings b ON b.id = s.building_id \
-         LEFT JOIN communities cm ON cm.id = b.community_id \
-         LEFT JOIN stations st ON st.id = s.station_id \
-         LEFT JOIN heating_companies co ON co.id = s.company_id \
-         ORDER BY CASE WHEN s.flag IS NULL THEN 1 ELSE 0 END, s.code \
-         LIMIT $1",
-    )
+    Ok(sqlx::query_as(&format!(
+        "{LISTED_SELECT} \
+         ORDER BY CASE WHEN s.flag IS NULL THEN 1 ELSE 0 END, s.code LIMIT $1"
+    ))
     .bind(limit)
     .fetch_all(pool)
     .await?)
+}
+
+/// One sensor by its code, as the registry lists it.
+pub async fn listed_one(pool: &AnyPool, code: &str) -> BackendResult<Option<ListedRow>> {
+    Ok(
+        sqlx::query_as(&format!("{LISTED_SELECT} WHERE s.code = $1"))
+            .bind(code)
+            .fetch_optional(pool)
+            .await?,
+    )
 }
 
 /// (kind, registered, flagged) for each kind with sensors.

@@ -6,7 +6,7 @@
 //! included); late data within the window is taken; limits, keys and
 //! companies are enforced.
 
-use crate::support::{client, staff_signs_in, Browser, TestServer};
+use crate::support::{client, staff_signs_in, Answer, Browser, TestServer};
 use backend::db::Engine;
 use serde_json::{json, Value};
 
@@ -855,4 +855,96 @@ fn row_between(body: &str, start: &str, end: &str) -> String {
         .unwrap_or_else(|| panic!("{start} in {body}"));
     let to = body[from..].find(end).map_or(body.len(), |i| from + i);
     body[from..to].to_string()
+}
+
+/// Posts the registry's edit form as a browser without JavaScript does.
+async fn edit_sensor(browser: &mut Browser, code: &str, kind: &str, place: &str) -> Answer {
+    browser
+        .submit(
+            "/admin/sensors?sensor=IN-MOVED",
+            "/api/admin/sensors/edit",
+            &[("code", code), ("kind", kind), ("place", place)],
+        )
+        .await
+}
+
+/// A sensor moved to another flat is found by its code and edited on the
+/// registry page by an admin only; its new place is checked as an import
+/// line is, an unknown code is refused, and the change is audited.
+async fn a_sensor_is_edited_on_the_registry_page(engine: Engine) {
+    let server = TestServer::start(engine).await;
+    let pool = server.test_db.db.reader();
+    let accounts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT account_no, id FROM households ORDER BY id LIMIT 2")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    let (first, second) = (&accounts[0], &accounts[1]);
+    let mut admin = staff_signs_in(&server, "admin_demo", PASSWORD).await;
+    let registry = format!("sensor_id,kind,place\nIN-MOVED,indoor,{}\n", first.0);
+    let imported = admin
+        .submit(
+            "/admin/sensors",
+            "/api/admin/sensors/import",
+            &[("csv", &registry)],
+        )
+        .await;
+    assert!(imported.form_error().is_none(), "{imported:?}");
+
+    // Found by its code: the form holds its kind and account number.
+    let page = admin.get("/admin/sensors?sensor=IN-MOVED").await;
+    assert!(
+        page.body.contains("data-editing=\"IN-MOVED\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("value=\"{}\"", first.0)));
+    let missing = admin.get("/admin/sensors?sensor=NO-SUCH").await;
+    assert!(missing.body.contains("没有找到编号为 NO-SUCH 的传感器"));
+
+    let mut dispatcher = staff_signs_in(&server, "dispatch_demo", PASSWORD).await;
+    let refused = edit_sensor(&mut dispatcher, "IN-MOVED", "indoor", &second.0).await;
+    assert!(refused.form_error().is_some(), "{refused:?}");
+    let unknown = edit_sensor(&mut admin, "NO-SUCH", "indoor", &second.0).await;
+    let error = unknown.form_error().unwrap_or_default();
+    assert!(error.contains("CSV 导入"), "{error}");
+    let no_station = edit_sensor(&mut admin, "IN-MOVED", "station", "NO-STATION").await;
+    let error = no_station.form_error().unwrap_or_default();
+    assert!(error.contains("换热站编号"), "{error}");
+    let no_place = edit_sensor(&mut admin, "IN-MOVED", "indoor", "").await;
+    assert!(no_place.form_error().is_some(), "{no_place:?}");
+
+    let moved = edit_sensor(&mut admin, "IN-MOVED", "indoor", &format!(" {} ", second.0)).await;
+    assert!(moved.form_error().is_none(), "{moved:?}");
+    let shown_at = moved.location.clone().expect("back to the sensor");
+    assert!(shown_at.contains("sensor=IN-MOVED&edited=1"), "{shown_at}");
+    let household: i64 =
+        sqlx::query_scalar("SELECT household_id FROM sensors WHERE code = 'IN-MOVED'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(household, second.1);
+    let page = admin.get(&shown_at).await;
+    assert!(
+        page.body.contains("已保存传感器 IN-MOVED 的新位置"),
+        "{}",
+        page.body
+    );
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'sensor_edited'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+    server.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sensor_is_edited_on_the_registry_page_on_sqlite() {
+    a_sensor_is_edited_on_the_registry_page(Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sensor_is_edited_on_the_registry_page_on_postgres() {
+    a_sensor_is_edited_on_the_registry_page(Engine::Postgres).await;
 }

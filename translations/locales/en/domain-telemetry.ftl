@@ -13,3 +13,4 @@ telemetry-flag-jumping = Jumping values
 telemetry-curve-invalid = The curve does not hold: the cold point's outdoor temperature must be below the mild point's, supplies between 20 and 95 ℃ with the cold point's not below the mild one's, and a tolerance of 0.5 to 10 ℃
 telemetry-alarm-no-data = No trusted data
 telemetry-alarm-below-curve = Below the curve
+telemetry-sensor-unknown = No sensor has this id; register new sensors by importing a CSV

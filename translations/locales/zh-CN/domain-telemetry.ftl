@@ -13,3 +13,4 @@ telemetry-flag-jumping = 数值跳变
 telemetry-curve-invalid = 曲线不合理：冷点室外温度应低于暖点，供水温度在 20 到 95 ℃ 之间且冷点不低于暖点，容差 0.5 到 10 ℃
 telemetry-alarm-no-data = 数据异常
 telemetry-alarm-below-curve = 低于曲线
+telemetry-sensor-unknown = 没有这个编号的传感器；新传感器请用 CSV 导入登记

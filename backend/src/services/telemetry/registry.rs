@@ -9,8 +9,8 @@ use crate::store::telemetry::{self as store, NewSensor};
 use domain::household::parse_account_no;
 use domain::roles::Role;
 use domain::telemetry::{
-    parse_sensor_csv, CompanyCurve, SensorCount, SensorFlag, SensorKind, SensorLine,
-    SensorRegistry, SensorSummary, SupplyCurve, SENSORS_LISTED,
+    check_sensor_fields, parse_sensor_csv, CompanyCurve, SensorCount, SensorFlag, SensorKind,
+    SensorLine, SensorRegistry, SensorSummary, SupplyCurve, SENSORS_LISTED,
 };
 use translations::{text, Localized, StaticText};
 
@@ -141,16 +141,7 @@ pub async fn summary(db: &Database, viewer: &Viewer) -> BackendResult<SensorRegi
     let sensors = store::listed(db.reader(), SENSORS_LISTED)
         .await?
         .into_iter()
-        .filter_map(|row| {
-            Some(SensorSummary {
-                kind: SensorKind::parse(&row.kind)?,
-                code: row.code,
-                place: row.place,
-                company: row.company,
-                last_heard_at: row.last_heard_at,
-                flag: row.flag.as_deref().and_then(SensorFlag::parse),
-            })
-        })
+        .filter_map(summary_of)
         .collect();
     let mut curves = Vec::new();
     for (company_id, company) in crate::store::people::company_choices(db.reader()).await? {
@@ -167,6 +158,71 @@ pub async fn summary(db: &Database, viewer: &Viewer) -> BackendResult<SensorRegi
         sensors,
         curves,
     })
+}
+
+/// A listed row as the registry page shows it; None for a kind this
+/// version does not know.
+fn summary_of(row: store::ListedRow) -> Option<SensorSummary> {
+    Some(SensorSummary {
+        kind: SensorKind::parse(&row.kind)?,
+        code: row.code,
+        place: row.place,
+        place_code: row.place_code,
+        company: row.company,
+        last_heard_at: row.last_heard_at,
+        flag: row.flag.as_deref().and_then(SensorFlag::parse),
+    })
+}
+
+/// One registered sensor by its code (admin), for its edit form; None
+/// when no sensor has that code.
+pub async fn sensor(
+    db: &Database,
+    viewer: &Viewer,
+    code: &str,
+) -> BackendResult<Option<SensorSummary>> {
+    viewer.require(Role::Admin)?;
+    Ok(store::listed_one(db.reader(), code.trim())
+        .await?
+        .and_then(summary_of))
+}
+
+/// Gives a registered sensor another kind or place (admin), filled in as
+/// a CSV line would be; its readings stay its own. New sensors come by
+/// import, so an unknown code is refused. Audited.
+pub async fn edit_sensor(
+    db: &Database,
+    viewer: &Viewer,
+    fields: (&str, &str, &str),
+    origin: &RequestOrigin,
+) -> BackendResult<()> {
+    viewer.require(Role::Admin)?;
+    let (code, kind, place) = fields;
+    let (code, kind, place) =
+        check_sensor_fields(code, kind, place).map_err(BackendError::refused)?;
+    let line = SensorLine {
+        line: 0,
+        code,
+        kind,
+        place,
+    };
+    let sensor = self::place(db, &line)
+        .await?
+        .map_err(BackendError::refused)?;
+    if !store::move_sensor(db.writer(), &sensor).await? {
+        return Err(BackendError::refused(text::telemetry_sensor_unknown));
+    }
+    audit::record(
+        db.writer(),
+        &origin.audit(
+            Some(viewer.person_id),
+            "sensor_edited",
+            "sensor",
+            0,
+            format!("{} {} {}", line.code, line.kind.as_str(), line.place),
+        ),
+    )
+    .await
 }
 
 /// Sets a company's weather-compensated curve (admin); audited.
