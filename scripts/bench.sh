@@ -2,8 +2,9 @@
 # heatdesk's benchmarks, on demand (not part of CI's pass/fail): SSR pages
 # beside static files, durable case submissions on SQLite and PostgreSQL
 # beside the disk's fsync rate, the wasm bundle, an outage's news to 5,000
-# households queued and drained, and telemetry readings through the API
-# beside the engine's own bulk insert. Prints one report.
+# households queued and drained, telemetry readings through the API beside
+# the engine's own bulk insert, and telemetry views at a city's size.
+# Prints one report.
 #   ./scripts/bench.sh [--seconds N]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -34,3 +35,14 @@ cargo run -q --release -p backend --features test-support --example outage_fanou
 
 step "telemetry readings through the API in batches of 1,000 (4 clients), beside the engine's own bulk insert of the same rows"
 cargo run -q --release -p server --example telemetry_ingest -- 200 4
+
+# A season's telemetry at Weifang's density (16,000 indoor sensors every 20
+# minutes, 1,400 stations' six quantities every 5 minutes): a week on
+# SQLite and, with PostgreSQL, a month (HEATDESK_SCALE_DAYS_SQLITE and
+# HEATDESK_SCALE_DAYS_POSTGRES change that), then the building chart, home
+# card, station board, data findings and a day of 室温达标率 at that size.
+step "telemetry at Weifang's density: sizes on disk and what people wait for"
+cargo run -q --release -p server --example telemetry_scale -- sqlite "${HEATDESK_SCALE_DAYS_SQLITE:-7}"
+if pg_isready -q -h 127.0.0.1 -p 5432; then
+  cargo run -q --release -p server --example telemetry_scale -- postgres "${HEATDESK_SCALE_DAYS_POSTGRES:-30}"
+fi

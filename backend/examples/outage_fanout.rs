@@ -33,7 +33,7 @@ async fn run(engine: Engine, households: i64, texts_per_second: u32) {
     let seeding = Instant::now();
     // The scale seed spreads households over several companies; seed
     // enough that the first company alone heats `households`.
-    backend::seed::scale::seed_scale(&db, households * 3 + 2_000, now)
+    backend::seed::scale::seed_scale(&db, households * 3 + 2_000, now, &mut |_, _| {})
         .await
         .expect("seed");
     // The newest stations of one company, until they heat `households`.

@@ -51,6 +51,24 @@ test("the authority extends a company's season and compares every company", asyn
   const filed = await table.locator("tfoot td").first().textContent();
   expect(Number(filed)).toBeGreaterThan(0);
   await expect(page.getByRole("link", { name: "导出 CSV" })).toHaveCount(0);
+
+  // 室温达标率 from the simulated sensors (they back-fill the two days
+  // before the fixed clock when the server starts): the month's rate per
+  // company and the city's, and each day's, with cold flats below 100 %.
+  await expect(table.locator("thead th").last()).toHaveText("室温达标率");
+  const perDay = page.locator("section.compliance-days");
+  const day27 = perDay.locator("tbody tr", { hasText: "11-27" });
+  await expect(async () => {
+    await page.reload();
+    await expect(day27.locator("td").last()).toHaveText(/^\d+\.\d%$/, { timeout: 1_000 });
+  }).toPass({ timeout: 25_000 });
+  const cityRate = parseFloat((await day27.locator("td").last().textContent()) ?? "");
+  expect(cityRate).toBeGreaterThan(50);
+  expect(cityRate).toBeLessThan(100);
+  await expect(table.locator("tfoot td").last()).toHaveText(/^\d+\.\d%$/);
+  // A day nothing was measured on says so, not 0 %.
+  await expect(perDay.locator("tbody tr", { hasText: "11-30" }).locator("td").last()).toHaveText("—");
+  await expect(perDay).toContainText("停热公告时段和非供暖期不计");
   await page.screenshot({ path: testInfo.outputPath("city-figures.png"), fullPage: true });
   expect(errors).toEqual([]);
 });

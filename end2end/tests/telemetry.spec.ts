@@ -80,6 +80,25 @@ test("the admin imports a sensor and sees it in the registry", async ({ page }, 
   await page.getByRole("button", { name: "导入" }).click();
   await expect(page.getByText(/导入完成：新登记 1 个/)).toBeVisible();
   await page.goto("/admin/sensors");
+  await waitForHydration(page, js);
   await expect(page.locator(`tr[data-sensor="${code}"]`)).toContainText("室外温度");
+
+  // Mounted at a station after all: found from its row, given the
+  // station's code; an unknown code is refused in plain words.
+  await page.locator(`tr[data-sensor="${code}"] a`).click();
+  await expect(page).toHaveURL(new RegExp(`sensor=${code}`));
+  await waitForHydration(page, js);
+  const form = page.locator(`form[data-editing="${code}"]`);
+  await form.getByLabel("类型").selectOption("station");
+  await form.getByLabel("位置").fill("NO-SUCH-STATION");
+  await form.getByRole("button", { name: "保存修改" }).click();
+  await expect(page.getByRole("alert")).toContainText("没有这个换热站编号");
+  await waitForHydration(page, js);
+  await form.getByLabel("类型").selectOption("station");
+  await form.getByLabel("位置").fill("HR-001");
+  await form.getByRole("button", { name: "保存修改" }).click();
+  await expect(page.getByText(`已保存传感器 ${code} 的新位置。`)).toBeVisible();
+  await page.goto("/admin/sensors");
+  await expect(page.locator(`tr[data-sensor="${code}"]`)).toContainText("换热站");
   expect(errors).toEqual([]);
 });

@@ -103,9 +103,13 @@ async fn seed_scale(config: &Config, households: i64) -> Result<(), String> {
     let now = config
         .fixed_now
         .unwrap_or_else(|| app::context::TimeSource::System.now());
-    let summary = backend::seed::scale::seed_scale(&db, households, now)
-        .await
-        .map_err(|e| format!("写入合成城市失败：{}", e.log_detail()))?;
+    let mut progress = server::progress::Progress::new("写入合成城市", "行");
+    let summary = backend::seed::scale::seed_scale(&db, households, now, &mut |done, total| {
+        progress.update(done, total)
+    })
+    .await
+    .map_err(|e| format!("写入合成城市失败：{}", e.log_detail()))?;
+    progress.finish();
     println!(
         "合成城市已写入（{} 秒）：{} 个小区，{} 栋楼，{} 户，{} 个网格，{} 个工单，{} 条工单记录。",
         summary.seconds,

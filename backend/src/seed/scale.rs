@@ -154,13 +154,18 @@ fn history_case(dice: &mut Dice) -> (&'static str, &'static str, &'static str, &
     }
 }
 
+/// How often (in rows) a long seed tells its progress.
+const PROGRESS_EVERY: i64 = 10_000;
+
 /// Seeds the demo city, then grows it to `households` households with
 /// their history, ending at `now`. Refused (like the demo) when the
-/// database already holds a city.
+/// database already holds a city. `progress(done, total)` hears how many
+/// of the households, cases and timeline passes' rows are written.
 pub async fn seed_scale(
     db: &Database,
     households: i64,
     now: UnixSeconds,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> BackendResult<ScaleSummary> {
     let started = Instant::now();
     if !is_empty(db).await? {
@@ -168,6 +173,9 @@ pub async fn seed_scale(
     }
     let demo = seed_demo(db, now).await?;
     let extra = (households - demo.households as i64).max(0);
+    // Households, then the history's two passes over its cases.
+    let total = (extra + 2 * extra * CASES_PER_HOUSEHOLD) as u64;
+    progress(0, total);
     let communities = (extra + HOUSEHOLDS_PER_COMMUNITY - 1) / HOUSEHOLDS_PER_COMMUNITY;
     let companies: Vec<(i64, i64)> =
         sqlx::query_as("SELECT c.id, s.id FROM heating_companies c JOIN heat_sources s ON s.company_id = c.id ORDER BY c.id")
@@ -285,10 +293,21 @@ pub async fn seed_scale(
                 60.0 + (id % 7) as f64 * 12.5
             ))
             .await?;
+        if made % PROGRESS_EVERY == 0 {
+            progress(made as u64, total);
+        }
     }
     let made = homes.finish().await?;
 
-    let (cases, events) = seed_history(db, first_household, made, first_building, now).await?;
+    let mut history_progress = |done: u64| progress(extra as u64 + done, total);
+    let history = HistoryPlan {
+        first_household,
+        households: made,
+        first_building,
+        now,
+    };
+    let (cases, events) = seed_history(db, history, &mut history_progress).await?;
+    progress(total, total);
     if db.engine() == Engine::Postgres {
         for table in [
             "stations",
@@ -322,15 +341,28 @@ pub async fn seed_scale(
     })
 }
 
-/// About ten cases per synthetic household over five seasons, oldest
-/// first, each filed and (but for the last days' few) closed.
-async fn seed_history(
-    db: &Database,
+/// Whose history `seed_history` writes.
+struct HistoryPlan {
     first_household: i64,
     households: i64,
     first_building: i64,
     now: UnixSeconds,
+}
+
+/// About ten cases per synthetic household over five seasons, oldest
+/// first, each filed and (but for the last days' few) closed;
+/// `progress(done)` hears the rows of both passes.
+async fn seed_history(
+    db: &Database,
+    plan: HistoryPlan,
+    progress: &mut (dyn FnMut(u64) + Send),
 ) -> BackendResult<(i64, i64)> {
+    let HistoryPlan {
+        first_household,
+        households,
+        first_building,
+        now,
+    } = plan;
     let total = households * CASES_PER_HOUSEHOLD;
     if total == 0 {
         return Ok((0, 0));
@@ -351,7 +383,8 @@ async fn seed_history(
     );
     // Two passes over the same generated history (the dice start alike):
     // the cases first, then their timelines, so every entry's case exists.
-    for pass in [Pass::Cases, Pass::Events] {
+    for (passes_done, pass) in [Pass::Cases, Pass::Events].into_iter().enumerate() {
+        let before = passes_done as u64 * total as u64;
         let mut dice = Dice(0x9E37_79B9_7F4A_7C15);
         let span = 5 * 365 * 86_400;
         let start = now - span;
@@ -360,6 +393,9 @@ async fn seed_history(
         let mut daily = 0;
         let mut event = first_event;
         for n in 0..total {
+            if n % PROGRESS_EVERY == 0 {
+                progress(before + n as u64);
+            }
             let id = first_case + n;
             let at = start + (n as f64 * step) as i64;
             let today = to_local(at).format("%Y%m%d").to_string();

@@ -1,19 +1,11 @@
 //! 室温达标率: each company's homes measured and below the standard per
 //! day, and what the daily computation reads to make them.
 
+pub use super::telemetry::IndoorHour;
 use crate::error::BackendResult;
 use domain::clock::UnixSeconds;
 use domain::telemetry::Quantity;
-use sqlx::{AnyPool, FromRow};
-
-/// One trusted indoor sensor's hourly average.
-#[derive(Clone, Debug, FromRow, PartialEq)]
-pub struct IndoorHour {
-    pub sensor_id: i64,
-    pub building_id: i64,
-    pub hour: i64,
-    pub average: f64,
-}
+use sqlx::AnyPool;
 
 /// The hourly indoor averages of a company's trusted sensors in
 /// `[from, to)`, by sensor then hour.
@@ -32,38 +24,6 @@ pub async fn company_indoor_hours(
     )
     .bind(company_id)
     .bind(Quantity::IndoorTemp.code())
-    .bind(from)
-    .bind(to)
-    .fetch_all(pool)
-    .await?)
-}
-
-/// Published (or ended) outages that touched `[from, to)` in the buildings
-/// where a company has indoor sensors, directly or through their station:
-/// (building, starts, ended or expected end).
-pub async fn company_outage_windows(
-    pool: &AnyPool,
-    company_id: i64,
-    from: UnixSeconds,
-    to: UnixSeconds,
-) -> BackendResult<Vec<(i64, i64, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT ob.building_id, o.starts_at, COALESCE(o.restored_at, o.expected_restore_at) \
-         FROM outages o JOIN outage_buildings ob ON ob.outage_id = o.id \
-         WHERE o.status <> 'draft' AND o.cancelled_at IS NULL \
-           AND o.starts_at < $3 AND COALESCE(o.restored_at, o.expected_restore_at) >= $2 \
-           AND ob.building_id IN \
-             (SELECT building_id FROM sensors WHERE company_id = $1 AND kind = 'indoor') \
-         UNION ALL \
-         SELECT b.id, o.starts_at, COALESCE(o.restored_at, o.expected_restore_at) \
-         FROM outages o JOIN outage_stations os ON os.outage_id = o.id \
-           JOIN buildings b ON b.station_id = os.station_id \
-         WHERE o.status <> 'draft' AND o.cancelled_at IS NULL \
-           AND o.starts_at < $3 AND COALESCE(o.restored_at, o.expected_restore_at) >= $2 \
-           AND b.id IN \
-             (SELECT building_id FROM sensors WHERE company_id = $1 AND kind = 'indoor')",
-    )
-    .bind(company_id)
     .bind(from)
     .bind(to)
     .fetch_all(pool)

@@ -661,30 +661,28 @@ pub async fn outdoor_hours(pool: &AnyPool, since: UnixSeconds) -> BackendResult<
     .await?)
 }
 
-/// A company's trusted indoor sensor with at least `min_hours` hourly
-/// averages below `below` ℃ in `[since, until)`: worth running the cold
-/// rule on. (sensor, building, station, flat label)
-pub async fn cold_candidates(
+/// The hourly indoor averages in `[since, until)` of a company's trusted
+/// sensors that had at least `min_hours` of them below `below` ℃ there:
+/// the homes worth running the cold rule on, by sensor then hour.
+pub async fn cold_candidate_hours(
     pool: &AnyPool,
     company_id: i64,
     since: UnixSeconds,
     until: UnixSeconds,
     below: f64,
     min_hours: i64,
-) -> BackendResult<Vec<(i64, i64, i64, String)>> {
+) -> BackendResult<Vec<IndoorHour>> {
     Ok(sqlx::query_as(
-        "SELECT s.id, s.building_id, b.station_id, u.name || ' ' || h.room \
-         FROM sensors s \
-         JOIN buildings b ON b.id = s.building_id \
-         JOIN households h ON h.id = s.household_id \
-         JOIN units u ON u.id = h.unit_id \
+        "SELECT r.sensor_id, s.building_id, r.hour, r.total / r.readings AS average \
+         FROM telemetry_hourly r JOIN sensors s ON s.id = r.sensor_id \
          WHERE s.company_id = $1 AND s.kind = 'indoor' AND s.flag IS NULL \
-           AND s.id IN ( \
-             SELECT r.sensor_id FROM telemetry_hourly r \
-             WHERE r.quantity = $2 AND r.hour >= $3 AND r.hour < $4 \
-               AND r.total / r.readings < $5 \
-             GROUP BY r.sensor_id HAVING COUNT(*) >= $6) \
-         ORDER BY s.building_id, s.id",
+           AND r.quantity = $2 AND r.hour >= $3 AND r.hour < $4 AND r.readings > 0 \
+           AND r.sensor_id IN ( \
+             SELECT c.sensor_id FROM telemetry_hourly c \
+             WHERE c.quantity = $2 AND c.hour >= $3 AND c.hour < $4 \
+               AND c.total / c.readings < $5 \
+             GROUP BY c.sensor_id HAVING COUNT(*) >= $6) \
+         ORDER BY r.sensor_id, r.hour",
     )
     .bind(company_id)
     .bind(Quantity::IndoorTemp.code())
@@ -694,6 +692,15 @@ pub async fn cold_candidates(
     .bind(min_hours)
     .fetch_all(pool)
     .await?)
+}
+
+/// One trusted indoor sensor's hourly average.
+#[derive(Clone, Debug, FromRow, PartialEq)]
+pub struct IndoorHour {
+    pub sensor_id: i64,
+    pub building_id: i64,
+    pub hour: i64,
+    pub average: f64,
 }
 
 /// Trusted indoor sensors per building of a company: (building, count).
@@ -710,24 +717,34 @@ pub async fn trusted_indoor_per_building(
     .await?)
 }
 
-/// Published (or ended) outages that touched a building since `since`:
-/// their windows `[starts, ended or expected end)`.
-pub async fn outage_windows(
+/// Published (or ended) outages that touched `[from, to)` in the buildings
+/// where a company has indoor sensors, directly or through their station:
+/// (building, starts, ended or expected end).
+pub async fn company_outage_windows(
     pool: &AnyPool,
-    building_id: i64,
-    since: UnixSeconds,
-) -> BackendResult<Vec<(i64, i64)>> {
+    company_id: i64,
+    from: UnixSeconds,
+    to: UnixSeconds,
+) -> BackendResult<Vec<(i64, i64, i64)>> {
     Ok(sqlx::query_as(
-        "SELECT o.starts_at, COALESCE(o.restored_at, o.cancelled_at, o.expected_restore_at) \
-         FROM outages o \
+        "SELECT ob.building_id, o.starts_at, COALESCE(o.restored_at, o.expected_restore_at) \
+         FROM outages o JOIN outage_buildings ob ON ob.outage_id = o.id \
          WHERE o.status <> 'draft' AND o.cancelled_at IS NULL \
-           AND COALESCE(o.restored_at, o.expected_restore_at) >= $2 \
-           AND (o.id IN (SELECT outage_id FROM outage_buildings WHERE building_id = $1) \
-                OR o.id IN (SELECT os.outage_id FROM outage_stations os \
-                            JOIN buildings b ON b.station_id = os.station_id WHERE b.id = $1))",
+           AND o.starts_at < $3 AND COALESCE(o.restored_at, o.expected_restore_at) >= $2 \
+           AND ob.building_id IN \
+             (SELECT building_id FROM sensors WHERE company_id = $1 AND kind = 'indoor') \
+         UNION ALL \
+         SELECT b.id, o.starts_at, COALESCE(o.restored_at, o.expected_restore_at) \
+         FROM outages o JOIN outage_stations os ON os.outage_id = o.id \
+           JOIN buildings b ON b.station_id = os.station_id \
+         WHERE o.status <> 'draft' AND o.cancelled_at IS NULL \
+           AND o.starts_at < $3 AND COALESCE(o.restored_at, o.expected_restore_at) >= $2 \
+           AND b.id IN \
+             (SELECT building_id FROM sensors WHERE company_id = $1 AND kind = 'indoor')",
     )
-    .bind(building_id)
-    .bind(since)
+    .bind(company_id)
+    .bind(from)
+    .bind(to)
     .fetch_all(pool)
     .await?)
 }

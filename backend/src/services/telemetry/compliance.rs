@@ -84,7 +84,7 @@ async fn company_day(
     let in_season = |hour: UnixSeconds| hour >= season.start && hour < season.end;
     let mut outages: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
     for (building, starts, ends) in
-        store::company_outage_windows(db.reader(), company_id, from, to).await?
+        crate::store::telemetry::company_outage_windows(db.reader(), company_id, from, to).await?
     {
         outages.entry(building).or_default().push((starts, ends));
     }

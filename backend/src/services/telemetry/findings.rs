@@ -10,8 +10,7 @@ use domain::clock::UnixSeconds;
 use domain::incidents::IncidentScope;
 use domain::roles::Role;
 use domain::telemetry::{
-    cold_spell, hour_of, still_cold, tenths, ColdRule, ColdSpell, DataFinding, Quantity,
-    StationAlarm,
+    cold_spell, hour_of, still_cold, tenths, ColdRule, ColdSpell, DataFinding, StationAlarm,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -37,9 +36,13 @@ pub async fn data_findings(
     let window = season.effective;
     let in_season = |hour: UnixSeconds| hour >= window.start && hour < window.end;
     let below = f64::from(rule.below_tenths) / 10.0;
-    let mut cold: BTreeMap<i64, Vec<ColdSpell>> = BTreeMap::new();
     let mut outages: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
-    for (sensor, building, _station, _flat) in store::cold_candidates(
+    for (building, starts, ends) in
+        store::company_outage_windows(db.reader(), company, since, this_hour).await?
+    {
+        outages.entry(building).or_default().push((starts, ends));
+    }
+    let candidates = store::cold_candidate_hours(
         db.reader(),
         company,
         since,
@@ -47,17 +50,11 @@ pub async fn data_findings(
         below,
         i64::from(rule.hours),
     )
-    .await?
-    {
-        if let std::collections::hash_map::Entry::Vacant(entry) = outages.entry(building) {
-            entry.insert(store::outage_windows(db.reader(), building, since).await?);
-        }
-        let hours: Vec<(UnixSeconds, f64)> =
-            store::hours_of(db.reader(), sensor, Quantity::IndoorTemp, since, this_hour)
-                .await?
-                .into_iter()
-                .map(|h| (h.hour, h.total / h.readings.max(1) as f64))
-                .collect();
+    .await?;
+    let mut cold: BTreeMap<i64, Vec<ColdSpell>> = BTreeMap::new();
+    for sensor in candidates.chunk_by(|a, b| a.sensor_id == b.sensor_id) {
+        let building = sensor[0].building_id;
+        let hours: Vec<(UnixSeconds, f64)> = sensor.iter().map(|h| (h.hour, h.average)).collect();
         let excused = outages
             .get(&building)
             .map(Vec::as_slice)

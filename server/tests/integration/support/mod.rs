@@ -117,9 +117,14 @@ impl TestServer {
                 demo::seed_demo(&test_db.db, seeded_at).await.unwrap();
             }
             City::Scaled(households) => {
-                backend::seed::scale::seed_scale(&test_db.db, households, seeded_at)
-                    .await
-                    .unwrap();
+                backend::seed::scale::seed_scale(
+                    &test_db.db,
+                    households,
+                    seeded_at,
+                    &mut |_, _| {},
+                )
+                .await
+                .unwrap();
             }
         }
         let readiness = Readiness::default();
