@@ -5,7 +5,7 @@
 
 use crate::clock::{from_local, UnixSeconds};
 use crate::reports::Rate;
-use crate::telemetry::{cold_spells, hour_of, ColdRule, DAY, HOUR, LATE_WINDOW};
+use crate::telemetry::{cold_spells, hour_of, is_excused, ColdRule, DAY, HOUR, LATE_WINDOW};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -62,12 +62,7 @@ pub fn judge_home_day(
     day: NaiveDate,
 ) -> HomeDay {
     let (start, end) = day_span(day);
-    let excused = |hour: UnixSeconds| {
-        !in_season(hour)
-            || outages
-                .iter()
-                .any(|&(from, to)| hour + HOUR > from && hour < to)
-    };
+    let excused = |hour: UnixSeconds| is_excused(hour, outages, &in_season);
     let mut counted: Vec<UnixSeconds> = hourly
         .iter()
         .map(|&(hour, _)| hour_of(hour))

@@ -1126,12 +1126,7 @@ pub fn cold_spells(
     hours.sort_by_key(|&(hour, _)| hour);
     hours.dedup_by_key(|&mut (hour, _)| hour);
     let threshold = f64::from(rule.below_tenths) / 10.0;
-    let excused = |hour: UnixSeconds| {
-        !in_season(hour)
-            || outages
-                .iter()
-                .any(|&(from, to)| hour + HOUR > from && hour < to)
-    };
+    let excused = |hour: UnixSeconds| is_excused(hour, outages, &in_season);
     let mut spells = Vec::new();
     let mut run: Option<ColdSpell> = None;
     let mut previous: Option<UnixSeconds> = None;
@@ -1164,6 +1159,19 @@ pub fn cold_spells(
     }
     end_run(&mut run, rule, &mut spells);
     spells
+}
+
+/// Whether an hour is left out of the cold rule: out of season, or
+/// touched by an outage window `[from, to)`.
+pub(crate) fn is_excused(
+    hour: UnixSeconds,
+    outages: &[(UnixSeconds, UnixSeconds)],
+    in_season: impl Fn(UnixSeconds) -> bool,
+) -> bool {
+    !in_season(hour)
+        || outages
+            .iter()
+            .any(|&(from, to)| hour + HOUR > from && hour < to)
 }
 
 /// Ends a run of cold hours, keeping it when it was long enough.

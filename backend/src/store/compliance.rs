@@ -1,34 +1,9 @@
 //! 室温达标率: each company's homes measured and below the standard per
-//! day, and what the daily computation reads to make them.
+//! day (the hours they are judged from are read in `telemetry`).
 
-pub use super::telemetry::IndoorHour;
 use crate::error::BackendResult;
 use domain::clock::UnixSeconds;
-use domain::telemetry::Quantity;
 use sqlx::AnyPool;
-
-/// The hourly indoor averages of a company's trusted sensors in
-/// `[from, to)`, by sensor then hour.
-pub async fn company_indoor_hours(
-    pool: &AnyPool,
-    company_id: i64,
-    from: UnixSeconds,
-    to: UnixSeconds,
-) -> BackendResult<Vec<IndoorHour>> {
-    Ok(sqlx::query_as(
-        "SELECT r.sensor_id, s.building_id, r.hour, r.total / r.readings AS average \
-         FROM telemetry_hourly r JOIN sensors s ON s.id = r.sensor_id \
-         WHERE s.company_id = $1 AND s.kind = 'indoor' AND s.flag IS NULL \
-           AND r.quantity = $2 AND r.hour >= $3 AND r.hour < $4 AND r.readings > 0 \
-         ORDER BY r.sensor_id, r.hour",
-    )
-    .bind(company_id)
-    .bind(Quantity::IndoorTemp.code())
-    .bind(from)
-    .bind(to)
-    .fetch_all(pool)
-    .await?)
-}
 
 /// When each day since `from` was first computed (the earliest of its
 /// companies' rows): (day start, computed at).

@@ -661,37 +661,42 @@ pub async fn outdoor_hours(pool: &AnyPool, since: UnixSeconds) -> BackendResult<
     .await?)
 }
 
-/// The hourly indoor averages in `[since, until)` of a company's trusted
-/// sensors that had at least `min_hours` of them below `below` ℃ there:
-/// the homes worth running the cold rule on, by sensor then hour.
-pub async fn cold_candidate_hours(
+/// The hourly indoor averages in `[from, to)` of a company's trusted
+/// sensors, by sensor then hour. With `only_cold` (below ℃, hours), only
+/// the sensors with at least that many hourly averages below that there:
+/// the homes worth running the cold rule on.
+pub async fn company_indoor_hours(
     pool: &AnyPool,
     company_id: i64,
-    since: UnixSeconds,
-    until: UnixSeconds,
-    below: f64,
-    min_hours: i64,
+    from: UnixSeconds,
+    to: UnixSeconds,
+    only_cold: Option<(f64, i64)>,
 ) -> BackendResult<Vec<IndoorHour>> {
-    Ok(sqlx::query_as(
+    let cold = if only_cold.is_some() {
+        "AND r.sensor_id IN ( \
+           SELECT c.sensor_id FROM telemetry_hourly c \
+           WHERE c.quantity = $2 AND c.hour >= $3 AND c.hour < $4 \
+             AND c.total / c.readings < $5 \
+           GROUP BY c.sensor_id HAVING COUNT(*) >= $6)"
+    } else {
+        ""
+    };
+    let sql = format!(
         "SELECT r.sensor_id, s.building_id, r.hour, r.total / r.readings AS average \
          FROM telemetry_hourly r JOIN sensors s ON s.id = r.sensor_id \
          WHERE s.company_id = $1 AND s.kind = 'indoor' AND s.flag IS NULL \
-           AND r.quantity = $2 AND r.hour >= $3 AND r.hour < $4 AND r.readings > 0 \
-           AND r.sensor_id IN ( \
-             SELECT c.sensor_id FROM telemetry_hourly c \
-             WHERE c.quantity = $2 AND c.hour >= $3 AND c.hour < $4 \
-               AND c.total / c.readings < $5 \
-             GROUP BY c.sensor_id HAVING COUNT(*) >= $6) \
-         ORDER BY r.sensor_id, r.hour",
-    )
-    .bind(company_id)
-    .bind(Quantity::IndoorTemp.code())
-    .bind(since)
-    .bind(until)
-    .bind(below)
-    .bind(min_hours)
-    .fetch_all(pool)
-    .await?)
+           AND r.quantity = $2 AND r.hour >= $3 AND r.hour < $4 AND r.readings > 0 {cold} \
+         ORDER BY r.sensor_id, r.hour"
+    );
+    let mut query = sqlx::query_as(&sql)
+        .bind(company_id)
+        .bind(Quantity::IndoorTemp.code())
+        .bind(from)
+        .bind(to);
+    if let Some((below, hours)) = only_cold {
+        query = query.bind(below).bind(hours);
+    }
+    Ok(query.fetch_all(pool).await?)
 }
 
 /// One trusted indoor sensor's hourly average.

@@ -88,7 +88,9 @@ async fn company_day(
     {
         outages.entry(building).or_default().push((starts, ends));
     }
-    let hours = store::company_indoor_hours(db.reader(), company_id, from, to).await?;
+    let hours =
+        crate::store::telemetry::company_indoor_hours(db.reader(), company_id, from, to, None)
+            .await?;
     let verdicts = hours
         .chunk_by(|a, b| a.sensor_id == b.sensor_id)
         .map(|sensor| {

@@ -42,15 +42,9 @@ pub async fn data_findings(
     {
         outages.entry(building).or_default().push((starts, ends));
     }
-    let candidates = store::cold_candidate_hours(
-        db.reader(),
-        company,
-        since,
-        this_hour,
-        below,
-        i64::from(rule.hours),
-    )
-    .await?;
+    let only_cold = Some((below, i64::from(rule.hours)));
+    let candidates =
+        store::company_indoor_hours(db.reader(), company, since, this_hour, only_cold).await?;
     let mut cold: BTreeMap<i64, Vec<ColdSpell>> = BTreeMap::new();
     for sensor in candidates.chunk_by(|a, b| a.sensor_id == b.sensor_id) {
         let building = sensor[0].building_id;
