@@ -100,5 +100,7 @@ test("the admin imports a sensor and sees it in the registry", async ({ page }, 
   await expect(page.getByText(`已保存传感器 ${code} 的新位置。`)).toBeVisible();
   await page.goto("/admin/sensors");
   await expect(page.locator(`tr[data-sensor="${code}"]`)).toContainText("换热站");
-  expect(errors).toEqual([]);
+  // The refused save answered 400, which the browser logs; nothing else.
+  expect(errors.filter((e) => !e.includes("status of 400"))).toEqual([]);
+  expect(errors.length).toBeLessThanOrEqual(1);
 });
