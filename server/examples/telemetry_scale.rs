@@ -346,6 +346,14 @@ async fn main() {
     let days: i64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(7);
     let now = domain::clock::local_instant(2027, 1, 15, 0).expect("a time");
     println!("{engine:?}, {days} days at Weifang's density:");
+    if let Ok(url) = std::env::var("HEATDESK_SCALE_REUSE") {
+        // A database an earlier run kept (HEATDESK_SCALE_KEEP): the views
+        // again, without writing the season again.
+        let db = Database::connect(&url).await.expect("the kept database");
+        println!("  on disk: {}", sizes(&db, &url).await);
+        views(&db, now).await;
+        return;
+    }
     let test_db = TestDb::new(engine).await;
     let db = test_db.db.clone();
     city(&db, now).await;

@@ -474,9 +474,13 @@ pub async fn building_hours(
     since: UnixSeconds,
 ) -> BackendResult<Vec<(i64, i64, f64)>> {
     Ok(sqlx::query_as(
-        "SELECT r.sensor_id, r.hour, r.total / r.readings \
-         FROM sensors s JOIN telemetry_hourly r ON r.sensor_id = s.id \
-         WHERE s.building_id = $1 AND s.kind = 'indoor' AND s.flag IS NULL \
+        // The sensors as a list, not a join: SQLite without statistics
+        // (a connection opened before ANALYZE, or none ever run) would
+        // otherwise start from the hour index and read every sensor's
+        // week (seconds at Weifang's density instead of 2 ms).
+        "SELECT r.sensor_id, r.hour, r.total / r.readings FROM telemetry_hourly r \
+         WHERE r.sensor_id IN (SELECT id FROM sensors \
+                               WHERE building_id = $1 AND kind = 'indoor' AND flag IS NULL) \
            AND r.quantity = $2 AND r.hour >= $3",
     )
     .bind(building_id)
