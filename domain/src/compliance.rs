@@ -163,6 +163,33 @@ pub fn days_to_refresh(
         .collect()
 }
 
+/// The ended days (before `today`) whose verdicts read any hour of
+/// `[from, to)`, oldest first: the days to compute again once data for
+/// those hours arrived at once, such as a back-fill or an import, whatever
+/// `days_to_refresh` already did for them.
+pub fn days_touched(
+    from: UnixSeconds,
+    to: UnixSeconds,
+    today: NaiveDate,
+    rule: ColdRule,
+) -> Vec<NaiveDate> {
+    if to <= from {
+        return Vec::new();
+    }
+    let first = crate::clock::to_local(from).date_naive();
+    let last = crate::clock::to_local(to - 1).date_naive();
+    first
+        .checked_sub_days(Days::new(1))
+        .unwrap_or(first)
+        .iter_days()
+        .take_while(|day| *day <= last.succ_opt().unwrap_or(last) && *day < today)
+        .filter(|day| {
+            let (read_from, read_to) = hours_read(*day, rule);
+            read_from < to && from < read_to
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,6 +342,41 @@ mod tests {
         let (_, end_of_2nd) = day_span(day(2));
         let early_2nd = [(day(2), end_of_2nd + LATE_WINDOW - 1)];
         assert!(days_to_refresh(today, &early_2nd, now).contains(&day(2)));
+    }
+
+    #[test]
+    fn a_back_fill_touches_the_ended_days_whose_verdicts_read_its_hours() {
+        let rule = ColdRule::default();
+        let today = day(10);
+        let (midnight, _) = day_span(today);
+        let now = midnight + 10 * HOUR;
+        // From 10:00 on the 8th to now: the 8th and 9th, not today, which
+        // has not ended.
+        assert_eq!(
+            days_touched(now - 2 * DAY, now, today, rule),
+            vec![day(8), day(9)]
+        );
+        // From 02:00 on the 8th: also the 7th, whose verdict reads the
+        // 8th's first hours (a spell across midnight).
+        assert_eq!(
+            days_touched(midnight - 2 * DAY + 2 * HOUR, now, today, rule),
+            vec![day(7), day(8), day(9)]
+        );
+        // An hour at noon on the 5th touches only the 5th.
+        let (fifth, _) = day_span(day(5));
+        let noon = fifth + 12 * HOUR;
+        assert_eq!(days_touched(noon, noon + HOUR, today, rule), vec![day(5)]);
+        // The 5th's last hour also reaches the 6th's verdict.
+        let last = fifth + 23 * HOUR;
+        assert_eq!(
+            days_touched(last, last + HOUR, today, rule),
+            vec![day(5), day(6)]
+        );
+        // Today's first hours reach yesterday's verdict; later ones only
+        // today's, which has not ended; an empty span touches nothing.
+        assert_eq!(days_touched(midnight, now, today, rule), vec![day(9)]);
+        assert!(days_touched(midnight + 6 * HOUR, now, today, rule).is_empty());
+        assert!(days_touched(now, now, today, rule).is_empty());
     }
 
     proptest! {

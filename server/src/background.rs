@@ -109,14 +109,17 @@ pub fn spawn_housekeeping(
                     tracing::error!(error = %error.log_detail(), "telemetry housekeeping failed")
                 }
             }
-            refresh_compliance(&db, &settings, now).await;
+            refresh_compliance(&db, &settings, now, now).await;
         }
     })
 }
 
-/// Computes the days of 室温达标率 still due, and says so in the log.
-async fn refresh_compliance(db: &Database, settings: &PortalSettings, now: i64) {
-    match backend::services::telemetry::compliance::refresh_compliance(db, settings, now).await {
+/// Computes the days of 室温达标率 still due, and those whose hours
+/// readings since `filled_since` reached (none when it is `now`), and says
+/// so in the log.
+async fn refresh_compliance(db: &Database, settings: &PortalSettings, filled_since: i64, now: i64) {
+    use backend::services::telemetry::compliance::refresh_after_fill;
+    match refresh_after_fill(db, settings, filled_since, now, now).await {
         Ok(0) => {}
         Ok(days) => tracing::info!(days, "indoor compliance computed"),
         Err(error) => {
@@ -149,14 +152,15 @@ pub fn spawn_telemetry_simulator(
             match simulate(&db, from, now, now, &mut |_, _| {}).await {
                 Ok(done) => {
                     tracing::debug!(kept = done.kept, "simulated telemetry");
-                    from = now;
+                    let from_before = std::mem::replace(&mut from, now);
                     // Trust follows the data at once, not at the next
                     // housekeeping round.
                     if let Err(error) = review_sensors(&db, now).await {
                         tracing::error!(error = %error.log_detail(), "sensor review failed");
                     }
-                    // And the back-filled days show in the city's figures.
-                    refresh_compliance(&db, &settings, now).await;
+                    // And the back-filled days show in the city's figures,
+                    // even those housekeeping computed before they arrived.
+                    refresh_compliance(&db, &settings, from_before, now).await;
                 }
                 Err(error) => {
                     tracing::error!(error = %error.log_detail(), "simulated telemetry failed")

@@ -11,7 +11,9 @@ use backend::on_both_engines;
 use backend::seed::demo;
 use backend::services::identity::Viewer;
 use backend::services::reports::city_report;
-use backend::services::telemetry::compliance::{compute_days, refresh_compliance};
+use backend::services::telemetry::compliance::{
+    compute_days, refresh_after_fill, refresh_compliance,
+};
 use backend::store::telemetry::{keep_readings, upsert_sensor, NewSensor};
 use chrono::NaiveDate;
 use domain::clock::local_instant;
@@ -214,5 +216,37 @@ on_both_engines!(
             city_report(&db, &dispatcher, period, now()).await,
             Err(BackendError::Forbidden)
         ));
+    }
+);
+
+on_both_engines!(
+    a_back_fill_reaches_days_computed_before_it_arrived,
+    |db: Database| async move {
+        demo::seed_demo(&db, now()).await.unwrap();
+        let settings = PortalSettings::default();
+        let authority = viewer(vec![Role::HeatingAuthority], None);
+        let period = Period::containing(PeriodKind::Day, yesterday());
+        let homes = households(&db, 1).await;
+        let warm = sensor(&db, "T-LATE", homes[0].0, homes[0].1).await;
+        // The job ran before any reading: yesterday has nothing measured.
+        refresh_compliance(&db, &settings, now()).await.unwrap();
+        let city = city_report(&db, &authority, period, now()).await.unwrap();
+        assert_eq!(city.city.compliance.display(), "—");
+
+        // Yesterday's readings arrive at once. The job alone would not look
+        // again within the hour (and never, on a clock that stands still).
+        report(&db, warm, 0, 24, |_| 20.4).await;
+        assert_eq!(refresh_compliance(&db, &settings, now()).await.unwrap(), 0);
+        // The fill names its hours: the days that read them are computed.
+        let (midnight, _) = day_span(yesterday());
+        assert_eq!(
+            refresh_after_fill(&db, &settings, midnight, now(), now())
+                .await
+                .unwrap(),
+            2,
+            "yesterday, and the day before, whose verdict reads yesterday's first hours"
+        );
+        let city = city_report(&db, &authority, period, now()).await.unwrap();
+        assert_eq!(city.city.compliance.display(), "100.0%");
     }
 );

@@ -9,7 +9,8 @@ use crate::store::compliance as store;
 use chrono::{Days, NaiveDate};
 use domain::clock::{to_local, UnixSeconds};
 use domain::compliance::{
-    day_span, days_to_refresh, hours_read, judge_home_day, ComplianceDay, REFRESH_DAYS,
+    day_span, days_to_refresh, days_touched, hours_read, judge_home_day, ComplianceDay,
+    REFRESH_DAYS,
 };
 use domain::telemetry::ColdRule;
 use std::collections::HashMap;
@@ -35,6 +36,24 @@ pub async fn refresh_compliance(
     let days = days_to_refresh(today, &computed, now);
     compute_days(db, settings, &days, now).await?;
     Ok(days.len())
+}
+
+/// After readings for `[from, to)` arrived at once (the simulator's
+/// back-fill, an import of old data): computes again every ended day whose
+/// verdict reads those hours, even one computed before they arrived, then
+/// the days the job would compute anyway. Returns how many days it
+/// computed.
+pub async fn refresh_after_fill(
+    db: &Database,
+    settings: &PortalSettings,
+    from: UnixSeconds,
+    to: UnixSeconds,
+    now: UnixSeconds,
+) -> BackendResult<usize> {
+    let today = to_local(now).date_naive();
+    let touched = days_touched(from, to, today, ColdRule::default());
+    compute_days(db, settings, &touched, now).await?;
+    Ok(touched.len() + refresh_compliance(db, settings, now).await?)
 }
 
 /// Judges `days` for every company and saves each company's tally (also
