@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone
 use translations::{text, Lang};
 
 /// Seconds east of UTC for Asia/Shanghai.
-const SHANGHAI_OFFSET_SECONDS: i32 = 8 * 3600;
+pub const SHANGHAI_OFFSET_SECONDS: i32 = 8 * 3600;
 
 /// The fixed offset of Asia/Shanghai.
 pub fn shanghai() -> FixedOffset {
@@ -20,6 +20,20 @@ pub fn to_local(unix: UnixSeconds) -> DateTime<FixedOffset> {
     DateTime::<Utc>::from_timestamp(unix, 0)
         .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
         .with_timezone(&shanghai())
+}
+
+/// The Shanghai day of an instant as days since 1970-01-01, as a query
+/// computes it: `(unix + SHANGHAI_OFFSET_SECONDS) / 86400` for instants
+/// after 1970 (`date_of_day_number` turns it back into a date).
+pub fn local_day_number(unix: UnixSeconds) -> i64 {
+    (unix + i64::from(SHANGHAI_OFFSET_SECONDS)).div_euclid(86_400)
+}
+
+/// The date of a Shanghai day number (`local_day_number`).
+pub fn date_of_day_number(number: i64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::try_days(number)?))
+        .unwrap_or_default()
 }
 
 /// The instant at which a Shanghai wall clock shows `local`.
@@ -116,6 +130,20 @@ pub fn format_local_input(unix: UnixSeconds) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_number_is_the_shanghai_date() {
+        for (hour, date) in [(0, 14), (7, 14), (8, 14), (23, 14)] {
+            let instant = local_instant(2026, 11, 14, hour).unwrap();
+            assert_eq!(
+                date_of_day_number(local_day_number(instant)),
+                NaiveDate::from_ymd_opt(2026, 11, date).unwrap(),
+                "{hour}:00"
+            );
+        }
+        let last_second = local_instant(2026, 11, 15, 0).unwrap() - 1;
+        assert_eq!(date_of_day_number(local_day_number(last_second)).day(), 14);
+    }
 
     #[test]
     fn shanghai_noon_is_four_utc() {

@@ -831,34 +831,35 @@ pub fn tenths(degrees: f64) -> i32 {
     (degrees * 10.0).round() as i32
 }
 
+/// One trusted sensor's day, summed from its hourly averages (by the
+/// query, so a building's week reads one row per sensor and day).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SensorDay {
+    pub sensor: i64,
+    pub day: chrono::NaiveDate,
+    /// The sum of the day's hourly averages, ℃.
+    pub sum: f64,
+    /// How many hourly averages the sum holds.
+    pub hours: i64,
+    /// The day's lowest hourly average, ℃.
+    pub lowest: f64,
+}
+
 /// The last `days` Shanghai days up to `now`'s, oldest first, from trusted
-/// sensors' hourly averages `(sensor, hour, ℃)`; days without data are
-/// kept (gaps show).
-pub fn measured_days(
-    hourly: &[(i64, UnixSeconds, f64)],
-    days: u32,
-    now: UnixSeconds,
-) -> Vec<MeasuredDay> {
+/// sensors' days; days without data are kept (gaps show).
+pub fn measured_days(sensor_days: &[SensorDay], days: u32, now: UnixSeconds) -> Vec<MeasuredDay> {
     let today = to_local(now).date_naive();
     (0..i64::from(days))
         .rev()
         .map(|back| {
             let day = today - chrono::Duration::days(back);
-            let mut lowest: Option<f64> = None;
-            let mut per_sensor: std::collections::BTreeMap<i64, (f64, u32)> = Default::default();
-            for &(sensor, hour, value) in hourly {
-                if to_local(hour).date_naive() != day {
-                    continue;
-                }
-                lowest = Some(lowest.map_or(value, |low| low.min(value)));
-                let entry = per_sensor.entry(sensor).or_insert((0.0, 0));
-                entry.0 += value;
-                entry.1 += 1;
-            }
-            let mut means: Vec<f64> = per_sensor
-                .values()
-                .map(|(sum, count)| sum / f64::from(*count))
-                .collect();
+            let of_day = || {
+                sensor_days
+                    .iter()
+                    .filter(move |d| d.day == day && d.hours > 0)
+            };
+            let lowest = of_day().map(|d| d.lowest).min_by(f64::total_cmp);
+            let mut means: Vec<f64> = of_day().map(|d| d.sum / d.hours as f64).collect();
             means.sort_by(f64::total_cmp);
             let median = match means.len() {
                 0 => None,
@@ -869,7 +870,7 @@ pub fn measured_days(
                 day,
                 lowest: lowest.map(tenths),
                 median: median.map(tenths),
-                sensors: per_sensor.len() as u32,
+                sensors: means.len() as u32,
             }
         })
         .collect()
@@ -1471,16 +1472,25 @@ mod tests {
     #[test]
     fn a_building_day_is_its_lowest_hour_and_its_median_flat() {
         let now = local_instant(2026, 12, 6, 10).unwrap();
-        let yesterday = local_instant(2026, 12, 5, 0).unwrap();
-        let hourly = vec![
-            (1, yesterday, 20.0),
-            (1, yesterday + HOUR, 22.0),
-            (2, yesterday, 17.0),
-            (3, yesterday + 23 * HOUR, 19.0),
-            (3, now - HOUR, 19.5),
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let sensor_day = |sensor, d, sum, hours, lowest| SensorDay {
+            sensor,
+            day: day(d),
+            sum,
+            hours,
+            lowest,
+        };
+        let per_day = vec![
+            sensor_day(1, 5, 42.0, 2, 20.0),
+            sensor_day(2, 5, 17.0, 1, 17.0),
+            sensor_day(3, 5, 19.0, 1, 19.0),
+            sensor_day(3, 6, 19.5, 1, 19.5),
+            // Outside the three days asked for.
+            sensor_day(4, 3, 10.0, 1, 10.0),
         ];
-        let days = measured_days(&hourly, 3, now);
+        let days = measured_days(&per_day, 3, now);
         assert_eq!(days.len(), 3);
+        assert_eq!(days[0].day, day(4));
         assert_eq!(days[0].sensors, 0, "a day without data is kept");
         assert_eq!((days[0].lowest, days[0].median), (None, None));
         assert_eq!(
@@ -1491,7 +1501,14 @@ mod tests {
             (days[2].lowest, days[2].median, days[2].sensors),
             (Some(195), Some(195), 1)
         );
-        let two = measured_days(&[(1, yesterday, 18.0), (2, yesterday, 21.0)], 2, now);
+        let two = measured_days(
+            &[
+                sensor_day(1, 5, 18.0, 1, 18.0),
+                sensor_day(2, 5, 42.0, 2, 21.0),
+            ],
+            2,
+            now,
+        );
         assert_eq!(two[0].median, Some(195), "the median of two is their mean");
         assert!(MeasuredBuilding::default().is_empty());
     }

@@ -5,9 +5,9 @@
 use super::outages::placeholders;
 use crate::db::{Database, Engine};
 use crate::error::BackendResult;
-use domain::clock::UnixSeconds;
+use domain::clock::{date_of_day_number, UnixSeconds, SHANGHAI_OFFSET_SECONDS};
 use domain::telemetry::{
-    hourly_rollups, MonthSpan, Quantity, Reading, SensorFlag, SensorKind, SupplyCurve,
+    hourly_rollups, MonthSpan, Quantity, Reading, SensorDay, SensorFlag, SensorKind, SupplyCurve,
 };
 use sqlx::{Any, AnyPool, FromRow, Transaction};
 
@@ -466,28 +466,46 @@ pub async fn set_flag(
     Ok(())
 }
 
-/// Hourly averages `(sensor, hour, ℃)` of a building's trusted indoor
-/// sensors since the hour `since`.
-pub async fn building_hours(
+/// Each trusted indoor sensor of a building, per Shanghai day since
+/// `since`: the sum and count of its hourly averages and the lowest of
+/// them, summed by the query (one row per sensor and day, not per hour).
+pub async fn building_sensor_days(
     pool: &AnyPool,
     building_id: i64,
     since: UnixSeconds,
-) -> BackendResult<Vec<(i64, i64, f64)>> {
-    Ok(sqlx::query_as(
+) -> BackendResult<Vec<SensorDay>> {
+    // The Shanghai day as a day number, computed alike on both engines
+    // (integer division of a positive BIGINT).
+    let day = format!("(r.hour + {SHANGHAI_OFFSET_SECONDS}) / 86400");
+    let sql = format!(
         // The sensors as a list, not a join: SQLite without statistics
         // (a connection opened before ANALYZE, or none ever run) would
         // otherwise start from the hour index and read every sensor's
         // week (seconds at Weifang's density instead of 2 ms).
-        "SELECT r.sensor_id, r.hour, r.total / r.readings FROM telemetry_hourly r \
+        "SELECT r.sensor_id, {day}, SUM(r.total / r.readings), CAST(COUNT(*) AS BIGINT), \
+                MIN(r.total / r.readings) \
+         FROM telemetry_hourly r \
          WHERE r.sensor_id IN (SELECT id FROM sensors \
                                WHERE building_id = $1 AND kind = 'indoor' AND flag IS NULL) \
-           AND r.quantity = $2 AND r.hour >= $3",
-    )
-    .bind(building_id)
-    .bind(Quantity::IndoorTemp.code())
-    .bind(since)
-    .fetch_all(pool)
-    .await?)
+           AND r.quantity = $2 AND r.hour >= $3 \
+         GROUP BY r.sensor_id, {day}"
+    );
+    let rows: Vec<(i64, i64, f64, i64, f64)> = sqlx::query_as(&sql)
+        .bind(building_id)
+        .bind(Quantity::IndoorTemp.code())
+        .bind(since)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(sensor, day, sum, hours, lowest)| SensorDay {
+            sensor,
+            day: date_of_day_number(day),
+            sum,
+            hours,
+            lowest,
+        })
+        .collect())
 }
 
 /// A flat's sensor with its rollups since `since` summed.

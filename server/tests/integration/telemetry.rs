@@ -594,6 +594,13 @@ async fn measurements_reach_only_their_people(engine: Engine) {
         page.body
     );
     assert!(page.body.contains("低于 18 ℃"));
+    // Each day: the lowest hour, the median of the three flats' days
+    // (summed per sensor and day by the query) and how many reported.
+    let week = row_between(&page.body, "id=\"measured\"", "</table>");
+    assert!(
+        week.contains("<td>16.5 ℃</td><td>19.3 ℃</td><td>3</td>"),
+        "{week}"
+    );
     assert!(!page.body.contains("12.8 ℃"), "another building's flat");
     let elsewhere = manager.get(&format!("/buildings/{unmanaged}")).await;
     assert!(!elsewhere.body.contains("实测室温"));

@@ -47,9 +47,9 @@ pub async fn measured_building(
     let first_day =
         to_local(now).date_naive() - chrono::Duration::days(i64::from(MEASURED_DAYS) - 1);
     let since = domain::clock::from_local(first_day.and_hms_opt(0, 0, 0).unwrap_or_default());
-    let hours = store::building_hours(db.reader(), building_id, since).await?;
+    let sensor_days = store::building_sensor_days(db.reader(), building_id, since).await?;
     Ok(MeasuredBuilding {
-        days: measured_days(&hours, MEASURED_DAYS, now),
+        days: measured_days(&sensor_days, MEASURED_DAYS, now),
         flats,
     })
 }
