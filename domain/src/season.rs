@@ -142,6 +142,11 @@ impl SeasonWindow {
         season_label(self.start_year, lang)
     }
 
+    /// Whether heat is due at `instant`: from the start, before the end.
+    pub fn contains(&self, instant: UnixSeconds) -> bool {
+        (self.start..self.end).contains(&instant)
+    }
+
     /// Number of calendar days (Shanghai) the season touches.
     pub fn total_days(&self) -> u32 {
         calendar_day_number(self.start, self.end)

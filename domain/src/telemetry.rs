@@ -24,6 +24,14 @@ pub const LATE_WINDOW: i64 = 7 * DAY;
 /// How far ahead of the portal's clock a reading's time may be (sensor
 /// clocks drift).
 pub const FUTURE_TOLERANCE: i64 = 5 * 60;
+/// How many days a building's measured temperatures cover.
+pub const MEASURED_DAYS: u32 = 7;
+/// How many hours back the station board looks for a station's latest
+/// hour.
+pub const BOARD_HOURS: i64 = 6;
+/// How far back the dispatcher's findings look for a cold spell still
+/// going on.
+pub const FINDINGS_LOOK_BACK: i64 = DAY;
 
 /// Where a sensor sits, which decides what it may report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -831,6 +839,14 @@ pub fn tenths(degrees: f64) -> i32 {
     (degrees * 10.0).round() as i32
 }
 
+/// The first of the last `days` Shanghai days up to `now`'s.
+pub fn first_measured_day(days: u32, now: UnixSeconds) -> chrono::NaiveDate {
+    let today = to_local(now).date_naive();
+    today
+        .checked_sub_days(chrono::Days::new(u64::from(days.saturating_sub(1))))
+        .unwrap_or(today)
+}
+
 /// One trusted sensor's day, summed from its hourly averages (by the
 /// query, so a building's week reads one row per sensor and day).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -848,11 +864,10 @@ pub struct SensorDay {
 /// The last `days` Shanghai days up to `now`'s, oldest first, from trusted
 /// sensors' days; days without data are kept (gaps show).
 pub fn measured_days(sensor_days: &[SensorDay], days: u32, now: UnixSeconds) -> Vec<MeasuredDay> {
-    let today = to_local(now).date_naive();
-    (0..i64::from(days))
-        .rev()
-        .map(|back| {
-            let day = today - chrono::Duration::days(back);
+    first_measured_day(days, now)
+        .iter_days()
+        .take(days as usize)
+        .map(|day| {
             let of_day = || {
                 sensor_days
                     .iter()

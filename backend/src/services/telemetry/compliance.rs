@@ -2,6 +2,7 @@
 //! day (domain::compliance) and keeps each company's tally per day, and the
 //! figures the city's oversight reads.
 
+use super::home_series::company_home_series;
 use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::BackendResult;
@@ -13,7 +14,6 @@ use domain::compliance::{
     REFRESH_DAYS,
 };
 use domain::telemetry::ColdRule;
-use std::collections::HashMap;
 
 /// Computes the days `days_to_refresh` names for every company: the days
 /// never computed, and those late data may still change. Returns how many
@@ -100,27 +100,11 @@ async fn company_day(
     )
     .await?
     .effective;
-    let in_season = |hour: UnixSeconds| hour >= season.start && hour < season.end;
-    let mut outages: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
-    for (building, starts, ends) in
-        crate::store::telemetry::company_outage_windows(db.reader(), company_id, from, to).await?
-    {
-        outages.entry(building).or_default().push((starts, ends));
-    }
-    let hours =
-        crate::store::telemetry::company_indoor_hours(db.reader(), company_id, from, to, None)
-            .await?;
-    let verdicts = hours
-        .chunk_by(|a, b| a.sensor_id == b.sensor_id)
-        .map(|sensor| {
-            let series: Vec<(UnixSeconds, f64)> =
-                sensor.iter().map(|h| (h.hour, h.average)).collect();
-            let excused = outages
-                .get(&sensor[0].building_id)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            judge_home_day(&series, excused, in_season, rule, day)
-        });
+    let in_season = |hour: UnixSeconds| season.contains(hour);
+    let homes = company_home_series(db, company_id, from, to, None).await?;
+    let verdicts = homes
+        .iter()
+        .map(|home| judge_home_day(&home.hours, &home.excused, in_season, rule, day));
     Ok(ComplianceDay::tally(day, company_id, verdicts))
 }
 

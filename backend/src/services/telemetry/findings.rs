@@ -1,6 +1,7 @@
 //! 未诉先办 from data: buildings with homes in a cold spell and stations
 //! below their curve, for the dispatcher's queue.
 
+use super::home_series::company_home_series;
 use super::views::station_board;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
@@ -11,11 +12,9 @@ use domain::incidents::IncidentScope;
 use domain::roles::Role;
 use domain::telemetry::{
     cold_spell, hour_of, still_cold, tenths, ColdRule, ColdSpell, DataFinding, StationAlarm,
+    FINDINGS_LOOK_BACK,
 };
 use std::collections::{BTreeMap, HashMap};
-
-/// How far back the cold rule looks for a spell still going on.
-const FINDINGS_LOOK_BACK: i64 = 24 * 3600;
 
 /// 未诉先办 from data: the company's buildings with homes in a cold spell
 /// (the cold rule over trusted sensors, in season, outage hours excused)
@@ -34,28 +33,14 @@ pub async fn data_findings(
     let since = this_hour - FINDINGS_LOOK_BACK;
     let season = crate::services::public::season_now(db, settings, now, Some(company)).await?;
     let window = season.effective;
-    let in_season = |hour: UnixSeconds| hour >= window.start && hour < window.end;
+    let in_season = |hour: UnixSeconds| window.contains(hour);
     let below = f64::from(rule.below_tenths) / 10.0;
-    let mut outages: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
-    for (building, starts, ends) in
-        store::company_outage_windows(db.reader(), company, since, this_hour).await?
-    {
-        outages.entry(building).or_default().push((starts, ends));
-    }
     let only_cold = Some((below, i64::from(rule.hours)));
-    let candidates =
-        store::company_indoor_hours(db.reader(), company, since, this_hour, only_cold).await?;
     let mut cold: BTreeMap<i64, Vec<ColdSpell>> = BTreeMap::new();
-    for sensor in candidates.chunk_by(|a, b| a.sensor_id == b.sensor_id) {
-        let building = sensor[0].building_id;
-        let hours: Vec<(UnixSeconds, f64)> = sensor.iter().map(|h| (h.hour, h.average)).collect();
-        let excused = outages
-            .get(&building)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        if let Some(spell) = cold_spell(&hours, excused, in_season, rule) {
+    for home in company_home_series(db, company, since, this_hour, only_cold).await? {
+        if let Some(spell) = cold_spell(&home.hours, &home.excused, in_season, rule) {
             if still_cold(&spell, now) {
-                cold.entry(building).or_default().push(spell);
+                cold.entry(home.building_id).or_default().push(spell);
             }
         }
     }

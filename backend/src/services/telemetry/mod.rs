@@ -2,10 +2,12 @@
 //! row and kept (the good rows, once); the sensor registry and the curves
 //! (`registry`), the periodic upkeep (`upkeep`), what people see
 //! (`views`), what the data finds for the dispatcher (`findings`) and the
-//! city's daily 室温达标率 (`compliance`).
+//! city's daily 室温达标率 (`compliance`), both from each home's hours
+//! (`home_series`).
 
 pub mod compliance;
 pub mod findings;
+pub mod home_series;
 pub mod registry;
 pub mod upkeep;
 pub mod views;

@@ -5,16 +5,15 @@ use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::services::identity::Viewer;
 use crate::store::telemetry as store;
-use domain::clock::{to_local, UnixSeconds};
+use domain::clock::UnixSeconds;
+use domain::compliance::day_span;
 use domain::roles::Role;
 use domain::telemetry::{
-    home_days, hour_of, measured_days, station_alarm, tenths, FlatTemperature, HomeTemperature,
-    MeasuredBuilding, Quantity, SensorFlag, StationBoard, StationRow,
+    first_measured_day, home_days, hour_of, measured_days, station_alarm, tenths, FlatTemperature,
+    HomeTemperature, MeasuredBuilding, Quantity, SensorFlag, StationBoard, StationRow, BOARD_HOURS,
+    MEASURED_DAYS,
 };
 use std::collections::{HashMap, HashSet};
-
-/// How many days a building's measured temperatures cover.
-const MEASURED_DAYS: u32 = 7;
 
 /// What a building's indoor sensors measured over the last week, and each
 /// flat's last 24 hours. The caller has checked that the viewer looks
@@ -44,9 +43,7 @@ pub async fn measured_building(
     if flats.is_empty() {
         return Ok(MeasuredBuilding::default());
     }
-    let first_day =
-        to_local(now).date_naive() - chrono::Duration::days(i64::from(MEASURED_DAYS) - 1);
-    let since = domain::clock::from_local(first_day.and_hms_opt(0, 0, 0).unwrap_or_default());
+    let (since, _) = day_span(first_measured_day(MEASURED_DAYS, now));
     let sensor_days = store::building_sensor_days(db.reader(), building_id, since).await?;
     Ok(MeasuredBuilding {
         days: measured_days(&sensor_days, MEASURED_DAYS, now),
@@ -167,6 +164,3 @@ pub async fn station_board(
         stations,
     })
 }
-
-/// How many hours back the board looks for a station's latest hour.
-const BOARD_HOURS: i64 = 6;
