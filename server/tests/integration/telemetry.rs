@@ -747,18 +747,38 @@ async fn station_board_judges_by_the_curve(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(incidents, 0, "a resident opens no incident");
-    let opened = dispatcher
-        .submit(
-            "/dispatch",
-            "/api/incidents/from-data",
-            &[("scope", &scope)],
-        )
-        .await;
-    let case_page = opened
+    // Eight presses at once (two dispatchers' double taps, say): every
+    // one lands on the same incident, and exactly one is opened.
+    let burst = futures::future::join_all((0..8).map(|_| {
+        let mut desk = dispatcher.clone();
+        let scope = scope.clone();
+        async move {
+            desk.submit(
+                "/dispatch",
+                "/api/incidents/from-data",
+                &[("scope", &scope)],
+            )
+            .await
+        }
+    }))
+    .await;
+    let case_page = burst[0]
         .location
         .clone()
-        .unwrap_or_else(|| panic!("{opened:?}"));
+        .unwrap_or_else(|| panic!("{:?}", burst[0]));
     assert!(case_page.starts_with("/cases/"), "{case_page}");
+    for answer in &burst {
+        assert_eq!(
+            answer.location.as_deref(),
+            Some(case_page.as_str()),
+            "{answer:?}"
+        );
+    }
+    let incidents: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE kind = 'incident'")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(incidents, 1, "one incident from a burst of presses");
     let again = dispatcher
         .submit(
             "/dispatch",
