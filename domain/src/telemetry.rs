@@ -470,7 +470,8 @@ impl Batch {
         self.len() == 0
     }
 
-    fn push(&mut self, index: usize, row: Option<RawReading>, sensor_id: &str) {
+    /// Adds the row numbered `index`: a reading, or an unreadable row.
+    pub fn push(&mut self, index: usize, row: Option<RawReading>, sensor_id: &str) {
         match row {
             Some(row) => self.rows.push((index, row)),
             None => self.unreadable.push(RowRejection {
@@ -523,28 +524,67 @@ pub fn read_json_batch(body: &[u8]) -> Result<Batch, BatchError> {
 /// Reads CSV (an export): the header `sensor_id,measured_at,quantity,value`,
 /// then one reading a line.
 pub fn read_csv_batch(body: &[u8]) -> Result<Batch, BatchError> {
+    let mut batch = Batch::default();
+    for (index, row) in csv_readings(body)?.enumerate() {
+        if index >= MAX_READINGS_PER_BATCH {
+            return Err(BatchError::TooMany);
+        }
+        batch.push(index, row.reading, &row.sensor_id);
+    }
+    Ok(batch)
+}
+
+/// One line of a readings CSV: the reading, when the line reads as one,
+/// and the sensor id it names (for the answer about an unreadable line).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CsvRow {
+    pub reading: Option<RawReading>,
+    pub sensor_id: String,
+}
+
+/// The lines of a readings CSV one by one, after its header was checked;
+/// a file of any length is read without holding it whole.
+pub struct CsvReadings<R: std::io::Read> {
+    records: csv::StringRecordsIntoIter<R>,
+}
+
+/// Checks the header `sensor_id,measured_at,quantity,value` (a UTF-8 byte
+/// order mark before it is allowed) and reads the lines after it.
+pub fn csv_readings<R: std::io::Read>(source: R) -> Result<CsvReadings<R>, BatchError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(body.strip_prefix("\u{feff}".as_bytes()).unwrap_or(body));
+        .from_reader(source);
     let header: Vec<String> = reader
         .headers()
         .map_err(|_| BatchError::Unreadable)?
         .iter()
-        .map(str::to_ascii_lowercase)
+        .enumerate()
+        .map(|(i, name)| {
+            let name = if i == 0 {
+                name.trim_start_matches('\u{feff}')
+            } else {
+                name
+            };
+            name.to_ascii_lowercase()
+        })
         .collect();
     if header != ["sensor_id", "measured_at", "quantity", "value"] {
         return Err(BatchError::Unreadable);
     }
-    let mut batch = Batch::default();
-    for (index, record) in reader.records().enumerate() {
-        if index >= MAX_READINGS_PER_BATCH {
-            return Err(BatchError::TooMany);
-        }
-        let record = record.ok();
+    Ok(CsvReadings {
+        records: reader.into_records(),
+    })
+}
+
+impl<R: std::io::Read> Iterator for CsvReadings<R> {
+    type Item = CsvRow;
+
+    fn next(&mut self) -> Option<CsvRow> {
+        let record = self.records.next()?.ok();
         let field = |i: usize| record.as_ref().and_then(|r| r.get(i)).unwrap_or_default();
-        let row = record.as_ref().and_then(|_| {
+        let reading = record.as_ref().and_then(|_| {
             Some(RawReading {
                 sensor_id: field(0).to_string(),
                 measured_at: RawTime::Text(field(1).to_string()),
@@ -552,9 +592,11 @@ pub fn read_csv_batch(body: &[u8]) -> Result<Batch, BatchError> {
                 value: field(3).parse().ok()?,
             })
         });
-        batch.push(index, row, field(0));
+        Some(CsvRow {
+            sensor_id: field(0).to_string(),
+            reading,
+        })
     }
-    Ok(batch)
 }
 
 /// Checks one row against the registry (`sensor` is the registry's entry
@@ -1480,6 +1522,19 @@ mod tests {
         assert_eq!(
             read_csv_batch(many_lines.as_bytes()),
             Err(BatchError::TooMany)
+        );
+        // A file (an import) is read line by line, beyond a batch's limit,
+        // and a byte order mark before its header is allowed.
+        let file = format!("\u{feff}{many_lines}S,1,indoor_temp,warm\n");
+        let rows: Vec<CsvRow> = csv_readings(std::io::Cursor::new(file)).unwrap().collect();
+        assert_eq!(rows.len(), MAX_READINGS_PER_BATCH + 2);
+        assert!(rows[..MAX_READINGS_PER_BATCH + 1]
+            .iter()
+            .all(|row| row.reading.is_some()));
+        let last = rows.last().unwrap();
+        assert_eq!(
+            (last.reading.as_ref(), last.sensor_id.as_str()),
+            (None, "S")
         );
         assert!(BatchError::TooMany.message().contains("5000"));
     }

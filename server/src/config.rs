@@ -48,6 +48,26 @@ pub enum Command {
         #[command(subcommand)]
         what: Simulated,
     },
+    /// Import a file the operator holds, checked as the pages and the API
+    /// check it.
+    Import {
+        #[command(subcommand)]
+        what: Imported,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Imported {
+    /// The sensor registry: CSV `sensor_id,kind,place` (place: a household's
+    /// account number for indoor sensors, a station code for station and
+    /// outdoor sensors), as on the registry page; refused whole, naming the
+    /// lines, when any line cannot be registered.
+    Sensors { file: PathBuf },
+    /// A platform's readings export: CSV `sensor_id,measured_at,quantity,value`
+    /// of any length, kept in batches of 1,000 exactly as the telemetry API
+    /// keeps them (bad lines answered by line number, the good ones kept
+    /// once; readings older than the late window are refused).
+    Readings { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -835,6 +855,12 @@ mod tests {
             })
         ));
         assert!(Cli::try_parse_from(["heatdesk", "seed"]).is_err());
+        let cli = Cli::parse_from(["heatdesk", "import", "readings", "export.csv"]);
+        assert!(matches!(
+            cli.command,
+            Some(Command::Import { what: Imported::Readings { ref file } }) if file.as_os_str() == "export.csv"
+        ));
+        assert!(Cli::try_parse_from(["heatdesk", "import", "sensors"]).is_err());
         assert!(Cli::try_parse_from(["heatdesk", "seed", "--scale", "0"]).is_err());
         let cli = Cli::parse_from(["heatdesk", "--database-url", "postgres://x/y", "migrate"]);
         assert!(matches!(cli.command, Some(Command::Migrate)));

@@ -10,6 +10,7 @@ pub mod exports;
 pub mod feeds;
 pub mod health;
 pub mod hotline;
+pub mod imports;
 pub mod middleware;
 pub mod notices;
 pub mod open311;

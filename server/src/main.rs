@@ -1,7 +1,7 @@
 use backend::seed::demo;
 use backend::Database;
 use clap::Parser;
-use server::config::{Cli, Command, Config, Simulated};
+use server::config::{Cli, Command, Config, Imported, Simulated};
 use server::health::Readiness;
 use server::{background, router, shutdown};
 use std::process::ExitCode;
@@ -38,6 +38,7 @@ async fn main() -> ExitCode {
         Command::Simulate {
             what: Simulated::Telemetry { days },
         } => simulate_telemetry(&config, days).await,
+        Command::Import { what } => import(&config, what).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -156,6 +157,20 @@ async fn simulate_telemetry(config: &Config, days: i64) -> Result<(), String> {
         done.kept
     );
     db.close().await;
+    Ok(())
+}
+
+async fn import(config: &Config, what: Imported) -> Result<(), String> {
+    let db = migrate(config).await?;
+    let now = config
+        .fixed_now
+        .unwrap_or_else(|| app::context::TimeSource::System.now());
+    let done = match what {
+        Imported::Sensors { file } => server::imports::sensors(&db, &file, now).await,
+        Imported::Readings { file } => server::imports::readings(&db, &file, now).await,
+    };
+    db.close().await;
+    println!("{}", done?);
     Ok(())
 }
 

@@ -72,7 +72,7 @@ pub async fn post_readings(
             return refuse(StatusCode::BAD_REQUEST, "unreadable", e.message())
         }
     };
-    match service::ingest(&shared.db, &source, &batch, now).await {
+    match service::ingest(&shared.db, source.company, &batch, now).await {
         Ok(answer) => (StatusCode::OK, Json(answer)).into_response(),
         Err(e) => crate::backend_answer::plain_answer(&e, "telemetry readings", Lang::Zh),
     }

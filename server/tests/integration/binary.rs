@@ -285,3 +285,109 @@ async fn demo_mode_is_refused_on_a_real_city() {
     assert!(stderr.contains("演示模式只能用于"), "{stderr}");
     let _ = std::fs::remove_dir_all(folder);
 }
+
+/// `import sensors` and `import readings`: the registry file registered
+/// (and refused whole, naming the line, when a line cannot be), then an
+/// export of several batches kept once, its bad lines named by line
+/// number, every kept reading rolled up, and the same file a second time
+/// changing nothing. On SQLite and PostgreSQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_register_sensors_and_keep_an_export_once() {
+    use backend::db::Engine;
+    let now = domain::clock::local_instant(2026, 11, 28, 10).unwrap();
+    let folder = temp_folder("import");
+    std::fs::create_dir_all(&folder).unwrap();
+    for engine in [Engine::Sqlite, Engine::Postgres] {
+        let test_db = backend::testing::TestDb::new(engine).await;
+        let heatdesk = |args: &[&str]| {
+            let output = Command::new(BIN)
+                .args(args)
+                .env("DATABASE_URL", &test_db.url)
+                .env("HEATDESK_FIXED_NOW", "2026-11-28T10:00")
+                .output()
+                .unwrap();
+            (
+                output.status.success(),
+                String::from_utf8_lossy(&output.stdout).to_string(),
+                String::from_utf8_lossy(&output.stderr).to_string(),
+            )
+        };
+        let (seeded, _, stderr) = heatdesk(&["seed", "--demo"]);
+        assert!(seeded, "{stderr}");
+        let pool = test_db.db.reader();
+        let account_no: String =
+            sqlx::query_scalar("SELECT account_no FROM households ORDER BY id LIMIT 1")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        let station: String = sqlx::query_scalar("SELECT code FROM stations ORDER BY id LIMIT 1")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+
+        let registry = folder.join(format!("sensors-{engine:?}.csv"));
+        let good = format!(
+            "sensor_id,kind,place\nIMP-IN,indoor,{account_no}\nIMP-ST,station,{station}\nIMP-OUT,outdoor,\n"
+        );
+        std::fs::write(&registry, format!("{good}IMP-IN-2,indoor,NO-SUCH\n")).unwrap();
+        let (done, _, stderr) = heatdesk(&["import", "sensors", registry.to_str().unwrap()]);
+        assert!(!done && stderr.contains("第 5 行"), "{stderr}");
+        std::fs::write(&registry, &good).unwrap();
+        let (done, stdout, stderr) = heatdesk(&["import", "sensors", registry.to_str().unwrap()]);
+        assert!(done, "{stderr}");
+        assert!(stdout.contains("新增 3 个"), "{stdout}");
+
+        // Three sensors every five minutes for about three days: 2,502
+        // readings in three batches, with three bad lines among them.
+        let mut export = String::from("\u{feff}sensor_id,measured_at,quantity,value\n");
+        for step in 1..=834 {
+            let at = now - step * 300;
+            export.push_str(&format!("IMP-IN,{at},indoor_temp,19.5\n"));
+            export.push_str(&format!("IMP-ST,{at},secondary_supply_temp,48.0\n"));
+            export.push_str(&format!("IMP-OUT,{at},outdoor_temp,-3.5\n"));
+            if step == 400 {
+                export.push_str(&format!("NO-SUCH-SENSOR,{at},indoor_temp,19.5\n"));
+                export.push_str(&format!("IMP-IN,{at},indoor_temp,warm\n"));
+                export.push_str(&format!("IMP-IN,{},indoor_temp,19.5\n", now + 3_600));
+            }
+        }
+        let file = folder.join(format!("export-{engine:?}.csv"));
+        std::fs::write(&file, export).unwrap();
+        let (done, stdout, stderr) = heatdesk(&["import", "readings", file.to_str().unwrap()]);
+        assert!(done, "{stderr}");
+        assert!(
+            stdout.contains("共 2505 行，新增 2502 条，重复 0 条，拒收 3 行"),
+            "{stdout}"
+        );
+        // Lines 1,202–1,204 of the file (the header is line 1).
+        for line in ["第 1202 行（NO-SUCH-SENSOR）", "第 1203 行", "第 1204 行"] {
+            assert!(stdout.contains(line), "{line}: {stdout}");
+        }
+        let kept = |sql: &'static str| async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(pool)
+                .await
+                .unwrap()
+        };
+        let readings = "SELECT COUNT(*) FROM telemetry_readings r JOIN sensors s \
+                        ON s.id = r.sensor_id WHERE s.code LIKE 'IMP-%'";
+        let rolled_up = "SELECT CAST(SUM(h.readings) AS BIGINT) FROM telemetry_hourly h \
+                         JOIN sensors s ON s.id = h.sensor_id WHERE s.code LIKE 'IMP-%'";
+        assert_eq!(kept(readings).await, 2502, "{engine:?}");
+        assert_eq!(kept(rolled_up).await, 2502, "{engine:?}");
+        let (done, stdout, _) = heatdesk(&["import", "readings", file.to_str().unwrap()]);
+        assert!(done);
+        assert!(stdout.contains("新增 0 条，重复 2502 条"), "{stdout}");
+        assert_eq!(kept(rolled_up).await, 2502, "a second import adds nothing");
+        let audited = kept(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'sensors_imported' \
+             AND actor_id IS NULL AND client_addr = '命令行'",
+        )
+        .await;
+        assert_eq!(audited, 1, "{engine:?}");
+        let (done, _, stderr) = heatdesk(&["import", "readings", "/no/such/export.csv"]);
+        assert!(!done && stderr.contains("无法读取文件"), "{stderr}");
+        test_db.finish().await;
+    }
+    let _ = std::fs::remove_dir_all(&folder);
+}

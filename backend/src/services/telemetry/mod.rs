@@ -19,8 +19,8 @@ use crate::store::telemetry as store;
 use domain::api_keys::KeyScope;
 use domain::clock::UnixSeconds;
 use domain::telemetry::{
-    check_reading, months_of, Batch, IngestAnswer, KnownSensor, RawReading, RowProblem,
-    RowRejection, SensorKind,
+    check_reading, months_of, Batch, CsvReadings, IngestAnswer, KnownSensor, RawReading,
+    RowProblem, RowRejection, SensorKind,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -49,10 +49,11 @@ pub async fn source(
 }
 
 /// Checks every row of a batch and keeps the good ones: rows already kept
-/// (a resent batch) count as duplicates and change nothing.
+/// (a resent batch) count as duplicates and change nothing. A company's
+/// source (`source_company`) may report only that company's sensors.
 pub async fn ingest(
     db: &Database,
-    source: &TelemetrySource,
+    source_company: Option<i64>,
     batch: &Batch,
     now: UnixSeconds,
 ) -> BackendResult<IngestAnswer> {
@@ -87,7 +88,7 @@ pub async fn ingest(
     let mut seen = HashSet::with_capacity(batch.rows.len());
     for &(index, ref row) in &batch.rows {
         let sensor = registry.get(row.sensor_id.trim()).copied();
-        match check_reading(row, sensor, source.company, now) {
+        match check_reading(row, sensor, source_company, now) {
             Ok(reading) => {
                 if seen.insert((reading.sensor, reading.quantity, reading.measured_at)) {
                     good.push(reading);
@@ -104,6 +105,67 @@ pub async fn ingest(
     answer.accepted = kept.inserted;
     answer.duplicates += good.len() - kept.inserted;
     Ok(answer)
+}
+
+/// The batch size of a file import (the API's recommended batch).
+pub const IMPORT_BATCH: usize = 1_000;
+/// How many refused lines an import names (the count says the rest).
+pub const IMPORT_REFUSALS_NAMED: usize = 10;
+
+/// What a file import did over all its batches.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReadingsImport {
+    pub lines: usize,
+    pub accepted: usize,
+    pub duplicates: usize,
+    pub refused: usize,
+    /// The first refused lines, numbered as lines of the file (the header
+    /// is line 1).
+    pub first_refusals: Vec<RowRejection>,
+}
+
+/// Imports a readings export (an operator's command, with the city
+/// platform's reach: any registered sensor) in batches checked and kept
+/// exactly as the API's are, so a file imported twice changes nothing the
+/// second time. `progress` hears the lines read so far.
+pub async fn import_readings<R: std::io::Read>(
+    db: &Database,
+    rows: CsvReadings<R>,
+    now: UnixSeconds,
+    progress: &mut (dyn FnMut(u64) + Send),
+) -> BackendResult<ReadingsImport> {
+    let mut report = ReadingsImport::default();
+    let mut batch = Batch::default();
+    for (index, row) in rows.enumerate() {
+        batch.push(index + 2, row.reading, &row.sensor_id);
+        if batch.len() == IMPORT_BATCH {
+            keep_imported(db, &std::mem::take(&mut batch), now, &mut report).await?;
+            progress(report.lines as u64);
+        }
+    }
+    if !batch.is_empty() {
+        keep_imported(db, &batch, now, &mut report).await?;
+    }
+    progress(report.lines as u64);
+    Ok(report)
+}
+
+async fn keep_imported(
+    db: &Database,
+    batch: &Batch,
+    now: UnixSeconds,
+    report: &mut ReadingsImport,
+) -> BackendResult<()> {
+    let answer = ingest(db, None, batch, now).await?;
+    report.lines += answer.received;
+    report.accepted += answer.accepted;
+    report.duplicates += answer.duplicates;
+    report.refused += answer.rejected.len();
+    let room = IMPORT_REFUSALS_NAMED.saturating_sub(report.first_refusals.len());
+    report
+        .first_refusals
+        .extend(answer.rejected.into_iter().take(room));
+    Ok(())
 }
 
 fn rejection(index: usize, row: &RawReading, problem: RowProblem) -> RowRejection {

@@ -36,14 +36,31 @@ pub async fn import_sensors(
     origin: &RequestOrigin,
 ) -> BackendResult<ImportReport> {
     viewer.require(Role::Admin)?;
+    register_sensors(db, Some(viewer.person_id), csv, origin, &mut |_, _| {}).await
+}
+
+/// The import itself, for an admin's page or the operator's command
+/// (`actor` None: `heatdesk import sensors` on the server). `progress`
+/// hears the steps done of all: each line placed, then each registered.
+pub async fn register_sensors(
+    db: &Database,
+    actor: Option<i64>,
+    csv: &str,
+    origin: &RequestOrigin,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> BackendResult<ImportReport> {
     let (lines, problems) = parse_sensor_csv(csv).map_err(BackendError::refused)?;
     let mut problems: Vec<(usize, StaticText)> =
         problems.iter().map(|p| (p.line, p.problem)).collect();
+    let steps = 2 * lines.len() as u64;
     let mut sensors = Vec::with_capacity(lines.len());
-    for line in &lines {
+    for (done, line) in lines.iter().enumerate() {
         match place(db, line).await? {
             Ok(sensor) => sensors.push(sensor),
             Err(problem) => problems.push((line.line, problem)),
+        }
+        if done % 100 == 99 {
+            progress(done as u64 + 1, steps);
         }
     }
     if !problems.is_empty() {
@@ -62,18 +79,22 @@ pub async fn import_sensors(
     }
     let mut report = ImportReport::default();
     let mut tx = db.writer().begin().await?;
-    for sensor in &sensors {
+    for (done, sensor) in sensors.iter().enumerate() {
         if store::upsert_sensor(&mut tx, sensor, origin.now).await? {
             report.registered += 1;
         } else {
             report.moved += 1;
         }
+        if done % 100 == 99 {
+            progress(sensors.len() as u64 + done as u64 + 1, steps);
+        }
     }
     tx.commit().await?;
+    progress(steps, steps);
     audit::record(
         db.writer(),
         &origin.audit(
-            Some(viewer.person_id),
+            actor,
             "sensors_imported",
             "sensor",
             0,
