@@ -302,7 +302,7 @@ fn quantities(kind: SensorKind) -> &'static [Quantity] {
 
 async fn write(db: &Database, batch: &[Reading]) -> BackendResult<usize> {
     store::ensure_partitions(db, &months_of(batch)).await?;
-    Ok(store::keep_readings(db.writer(), batch).await?.inserted)
+    Ok(store::keep_readings(db, batch).await?.inserted)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! the raw table on PostgreSQL.
 
 use super::outages::placeholders;
+use super::{ordered_placeholders, placeholder};
 use crate::db::{Database, Engine};
 use crate::error::BackendResult;
 use domain::clock::{date_of_day_number, UnixSeconds, SHANGHAI_OFFSET_SECONDS};
@@ -26,18 +27,18 @@ pub struct SensorRow {
 
 /// The registry's entries for these sensor codes (unknown codes are
 /// simply absent).
-pub async fn sensors_by_code(pool: &AnyPool, codes: &[&str]) -> BackendResult<Vec<SensorRow>> {
+pub async fn sensors_by_code(db: &Database, codes: &[&str]) -> BackendResult<Vec<SensorRow>> {
     let mut found = Vec::with_capacity(codes.len());
     for chunk in codes.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "SELECT id, code, kind, company_id FROM sensors WHERE code IN ({})",
-            placeholders(1, chunk.len())
+            ordered_placeholders(db.engine(), 1, chunk.len())
         );
         let mut query = sqlx::query_as::<_, SensorRow>(&sql);
         for code in chunk {
             query = query.bind(*code);
         }
-        found.extend(query.fetch_all(pool).await?);
+        found.extend(query.fetch_all(db.reader()).await?);
     }
     Ok(found)
 }
@@ -137,7 +138,8 @@ pub struct Kept {
 /// Keeps the readings not already kept, adds exactly those to their hours'
 /// rollups and notes when each sensor was last heard, in one transaction:
 /// a batch sent twice, or twice at once, counts once.
-pub async fn keep_readings(pool: &AnyPool, readings: &[Reading]) -> BackendResult<Kept> {
+pub async fn keep_readings(db: &Database, readings: &[Reading]) -> BackendResult<Kept> {
+    let engine = db.engine();
     let mut sorted = readings.to_vec();
     // One order for every batch, so two batches meeting on the same rows
     // wait for each other instead of deadlocking.
@@ -145,11 +147,11 @@ pub async fn keep_readings(pool: &AnyPool, readings: &[Reading]) -> BackendResul
         (a.sensor, a.quantity, a.measured_at).cmp(&(b.sensor, b.quantity, b.measured_at))
     });
     sorted.dedup_by_key(|r| (r.sensor, r.quantity, r.measured_at));
-    let mut tx = pool.begin().await?;
+    let mut tx = db.writer().begin().await?;
     let mut inserted = Vec::with_capacity(sorted.len());
     for chunk in sorted.chunks(ROWS_PER_STATEMENT) {
         let rows = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(4 * i + 1, 4)))
+            .map(|i| format!("({})", ordered_placeholders(engine, 4 * i + 1, 4)))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
@@ -176,8 +178,8 @@ pub async fn keep_readings(pool: &AnyPool, readings: &[Reading]) -> BackendResul
             }
         }
     }
-    add_to_hourly(&mut tx, &inserted).await?;
-    mark_heard(&mut tx, &inserted).await?;
+    add_to_hourly(&mut tx, engine, &inserted).await?;
+    mark_heard(&mut tx, engine, &inserted).await?;
     tx.commit().await?;
     Ok(Kept {
         inserted: inserted.len(),
@@ -185,11 +187,15 @@ pub async fn keep_readings(pool: &AnyPool, readings: &[Reading]) -> BackendResul
 }
 
 /// Adds new readings to their hours' rollups.
-async fn add_to_hourly(tx: &mut Transaction<'_, Any>, inserted: &[Reading]) -> BackendResult<()> {
+async fn add_to_hourly(
+    tx: &mut Transaction<'_, Any>,
+    engine: Engine,
+    inserted: &[Reading],
+) -> BackendResult<()> {
     let rollups = hourly_rollups(inserted);
     for chunk in rollups.chunks(ROWS_PER_STATEMENT / 2) {
         let rows = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(7 * i + 1, 7)))
+            .map(|i| format!("({})", ordered_placeholders(engine, 7 * i + 1, 7)))
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
@@ -220,7 +226,11 @@ async fn add_to_hourly(tx: &mut Transaction<'_, Any>, inserted: &[Reading]) -> B
 }
 
 /// Notes each sensor's newest reading time (never moving it back).
-async fn mark_heard(tx: &mut Transaction<'_, Any>, inserted: &[Reading]) -> BackendResult<()> {
+async fn mark_heard(
+    tx: &mut Transaction<'_, Any>,
+    engine: Engine,
+    inserted: &[Reading],
+) -> BackendResult<()> {
     let mut newest: std::collections::BTreeMap<i64, UnixSeconds> = Default::default();
     for reading in inserted {
         let at = newest.entry(reading.sensor).or_insert(reading.measured_at);
@@ -231,9 +241,9 @@ async fn mark_heard(tx: &mut Transaction<'_, Any>, inserted: &[Reading]) -> Back
         let rows = (0..chunk.len())
             .map(|i| {
                 format!(
-                    "(CAST(${} AS BIGINT), CAST(${} AS BIGINT))",
-                    2 * i + 1,
-                    2 * i + 2
+                    "(CAST({} AS BIGINT), CAST({} AS BIGINT))",
+                    placeholder(engine, 2 * i + 1),
+                    placeholder(engine, 2 * i + 2)
                 )
             })
             .collect::<Vec<_>>()
@@ -445,15 +455,17 @@ pub async fn sensor_states(pool: &AnyPool, since: UnixSeconds) -> BackendResult<
 
 /// Sets these sensors' flag (None: trusted again), noting since when.
 pub async fn set_flag(
-    pool: &AnyPool,
+    db: &Database,
     sensors: &[i64],
     flag: Option<SensorFlag>,
     now: UnixSeconds,
 ) -> BackendResult<()> {
     for chunk in sensors.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "UPDATE sensors SET flag = $1, flagged_at = $2 WHERE id IN ({})",
-            placeholders(3, chunk.len())
+            "UPDATE sensors SET flag = {}, flagged_at = {} WHERE id IN ({})",
+            placeholder(db.engine(), 1),
+            placeholder(db.engine(), 2),
+            ordered_placeholders(db.engine(), 3, chunk.len())
         );
         let mut query = sqlx::query(&sql)
             .bind(flag.map(SensorFlag::as_str))
@@ -461,7 +473,7 @@ pub async fn set_flag(
         for id in chunk {
             query = query.bind(*id);
         }
-        query.execute(pool).await?;
+        query.execute(db.writer()).await?;
     }
     Ok(())
 }

@@ -93,7 +93,7 @@ async fn report(db: &Database, sensor: i64, from: i64, to: i64, degrees: impl Fn
             value: degrees(third / 3),
         })
         .collect();
-    keep_readings(db.writer(), &readings).await.unwrap();
+    keep_readings(db, &readings).await.unwrap();
 }
 
 on_both_engines!(

@@ -64,7 +64,7 @@ pub async fn ingest(
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let registry: HashMap<String, KnownSensor> = store::sensors_by_code(db.reader(), &codes)
+    let registry: HashMap<String, KnownSensor> = store::sensors_by_code(db, &codes)
         .await?
         .into_iter()
         .filter_map(|row| {
@@ -101,7 +101,7 @@ pub async fn ingest(
     }
     answer.rejected.sort_by_key(|rejection| rejection.row);
     store::ensure_partitions(db, &months_of(&good)).await?;
-    let kept = store::keep_readings(db.writer(), &good).await?;
+    let kept = store::keep_readings(db, &good).await?;
     answer.accepted = kept.inserted;
     answer.duplicates += good.len() - kept.inserted;
     Ok(answer)

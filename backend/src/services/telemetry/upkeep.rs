@@ -65,7 +65,7 @@ pub async fn review_sensors(db: &Database, now: UnixSeconds) -> BackendResult<(u
     }
     let mut counts = (0, 0);
     for (flag, sensors) in changes {
-        store::set_flag(db.writer(), &sensors, flag, now).await?;
+        store::set_flag(db, &sensors, flag, now).await?;
         if flag.is_some() {
             counts.0 += sensors.len();
         } else {
