@@ -15,6 +15,8 @@ export const HOTLINE_SECRET = "e2e-secret-shared-with-12345";
 export const BEFORE_SEASON = { port: 3101, now: "2026-10-01T08:00" };
 /** The duty desk's own city: its outages must not touch the board the other specs read. */
 export const DESK = { port: 3102, now: "2026-11-28T10:00" };
+/** The first-visit measure's own city: its sign-ins spend none of the codes the other specs' address may ask for. */
+export const FIRST_VISIT = { port: 3103, now: "2026-11-28T10:00" };
 
 function server(port: number, now: string, name: string) {
   return {
@@ -94,5 +96,6 @@ export default defineConfig({
     server(IN_SEASON.port, IN_SEASON.now, "in-season"),
     server(BEFORE_SEASON.port, BEFORE_SEASON.now, "before-season"),
     server(DESK.port, DESK.now, "desk"),
+    server(FIRST_VISIT.port, FIRST_VISIT.now, "first-visit"),
   ],
 });
