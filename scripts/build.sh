@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Builds the release server and the size-optimised wasm bundle, split into
-# a chunk per page, with cargo-leptos; writes brotli copies of the bundle for
-# precompressed serving and reports its size against the budget.
+# Builds the release server and the size-optimised wasm of the islands with
+# cargo-leptos; writes brotli copies of the code and styles for
+# precompressed serving and reports their sizes.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-step "cargo leptos build --release --split"
-cargo leptos build --release --split
+step "cargo leptos build --release"
+cargo leptos build --release
 for file in "$SITE_ROOT"/pkg/*.wasm "$SITE_ROOT"/pkg/*.js "$SITE_ROOT"/pkg/*.css; do
   [ -e "$file" ] && brotli -f -q 11 -o "$file.br" "$file"
 done

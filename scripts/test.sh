@@ -29,8 +29,6 @@ step "fuzz targets (cargo-fuzz, 15 s each)"
 "$ROOT/scripts/fuzz.sh" 15
 
 "$ROOT/scripts/build.sh"
-step "the initial wasm against its budget"
-python3 "$ROOT/scripts/wasm_size.py" "$SITE_ROOT" --check
 
 step "Open311: the independent client (georeport from PyPI), JSON and XML"
 "$ROOT/scripts/open311-client.sh"

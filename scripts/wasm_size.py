@@ -1,40 +1,18 @@
 #!/usr/bin/env python3
-"""The wasm a browser downloads, measured against the budget in Cargo.toml.
+"""The code the site ships, file by file, raw and brotli as the server sends it.
 
-The bundle is split per page (`cargo leptos build --split`): every page
-loads the main module, then the chunks its route needs, listed in
-cargo-leptos' split manifest. The budget ([workspace.metadata.heatdesk]
-initial-wasm-brotli-budget-kib) bounds the main module, brotli-compressed
-as the server sends it; the report adds what a first visit to each page
-fetches.
+Pages are server HTML; the browser loads one JavaScript loader and one wasm
+module holding the islands (the parts of pages that move). What a first
+visit to each page really fetches, and its budget, is measured in Chromium
+by end2end/tests/first-visit.spec.ts; this report says what the files are.
 
-    scripts/wasm_size.py SITE_ROOT            # the report
-    scripts/wasm_size.py SITE_ROOT --check    # the report; exit 1 over budget
+    scripts/wasm_size.py SITE_ROOT
 """
 
 import glob
-import json
 import os
 import subprocess
 import sys
-import tomllib
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-# The pages the benchmark measures, by their route's split name.
-PAGES = [
-    ("home /", "home"),
-    ("outages /outages", "outages"),
-    ("building /building", "building"),
-    ("resident's case /cases/{id}", "case"),
-    ("dispatcher's queue /dispatch", "queue"),
-]
-
-
-def budget_bytes():
-    with open(os.path.join(ROOT, "Cargo.toml"), "rb") as f:
-        metadata = tomllib.load(f)["workspace"]["metadata"]["heatdesk"]
-    return metadata["initial-wasm-brotli-budget-kib"] * 1024
 
 
 def brotli_size(path):
@@ -47,59 +25,24 @@ def brotli_size(path):
 
 def measure(site_root):
     pkg = os.path.join(site_root, "pkg")
-    mains = [p for p in glob.glob(os.path.join(pkg, "*.wasm"))
-             if not os.path.basename(p).startswith(("chunk_", "split_"))]
-    if len(mains) != 1:
-        sys.exit(f"expected one main wasm module in {pkg}, found {mains}")
-    main = mains[0]
-    manifests = glob.glob(os.path.join(pkg, "__wasm_split_manifest*.json"))
-    prefetch = json.load(open(manifests[0])) if manifests else {}
-
-    def chunk_files(stem):
-        return glob.glob(os.path.join(pkg, stem + ".wasm")) or glob.glob(
-            os.path.join(pkg, stem.split(".")[0] + ".*.wasm"))
-
-    pages = []
-    for label, route in PAGES:
-        keys = [k for k in prefetch if k.startswith(f"__{route}_route_view")]
-        files = [main]
-        for key in keys:
-            for stem in prefetch[key] + [f"split_{key}"]:
-                files += chunk_files(stem)
-        pages.append((label, len(files), sum(os.path.getsize(f) for f in files),
-                      sum(brotli_size(f) for f in files)))
-    every = glob.glob(os.path.join(pkg, "*.wasm"))
-    return {
-        "main": os.path.basename(main),
-        "main_raw": os.path.getsize(main),
-        "main_br": brotli_size(main),
-        "pages": pages,
-        "all_files": len(every),
-        "all_raw": sum(os.path.getsize(f) for f in every),
-        "all_br": sum(brotli_size(f) for f in every),
-    }
+    files = sorted(glob.glob(os.path.join(pkg, "*.wasm")) + glob.glob(os.path.join(pkg, "*.js")))
+    if not files:
+        sys.exit(f"no .wasm or .js files in {pkg}: build the site first (scripts/build.sh)")
+    return [(os.path.basename(f), os.path.getsize(f), brotli_size(f)) for f in files]
 
 
 def report(site_root):
-    m = measure(site_root)
-    budget = budget_bytes()
-    within = m["main_br"] <= budget
-    print(f"initial wasm ({m['main']}): {m['main_raw']} bytes raw, {m['main_br']} bytes brotli "
-          f"({m['main_br'] / 1024:.1f} KiB); budget {budget // 1024} KiB: "
-          f"{'within' if within else 'OVER BUDGET'}")
-    print("\n| first visit to | wasm files | raw bytes | brotli bytes |")
-    print("|---|---:|---:|---:|")
-    for label, count, raw, br in m["pages"]:
-        print(f"| {label} | {count} | {raw} | {br} ({br / 1024:.0f} KiB) |")
-    print(f"\nEvery page's code: {m['all_files']} files, {m['all_raw']} bytes raw, "
-          f"{m['all_br']} bytes brotli ({m['all_br'] / 1024:.0f} KiB)")
-    return within
+    files = measure(site_root)
+    print("| file | raw bytes | brotli bytes |")
+    print("|---|---:|---:|")
+    for name, raw, br in files:
+        print(f"| {name} | {raw} | {br} ({br / 1024:.1f} KiB) |")
+    raw = sum(f[1] for f in files)
+    br = sum(f[2] for f in files)
+    print(f"| all code | {raw} | {br} ({br / 1024:.1f} KiB) |")
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    if len(args) != 1:
+    if len(sys.argv) != 2:
         sys.exit(__doc__)
-    within = report(args[0])
-    if "--check" in sys.argv and not within:
-        sys.exit("the initial wasm is over its budget (Cargo.toml, initial-wasm-brotli-budget-kib)")
+    report(sys.argv[1])

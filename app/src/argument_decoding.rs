@@ -91,6 +91,7 @@ macro_rules! with_plain_functions {
             cases::TakeCaseStep,
             cases::LoadCases,
             cases::LoadCase,
+            cases::CountCaseEvents,
             cases::LoadCrewJobs,
             cases::LoadQueue,
             cases::CreateIncident,

@@ -1,7 +1,9 @@
 //! heatdesk's pages, components and server functions (Leptos).
 //!
 //! Built twice: with `ssr` for the server (pages render completely there and
-//! server functions reach the backend) and with `hydrate` for the browser.
+//! server functions reach the backend) and with `hydrate` for the browser,
+//! which gets only the islands (`#[island]`): the parts of a page that move.
+//! Everything else is server HTML, and forms are plain HTML forms.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -22,7 +24,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    lazy_route, Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 use pages::admin::{AdminPage, AuditPage};
 use pages::api_keys::ApiKeysPage;
@@ -64,7 +66,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="format-detection" content="telephone=no" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -89,89 +91,38 @@ pub fn App() -> impl IntoView {
             <SiteHeader />
             <main id="main" class="page">
                 <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("outages") view={Lazy::<OutagesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("outages"), ParamSegment("id")) view={Lazy::<OneOutageRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("desk"), StaticSegment("outages")) view={Lazy::<OutageDeskRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("desk"), StaticSegment("stations")) view={Lazy::<StationBoardRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("desk"), StaticSegment("outages"), ParamSegment("id")) view={Lazy::<DeskOutageRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("building") view={Lazy::<BuildingRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("staff"), StaticSegment("signin")) view={Lazy::<StaffSignInRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("me") view={Lazy::<MyHomeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("me"), StaticSegment("settings")) view={Lazy::<SettingsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("cases") view={Lazy::<CasesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("dispatch") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("jobs") view={Lazy::<JobsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("file"), StaticSegment("temperature")) view={Lazy::<TemperatureComplaintRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("file"), StaticSegment("repair")) view={Lazy::<RepairRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("file"), StaticSegment("application")) view={Lazy::<ApplicationRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("grid") view={Lazy::<GridRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("property") view={Lazy::<PropertyRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("buildings"), ParamSegment("id")) view={Lazy::<LookedAfterBuildingRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("authority"), StaticSegment("season")) view={Lazy::<SeasonDeskRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("admin"), StaticSegment("deadlines")) view={Lazy::<CaseRulesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("admin"), StaticSegment("api-keys")) view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("admin"), StaticSegment("sensors")) view={Lazy::<SensorsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=(StaticSegment("demo"), StaticSegment("outbox")) view={Lazy::<DemoOutboxRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("outages") view=OutagesPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("outages"), ParamSegment("id")) view=OneOutagePage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("desk"), StaticSegment("outages")) view=OutageDeskPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("desk"), StaticSegment("stations")) view=StationBoardPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("desk"), StaticSegment("outages"), ParamSegment("id")) view=DeskOutagePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("building") view=BuildingPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("staff"), StaticSegment("signin")) view=StaffSignInPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("me") view=MyHomePage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("me"), StaticSegment("settings")) view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("cases") view=CasesPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CasePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("dispatch") view=QueuePage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("reports") view=ReportsPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("jobs") view=JobsPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("file"), StaticSegment("temperature")) view=TemperatureComplaintPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("file"), StaticSegment("repair")) view=RepairPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("file"), StaticSegment("application")) view=ApplicationPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("grid") view=GridPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("property") view=PropertyPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("buildings"), ParamSegment("id")) view=LookedAfterBuildingPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("authority"), StaticSegment("season")) view=SeasonDeskPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=AuditPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("deadlines")) view=CaseRulesPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("api-keys")) view=ApiKeysPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("sensors")) view=SensorsPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("demo"), StaticSegment("outbox")) view=DemoOutboxPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />
         </Router>
     }
 }
-
-/// Declares a route whose page is split into its own wasm chunk (with
-/// `cargo leptos build --split`), fetched when the page is first shown: the
-/// first download holds only the shell, the router and what pages share.
-/// The pages load their own data, so the route has none to start early.
-macro_rules! lazy_page {
-    ($route:ident, $page:ident) => {
-        struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                Self
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page /> }.into_any()
-            }
-        }
-    };
-}
-
-lazy_page!(HomeRoute, HomePage);
-lazy_page!(OutagesRoute, OutagesPage);
-lazy_page!(OneOutageRoute, OneOutagePage);
-lazy_page!(OutageDeskRoute, OutageDeskPage);
-lazy_page!(DeskOutageRoute, DeskOutagePage);
-lazy_page!(BuildingRoute, BuildingPage);
-lazy_page!(SignInRoute, SignInPage);
-lazy_page!(StaffSignInRoute, StaffSignInPage);
-lazy_page!(MyHomeRoute, MyHomePage);
-lazy_page!(SettingsRoute, SettingsPage);
-lazy_page!(CasesRoute, CasesPage);
-lazy_page!(CaseRoute, CasePage);
-lazy_page!(QueueRoute, QueuePage);
-lazy_page!(ReportsRoute, ReportsPage);
-lazy_page!(JobsRoute, JobsPage);
-lazy_page!(TemperatureComplaintRoute, TemperatureComplaintPage);
-lazy_page!(RepairRoute, RepairPage);
-lazy_page!(ApplicationRoute, ApplicationPage);
-lazy_page!(GridRoute, GridPage);
-lazy_page!(PropertyRoute, PropertyPage);
-lazy_page!(LookedAfterBuildingRoute, LookedAfterBuildingPage);
-lazy_page!(AdminRoute, AdminPage);
-lazy_page!(AuditRoute, AuditPage);
-lazy_page!(SeasonDeskRoute, SeasonDeskPage);
-lazy_page!(CaseRulesRoute, CaseRulesPage);
-lazy_page!(ApiKeysRoute, ApiKeysPage);
-lazy_page!(SensorsRoute, SensorsPage);
-lazy_page!(StationBoardRoute, StationBoardPage);
-lazy_page!(DemoOutboxRoute, DemoOutboxPage);

@@ -46,7 +46,10 @@ impl Preferences {
     }
 }
 
-/// The language of this page.
+/// The language of this page. Islands run in the browser without the
+/// server's context, so there it is read off the document.
 pub fn use_lang() -> Lang {
-    use_context::<Preferences>().unwrap_or_default().lang
+    use_context::<Preferences>()
+        .unwrap_or_else(Preferences::current)
+        .lang
 }

@@ -25,6 +25,11 @@ pub const LARGE_TEXT_COOKIE: &str = "hd_large";
 pub const LANGUAGE_COOKIE: &str = "hd_lang";
 /// An Open311 key just issued, for the one page view that shows it.
 pub const ISSUED_KEY_COOKIE: &str = "hd_open311_key";
+/// The server function a plain form post just carried out (its path), for
+/// the one page view the post is sent back to: that form says it is done.
+pub const DONE_COOKIE: &str = "hd_done";
+/// Long enough for the redirect to be followed on a slow phone.
+pub const DONE_COOKIE_SECONDS: i64 = 60;
 
 fn parts() -> Option<Parts> {
     use_context::<Parts>()
@@ -33,11 +38,42 @@ fn parts() -> Option<Parts> {
 /// A cookie's name: `__Host-` prefixed when cookies are secure, so that no
 /// other host or path can plant it.
 fn cookie_name(services: &Services, base: &str) -> String {
-    if services.access.secure_cookies {
+    secure_cookie_name(base, services.access.secure_cookies)
+}
+
+fn secure_cookie_name(base: &str, secure: bool) -> String {
+    if secure {
         format!("__Host-{base}")
     } else {
         base.to_string()
     }
+}
+
+/// A `Set-Cookie` value for `base` (named as [`cookie_name`] does); `max_age`
+/// None makes it last the browser session.
+pub fn set_cookie_value(base: &str, value: &str, max_age: Option<i64>, secure: bool) -> String {
+    let mut cookie = format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax",
+        secure_cookie_name(base, secure)
+    );
+    if let Some(seconds) = max_age {
+        cookie.push_str(&format!("; Max-Age={seconds}"));
+    }
+    if secure {
+        cookie.push_str("; Secure");
+    }
+    cookie
+}
+
+/// The value of cookie `base` in a request's headers, outside Leptos.
+pub fn request_cookie(headers: &http::HeaderMap, base: &str, secure: bool) -> Option<String> {
+    cookie_in(headers, &secure_cookie_name(base, secure))
+}
+
+/// The server function a plain form post just carried out, when this page
+/// is the one the post was sent back to.
+pub fn done_marker() -> Option<String> {
+    cookie(&use_context::<Services>()?, DONE_COOKIE)
 }
 
 /// The value of a cookie of this request.
@@ -81,16 +117,7 @@ fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
 
 /// Sets a cookie on the response; `max_age` None makes it last the browser session.
 pub fn set_cookie(services: &Services, base: &str, value: &str, max_age: Option<i64>) {
-    let mut cookie = format!(
-        "{}={value}; Path=/; HttpOnly; SameSite=Lax",
-        cookie_name(services, base)
-    );
-    if let Some(seconds) = max_age {
-        cookie.push_str(&format!("; Max-Age={seconds}"));
-    }
-    if services.access.secure_cookies {
-        cookie.push_str("; Secure");
-    }
+    let cookie = set_cookie_value(base, value, max_age, services.access.secure_cookies);
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         HeaderValue::from_str(&cookie),

@@ -88,6 +88,14 @@ test("a complaint and a repair are filed, worked, confirmed and rated", async ({
   await page.goto("/cases");
   await expect(page.locator(".case-list .case-row")).toHaveCount(2);
 
+  // With JavaScript the resident keeps the repair open (its clock under the
+  // test's hand): the page will say when there is news.
+  if (javaScriptEnabled) {
+    await page.clock.install();
+    await page.goto(repairUrl);
+    await waitForHydration(page, javaScriptEnabled);
+  }
+
   // The dispatcher assigns the crew.
   const dispatcher = await another(browser, page, testInfo);
   await staffSignsIn(dispatcher, "dispatch_demo", javaScriptEnabled);
@@ -98,6 +106,14 @@ test("a complaint and a repair are filed, worked, confirmed and rated", async ({
   await dispatcher.getByLabel("抢修队").selectOption({ label: "奎文抢修一队" });
   await dispatcher.getByRole("button", { name: "派单" }).click();
   await expect(dispatcher.locator("[data-state]").first()).toHaveAttribute("data-state", "dispatched");
+  if (javaScriptEnabled) {
+    // The open page asks every 15 s; it offers a reload, which shows the step.
+    await expect(page.locator(".case-news")).toHaveCount(0);
+    await page.clock.runFor(16_000);
+    await expect(page.locator(".case-news")).toContainText("此工单有新进展");
+    await page.getByRole("link", { name: "刷新查看" }).click();
+    await expect(page.locator("[data-state]").first()).toHaveAttribute("data-state", "dispatched");
+  }
 
   // The crew: on the way, on site, fixed with a note.
   const crew = await another(browser, page, testInfo);

@@ -26,13 +26,20 @@ test("home: season day, early-start notice, outage counts, hotlines", async ({ p
   expect(errors).toEqual([]);
 });
 
-test("home before the season counts down to the regulated start", async ({ page }) => {
+test("home before the season counts down to the regulated start", async ({ page, javaScriptEnabled }) => {
+  if (javaScriptEnabled) await page.clock.install();
   await page.goto(`http://127.0.0.1:${BEFORE_SEASON.port}/`);
+  await waitForHydration(page, javaScriptEnabled);
   const season = page.locator(".card--season");
   await expect(season.locator(".badge--waiting")).toHaveText("尚未供暖");
   // The early start is published on 3 Nov: on 1 Oct 08:00 nobody knows it
   // yet, so the countdown runs to the regulated 14 Nov 12:00.
   await expect(season.locator(".countdown")).toHaveText("44 天 4 小时");
+  if (javaScriptEnabled) {
+    // It ticks in the page, once a minute.
+    await page.clock.runFor("01:00:00");
+    await expect(season.locator(".countdown")).toHaveText("44 天 3 小时");
+  }
   await expect(season).toContainText("2026年11月14日 12:00");
   await expect(season.locator(".announcement")).toHaveCount(0);
 });
@@ -100,6 +107,14 @@ test("building lookup: community, building and unit show heat status and outages
   await expect(outages).toHaveCount(1);
   await expect(outages.first()).toContainText("东风东街一次网管道爆管抢修");
 
+  if (javaScriptEnabled) {
+    expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+  }
+
+  // Back shows the choice before (in place, with JavaScript).
+  await page.goBack();
+  await expect(page).not.toHaveURL(/unit=/);
+  await expect(report.getByRole("heading")).toHaveText("东方花园 3号楼");
   if (javaScriptEnabled) {
     expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
   }

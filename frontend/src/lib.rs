@@ -1,25 +1,24 @@
-#![recursion_limit = "256"]
-//! Hydrates the page the server rendered; everything already works without
-//! this, it only makes navigation and forms smoother.
+//! The browser entry. Pages are server HTML and work without it; the wasm
+//! carries only the app's islands (`#[island]` components: the countdown,
+//! upload progress, the building picker, a case's news), which the loader
+//! Leptos puts in the page hydrates one by one after calling `hydrate`.
 
+// Links the app crate, whose islands are the module's exports.
+use app as _;
 use leptos::prelude::document;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    let Some(body) = document().body() else {
-        return;
-    };
-    // Each page is its own wasm chunk (see `app::App`'s routes): hydration
-    // waits for the chunk of the page shown, then marks the document.
-    // (hydrate_from_async sets up Leptos' executor itself.)
-    wasm_bindgen_futures::spawn_local(async move {
-        leptos::mount::hydrate_from_async(body, app::App)
-            .await
-            .forget();
-        // Lets styles and end-to-end tests tell a hydrated page from plain HTML.
+    leptos::mount::hydrate_islands();
+    // The loader hydrates the islands right after this returns, all in
+    // microtasks; a task queued now runs once they are done. It marks the
+    // document so styles and end-to-end tests can tell a live page from
+    // plain HTML.
+    gloo_timers::callback::Timeout::new(0, || {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-hydrated", "true");
         }
-    });
+    })
+    .forget();
 }

@@ -293,7 +293,7 @@ def wasm(site_root):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     import wasm_size
 
-    print("\n## wasm bundle (split per page)\n")
+    print("\n## the code the site ships (islands)\n")
     wasm_size.report(site_root)
 
 

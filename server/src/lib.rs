@@ -1,11 +1,13 @@
 //! The `heatdesk` server: configuration, the HTTP router with its
 //! middleware, health endpoints and graceful shutdown. `main.rs` only parses
 //! the command line and calls into here, so tests can build the same router.
+#![recursion_limit = "256"]
 
 pub mod api_input;
 pub mod backend_answer;
 pub mod background;
 pub mod config;
+pub mod done_marker;
 pub mod exports;
 pub mod feeds;
 pub mod health;

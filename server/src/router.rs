@@ -128,6 +128,7 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
     let routes = route_list();
     let services = state.services.clone();
     let guard = state.guard.clone();
+    let secure_cookies = crate::done_marker::SecureCookies(services.access.secure_cookies);
     let options = state.leptos_options.clone();
     // The bundle is served from brotli files written at build time when the
     // browser accepts them, so no request pays for compressing the wasm.
@@ -181,6 +182,10 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         .with_state(state)
         .layer(axum::middleware::from_fn(
             crate::api_input::server_function_input,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            secure_cookies,
+            crate::done_marker::mark_done,
         ))
         .layer(axum::middleware::from_fn_with_state(
             guard.clone(),

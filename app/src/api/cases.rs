@@ -237,6 +237,18 @@ pub async fn load_case(id: i64) -> Result<CaseDetail, ServerFnError> {
         .map_err(to_server_error)
 }
 
+/// How many entries the case's timeline holds now, as the viewer sees it:
+/// an open case page asks for it to tell whether there is news.
+#[server(input = GetUrl, prefix = "/api", endpoint = "cases/one/events")]
+pub async fn count_case_events(id: i64) -> Result<usize, ServerFnError> {
+    use crate::context::to_server_error;
+    let call = crate::context::Call::signed_in().await?;
+    backend::cases::case_detail(&call.db, &call.viewer, id, &call.origin)
+        .await
+        .map(|case| case.timeline.len())
+        .map_err(to_server_error)
+}
+
 /// A repair crew member's jobs.
 #[server(input = GetUrl, prefix = "/api", endpoint = "jobs")]
 pub async fn load_crew_jobs() -> Result<Vec<CaseBrief>, ServerFnError> {

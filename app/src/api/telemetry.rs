@@ -62,10 +62,7 @@ pub async fn edit_sensor(code: String, kind: String, place: String) -> Result<()
     .await
     .map_err(to_server_error)?;
     // A saved code is letters, digits, '-', '_' and '.': safe in a query.
-    leptos_axum::redirect(&format!(
-        "/admin/sensors?sensor={}&edited=1#edit",
-        code.trim()
-    ));
+    leptos_axum::redirect(&format!("/admin/sensors?sensor={}#edit", code.trim()));
     Ok(())
 }
 

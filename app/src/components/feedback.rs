@@ -70,23 +70,26 @@ where
 }
 
 /// What became of a form's last submission: nothing yet, done, or why not.
-/// Also shows the error of a submission made without JavaScript (it comes
-/// back in the page's address).
+/// A plain form post comes back as a new page: its error in the page's
+/// address, its success as a one-view marker the server sets
+/// ([`crate::session::DONE_COOKIE`]).
 #[component]
-pub fn ActionOutcome(
-    outcome: Signal<Option<Result<(), ServerFnError>>>,
-    #[prop(into)] done: String,
-) -> impl IntoView {
-    move || match outcome.get() {
-        None => ().into_any(),
-        Some(Ok(())) => view! {
-            <p class="notice notice--ok" role="status">{done.clone()}</p>
-        }
-        .into_any(),
+pub fn ActionOutcome<S>(action: ServerAction<S>, #[prop(into)] done: String) -> impl IntoView
+where
+    S: ServerFn<Error = ServerFnError, Output = ()> + Clone + Send + Sync + 'static,
+{
+    #[cfg(feature = "ssr")]
+    let done_before = crate::session::done_marker().as_deref() == Some(S::url());
+    #[cfg(not(feature = "ssr"))]
+    let done_before = false;
+    move || match action.value().get() {
         Some(Err(error)) => view! {
             <p class="notice notice--error form-error" role="alert">{error_message(&error)}</p>
         }
         .into_any(),
+        outcome => (outcome.is_some() || done_before)
+            .then(|| view! { <p class="notice notice--ok" role="status">{done.clone()}</p> })
+            .into_any(),
     }
 }
 

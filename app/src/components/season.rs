@@ -84,8 +84,9 @@ pub fn SeasonCard(season: SeasonStatus, now: i64) -> impl IntoView {
     }
 }
 
-/// The countdown text; after hydration it ticks once a minute.
-#[component]
+/// The countdown text; in the browser it ticks once a minute (an island:
+/// the only part of the season card that ships code).
+#[island]
 fn LiveCountdown(target: i64, now: i64) -> impl IntoView {
     let lang = use_lang();
     let now = RwSignal::new(now);

@@ -1,6 +1,7 @@
 //! A form that carries files. It is a plain multipart form, so it works
-//! before (or without) WebAssembly; once hydrated it sends the same request
-//! itself to show upload progress, then goes where the server sent it.
+//! before (or without) WebAssembly; as an island it sends the same request
+//! itself to show upload progress, then goes where the server sent it. Its
+//! fields are children: server HTML the island never re-renders.
 
 use crate::prefs::use_lang;
 use leptos::prelude::*;
@@ -9,11 +10,11 @@ use translations::text;
 /// Accepted by every file input (checked again, by content, on the server).
 pub const IMAGE_TYPES: &str = "image/jpeg,image/png,image/webp";
 
-#[component]
+#[island]
 pub fn UploadForm(
     /// The server function's address.
     action: String,
-    #[prop(optional, into)] class: String,
+    #[prop(into)] class: String,
     children: Children,
 ) -> impl IntoView {
     let lang = use_lang();

@@ -57,10 +57,10 @@ pub fn AdminPage() -> impl IntoView {
             <a href="/admin/api-keys">{text::admin_api_keys(lang)}</a>" · "
             <a href="/admin/sensors">{text::admin_sensors(lang)}</a>
         </p>
-        <ActionOutcome outcome=actions.roles.value().into() done=text::admin_roles_updated(lang) />
-        <ActionOutcome outcome=actions.password.value().into() done=text::admin_password_reset_the_account_was_signed(lang) />
-        <ActionOutcome outcome=actions.second_factor.value().into() done=text::admin_second_factor_reset_it_is_enrolled(lang) />
-        <ActionOutcome outcome=actions.assignment.value().into() done=text::admin_assignment_updated(lang) />
+        <ActionOutcome action=actions.roles done=text::admin_roles_updated(lang) />
+        <ActionOutcome action=actions.password done=text::admin_password_reset_the_account_was_signed(lang) />
+        <ActionOutcome action=actions.second_factor done=text::admin_second_factor_reset_it_is_enrolled(lang) />
+        <ActionOutcome action=actions.assignment done=text::admin_assignment_updated(lang) />
         {loaded(directory, move |directory| view! { <Directory directory actions /> })}
     }
 }
@@ -123,7 +123,7 @@ fn Directory(directory: StaffDirectory, actions: AdminActions) -> impl IntoView 
                         {options(&companies)}
                     </select></label>
                 <fieldset class="field"><legend class="field__label">{text::admin_roles(lang)}</legend>{role_boxes(lang, &[])}</fieldset>
-                <ActionOutcome outcome=actions.create.value().into() done=text::admin_account_created(lang) />
+                <ActionOutcome action=actions.create done=text::admin_account_created(lang) />
                 <button class="button" type="submit">{text::admin_create(lang)}</button>
             </ActionForm>
         </section>

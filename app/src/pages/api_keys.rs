@@ -41,11 +41,11 @@ pub fn ApiKeysPage() -> impl IntoView {
                         <option value="telemetry">{text::api_keys_scope_telemetry(lang)}</option>
                     </select></label>
                 {loaded(keys, move |directory| view! { <CompanyPicker companies=directory.companies /> })}
-                <ActionOutcome outcome=issue.value().into() done=text::api_keys_key_issued(lang) />
+                <ActionOutcome action=issue done=text::api_keys_key_issued(lang) />
                 <button class="button" type="submit">{text::api_keys_issue(lang)}</button>
             </ActionForm>
         </section>
-        <ActionOutcome outcome=revoke.value().into() done=text::api_keys_key_revoked_requests_with_it_now(lang) />
+        <ActionOutcome action=revoke done=text::api_keys_key_revoked_requests_with_it_now(lang) />
         {loaded(keys, move |directory| view! { <KeyList keys=directory.keys revoke /> })}
     }
 }

@@ -1,26 +1,25 @@
 //! 查询楼栋: community → building → unit, then whether heat is on and every
-//! outage that touches the building. A plain GET form; after hydration each
-//! choice updates the page without a reload.
+//! outage that touches the building. A plain GET form; with JavaScript each
+//! choice updates the page in place (`LiveFilter`).
 
 use crate::api::public::load_building_lookup;
 use crate::components::feedback::loaded;
+use crate::components::live_filter::LiveFilter;
 use crate::components::outage::{HeatBadge, OutageCard};
 use crate::components::places::DistrictOptions;
-use crate::components::remount::Remount;
 use crate::format::parse_id;
 use crate::prefs::use_lang;
 use domain::notices::{BuildingLookup, BuildingReport, PlaceChoice};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use translations::text;
 
 #[component]
 pub fn BuildingPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let choice = Memo::new(move |_| {
+    let picked = Memo::new(move |_| {
         let query = query.read();
         Picked {
             district: query.get("district").filter(|d| !d.trim().is_empty()),
@@ -30,7 +29,7 @@ pub fn BuildingPage() -> impl IntoView {
         }
     });
     let lookup = Resource::new(
-        move || choice.get(),
+        move || picked.get(),
         |picked| {
             load_building_lookup(
                 picked.district,
@@ -43,9 +42,10 @@ pub fn BuildingPage() -> impl IntoView {
     view! {
         <Title text=text::building_check_a_building(lang) />
         <h1 class="page-title">{text::building_is_the_heat_on_in_a(lang)}</h1>
-        {loaded(lookup, |lookup| {
-            let picked = (lookup.district.clone(), lookup.community_id, lookup.building_id, lookup.unit_id);
-            view! { <Remount key=picked><LookupView lookup=lookup.clone() /></Remount> }
+        {loaded(lookup, |lookup| view! {
+            <LiveFilter cascade=true>
+                <LookupView lookup />
+            </LiveFilter>
         })}
     }
 }
@@ -59,62 +59,12 @@ struct Picked {
     unit: Option<i64>,
 }
 
-impl Picked {
-    /// `/building?district=…&community=…&building=…&unit=…` for the parts
-    /// picked.
-    fn href(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(district) = &self.district {
-            parts.push(format!("district={}", encode_query_value(district)));
-        }
-        for (key, value) in [
-            ("community", self.community),
-            ("building", self.building),
-            ("unit", self.unit),
-        ] {
-            if let Some(value) = value {
-                parts.push(format!("{key}={value}"));
-            }
-        }
-        if parts.is_empty() {
-            "/building".to_string()
-        } else {
-            format!("/building?{}", parts.join("&"))
-        }
-    }
-}
-
-/// Percent-encodes a query value (district names are Chinese).
-fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[component]
 fn LookupView(lookup: BuildingLookup) -> impl IntoView {
     let lang = use_lang();
-    let navigate = use_navigate();
     let district = lookup.district.clone();
     let community_id = lookup.community_id;
     let building_id = lookup.building_id;
-    let go = move |picked: Picked| navigate(&picked.href(), Default::default());
-    let go_district = go.clone();
-    let go_community = go.clone();
-    let go_building = go.clone();
-    let go_unit = go;
-    let picked = Picked {
-        district: district.clone(),
-        community: community_id,
-        building: building_id,
-        unit: lookup.unit_id,
-    };
 
     let district_options =
         view! { <DistrictOptions districts=lookup.districts.clone() chosen=district.clone() /> };
@@ -137,41 +87,19 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
         })
         .collect_view();
     let report = lookup.report.map(|report| view! { <ReportView report /> });
-    let community_pick = picked.clone();
-    let building_pick = picked.clone();
-    let unit_pick = picked;
     view! {
-        <Form method="GET" action="/building">
+        <form method="get" action="/building">
             <div class="card picker">
                 <div class="field">
                     <label for="district">{text::building_district(lang)}</label>
-                    <select
-                        id="district"
-                        name="district"
-                        on:change=move |ev| {
-                            let district = Some(event_target_value(&ev)).filter(|d| !d.is_empty());
-                            go_district(Picked { district, ..Picked::default() })
-                        }
-                    >
+                    <select id="district" name="district">
                         <option value="">{text::building_all_districts(lang)}</option>
                         {district_options}
                     </select>
                 </div>
                 <div class="field">
                     <label for="community">{text::building_community(lang)}</label>
-                    <select
-                        id="community"
-                        name="community"
-                        disabled=no_communities
-                        on:change=move |ev| {
-                            go_community(Picked {
-                                community: parse_id(Some(event_target_value(&ev))),
-                                building: None,
-                                unit: None,
-                                ..community_pick.clone()
-                            })
-                        }
-                    >
+                    <select id="community" name="community" disabled=no_communities>
                         <option value="">{community_prompt}</option>
                         {community_options}
                     </select>
@@ -183,7 +111,6 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
                     choices=lookup.buildings
                     selected=building_id
                     disabled=community_id.is_none()
-                    on_pick=move |id| go_building(Picked { building: id, unit: None, ..building_pick.clone() })
                 />
                 <PlaceSelect
                     id="unit"
@@ -192,11 +119,10 @@ fn LookupView(lookup: BuildingLookup) -> impl IntoView {
                     choices=lookup.units
                     selected=lookup.unit_id
                     disabled=building_id.is_none()
-                    on_pick=move |id| go_unit(Picked { unit: id, ..unit_pick.clone() })
                 />
                 <button class="button" type="submit">{text::building_check(lang)}</button>
             </div>
-        </Form>
+        </form>
         {report}
     }
 }
@@ -209,7 +135,6 @@ fn PlaceSelect(
     choices: Vec<PlaceChoice>,
     selected: Option<i64>,
     disabled: bool,
-    on_pick: impl Fn(Option<i64>) + 'static,
 ) -> impl IntoView {
     let options = choices
         .into_iter()
@@ -218,12 +143,7 @@ fn PlaceSelect(
     view! {
         <div class="field">
             <label for=id>{label}</label>
-            <select
-                id=id
-                name=id
-                disabled=disabled
-                on:change=move |ev| on_pick(parse_id(Some(event_target_value(&ev))))
-            >
+            <select id=id name=id disabled=disabled>
                 <option value="">{prompt}</option>
                 {options}
             </select>
@@ -274,30 +194,5 @@ fn ReportView(report: BuildingReport) -> impl IntoView {
         </section>
         <h2 class="section-title">{text::building_outages_touching_this_building(lang)}</h2>
         <div class="outage-list">{outages}</div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Picked;
-
-    #[test]
-    fn an_address_carries_what_was_picked() {
-        assert_eq!(Picked::default().href(), "/building");
-        let picked = Picked {
-            district: Some("奎文区".to_string()),
-            community: Some(3),
-            building: None,
-            unit: Some(9),
-        };
-        assert_eq!(
-            picked.href(),
-            "/building?district=%E5%A5%8E%E6%96%87%E5%8C%BA&community=3&unit=9"
-        );
-        let odd = Picked {
-            district: Some("a&b=c d".to_string()),
-            ..Picked::default()
-        };
-        assert_eq!(odd.href(), "/building?district=a%26b%3Dc%20d");
     }
 }

@@ -98,7 +98,7 @@ fn Rules(rules: CaseRules, actions: RuleActions) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card__title">{text::case_rules_deadlines(lang)}</h2>
-            <ActionOutcome outcome=actions.deadline.value().into() done=text::case_rules_saved_new_cases_use_it(lang) />
+            <ActionOutcome action=actions.deadline done=text::case_rules_saved_new_cases_use_it(lang) />
             {rows}
             <ActionForm action=actions.warning attr:class="row">
                 <span>{text::case_rules_hour_scale_clocks_turn_yellow_with(lang)}</span>
@@ -106,7 +106,7 @@ fn Rules(rules: CaseRules, actions: RuleActions) -> impl IntoView {
                     value=rules.policy.warn_percent aria-label=text::case_rules_warning_share(lang) />
                 <button class="button button--secondary" type="submit">{text::case_rules_save(lang)}</button>
             </ActionForm>
-            <ActionOutcome outcome=actions.warning.value().into() done=text::case_rules_saved(lang) />
+            <ActionOutcome action=actions.warning done=text::case_rules_saved(lang) />
             <p class="muted">{text::case_rules_working_day_clocks_turn_yellow_on(lang)}</p>
         </section>
         <section class="card" id="outage-notice">
@@ -118,7 +118,7 @@ fn Rules(rules: CaseRules, actions: RuleActions) -> impl IntoView {
                 <span>{text::case_rules_outage_notice_hours(lang)}</span>
                 <button class="button button--secondary" type="submit">{text::case_rules_save(lang)}</button>
             </ActionForm>
-            <ActionOutcome outcome=actions.notice.value().into() done=text::case_rules_saved(lang) />
+            <ActionOutcome action=actions.notice done=text::case_rules_saved(lang) />
             <p class="muted">{text::case_rules_outage_notice_hint(lang)}</p>
         </section>
         <section class="card">
@@ -139,10 +139,10 @@ fn Rules(rules: CaseRules, actions: RuleActions) -> impl IntoView {
                     <span class="field__label">{text::case_rules_name(lang)}</span>
                     <input class="field__input" type="text" name="name" maxlength="20" required placeholder=text::case_rules_name_example(lang) />
                 </label>
-                <ActionOutcome outcome=actions.add_day.value().into() done=text::case_rules_added(lang) />
+                <ActionOutcome action=actions.add_day done=text::case_rules_added(lang) />
                 <button class="button" type="submit">{text::case_rules_add(lang)}</button>
             </ActionForm>
-            <ActionOutcome outcome=actions.remove_day.value().into() done=text::case_rules_removed(lang) />
+            <ActionOutcome action=actions.remove_day done=text::case_rules_removed(lang) />
             <div class="table-wrap" tabindex="0">
                 <table class="table calendar-days">
                     <thead><tr>

@@ -2,8 +2,9 @@
 //! steps the viewer may take, a dispatcher's queue and a crew's jobs.
 
 use crate::api::cases::{
-    load_case, load_cases, load_crew_jobs, load_queue, CreateIncident, PlaceHotlineOrder,
-    PublishIncidentOutage, QueueParams, TakeCaseStep, TakeCaseStepWithPhotos, TakeOrderStep,
+    count_case_events, load_case, load_cases, load_crew_jobs, load_queue, CreateIncident,
+    PlaceHotlineOrder, PublishIncidentOutage, QueueParams, TakeCaseStep, TakeCaseStepWithPhotos,
+    TakeOrderStep,
 };
 use crate::api::telemetry::{load_data_findings, OpenDataIncident};
 use crate::components::case::{CaseList, DeadlineClock, StateBadge, Timeline};
@@ -27,7 +28,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use translations::text;
 
 /// How often an open case page asks for news (with JavaScript).
-const REFRESH_EVERY_MS: u64 = 15_000;
+const NEWS_EVERY_MS: u32 = 15_000;
 
 #[component]
 pub fn CasesPage() -> impl IntoView {
@@ -48,16 +49,6 @@ pub fn CasePage() -> impl IntoView {
     let step = ServerAction::<TakeCaseStep>::new();
     let publish = ServerAction::<PublishIncidentOutage>::new();
     let order_step = ServerAction::<TakeOrderStep>::new();
-    let tick = RwSignal::new(0u32);
-    // With JavaScript the page asks for news while it is open.
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(
-            move || tick.update(|t| *t = t.wrapping_add(1)),
-            std::time::Duration::from_millis(REFRESH_EVERY_MS),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    });
     let case = Resource::new(
         move || {
             (
@@ -65,10 +56,9 @@ pub fn CasePage() -> impl IntoView {
                 step.version().get(),
                 publish.version().get(),
                 order_step.version().get(),
-                tick.get(),
             )
         },
-        |(id, _, _, _, _)| load_case(id),
+        |(id, _, _, _)| load_case(id),
     );
     view! {
         <Title text=text::cases_case(lang) />
@@ -101,6 +91,7 @@ fn CaseView(
             <p class="case-summary__what">{brief.summary.clone()}</p>
             <dl class="facts">{facts}</dl>
         </section>
+        <CaseNews case_id=brief.case_id seen=case.timeline.len() />
         {case.indoor.clone().map(|indoor| view! {
             <section class="card" id="home-sensor">
                 <HomeTemperatures indoor title=text::cases_home_sensor(lang) caption=text::cases_home_sensor_caption(lang) />
@@ -113,6 +104,45 @@ fn CaseView(
             <h2 class="card__title">{text::cases_timeline(lang)}</h2>
             <Timeline entries=case.timeline.clone() />
         </section>
+    }
+}
+
+/// Tells a person who keeps the case open that it moved on: in the browser
+/// it asks every 15 s how long the timeline is now, and offers a reload
+/// when it grew. (Reloading by itself could throw away a step being typed.)
+#[island]
+fn CaseNews(case_id: i64, seen: usize) -> impl IntoView {
+    let lang = use_lang();
+    let news = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    {
+        let interval = gloo_timers::callback::Interval::new(NEWS_EVERY_MS, move || {
+            if news.get_untracked() {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                if count_case_events(case_id)
+                    .await
+                    .is_ok_and(|now| now != seen)
+                {
+                    news.set(true);
+                }
+            });
+        });
+        // Dropping the interval cancels it when the page goes away.
+        let interval = StoredValue::new_local(Some(interval));
+        on_cleanup(move || interval.update_value(|running| drop(running.take())));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (case_id, seen, NEWS_EVERY_MS, count_case_events);
+    move || {
+        news.get().then(|| {
+            view! {
+                <p class="notice case-news" role="status">
+                    {text::cases_news(lang)}" "<a href="">{text::cases_news_reload(lang)}</a>
+                </p>
+            }
+        })
     }
 }
 
@@ -237,7 +267,7 @@ fn CaseSteps(case: CaseDetail, step: ServerAction<TakeCaseStep>) -> impl IntoVie
     view! {
         <section class="card case-steps">
             <h2 class="card__title">{text::cases_next_steps(lang)}</h2>
-            <ActionOutcome outcome=step.value().into() done=text::cases_updated(lang) />
+            <ActionOutcome action=step done=text::cases_updated(lang) />
             {forms}
         </section>
     }
@@ -446,7 +476,7 @@ fn HotlineOrder(
                 {extended}
             </dl>
             {place_form}
-            <ActionOutcome outcome=order_step.value().into() done=text::cases_sent_to_12345(lang) />
+            <ActionOutcome action=order_step done=text::cases_sent_to_12345(lang) />
             {forms}
         </section>
     }
@@ -469,7 +499,7 @@ fn PublishOutageForm(case_id: i64, publish: ServerAction<PublishIncidentOutage>)
         <section class="card publish-outage">
             <h2 class="card__title">{text::cases_publish_an_outage_notice(lang)}</h2>
             <p class="muted">{text::cases_when_the_repair_stops_the_heat(lang)}</p>
-            <ActionOutcome outcome=publish.value().into() done=text::cases_published(lang) />
+            <ActionOutcome action=publish done=text::cases_published(lang) />
             <ActionForm action=publish attr:class="form">
                 <input type="hidden" name="case_id" value=case_id />
                 <label class="field">
@@ -589,7 +619,7 @@ fn IncidentProposals(proposals: Vec<IncidentProposalView>) -> impl IntoView {
     view! {
         <section class="card proposals">
             <h2 class="card__title">{text::cases_act_before_complaints_proposed_incidents(lang)}</h2>
-            <ActionOutcome outcome=create.value().into() done=text::cases_gathered(lang) />
+            <ActionOutcome action=create done=text::cases_gathered(lang) />
             {cards}
         </section>
     }
@@ -647,7 +677,7 @@ fn DataFindings(findings: Vec<DataFinding>) -> impl IntoView {
     view! {
         <section class="card proposals" id="data-findings">
             <h2 class="card__title">{text::cases_found_by_data(lang)}</h2>
-            <ActionOutcome outcome=open.value().into() done=text::cases_finding_opened(lang) />
+            <ActionOutcome action=open done=text::cases_finding_opened(lang) />
             {cards}
         </section>
     }
@@ -663,7 +693,7 @@ pub fn JobsPage() -> impl IntoView {
     view! {
         <Title text=text::layout_my_jobs(lang) />
         <h1 class="page-title">{text::layout_my_jobs(lang)}</h1>
-        <ActionOutcome outcome=step.value().into() done=text::cases_updated(lang) />
+        <ActionOutcome action=step done=text::cases_updated(lang) />
         {loaded(jobs, move |jobs| {
             if jobs.is_empty() {
                 return view! { <p class="card">{text::cases_no_jobs(lang)}</p> }.into_any();

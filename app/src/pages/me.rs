@@ -131,7 +131,7 @@ fn BindForm(action: ServerAction<BindHousehold>) -> impl IntoView {
                 <span class="field__label">{text::me_account_holder_s_name(lang)}</span>
                 <input class="field__input" type="text" name="holder_name" maxlength="40" required />
             </label>
-            <ActionOutcome outcome=action.value().into() done=text::me_sent(lang) />
+            <ActionOutcome action=action done=text::me_sent(lang) />
             <button class="button" type="submit">{text::me_bind(lang)}</button>
         </ActionForm>
     }
@@ -173,7 +173,7 @@ fn BindingRequests() -> impl IntoView {
                         <h2 class="card__title">{text::me_someone_asks_to_bind_your_household(lang)}</h2>
                         <p class="muted">{text::me_approve_only_family_or_tenants_you(lang)}</p>
                         <ul class="plain-list">{rows}</ul>
-                        <ActionOutcome outcome=decide.value().into() done=text::me_done(lang) />
+                        <ActionOutcome action=decide done=text::me_done(lang) />
                     </section>
                 }
             })
@@ -203,7 +203,7 @@ fn PendingBindingCard(token: String) -> impl IntoView {
                             <input class="field__input" type="text" name="code" inputmode="numeric"
                                 autocomplete="one-time-code" maxlength="8" required />
                         </label>
-                        <ActionOutcome outcome=confirm.value().into() done=text::me_household_bound(lang) />
+                        <ActionOutcome action=confirm done=text::me_household_bound(lang) />
                         <button class="button" type="submit">{text::me_confirm(lang)}</button>
                     </ActionForm>
                 }
@@ -300,7 +300,7 @@ fn OutageNewsChoice() -> impl IntoView {
                     </ActionForm>
                 }
             })}
-            <ActionOutcome outcome=save.value().into() done=text::me_outage_news_saved(lang) />
+            <ActionOutcome action=save done=text::me_outage_news_saved(lang) />
         </section>
     }
 }
@@ -333,7 +333,7 @@ fn MyHouseholds() -> impl IntoView {
                     })
                     .collect_view()
             })}
-            <ActionOutcome outcome=unbind.value().into() done=text::me_household_unbound(lang) />
+            <ActionOutcome action=unbind done=text::me_household_unbound(lang) />
             <h3>{text::me_bind_another_household(lang)}</h3>
             <BindForm action=bind />
         </section>

@@ -162,7 +162,7 @@ fn NewOutageForm(desk: OutageDeskView, create: ServerAction<CreateOutage>) -> im
             <h2 class="card__title">{text::desk_outages_new(lang)}</h2>
             <ActionForm action=create attr:class="form">
                 <OutageFields places=desk.places hours=desk.planned_notice_hours start=FormStart::default() />
-                <ActionOutcome outcome=create.value().into() done=text::desk_outages_draft_saved(lang) />
+                <ActionOutcome action=create done=text::desk_outages_draft_saved(lang) />
                 <button class="button" type="submit">{text::desk_outages_save_draft(lang)}</button>
             </ActionForm>
         </section>
@@ -189,7 +189,7 @@ fn EditDraftForm(
             <ActionForm action=edit attr:class="form">
                 <input type="hidden" name="id" value=id />
                 <OutageFields places=choices.places hours=choices.planned_notice_hours start />
-                <ActionOutcome outcome=edit.value().into() done=text::desk_outages_draft_changed(lang) />
+                <ActionOutcome action=edit done=text::desk_outages_draft_changed(lang) />
                 <button class="button" type="submit">{text::desk_outages_save_changes(lang)}</button>
             </ActionForm>
         </details>
@@ -255,7 +255,7 @@ fn DeskOutageView(
                     <label class="field"><span class="field__label">{text::desk_outages_publish_at(lang)}</span>
                         <input class="field__input" type="datetime-local" name="publish_at" />
                         <span class="field__hint">{text::desk_outages_publish_at_hint(lang)}</span></label>
-                    <ActionOutcome outcome=publish.value().into() done=text::desk_outages_published(lang) />
+                    <ActionOutcome action=publish done=text::desk_outages_published(lang) />
                     <button class="button" type="submit">{text::desk_outages_publish(lang)}</button>
                 </ActionForm>
                 <EndForm id step="cancel" end label=text::desk_outages_discard(lang) />
@@ -275,12 +275,12 @@ fn DeskOutageView(
                     <label class="field"><span class="field__label">{text::desk_outages_new_restore(lang)}</span>
                         <input class="field__input" type="datetime-local" name="expected_restore_at" />
                         <span class="field__hint">{text::desk_outages_new_restore_hint(lang)}</span></label>
-                    <ActionOutcome outcome=update.value().into() done=text::desk_outages_update_posted(lang) />
+                    <ActionOutcome action=update done=text::desk_outages_update_posted(lang) />
                     <button class="button" type="submit">{text::desk_outages_post_update(lang)}</button>
                 </ActionForm>
             </section>
             <section class="card" id="end">
-                <ActionOutcome outcome=end.value().into() done=text::desk_outages_ended(lang) />
+                <ActionOutcome action=end done=text::desk_outages_ended(lang) />
                 <EndForm id step="restore" end label=text::desk_outages_restore(lang) />
                 <EndForm id step="cancel" end label=text::desk_outages_cancel(lang) />
             </section>

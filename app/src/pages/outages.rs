@@ -6,7 +6,6 @@ use crate::api::public::load_outage_board;
 use crate::components::feedback::loaded;
 use crate::components::outage::{OutageCard, Timeline};
 use crate::components::places::DistrictOptions;
-use crate::components::remount::Remount;
 use crate::format::parse_id;
 use crate::prefs::use_lang;
 use domain::notices::OutageBoard;
@@ -35,11 +34,7 @@ pub fn OutagesPage() -> impl IntoView {
         <h1 class="page-title">{text::layout_outages(lang)}</h1>
         {loaded(board, move |board| {
             let filter = filter.get_untracked();
-            view! {
-                <Remount key=filter.clone()>
-                    <OutageBoardView board=board.clone() filter=filter.clone() />
-                </Remount>
-            }
+            view! { <OutageBoardView board=board.clone() filter /> }
         })}
     }
 }

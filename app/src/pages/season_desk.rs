@@ -53,7 +53,7 @@ fn SeasonDeskView(
                 <label class="field"><span class="field__label">{text::season_desk_companies(lang)}</span>
                     <select class="field__input" name="company_ids[]" multiple size="4">{companies}</select>
                     <span class="field__hint">{text::season_desk_companies_hint(lang)}</span></label>
-                <ActionOutcome outcome=publish.value().into() done=text::season_desk_published(lang) />
+                <ActionOutcome action=publish done=text::season_desk_published(lang) />
                 <button class="button" type="submit">{text::season_desk_publish(lang)}</button>
             </ActionForm>
         </section>

@@ -51,12 +51,12 @@ pub fn SensorsPage() -> impl IntoView {
                 <label class="field"><span class="field__label">{text::sensors_csv(lang)}</span>
                     <textarea class="field__input" name="csv" rows="8" required
                         placeholder=CSV_EXAMPLE></textarea></label>
-                <ActionOutcome outcome=import.value().into() done=text::sensors_import_done(lang) />
+                <ActionOutcome action=import done=text::sensors_import_done(lang) />
                 <button class="button" type="submit">{text::sensors_import_button(lang)}</button>
             </ActionForm>
         </section>
         <FindAndEdit />
-        <ActionOutcome outcome=set_curve.value().into() done=text::sensors_curve_saved(lang) />
+        <ActionOutcome action=set_curve done=text::sensors_curve_saved(lang) />
         {loaded(registry, move |registry| {
             let curves = registry.curves.clone();
             view! {
@@ -86,19 +86,6 @@ fn FindAndEdit() -> impl IntoView {
             }
         },
     );
-    // Saved without JavaScript (the redirect's address says so); with it,
-    // the form's own outcome says so.
-    let edited = move || {
-        if edit.value().read().is_some() {
-            return None;
-        }
-        let query = query.read();
-        query.get("edited")?;
-        let code = query.get("sensor")?;
-        Some(view! {
-            <p class="notice notice--ok" role="status">{text::sensors_edited(lang, code)}</p>
-        })
-    };
     view! {
         <section class="card" id="edit">
             <h2 class="card__title">{text::sensors_edit(lang)}</h2>
@@ -109,7 +96,6 @@ fn FindAndEdit() -> impl IntoView {
                         value=move || code().unwrap_or_default() /></label>
                 <button class="button button--secondary" type="submit">{text::sensors_find(lang)}</button>
             </form>
-            {edited}
             {loaded(found, move |found| match found {
                 None => ().into_any(),
                 Some((_, Some(sensor))) => view! { <SensorForm sensor edit /> }.into_any(),
@@ -145,7 +131,7 @@ fn SensorForm(sensor: SensorSummary, edit: ServerAction<EditSensor>) -> impl Int
                 <label class="field"><span class="field__label">{text::sensors_place(lang)}</span>
                     <input class="field__input" name="place" autocomplete="off" value=sensor.place_code /></label>
             </div>
-            <ActionOutcome outcome=edit.value().into() done=saved />
+            <ActionOutcome action=edit done=saved />
             <button class="button" type="submit">{text::sensors_save(lang)}</button>
         </ActionForm>
     }

@@ -73,7 +73,7 @@ fn FileForResident() -> impl IntoView {
         <section class="card file-for-resident">
             <h2 class="card__title">{text::staff_file_for_a_resident(lang)}</h2>
             <p class="muted">{text::staff_enter_the_resident_s_account_number(lang)}</p>
-            <ActionOutcome outcome=consent.value().into() done=text::staff_code_sent(lang) />
+            <ActionOutcome action=consent done=text::staff_code_sent(lang) />
             <ActionForm action=consent attr:class="form">
                 <label class="field">
                     <span class="field__label">{text::staff_what(lang)}</span>
@@ -134,7 +134,7 @@ fn VisitLog(
     view! {
         <section class="card visit-log">
             <h2 class="card__title">{text::staff_visit_log(lang)}</h2>
-            <ActionOutcome outcome=visit.value().into() done=text::staff_logged(lang) />
+            <ActionOutcome action=visit done=text::staff_logged(lang) />
             <ActionForm action=visit attr:class="form">
                 <input type="hidden" name="idempotency_key" value=visit_key />
                 <label class="field">

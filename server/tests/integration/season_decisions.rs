@@ -63,6 +63,13 @@ async fn the_authority_extends_one_company_s_season(server: &TestServer) {
         .submit("/authority/season", "/api/season/decisions/publish", &form)
         .await;
     assert!(refused.form_error().is_some(), "{refused:?}");
+    assert!(
+        !refused
+            .set_cookies
+            .iter()
+            .any(|c| c.starts_with("hd_done=")),
+        "{refused:?}"
+    );
 
     let mut authority = staff_signs_in(server, "authority_demo", PASSWORD).await;
     let desk: Value =
@@ -93,6 +100,17 @@ async fn the_authority_extends_one_company_s_season(server: &TestServer) {
         Some("/authority/season"),
         "{published:?}"
     );
+    // The page the post comes back to says it is done, once.
+    assert_eq!(
+        authority.cookies.get("hd_done").map(String::as_str),
+        Some("/api/season/decisions/publish"),
+        "{published:?}"
+    );
+    let desk = authority.get("/authority/season").await;
+    assert!(desk.body.contains("已发布，各页面即时更新"), "{desk:?}");
+    assert!(!authority.cookies.contains_key("hd_done"), "{desk:?}");
+    let again = authority.get("/authority/season").await;
+    assert!(!again.body.contains("已发布，各页面即时更新"));
 
     // At once: the named company's buildings end later, the others do not.
     assert_eq!(

@@ -944,7 +944,7 @@ async fn a_sensor_is_edited_on_the_registry_page(engine: Engine) {
     let moved = edit_sensor(&mut admin, "IN-MOVED", "indoor", &format!(" {} ", second.0)).await;
     assert!(moved.form_error().is_none(), "{moved:?}");
     let shown_at = moved.location.clone().expect("back to the sensor");
-    assert!(shown_at.contains("sensor=IN-MOVED&edited=1"), "{shown_at}");
+    assert!(shown_at.contains("sensor=IN-MOVED#edit"), "{shown_at}");
     let household: i64 =
         sqlx::query_scalar("SELECT household_id FROM sensors WHERE code = 'IN-MOVED'")
             .fetch_one(pool)

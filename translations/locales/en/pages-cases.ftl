@@ -1,4 +1,6 @@
 cases-case = Case
+cases-news = This case has news.
+cases-news-reload = Reload to see it
 cases-timeline = Timeline
 cases-address = Address
 cases-filed = Filed

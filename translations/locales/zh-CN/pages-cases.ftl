@@ -1,4 +1,6 @@
 cases-case = 工单详情
+cases-news = 此工单有新进展。
+cases-news-reload = 刷新查看
 cases-timeline = 办理进度
 cases-address = 地址
 cases-filed = 受理时间
