@@ -22,5 +22,5 @@ pub use filing::{
     ApplicationForm, RepairForm, TemperatureForm,
 };
 pub use opening::{open_case, ConsentProof, FirstEvent, Opened};
-pub use reading::{brief, case_detail, crew_jobs, dispatch_queue, my_cases};
+pub use reading::{brief, case_detail, crew_jobs, dispatch_queue, my_cases, timeline_length};
 pub use steps::{take_step, StepForm};

@@ -60,6 +60,17 @@ pub fn brief(row: CaseRow, now: UnixSeconds) -> CaseBrief {
     }
 }
 
+/// How many entries the timeline of a case the viewer may read holds: what
+/// an open case page asks to tell whether there is news. Reads no contact,
+/// so nothing is audited.
+pub async fn timeline_length(db: &Database, viewer: &Viewer, case_id: i64) -> BackendResult<usize> {
+    cases::one_visible_to(db.reader(), viewer.person_id, case_id)
+        .await?
+        .ok_or(BackendError::NotFound(CASE_NOT_FOUND))?;
+    let length = cases::timeline_length(db.reader(), case_id).await?;
+    Ok(usize::try_from(length).unwrap_or_default())
+}
+
 /// One case for one viewer: its facts, timeline and the steps they may take.
 /// A dispatcher's or crew's read of the resident's phone is audited.
 pub async fn case_detail(

@@ -129,6 +129,16 @@ pub async fn timeline(pool: &AnyPool, case_id: i64) -> BackendResult<Vec<EventRo
     .await?)
 }
 
+/// How many entries a case's timeline holds.
+pub async fn timeline_length(pool: &AnyPool, case_id: i64) -> BackendResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM case_events WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
 /// The few facts a step on a case's 12345 order needs.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CaseCore {

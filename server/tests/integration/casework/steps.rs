@@ -185,7 +185,8 @@ async fn nobody_reads_or_works_a_case_they_should_not(server: &TestServer) {
             )
             .await,
     );
-    // Another resident: no read, no step, no hint.
+    // Another resident: no read, no step, no hint, not even whether the
+    // case has news.
     let mut neighbour = resident_signs_in(server, "13900000007").await;
     assert_eq!(
         neighbour
@@ -193,6 +194,23 @@ async fn nobody_reads_or_works_a_case_they_should_not(server: &TestServer) {
             .await
             .status,
         404
+    );
+    assert_eq!(
+        neighbour
+            .api(&format!("/api/cases/one/events?id={id}"))
+            .await
+            .status,
+        404
+    );
+    // Its own resident's open page asks how long the timeline is: a bare
+    // number, as the case page's news island reads it.
+    let events = resident
+        .api(&format!("/api/cases/one/events?id={id}"))
+        .await;
+    assert_eq!(
+        (events.status, events.body.trim()),
+        (200, "1"),
+        "{events:?}"
     );
     let cancel = step(&mut neighbour, id, &[("action", "cancel")]).await;
     assert!(cancel.form_error().unwrap().contains("没有找到该工单"));
