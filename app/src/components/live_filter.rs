@@ -130,15 +130,7 @@ mod browser {
 
     /// The inner HTML of the page's filter content at `href`.
     async fn fetch_content(href: &str) -> Option<String> {
-        let response = gloo_net::http::Request::get(href)
-            .header("Accept", "text/html")
-            .send()
-            .await
-            .ok()?;
-        if !response.ok() {
-            return None;
-        }
-        let page = response.text().await.ok()?;
+        let page = crate::components::fetch::get_text(href, "text/html").await?;
         let document = DomParser::new()
             .ok()?
             .parse_from_string(&page, SupportedType::TextHtml)

@@ -3,6 +3,8 @@
 pub mod case;
 pub mod charts;
 pub mod feedback;
+#[cfg(feature = "hydrate")]
+pub mod fetch;
 pub mod layout;
 pub mod live_filter;
 pub mod outage;

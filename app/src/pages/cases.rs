@@ -152,15 +152,8 @@ fn CaseNews(case_id: i64, seen: usize) -> impl IntoView {
 async fn timeline_length(case_id: i64) -> Option<usize> {
     use crate::api::cases::CountCaseEvents;
     let address = format!("{}?id={case_id}", CountCaseEvents::url());
-    let answer = gloo_net::http::Request::get(&address)
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .ok()?;
-    if !answer.ok() {
-        return None;
-    }
-    answer.text().await.ok()?.trim().parse().ok()
+    let answer = crate::components::fetch::get_text(&address, "application/json").await?;
+    answer.trim().parse().ok()
 }
 
 /// The facts of a case as definition-list rows.
