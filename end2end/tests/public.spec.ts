@@ -111,12 +111,26 @@ test("building lookup: community, building and unit show heat status and outages
     expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
   }
 
+  // With JavaScript, a move within the page (the skip link's #main) and
+  // back from it keep the choice without asking the server again.
+  const fetched: string[] = [];
+  if (javaScriptEnabled) {
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/building") fetched.push(request.url());
+    });
+    await page.evaluate(() => (location.hash = "main"));
+    await expect(page).toHaveURL(/#main$/);
+    await page.goBack();
+    await expect(page).toHaveURL(/unit=\d+$/);
+  }
+
   // Back shows the choice before (in place, with JavaScript).
   await page.goBack();
   await expect(page).not.toHaveURL(/unit=/);
   await expect(report.getByRole("heading")).toHaveText("东方花园 3号楼");
   if (javaScriptEnabled) {
     expect(await page.evaluate(() => (window as any).__samePage)).toBe(true);
+    expect(fetched, "only the last step back asks the server").toHaveLength(1);
   }
 });
 

@@ -18,11 +18,21 @@ pub fn LiveFilter(cascade: bool, children: Children) -> impl IntoView {
     // Only the newest choice's answer is shown, whatever order they come in.
     let latest = StoredValue::new(0u32);
     #[cfg(feature = "hydrate")]
-    browser::on_back_or_forward(move |href| browser::show(root, latest, href));
+    let shown = StoredValue::new(browser::current_address());
+    // Back and forward to another choice show it; a move within the page
+    // (the skip link's #main) changes nothing.
+    #[cfg(feature = "hydrate")]
+    browser::on_back_or_forward(move |href| {
+        if shown.get_value() != href {
+            shown.set_value(href.clone());
+            browser::show(root, latest, href);
+        }
+    });
     let on_change = move |event: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         if let Some(href) = browser::chosen_address(&event, cascade) {
             browser::remember(&href);
+            shown.set_value(href.clone());
             browser::show(root, latest, href);
         }
         #[cfg(not(feature = "hydrate"))]
@@ -148,17 +158,22 @@ mod browser {
         }
     }
 
+    /// The page's path and query, as `chosen_address` writes them.
+    pub fn current_address() -> String {
+        let Some(location) = web_sys::window().map(|w| w.location()) else {
+            return String::new();
+        };
+        let path = location.pathname().unwrap_or_default();
+        let query = location.search().unwrap_or_default();
+        format!("{path}{query}")
+    }
+
     /// Calls `then` with the address each time the person goes back or forward.
     pub fn on_back_or_forward(then: impl Fn(String) + 'static) {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let location = window.location();
-        let listener = Closure::<dyn Fn()>::new(move || {
-            let path = location.pathname().unwrap_or_default();
-            let query = location.search().unwrap_or_default();
-            then(format!("{path}{query}"))
-        });
+        let listener = Closure::<dyn Fn()>::new(move || then(current_address()));
         let _ =
             window.add_event_listener_with_callback("popstate", listener.as_ref().unchecked_ref());
         // The listener lives as long as the page.
