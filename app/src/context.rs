@@ -79,6 +79,35 @@ impl Services {
     }
 }
 
+/// The signed-in person as this request first read them: the header's
+/// session and a page's own server functions share one read of the session,
+/// the person and their roles. A request that signs in or out answers with a
+/// redirect, so nothing later in it would read a changed person.
+#[derive(Clone, Debug, Default)]
+pub struct RequestViewer(Arc<tokio::sync::OnceCell<Option<backend::services::identity::Viewer>>>);
+
+impl RequestViewer {
+    /// The viewer read once per request by `read`.
+    pub async fn get_or_read<F>(
+        &self,
+        read: impl FnOnce() -> F,
+    ) -> Result<Option<backend::services::identity::Viewer>, ServerFnError>
+    where
+        F: std::future::Future<
+            Output = Result<Option<backend::services::identity::Viewer>, ServerFnError>,
+        >,
+    {
+        self.0.get_or_try_init(read).await.cloned()
+    }
+}
+
+/// What the server gives every request it renders or answers through
+/// Leptos: the shared services, and a fresh [`RequestViewer`].
+pub fn provide_request_context(services: Services) {
+    provide_context(services);
+    provide_context(RequestViewer::default());
+}
+
 /// A request of a signed-in person: the services, who they are, and where
 /// and when the request came from. Reads as the services it carries
 /// (`call.db`, `call.settings`).

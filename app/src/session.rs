@@ -162,8 +162,16 @@ pub fn request_origin(
     }
 }
 
-/// The signed-in person, if any.
+/// The signed-in person, if any: read once per request (see
+/// [`crate::context::RequestViewer`]).
 pub async fn viewer(services: &Services) -> Result<Option<Viewer>, ServerFnError> {
+    match use_context::<crate::context::RequestViewer>() {
+        Some(memo) => memo.get_or_read(|| read_viewer(services)).await,
+        None => read_viewer(services).await,
+    }
+}
+
+async fn read_viewer(services: &Services) -> Result<Option<Viewer>, ServerFnError> {
     let Some(token) = cookie(services, SESSION_COOKIE) else {
         return Ok(None);
     };

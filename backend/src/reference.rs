@@ -1,7 +1,8 @@
 //! What nearly every page and every filing reads and almost nothing changes:
 //! the season calendar and its announcements, the hotlines, the communities
 //! residents pick from, the case deadlines with the working calendar, the
-//! outages now listed, and each company's 未诉先办 proposals. Each is read
+//! outages now listed, and each company's 未诉先办 proposals and data
+//! findings. Each is read
 //! from the database at most once a second per process (see
 //! [`crate::snapshot`]); the services that change them say so after they
 //! commit.
@@ -15,6 +16,7 @@ use domain::incidents::IncidentProposalView;
 use domain::notices::{districts_of, CommunityChoice};
 use domain::outage_desk::NoticeRule;
 use domain::season::{SeasonAnnouncement, SeasonWindow};
+use domain::telemetry::DataFinding;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -99,13 +101,56 @@ pub struct CompanyProposals {
     pub views: Vec<IncidentProposalView>,
 }
 
+/// What the data found for one heating company, as worked out at `now`:
+/// the findings without the incidents made of them (those are read fresh).
+#[derive(Debug)]
+pub struct CompanyFindings {
+    pub now: i64,
+    pub findings: Vec<DataFinding>,
+}
+
+/// A snapshot per heating company (a city has a handful).
+#[derive(Debug)]
+pub struct PerCompany<T>(Mutex<HashMap<i64, Arc<Snapshot<T>>>>);
+
+impl<T> Default for PerCompany<T> {
+    fn default() -> Self {
+        Self(Mutex::default())
+    }
+}
+
+impl<T> PerCompany<T> {
+    /// The company's snapshot.
+    pub fn of(&self, company_id: i64) -> Arc<Snapshot<T>> {
+        Arc::clone(
+            self.lock()
+                .entry(company_id)
+                .or_insert_with(|| Arc::new(Snapshot::new(PERIOD))),
+        )
+    }
+
+    /// Forgets every company's kept value.
+    pub fn invalidate(&self) {
+        for snapshot in self.lock().values() {
+            snapshot.invalidate();
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<i64, Arc<Snapshot<T>>>> {
+        // A map of snapshots, valid even if a holder panicked.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// The snapshots one process keeps.
 #[derive(Debug)]
 pub struct ReadCaches {
     reference: Snapshot<Reference>,
     outages: Snapshot<ListedOutages>,
-    /// By company (a city has a handful of heating companies).
-    proposals: Mutex<HashMap<i64, Arc<Snapshot<CompanyProposals>>>>,
+    proposals: PerCompany<CompanyProposals>,
+    findings: PerCompany<CompanyFindings>,
 }
 
 impl Default for ReadCaches {
@@ -113,17 +158,9 @@ impl Default for ReadCaches {
         Self {
             reference: Snapshot::new(PERIOD),
             outages: Snapshot::new(PERIOD),
-            proposals: Mutex::default(),
+            proposals: PerCompany::default(),
+            findings: PerCompany::default(),
         }
-    }
-}
-
-impl ReadCaches {
-    fn proposals_lock(&self) -> MutexGuard<'_, HashMap<i64, Arc<Snapshot<CompanyProposals>>>> {
-        // A map of snapshots, valid even if a holder panicked.
-        self.proposals
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -161,29 +198,32 @@ impl Database {
     /// places, deadline rules or the working calendar.
     pub fn reference_changed(&self) {
         self.caches().reference.invalidate();
+        // A season's dates decide which cold hours count.
+        self.caches().findings.invalidate();
     }
 
     /// After a commit that published, updated or restored an outage.
     pub fn outages_changed(&self) {
         self.caches().outages.invalidate();
+        // An outage's hours are excused from cold spells.
+        self.caches().findings.invalidate();
     }
 
     /// The 未诉先办 proposals kept for a company (see
     /// [`crate::services::incidents::proposals`]).
     pub(crate) fn company_proposals(&self, company_id: i64) -> Arc<Snapshot<CompanyProposals>> {
-        Arc::clone(
-            self.caches()
-                .proposals_lock()
-                .entry(company_id)
-                .or_insert_with(|| Arc::new(Snapshot::new(PERIOD))),
-        )
+        self.caches().proposals.of(company_id)
+    }
+
+    /// What the data found for a company, kept (see
+    /// [`crate::services::telemetry::findings::data_findings`]).
+    pub(crate) fn company_findings(&self, company_id: i64) -> Arc<Snapshot<CompanyFindings>> {
+        self.caches().findings.of(company_id)
     }
 
     /// After a commit that gathered reports into an incident or put them
     /// under an outage: no company's kept proposals still hold.
     pub fn proposals_changed(&self) {
-        for snapshot in self.caches().proposals_lock().values() {
-            snapshot.invalidate();
-        }
+        self.caches().proposals.invalidate();
     }
 }

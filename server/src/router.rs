@@ -175,7 +175,7 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(services.clone()),
+            move || app::context::provide_request_context(services.clone()),
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

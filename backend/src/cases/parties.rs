@@ -1,20 +1,14 @@
 //! Who a viewer is on one case (its dispatcher, its crew, its resident, or
 //! staff who may read it), and how the timeline names them.
 
-use crate::db::Database;
-use crate::error::BackendResult;
 use crate::services::identity::Viewer;
 use crate::store::cases;
 use domain::case_flow::Party;
 use domain::roles::Role;
 
-/// The parties a viewer acts as on one case, most specific first.
-pub(crate) async fn parties(
-    db: &Database,
-    viewer: &Viewer,
-    case_id: i64,
-) -> BackendResult<Vec<Party>> {
-    let relation = cases::relation(db.reader(), viewer.person_id, case_id).await?;
+/// The parties a viewer acts as on one case they stand to as `relation`
+/// says, most specific first.
+pub(crate) fn parties_of(relation: cases::Relation, viewer: &Viewer) -> Vec<Party> {
     let mut parties = Vec::new();
     if relation.dispatcher == 1 {
         parties.push(Party::Dispatcher);
@@ -29,7 +23,7 @@ pub(crate) async fn parties(
     if parties.is_empty() && staff.iter().any(|r| viewer.has(*r)) {
         parties.push(Party::AnyStaff);
     }
-    Ok(parties)
+    parties
 }
 
 /// How the timeline names the viewer acting as `party`.

@@ -2,7 +2,7 @@
 //! with its timeline and the steps the viewer may take, and the lists each
 //! role works from.
 
-use super::parties::parties;
+use super::parties::parties_of;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
 use crate::services::identity::{RequestOrigin, Viewer};
@@ -79,13 +79,14 @@ pub async fn case_detail(
     case_id: i64,
     origin: &RequestOrigin,
 ) -> BackendResult<CaseDetail> {
-    let row = cases::one_visible_to(db.reader(), viewer.person_id, case_id)
+    let cases::CaseForPerson {
+        row,
+        facts,
+        relation,
+    } = cases::for_person(db.reader(), viewer.person_id, case_id)
         .await?
         .ok_or(BackendError::NotFound(CASE_NOT_FOUND))?;
-    let facts = cases::facts(db.reader(), case_id)
-        .await?
-        .ok_or(BackendError::NotFound(CASE_NOT_FOUND))?;
-    let parties = parties(db, viewer, case_id).await?;
+    let parties = parties_of(relation, viewer);
     let brief = brief(row, origin.now);
     let mut actions: Vec<CaseAction> = Vec::new();
     for party in &parties {

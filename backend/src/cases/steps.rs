@@ -4,7 +4,7 @@
 //! transaction.
 
 use super::notify::{tell_merged_residents, tell_resident};
-use super::parties::{actor_label, parties};
+use super::parties::{actor_label, parties_of};
 use crate::config::PortalSettings;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
@@ -45,10 +45,11 @@ pub async fn take_step(
     origin: &RequestOrigin,
     form: StepForm,
 ) -> BackendResult<CaseState> {
-    let row = cases::one_visible_to(db.reader(), viewer.person_id, form.case_id)
-        .await?
-        .ok_or(BackendError::NotFound(CASE_NOT_FOUND))?;
-    let facts = cases::facts(db.reader(), form.case_id)
+    let cases::CaseForPerson {
+        row,
+        facts,
+        relation,
+    } = cases::for_person(db.reader(), viewer.person_id, form.case_id)
         .await?
         .ok_or(BackendError::NotFound(CASE_NOT_FOUND))?;
     let action = CaseAction::parse(&form.action)
@@ -60,7 +61,7 @@ pub async fn take_step(
 
     // The first party the viewer acts as that may take the step; otherwise
     // the most telling refusal.
-    let parties = parties(db, viewer, form.case_id).await?;
+    let parties = parties_of(relation, viewer);
     let mut refusal: Option<FlowError> = None;
     let mut taken = None;
     for party in &parties {

@@ -399,9 +399,10 @@ pub async fn resolve_session(
     now: i64,
 ) -> BackendResult<Option<Viewer>> {
     let token_hash = secrets::token_hash(token);
-    let Some(session) = sessions::find(db.reader(), &token_hash).await? else {
+    let Some(found) = sessions::find_with_person(db.reader(), &token_hash).await? else {
         return Ok(None);
     };
+    let session = &found.session;
     let policy = SessionPolicy {
         idle: session.idle_timeout,
         absolute: session.absolute_timeout,
@@ -413,7 +414,14 @@ pub async fn resolve_session(
     if needs_touch(session.last_seen_at, now) {
         sessions::touch(db.writer(), &token_hash, now).await?;
     }
-    viewer_of(db, session.person_id).await
+    Ok(Some(Viewer {
+        person_id: session.person_id,
+        display_name: found.display_name,
+        phone: found.phone,
+        username: found.username,
+        company_id: found.company_id,
+        roles: people::parse_roles(&found.roles),
+    }))
 }
 
 /// Ends one session.

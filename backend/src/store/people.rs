@@ -55,9 +55,14 @@ pub async fn roles(pool: &AnyPool, person_id: i64) -> BackendResult<Vec<Role>> {
             .bind(person_id)
             .fetch_all(pool)
             .await?;
+    Ok(parse_roles(&names))
+}
+
+/// Roles as stored, known ones only, in order.
+pub fn parse_roles(names: &[String]) -> Vec<Role> {
     let mut roles: Vec<Role> = names.iter().filter_map(|n| Role::parse(n)).collect();
     roles.sort();
-    Ok(roles)
+    roles
 }
 
 /// A resident who just proved their phone number for the first time.

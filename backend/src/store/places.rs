@@ -83,6 +83,32 @@ pub async fn building_place(
     .await?)
 }
 
+/// "community building" of each named building that exists, in one
+/// statement.
+pub async fn building_labels(
+    pool: &AnyPool,
+    building_ids: &[i64],
+) -> BackendResult<std::collections::HashMap<i64, String>> {
+    if building_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let sql = format!(
+        "SELECT b.id, c.name, b.name FROM buildings b \
+         JOIN communities c ON c.id = b.community_id WHERE b.id IN ({})",
+        super::outages::placeholders(1, building_ids.len())
+    );
+    let mut query = sqlx::query_as::<_, (i64, String, String)>(&sql);
+    for id in building_ids {
+        query = query.bind(*id);
+    }
+    Ok(query
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|(id, community, building)| (id, format!("{community} {building}")))
+        .collect())
+}
+
 /// A station's name.
 pub async fn station_name(pool: &AnyPool, station_id: i64) -> BackendResult<Option<String>> {
     Ok(

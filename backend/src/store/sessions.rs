@@ -40,16 +40,55 @@ pub async fn insert(pool: &AnyPool, session: &NewSession<'_>) -> BackendResult<(
     Ok(())
 }
 
-/// The session of a token, if its person is not disabled.
-pub async fn find(pool: &AnyPool, token_hash: &str) -> BackendResult<Option<SessionRow>> {
-    Ok(sqlx::query_as(
-        "SELECT s.person_id, s.created_at, s.last_seen_at, s.idle_timeout, s.absolute_timeout \
+/// A live-looking session with the person behind it and their roles, as
+/// one statement reads them.
+#[derive(Clone, Debug)]
+pub struct SessionOfPerson {
+    pub session: SessionRow,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub username: Option<String>,
+    pub company_id: Option<i64>,
+    /// Role names as stored, unsorted.
+    pub roles: Vec<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionPersonRole {
+    #[sqlx(flatten)]
+    session: SessionRow,
+    display_name: String,
+    phone: Option<String>,
+    username: Option<String>,
+    company_id: Option<i64>,
+    role: Option<String>,
+}
+
+/// The session of a token with its person and their roles, if the person
+/// is not disabled: one statement, a row per role.
+pub async fn find_with_person(
+    pool: &AnyPool,
+    token_hash: &str,
+) -> BackendResult<Option<SessionOfPerson>> {
+    let rows: Vec<SessionPersonRole> = sqlx::query_as(
+        "SELECT s.person_id, s.created_at, s.last_seen_at, s.idle_timeout, s.absolute_timeout, \
+                p.display_name, p.phone, p.username, p.company_id, r.role \
          FROM sessions s JOIN people p ON p.id = s.person_id \
+         LEFT JOIN person_roles r ON r.person_id = p.id \
          WHERE s.token_hash = $1 AND p.disabled_at IS NULL",
     )
     .bind(token_hash)
-    .fetch_optional(pool)
-    .await?)
+    .fetch_all(pool)
+    .await?;
+    let roles = rows.iter().filter_map(|r| r.role.clone()).collect();
+    Ok(rows.into_iter().next().map(|first| SessionOfPerson {
+        session: first.session,
+        display_name: first.display_name,
+        phone: first.phone,
+        username: first.username,
+        company_id: first.company_id,
+        roles,
+    }))
 }
 
 pub async fn touch(pool: &AnyPool, token_hash: &str, now: i64) -> BackendResult<()> {

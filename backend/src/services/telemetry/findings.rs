@@ -5,6 +5,7 @@ use super::home_series::company_home_series;
 use super::views::station_board;
 use crate::db::Database;
 use crate::error::{BackendError, BackendResult};
+use crate::reference::CompanyFindings;
 use crate::services::identity::Viewer;
 use crate::store::telemetry as store;
 use domain::clock::UnixSeconds;
@@ -16,10 +17,19 @@ use domain::telemetry::{
 };
 use std::collections::{BTreeMap, HashMap};
 
+/// How far apart two requests' clocks may be and share what the data
+/// found (the cold rule counts whole hours).
+const FINDINGS_CLOCK_TOLERANCE: UnixSeconds = 60;
+
 /// 未诉先办 from data: the company's buildings with homes in a cold spell
 /// (the cold rule over trusted sensors, in season, outage hours excused)
 /// and its stations running below the curve; each with the open incident
 /// already made of it. For the dispatcher's queue.
+///
+/// The findings are worked out at most once a second per company however
+/// many dispatchers look (a season's readings make it the queue's dearest
+/// read); the incidents made of them are read on every call, so one just
+/// opened shows at once.
 pub async fn data_findings(
     db: &Database,
     settings: &crate::config::PortalSettings,
@@ -28,6 +38,46 @@ pub async fn data_findings(
 ) -> BackendResult<Vec<DataFinding>> {
     viewer.require(Role::Dispatcher)?;
     let company = viewer.company_id.ok_or(BackendError::Forbidden)?;
+    let kept = db
+        .company_findings(company)
+        .get(
+            |kept| (kept.now - now).abs() <= FINDINGS_CLOCK_TOLERANCE,
+            || async move {
+                Ok(CompanyFindings {
+                    now,
+                    findings: work_out_findings(db, settings, viewer, company, now).await?,
+                })
+            },
+        )
+        .await?;
+    let incidents = store::open_data_incidents(db.reader(), company).await?;
+    let incident_of = |scope: IncidentScope| {
+        incidents
+            .iter()
+            .find(|(building, station, _, _)| match scope {
+                IncidentScope::Building(id) => *building == Some(id),
+                IncidentScope::Station(id) => *station == Some(id) && building.is_none(),
+            })
+            .map(|(_, _, id, no)| (*id, no.clone()))
+    };
+    Ok(kept
+        .findings
+        .iter()
+        .map(|finding| DataFinding {
+            incident: incident_of(finding.scope),
+            ..finding.clone()
+        })
+        .collect())
+}
+
+/// The findings of [`data_findings`], without their incidents.
+async fn work_out_findings(
+    db: &Database,
+    settings: &crate::config::PortalSettings,
+    viewer: &Viewer,
+    company: i64,
+    now: UnixSeconds,
+) -> BackendResult<Vec<DataFinding>> {
     let rule = ColdRule::default();
     let this_hour = hour_of(now);
     let since = this_hour - FINDINGS_LOOK_BACK;
@@ -48,25 +98,14 @@ pub async fn data_findings(
         .await?
         .into_iter()
         .collect();
-    let incidents = store::open_data_incidents(db.reader(), company).await?;
-    let incident_of = |scope: IncidentScope| {
-        incidents
-            .iter()
-            .find(|(building, station, _, _)| match scope {
-                IncidentScope::Building(id) => *building == Some(id),
-                IncidentScope::Station(id) => *station == Some(id) && building.is_none(),
-            })
-            .map(|(_, _, id, no)| (*id, no.clone()))
-    };
+    let buildings: Vec<i64> = cold.keys().copied().collect();
+    let mut labels = crate::store::places::building_labels(db.reader(), &buildings).await?;
     let mut findings = Vec::new();
     for (building, spells) in cold {
         let scope = IncidentScope::Building(building);
-        let place = crate::store::places::building_place(db.reader(), building).await?;
         findings.push(DataFinding {
             scope,
-            label: place
-                .map(|p| format!("{} {}", p.community_name, p.building_name))
-                .unwrap_or_default(),
+            label: labels.remove(&building).unwrap_or_default(),
             cold_homes: spells.len() as u32,
             sensors: sensors.get(&building).copied().unwrap_or_default() as u32,
             lowest: spells
@@ -75,7 +114,7 @@ pub async fn data_findings(
                 .min()
                 .unwrap_or_default(),
             since: spells.iter().map(|s| s.from).min().unwrap_or_default(),
-            incident: incident_of(scope),
+            incident: None,
         });
     }
     if in_season(now) {
@@ -83,15 +122,14 @@ pub async fn data_findings(
             if station.alarm != Some(StationAlarm::BelowCurve) {
                 continue;
             }
-            let scope = IncidentScope::Station(station.station_id);
             findings.push(DataFinding {
-                scope,
+                scope: IncidentScope::Station(station.station_id),
                 label: station.name,
                 cold_homes: 0,
                 sensors: 0,
                 lowest: station.supply.unwrap_or_default(),
                 since: station.hour.unwrap_or(now),
-                incident: incident_of(scope),
+                incident: None,
             });
         }
     }

@@ -7,11 +7,6 @@ use crate::store::access::{
 };
 use sqlx::AnyPool;
 
-mod one_case;
-mod writing;
-pub use one_case::*;
-pub use writing::*;
-
 /// A case as lists show it.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct CaseRow {
@@ -32,15 +27,35 @@ pub struct CaseRow {
     pub closed_at: Option<i64>,
 }
 
-const CASE_SELECT: &str = "SELECT c.id, c.case_no, c.kind, c.state, c.summary, \
+/// The columns of a [`CaseRow`], over [`case_joins!`].
+macro_rules! case_columns {
+    () => {
+        "c.id, c.case_no, c.kind, c.state, c.summary, \
          COALESCE(cm.name || ' ' || b.name, st.name, '') AS place, c.household_id, c.building_id, \
          c.created_at, c.due_at, c.warn_at, c.responded_at, c.urgency, cr.name AS crew_name, \
-         c.closed_at \
-     FROM cases c \
-     LEFT JOIN buildings b ON b.id = c.building_id \
-     LEFT JOIN communities cm ON cm.id = b.community_id \
-     LEFT JOIN crews cr ON cr.id = c.assigned_crew_id \
-     LEFT JOIN stations st ON st.id = c.station_id";
+         c.closed_at"
+    };
+}
+
+/// The case `c` with its building `b`, community `cm`, crew `cr` and the
+/// station `st` of a station-wide case.
+macro_rules! case_joins {
+    () => {
+        "FROM cases c \
+         LEFT JOIN buildings b ON b.id = c.building_id \
+         LEFT JOIN communities cm ON cm.id = b.community_id \
+         LEFT JOIN crews cr ON cr.id = c.assigned_crew_id \
+         LEFT JOIN stations st ON st.id = c.station_id"
+    };
+}
+
+const CASE_SELECT: &str = concat!("SELECT ", case_columns!(), " ", case_joins!());
+
+// After the macros above, which one case's page reads with.
+mod one_case;
+mod writing;
+pub use one_case::*;
+pub use writing::*;
 
 /// Open cases only: the nearest deadline first, then the oldest. The same
 /// expression as the index `cases_open_by_deadline` (migration 0008), so a

@@ -2,7 +2,9 @@
 //! and the cases tied to it (merged, gathered, found by number).
 
 use crate::error::BackendResult;
-use crate::store::access::{COMPANY_BUILDINGS, COMPANY_CASE, OWN_HOUSEHOLD_CASE, PERSON_CREWS};
+use crate::store::access::{
+    COMPANY_BUILDINGS, COMPANY_CASE, OWN_HOUSEHOLD_CASE, PERSON_CREWS, VISIBLE_CASE,
+};
 use domain::account::Choice;
 use domain::cases::Reporter;
 use sqlx::AnyPool;
@@ -33,24 +35,73 @@ pub struct CaseFacts {
     pub household_id: Option<i64>,
 }
 
+/// The columns of [`CaseFacts`] beyond those of a [`super::CaseRow`]
+/// (`household_id`, `responded_at`), over [`case_joins!`] and
+/// [`FACTS_JOINS`].
+const FACTS_COLUMNS: &str =
+    "c.details, c.category, c.room, c.reading_tenths, c.measured_as_guided, \
+     c.season_start_year, c.contact_phone, c.filed_by, c.outage_id, o.title AS outage_title, \
+     o.expected_restore_at AS outage_restore_at, c.assigned_crew_id, \
+     COALESCE(s.company_id, c.company_id) AS company_id, c.response_on_time, c.decision_note, \
+     c.rating, c.rating_comment, \
+     COALESCE(cm.district || ' ' || cm.name || ' ' || b.name \
+              || COALESCE(' ' || u.name || ' ' || h.room, ''), '') AS address";
+
+/// The case's outage `o`, household `h`, unit `u` and heating station `s`.
+const FACTS_JOINS: &str = "LEFT JOIN outages o ON o.id = c.outage_id \
+     LEFT JOIN households h ON h.id = c.household_id \
+     LEFT JOIN units u ON u.id = h.unit_id \
+     LEFT JOIN stations s ON s.id = COALESCE(b.station_id, c.station_id)";
+
 pub async fn facts(pool: &AnyPool, case_id: i64) -> BackendResult<Option<CaseFacts>> {
-    Ok(sqlx::query_as(
-        "SELECT c.details, c.category, c.room, c.reading_tenths, c.measured_as_guided, \
-                c.season_start_year, c.contact_phone, c.filed_by, c.outage_id, o.title AS outage_title, \
-                o.expected_restore_at AS outage_restore_at, c.assigned_crew_id, \
-                COALESCE(s.company_id, c.company_id) AS company_id, c.responded_at, c.response_on_time, c.decision_note, c.rating, c.rating_comment, \
-                COALESCE(cm.district || ' ' || cm.name || ' ' || b.name \
-                         || COALESCE(' ' || u.name || ' ' || h.room, ''), '') AS address, \
-                c.household_id \
-         FROM cases c \
-         LEFT JOIN outages o ON o.id = c.outage_id \
-         LEFT JOIN households h ON h.id = c.household_id \
-         LEFT JOIN units u ON u.id = h.unit_id \
-         LEFT JOIN buildings b ON b.id = c.building_id \
-         LEFT JOIN stations s ON s.id = COALESCE(b.station_id, c.station_id) \
-         LEFT JOIN communities cm ON cm.id = b.community_id \
-         WHERE c.id = $1",
+    Ok(sqlx::query_as(&format!(
+        "SELECT {FACTS_COLUMNS}, c.household_id, c.responded_at {} {FACTS_JOINS} WHERE c.id = $1",
+        case_joins!()
+    ))
+    .bind(case_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// How a person stands to the case `c` (person `$1`): the columns of a
+/// [`Relation`].
+fn relation_columns() -> String {
+    format!(
+        "CASE WHEN {COMPANY_CASE} THEN 1 ELSE 0 END AS dispatcher, \
+         CASE WHEN c.assigned_crew_id IN ({PERSON_CREWS}) THEN 1 ELSE 0 END AS crew, \
+         CASE WHEN {OWN_HOUSEHOLD_CASE} \
+                OR (c.filed_for = $1 AND EXISTS (SELECT 1 FROM person_roles r \
+                      WHERE r.person_id = $1 AND r.role = 'resident')) \
+              THEN 1 ELSE 0 END AS resident"
     )
+}
+
+/// A case as one person stands to it: its list line, what its page shows,
+/// and their relation to it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CaseForPerson {
+    #[sqlx(flatten)]
+    pub row: super::CaseRow,
+    #[sqlx(flatten)]
+    pub facts: CaseFacts,
+    #[sqlx(flatten)]
+    pub relation: Relation,
+}
+
+/// One case as the person stands to it, if they may read it: what its
+/// page and its steps need, in one statement.
+pub async fn for_person(
+    pool: &AnyPool,
+    person_id: i64,
+    case_id: i64,
+) -> BackendResult<Option<CaseForPerson>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {}, {FACTS_COLUMNS}, {} {} {FACTS_JOINS} WHERE c.id = $2 AND {VISIBLE_CASE}",
+        case_columns!(),
+        relation_columns(),
+        case_joins!()
+    ))
+    .bind(person_id)
     .bind(case_id)
     .fetch_optional(pool)
     .await?)
@@ -92,14 +143,8 @@ pub struct Relation {
 
 pub async fn relation(pool: &AnyPool, person_id: i64, case_id: i64) -> BackendResult<Relation> {
     Ok(sqlx::query_as(&format!(
-        "SELECT \
-           CASE WHEN {COMPANY_CASE} THEN 1 ELSE 0 END AS dispatcher, \
-           CASE WHEN c.assigned_crew_id IN ({PERSON_CREWS}) THEN 1 ELSE 0 END AS crew, \
-           CASE WHEN {OWN_HOUSEHOLD_CASE} \
-                  OR (c.filed_for = $1 AND EXISTS (SELECT 1 FROM person_roles r \
-                        WHERE r.person_id = $1 AND r.role = 'resident')) \
-                THEN 1 ELSE 0 END AS resident \
-         FROM cases c WHERE c.id = $2"
+        "SELECT {} FROM cases c WHERE c.id = $2",
+        relation_columns()
     ))
     .bind(person_id)
     .bind(case_id)
