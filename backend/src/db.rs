@@ -3,6 +3,7 @@
 //! both. Queries use `$1` placeholders, which both engines read.
 
 use crate::error::{BackendError, BackendResult};
+use crate::group_commit::{GroupCommit, WriteTurn};
 use crate::reference::ReadCaches;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
@@ -57,6 +58,9 @@ pub struct Database {
     writer: AnyPool,
     /// Reference data this process read lately (see [`crate::reference`]).
     caches: Arc<ReadCaches>,
+    /// On SQLite, the writer connection's batches (see
+    /// [`crate::group_commit`]).
+    group_commit: Option<Arc<GroupCommit>>,
 }
 
 /// How long a request may wait for a pooled connection before it fails.
@@ -83,6 +87,7 @@ impl Database {
                     reader: pool.clone(),
                     writer: pool,
                     caches: Arc::default(),
+                    group_commit: None,
                 })
             }
             Engine::Sqlite => {
@@ -93,6 +98,7 @@ impl Database {
                 Ok(Self {
                     engine,
                     reader,
+                    group_commit: Some(GroupCommit::new(writer.clone())),
                     writer,
                     caches: Arc::default(),
                 })
@@ -116,6 +122,27 @@ impl Database {
     /// The pool for anything that writes.
     pub fn writer(&self) -> &AnyPool {
         &self.writer
+    }
+
+    /// A turn to write where many people write at once (filings): begin a
+    /// transaction on [`WriteTurn::connection`], write, commit it, then
+    /// [`WriteTurn::durable`] answers once it is on disk. On SQLite the
+    /// turn shares one commit with the writers beside it (see
+    /// [`crate::group_commit`]); while it is held, nothing else of the
+    /// writer may be used (the writer pool and other turns wait for it).
+    pub async fn write_turn(&self) -> BackendResult<WriteTurn> {
+        match &self.group_commit {
+            Some(group) => group.turn().await,
+            None => WriteTurn::alone(&self.writer).await,
+        }
+    }
+
+    /// How many group commits this process made (SQLite; none on
+    /// PostgreSQL): for the benchmark and the tests.
+    pub fn group_commits(&self) -> u64 {
+        self.group_commit
+            .as_ref()
+            .map_or(0, |group| group.commits())
     }
 
     /// Applies every migration not yet applied.

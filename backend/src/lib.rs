@@ -6,6 +6,7 @@ pub mod cases;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod group_commit;
 pub mod integrations;
 pub mod qr;
 pub mod reference;

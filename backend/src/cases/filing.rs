@@ -29,6 +29,7 @@ use domain::repair::{clean_description, repair_urgency, RepairCategory, RepairUr
 use domain::season::SeasonCalendar;
 use domain::triage::{triage_complaint, CoveringOutage, Reading, Room, Triage};
 use domain::uploads::AttachmentPurpose;
+use sqlx::Connection;
 use translations::{text, Lang, Localized};
 
 /// 室温投诉 as the form sends it.
@@ -399,7 +400,10 @@ async fn file(
         ..NewCase::default()
     };
     extra(&mut new_case);
-    let mut tx = db.writer().begin().await?;
+    // Many people file at once in a cold snap: the filing shares its
+    // commit with those beside it, and is answered once it is on disk.
+    let mut turn = db.write_turn().await?;
+    let mut tx = turn.connection().begin().await?;
     let first_event = FirstEvent {
         actor_id: filer.filed_by,
         actor_label: &filer.actor_label,
@@ -420,12 +424,15 @@ async fn file(
     } = opened
     else {
         tx.rollback().await?;
+        // The first filing with this key may be in this very batch.
+        turn.durable().await?;
         return already_open(db, stored_key).await;
     };
     // Spent before any photo is written, so a refusal leaves nothing behind.
     if let Some(consent_id) = filer.consent_id {
         if !grid_work::spend_consent(&mut tx, consent_id, case_id, origin.now).await? {
             tx.rollback().await?;
+            turn.durable().await?;
             return Err(BackendError::refused(case_texts::CONSENT_SPENT));
         }
     }
@@ -453,6 +460,7 @@ async fn file(
         .await?;
     }
     tx.commit().await?;
+    turn.durable().await?;
     tracing::info!(case_id, kind = filing.kind.as_str(), "case filed");
     Ok(Filed {
         case_id,

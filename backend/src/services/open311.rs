@@ -253,7 +253,7 @@ pub async fn submit(
         }
         Err(error) => return Err(error.into()),
     }
-    let row = store::public_by_key(db.writer(), &key)
+    let row = store::public_by_key(db.reader(), &key)
         .await?
         .ok_or_else(|| BackendError::Internal("open311 request vanished".into()))?;
     tracing::info!(case_no = %row.case_no, key_id = client.key_id, "open311 request filed");

@@ -28,14 +28,18 @@ pub async fn count(
         bucket: limit.bucket(key),
         window_start: limit.window_start(now),
     };
-    if throttles::take(
-        db.writer(),
+    // Limits are counted where many people try at once (a cold snap's
+    // filings): the count shares its commit with the writes beside it.
+    let mut turn = db.write_turn().await?;
+    let taken = throttles::take(
+        turn.connection(),
         &counted.bucket,
         counted.window_start,
         limit.max,
     )
-    .await?
-    {
+    .await?;
+    turn.durable().await?;
+    if taken {
         Ok(counted)
     } else {
         tracing::info!(limit = limit.name, "attempt refused by its limit");

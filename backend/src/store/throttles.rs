@@ -3,7 +3,7 @@
 //! burst of parallel requests never slips past a limit on either engine.
 
 use crate::error::BackendResult;
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Transaction};
 
 /// Counts one attempt in `bucket`'s window starting at `window_start`,
 /// unless the window already holds `max`: true when the attempt was
@@ -11,7 +11,7 @@ use sqlx::{Any, AnyPool, Transaction};
 /// increment guarded by the limit, on a row the engine locks while it
 /// decides.
 pub async fn take(
-    pool: &AnyPool,
+    connection: &mut AnyConnection,
     bucket: &str,
     window_start: i64,
     max: u32,
@@ -24,7 +24,7 @@ pub async fn take(
     .bind(bucket)
     .bind(window_start)
     .bind(i64::from(max))
-    .fetch_optional(pool)
+    .fetch_optional(connection)
     .await?;
     Ok(counted.is_some())
 }

@@ -4,6 +4,7 @@
 
 mod compliance;
 mod delivery;
+mod group_commit;
 mod integrations;
 mod schema;
 mod store;
