@@ -20,6 +20,7 @@ use domain::case_texts::{self, CASE_NOT_FOUND};
 use domain::outage_desk::{DeskOutage, OutageNews};
 use domain::repair::RepairUrgency;
 use domain::uploads::AttachmentPurpose;
+use sqlx::Connection;
 use translations::{text, Lang};
 
 /// A step as the case page's forms send it.
@@ -134,7 +135,10 @@ pub async fn take_step(
     let merged = cases::merged_into(db.reader(), form.case_id).await?;
     let outage_to_end = outage_to_end(db, &plan.changes, facts.company_id).await?;
     let (case_id, at, transition) = (form.case_id, origin.now, &plan.transition);
-    let mut tx = db.writer().begin().await?;
+    // Shares its commit with the filings and steps beside it; answered
+    // once it is on disk.
+    let mut turn = db.write_turn().await?;
+    let mut tx = turn.connection().begin().await?;
     let moved = cases::move_state(
         &mut tx,
         case_id,
@@ -146,6 +150,7 @@ pub async fn take_step(
     .await?;
     if !moved {
         tx.rollback().await?;
+        turn.durable().await?;
         return Err(changed_meanwhile());
     }
     for change in &plan.changes {
@@ -170,6 +175,7 @@ pub async fn take_step(
             StepChange::Rate { stars, comment } => {
                 if !cases::record_rating(&mut tx, case_id, *stars, comment, at).await? {
                     tx.rollback().await?;
+                    turn.durable().await?;
                     return Err(BackendError::refused(text::step_already_rated));
                 }
             }
@@ -251,6 +257,7 @@ pub async fn take_step(
         .await?;
     }
     tx.commit().await?;
+    turn.durable().await?;
     if facts.outage_id.is_some() {
         db.outages_changed();
     }
