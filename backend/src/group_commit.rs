@@ -123,7 +123,9 @@ impl GroupCommit {
 
     /// Ends a turn: commits the batch when nobody else is waiting for one,
     /// or it is full or old; otherwise leaves it open for the next writer.
-    async fn end_turn(&self, guard: &mut OwnedMutexGuard<Option<Batch>>) {
+    /// The commit runs on a task of its own, so a writer whose request is
+    /// dropped meanwhile cannot cut it short for the others.
+    fn end_turn(self: Arc<Self>, guard: OwnedMutexGuard<Option<Batch>>) {
         let waiting = self.writers.fetch_sub(1, Ordering::SeqCst) - 1;
         let due = guard.as_ref().is_some_and(|batch| {
             waiting == 0
@@ -131,7 +133,8 @@ impl GroupCommit {
                 || batch.opened_at.elapsed() >= MAX_BATCH_AGE
         });
         if due {
-            self.commit(guard).await;
+            let mut guard = guard;
+            tokio::spawn(async move { self.commit(&mut guard).await });
         }
     }
 
@@ -235,8 +238,8 @@ impl WriteTurn {
                 mut outcome,
             } => {
                 let group = registered.0.take().expect("registered until now");
-                if let Some(mut guard) = guard.take() {
-                    group.end_turn(&mut guard).await;
+                if let Some(guard) = guard.take() {
+                    group.end_turn(guard);
                 }
                 let settled = outcome
                     .wait_for(Option::is_some)

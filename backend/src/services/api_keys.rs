@@ -135,6 +135,10 @@ pub async fn directory(db: &Database, viewer: &Viewer) -> BackendResult<ApiKeyDi
     Ok(ApiKeyDirectory { keys, companies })
 }
 
+/// How precisely a key's last use is kept: a write at most this often per
+/// key, not one per request.
+const KEY_USE_NOTED_EVERY: UnixSeconds = 60;
+
 /// The holder of `key` when it is a key of `scope`, issued and not
 /// revoked; its use is noted.
 pub async fn holder(
@@ -149,6 +153,9 @@ pub async fn holder(
     let Some(active) = store::active(db.reader(), scope, &secrets::token_hash(key)).await? else {
         return Ok(None);
     };
-    store::touch(db.writer(), active.id, now).await?;
+    let noted_since = now - KEY_USE_NOTED_EVERY;
+    if active.last_used_at.is_none_or(|at| at < noted_since) {
+        store::touch(db.writer(), active.id, now, noted_since).await?;
+    }
     Ok(Some(active))
 }

@@ -34,6 +34,7 @@ pub struct ActiveKey {
     pub id: i64,
     pub label: String,
     pub company_id: Option<i64>,
+    pub last_used_at: Option<i64>,
 }
 
 pub async fn insert(pool: &AnyPool, key: &NewKey<'_>) -> BackendResult<i64> {
@@ -91,7 +92,7 @@ pub async fn active(
     key_hash: &str,
 ) -> BackendResult<Option<ActiveKey>> {
     Ok(sqlx::query_as(
-        "SELECT id, label, company_id FROM api_keys \
+        "SELECT id, label, company_id, last_used_at FROM api_keys \
          WHERE key_hash = $1 AND scope = $2 AND revoked_at IS NULL",
     )
     .bind(key_hash)
@@ -100,16 +101,16 @@ pub async fn active(
     .await?)
 }
 
-/// Notes that a key was used, at most once a minute (not a write per
-/// request).
-pub async fn touch(pool: &AnyPool, key_id: i64, now: i64) -> BackendResult<()> {
+/// Notes that a key was used at `now`, unless a use since `noted_since`
+/// is noted already.
+pub async fn touch(pool: &AnyPool, key_id: i64, now: i64, noted_since: i64) -> BackendResult<()> {
     sqlx::query(
         "UPDATE api_keys SET last_used_at = $1 \
          WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
     )
     .bind(now)
     .bind(key_id)
-    .bind(now - 60)
+    .bind(noted_since)
     .execute(pool)
     .await?;
     Ok(())

@@ -4,19 +4,25 @@
 
 use backend::db::{Database, Engine};
 use backend::on_both_engines;
-use sqlx::Connection;
+use sqlx::{AnyConnection, Connection};
 use std::time::Duration;
 
 const WRITERS: usize = 64;
+
+/// A row named `bucket`; a second one of the same name fails.
+async fn insert(connection: &mut AnyConnection, bucket: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO throttle_counts (bucket, window_start, hits) VALUES ($1, 0, 1)")
+        .bind(bucket)
+        .execute(connection)
+        .await
+        .map(|_| ())
+}
 
 /// One writer's row, in its own turn.
 async fn write(db: &Database, bucket: String) -> backend::error::BackendResult<()> {
     let mut turn = db.write_turn().await?;
     let mut tx = turn.connection().begin().await?;
-    sqlx::query("INSERT INTO throttle_counts (bucket, window_start, hits) VALUES ($1, 0, 1)")
-        .bind(bucket)
-        .execute(&mut *tx)
-        .await?;
+    insert(&mut tx, &bucket).await?;
     tx.commit().await?;
     turn.durable().await
 }
@@ -67,17 +73,9 @@ on_both_engines!(
             tokio::spawn(async move {
                 let mut turn = db.write_turn().await?;
                 let mut tx = turn.connection().begin().await?;
-                sqlx::query(
-                    "INSERT INTO throttle_counts (bucket, window_start, hits) VALUES ('fail:1', 0, 1)",
-                )
-                .execute(&mut *tx)
-                .await?;
+                insert(&mut tx, "fail:1").await?;
                 // The same key again: the statement fails, the writer gives up.
-                sqlx::query(
-                    "INSERT INTO throttle_counts (bucket, window_start, hits) VALUES ('fail:1', 0, 1)",
-                )
-                .execute(&mut *tx)
-                .await?;
+                insert(&mut tx, "fail:1").await?;
                 tx.commit().await?;
                 turn.durable().await
             })
@@ -106,12 +104,7 @@ on_both_engines!(
             tokio::spawn(async move {
                 let mut turn = db.write_turn().await.unwrap();
                 let mut tx = turn.connection().begin().await.unwrap();
-                sqlx::query(
-                    "INSERT INTO throttle_counts (bucket, window_start, hits) VALUES ('gone:1', 0, 1)",
-                )
-                .execute(&mut *tx)
-                .await
-                .unwrap();
+                insert(&mut tx, "gone:1").await.unwrap();
                 tokio::time::sleep(Duration::from_secs(3600)).await;
                 tx.commit().await.unwrap();
                 turn.durable().await.unwrap();
