@@ -24,6 +24,9 @@ pub struct PortalSettings {
     /// Requests one Open311 key may post per minute (`domain::limits`'
     /// default; a benchmark raises it).
     pub open311_posts_per_minute: u32,
+    /// Whether the local regulations let a crew seal a valve for 报停
+    /// within the season (default on: the suspension counts from the seal).
+    pub suspend_within_season: bool,
 }
 
 impl Default for PortalSettings {
@@ -36,6 +39,7 @@ impl Default for PortalSettings {
             wechat_case_updates: false,
             wechat_outage_news: false,
             open311_posts_per_minute: domain::limits::OPEN311_POSTS_PER_KEY.max,
+            suspend_within_season: true,
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::clock::UnixSeconds;
 use crate::notices::BuildingReport;
 use crate::roles::Role;
 use serde::{Deserialize, Serialize};
+use translations::Lang;
 
 /// The person behind the current session.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,6 +82,8 @@ pub struct HouseholdCard {
     pub room: String,
     /// heated / suspended / not_connected
     pub service_state: String,
+    /// Since when that state counts, once a crew's work changed it.
+    pub service_since: Option<crate::clock::UnixSeconds>,
     pub open_cases: i64,
     pub report: BuildingReport,
     /// Its indoor sensor's last days, when it has one.
@@ -96,12 +99,11 @@ impl HouseholdCard {
         )
     }
 
-    pub fn service_label(&self) -> &'static str {
-        match self.service_state.as_str() {
-            "suspended" => "本季已报停",
-            "not_connected" => "未入网",
-            _ => "正常用热",
-        }
+    /// "已报停（自2026年11月14日起）"
+    pub fn service_label(&self, lang: Lang) -> String {
+        crate::service_change::ServiceState::parse(&self.service_state)
+            .unwrap_or(crate::service_change::ServiceState::Heated)
+            .describe(self.service_since, lang)
     }
 }
 

@@ -7,6 +7,7 @@
 use crate::case_flow::CaseKind;
 use crate::clock::UnixSeconds;
 use crate::season::SeasonCalendar;
+use crate::service_change::ServiceState;
 use serde::{Deserialize, Serialize};
 use translations::{text, Lang, StaticText};
 
@@ -57,20 +58,19 @@ pub fn application_window(
         })
 }
 
-/// Whether a household in `service_state` ("heated", "suspended",
-/// "not_connected") may ask for `kind`; the reason when not.
+/// Whether a household in `service` may ask for `kind`; the reason when not.
 pub fn check_application(
     kind: CaseKind,
-    service_state: &str,
+    service: ServiceState,
     has_own_valve: bool,
 ) -> Result<(), StaticText> {
-    match (kind, service_state) {
-        (CaseKind::Suspend, "heated") if has_own_valve => Ok(()),
-        (CaseKind::Suspend, "heated") => Err(text::application_suspend_needs_valve),
+    match (kind, service) {
+        (CaseKind::Suspend, ServiceState::Heated) if has_own_valve => Ok(()),
+        (CaseKind::Suspend, ServiceState::Heated) => Err(text::application_suspend_needs_valve),
         (CaseKind::Suspend, _) => Err(text::application_not_heated),
-        (CaseKind::Resume, "suspended") => Ok(()),
+        (CaseKind::Resume, ServiceState::Suspended) => Ok(()),
         (CaseKind::Resume, _) => Err(text::application_not_suspended),
-        (CaseKind::Connection, "not_connected") => Ok(()),
+        (CaseKind::Connection, ServiceState::NotConnected) => Ok(()),
         (CaseKind::Connection, _) => Err(text::application_already_connected),
         (CaseKind::Temperature | CaseKind::Repair | CaseKind::Incident, _) => {
             Err(text::application_not_an_application)
@@ -121,17 +121,19 @@ mod tests {
 
     #[test]
     fn each_application_fits_one_service_state() {
-        assert!(check_application(CaseKind::Suspend, "heated", true).is_ok());
+        assert!(check_application(CaseKind::Suspend, ServiceState::Heated, true).is_ok());
         assert!(
-            check_application(CaseKind::Suspend, "heated", false).unwrap_err()(Lang::Zh)
-                .contains("阀门")
+            check_application(CaseKind::Suspend, ServiceState::Heated, false).unwrap_err()(
+                Lang::Zh
+            )
+            .contains("阀门")
         );
-        assert!(check_application(CaseKind::Suspend, "suspended", true).is_err());
-        assert!(check_application(CaseKind::Resume, "suspended", false).is_ok());
-        assert!(check_application(CaseKind::Resume, "heated", false).is_err());
-        assert!(check_application(CaseKind::Connection, "not_connected", false).is_ok());
-        assert!(check_application(CaseKind::Connection, "heated", false).is_err());
-        assert!(check_application(CaseKind::Repair, "heated", false).is_err());
+        assert!(check_application(CaseKind::Suspend, ServiceState::Suspended, true).is_err());
+        assert!(check_application(CaseKind::Resume, ServiceState::Suspended, false).is_ok());
+        assert!(check_application(CaseKind::Resume, ServiceState::Heated, false).is_err());
+        assert!(check_application(CaseKind::Connection, ServiceState::NotConnected, false).is_ok());
+        assert!(check_application(CaseKind::Connection, ServiceState::Heated, false).is_err());
+        assert!(check_application(CaseKind::Repair, ServiceState::Heated, false).is_err());
         assert!(!required_documents(CaseKind::Connection, Lang::Zh).is_empty());
         assert!(required_documents(CaseKind::Repair, Lang::En).is_empty());
     }

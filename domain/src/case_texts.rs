@@ -78,7 +78,11 @@ pub fn step_update(
         CaseAction::StartReview => text::resident_review_started(lang).to_string(),
         CaseAction::Approve => with_note(text::resident_approved),
         CaseAction::Reject => with_note(text::resident_rejected),
-        CaseAction::Complete => text::resident_completed(lang).to_string(),
+        // The plan says what the household's service is now
+        // (`service_change::resident_news`); this is the plain fallback.
+        CaseAction::Complete | CaseAction::FinishFieldWork => {
+            text::resident_completed(lang).to_string()
+        }
         CaseAction::Merge => text::resident_merged(lang).to_string(),
         CaseAction::Confirm | CaseAction::Rate | CaseAction::Cancel | CaseAction::Note => {
             return None

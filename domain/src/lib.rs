@@ -35,6 +35,7 @@ pub mod roles;
 pub mod season;
 pub mod season_decision;
 pub mod second_factor;
+pub mod service_change;
 pub mod session;
 pub mod telemetry;
 pub mod triage;

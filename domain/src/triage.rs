@@ -5,6 +5,7 @@
 
 use crate::clock::{format_month_day_time, UnixSeconds};
 use crate::season::SeasonStatus;
+use crate::service_change::ServiceState;
 use crate::typing::halfwidth;
 use serde::{Deserialize, Serialize};
 use translations::{text, Lang, StaticText};
@@ -130,6 +131,9 @@ pub struct CoveringOutage {
 /// What a reading means, in the order the rules are asked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Triage {
+    /// The household is suspended (报停) or not connected: no heat is owed
+    /// to it. No case; it is told how to resume.
+    NotHeated { service: ServiceState },
     /// The season has not started (or has ended): a cold flat is not a
     /// heating fault. No case.
     OutOfSeason { starts_at: UnixSeconds },
@@ -144,6 +148,7 @@ pub enum Triage {
 impl Triage {
     pub fn as_str(&self) -> &'static str {
         match self {
+            Self::NotHeated { .. } => "not_heated",
             Self::OutOfSeason { .. } => "out_of_season",
             Self::CoveredByOutage(_) => "outage",
             Self::BelowStandard => "below_standard",
@@ -155,7 +160,7 @@ impl Triage {
     /// wish to complain about a reading that meets the standard.
     pub fn opens_case(&self, file_anyway: bool) -> bool {
         match self {
-            Self::OutOfSeason { .. } => false,
+            Self::NotHeated { .. } | Self::OutOfSeason { .. } => false,
             Self::MeetsStandard => file_anyway,
             Self::CoveredByOutage(_) | Self::BelowStandard => true,
         }
@@ -164,6 +169,10 @@ impl Triage {
     /// The explanation shown to the resident.
     pub fn explain(&self, reading: Reading, lang: Lang) -> String {
         match self {
+            Self::NotHeated {
+                service: ServiceState::Suspended,
+            } => text::triage_suspended(lang).to_string(),
+            Self::NotHeated { .. } => text::triage_not_connected(lang).to_string(),
             Self::OutOfSeason { starts_at } => {
                 text::triage_out_of_season(lang, format_month_day_time(*starts_at, lang))
             }
@@ -176,6 +185,21 @@ impl Triage {
             Self::MeetsStandard => text::triage_meets_standard(lang, reading.display()),
         }
     }
+}
+
+/// Triage of one household's reading: a household that is not heated
+/// (suspended, not connected) is owed no heat, whatever the reading; then
+/// [`triage_complaint`].
+pub fn triage_household_complaint(
+    service: ServiceState,
+    season: &SeasonStatus,
+    covering_outages: &[CoveringOutage],
+    reading: Reading,
+) -> Triage {
+    if service != ServiceState::Heated {
+        return Triage::NotHeated { service };
+    }
+    triage_complaint(season, covering_outages, reading)
 }
 
 /// Triage of one reading: out of season first, then an outage over the
@@ -240,6 +264,24 @@ mod tests {
         }
         assert_eq!(Reading(165).display(), "16.5 ℃");
         assert_eq!(Reading(-25).display(), "-2.5 ℃");
+    }
+
+    #[test]
+    fn a_household_not_heated_is_owed_no_heat() {
+        let now = at(12, 7, 9);
+        let season = season_at(now);
+        let suspended =
+            triage_household_complaint(ServiceState::Suspended, &season, &[], Reading(120));
+        assert_eq!(
+            suspended,
+            Triage::NotHeated {
+                service: ServiceState::Suspended
+            }
+        );
+        assert!(!suspended.opens_case(true));
+        assert!(suspended.explain(Reading(120), Lang::Zh).contains("复供"));
+        let heated = triage_household_complaint(ServiceState::Heated, &season, &[], Reading(120));
+        assert_eq!(heated, Triage::BelowStandard);
     }
 
     #[test]

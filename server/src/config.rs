@@ -163,6 +163,16 @@ pub struct Settings {
         global = true
     )]
     pub require_second_factor: String,
+    /// Whether the local regulations let a crew seal a valve for 报停
+    /// within the heating season (the suspension then counts from the
+    /// seal date): "on" or "off".
+    #[arg(
+        long,
+        env = "HEATDESK_SUSPEND_WITHIN_SEASON",
+        default_value = "on",
+        global = true
+    )]
+    pub suspend_within_season: String,
     /// Requests one Open311 key may post per minute.
     #[arg(
         long,
@@ -358,6 +368,8 @@ pub struct Config {
     /// Whether admins and dispatchers pass a second factor; None: only
     /// outside demo mode.
     pub require_second_factor: Option<bool>,
+    /// Whether a valve may be sealed for 报停 within the season.
+    pub suspend_within_season: bool,
     pub sms: SmsConfig,
     /// Texts per second the SMS provider takes (all instances together).
     pub texts_per_second: u32,
@@ -664,8 +676,14 @@ impl Settings {
                 ))
             }
         };
+        let suspend_within_season = match self.suspend_within_season.trim() {
+            "on" | "1" | "true" | "yes" => true,
+            "off" | "0" | "false" | "no" => false,
+            _ => return Err(bad("HEATDESK_SUSPEND_WITHIN_SEASON", "应为 on 或 off")),
+        };
         Ok(Config {
             hotline,
+            suspend_within_season,
             trusted_proxies,
             open311_posts_per_minute,
             telemetry_raw_months,

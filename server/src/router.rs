@@ -71,6 +71,7 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
             .as_ref()
             .is_some_and(|templates| templates.outage.is_some()),
         open311_posts_per_minute: config.open311_posts_per_minute,
+        suspend_within_season: config.suspend_within_season,
         ..PortalSettings::default()
     };
     let wechat = config.wechat.clone().and_then(|settings| {

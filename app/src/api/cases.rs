@@ -173,6 +173,7 @@ pub async fn take_case_step_with_photos(data: MultipartData) -> Result<(), Serve
             crew_id: form.number("crew_id"),
             rating: form.number("rating"),
             merge_into: form.text("merge_into"),
+            seal_no: form.text("seal_no"),
             photos: form.files,
         };
         take_step(&call.db, &call.settings, &call.viewer, &call.origin, step)
@@ -209,6 +210,7 @@ pub async fn take_case_step(
             rating: number(&rating),
             merge_into: merge_into.unwrap_or_default(),
             photos: Vec::new(),
+            seal_no: String::new(),
         },
     )
     .await

@@ -18,6 +18,7 @@ use domain::case_flow::{CaseAction, CaseKind, CaseState};
 use domain::cases::{promise, CaseBrief, CaseDetail};
 use domain::hotline::{OrderAction, OrderView, MAX_EXTENSION_DAYS};
 use domain::incidents::{IncidentProposalView, IncidentScope, OUTAGE_RESTORE_HOURS};
+use domain::service_change::{FieldWork, SEAL_NUMBER_CHARS};
 use domain::telemetry::DataFinding;
 use domain::triage::Reading;
 use leptos::prelude::*;
@@ -272,7 +273,7 @@ fn CaseSteps(case: CaseDetail, step: ServerAction<TakeCaseStep>) -> impl IntoVie
     let forms = case
         .actions
         .iter()
-        .map(|action| step_form(lang, case_id, *action, &case.crews, step))
+        .map(|action| step_form(lang, case_id, case.brief.kind, *action, &case.crews, step))
         .collect_view();
     view! {
         <section class="card case-steps">
@@ -286,6 +287,7 @@ fn CaseSteps(case: CaseDetail, step: ServerAction<TakeCaseStep>) -> impl IntoVie
 fn step_form(
     lang: Lang,
     case_id: i64,
+    kind: CaseKind,
     action: CaseAction,
     crews: &[Choice],
     step: ServerAction<TakeCaseStep>,
@@ -366,6 +368,9 @@ fn step_form(
         }
         _ => "button button--large",
     };
+    if let (CaseAction::FinishFieldWork, Some(work)) = (action, FieldWork::of(kind)) {
+        return field_work_form(lang, case_id, work);
+    }
     if action == CaseAction::Fix {
         // The work's photos go with it: a multipart form.
         return view! {
@@ -390,6 +395,49 @@ fn step_form(
             {extra}
             <button class=button_class type="submit" disabled=move || step.pending().get()>{label}</button>
         </ActionForm>
+    }
+    .into_any()
+}
+
+/// The crew's record of the work at the door that completes an approved
+/// application: the seal number at a valve, photos (at least one), a note.
+/// A multipart form.
+fn field_work_form(lang: Lang, case_id: i64, work: FieldWork) -> AnyView {
+    let seal = work.records_seal().then(|| {
+        let label = if work == FieldWork::SealValve {
+            text::cases_seal_number_put_on(lang)
+        } else {
+            text::cases_seal_number_taken_off(lang)
+        };
+        view! {
+            <label class="field">
+                <span class="field__label">{label}</span>
+                <input class="field__input" type="text" name="seal_no" required
+                    minlength=*SEAL_NUMBER_CHARS.start() maxlength=*SEAL_NUMBER_CHARS.end()
+                    autocomplete="off" autocapitalize="characters" />
+            </label>
+        }
+    });
+    view! {
+        <UploadForm action=TakeCaseStepWithPhotos::url().to_string() class="form step-form">
+            <input type="hidden" name="case_id" value=case_id />
+            <input type="hidden" name="action" value=CaseAction::FinishFieldWork.as_str() />
+            <p class="step-form__work">{work.label(lang)}</p>
+            {seal}
+            <label class="field">
+                <span class="field__label">{text::cases_photos_of_the_valve_required(lang)}</span>
+                <input class="field__input" type="file" name="photos" accept=IMAGE_TYPES multiple required />
+            </label>
+            <label class="field">
+                <span class="field__label">{text::cases_note_optional(lang)}</span>
+                <input class="field__input" type="text" name="note" maxlength="500" />
+            </label>
+            {error_in_address(TakeCaseStepWithPhotos::url())}
+            <button class="button button--large" type="submit"
+                data-action=CaseAction::FinishFieldWork.as_str()>
+                {work.label(lang)}
+            </button>
+        </UploadForm>
     }
     .into_any()
 }

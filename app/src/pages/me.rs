@@ -82,7 +82,7 @@ pub fn MyHomePage() -> impl IntoView {
 fn HouseholdSummary(card: HouseholdCard) -> impl IntoView {
     let lang = use_lang();
     let address = card.address();
-    let service = card.service_label();
+    let service = card.service_label(lang);
     let ongoing = card
         .report
         .outages

@@ -27,7 +27,8 @@ use domain::deadlines::{response_rule, Deadline, DeadlineRule};
 use domain::outage::is_in_force;
 use domain::repair::{clean_description, repair_urgency, RepairCategory, RepairUrgency};
 use domain::season::SeasonCalendar;
-use domain::triage::{triage_complaint, CoveringOutage, Reading, Room, Triage};
+use domain::service_change::ServiceState;
+use domain::triage::{triage_household_complaint, CoveringOutage, Reading, Room, Triage};
 use domain::uploads::AttachmentPurpose;
 use sqlx::Connection;
 use translations::{text, Lang, Localized};
@@ -129,7 +130,13 @@ pub(crate) async fn file_temperature_as(
                 expected_restore_at: o.expected_restore_at,
             })
             .collect();
-    let triage = triage_complaint(&season, &covering, reading);
+    // A household not heated (报停, not connected) is owed no heat.
+    let service = filer
+        .household
+        .as_ref()
+        .and_then(|household| ServiceState::parse(&household.service_state))
+        .unwrap_or(ServiceState::Heated);
+    let triage = triage_household_complaint(service, &season, &covering, reading);
     if !triage.opens_case(form.file_anyway) {
         let meets_standard = triage == Triage::MeetsStandard;
         return Err(BackendError::Invalid(Localized::new(|lang| {
@@ -297,8 +304,10 @@ pub(crate) async fn file_application_as(
         .as_ref()
         .ok_or_else(|| BackendError::refused(text::filing_application_household_missing))?;
     let kind = application_kind(&form.kind)?;
-    check_application(kind, &household.service_state, form.has_own_valve)
-        .map_err(BackendError::refused)?;
+    let service = ServiceState::parse(&household.service_state).ok_or_else(|| {
+        BackendError::Internal(format!("household service {}", household.service_state))
+    })?;
+    check_application(kind, service, form.has_own_valve).map_err(BackendError::refused)?;
     let mut note = clean_description(&form.note, false).map_err(BackendError::refused)?;
     let documents = prepare_all(form.documents).await?;
     if let Some(link) = documents_at {

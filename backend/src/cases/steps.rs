@@ -11,7 +11,9 @@ use crate::error::{BackendError, BackendResult};
 use crate::services::attachments::{attach, prepare_all, Upload};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::outage_desk;
-use crate::store::cases::{self, NewEvent};
+use crate::services::public::season_now;
+use crate::store::cases::{self, CaseFacts, NewEvent};
+use crate::store::households;
 use domain::case_flow::{
     check_step_note, plan_step, step, CaseAction, CaseKind, CaseState, FlowError, StepChange,
     StepChoices, StepSubject,
@@ -19,6 +21,9 @@ use domain::case_flow::{
 use domain::case_texts::{self, CASE_NOT_FOUND};
 use domain::outage_desk::{DeskOutage, OutageNews};
 use domain::repair::RepairUrgency;
+use domain::service_change::{
+    plan_service_change, FieldWork, FieldWorkRecord, HouseholdService, ServiceChange, ServiceState,
+};
 use domain::uploads::AttachmentPurpose;
 use sqlx::Connection;
 use translations::{text, Lang};
@@ -32,8 +37,11 @@ pub struct StepForm {
     pub crew_id: Option<i64>,
     pub rating: Option<i64>,
     pub merge_into: String,
-    /// Photos of the work (with 完成处理).
+    /// Photos of the work (with 完成处理, and needed with the work at the
+    /// door that completes an application).
     pub photos: Vec<Upload>,
+    /// The seal number the crew put on or took off a valve (铅封号).
+    pub seal_no: String,
 }
 
 /// Takes one step on a case for the viewer: the state moves only from the
@@ -115,10 +123,17 @@ pub async fn take_step(
         },
         outage_id: facts.outage_id,
     };
+    let service_change = match action {
+        CaseAction::FinishFieldWork => {
+            Some(field_work_change(db, settings, kind, &facts, &form, origin.now).await?)
+        }
+        _ => None,
+    };
     let choices = StepChoices {
         crew_id,
         rating: form.rating,
         merge_into,
+        service_change,
     };
     let policy = db.reference().await?.case_policy.clone();
     let plan = plan_step(
@@ -180,6 +195,27 @@ pub async fn take_step(
                 }
             }
             StepChange::MergeInto(parent) => cases::set_parent(&mut tx, case_id, *parent).await?,
+            StepChange::ChangeService(change) => {
+                let household_id = facts.household_id.ok_or_else(|| {
+                    BackendError::Internal(format!("application {case_id} without a household"))
+                })?;
+                let changed = households::change_service(
+                    &mut tx,
+                    household_id,
+                    case_id,
+                    change,
+                    viewer.person_id,
+                    at,
+                )
+                .await?;
+                if !changed {
+                    tx.rollback().await?;
+                    turn.durable().await?;
+                    return Err(BackendError::refused(
+                        text::field_work_household_changed_meanwhile,
+                    ));
+                }
+            }
             StepChange::RestoreOutage { notice, .. } => {
                 if let Some((company_id, outage)) = &outage_to_end {
                     // Already ended from the desk: nothing more to tell.
@@ -262,6 +298,40 @@ pub async fn take_step(
         db.outages_changed();
     }
     Ok(plan.transition.to)
+}
+
+/// What the crew's work at the door (the step that completes an approved
+/// application) changes in the case's household, as recorded in `form`.
+async fn field_work_change(
+    db: &Database,
+    settings: &PortalSettings,
+    kind: CaseKind,
+    facts: &CaseFacts,
+    form: &StepForm,
+    now: i64,
+) -> BackendResult<ServiceChange> {
+    let work = FieldWork::of(kind)
+        .ok_or_else(|| BackendError::Internal(format!("no work at the door for {kind:?}")))?;
+    let state = facts
+        .household_service_state
+        .as_deref()
+        .and_then(ServiceState::parse)
+        .ok_or_else(|| {
+            BackendError::Internal(format!("application {} without a household", form.case_id))
+        })?;
+    let season = season_now(db, settings, now, facts.company_id).await?;
+    let record = FieldWorkRecord {
+        work,
+        seal_no: form.seal_no.clone(),
+        photos: form.photos.len(),
+        done_at: now,
+    };
+    let household = HouseholdService {
+        state,
+        seal_no: facts.household_seal_no.clone(),
+    };
+    plan_service_change(&record, &household, &season, settings.suspend_within_season)
+        .map_err(|e| BackendError::invalid(&e))
 }
 
 /// The outage a step's plan restores, with its company: an incident's

@@ -51,6 +51,7 @@ async fn household_card(
         unit_name: row.unit_name,
         room: row.room,
         service_state: row.service_state,
+        service_since: row.service_since,
         report,
     })
 }

@@ -2,6 +2,7 @@
 
 use crate::error::BackendResult;
 use crate::store::access::VISIBLE_HOUSEHOLDS;
+use domain::service_change::ServiceChange;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -11,6 +12,8 @@ pub struct HouseholdRow {
     pub holder_name: String,
     pub room: String,
     pub service_state: String,
+    /// Since when its service state counts, once a crew changed it.
+    pub service_since: Option<i64>,
     pub unit_name: String,
     pub building_id: i64,
     pub street_address: String,
@@ -18,7 +21,7 @@ pub struct HouseholdRow {
 
 /// A household with its unit and street, for `HouseholdRow`.
 pub(crate) const HOUSEHOLD_SELECT: &str = "SELECT h.id, h.account_no, h.holder_name, h.room, \
-         h.service_state, u.name AS unit_name, u.building_id, c.street_address \
+         h.service_state, h.service_since, u.name AS unit_name, u.building_id, c.street_address \
      FROM households h \
      JOIN units u ON u.id = h.unit_id \
      JOIN buildings b ON b.id = u.building_id \
@@ -173,4 +176,50 @@ pub async fn open_case_count(pool: &AnyPool, household_id: i64) -> BackendResult
     .bind(household_id)
     .fetch_one(pool)
     .await?)
+}
+
+/// Changes a household's service as the crew's work at the door did, and
+/// keeps the change's record, in the case's transaction. False, changing
+/// nothing, when the household is no longer in the state the work found
+/// (another application changed it first): one guarded statement.
+pub async fn change_service(
+    tx: &mut Transaction<'_, Any>,
+    household_id: i64,
+    case_id: i64,
+    change: &ServiceChange,
+    recorded_by: i64,
+    at: i64,
+) -> BackendResult<bool> {
+    let moved = sqlx::query(
+        "UPDATE households SET service_state = $1, service_since = $2, seal_no = $3 \
+         WHERE id = $4 AND service_state = $5",
+    )
+    .bind(change.to.as_str())
+    .bind(change.effective_from)
+    .bind(change.seal_on_valve.as_deref())
+    .bind(household_id)
+    .bind(change.from.as_str())
+    .execute(&mut **tx)
+    .await?;
+    if moved.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO household_service_changes (household_id, case_id, from_state, to_state, \
+             effective_from, whole_season, seal_on_valve, seal_removed, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(household_id)
+    .bind(case_id)
+    .bind(change.from.as_str())
+    .bind(change.to.as_str())
+    .bind(change.effective_from)
+    .bind(i64::from(change.whole_season))
+    .bind(change.seal_on_valve.as_deref())
+    .bind(change.seal_removed.as_deref())
+    .bind(recorded_by)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
 }

@@ -224,6 +224,10 @@ pub enum CaseAction {
     Arrive,
     /// 完成维修 (with a note).
     Fix,
+    /// The crew's work at the door that makes an approved application
+    /// count (关阀铅封, 拆封开阀, 验收开通: [`crate::service_change::FieldWork`]),
+    /// with a photo and, at a valve, the seal number.
+    FinishFieldWork,
     /// The resident confirms it is fixed.
     Confirm,
     /// The resident says it is not fixed (with a reason).
@@ -247,11 +251,12 @@ pub enum CaseAction {
 }
 
 impl CaseAction {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::Assign,
         Self::Depart,
         Self::Arrive,
         Self::Fix,
+        Self::FinishFieldWork,
         Self::Confirm,
         Self::Reopen,
         Self::Rate,
@@ -270,6 +275,7 @@ impl CaseAction {
             Self::Depart => "depart",
             Self::Arrive => "arrive",
             Self::Fix => "fix",
+            Self::FinishFieldWork => "finish_field_work",
             Self::Confirm => "confirm",
             Self::Reopen => "reopen",
             Self::Rate => "rate",
@@ -294,6 +300,7 @@ impl CaseAction {
             Self::Depart => text::case_action_depart(lang),
             Self::Arrive => text::case_action_arrive(lang),
             Self::Fix => text::case_action_fix(lang),
+            Self::FinishFieldWork => text::case_action_finish_field_work(lang),
             Self::Confirm => text::case_action_confirm(lang),
             Self::Reopen => text::case_action_reopen(lang),
             Self::Rate => text::case_action_rate(lang),
@@ -314,6 +321,7 @@ impl CaseAction {
             Self::Depart => text::case_action_depart_past_tense(lang),
             Self::Arrive => text::case_action_arrive_past_tense(lang),
             Self::Fix => text::case_action_fix_past_tense(lang),
+            Self::FinishFieldWork => text::case_action_finish_field_work_past_tense(lang),
             Self::Confirm => text::case_action_confirm_past_tense(lang),
             Self::Reopen => text::case_action_reopen_past_tense(lang),
             Self::Rate => text::case_action_rate_past_tense(lang),
@@ -336,7 +344,7 @@ impl CaseAction {
             | Self::Reject
             | Self::Complete
             | Self::Merge => Party::Dispatcher,
-            Self::Depart | Self::Arrive | Self::Fix => Party::Crew,
+            Self::Depart | Self::Arrive | Self::Fix | Self::FinishFieldWork => Party::Crew,
             Self::Confirm | Self::Reopen | Self::Rate | Self::Cancel => Party::Resident,
             Self::Note => Party::AnyStaff,
         }
@@ -430,11 +438,16 @@ pub fn next_state(kind: CaseKind, state: CaseState, action: CaseAction) -> Optio
             (S::Acknowledged, A::Cancel) => Some(S::Cancelled),
             _ => None,
         },
+        // An approved application is done only when a crew has done the
+        // work at the door that changes the household.
         Family::Application => match (state, action) {
             (S::Submitted, A::StartReview) => Some(S::UnderReview),
             (S::Submitted | S::UnderReview, A::Approve) => Some(S::Approved),
             (S::Submitted | S::UnderReview, A::Reject) => Some(S::Rejected),
-            (S::Approved, A::Complete) => Some(S::Done),
+            (S::Approved | S::Dispatched | S::OnTheWay, A::Assign) => Some(S::Dispatched),
+            (S::Dispatched, A::Depart) => Some(S::OnTheWay),
+            (S::Dispatched | S::OnTheWay, A::Arrive) => Some(S::OnSite),
+            (S::OnSite, A::FinishFieldWork) => Some(S::Done),
             (S::Done | S::Rejected, A::Rate) => Some(state),
             (S::Submitted, A::Cancel) => Some(S::Cancelled),
             _ => None,
@@ -527,10 +540,13 @@ mod tests {
         CaseState::Merged,
         CaseState::Cancelled,
     ];
-    const APPLICATION_STATES: [CaseState; 7] = [
+    const APPLICATION_STATES: [CaseState; 10] = [
         CaseState::Submitted,
         CaseState::UnderReview,
         CaseState::Approved,
+        CaseState::Dispatched,
+        CaseState::OnTheWay,
+        CaseState::OnSite,
         CaseState::Rejected,
         CaseState::Done,
         CaseState::Merged,
@@ -557,19 +573,39 @@ mod tests {
     }
 
     #[test]
-    fn an_application_is_reviewed_and_completed() {
+    fn an_application_is_reviewed_then_done_at_the_door() {
         let kind = CaseKind::Suspend;
         let mut state = kind.initial_state();
-        for (action, note) in [
-            (CaseAction::StartReview, ""),
-            (CaseAction::Approve, "阀门已核实"),
-            (CaseAction::Complete, ""),
+        for (action, party, note) in [
+            (CaseAction::StartReview, Party::Dispatcher, ""),
+            (CaseAction::Approve, Party::Dispatcher, "阀门已核实"),
+            (CaseAction::Assign, Party::Dispatcher, ""),
+            (CaseAction::Depart, Party::Crew, ""),
+            (CaseAction::Arrive, Party::Crew, ""),
+            (CaseAction::FinishFieldWork, Party::Crew, ""),
         ] {
-            state = step(kind, state, action, Party::Dispatcher, 0, note)
-                .unwrap()
-                .to;
+            state = step(kind, state, action, party, 0, note).unwrap().to;
         }
         assert_eq!(state, CaseState::Done);
+        // The desk cannot call it done without the crew's work.
+        assert!(step(
+            kind,
+            CaseState::Approved,
+            CaseAction::Complete,
+            Party::Dispatcher,
+            0,
+            ""
+        )
+        .is_err());
+        assert!(step(
+            kind,
+            CaseState::Approved,
+            CaseAction::FinishFieldWork,
+            Party::Crew,
+            0,
+            ""
+        )
+        .is_err());
         let refused = step(
             kind,
             CaseState::Submitted,
@@ -700,6 +736,11 @@ mod tests {
                         && entry.from != entry.to
                     {
                         prop_assert_eq!(party, Party::Dispatcher);
+                    }
+                    // An application is done only by the crew, on site.
+                    if entry.to == CaseState::Done && entry.from != CaseState::Done {
+                        prop_assert_eq!(entry.from, CaseState::OnSite);
+                        prop_assert_eq!(party, Party::Crew);
                     }
                     state = entry.to;
                 }

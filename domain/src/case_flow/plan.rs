@@ -6,6 +6,7 @@ use super::{CaseAction, CaseKind, CaseState, Transition};
 use crate::case_texts;
 use crate::deadlines::{deadline_for, response_rule, Deadline, DeadlinePolicy, DeadlineRule};
 use crate::repair::{RepairUrgency, MAX_DESCRIPTION_CHARS};
+use crate::service_change::{self, ServiceChange};
 use crate::working_days::WorkingCalendar;
 use std::borrow::Cow;
 use translations::{text, Lang, Localize};
@@ -29,11 +30,14 @@ pub struct StepSubject {
 /// What the person chose beside the step, already checked against the
 /// database where that is needed (the crew is the company's own, the case
 /// to merge into is open and another one).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StepChoices {
     pub crew_id: Option<i64>,
     pub rating: Option<i64>,
     pub merge_into: Option<i64>,
+    /// What the crew's work at the door changes
+    /// ([`crate::service_change::plan_service_change`]).
+    pub service_change: Option<ServiceChange>,
 }
 
 /// One change a step makes beyond the state.
@@ -54,6 +58,8 @@ pub enum StepChange {
         comment: String,
     },
     MergeInto(i64),
+    /// The household's service changes with the crew's work.
+    ChangeService(ServiceChange),
     /// An incident that ends takes its published outage with it.
     RestoreOutage {
         outage_id: i64,
@@ -88,6 +94,7 @@ pub enum StepRefusal {
     NoRating,
     CommentTooLong,
     NoMergeTarget,
+    NoFieldWork,
 }
 
 impl Localize for StepRefusal {
@@ -98,6 +105,7 @@ impl Localize for StepRefusal {
             Self::NoRating => text::step_no_rating(lang).into(),
             Self::CommentTooLong => text::step_comment_too_long(lang).into(),
             Self::NoMergeTarget => text::step_no_merge_target(lang).into(),
+            Self::NoFieldWork => text::step_no_field_work(lang).into(),
         }
     }
 }
@@ -127,6 +135,7 @@ pub fn plan_step(
     let mut changes = Vec::new();
     let mut timeline_note = note.clone();
     let mut new_deadline = None;
+    let mut resident_update = None;
     match transition.action {
         CaseAction::Assign => {
             changes.push(StepChange::AssignCrew(
@@ -167,6 +176,16 @@ pub fn plan_step(
                 choices.merge_into.ok_or(StepRefusal::NoMergeTarget)?,
             ));
         }
+        CaseAction::FinishFieldWork => {
+            let change = choices.service_change.ok_or(StepRefusal::NoFieldWork)?;
+            timeline_note = if note.is_empty() {
+                change.timeline_note.clone()
+            } else {
+                format!("{}；{note}", change.timeline_note)
+            };
+            resident_update = Some(service_change::resident_news(&change, Lang::Zh));
+            changes.push(StepChange::ChangeService(change));
+        }
         CaseAction::Depart
         | CaseAction::Fix
         | CaseAction::Confirm
@@ -183,8 +202,9 @@ pub fn plan_step(
             notice: case_texts::incident_outage_ended(transition.to == CaseState::Closed, Lang::Zh),
         });
     }
-    let resident_update =
-        case_texts::step_update(transition.action, &note, new_deadline.as_ref(), Lang::Zh);
+    let resident_update = resident_update.or_else(|| {
+        case_texts::step_update(transition.action, &note, new_deadline.as_ref(), Lang::Zh)
+    });
     Ok(StepPlan {
         transition,
         changes,

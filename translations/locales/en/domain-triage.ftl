@@ -11,3 +11,5 @@ reading-missing = Please enter the thermometer's reading, for example 16.5
 reading-not-a-number = A reading is a number with at most one decimal, for example 16.5
 reading-unreadable = This reading cannot be read; please enter it again
 reading-implausible = This does not look like an indoor temperature; please check the thermometer (between -20 °C and 45 °C)
+triage-suspended = Your household is suspended and its valve is sealed, so no heat is owed and no temperature complaint can be filed. To have heat again, apply to resume under "Services".
+triage-not-connected = This household is not connected to the heating network, so no temperature complaint can be filed. To be heated, apply for a connection under "Services".

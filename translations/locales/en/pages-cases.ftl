@@ -81,3 +81,7 @@ cases-found-by-data = Act before complaints: found by data (nobody has called ye
 cases-finding-opened = Incident opened.
 cases-home-sensor = This home's indoor sensor (last 48 hours)
 cases-home-sensor-caption = The home sensor's hourly average, to set beside the resident's reading; the dashed line is the 18 ℃ standard
+cases-seal-number-put-on = Seal number (on the new seal)
+cases-seal-number-taken-off = Number of the seal taken off
+cases-photos-of-the-valve-required = Photos from the site (at least one; valve and seal clearly visible)
+cases-note-optional = Note (optional)

@@ -11,3 +11,5 @@ reading-missing = 请填写温度计的读数，例如 16.5
 reading-not-a-number = 温度读数只能是数字，最多一位小数，例如 16.5
 reading-unreadable = 温度读数看不懂，请重新填写
 reading-implausible = 这个读数不像室内温度，请核对温度计（应在 -20 ℃ 到 45 ℃ 之间）
+triage-suspended = 您家已报停，阀门已铅封，本户不在供热范围内，因此不受理室温投诉。如需恢复供热，请在「业务办理」中申请复供。
+triage-not-connected = 这户尚未接入供热管网，因此不受理室温投诉。如需供热，请在「业务办理」中申请报装。

@@ -81,3 +81,7 @@ cases-found-by-data = 未诉先办：数据发现（尚无人投诉）
 cases-finding-opened = 已立案。
 cases-home-sensor = 这户的户内测温（近 48 小时）
 cases-home-sensor-caption = 这户测温传感器每小时的平均室温，与居民报的读数对照；虚线为 18 ℃ 标准
+cases-seal-number-put-on = 铅封号（新加铅封上的编号）
+cases-seal-number-taken-off = 拆下的铅封号
+cases-photos-of-the-valve-required = 现场照片（至少一张，阀门和铅封清晰可见）
+cases-note-optional = 备注（可不填）

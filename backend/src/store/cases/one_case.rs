@@ -32,6 +32,9 @@ pub struct CaseFacts {
     pub rating: Option<i64>,
     pub rating_comment: Option<String>,
     pub address: String,
+    /// The household's service now, and the seal on its valve.
+    pub household_service_state: Option<String>,
+    pub household_seal_no: Option<String>,
     pub household_id: Option<i64>,
 }
 
@@ -44,6 +47,7 @@ const FACTS_COLUMNS: &str =
      o.expected_restore_at AS outage_restore_at, c.assigned_crew_id, \
      COALESCE(s.company_id, c.company_id) AS company_id, c.response_on_time, c.decision_note, \
      c.rating, c.rating_comment, \
+     h.service_state AS household_service_state, h.seal_no AS household_seal_no, \
      COALESCE(cm.district || ' ' || cm.name || ' ' || b.name \
               || COALESCE(' ' || u.name || ' ' || h.room, ''), '') AS address";
 

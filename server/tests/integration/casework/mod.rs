@@ -5,6 +5,7 @@
 use crate::support::{Answer, Browser, TestServer};
 use serde_json::Value;
 
+mod applications;
 mod deadlines;
 mod filing;
 mod grid;

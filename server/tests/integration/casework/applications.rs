@@ -1,0 +1,315 @@
+//! Applications that take effect (#19): an approved 报停, 复供 or 报装 is
+//! done only when the crew has done the work at the door, recorded with a
+//! photo and the seal number, and then the household's service changes in
+//! the same transaction, with the timeline and the resident's text.
+
+use super::*;
+use crate::support::{resident_signs_in, staff_signs_in, Browser, TestServer};
+use backend::on_both_engines;
+
+/// Files an application for `household` as `resident` and answers its id.
+async fn apply(resident: &mut Browser, household: &str, kind: &str, label: &str) -> i64 {
+    let answer = resident
+        .submit_files(
+            "/file/application",
+            "/api/file/application",
+            &[
+                ("household_id", household),
+                ("kind", kind),
+                ("has_own_valve", "1"),
+                ("idempotency_key", &key(label)),
+            ],
+            &[("身份证.png", photo_png(600, 400))],
+        )
+        .await;
+    case_id_of(&answer)
+}
+
+/// The dispatcher approves the application and sends the demo crew; the
+/// crew goes and arrives.
+async fn approve_and_send(
+    server: &TestServer,
+    dispatcher: &mut Browser,
+    crew: &mut Browser,
+    id: i64,
+) {
+    step(dispatcher, id, &[("action", "start_review")]).await;
+    step(
+        dispatcher,
+        id,
+        &[("action", "approve"), ("note", "材料齐全")],
+    )
+    .await;
+    let crew_id = crew_id(server).await;
+    let assigned = step(
+        dispatcher,
+        id,
+        &[("action", "assign"), ("crew_id", &crew_id)],
+    )
+    .await;
+    assert_eq!(case_id_of(&assigned), id);
+    step(crew, id, &[("action", "depart")]).await;
+    let arrived = step(crew, id, &[("action", "arrive")]).await;
+    assert_eq!(case_id_of(&arrived), id);
+}
+
+/// The crew records its work at the door.
+async fn finish_work(
+    crew: &mut Browser,
+    id: i64,
+    seal_no: &str,
+    photos: &[(&'static str, Vec<u8>)],
+) -> crate::support::Answer {
+    let id_text = id.to_string();
+    crew.submit_files(
+        &format!("/cases/{id}"),
+        "/api/cases/step-with-photos",
+        &[
+            ("case_id", &id_text),
+            ("action", "finish_field_work"),
+            ("seal_no", seal_no),
+        ],
+        photos,
+    )
+    .await
+}
+
+#[derive(Debug, PartialEq, Eq, sqlx::FromRow)]
+struct Service {
+    service_state: String,
+    service_since: Option<i64>,
+    seal_no: Option<String>,
+}
+
+async fn service_of(server: &TestServer, household: &str) -> Service {
+    sqlx::query_as("SELECT service_state, service_since, seal_no FROM households WHERE id = $1")
+        .bind(household.parse::<i64>().unwrap())
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap()
+}
+
+async fn changes_of(server: &TestServer, household: &str) -> Vec<(String, String, i64)> {
+    sqlx::query_as(
+        "SELECT from_state, to_state, case_id FROM household_service_changes \
+         WHERE household_id = $1 ORDER BY id",
+    )
+    .bind(household.parse::<i64>().unwrap())
+    .fetch_all(server.test_db.db.reader())
+    .await
+    .unwrap()
+}
+
+async fn suspend_then_resume(server: &TestServer) {
+    let household = demo_household(server).await;
+    let now = domain::clock::local_instant(2026, 11, 28, 10).unwrap();
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let mut crew = staff_signs_in(server, "crew_demo", PASSWORD).await;
+
+    // A rejected application changes nothing.
+    let rejected = apply(&mut resident, &household, "suspend", "rejected").await;
+    step(
+        &mut dispatcher,
+        rejected,
+        &[("action", "reject"), ("note", "阀门无法关断")],
+    )
+    .await;
+    assert_eq!(service_of(server, &household).await.service_state, "heated");
+
+    let id = apply(&mut resident, &household, "suspend", "suspend").await;
+    // Approval alone changes nothing, and the desk cannot call it done.
+    step(&mut dispatcher, id, &[("action", "start_review")]).await;
+    step(&mut dispatcher, id, &[("action", "approve")]).await;
+    let desk_done = step(&mut dispatcher, id, &[("action", "complete")]).await;
+    assert!(desk_done.form_error().is_some(), "{desk_done:?}");
+    assert_eq!(service_of(server, &household).await.service_state, "heated");
+    let crew_id = crew_id(server).await;
+    step(
+        &mut dispatcher,
+        id,
+        &[("action", "assign"), ("crew_id", &crew_id)],
+    )
+    .await;
+    step(&mut crew, id, &[("action", "arrive")]).await;
+
+    // Only the crew records the work, and only with a photo and a seal number.
+    let photo = [("阀门.png", photo_png(400, 300))];
+    let by_resident = finish_work(&mut resident, id, "QF2026-0001", &photo).await;
+    assert!(
+        by_resident.form_error().unwrap().contains("抢修队"),
+        "{by_resident:?}"
+    );
+    let by_dispatcher = finish_work(&mut dispatcher, id, "QF2026-0001", &photo).await;
+    assert!(by_dispatcher.form_error().is_some());
+    let no_photo = finish_work(&mut crew, id, "QF2026-0001", &[]).await;
+    assert!(
+        no_photo.form_error().unwrap().contains("照片"),
+        "{no_photo:?}"
+    );
+    let no_seal = finish_work(&mut crew, id, " ", &photo).await;
+    assert!(
+        no_seal.form_error().unwrap().contains("铅封号"),
+        "{no_seal:?}"
+    );
+    let bad_seal = finish_work(&mut crew, id, "铅封一号", &photo).await;
+    assert!(
+        bad_seal.form_error().unwrap().contains("4 到 20 位"),
+        "{bad_seal:?}"
+    );
+    assert_eq!(service_of(server, &household).await.service_state, "heated");
+    assert!(changes_of(server, &household).await.is_empty());
+
+    let sealed = finish_work(&mut crew, id, "qf2026-0001", &photo).await;
+    assert_eq!(case_id_of(&sealed), id);
+    // Sealed within the season (the regulations allow it by default): from
+    // the seal date.
+    assert_eq!(
+        service_of(server, &household).await,
+        Service {
+            service_state: "suspended".into(),
+            service_since: Some(now),
+            seal_no: Some("QF2026-0001".into()),
+        }
+    );
+    assert_eq!(
+        changes_of(server, &household).await,
+        vec![("heated".to_string(), "suspended".to_string(), id)]
+    );
+    let done = case(&mut resident, id).await;
+    assert_eq!(done["brief"]["state"], "Done");
+    let last = done["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["note"], "关阀铅封，铅封号 QF2026-0001");
+    assert_eq!(
+        last["attachments"].as_array().map(Vec::len),
+        Some(1),
+        "{last}"
+    );
+    assert!(texts_to(server, RESIDENT)
+        .await
+        .iter()
+        .any(|t| t.contains("报停已生效") && t.contains("2026年11月28日")));
+    let cards: Value =
+        serde_json::from_str(&resident.api("/api/me/households").await.body).unwrap();
+    assert_eq!(cards[0]["service_state"], "suspended");
+    assert_eq!(cards[0]["service_since"], now);
+    // The case stays done: a second press changes nothing more.
+    let again = finish_work(&mut crew, id, "QF2026-0001", &photo).await;
+    assert!(again.form_error().is_some());
+
+    // A suspended home is owed no heat: its temperature complaint opens
+    // no case and says how to resume.
+    let cases_before = case_count(server).await;
+    let cold = file_temperature(&mut resident, &household, "12", false, &key("cold")).await;
+    assert!(cold.form_error().unwrap().contains("已报停"), "{cold:?}");
+    assert_eq!(case_count(server).await, cases_before);
+
+    // Resume: unsealed with a seal other than the one on record, which the
+    // timeline says; heated again from the day.
+    let resume = apply(&mut resident, &household, "resume", "resume").await;
+    approve_and_send(server, &mut dispatcher, &mut crew, resume).await;
+    let unsealed = finish_work(&mut crew, resume, "QF2026-0002", &photo).await;
+    assert_eq!(case_id_of(&unsealed), resume);
+    assert_eq!(
+        service_of(server, &household).await,
+        Service {
+            service_state: "heated".into(),
+            service_since: Some(now),
+            seal_no: None,
+        }
+    );
+    let resumed = case(&mut resident, resume).await;
+    let note = resumed["timeline"].as_array().unwrap().last().unwrap()["note"].clone();
+    assert!(
+        note.as_str().unwrap().contains("QF2026-0001") && note.as_str().unwrap().contains("不符"),
+        "{note}"
+    );
+    assert_eq!(changes_of(server, &household).await.len(), 2);
+}
+on_both_engines!(suspend_then_resume, TestServer, suspend_then_resume);
+
+async fn a_connection_is_inspected(server: &TestServer) {
+    let household = demo_household(server).await;
+    sqlx::query("UPDATE households SET service_state = 'not_connected' WHERE id = $1")
+        .bind(household.parse::<i64>().unwrap())
+        .execute(server.test_db.db.writer())
+        .await
+        .unwrap();
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let mut crew = staff_signs_in(server, "crew_demo", PASSWORD).await;
+    let id = apply(&mut resident, &household, "connection", "connect").await;
+    approve_and_send(server, &mut dispatcher, &mut crew, id).await;
+    // An inspection records no seal.
+    let inspected = finish_work(&mut crew, id, "", &[("验收.png", photo_png(300, 300))]).await;
+    assert_eq!(case_id_of(&inspected), id);
+    let service = service_of(server, &household).await;
+    assert_eq!(service.service_state, "heated");
+    assert_eq!(service.seal_no, None);
+    let done = case(&mut resident, id).await;
+    assert_eq!(done["brief"]["state"], "Done");
+    assert!(texts_to(server, RESIDENT)
+        .await
+        .iter()
+        .any(|t| t.contains("供热已办好")));
+}
+on_both_engines!(
+    a_connection_is_inspected,
+    TestServer,
+    a_connection_is_inspected
+);
+
+/// Two approved suspensions of one household, their seals recorded at the
+/// same moment: exactly one changes the household; the other is refused
+/// and its case stays open.
+async fn two_seals_at_once_change_the_household_once(server: &TestServer) {
+    let household = demo_household(server).await;
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let mut crew = staff_signs_in(server, "crew_demo", PASSWORD).await;
+    let first = apply(&mut resident, &household, "suspend", "first").await;
+    let second = apply(&mut resident, &household, "suspend", "second").await;
+    for id in [first, second] {
+        approve_and_send(server, &mut dispatcher, &mut crew, id).await;
+    }
+    let presses = [first, second].map(|id| {
+        let mut crew = crew.clone();
+        async move {
+            let seal = format!("QF{id:06}");
+            finish_work(&mut crew, id, &seal, &[("阀门.png", photo_png(200, 200))]).await
+        }
+    });
+    let [a, b] = presses;
+    let (a, b) = tokio::join!(a, b);
+    let refused: Vec<_> = [&a, &b]
+        .iter()
+        .filter_map(|answer| answer.form_error())
+        .collect();
+    assert_eq!(refused.len(), 1, "{a:?} {b:?}");
+    assert!(refused[0].contains("其他工单"), "{}", refused[0]);
+    assert_eq!(changes_of(server, &household).await.len(), 1);
+    assert_eq!(
+        service_of(server, &household).await.service_state,
+        "suspended"
+    );
+    let states: Vec<String> =
+        sqlx::query_scalar("SELECT state FROM cases WHERE id IN ($1, $2) ORDER BY state")
+            .bind(first)
+            .bind(second)
+            .fetch_all(server.test_db.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(states, vec!["done".to_string(), "on_site".to_string()]);
+}
+on_both_engines!(
+    two_seals_at_once_change_the_household_once,
+    TestServer,
+    two_seals_at_once_change_the_household_once
+);
+
+async fn case_count(server: &TestServer) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM cases")
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap()
+}
