@@ -112,6 +112,8 @@ impl HouseholdCard {
 pub struct StaffBuilding {
     pub report: BuildingReport,
     pub households: i64,
+    /// Of them, suspended (报停).
+    pub suspended_households: i64,
     pub open_cases: i64,
     pub overdue_cases: i64,
     /// The lowest indoor reading of the last week (tenths of a degree).

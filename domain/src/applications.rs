@@ -6,6 +6,8 @@
 
 use crate::case_flow::CaseKind;
 use crate::clock::UnixSeconds;
+use crate::household::normalize_holder_name;
+use crate::phone::MobileNumber;
 use crate::season::SeasonCalendar;
 use crate::service_change::ServiceState;
 use serde::{Deserialize, Serialize};
@@ -71,11 +73,39 @@ pub fn check_application(
         (CaseKind::Resume, ServiceState::Suspended) => Ok(()),
         (CaseKind::Resume, _) => Err(text::application_not_suspended),
         (CaseKind::Connection, ServiceState::NotConnected) => Ok(()),
+        // Any household may change hands.
+        (CaseKind::HolderChange, _) => Ok(()),
         (CaseKind::Connection, _) => Err(text::application_already_connected),
         (CaseKind::Temperature | CaseKind::Repair | CaseKind::Incident, _) => {
             Err(text::application_not_an_application)
         }
     }
+}
+
+/// The holder a change of holder (过户) names: their name as on the
+/// property certificate, and the mobile number the heating company will
+/// hold for them (binding codes go to it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewHolder {
+    pub name: String,
+    pub phone: MobileNumber,
+}
+
+impl NewHolder {
+    /// Reads the form's two fields; the reason when they will not do.
+    pub fn parse(name: &str, phone: &str) -> Result<Self, StaticText> {
+        let name = normalize_holder_name(name)
+            .map_err(|_| text::application_new_holder_name_missing as StaticText)?;
+        let phone = MobileNumber::parse(phone)
+            .map_err(|_| text::application_new_holder_phone_invalid as StaticText)?;
+        Ok(Self { name, phone })
+    }
+}
+
+/// What a resident bound to a household hears when it changes hands and
+/// they are not its new holder: they are unbound.
+pub fn unbound_by_holder_change(account_no: &str, lang: Lang) -> String {
+    text::resident_unbound_by_holder_change(lang, account_no)
 }
 
 /// What to bring, per application.
@@ -89,6 +119,10 @@ pub fn required_documents(kind: CaseKind, lang: Lang) -> String {
         CaseKind::Suspend | CaseKind::Resume => {
             &[text::document_holder_id, text::document_heating_card]
         }
+        CaseKind::HolderChange => &[
+            text::document_property_certificate,
+            text::document_new_holder_id,
+        ],
         CaseKind::Temperature | CaseKind::Repair | CaseKind::Incident => &[],
     };
     let names: Vec<&str> = documents.iter().map(|document| document(lang)).collect();
@@ -136,5 +170,17 @@ mod tests {
         assert!(check_application(CaseKind::Repair, ServiceState::Heated, false).is_err());
         assert!(!required_documents(CaseKind::Connection, Lang::Zh).is_empty());
         assert!(required_documents(CaseKind::Repair, Lang::En).is_empty());
+        assert!(check_application(CaseKind::HolderChange, ServiceState::Suspended, false).is_ok());
+        assert!(required_documents(CaseKind::HolderChange, Lang::Zh).contains("新户主"));
+    }
+
+    #[test]
+    fn a_new_holder_needs_a_name_and_a_mobile_number() {
+        let holder = NewHolder::parse(" 王 芳 ", "138-0000-0099").unwrap();
+        assert_eq!(holder.name, "王芳");
+        assert_eq!(holder.phone.as_str(), "13800000099");
+        assert!(NewHolder::parse("", "13800000099").unwrap_err()(Lang::Zh).contains("姓名"));
+        assert!(NewHolder::parse("王芳", "0536-1234567").unwrap_err()(Lang::Zh).contains("手机号"));
+        assert!(unbound_by_holder_change("WF0001", Lang::Zh).contains("WF0001"));
     }
 }

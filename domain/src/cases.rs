@@ -37,7 +37,7 @@ pub fn promise(kind: CaseKind, deadline: &Deadline, lang: Lang) -> String {
     match kind {
         CaseKind::Repair | CaseKind::Incident => text::case_promise_crew_on_site(lang, by),
         CaseKind::Temperature => text::case_promise_measured(lang, by),
-        CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume => {
+        CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume | CaseKind::HolderChange => {
             text::case_promise_reviewed(lang, by)
         }
     }
@@ -100,6 +100,8 @@ pub struct CaseDetail {
     /// The year the season an application is for starts (2027 for the
     /// 2027—2028 season).
     pub season_start_year: Option<i32>,
+    /// A change of holder's new holder: "王芳（138****0099）".
+    pub new_holder: Option<String>,
     pub timeline: Vec<TimelineEntry>,
     /// The steps this viewer may take now.
     pub actions: Vec<CaseAction>,

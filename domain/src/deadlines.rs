@@ -216,9 +216,10 @@ pub fn response_rule(kind: CaseKind, urgency: RepairUrgency) -> DeadlineRule {
             DeadlineRule::RepairOnSite
         }
         (CaseKind::Temperature, _) => DeadlineRule::TemperatureMeasured,
-        (CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume, _) => {
-            DeadlineRule::ApplicationReview
-        }
+        (
+            CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume | CaseKind::HolderChange,
+            _,
+        ) => DeadlineRule::ApplicationReview,
     }
 }
 

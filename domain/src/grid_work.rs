@@ -37,7 +37,9 @@ pub fn may_file_for_resident(kind: CaseKind) -> bool {
 pub fn filing_path(kind: CaseKind, consent_token: &str) -> String {
     let form = match kind {
         CaseKind::Temperature => "temperature",
-        CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume => "application",
+        CaseKind::Connection | CaseKind::Suspend | CaseKind::Resume | CaseKind::HolderChange => {
+            "application"
+        }
         CaseKind::Repair | CaseKind::Incident => "repair",
     };
     format!("/file/{form}?consent={consent_token}")

@@ -83,7 +83,10 @@ impl FieldWork {
             CaseKind::Suspend => Some(Self::SealValve),
             CaseKind::Resume => Some(Self::UnsealValve),
             CaseKind::Connection => Some(Self::Inspect),
-            CaseKind::Temperature | CaseKind::Repair | CaseKind::Incident => None,
+            CaseKind::HolderChange
+            | CaseKind::Temperature
+            | CaseKind::Repair
+            | CaseKind::Incident => None,
         }
     }
 
@@ -448,10 +451,11 @@ mod tests {
         for state in ServiceState::ALL {
             assert_eq!(ServiceState::parse(state.as_str()), Some(state));
         }
-        for kind in CaseKind::APPLICATIONS {
+        for kind in [CaseKind::Connection, CaseKind::Suspend, CaseKind::Resume] {
             let work = FieldWork::of(kind).unwrap();
             assert!(!work.label(Lang::Zh).is_empty());
         }
+        assert_eq!(FieldWork::of(CaseKind::HolderChange), None);
         assert_eq!(FieldWork::of(CaseKind::Repair), None);
     }
 

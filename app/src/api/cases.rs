@@ -150,6 +150,8 @@ pub async fn file_application(data: MultipartData) -> Result<(), ServerFnError> 
             note: form.text("note"),
             idempotency_key: form.text("idempotency_key"),
             consent: form.consent(),
+            new_holder_name: form.text("new_holder_name"),
+            new_holder_phone: form.text("new_holder_phone"),
             documents: form.files,
         };
         file_application(&call.db, &call.settings, &call.viewer, &call.origin, form)

@@ -186,6 +186,9 @@ fn case_facts(lang: Lang, case: &CaseDetail) -> impl IntoView {
         let season = domain::season::season_label(year, lang);
         rows.push(row(text::cases_for_season(lang), season.into_any()).into_any());
     }
+    if let Some(holder) = &case.new_holder {
+        rows.push(row(text::cases_new_holder(lang), holder.clone().into_any()).into_any());
+    }
     if let Some(outage) = &case.outage {
         let text = view! {
             <a href="/outages">{outage.title.clone()}</a>

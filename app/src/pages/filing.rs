@@ -284,6 +284,17 @@ pub fn ApplicationPage() -> impl IntoView {
                     <input type="checkbox" name="has_own_valve" value="1" />
                     <span>{text::filing_my_home_has_its_own_shut(lang)}</span>
                 </label>
+                <fieldset class="field new-holder">
+                    <legend class="field__label">{text::filing_new_holder_for_holder_change(lang)}</legend>
+                    <label class="field">
+                        <span class="field__label">{text::filing_new_holder_name(lang)}</span>
+                        <input class="field__input" type="text" name="new_holder_name" maxlength="40" autocomplete="off" />
+                    </label>
+                    <label class="field">
+                        <span class="field__label">{text::filing_new_holder_phone(lang)}</span>
+                        <input class="field__input" type="tel" name="new_holder_phone" maxlength="20" inputmode="tel" autocomplete="off" />
+                    </label>
+                </fieldset>
                 <label class="field">
                     <span class="field__label">{text::filing_notes_optional(lang)}</span>
                     <textarea class="field__input" name="note" rows="3" maxlength="500"></textarea>

@@ -8,7 +8,7 @@ use crate::components::feedback::{loaded, ActionOutcome};
 use crate::components::outage::{HeatBadge, Moment};
 use crate::components::readings::ReadingChart;
 use crate::format::parse_id;
-use crate::prefs::use_lang;
+use crate::prefs::{use_lang, Lang};
 use domain::account::{BuildingDesk, Choice, StaffBuilding};
 use domain::case_flow::CaseKind;
 use domain::grid_work::VisitEntry;
@@ -65,6 +65,7 @@ fn FileForResident() -> impl IntoView {
         CaseKind::Connection,
         CaseKind::Suspend,
         CaseKind::Resume,
+        CaseKind::HolderChange,
     ]
     .into_iter()
     .map(|kind| view! { <option value=kind.as_str()>{kind.label(lang)}</option> })
@@ -206,7 +207,7 @@ fn BuildingTable(buildings: Vec<StaffBuilding>) -> impl IntoView {
                     <td>{outages}</td>
                     <td>{b.open_cases}</td>
                     <td class:overdue=overdue>{b.overdue_cases}</td>
-                    <td>{b.households}</td>
+                    <td>{households_with_suspended(lang, b.households, b.suspended_households)}</td>
                     <td class:below-standard=below>{lowest}</td>
                 </tr>
             }
@@ -248,7 +249,8 @@ pub fn LookedAfterBuildingPage() -> impl IntoView {
                     <HeatBadge status=report.heat />
                     <dl class="facts">
                         <dt>{text::building_station(lang)}</dt><dd>{report.station_name.clone()}</dd>
-                        <dt>{text::staff_households(lang)}</dt><dd>{building.households}</dd>
+                        <dt>{text::staff_households(lang)}</dt>
+                        <dd>{households_with_suspended(lang, building.households, building.suspended_households)}</dd>
                         <dt>{text::staff_open_cases(lang)}</dt><dd>{building.open_cases}</dd>
                     </dl>
                 </section>
@@ -357,4 +359,13 @@ fn MeasuredTemperatures(measured: MeasuredBuilding) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// "120（报停 3）": a building's households and how many are suspended.
+fn households_with_suspended(lang: Lang, households: i64, suspended: i64) -> String {
+    if suspended == 0 {
+        households.to_string()
+    } else {
+        text::staff_households_suspended(lang, households, suspended)
+    }
 }

@@ -4,6 +4,8 @@
 -- transaction as the case's last step. The household keeps its current
 -- state, since when it counts and the seal now on its valve; the changes
 -- table keeps every one of them, for the bills that read them.
+-- A change of holder (过户) names the new holder on the case; approving
+-- it writes them to the household.
 -- Keep in step with the other engine's 0016_service_changes.sql.
 ALTER TABLE households ADD COLUMN service_since BIGINT;
 ALTER TABLE households ADD COLUMN seal_no TEXT;
@@ -25,3 +27,6 @@ CREATE TABLE household_service_changes (
 );
 CREATE INDEX household_service_changes_by_household
     ON household_service_changes (household_id, effective_from);
+
+ALTER TABLE cases ADD COLUMN new_holder_name TEXT;
+ALTER TABLE cases ADD COLUMN new_holder_phone TEXT;

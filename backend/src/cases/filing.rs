@@ -17,7 +17,8 @@ use crate::services::public::season_now;
 use crate::store::cases::NewCase;
 use crate::store::{grid_work, outages, places};
 use domain::applications::{
-    application_window, check_application, required_documents, DEFAULT_DAYS_BEFORE_SEASON,
+    application_window, check_application, required_documents, NewHolder,
+    DEFAULT_DAYS_BEFORE_SEASON,
 };
 use domain::case_flow::CaseKind;
 use domain::case_texts;
@@ -74,6 +75,9 @@ pub struct ApplicationForm {
     pub consent: Option<ConsentProof>,
     /// Photos of the documents the application needs; at least one.
     pub documents: Vec<Upload>,
+    /// A change of holder's new holder: name and mobile number.
+    pub new_holder_name: String,
+    pub new_holder_phone: String,
 }
 
 /// Files a temperature complaint after triage. Out of season, or at 18 ℃
@@ -176,6 +180,7 @@ pub(crate) async fn file_temperature_as(
             acknowledgement,
             attachments,
             purpose: AttachmentPurpose::Photo,
+            new_holder: None,
         },
         |case| {
             case.room = Some(room.as_str());
@@ -249,6 +254,7 @@ pub(crate) async fn file_repair_as(
             acknowledgement: case_texts::repair_filed(&deadline, Lang::Zh),
             attachments,
             purpose: AttachmentPurpose::Photo,
+            new_holder: None,
         },
         |case| case.category = Some(category.as_str()),
     )
@@ -308,6 +314,13 @@ pub(crate) async fn file_application_as(
         BackendError::Internal(format!("household service {}", household.service_state))
     })?;
     check_application(kind, service, form.has_own_valve).map_err(BackendError::refused)?;
+    let new_holder = match kind {
+        CaseKind::HolderChange => Some(
+            NewHolder::parse(&form.new_holder_name, &form.new_holder_phone)
+                .map_err(BackendError::refused)?,
+        ),
+        _ => None,
+    };
     let mut note = clean_description(&form.note, false).map_err(BackendError::refused)?;
     let documents = prepare_all(form.documents).await?;
     if let Some(link) = documents_at {
@@ -340,6 +353,7 @@ pub(crate) async fn file_application_as(
             acknowledgement: case_texts::application_filed(kind, &deadline, Lang::Zh),
             attachments: documents,
             purpose: AttachmentPurpose::Document,
+            new_holder: new_holder.as_ref(),
         },
         |case| case.season_start_year = Some(i64::from(window.season_start_year)),
     )
@@ -376,6 +390,8 @@ struct Filing<'a> {
     /// Photos (or an application's documents), already prepared.
     attachments: Vec<PreparedImage>,
     purpose: AttachmentPurpose,
+    /// The holder a change of holder names.
+    new_holder: Option<&'a NewHolder>,
 }
 
 /// Opens the case, spends the grid worker's consent, keeps its files and
@@ -405,6 +421,8 @@ async fn file(
         deadline_rule: filing.deadline.map(|(rule, _)| rule.as_str()),
         due_at: filing.deadline.map(|(_, d)| d.due_at),
         warn_at: filing.deadline.map(|(_, d)| d.warn_at),
+        new_holder_name: filing.new_holder.map(|holder| holder.name.as_str()),
+        new_holder_phone: filing.new_holder.map(|holder| holder.phone.as_str()),
         now: origin.now,
         ..NewCase::default()
     };

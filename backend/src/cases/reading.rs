@@ -235,6 +235,10 @@ pub async fn case_detail(
         season_start_year: facts
             .season_start_year
             .and_then(|year| i32::try_from(year).ok()),
+        new_holder: facts.new_holder_name.map(|name| {
+            let phone = facts.new_holder_phone.as_deref().unwrap_or_default();
+            format!("{name}（{}）", domain::phone::mask_phone(phone))
+        }),
         timeline,
         actions,
         crews,

@@ -14,6 +14,7 @@ use crate::services::outage_desk;
 use crate::services::public::season_now;
 use crate::store::cases::{self, CaseFacts, NewEvent};
 use crate::store::households;
+use domain::applications::unbound_by_holder_change;
 use domain::case_flow::{
     check_step_note, plan_step, step, CaseAction, CaseKind, CaseState, FlowError, StepChange,
     StepChoices, StepSubject,
@@ -168,8 +169,23 @@ pub async fn take_step(
         turn.durable().await?;
         return Err(changed_meanwhile());
     }
+    // Residents a change of holder unbinds, told once the entry exists.
+    let mut unbound_phones = Vec::new();
     for change in &plan.changes {
         match change {
+            StepChange::ChangeHolder => {
+                let (Some(household_id), Some(name), Some(phone)) = (
+                    facts.household_id,
+                    facts.new_holder_name.as_deref(),
+                    facts.new_holder_phone.as_deref(),
+                ) else {
+                    return Err(BackendError::Internal(format!(
+                        "change of holder {case_id} without its household or holder"
+                    )));
+                };
+                unbound_phones =
+                    households::change_holder(&mut tx, household_id, name, phone).await?;
+            }
             StepChange::AssignCrew(crew_id) => {
                 cases::assign_crew(&mut tx, case_id, *crew_id).await?
             }
@@ -276,6 +292,21 @@ pub async fn take_step(
             &merged,
             event_id,
             &case_texts::update_of_merged(&row.case_no, update, Lang::Zh),
+            at,
+        )
+        .await?;
+    }
+    for phone in &unbound_phones {
+        tell_resident(
+            &mut tx,
+            settings.wechat_case_updates,
+            phone,
+            &row.case_no,
+            &format!("case-event:{event_id}:unbound:{phone}"),
+            &unbound_by_holder_change(
+                facts.household_account_no.as_deref().unwrap_or_default(),
+                Lang::Zh,
+            ),
             at,
         )
         .await?;

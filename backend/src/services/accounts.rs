@@ -159,14 +159,14 @@ async fn staff_building(
     let report = building_report(db, settings, now, building_id, None)
         .await?
         .ok_or(BackendError::NotFound(text::building_not_found))?;
-    let (households, open_cases, overdue_cases) =
-        places::building_load(db.reader(), building_id, now).await?;
+    let load = places::building_load(db.reader(), building_id, now).await?;
     let readings = week_of_readings(db, building_id, now).await?;
     Ok(StaffBuilding {
         report,
-        households,
-        open_cases,
-        overdue_cases,
+        households: load.households,
+        suspended_households: load.suspended,
+        open_cases: load.open_cases,
+        overdue_cases: load.overdue_cases,
         lowest_recent_reading: lowest_of(&readings),
     })
 }

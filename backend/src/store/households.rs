@@ -223,3 +223,38 @@ pub async fn change_service(
     .await?;
     Ok(true)
 }
+
+/// Writes an approved change of holder to the household and unbinds every
+/// resident bound to it but the new holder (by their phone), in the case's
+/// transaction: one statement each. Answers the unbound residents' phones.
+pub async fn change_holder(
+    tx: &mut Transaction<'_, Any>,
+    household_id: i64,
+    holder_name: &str,
+    holder_phone: &str,
+) -> BackendResult<Vec<String>> {
+    sqlx::query("UPDATE households SET holder_name = $1, holder_phone = $2 WHERE id = $3")
+        .bind(holder_name)
+        .bind(holder_phone)
+        .bind(household_id)
+        .execute(&mut **tx)
+        .await?;
+    let unbound: Vec<i64> = sqlx::query_scalar(
+        "DELETE FROM person_households WHERE household_id = $1 \
+           AND person_id NOT IN (SELECT id FROM people WHERE phone = $2) \
+         RETURNING person_id",
+    )
+    .bind(household_id)
+    .bind(holder_phone)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut phones = Vec::with_capacity(unbound.len());
+    for person_id in unbound {
+        let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        phones.extend(phone);
+    }
+    Ok(phones)
+}

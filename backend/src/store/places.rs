@@ -188,18 +188,30 @@ pub async fn building_in_scope(
     Ok(found.is_some())
 }
 
-/// Households, open cases and overdue open cases of a building.
+/// A building's households, how many of them are suspended (报停), and its
+/// open and overdue open cases.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct BuildingLoad {
+    pub households: i64,
+    pub suspended: i64,
+    pub open_cases: i64,
+    pub overdue_cases: i64,
+}
+
 pub async fn building_load(
     pool: &AnyPool,
     building_id: i64,
     now: i64,
-) -> BackendResult<(i64, i64, i64)> {
+) -> BackendResult<BuildingLoad> {
     Ok(sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM households h JOIN units u ON u.id = h.unit_id \
-                 WHERE u.building_id = $1), \
-                (SELECT COUNT(*) FROM cases WHERE building_id = $1 AND closed_at IS NULL), \
+        "SELECT COUNT(*) AS households, \
+                COALESCE(SUM(CASE WHEN h.service_state = 'suspended' THEN 1 ELSE 0 END), 0) \
+                  AS suspended, \
+                (SELECT COUNT(*) FROM cases WHERE building_id = $1 AND closed_at IS NULL) \
+                  AS open_cases, \
                 (SELECT COUNT(*) FROM cases WHERE building_id = $1 AND closed_at IS NULL \
-                 AND due_at IS NOT NULL AND due_at <= $2)",
+                 AND due_at IS NOT NULL AND due_at <= $2) AS overdue_cases \
+         FROM households h JOIN units u ON u.id = h.unit_id WHERE u.building_id = $1",
     )
     .bind(building_id)
     .bind(now)

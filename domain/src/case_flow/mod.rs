@@ -28,21 +28,29 @@ pub enum CaseKind {
     Suspend,
     /// 复供
     Resume,
+    /// 过户: the account passes to a new holder.
+    HolderChange,
     /// 集中处理事件: several flats' reports of cold, gathered by a dispatcher
     /// (未诉先办) and worked as one.
     Incident,
 }
 
 impl CaseKind {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Temperature,
         Self::Repair,
         Self::Connection,
         Self::Suspend,
         Self::Resume,
+        Self::HolderChange,
         Self::Incident,
     ];
-    pub const APPLICATIONS: [Self; 3] = [Self::Connection, Self::Suspend, Self::Resume];
+    pub const APPLICATIONS: [Self; 4] = [
+        Self::Connection,
+        Self::Suspend,
+        Self::Resume,
+        Self::HolderChange,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -51,6 +59,7 @@ impl CaseKind {
             Self::Connection => "connection",
             Self::Suspend => "suspend",
             Self::Resume => "resume",
+            Self::HolderChange => "holder_change",
             Self::Incident => "incident",
         }
     }
@@ -66,6 +75,7 @@ impl CaseKind {
             Self::Connection => text::case_kind_connection(lang),
             Self::Suspend => text::case_kind_suspend(lang),
             Self::Resume => text::case_kind_resume(lang),
+            Self::HolderChange => text::case_kind_holder_change(lang),
             Self::Incident => text::case_kind_incident(lang),
         }
     }
@@ -75,7 +85,7 @@ impl CaseKind {
         match self {
             Self::Temperature => 'T',
             Self::Repair => 'R',
-            Self::Connection | Self::Suspend | Self::Resume => 'A',
+            Self::Connection | Self::Suspend | Self::Resume | Self::HolderChange => 'A',
             Self::Incident => 'I',
         }
     }
@@ -83,7 +93,9 @@ impl CaseKind {
     pub fn family(self) -> Family {
         match self {
             Self::Temperature | Self::Repair | Self::Incident => Family::FieldService,
-            Self::Connection | Self::Suspend | Self::Resume => Family::Application,
+            Self::Connection | Self::Suspend | Self::Resume | Self::HolderChange => {
+                Family::Application
+            }
         }
     }
 
@@ -442,6 +454,10 @@ pub fn next_state(kind: CaseKind, state: CaseState, action: CaseAction) -> Optio
         // work at the door that changes the household.
         Family::Application => match (state, action) {
             (S::Submitted, A::StartReview) => Some(S::UnderReview),
+            // A change of holder needs no visit: the decision is the change.
+            (S::Submitted | S::UnderReview, A::Approve) if kind == CaseKind::HolderChange => {
+                Some(S::Done)
+            }
             (S::Submitted | S::UnderReview, A::Approve) => Some(S::Approved),
             (S::Submitted | S::UnderReview, A::Reject) => Some(S::Rejected),
             (S::Approved | S::Dispatched | S::OnTheWay, A::Assign) => Some(S::Dispatched),
@@ -737,10 +753,15 @@ mod tests {
                     {
                         prop_assert_eq!(party, Party::Dispatcher);
                     }
-                    // An application is done only by the crew, on site.
+                    // An application is done only by the crew, on site, or
+                    // (a change of holder) by the dispatcher's approval.
                     if entry.to == CaseState::Done && entry.from != CaseState::Done {
-                        prop_assert_eq!(entry.from, CaseState::OnSite);
-                        prop_assert_eq!(party, Party::Crew);
+                        if kind == CaseKind::HolderChange {
+                            prop_assert_eq!(action, CaseAction::Approve);
+                        } else {
+                            prop_assert_eq!(entry.from, CaseState::OnSite);
+                            prop_assert_eq!(party, Party::Crew);
+                        }
                     }
                     state = entry.to;
                 }

@@ -60,6 +60,10 @@ pub enum StepChange {
     MergeInto(i64),
     /// The household's service changes with the crew's work.
     ChangeService(ServiceChange),
+    /// An approved change of holder: the case's new holder becomes the
+    /// household's, and residents bound to it who are not that holder are
+    /// unbound and told.
+    ChangeHolder,
     /// An incident that ends takes its published outage with it.
     RestoreOutage {
         outage_id: i64,
@@ -146,6 +150,10 @@ pub fn plan_step(
         CaseAction::Approve | CaseAction::Reject => {
             changes.push(StepChange::RecordResponse);
             changes.push(StepChange::RecordDecision(note.clone()));
+            if subject.kind == CaseKind::HolderChange && transition.action == CaseAction::Approve {
+                changes.push(StepChange::ChangeHolder);
+                resident_update = Some(text::resident_holder_changed(Lang::Zh).to_string());
+            }
         }
         CaseAction::Reopen => {
             let rule = response_rule(subject.kind, subject.urgency);

@@ -75,7 +75,7 @@ pub fn service_code(kind: CaseKind) -> Option<&'static str> {
         CaseKind::Repair => Some(REPAIR),
         CaseKind::Suspend => Some(SUSPEND),
         CaseKind::Resume => Some(RESUME),
-        CaseKind::Connection | CaseKind::Incident => None,
+        CaseKind::Connection | CaseKind::HolderChange | CaseKind::Incident => None,
     }
 }
 

@@ -193,7 +193,7 @@ fn details(
             holder_name: take("holder_name"),
             has_own_valve: take("has_own_valve") == "yes",
         },
-        CaseKind::Connection | CaseKind::Incident => {
+        CaseKind::Connection | CaseKind::HolderChange | CaseKind::Incident => {
             return Err(Open311Error::bad("service_code", "not offered 无此服务"))
         }
     })

@@ -16,6 +16,7 @@ case-kind-repair = Repair
 case-kind-connection = New connection
 case-kind-suspend = Suspend heating
 case-kind-resume = Resume heating
+case-kind-holder-change = Change of holder
 case-kind-incident = Incident
 case-state-acknowledged = Received
 case-state-dispatched = Crew assigned

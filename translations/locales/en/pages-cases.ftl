@@ -85,3 +85,4 @@ cases-seal-number-put-on = Seal number (on the new seal)
 cases-seal-number-taken-off = Number of the seal taken off
 cases-photos-of-the-valve-required = Photos from the site (at least one; valve and seal clearly visible)
 cases-note-optional = Note (optional)
+cases-new-holder = New holder

@@ -39,3 +39,6 @@ filing-notes-optional = Notes (optional)
 filing-photos-of-the-documents-required-see = Photos of the documents (required, see above)
 filing-review-takes-about-3-working-days = Review takes about 3 working days; we text you the result.
 filing-apply = Apply
+filing-new-holder-for-holder-change = For a change of holder: the new holder
+filing-new-holder-name = New holder's name (as on the property certificate)
+filing-new-holder-phone = New holder's mobile number (binding codes go to it)

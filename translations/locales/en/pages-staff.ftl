@@ -42,3 +42,4 @@ staff-flat = Flat
 staff-average-24h = 24-hour average
 staff-last-reading = Last reading
 staff-state = State
+staff-households-suspended = { $households } ({ $suspended } suspended)

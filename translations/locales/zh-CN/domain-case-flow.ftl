@@ -16,6 +16,7 @@ case-kind-repair = 故障报修
 case-kind-connection = 供热报装
 case-kind-suspend = 报停
 case-kind-resume = 复供
+case-kind-holder-change = 过户
 case-kind-incident = 集中处理事件
 case-state-acknowledged = 已受理
 case-state-dispatched = 已派单

@@ -85,3 +85,4 @@ cases-seal-number-put-on = 铅封号（新加铅封上的编号）
 cases-seal-number-taken-off = 拆下的铅封号
 cases-photos-of-the-valve-required = 现场照片（至少一张，阀门和铅封清晰可见）
 cases-note-optional = 备注（可不填）
+cases-new-holder = 新户主

@@ -39,3 +39,6 @@ filing-notes-optional = 补充说明（可不填）
 filing-photos-of-the-documents-required-see = 材料照片（必传，见上方所需材料）
 filing-review-takes-about-3-working-days = 审核一般需要 3 个工作日，结果会以短信通知。
 filing-apply = 提交申请
+filing-new-holder-for-holder-change = 办理过户时填写：新户主
+filing-new-holder-name = 新户主姓名（与房产证一致）
+filing-new-holder-phone = 新户主手机号（绑定验证码将发到这个号码）

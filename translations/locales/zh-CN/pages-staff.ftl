@@ -42,3 +42,4 @@ staff-flat = 房号
 staff-average-24h = 24 小时均值
 staff-last-reading = 最近数据
 staff-state = 状态
+staff-households-suspended = { $households }（报停 { $suspended }）

@@ -35,6 +35,10 @@ pub struct CaseFacts {
     /// The household's service now, and the seal on its valve.
     pub household_service_state: Option<String>,
     pub household_seal_no: Option<String>,
+    pub household_account_no: Option<String>,
+    /// The holder a change of holder names.
+    pub new_holder_name: Option<String>,
+    pub new_holder_phone: Option<String>,
     pub household_id: Option<i64>,
 }
 
@@ -48,6 +52,7 @@ const FACTS_COLUMNS: &str =
      COALESCE(s.company_id, c.company_id) AS company_id, c.response_on_time, c.decision_note, \
      c.rating, c.rating_comment, \
      h.service_state AS household_service_state, h.seal_no AS household_seal_no, \
+     h.account_no AS household_account_no, c.new_holder_name, c.new_holder_phone, \
      COALESCE(cm.district || ' ' || cm.name || ' ' || b.name \
               || COALESCE(' ' || u.name || ' ' || h.room, ''), '') AS address";
 

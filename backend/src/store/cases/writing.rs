@@ -54,6 +54,9 @@ pub struct NewCase<'a> {
     pub warn_at: Option<i64>,
     /// Only for a case with neither building nor station yet.
     pub company_id: Option<i64>,
+    /// The holder a change of holder (过户) names.
+    pub new_holder_name: Option<&'a str>,
+    pub new_holder_phone: Option<&'a str>,
     pub now: i64,
 }
 
@@ -75,9 +78,10 @@ pub async fn insert(
         "INSERT INTO cases (case_no, kind, state, channel, household_id, building_id, filed_by, \
                 filed_for, outage_id, summary, details, idempotency_key, category, urgency, room, \
                 reading_tenths, measured_as_guided, triage, season_start_year, contact_phone, \
-                deadline_rule, due_at, warn_at, created_at, updated_at, station_id, company_id) \
+                deadline_rule, due_at, warn_at, created_at, updated_at, station_id, company_id, \
+                new_holder_name, new_holder_phone) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $1, $12, $13, $14, $15, $16, \
-                 $17, $18, $19, $20, $21, $22, $23, $23, $24, $25) \
+                 $17, $18, $19, $20, $21, $22, $23, $23, $24, $25, $26, $27) \
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
     )
     .bind(case.idempotency_key)
@@ -105,6 +109,8 @@ pub async fn insert(
     .bind(case.now)
     .bind(case.station_id)
     .bind(case.company_id)
+    .bind(case.new_holder_name)
+    .bind(case.new_holder_phone)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(id) = id else { return Ok(None) };

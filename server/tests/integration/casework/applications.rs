@@ -313,3 +313,127 @@ async fn case_count(server: &TestServer) -> i64 {
         .await
         .unwrap()
 }
+
+/// 过户: the new holder is named on the filing; approving it writes them to
+/// the household, and residents bound to it who are not the new holder are
+/// unbound and told. A filing without the new holder is refused.
+async fn a_change_of_holder_rebinds_the_household(server: &TestServer) {
+    let household = demo_household(server).await;
+    let household_id: i64 = household.parse().unwrap();
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    // A relative and the buyer are bound to the home too.
+    const RELATIVE: &str = "13800000088";
+    const BUYER: &str = "13800000099";
+    for phone in [RELATIVE, BUYER] {
+        resident_signs_in(server, phone).await;
+        sqlx::query(
+            "INSERT INTO person_households (person_id, household_id, bound_at) \
+             SELECT id, $1, 0 FROM people WHERE phone = $2",
+        )
+        .bind(household_id)
+        .bind(phone)
+        .execute(server.test_db.db.writer())
+        .await
+        .unwrap();
+    }
+    let holder_change = |name: &'static str, phone: &'static str, label: &'static str| {
+        let mut resident = resident.clone();
+        let household = household.clone();
+        async move {
+            resident
+                .submit_files(
+                    "/file/application",
+                    "/api/file/application",
+                    &[
+                        ("household_id", &household),
+                        ("kind", "holder_change"),
+                        ("new_holder_name", name),
+                        ("new_holder_phone", phone),
+                        ("idempotency_key", &key(label)),
+                    ],
+                    &[("房产证.png", photo_png(600, 400))],
+                )
+                .await
+        }
+    };
+    let nameless = holder_change(" ", BUYER, "nameless").await;
+    assert!(
+        nameless.form_error().unwrap().contains("新户主姓名"),
+        "{nameless:?}"
+    );
+    let landline = holder_change("王芳", "0536-8888888", "landline").await;
+    assert!(
+        landline.form_error().unwrap().contains("手机号"),
+        "{landline:?}"
+    );
+
+    let id = case_id_of(&holder_change(" 王 芳 ", "138 0000 0099", "holder").await);
+    let filed = case(&mut dispatcher, id).await;
+    assert_eq!(filed["new_holder"], "王芳（138****0099）");
+    assert_eq!(
+        bound_phones(server, household_id).await.len(),
+        3,
+        "nothing changes before the decision"
+    );
+
+    let approved = step(
+        &mut dispatcher,
+        id,
+        &[("action", "approve"), ("note", "材料齐全")],
+    )
+    .await;
+    assert_eq!(case_id_of(&approved), id);
+    let holder: (String, Option<String>) =
+        sqlx::query_as("SELECT holder_name, holder_phone FROM households WHERE id = $1")
+            .bind(household_id)
+            .fetch_one(server.test_db.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(holder, ("王芳".to_string(), Some(BUYER.to_string())));
+    assert_eq!(
+        bound_phones(server, household_id).await,
+        vec![BUYER.to_string()]
+    );
+    for phone in [RESIDENT, RELATIVE] {
+        assert!(
+            texts_to(server, phone)
+                .await
+                .iter()
+                .any(|t| t.contains("已办理过户")),
+            "{phone} is told"
+        );
+    }
+    assert!(!texts_to(server, BUYER)
+        .await
+        .iter()
+        .any(|t| t.contains("已办理过户")));
+    let state: String = sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(state, "done");
+    // The old holder's home card is gone; the application they filed
+    // stays theirs to read.
+    let cards: Value =
+        serde_json::from_str(&resident.api("/api/me/households").await.body).unwrap();
+    assert_eq!(cards.as_array().map(Vec::len), Some(0), "{cards}");
+    assert_eq!(case(&mut resident, id).await["brief"]["state"], "Done");
+}
+
+async fn bound_phones(server: &TestServer, household_id: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT p.phone FROM person_households ph JOIN people p ON p.id = ph.person_id \
+         WHERE ph.household_id = $1 ORDER BY p.phone",
+    )
+    .bind(household_id)
+    .fetch_all(server.test_db.db.reader())
+    .await
+    .unwrap()
+}
+on_both_engines!(
+    a_change_of_holder_rebinds_the_household,
+    TestServer,
+    a_change_of_holder_rebinds_the_household
+);
