@@ -14,7 +14,7 @@ use crate::error::{BackendError, BackendResult};
 use crate::services::attachments::{attach, prepare_all, PreparedImage, Upload};
 use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::public::season_now;
-use crate::store::cases::NewCase;
+use crate::store::cases::{self, NewCase};
 use crate::store::{grid_work, outages, places};
 use domain::applications::{
     application_window, check_application, required_documents, NewHolder,
@@ -421,8 +421,6 @@ async fn file(
         deadline_rule: filing.deadline.map(|(rule, _)| rule.as_str()),
         due_at: filing.deadline.map(|(_, d)| d.due_at),
         warn_at: filing.deadline.map(|(_, d)| d.warn_at),
-        new_holder_name: filing.new_holder.map(|holder| holder.name.as_str()),
-        new_holder_phone: filing.new_holder.map(|holder| holder.phone.as_str()),
         now: origin.now,
         ..NewCase::default()
     };
@@ -455,6 +453,9 @@ async fn file(
         turn.durable().await?;
         return already_open(db, stored_key).await;
     };
+    if let Some(holder) = filing.new_holder {
+        cases::name_new_holder(&mut tx, case_id, &holder.name, holder.phone.as_str()).await?;
+    }
     // Spent before any photo is written, so a refusal leaves nothing behind.
     if let Some(consent_id) = filer.consent_id {
         if !grid_work::spend_consent(&mut tx, consent_id, case_id, origin.now).await? {

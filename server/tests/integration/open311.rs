@@ -390,9 +390,43 @@ async fn requests_become_cases(engine: Engine) {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Open311：城市服务平台"));
     assert!(page.body.contains("city-services.example/docs/1.jpg"));
-    for action in ["start_review", "approve", "complete"] {
+    for action in ["start_review", "approve"] {
         step(&mut dispatcher, id, action).await;
     }
+    // Approved, it waits for the crew to seal the valve.
+    let (_, approved) = get_json(&server, &format!("/open311/v2/requests/{suspend_no}.json")).await;
+    assert_eq!(approved[0]["status"], "open", "{approved}");
+    let crew_id: i64 = sqlx::query_scalar("SELECT id FROM crews WHERE name = '奎文抢修一队'")
+        .fetch_one(server.test_db.db.reader())
+        .await
+        .unwrap();
+    let assigned = dispatcher
+        .submit(
+            &format!("/cases/{id}"),
+            "/api/cases/step",
+            &[
+                ("case_id", &id.to_string()),
+                ("action", "assign"),
+                ("crew_id", &crew_id.to_string()),
+            ],
+        )
+        .await;
+    assert!(assigned.form_error().is_none(), "{assigned:?}");
+    let mut crew = staff_signs_in(&server, "crew_demo", PASSWORD).await;
+    step(&mut crew, id, "arrive").await;
+    let sealed = crew
+        .submit_files(
+            &format!("/cases/{id}"),
+            "/api/cases/step-with-photos",
+            &[
+                ("case_id", &id.to_string()),
+                ("action", "finish_field_work"),
+                ("seal_no", "QF-OPEN311"),
+            ],
+            &[("阀门.png", crate::casework::photo_png(200, 200))],
+        )
+        .await;
+    assert!(sealed.form_error().is_none(), "{sealed:?}");
     let (_, done) = get_json(&server, &format!("/open311/v2/requests/{suspend_no}.json")).await;
     assert_eq!(done[0]["status"], "closed", "{done}");
     assert!(done[0]["expected_datetime"].is_null());

@@ -54,9 +54,6 @@ pub struct NewCase<'a> {
     pub warn_at: Option<i64>,
     /// Only for a case with neither building nor station yet.
     pub company_id: Option<i64>,
-    /// The holder a change of holder (过户) names.
-    pub new_holder_name: Option<&'a str>,
-    pub new_holder_phone: Option<&'a str>,
     pub now: i64,
 }
 
@@ -65,6 +62,22 @@ pub struct NewCase<'a> {
 pub struct InsertedCase {
     pub id: i64,
     pub case_no: String,
+}
+
+/// Names the new holder of a change of holder (过户) just opened.
+pub async fn name_new_holder(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+    name: &str,
+    phone: &str,
+) -> BackendResult<()> {
+    sqlx::query("UPDATE cases SET new_holder_name = $1, new_holder_phone = $2 WHERE id = $3")
+        .bind(name)
+        .bind(phone)
+        .bind(case_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Inserts a case unless one with the same idempotency key exists; `None`
@@ -78,10 +91,9 @@ pub async fn insert(
         "INSERT INTO cases (case_no, kind, state, channel, household_id, building_id, filed_by, \
                 filed_for, outage_id, summary, details, idempotency_key, category, urgency, room, \
                 reading_tenths, measured_as_guided, triage, season_start_year, contact_phone, \
-                deadline_rule, due_at, warn_at, created_at, updated_at, station_id, company_id, \
-                new_holder_name, new_holder_phone) \
+                deadline_rule, due_at, warn_at, created_at, updated_at, station_id, company_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $1, $12, $13, $14, $15, $16, \
-                 $17, $18, $19, $20, $21, $22, $23, $23, $24, $25, $26, $27) \
+                 $17, $18, $19, $20, $21, $22, $23, $23, $24, $25) \
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
     )
     .bind(case.idempotency_key)
@@ -109,8 +121,6 @@ pub async fn insert(
     .bind(case.now)
     .bind(case.station_id)
     .bind(case.company_id)
-    .bind(case.new_holder_name)
-    .bind(case.new_holder_phone)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(id) = id else { return Ok(None) };

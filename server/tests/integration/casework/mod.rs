@@ -18,7 +18,7 @@ const PASSWORD: &str = backend::seed::demo::DEMO_STAFF_PASSWORD;
 const RESIDENT: &str = "13800000001";
 
 /// A real PNG photo of the given size.
-fn photo_png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn photo_png(width: u32, height: u32) -> Vec<u8> {
     let picture = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
     });
