@@ -78,6 +78,8 @@ macro_rules! with_plain_functions {
             account::LoadMyHouseholds,
             account::LoadHousehold,
             account::BindHousehold,
+            account::LoadAddressPicker,
+            account::BindHouseholdAt,
             account::LoadPendingBinding,
             account::ConfirmBinding,
             account::LoadBindingRequests,

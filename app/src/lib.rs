@@ -28,6 +28,7 @@ use leptos_router::{
 };
 use pages::admin::{AdminPage, AuditPage};
 use pages::api_keys::ApiKeysPage;
+use pages::bind_by_address::BindByAddressPage;
 use pages::case_rules::CaseRulesPage;
 use pages::cases::{CasePage, CasesPage, JobsPage, QueuePage};
 use pages::demo_outbox::DemoOutboxPage;
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("staff"), StaticSegment("signin")) view=StaffSignInPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("me") view=MyHomePage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("me"), StaticSegment("settings")) view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("me"), StaticSegment("bind")) view=BindByAddressPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("cases") view=CasesPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CasePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("dispatch") view=QueuePage ssr=SsrMode::Async />

@@ -210,3 +210,12 @@ mod tests {
         assert_eq!(person(vec![Role::Resident]).greeting_name(), "138****0001");
     }
 }
+
+/// Finding one's home by its address to bind it: the building lookup's
+/// pickers (district, community, building, unit) and, once a unit is
+/// picked, its flats.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressPicker {
+    pub lookup: crate::notices::BuildingLookup,
+    pub flats: Vec<crate::notices::PlaceChoice>,
+}

@@ -154,9 +154,23 @@ pub fn at_the_counter_message(hotline: &str) -> Localized {
     Localized::new(|lang| text::binding_at_the_counter(lang, hotline))
 }
 
+/// A home picked by its address whose holder's name does not match: the
+/// home is certain, so the resident is told why in plain words and whom to
+/// call.
+pub fn address_no_match_message(hotline: &str) -> Localized {
+    Localized::new(|lang| text::binding_address_no_match(lang, hotline))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_home_picked_by_address_says_whom_to_call() {
+        let message = address_no_match_message("0536-8888888");
+        assert!(message.get(Lang::Zh).contains("0536-8888888"));
+        assert!(message.get(Lang::Zh).contains("过户"));
+    }
 
     #[test]
     fn the_route_follows_who_can_vouch() {

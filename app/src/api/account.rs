@@ -227,6 +227,67 @@ pub async fn bind_household(account_no: String, holder_name: String) -> Result<(
     Ok(())
 }
 
+/// The pickers for finding one's home by its address (区 → 小区 → 楼 → 单元
+/// → 户), for the choices made so far.
+#[server(input = GetUrl, prefix = "/api", endpoint = "me/households/address")]
+pub async fn load_address_picker(
+    district: Option<String>,
+    community: Option<i64>,
+    building: Option<i64>,
+    unit: Option<i64>,
+) -> Result<domain::account::AddressPicker, ServerFnError> {
+    use crate::context::to_server_error;
+    use backend::services::public::LookupChoice;
+    let call = crate::context::Call::signed_in().await?;
+    let choice = LookupChoice {
+        district: district.as_deref().map(str::trim).filter(|d| !d.is_empty()),
+        community,
+        building,
+        unit,
+    };
+    backend::services::bindings::address_picker(
+        &call.db,
+        &call.settings,
+        &call.viewer,
+        choice,
+        call.now(),
+    )
+    .await
+    .map_err(to_server_error)
+}
+
+/// Starts binding the home picked by its address and the holder's name:
+/// the same rules as by account number.
+#[server(prefix = "/api", endpoint = "me/households/bind-at")]
+pub async fn bind_household_at(
+    household_id: String,
+    holder_name: String,
+) -> Result<(), ServerFnError> {
+    use crate::context::to_server_error;
+    use backend::services::bindings::{request_binding_at, BindingStarted};
+    let call = crate::context::Call::signed_in().await?;
+    let household_id = household_id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| crate::context::refused(text::binding_pick_a_flat))?;
+    let started = request_binding_at(
+        &call.db,
+        &call.viewer,
+        household_id,
+        &holder_name,
+        &call.origin,
+    )
+    .await
+    .map_err(to_server_error)?;
+    match started {
+        BindingStarted::Bound { .. } => leptos_axum::redirect("/me"),
+        BindingStarted::Waiting { token, .. } => {
+            leptos_axum::redirect(&format!("/me/settings?binding={token}"))
+        }
+    }
+    Ok(())
+}
+
 /// The resident's own binding request waiting for the holder's code or an approval.
 #[server(input = GetUrl, prefix = "/api", endpoint = "me/households/binding")]
 pub async fn load_pending_binding(token: String) -> Result<PendingBinding, ServerFnError> {

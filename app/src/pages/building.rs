@@ -6,10 +6,10 @@ use crate::api::public::load_building_lookup;
 use crate::components::feedback::loaded;
 use crate::components::live_filter::LiveFilter;
 use crate::components::outage::{HeatBadge, OutageCard};
-use crate::components::places::DistrictOptions;
+use crate::components::places::PlacePickerFields;
 use crate::format::parse_id;
 use crate::prefs::use_lang;
-use domain::notices::{BuildingLookup, BuildingReport, PlaceChoice};
+use domain::notices::{BuildingLookup, BuildingReport};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -62,92 +62,22 @@ struct Picked {
 #[component]
 fn LookupView(lookup: BuildingLookup) -> impl IntoView {
     let lang = use_lang();
-    let district = lookup.district.clone();
-    let community_id = lookup.community_id;
-    let building_id = lookup.building_id;
-
-    let district_options =
-        view! { <DistrictOptions districts=lookup.districts.clone() chosen=district.clone() /> };
-    let community_prompt = if lookup.communities.is_empty() && district.is_none() {
-        text::building_choose_a_district_first(lang)
-    } else {
-        text::building_choose_a_community(lang)
-    };
-    let no_communities = lookup.communities.is_empty();
-    let community_options = lookup
-        .communities
-        .iter()
-        .map(|c| {
-            let label = if district.is_some() {
-                c.name.clone()
-            } else {
-                format!("{} · {}", c.district, c.name)
-            };
-            view! { <option value=c.id selected=community_id == Some(c.id)>{label}</option> }
-        })
-        .collect_view();
-    let report = lookup.report.map(|report| view! { <ReportView report /> });
+    let report = lookup
+        .report
+        .clone()
+        .map(|report| view! { <ReportView report /> });
     view! {
         <form method="get" action="/building">
             <div class="card picker">
-                <div class="field">
-                    <label for="district">{text::building_district(lang)}</label>
-                    <select id="district" name="district">
-                        <option value="">{text::building_all_districts(lang)}</option>
-                        {district_options}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="community">{text::building_community(lang)}</label>
-                    <select id="community" name="community" disabled=no_communities>
-                        <option value="">{community_prompt}</option>
-                        {community_options}
-                    </select>
-                </div>
-                <PlaceSelect
-                    id="building"
-                    label=text::building_building(lang)
-                    prompt=text::building_choose_a_building(lang)
-                    choices=lookup.buildings
-                    selected=building_id
-                    disabled=community_id.is_none()
-                />
-                <PlaceSelect
-                    id="unit"
-                    label=text::building_unit_optional(lang)
-                    prompt=text::building_all_units(lang)
-                    choices=lookup.units
-                    selected=lookup.unit_id
-                    disabled=building_id.is_none()
+                <PlacePickerFields
+                    lookup
+                    unit_label=text::building_unit_optional(lang)
+                    unit_prompt=text::building_all_units(lang)
                 />
                 <button class="button" type="submit">{text::building_check(lang)}</button>
             </div>
         </form>
         {report}
-    }
-}
-
-#[component]
-fn PlaceSelect(
-    id: &'static str,
-    label: &'static str,
-    prompt: &'static str,
-    choices: Vec<PlaceChoice>,
-    selected: Option<i64>,
-    disabled: bool,
-) -> impl IntoView {
-    let options = choices
-        .into_iter()
-        .map(|c| view! { <option value=c.id selected=selected == Some(c.id)>{c.name}</option> })
-        .collect_view();
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select id=id name=id disabled=disabled>
-                <option value="">{prompt}</option>
-                {options}
-            </select>
-        </div>
     }
 }
 

@@ -133,6 +133,7 @@ fn BindForm(action: ServerAction<BindHousehold>) -> impl IntoView {
             </label>
             <ActionOutcome action=action done=text::me_sent(lang) />
             <button class="button" type="submit">{text::me_bind(lang)}</button>
+            <p class="muted"><a href="/me/bind">{text::me_no_account_number_find_by_address(lang)}</a></p>
         </ActionForm>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api_keys;
+pub mod bind_by_address;
 pub mod building;
 pub mod case_rules;
 pub mod cases;

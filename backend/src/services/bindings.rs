@@ -14,11 +14,11 @@ use crate::services::throttle;
 use crate::store::binding_requests::{self, NewRequest, RequestRow};
 use crate::store::one_time_codes::CodeKind;
 use crate::store::{audit, households};
-use domain::account::{PendingBinding, WaitingBinding};
+use domain::account::{AddressPicker, PendingBinding, WaitingBinding};
 use domain::household::{
-    approval_open, approval_request_news, at_the_counter_message, binding_code_policy,
-    binding_route, new_binder_news, normalize_holder_name, parse_account_no, BindingDecision,
-    BindingRoute, NO_MATCH_MESSAGE,
+    address_no_match_message, approval_open, approval_request_news, at_the_counter_message,
+    binding_code_policy, binding_route, new_binder_news, normalize_holder_name, parse_account_no,
+    BindingDecision, BindingRoute, NO_MATCH_MESSAGE,
 };
 use domain::limits::BIND_FAILURES_PER_PERSON;
 use domain::otp::parse_code;
@@ -51,6 +51,53 @@ pub async fn request_binding(
     viewer.require(Role::Resident)?;
     let account_no = parse_account_no(account_text).map_err(|e| BackendError::invalid(&e))?;
     let holder = normalize_holder_name(holder_text).map_err(|e| BackendError::invalid(&e))?;
+    start_binding(
+        db,
+        viewer,
+        BindingTarget::AccountNo(&account_no),
+        &holder,
+        origin,
+    )
+    .await
+}
+
+/// Starts binding the household picked by its address (district,
+/// community, building, unit, flat) and the holder's name: the same rules
+/// and limits as by account number.
+pub async fn request_binding_at(
+    db: &Database,
+    viewer: &Viewer,
+    household_id: i64,
+    holder_text: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<BindingStarted> {
+    viewer.require(Role::Resident)?;
+    let holder = normalize_holder_name(holder_text).map_err(|e| BackendError::invalid(&e))?;
+    start_binding(
+        db,
+        viewer,
+        BindingTarget::Address(household_id),
+        &holder,
+        origin,
+    )
+    .await
+}
+
+/// How a resident named the household to bind.
+#[derive(Clone, Copy, Debug)]
+enum BindingTarget<'a> {
+    AccountNo(&'a str),
+    /// Picked by its address: the household's id.
+    Address(i64),
+}
+
+async fn start_binding(
+    db: &Database,
+    viewer: &Viewer,
+    target: BindingTarget<'_>,
+    holder: &str,
+    origin: &RequestOrigin,
+) -> BackendResult<BindingStarted> {
     let attempt = throttle::count(
         db,
         &BIND_FAILURES_PER_PERSON,
@@ -58,23 +105,46 @@ pub async fn request_binding(
         origin.now,
     )
     .await?;
-    let household = households::binding_facts(db.reader(), &account_no)
-        .await?
-        .filter(|h| normalize_holder_name(&h.holder_name).is_ok_and(|stored| stored == holder));
-    let Some(household) = household else {
-        audit::record(
-            db.writer(),
-            &origin.audit(
-                Some(viewer.person_id),
-                "household_bind_failed",
-                "household",
-                &account_no,
-                "",
-            ),
-        )
-        .await?;
-        return Err(BackendError::refused(NO_MATCH_MESSAGE));
+    let found = match target {
+        BindingTarget::AccountNo(account_no) => {
+            households::binding_facts(db.reader(), account_no).await?
+        }
+        BindingTarget::Address(household_id) => {
+            households::binding_facts_by_id(db.reader(), household_id).await?
+        }
     };
+    let matches = |h: &households::BindingFacts| {
+        normalize_holder_name(&h.holder_name).is_ok_and(|stored| stored == holder)
+    };
+    let household = match found {
+        Some(household) if matches(&household) => household,
+        other => {
+            let subject = match target {
+                BindingTarget::AccountNo(account_no) => account_no.to_string(),
+                BindingTarget::Address(household_id) => household_id.to_string(),
+            };
+            audit::record(
+                db.writer(),
+                &origin.audit(
+                    Some(viewer.person_id),
+                    "household_bind_failed",
+                    "household",
+                    &subject,
+                    "",
+                ),
+            )
+            .await?;
+            // Picked by address, the home exists: the resident is told
+            // whom to call.
+            return Err(match (target, other) {
+                (BindingTarget::Address(_), Some(household)) => {
+                    BackendError::Invalid(address_no_match_message(&household.company_hotline))
+                }
+                _ => BackendError::refused(NO_MATCH_MESSAGE),
+            });
+        }
+    };
+    let account_no = household.account_no.clone();
     throttle::give_back(db, &attempt).await?;
     let bound = households::bound_residents(db.reader(), household.id).await?;
     if bound.iter().any(|(id, _)| *id == viewer.person_id) {
@@ -398,4 +468,22 @@ pub async fn decide(
     }
     tx.commit().await?;
     Ok(decision)
+}
+
+/// The pickers for finding one's home by its address: what the building
+/// lookup offers for the choices so far, and the flats of a picked unit.
+pub async fn address_picker(
+    db: &Database,
+    settings: &crate::config::PortalSettings,
+    viewer: &Viewer,
+    choice: crate::services::public::LookupChoice<'_>,
+    now: i64,
+) -> BackendResult<AddressPicker> {
+    viewer.require(Role::Resident)?;
+    let lookup = crate::services::public::building_lookup(db, settings, now, choice).await?;
+    let flats = match lookup.unit_id {
+        Some(unit) => households::flats_of_unit(db.reader(), unit).await?,
+        None => Vec::new(),
+    };
+    Ok(AddressPicker { lookup, flats })
 }

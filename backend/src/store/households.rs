@@ -70,25 +70,56 @@ pub async fn by_account_no(
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct BindingFacts {
     pub id: i64,
+    pub account_no: String,
     pub holder_name: String,
     pub holder_phone: Option<String>,
     /// The heating company's hotline, for a binding that cannot be done online.
     pub company_hotline: String,
 }
 
+const BINDING_FACTS: &str =
+    "SELECT h.id, h.account_no, h.holder_name, h.holder_phone, hc.hotline AS company_hotline \
+     FROM households h JOIN heating_companies hc ON hc.id = h.company_id";
+
 /// The household with this account number, as binding needs it.
 pub async fn binding_facts(
     pool: &AnyPool,
     account_no: &str,
 ) -> BackendResult<Option<BindingFacts>> {
-    Ok(sqlx::query_as(
-        "SELECT h.id, h.holder_name, h.holder_phone, hc.hotline AS company_hotline \
-         FROM households h JOIN heating_companies hc ON hc.id = h.company_id \
-         WHERE h.account_no = $1",
+    Ok(
+        sqlx::query_as(&format!("{BINDING_FACTS} WHERE h.account_no = $1"))
+            .bind(account_no)
+            .fetch_optional(pool)
+            .await?,
     )
-    .bind(account_no)
-    .fetch_optional(pool)
-    .await?)
+}
+
+/// The household picked by its address, as binding needs it.
+pub async fn binding_facts_by_id(
+    pool: &AnyPool,
+    household_id: i64,
+) -> BackendResult<Option<BindingFacts>> {
+    Ok(sqlx::query_as(&format!("{BINDING_FACTS} WHERE h.id = $1"))
+        .bind(household_id)
+        .fetch_optional(pool)
+        .await?)
+}
+
+/// The flats of a unit (each household's id and room), for picking a home
+/// by its address.
+pub async fn flats_of_unit(
+    pool: &AnyPool,
+    unit_id: i64,
+) -> BackendResult<Vec<domain::notices::PlaceChoice>> {
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, room FROM households WHERE unit_id = $1 ORDER BY room, id")
+            .bind(unit_id)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| domain::notices::PlaceChoice { id, name })
+        .collect())
 }
 
 /// The residents bound to a household: (person id, phone).

@@ -1265,3 +1265,116 @@ on_both_engines!(
     TestServer,
     staff_sign_ins_are_limited_per_client
 );
+
+/// 按地址绑定: a resident who does not know the account number walks the
+/// pickers (each step a page of its own, as without JavaScript) to the
+/// flat, gives the holder's name and binds with the holder's code. A wrong
+/// name is told whom to call; guesses count against the same daily limit
+/// as by account number.
+async fn a_home_is_found_by_its_address(server: &TestServer) {
+    let (household_id, unit_id, building_id, community_id, district, holder, account): (
+        i64,
+        i64,
+        i64,
+        i64,
+        String,
+        String,
+        String,
+    ) = sqlx::query_as(
+        "SELECT h.id, u.id, b.id, c.id, c.district, h.holder_name, h.account_no \
+         FROM households h JOIN units u ON u.id = h.unit_id \
+         JOIN buildings b ON b.id = u.building_id JOIN communities c ON c.id = b.community_id \
+         WHERE h.account_no = 'WF10000003'",
+    )
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    let mut resident = resident_signs_in(server, "13900000061").await;
+    // Nobody signed out reads the pickers.
+    let anonymous = Browser::new(server).api("/api/me/households/address").await;
+    assert_ne!(anonymous.status, 200);
+
+    let step = |query: String| {
+        let mut resident = resident.clone();
+        async move {
+            let answer = resident
+                .api(&format!("/api/me/households/address?{query}"))
+                .await;
+            assert_eq!(answer.status, 200, "{answer:?}");
+            serde_json::from_str::<serde_json::Value>(&answer.body).unwrap()
+        }
+    };
+    let districts = step(String::new()).await;
+    assert!(districts["lookup"]["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d == district.as_str()));
+    assert_eq!(districts["flats"], serde_json::json!([]));
+    let unit = step(format!(
+        "community={community_id}&building={building_id}&unit={unit_id}"
+    ))
+    .await;
+    assert_eq!(unit["lookup"]["district"], district.as_str());
+    let flats = unit["flats"].as_array().unwrap();
+    assert!(flats.iter().any(|f| f["id"] == household_id), "{unit}");
+    // The page itself renders every step on the server.
+    let page = resident
+        .get(&format!(
+            "/me/bind?community={community_id}&building={building_id}&unit={unit_id}"
+        ))
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!("value=\"{household_id}\"")),
+        "the flats are offered"
+    );
+
+    let bind = |name: String| {
+        let mut resident = resident.clone();
+        async move {
+            resident
+                .submit(
+                    "/me/bind",
+                    "/api/me/households/bind-at",
+                    &[
+                        ("household_id", &household_id.to_string()),
+                        ("holder_name", &name),
+                    ],
+                )
+                .await
+        }
+    };
+    let wrong = bind("不是户主".to_string()).await;
+    let message = wrong.form_error().unwrap();
+    assert!(
+        message.contains("过户") && message.contains("0536"),
+        "{message}"
+    );
+    let asked = bind(format!(" {holder} ")).await;
+    let page = asked
+        .location
+        .clone()
+        .unwrap_or_else(|| panic!("{:?}", asked.form_error()));
+    let token = page.split("binding=").nth(1).unwrap();
+    let code =
+        crate::support::binding_code_to(server, &backend::seed::demo::demo_holder_phone(3)).await;
+    let bound = resident
+        .submit(
+            &page,
+            "/api/me/households/confirm",
+            &[("token", token), ("code", &code)],
+        )
+        .await;
+    assert_eq!(bound.location.as_deref(), Some("/me"), "{bound:?}");
+    assert!(resident
+        .api("/api/me/households")
+        .await
+        .body
+        .contains(&account));
+}
+on_both_engines!(
+    a_home_is_found_by_its_address,
+    TestServer,
+    a_home_is_found_by_its_address
+);
