@@ -84,6 +84,9 @@ pub struct HouseholdCard {
     pub service_state: String,
     /// Since when that state counts, once a crew's work changed it.
     pub service_since: Option<crate::clock::UnixSeconds>,
+    /// Measurements on site below the 18 ℃ standard this season (a fee
+    /// reduction is computed from them).
+    pub measured_below_this_season: i64,
     pub open_cases: i64,
     pub report: BuildingReport,
     /// Its indoor sensor's last days, when it has one.

@@ -80,7 +80,7 @@ pub fn step_update(
         CaseAction::Reject => with_note(text::resident_rejected),
         // The plan says what the household's service is now
         // (`service_change::resident_news`); this is the plain fallback.
-        CaseAction::Complete | CaseAction::FinishFieldWork => {
+        CaseAction::Complete | CaseAction::FinishFieldWork | CaseAction::RecordMeasurement => {
             text::resident_completed(lang).to_string()
         }
         CaseAction::Merge => text::resident_merged(lang).to_string(),

@@ -36,6 +36,8 @@ pub struct CompanyFigures {
     pub closure: Rate,
     pub satisfaction: Rate,
     pub average_rating_tenths: Option<u32>,
+    /// Complaints measured on site below 18 ℃.
+    pub measured_below: u32,
     /// 室温达标率 over the period's days: home-days that met the standard
     /// of the home-days measured.
     pub compliance: Rate,
@@ -93,6 +95,7 @@ fn figures(
         closure: report.closure,
         satisfaction: report.satisfaction,
         average_rating_tenths: report.average_rating_tenths,
+        measured_below: report.measured_below,
         compliance,
     }
 }
@@ -205,6 +208,7 @@ mod tests {
                 closed_at: None,
                 rating: None,
                 crew: None,
+                measured_below: false,
             },
         }
     }

@@ -20,6 +20,7 @@ pub mod hotline;
 pub mod household;
 pub mod incidents;
 pub mod limits;
+pub mod measurement;
 pub mod news_feed;
 pub mod notices;
 pub mod open311;

@@ -163,6 +163,8 @@ pub struct ReportCase {
     pub closed_at: Option<UnixSeconds>,
     pub rating: Option<u8>,
     pub crew: Option<String>,
+    /// A crew's measurement on site found the home below 18 ℃.
+    pub measured_below: bool,
 }
 
 /// A share: how many of how many.
@@ -213,6 +215,8 @@ pub struct Report {
     pub satisfaction: Rate,
     /// Average stars, in tenths (43 = 4.3), when anyone rated.
     pub average_rating_tenths: Option<u32>,
+    /// Complaints whose measurement on site found the home below 18 ℃.
+    pub measured_below: u32,
     pub by_kind: Vec<Tally>,
     pub by_station: Vec<Tally>,
     pub by_community: Vec<Tally>,
@@ -350,6 +354,7 @@ pub fn build_report(period: Period, mut cases: Vec<ReportCase>, now: UnixSeconds
             of: count(ratings.len()),
         },
         average_rating_tenths,
+        measured_below: count(cases.iter().filter(|c| c.measured_below).count()),
         by_kind,
         by_station,
         by_community,
@@ -472,7 +477,23 @@ mod tests {
             closed_at: None,
             rating: None,
             crew: None,
+            measured_below: false,
         }
+    }
+
+    #[test]
+    fn complaints_measured_below_the_standard_are_counted() {
+        let at = domain_instant();
+        let mut below = case(1, CaseKind::Temperature, CaseState::OnSite, at);
+        below.measured_below = true;
+        let warm = case(2, CaseKind::Temperature, CaseState::OnSite, at);
+        let period = Period::containing(PeriodKind::Day, day("2026-11-28"));
+        let report = build_report(period, vec![below, warm], at + 60);
+        assert_eq!((report.filed, report.measured_below), (2, 1));
+    }
+
+    fn domain_instant() -> UnixSeconds {
+        crate::clock::local_instant(2026, 11, 28, 10).unwrap()
     }
 
     #[test]

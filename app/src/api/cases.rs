@@ -176,6 +176,17 @@ pub async fn take_case_step_with_photos(data: MultipartData) -> Result<(), Serve
             rating: form.number("rating"),
             merge_into: form.text("merge_into"),
             seal_no: form.text("seal_no"),
+            measured_rooms: (1..=domain::measurement::MAX_ROOMS)
+                .map(|n| {
+                    (
+                        form.text(&format!("room_{n}")),
+                        form.text(&format!("reading_{n}")),
+                    )
+                })
+                .collect(),
+            cause: form.text("cause"),
+            confirmed: form.ticked("confirmed"),
+            confirmed_by: form.text("confirmed_by"),
             photos: form.files,
         };
         take_step(&call.db, &call.settings, &call.viewer, &call.origin, step)
@@ -211,8 +222,7 @@ pub async fn take_case_step(
             crew_id: number(&crew_id),
             rating: number(&rating),
             merge_into: merge_into.unwrap_or_default(),
-            photos: Vec::new(),
-            seal_no: String::new(),
+            ..StepForm::default()
         },
     )
     .await

@@ -18,9 +18,10 @@ use domain::case_flow::{CaseAction, CaseKind, CaseState};
 use domain::cases::{promise, CaseBrief, CaseDetail};
 use domain::hotline::{OrderAction, OrderView, MAX_EXTENSION_DAYS};
 use domain::incidents::{IncidentProposalView, IncidentScope, OUTAGE_RESTORE_HOURS};
+use domain::measurement::CauseSide;
 use domain::service_change::{FieldWork, SEAL_NUMBER_CHARS};
 use domain::telemetry::DataFinding;
-use domain::triage::Reading;
+use domain::triage::{Reading, Room};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -374,6 +375,9 @@ fn step_form(
     if let (CaseAction::FinishFieldWork, Some(work)) = (action, FieldWork::of(kind)) {
         return field_work_form(lang, case_id, work);
     }
+    if action == CaseAction::RecordMeasurement {
+        return measurement_form(lang, case_id);
+    }
     if action == CaseAction::Fix {
         // The work's photos go with it: a multipart form.
         return view! {
@@ -439,6 +443,85 @@ fn field_work_form(lang: Lang, case_id: i64, work: FieldWork) -> AnyView {
             <button class="button button--large" type="submit"
                 data-action=CaseAction::FinishFieldWork.as_str()>
                 {work.label(lang)}
+            </button>
+        </UploadForm>
+    }
+    .into_any()
+}
+
+/// 上门测温: each room's stable reading, the cause when below 18 ℃, the
+/// resident's confirmation on the spot, a photo of the thermometer. A
+/// multipart form.
+fn measurement_form(lang: Lang, case_id: i64) -> AnyView {
+    let suggested = [
+        Room::LivingRoom,
+        Room::MasterBedroom,
+        Room::Bedroom,
+        Room::Study,
+    ];
+    let rows = suggested
+        .into_iter()
+        .enumerate()
+        .map(|(index, room)| {
+            let n = index + 1;
+            let options = Room::ALL
+                .into_iter()
+                .map(|choice| {
+                    view! { <option value=choice.as_str() selected=choice == room>{choice.label(lang)}</option> }
+                })
+                .collect_view();
+            view! {
+                <div class="measurement-row">
+                    <label class="field">
+                        <span class="field__label">{text::cases_measured_room(lang, n)}</span>
+                        <select class="field__input" name=format!("room_{n}")>{options}</select>
+                    </label>
+                    <label class="field">
+                        <span class="field__label">{text::cases_measured_reading(lang, n)}</span>
+                        <input class="field__input" type="text" name=format!("reading_{n}")
+                            inputmode="decimal" maxlength="8" required=n == 1 />
+                    </label>
+                </div>
+            }
+        })
+        .collect_view();
+    let causes = CauseSide::ALL
+        .into_iter()
+        .map(|side| {
+            view! {
+                <label class="choice choice--inline">
+                    <input type="radio" name="cause" value=side.as_str() />
+                    <span>{side.label(lang)}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <UploadForm action=TakeCaseStepWithPhotos::url().to_string() class="form step-form measurement-form">
+            <input type="hidden" name="case_id" value=case_id />
+            <input type="hidden" name="action" value=CaseAction::RecordMeasurement.as_str() />
+            <p class="muted">{text::cases_measure_as_the_rules_say(lang)}</p>
+            {rows}
+            <fieldset class="field choices choices--row">
+                <legend class="field__label">{text::cases_cause_when_below(lang)}</legend>
+                {causes}
+            </fieldset>
+            <label class="field">
+                <span class="field__label">{text::cases_resident_who_confirms(lang)}</span>
+                <input class="field__input" type="text" name="confirmed_by" maxlength="40" required />
+            </label>
+            <label class="choice">
+                <input type="checkbox" name="confirmed" value="1" required />
+                <span>{text::cases_resident_confirmed_the_readings(lang)}</span>
+            </label>
+            <label class="field">
+                <span class="field__label">{text::cases_photo_of_the_thermometer_optional(lang)}</span>
+                <input class="field__input" type="file" name="photos" accept=IMAGE_TYPES multiple />
+            </label>
+            {error_in_address(TakeCaseStepWithPhotos::url())}
+            <button class="button button--large" type="submit"
+                data-action=CaseAction::RecordMeasurement.as_str()>
+                {CaseAction::RecordMeasurement.label(lang)}
             </button>
         </UploadForm>
     }

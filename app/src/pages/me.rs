@@ -107,6 +107,10 @@ fn HouseholdSummary(card: HouseholdCard) -> impl IntoView {
                     <a class="tel" href=format!("tel:{}", card.report.company_hotline.replace('-', ""))>{card.report.company_hotline.clone()}</a>
                 </dd>
                 <dt>{text::me_open_cases(lang)}</dt><dd>{card.open_cases}</dd>
+                {(card.measured_below_this_season > 0).then(|| view! {
+                    <dt>{text::me_measured_below_this_season(lang)}</dt>
+                    <dd class="below-standard">{text::me_times(lang, card.measured_below_this_season)}</dd>
+                })}
             </dl>
             {ongoing}
             {card.indoor.map(|indoor| view! {

@@ -104,6 +104,7 @@ fn CompanyReport(report: Report) -> impl IntoView {
                 <RateFigure label=text::reports_closed(lang) rate=report.closure />
                 <RateFigure label=text::reports_satisfied_4_5_stars(lang) rate=report.satisfaction />
                 <div><dt>{text::reports_average_rating(lang)}</dt><dd>{average}</dd></div>
+                <div><dt>{text::reports_measured_below(lang)}</dt><dd>{report.measured_below}</dd></div>
             </dl>
             <p class="muted">{text::reports_response_crew_on_site_or_review(lang)}</p>
         </section>
@@ -161,6 +162,7 @@ fn CityFigures(report: CityReport) -> impl IntoView {
                 <td>{figures.closure.display()}</td>
                 <td>{figures.satisfaction.display()}</td>
                 <td>{average_stars(figures.average_rating_tenths)}</td>
+                <td>{figures.measured_below}</td>
                 <td>{figures.compliance.display()}</td>
             </tr>
         }
@@ -195,6 +197,7 @@ fn CityFigures(report: CityReport) -> impl IntoView {
                         <th scope="col">{text::reports_closed(lang)}</th>
                         <th scope="col">{text::reports_satisfied_4_5_stars(lang)}</th>
                         <th scope="col">{text::reports_average_rating(lang)}</th>
+                        <th scope="col">{text::reports_measured_below(lang)}</th>
                         <th scope="col">{text::reports_compliance(lang)}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>

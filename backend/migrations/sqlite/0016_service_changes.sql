@@ -30,3 +30,23 @@ CREATE INDEX household_service_changes_by_household
 
 ALTER TABLE cases ADD COLUMN new_holder_name TEXT;
 ALTER TABLE cases ADD COLUMN new_holder_phone TEXT;
+
+-- 上门测温: each measurement a crew records for a temperature complaint.
+-- One below the standard stays on the household's record for its season.
+CREATE TABLE temperature_measurements (
+    id INTEGER PRIMARY KEY,
+    case_id BIGINT NOT NULL REFERENCES cases(id),
+    household_id BIGINT REFERENCES households(id),
+    season_start_year BIGINT NOT NULL,
+    measured_at BIGINT NOT NULL,
+    -- [{"room": "living_room", "tenths": 165}, …]
+    readings TEXT NOT NULL,
+    lowest_tenths BIGINT NOT NULL,
+    meets_standard BIGINT NOT NULL,
+    cause TEXT CHECK (cause IN ('network', 'building', 'household')),
+    confirmed_by TEXT NOT NULL,
+    recorded_by BIGINT REFERENCES people(id)
+);
+CREATE INDEX temperature_measurements_by_household
+    ON temperature_measurements (household_id, season_start_year);
+CREATE INDEX temperature_measurements_by_case ON temperature_measurements (case_id);

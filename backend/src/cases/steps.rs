@@ -13,13 +13,14 @@ use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::outage_desk;
 use crate::services::public::season_now;
 use crate::store::cases::{self, CaseFacts, NewEvent};
-use crate::store::households;
+use crate::store::{households, measurements};
 use domain::applications::unbound_by_holder_change;
 use domain::case_flow::{
     check_step_note, plan_step, step, CaseAction, CaseKind, CaseState, FlowError, StepChange,
     StepChoices, StepSubject,
 };
 use domain::case_texts::{self, CASE_NOT_FOUND};
+use domain::measurement::check_measurement;
 use domain::outage_desk::{DeskOutage, OutageNews};
 use domain::repair::RepairUrgency;
 use domain::service_change::{
@@ -43,6 +44,12 @@ pub struct StepForm {
     pub photos: Vec<Upload>,
     /// The seal number the crew put on or took off a valve (铅封号).
     pub seal_no: String,
+    /// 上门测温: (room, reading) rows, the cause side when below the
+    /// standard, and the resident's confirmation on the spot.
+    pub measured_rooms: Vec<(String, String)>,
+    pub cause: String,
+    pub confirmed: bool,
+    pub confirmed_by: String,
 }
 
 /// Takes one step on a case for the viewer: the state moves only from the
@@ -130,11 +137,24 @@ pub async fn take_step(
         }
         _ => None,
     };
+    let measurement = match action {
+        CaseAction::RecordMeasurement => Some(
+            check_measurement(
+                &form.measured_rooms,
+                &form.cause,
+                form.confirmed,
+                &form.confirmed_by,
+            )
+            .map_err(|e| BackendError::invalid(&e))?,
+        ),
+        _ => None,
+    };
     let choices = StepChoices {
         crew_id,
         rating: form.rating,
         merge_into,
         service_change,
+        measurement,
     };
     let policy = db.reference().await?.case_policy.clone();
     let plan = plan_step(
@@ -150,6 +170,16 @@ pub async fn take_step(
     // Read before the transaction: SQLite's writer pool has one connection.
     let merged = cases::merged_into(db.reader(), form.case_id).await?;
     let outage_to_end = outage_to_end(db, &plan.changes, facts.company_id).await?;
+    // The season a measurement counts in.
+    let season_start_year = match action {
+        CaseAction::RecordMeasurement => {
+            season_now(db, settings, origin.now, facts.company_id)
+                .await?
+                .effective
+                .start_year
+        }
+        _ => 0,
+    };
     let (case_id, at, transition) = (form.case_id, origin.now, &plan.transition);
     // Shares its commit with the filings and steps beside it; answered
     // once it is on disk.
@@ -173,6 +203,20 @@ pub async fn take_step(
     let mut unbound_phones = Vec::new();
     for change in &plan.changes {
         match change {
+            StepChange::RecordMeasurement(measurement) => {
+                measurements::record(
+                    &mut tx,
+                    &measurements::NewMeasurement {
+                        case_id,
+                        household_id: facts.household_id,
+                        season_start_year,
+                        measured_at: at,
+                        measurement,
+                        recorded_by: viewer.person_id,
+                    },
+                )
+                .await?
+            }
             StepChange::ChangeHolder => {
                 let (Some(household_id), Some(name), Some(phone)) = (
                     facts.household_id,

@@ -12,6 +12,7 @@ use crate::store::access::{ASSIGNED_BUILDINGS, GRID_BUILDINGS, LOOKED_AFTER_BUIL
 use crate::store::audit;
 use crate::store::cases;
 use crate::store::households::{self, HouseholdRow};
+use crate::store::measurements;
 use crate::store::places;
 use domain::account::{BuildingDesk, HouseholdCard, StaffBuilding};
 
@@ -52,6 +53,15 @@ async fn household_card(
         room: row.room,
         service_state: row.service_state,
         service_since: row.service_since,
+        measured_below_this_season: measurements::below_standard_in_season(
+            db.reader(),
+            row.id,
+            crate::services::public::season_now(db, settings, now, None)
+                .await?
+                .effective
+                .start_year,
+        )
+        .await?,
         report,
     })
 }

@@ -96,5 +96,6 @@ fn report_case(row: reports::ReportRow) -> Option<ReportCase> {
         closed_at: row.closed_at,
         rating: row.rating.and_then(|r| u8::try_from(r).ok()),
         crew: row.crew,
+        measured_below: row.measured_below == 1,
     })
 }

@@ -12,6 +12,7 @@ pub mod compliance;
 pub mod grid_work;
 pub mod hotline;
 pub mod households;
+pub mod measurements;
 pub mod one_time_codes;
 pub mod open311;
 pub mod outage_desk;

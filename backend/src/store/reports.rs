@@ -21,6 +21,8 @@ pub struct ReportRow {
     pub closed_at: Option<i64>,
     pub rating: Option<i64>,
     pub crew: Option<String>,
+    /// 1 when a measurement on site found the home below 18 ℃.
+    pub measured_below: i64,
 }
 
 /// A report's columns of a case `c`, and the joins they read from (its
@@ -29,7 +31,10 @@ macro_rules! report_case_from {
     () => {
         "c.id, c.case_no, c.kind, c.state, COALESCE(s.name, '') AS station, \
          COALESCE(cm.name, '') AS community, c.summary, c.created_at, c.due_at, \
-         c.responded_at, c.response_on_time, c.closed_at, c.rating, cr.name AS crew \
+         c.responded_at, c.response_on_time, c.closed_at, c.rating, cr.name AS crew, \
+         CASE WHEN EXISTS (SELECT 1 FROM temperature_measurements tm \
+                           WHERE tm.case_id = c.id AND tm.meets_standard = 0) \
+              THEN 1 ELSE 0 END AS measured_below \
          FROM cases c \
          LEFT JOIN buildings b ON b.id = c.building_id \
          LEFT JOIN communities cm ON cm.id = b.community_id \

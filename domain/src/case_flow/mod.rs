@@ -240,6 +240,10 @@ pub enum CaseAction {
     /// count (关阀铅封, 拆封开阀, 验收开通: [`crate::service_change::FieldWork`]),
     /// with a photo and, at a valve, the seal number.
     FinishFieldWork,
+    /// 上门测温: the crew records a temperature complaint's measurement
+    /// (each room's reading, the resident's confirmation, the result); the
+    /// state stays.
+    RecordMeasurement,
     /// The resident confirms it is fixed.
     Confirm,
     /// The resident says it is not fixed (with a reason).
@@ -263,12 +267,13 @@ pub enum CaseAction {
 }
 
 impl CaseAction {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::Assign,
         Self::Depart,
         Self::Arrive,
         Self::Fix,
         Self::FinishFieldWork,
+        Self::RecordMeasurement,
         Self::Confirm,
         Self::Reopen,
         Self::Rate,
@@ -288,6 +293,7 @@ impl CaseAction {
             Self::Arrive => "arrive",
             Self::Fix => "fix",
             Self::FinishFieldWork => "finish_field_work",
+            Self::RecordMeasurement => "record_measurement",
             Self::Confirm => "confirm",
             Self::Reopen => "reopen",
             Self::Rate => "rate",
@@ -313,6 +319,7 @@ impl CaseAction {
             Self::Arrive => text::case_action_arrive(lang),
             Self::Fix => text::case_action_fix(lang),
             Self::FinishFieldWork => text::case_action_finish_field_work(lang),
+            Self::RecordMeasurement => text::case_action_record_measurement(lang),
             Self::Confirm => text::case_action_confirm(lang),
             Self::Reopen => text::case_action_reopen(lang),
             Self::Rate => text::case_action_rate(lang),
@@ -334,6 +341,7 @@ impl CaseAction {
             Self::Arrive => text::case_action_arrive_past_tense(lang),
             Self::Fix => text::case_action_fix_past_tense(lang),
             Self::FinishFieldWork => text::case_action_finish_field_work_past_tense(lang),
+            Self::RecordMeasurement => text::case_action_record_measurement_past_tense(lang),
             Self::Confirm => text::case_action_confirm_past_tense(lang),
             Self::Reopen => text::case_action_reopen_past_tense(lang),
             Self::Rate => text::case_action_rate_past_tense(lang),
@@ -356,7 +364,11 @@ impl CaseAction {
             | Self::Reject
             | Self::Complete
             | Self::Merge => Party::Dispatcher,
-            Self::Depart | Self::Arrive | Self::Fix | Self::FinishFieldWork => Party::Crew,
+            Self::Depart
+            | Self::Arrive
+            | Self::Fix
+            | Self::FinishFieldWork
+            | Self::RecordMeasurement => Party::Crew,
             Self::Confirm | Self::Reopen | Self::Rate | Self::Cancel => Party::Resident,
             Self::Note => Party::AnyStaff,
         }
@@ -440,6 +452,7 @@ pub fn next_state(kind: CaseKind, state: CaseState, action: CaseAction) -> Optio
             (S::Dispatched, A::Depart) => Some(S::OnTheWay),
             (S::Dispatched | S::OnTheWay, A::Arrive) => Some(S::OnSite),
             (S::OnSite, A::Fix) => Some(S::Fixed),
+            (S::OnSite, A::RecordMeasurement) if kind == CaseKind::Temperature => Some(S::OnSite),
             // An incident has no resident of its own: the dispatcher closes it.
             (S::Fixed, A::Complete) if kind == CaseKind::Incident => Some(S::Closed),
             (S::Fixed, A::Confirm | A::Reopen) if kind == CaseKind::Incident => None,
@@ -662,6 +675,18 @@ mod tests {
         assert_eq!(
             available_steps(CaseKind::Temperature, CaseState::Fixed, Party::Resident),
             vec![CaseAction::Confirm, CaseAction::Reopen]
+        );
+        assert_eq!(
+            available_steps(CaseKind::Temperature, CaseState::OnSite, Party::Crew),
+            vec![
+                CaseAction::Fix,
+                CaseAction::RecordMeasurement,
+                CaseAction::Note
+            ]
+        );
+        assert!(
+            !available_steps(CaseKind::Repair, CaseState::OnSite, Party::Crew)
+                .contains(&CaseAction::RecordMeasurement)
         );
         assert_eq!(
             available_steps(CaseKind::Repair, CaseState::Dispatched, Party::Crew),

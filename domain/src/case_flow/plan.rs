@@ -5,6 +5,7 @@
 use super::{CaseAction, CaseKind, CaseState, Transition};
 use crate::case_texts;
 use crate::deadlines::{deadline_for, response_rule, Deadline, DeadlinePolicy, DeadlineRule};
+use crate::measurement::Measurement;
 use crate::repair::{RepairUrgency, MAX_DESCRIPTION_CHARS};
 use crate::service_change::{self, ServiceChange};
 use crate::working_days::WorkingCalendar;
@@ -38,6 +39,8 @@ pub struct StepChoices {
     /// What the crew's work at the door changes
     /// ([`crate::service_change::plan_service_change`]).
     pub service_change: Option<ServiceChange>,
+    /// What the crew measured ([`crate::measurement::check_measurement`]).
+    pub measurement: Option<Measurement>,
 }
 
 /// One change a step makes beyond the state.
@@ -64,6 +67,8 @@ pub enum StepChange {
     /// household's, and residents bound to it who are not that holder are
     /// unbound and told.
     ChangeHolder,
+    /// A measurement on site, kept on the household's record.
+    RecordMeasurement(Measurement),
     /// An incident that ends takes its published outage with it.
     RestoreOutage {
         outage_id: i64,
@@ -99,6 +104,7 @@ pub enum StepRefusal {
     CommentTooLong,
     NoMergeTarget,
     NoFieldWork,
+    NoMeasurement,
 }
 
 impl Localize for StepRefusal {
@@ -110,6 +116,7 @@ impl Localize for StepRefusal {
             Self::CommentTooLong => text::step_comment_too_long(lang).into(),
             Self::NoMergeTarget => text::step_no_merge_target(lang).into(),
             Self::NoFieldWork => text::step_no_field_work(lang).into(),
+            Self::NoMeasurement => text::measurement_no_reading(lang).into(),
         }
     }
 }
@@ -193,6 +200,17 @@ pub fn plan_step(
             };
             resident_update = Some(service_change::resident_news(&change, Lang::Zh));
             changes.push(StepChange::ChangeService(change));
+        }
+        CaseAction::RecordMeasurement => {
+            let measurement = choices.measurement.ok_or(StepRefusal::NoMeasurement)?;
+            let summary = measurement.summary(Lang::Zh);
+            timeline_note = if note.is_empty() {
+                summary.clone()
+            } else {
+                format!("{summary}；{note}")
+            };
+            resident_update = Some(text::resident_measured(Lang::Zh, summary));
+            changes.push(StepChange::RecordMeasurement(measurement));
         }
         CaseAction::Depart
         | CaseAction::Fix

@@ -54,3 +54,5 @@ me-outage-news-saved = Saved
 me-measured-at-home = Temperature at home (indoor sensor)
 me-measured-chart-caption = The hourly average indoor temperature over the last 3 days; the dashed line is the 18 ℃ standard
 me-no-account-number-find-by-address = No account number? Find your home by its address
+me-measured-below-this-season = Measured below 18 ℃ this season
+me-times = { $count } time(s)

@@ -33,3 +33,4 @@ reports-compliance = Indoor compliance
 reports-compliance-per-day = Indoor compliance per day
 reports-day = Day
 reports-compliance-note = Indoor compliance: of the homes with a trusted indoor sensor, the share with no { $spell } hours running below { $degrees } ℃ that day. Hours under a published outage and out of season do not count, nor do homes with fewer than { $minimum } hours of data that day. Computed per day, shown from the next day; late data still updates it for { $late } days. "—" means no home could be counted that day.
+reports-measured-below = Measured below 18 ℃

@@ -54,3 +54,5 @@ me-outage-news-saved = 已保存
 me-measured-at-home = 我家室温（户内测温）
 me-measured-chart-caption = 近 3 天每小时的平均室温，虚线为 18 ℃ 标准
 me-no-account-number-find-by-address = 不知道户号？按地址找到我家
+me-measured-below-this-season = 本季上门测温未达标
+me-times = { $count } 次

@@ -33,3 +33,4 @@ reports-compliance = 室温达标率
 reports-compliance-per-day = 每日室温达标率
 reports-day = 日期
 reports-compliance-note = 室温达标率：有可信户内测温点的住户中，当日没有连续 { $spell } 小时低于 { $degrees } ℃ 的住户所占比例。停热公告时段和非供暖期不计；当日有效数据不足 { $minimum } 小时的住户不计入。按日计算，次日可查；迟到的数据在 { $late } 天内仍会更新。“—”表示当日没有可计的住户。
+reports-measured-below = 上门测温未达标

@@ -437,3 +437,131 @@ on_both_engines!(
     TestServer,
     a_change_of_holder_rebinds_the_household
 );
+
+/// 上门测温: the crew on site records each room's reading, the resident's
+/// confirmation and, below 18 ℃, where the cause lies; the result stays
+/// on the household's record for the season and counts in the reports.
+async fn a_measurement_on_site_is_kept(server: &TestServer) {
+    let household = demo_household(server).await;
+    let mut resident = resident_signs_in(server, RESIDENT).await;
+    let mut dispatcher = staff_signs_in(server, "dispatch_demo", PASSWORD).await;
+    let mut crew = staff_signs_in(server, "crew_demo", PASSWORD).await;
+    let id =
+        case_id_of(&file_temperature(&mut resident, &household, "16", false, &key("cold")).await);
+    let crew_id = crew_id(server).await;
+    step(
+        &mut dispatcher,
+        id,
+        &[("action", "assign"), ("crew_id", &crew_id)],
+    )
+    .await;
+    step(&mut crew, id, &[("action", "arrive")]).await;
+    let id_text = id.to_string();
+    let measure = |fields: Vec<(&'static str, &'static str)>| {
+        let mut crew = crew.clone();
+        let id_text = id_text.clone();
+        async move {
+            let mut form = vec![
+                ("case_id", id_text.as_str()),
+                ("action", "record_measurement"),
+            ];
+            form.extend(fields);
+            crew.submit_files(
+                &format!("/cases/{id_text}"),
+                "/api/cases/step-with-photos",
+                &form,
+                &[],
+            )
+            .await
+        }
+    };
+    let unconfirmed = measure(vec![
+        ("room_1", "living_room"),
+        ("reading_1", "16.5"),
+        ("cause", "network"),
+        ("confirmed_by", "王秀英"),
+    ])
+    .await;
+    assert!(
+        unconfirmed.form_error().unwrap().contains("居民"),
+        "{unconfirmed:?}"
+    );
+    let no_cause = measure(vec![
+        ("room_1", "living_room"),
+        ("reading_1", "16.5"),
+        ("confirmed", "1"),
+        ("confirmed_by", "王秀英"),
+    ])
+    .await;
+    assert!(
+        no_cause.form_error().unwrap().contains("原因"),
+        "{no_cause:?}"
+    );
+    let by_resident = {
+        let mut resident = resident.clone();
+        resident
+            .submit_files(
+                &format!("/cases/{id}"),
+                "/api/cases/step-with-photos",
+                &[
+                    ("case_id", &id.to_string()),
+                    ("action", "record_measurement"),
+                    ("room_1", "living_room"),
+                    ("reading_1", "25"),
+                    ("confirmed", "1"),
+                    ("confirmed_by", "王秀英"),
+                ],
+                &[],
+            )
+            .await
+    };
+    assert!(by_resident.form_error().is_some(), "only the crew measures");
+
+    let measured = measure(vec![
+        ("room_1", "living_room"),
+        ("reading_1", "16.5"),
+        ("room_2", "master_bedroom"),
+        ("reading_2", "18.2"),
+        ("cause", "network"),
+        ("confirmed", "1"),
+        ("confirmed_by", "王秀英"),
+    ])
+    .await;
+    assert_eq!(case_id_of(&measured), id);
+    let detail = case(&mut resident, id).await;
+    assert_eq!(detail["brief"]["state"], "OnSite", "the visit goes on");
+    let last = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(
+        last["note"],
+        "客厅 16.5 ℃、主卧 18.2 ℃；未达标（供热管网）；居民 王秀英 现场确认"
+    );
+    assert!(texts_to(server, RESIDENT)
+        .await
+        .iter()
+        .any(|t| t.contains("现场测温结果")));
+    let kept: (i64, i64, Option<String>, i64) = sqlx::query_as(
+        "SELECT lowest_tenths, meets_standard, cause, season_start_year \
+         FROM temperature_measurements WHERE case_id = $1",
+    )
+    .bind(id)
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(kept, (165, 0, Some("network".to_string()), 2026));
+    let cards: Value =
+        serde_json::from_str(&resident.api("/api/me/households").await.body).unwrap();
+    assert_eq!(cards[0]["measured_below_this_season"], 1);
+    let report: Value =
+        serde_json::from_str(&dispatcher.api("/api/reports?period=day").await.body).unwrap();
+    assert_eq!(report["Company"]["measured_below"], 1, "{report}");
+}
+on_both_engines!(
+    a_measurement_on_site_is_kept,
+    TestServer,
+    a_measurement_on_site_is_kept
+);

@@ -1,0 +1,13 @@
+cause-side-network = the heating network
+cause-side-building = the building's pipes
+cause-side-household = inside the home
+measurement-meets = meets the standard
+measurement-below = below the standard ({ $side })
+measurement-summary = { $readings }; { $result }; confirmed on the spot by { $confirmed_by }
+measurement-no-reading = Please enter the reading of at least one room.
+measurement-too-many-rooms = At most 4 rooms per measurement.
+measurement-room-twice = One stable reading per room, please.
+measurement-bad-reading = A reading is a number between -20 and 45 with at most one decimal, such as 16.5.
+measurement-cause-missing = Below the standard, please choose where the cause lies (network, building or home).
+measurement-not-confirmed = Please have the resident check the readings, then tick the confirmation and enter their name.
+resident-measured = Measured on site: { $summary }

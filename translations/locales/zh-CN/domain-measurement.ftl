@@ -1,0 +1,13 @@
+cause-side-network = 供热管网
+cause-side-building = 楼内管道
+cause-side-household = 户内原因
+measurement-meets = 达标
+measurement-below = 未达标（{ $side }）
+measurement-summary = { $readings }；{ $result }；居民 { $confirmed_by } 现场确认
+measurement-no-reading = 请至少填写一个房间的读数。
+measurement-too-many-rooms = 一次最多记录 4 个房间。
+measurement-room-twice = 同一房间只记录一个稳定读数。
+measurement-bad-reading = 读数应为 -20 到 45 之间的数字，最多一位小数，如 16.5。
+measurement-cause-missing = 未达标时请选择原因所在（供热管网、楼内管道或户内）。
+measurement-not-confirmed = 请居民现场核对读数后，勾选确认并填写居民姓名。
+resident-measured = 现场测温结果：{ $summary }
