@@ -54,6 +54,29 @@ async fn insert_case(
     building: i64,
     crew: Option<i64>,
 ) -> i64 {
+    insert_case_of(
+        server,
+        "repair",
+        "dispatched",
+        no,
+        household,
+        building,
+        crew,
+    )
+    .await
+}
+
+/// A case of any kind and state (applications: 报停 on site, 过户 naming its
+/// new holder).
+async fn insert_case_of(
+    server: &TestServer,
+    kind: &str,
+    state: &str,
+    no: &str,
+    household: Option<i64>,
+    building: i64,
+    crew: Option<i64>,
+) -> i64 {
     let household = household.map_or("NULL".to_string(), |h| h.to_string());
     let crew = crew.map_or("NULL".to_string(), |c| c.to_string());
     scalar(
@@ -61,7 +84,7 @@ async fn insert_case(
         &format!(
             "INSERT INTO cases (case_no, kind, state, channel, household_id, building_id, \
                                 assigned_crew_id, summary, details, created_at, updated_at, due_at) \
-             VALUES ('{no}', 'repair', 'dispatched', 'web', {household}, {building}, {crew}, \
+             VALUES ('{no}', '{kind}', '{state}', 'web', {household}, {building}, {crew}, \
                      '暖气片不热', '', 0, 0, 4000000000) RETURNING id"
         ),
     )
@@ -135,7 +158,35 @@ async fn fixture(server: &TestServer) -> Fixture {
         )
         .await,
         insert_case(server, "C-BUILDING", None, unwatched_building, None).await,
+        // The applications that change a household: a 报停 whose valve the
+        // demo crew is sealing, and a 过户 of the other resident's home.
+        insert_case_of(
+            server,
+            "suspend",
+            "on_site",
+            "C-OWN-SUSPEND",
+            Some(own_household),
+            own_building,
+            Some(demo_crew),
+        )
+        .await,
+        insert_case_of(
+            server,
+            "holder_change",
+            "submitted",
+            "C-OTHER-HOLDER",
+            Some(other_household),
+            other_building,
+            None,
+        )
+        .await,
     ];
+    execute(
+        server,
+        "UPDATE cases SET new_holder_name = '赵新', new_holder_phone = '13700002222' \
+         WHERE case_no = 'C-OTHER-HOLDER'",
+    )
+    .await;
     // Each came through another system, whose reporter only the company's
     // dispatchers and the case's crew may read.
     for case in &cases {
@@ -241,7 +292,7 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
             name: "other resident",
             browser: resident_signs_in(server, "13800000002").await,
             households: other.clone(),
-            cases: case_no("C-OTHER").await,
+            cases: ids(server, "SELECT id FROM cases WHERE case_no LIKE 'C-OTHER%'").await,
             reporters: none(),
             looked_after: none(),
             own_households: other,
@@ -485,6 +536,34 @@ async fn every_role_sees_exactly_its_own(server: &TestServer) {
                 );
             }
         }
+
+        // Sealing the valve of a 报停: only the crew it is assigned to. The
+        // crew comes after everyone but the admin, so a leak before it
+        // would show as the crew's refusal too.
+        let suspend = fx.cases[3].to_string();
+        let changes_of_suspend =
+            format!("SELECT COUNT(*) FROM household_service_changes WHERE case_id = {suspend}");
+        let before = scalar(server, &changes_of_suspend).await;
+        actor
+            .browser
+            .submit_files(
+                &format!("/cases/{suspend}"),
+                "/api/cases/step-with-photos",
+                &[
+                    ("case_id", &suspend),
+                    ("action", "finish_field_work"),
+                    ("seal_no", "QF-ACCESS-1"),
+                ],
+                &[("阀门.png", crate::casework::photo_png(64, 64))],
+            )
+            .await;
+        let sealed = scalar(server, &changes_of_suspend).await > before;
+        tally.check(
+            name,
+            "seal the valve of a suspension",
+            name == "repair crew",
+            sealed,
+        );
 
         // Changing what is not theirs.
         if name != "other resident" {
