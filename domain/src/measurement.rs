@@ -6,6 +6,7 @@
 //! the standard stays on the household's record for the season (a fee
 //! reduction is computed from it) and counts in the reports.
 
+use crate::household::normalize_holder_name;
 use crate::triage::{Reading, Room};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -131,11 +132,15 @@ pub fn check_measurement(
     confirmed: bool,
     confirmed_by: &str,
 ) -> Result<Measurement, MeasurementRefusal> {
+    let filled: Vec<&(String, String)> = rows
+        .iter()
+        .filter(|(_, reading)| !reading.trim().is_empty())
+        .collect();
+    if filled.len() > MAX_ROOMS {
+        return Err(MeasurementRefusal::TooManyRooms);
+    }
     let mut readings: Vec<RoomReading> = Vec::new();
-    for (room, reading) in rows {
-        if reading.trim().is_empty() {
-            continue;
-        }
+    for (room, reading) in filled {
         let room = Room::parse(room.trim()).ok_or(MeasurementRefusal::UnknownRoom)?;
         let reading = Reading::parse(reading).map_err(|_| MeasurementRefusal::BadReading)?;
         if readings
@@ -149,13 +154,11 @@ pub fn check_measurement(
     if readings.is_empty() {
         return Err(MeasurementRefusal::NoReading);
     }
-    if readings.len() > MAX_ROOMS {
-        return Err(MeasurementRefusal::TooManyRooms);
-    }
-    let confirmed_by: String = confirmed_by.split_whitespace().collect();
-    if !confirmed || confirmed_by.is_empty() || confirmed_by.chars().count() > 40 {
-        return Err(MeasurementRefusal::NotConfirmed);
-    }
+    // The resident's name as binding reads a holder's.
+    let confirmed_by = normalize_holder_name(confirmed_by)
+        .ok()
+        .filter(|_| confirmed)
+        .ok_or(MeasurementRefusal::NotConfirmed)?;
     let meets_standard = readings.iter().all(|r| r.reading.meets_standard());
     let cause = if meets_standard {
         None

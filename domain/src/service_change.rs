@@ -200,7 +200,8 @@ pub fn clean_seal_number(typed: &str) -> Result<String, FieldWorkRefusal> {
     let fits = SEAL_NUMBER_CHARS.contains(&cleaned.chars().count())
         && cleaned
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && cleaned.chars().any(|c| c.is_ascii_alphanumeric());
     if fits {
         Ok(cleaned)
     } else {
@@ -375,6 +376,10 @@ mod tests {
                 &season,
                 true
             ),
+            Err(FieldWorkRefusal::SealNumberMalformed)
+        );
+        assert_eq!(
+            clean_seal_number("----"),
             Err(FieldWorkRefusal::SealNumberMalformed)
         );
         assert_eq!(

@@ -13,7 +13,7 @@ use crate::services::identity::{RequestOrigin, Viewer};
 use crate::services::outage_desk;
 use crate::services::public::season_now;
 use crate::store::cases::{self, CaseFacts, NewEvent};
-use crate::store::{households, measurements};
+use crate::store::{binding_requests, households, measurements};
 use domain::applications::unbound_by_holder_change;
 use domain::case_flow::{
     check_step_note, plan_step, step, CaseAction, CaseKind, CaseState, FlowError, StepChange,
@@ -229,6 +229,7 @@ pub async fn take_step(
                 };
                 unbound_phones =
                     households::change_holder(&mut tx, household_id, name, phone).await?;
+                binding_requests::decline_open(&mut tx, household_id, at).await?;
             }
             StepChange::AssignCrew(crew_id) => {
                 cases::assign_crew(&mut tx, case_id, *crew_id).await?
@@ -398,7 +399,12 @@ async fn field_work_change(
     let record = FieldWorkRecord {
         work,
         seal_no: form.seal_no.clone(),
-        photos: form.photos.len(),
+        // Empty file fields (a form sent without a photo) are no photo.
+        photos: form
+            .photos
+            .iter()
+            .filter(|photo| !photo.bytes.is_empty())
+            .count(),
         done_at: now,
     };
     let household = HouseholdService {

@@ -56,10 +56,17 @@ async fn household_card(
         measured_below_this_season: measurements::below_standard_in_season(
             db.reader(),
             row.id,
-            crate::services::public::season_now(db, settings, now, None)
-                .await?
-                .effective
-                .start_year,
+            // The season as the household's company runs it, as a
+            // measurement's season is counted.
+            crate::services::public::season_now(
+                db,
+                settings,
+                now,
+                places::company_of_building(db.reader(), row.building_id).await?,
+            )
+            .await?
+            .effective
+            .start_year,
         )
         .await?,
         report,

@@ -140,7 +140,10 @@ async fn start_binding(
                 (BindingTarget::Address(_), Some(household)) => {
                     BackendError::Invalid(address_no_match_message(&household.company_hotline))
                 }
-                _ => BackendError::refused(NO_MATCH_MESSAGE),
+                (BindingTarget::Address(_), None) => {
+                    BackendError::refused(text::binding_pick_a_flat)
+                }
+                (BindingTarget::AccountNo(_), _) => BackendError::refused(NO_MATCH_MESSAGE),
             });
         }
     };

@@ -82,6 +82,24 @@ pub async fn decide(
         == 1)
 }
 
+/// Declines every undecided request to bind a household (it changed
+/// hands: a code sent to the old holder must bind nobody).
+pub async fn decline_open(
+    tx: &mut Transaction<'_, Any>,
+    household_id: i64,
+    now: i64,
+) -> BackendResult<()> {
+    sqlx::query(
+        "UPDATE binding_requests SET decided_at = $1, decision = 'decline' \
+         WHERE household_id = $2 AND decided_at IS NULL",
+    )
+    .bind(now)
+    .bind(household_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A request waiting for the residents of the households `person_id` is
 /// bound to, as their page lists it.
 #[derive(Clone, Debug, sqlx::FromRow)]

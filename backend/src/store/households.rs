@@ -111,11 +111,13 @@ pub async fn flats_of_unit(
     pool: &AnyPool,
     unit_id: i64,
 ) -> BackendResult<Vec<domain::notices::PlaceChoice>> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT id, room FROM households WHERE unit_id = $1 ORDER BY room, id")
-            .bind(unit_id)
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, room FROM households WHERE unit_id = $1 \
+             ORDER BY LENGTH(room), room, id",
+    )
+    .bind(unit_id)
+    .fetch_all(pool)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(id, name)| domain::notices::PlaceChoice { id, name })
@@ -257,7 +259,7 @@ pub async fn change_service(
 
 /// Writes an approved change of holder to the household and unbinds every
 /// resident bound to it but the new holder (by their phone), in the case's
-/// transaction: one statement each. Answers the unbound residents' phones.
+/// transaction. Answers the unbound residents' phones.
 pub async fn change_holder(
     tx: &mut Transaction<'_, Any>,
     household_id: i64,
@@ -270,6 +272,8 @@ pub async fn change_holder(
         .bind(household_id)
         .execute(&mut **tx)
         .await?;
+    // The DELETE says whom it unbound: a binding made meanwhile is either
+    // kept or unbound and told, never dropped untold.
     let unbound: Vec<i64> = sqlx::query_scalar(
         "DELETE FROM person_households WHERE household_id = $1 \
            AND person_id NOT IN (SELECT id FROM people WHERE phone = $2) \
@@ -281,10 +285,12 @@ pub async fn change_holder(
     .await?;
     let mut phones = Vec::with_capacity(unbound.len());
     for person_id in unbound {
-        let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM people WHERE id = $1")
-            .bind(person_id)
-            .fetch_one(&mut **tx)
-            .await?;
+        let phone: Option<String> =
+            sqlx::query_scalar("SELECT phone FROM people WHERE id = $1 AND disabled_at IS NULL")
+                .bind(person_id)
+                .fetch_optional(&mut **tx)
+                .await?
+                .flatten();
         phones.extend(phone);
     }
     Ok(phones)

@@ -46,15 +46,15 @@ pub async fn record(tx: &mut Transaction<'_, Any>, new: &NewMeasurement<'_>) -> 
     Ok(())
 }
 
-/// How many measurements of a household in a season were below the
-/// standard.
+/// How many complaints of a household in a season were measured below the
+/// standard (a complaint measured twice counts once, as in the reports).
 pub async fn below_standard_in_season(
     pool: &AnyPool,
     household_id: i64,
     season_start_year: i32,
 ) -> BackendResult<i64> {
     Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM temperature_measurements \
+        "SELECT COUNT(DISTINCT case_id) FROM temperature_measurements \
          WHERE household_id = $1 AND season_start_year = $2 AND meets_standard = 0",
     )
     .bind(household_id)

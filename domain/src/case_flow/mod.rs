@@ -472,7 +472,17 @@ pub fn next_state(kind: CaseKind, state: CaseState, action: CaseAction) -> Optio
                 Some(S::Done)
             }
             (S::Submitted | S::UnderReview, A::Approve) => Some(S::Approved),
-            (S::Submitted | S::UnderReview, A::Reject) => Some(S::Rejected),
+            // Refused after approval too (the household changed meanwhile,
+            // the valve cannot be sealed): a reason, and nothing changes.
+            (
+                S::Submitted
+                | S::UnderReview
+                | S::Approved
+                | S::Dispatched
+                | S::OnTheWay
+                | S::OnSite,
+                A::Reject,
+            ) => Some(S::Rejected),
             (S::Approved | S::Dispatched | S::OnTheWay, A::Assign) => Some(S::Dispatched),
             (S::Dispatched, A::Depart) => Some(S::OnTheWay),
             (S::Dispatched | S::OnTheWay, A::Arrive) => Some(S::OnSite),
@@ -616,6 +626,20 @@ mod tests {
             state = step(kind, state, action, party, 0, note).unwrap().to;
         }
         assert_eq!(state, CaseState::Done);
+        // Refused after approval, with a reason: nothing changes.
+        assert_eq!(
+            step(
+                kind,
+                CaseState::OnSite,
+                CaseAction::Reject,
+                Party::Dispatcher,
+                0,
+                "已由其他工单办理"
+            )
+            .unwrap()
+            .to,
+            CaseState::Rejected
+        );
         // The desk cannot call it done without the crew's work.
         assert!(step(
             kind,

@@ -123,6 +123,16 @@ impl Localize for StepRefusal {
 
 translations::localized_error!(StepRefusal);
 
+/// What a step recorded, then the crew's own note if any: "关阀铅封，铅封号
+/// QF1；阀门在厨房".
+fn with_note(recorded: &str, note: &str) -> String {
+    if note.is_empty() {
+        recorded.to_string()
+    } else {
+        format!("{recorded}；{note}")
+    }
+}
+
 /// A step's note within [`MAX_STEP_NOTE_CHARS`]: checked before anything
 /// else the step needs is looked up.
 pub fn check_step_note(transition: &Transition) -> Result<(), StepRefusal> {
@@ -193,22 +203,14 @@ pub fn plan_step(
         }
         CaseAction::FinishFieldWork => {
             let change = choices.service_change.ok_or(StepRefusal::NoFieldWork)?;
-            timeline_note = if note.is_empty() {
-                change.timeline_note.clone()
-            } else {
-                format!("{}；{note}", change.timeline_note)
-            };
+            timeline_note = with_note(&change.timeline_note, &note);
             resident_update = Some(service_change::resident_news(&change, Lang::Zh));
             changes.push(StepChange::ChangeService(change));
         }
         CaseAction::RecordMeasurement => {
             let measurement = choices.measurement.ok_or(StepRefusal::NoMeasurement)?;
             let summary = measurement.summary(Lang::Zh);
-            timeline_note = if note.is_empty() {
-                summary.clone()
-            } else {
-                format!("{summary}；{note}")
-            };
+            timeline_note = with_note(&summary, &note);
             resident_update = Some(text::resident_measured(Lang::Zh, summary));
             changes.push(StepChange::RecordMeasurement(measurement));
         }

@@ -249,13 +249,6 @@ async fn actors(server: &TestServer, fx: &Fixture) -> Vec<Actor> {
     let other = Ids::from([fx.other_household]);
     let grid_buildings = ids(server, GRID1_BUILDINGS).await;
     let property_buildings = ids(server, PROPERTY_BUILDINGS).await;
-    let case_no = |no: &'static str| async move {
-        ids(
-            server,
-            &format!("SELECT id FROM cases WHERE case_no = '{no}'"),
-        )
-        .await
-    };
     vec![
         Actor {
             name: "anonymous",

@@ -300,6 +300,25 @@ async fn two_seals_at_once_change_the_household_once(server: &TestServer) {
             .await
             .unwrap();
     assert_eq!(states, vec!["done".to_string(), "on_site".to_string()]);
+    // The one left behind is refused with a reason, not stuck; nothing
+    // more changes.
+    let stuck = if a.form_error().is_some() {
+        first
+    } else {
+        second
+    };
+    let refused = step(
+        &mut dispatcher,
+        stuck,
+        &[("action", "reject"), ("note", "已由另一张报停单办结")],
+    )
+    .await;
+    assert_eq!(case_id_of(&refused), stuck);
+    assert_eq!(
+        case(&mut resident, stuck).await["brief"]["state"],
+        "Rejected"
+    );
+    assert_eq!(changes_of(server, &household).await.len(), 1);
 }
 on_both_engines!(
     two_seals_at_once_change_the_household_once,
@@ -369,6 +388,37 @@ async fn a_change_of_holder_rebinds_the_household(server: &TestServer) {
     );
 
     let id = case_id_of(&holder_change(" 王 芳 ", "138 0000 0099", "holder").await);
+    // Someone asks to bind the home meanwhile; the code goes to the old
+    // holder's phone. Once the home changes hands it binds nobody.
+    let holder_before: (String, String) =
+        sqlx::query_as("SELECT account_no, holder_name FROM households WHERE id = $1")
+            .bind(household_id)
+            .fetch_one(server.test_db.db.reader())
+            .await
+            .unwrap();
+    let mut stranger = resident_signs_in(server, "13800000077").await;
+    let asked = stranger
+        .submit(
+            "/me",
+            "/api/me/households/bind",
+            &[
+                ("account_no", &holder_before.0),
+                ("holder_name", &holder_before.1),
+            ],
+        )
+        .await;
+    let waiting = asked
+        .location
+        .clone()
+        .unwrap_or_else(|| panic!("{:?}", asked.form_error()));
+    let token = waiting.split("binding=").nth(1).unwrap().to_string();
+    let old_holder_phone: String =
+        sqlx::query_scalar("SELECT holder_phone FROM households WHERE id = $1")
+            .bind(household_id)
+            .fetch_one(server.test_db.db.reader())
+            .await
+            .unwrap();
+    let code = crate::support::binding_code_to(server, &old_holder_phone).await;
     let filed = case(&mut dispatcher, id).await;
     assert_eq!(filed["new_holder"], "王芳（138****0099）");
     assert_eq!(
@@ -391,6 +441,18 @@ async fn a_change_of_holder_rebinds_the_household(server: &TestServer) {
             .await
             .unwrap();
     assert_eq!(holder, ("王芳".to_string(), Some(BUYER.to_string())));
+    assert_eq!(
+        bound_phones(server, household_id).await,
+        vec![BUYER.to_string()]
+    );
+    let late = stranger
+        .submit(
+            &waiting,
+            "/api/me/households/confirm",
+            &[("token", &token), ("code", &code)],
+        )
+        .await;
+    assert!(late.form_error().is_some(), "{late:?}");
     assert_eq!(
         bound_phones(server, household_id).await,
         vec![BUYER.to_string()]
