@@ -17,6 +17,8 @@ export const BEFORE_SEASON = { port: 3101, now: "2026-10-01T08:00" };
 export const DESK = { port: 3102, now: "2026-11-28T10:00" };
 /** The first-visit measure's own city: its sign-ins spend none of the codes the other specs' address may ask for. */
 export const FIRST_VISIT = { port: 3103, now: "2026-11-28T10:00" };
+/** The applications spec's own city: its sign-ins spend none of the other specs' codes, and its homes change state. */
+export const APPLICATIONS = { port: 3104, now: "2026-11-28T10:00" };
 
 function server(port: number, now: string, name: string) {
   return {
@@ -97,5 +99,6 @@ export default defineConfig({
     server(BEFORE_SEASON.port, BEFORE_SEASON.now, "before-season"),
     server(DESK.port, DESK.now, "desk"),
     server(FIRST_VISIT.port, FIRST_VISIT.now, "first-visit"),
+    server(APPLICATIONS.port, APPLICATIONS.now, "applications"),
   ],
 });

@@ -1,5 +1,6 @@
-import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
-import { bindHousehold, collectPageErrors, confirmWithHolderCode, residentSignsIn, staffSignsIn, waitForHydration } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { APPLICATIONS } from "../playwright.config";
+import { bindHousehold, collectPageErrors, confirmWithHolderCode, anotherPerson as another, residentSignsIn, staffSignsIn, waitForHydration } from "./helpers";
 
 // 报停 that takes effect (#19): a resident applies, the dispatcher approves
 // and sends the crew, the crew seals the valve with a photo and the seal
@@ -24,16 +25,9 @@ const PNG = Buffer.from(
   "base64",
 );
 
-async function another(browser: Browser, page: Page, testInfo: TestInfo): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: testInfo.project.use.baseURL,
-    viewport: page.viewportSize(),
-    javaScriptEnabled: testInfo.project.use.javaScriptEnabled,
-    locale: "zh-CN",
-    timezoneId: "Asia/Shanghai",
-  });
-  return context.newPage();
-}
+
+const BASE_URL = `http://127.0.0.1:${APPLICATIONS.port}`;
+test.use({ baseURL: BASE_URL });
 
 async function open(page: Page, url: string, javaScriptEnabled: boolean) {
   await page.goto(url);
@@ -63,7 +57,7 @@ test("a suspension is sealed by the crew before the household is suspended", asy
 
   // The dispatcher approves and sends the crew; approval alone changes
   // nothing at home.
-  const dispatcher = await another(browser, page, testInfo);
+  const dispatcher = await another(browser, page, testInfo, BASE_URL);
   await staffSignsIn(dispatcher, "dispatch_demo", javaScriptEnabled);
   await open(dispatcher, caseUrl, javaScriptEnabled);
   await dispatcher.getByRole("button", { name: "审核通过" }).click();
@@ -76,7 +70,7 @@ test("a suspension is sealed by the crew before the household is suspended", asy
   await expect(dispatcher.locator("[data-state]").first()).toHaveAttribute("data-state", "dispatched");
 
   // The crew arrives and seals the valve: a seal number and a photo.
-  const crew = await another(browser, page, testInfo);
+  const crew = await another(browser, page, testInfo, BASE_URL);
   await staffSignsIn(crew, "crew_demo", javaScriptEnabled);
   await open(crew, caseUrl, javaScriptEnabled);
   await crew.getByRole("button", { name: "到达现场" }).click();

@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page, type TestInfo } from "@playwright/test";
-import { bindHousehold, collectPageErrors, residentSignsIn, staffSignsIn, waitForHydration } from "./helpers";
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { bindHousehold, collectPageErrors, anotherPerson as another, residentSignsIn, staffSignsIn, waitForHydration } from "./helpers";
 
 // The whole loop of a case at a phone's width: a resident files a temperature
 // complaint and a repair, the dispatcher assigns a crew, the crew goes and
@@ -31,17 +31,6 @@ function forProject(testInfo: TestInfo) {
   return { phone: `1390000020${index}`, flat: FLATS[index] };
 }
 
-/** A second person on the same server, with the project's settings. */
-async function another(browser: Browser, page: Page, testInfo: TestInfo): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: testInfo.project.use.baseURL,
-    viewport: page.viewportSize(),
-    javaScriptEnabled: testInfo.project.use.javaScriptEnabled,
-    locale: "zh-CN",
-    timezoneId: "Asia/Shanghai",
-  });
-  return context.newPage();
-}
 
 async function step(page: Page, caseUrl: string, button: string, javaScriptEnabled: boolean) {
   await page.goto(caseUrl);

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type Page, type TestInfo } from "@playwright/test";
 
 /** Console errors and uncaught exceptions of a page, to assert there are none. */
 export function collectPageErrors(page: Page): string[] {
@@ -92,4 +92,21 @@ export async function staffSignsIn(page: Page, username: string, javaScriptEnabl
   await page.getByLabel("密码").fill("heatdesk2026");
   await page.getByRole("button", { name: "登录" }).click();
   await expect(page).not.toHaveURL(/signin/);
+}
+
+/** A second person on the same server (the project's, or `baseURL`), with the project's settings. */
+export async function anotherPerson(
+  browser: Browser,
+  page: Page,
+  testInfo: TestInfo,
+  baseURL: string | undefined = testInfo.project.use.baseURL,
+): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: page.viewportSize(),
+    javaScriptEnabled: testInfo.project.use.javaScriptEnabled,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+  });
+  return context.newPage();
 }

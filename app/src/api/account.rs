@@ -207,7 +207,7 @@ pub async fn load_household(id: i64) -> Result<HouseholdCard, ServerFnError> {
 #[server(prefix = "/api", endpoint = "me/households/bind")]
 pub async fn bind_household(account_no: String, holder_name: String) -> Result<(), ServerFnError> {
     use crate::context::to_server_error;
-    use backend::services::bindings::{request_binding, BindingStarted};
+    use backend::services::bindings::request_binding;
     let call = crate::context::Call::signed_in().await?;
     let started = request_binding(
         &call.db,
@@ -218,13 +218,21 @@ pub async fn bind_household(account_no: String, holder_name: String) -> Result<(
     )
     .await
     .map_err(to_server_error)?;
+    go_on_with_binding(started);
+    Ok(())
+}
+
+/// Where a started binding goes on: home when bound at once, else the
+/// page where the holder's code is entered or an approval awaited.
+#[cfg(feature = "ssr")]
+fn go_on_with_binding(started: backend::services::bindings::BindingStarted) {
+    use backend::services::bindings::BindingStarted;
     match started {
         BindingStarted::Bound { .. } => leptos_axum::redirect("/me"),
         BindingStarted::Waiting { token, .. } => {
             leptos_axum::redirect(&format!("/me/settings?binding={token}"))
         }
     }
-    Ok(())
 }
 
 /// The pickers for finding one's home by its address (区 → 小区 → 楼 → 单元
@@ -264,7 +272,7 @@ pub async fn bind_household_at(
     holder_name: String,
 ) -> Result<(), ServerFnError> {
     use crate::context::to_server_error;
-    use backend::services::bindings::{request_binding_at, BindingStarted};
+    use backend::services::bindings::request_binding_at;
     let call = crate::context::Call::signed_in().await?;
     let household_id = household_id
         .trim()
@@ -279,12 +287,7 @@ pub async fn bind_household_at(
     )
     .await
     .map_err(to_server_error)?;
-    match started {
-        BindingStarted::Bound { .. } => leptos_axum::redirect("/me"),
-        BindingStarted::Waiting { token, .. } => {
-            leptos_axum::redirect(&format!("/me/settings?binding={token}"))
-        }
-    }
+    go_on_with_binding(started);
     Ok(())
 }
 

@@ -489,7 +489,7 @@ fn measurement_form(lang: Lang, case_id: i64) -> AnyView {
         .into_iter()
         .map(|side| {
             view! {
-                <label class="choice choice--inline">
+                <label class="choice">
                     <input type="radio" name="cause" value=side.as_str() />
                     <span>{side.label(lang)}</span>
                 </label>
@@ -502,7 +502,7 @@ fn measurement_form(lang: Lang, case_id: i64) -> AnyView {
             <input type="hidden" name="action" value=CaseAction::RecordMeasurement.as_str() />
             <p class="muted">{text::cases_measure_as_the_rules_say(lang)}</p>
             {rows}
-            <fieldset class="field choices choices--row">
+            <fieldset class="field choices">
                 <legend class="field__label">{text::cases_cause_when_below(lang)}</legend>
                 {causes}
             </fieldset>

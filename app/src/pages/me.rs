@@ -94,9 +94,18 @@ fn HouseholdSummary(card: HouseholdCard) -> impl IntoView {
     view! {
         <section class="card household" aria-label=address.clone()>
             <h2 class="card__title">{address.clone()}</h2>
+            // A home that is not heated (报停, not connected) says so first;
+            // the building's heat status is not its own.
             <div class="household__status">
-                <HeatBadge status=card.report.heat />
-                <span class="muted">{service}</span>
+                {if card.service_state == "heated" {
+                    view! {
+                        <HeatBadge status=card.report.heat />
+                        <span class="muted">{service}</span>
+                    }
+                    .into_any()
+                } else {
+                    view! { <span class="badge badge--muted">{service}</span> }.into_any()
+                }}
             </div>
             <dl class="facts">
                 <dt>{text::me_account(lang)}</dt><dd>{card.account_no}</dd>
