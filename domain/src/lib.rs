@@ -15,6 +15,7 @@ pub mod compliance;
 pub mod credentials;
 pub mod deadlines;
 pub mod delivery;
+pub mod fees;
 pub mod grid_work;
 pub mod hotline;
 pub mod household;

@@ -1,0 +1,7 @@
+//! Heating fees: money in whole 分, season bills and tariffs, payment and
+//! refund orders, and fee reductions when the heat fell short.
+
+pub mod bill;
+pub mod money;
+pub mod payment;
+pub mod reduction;
