@@ -4,6 +4,7 @@
 //! official account's access token is held once for the last two.
 
 pub mod hotline;
+pub mod payments;
 pub mod sms;
 pub mod wechat;
 pub mod wechat_share;
