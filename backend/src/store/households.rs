@@ -295,3 +295,25 @@ pub async fn change_holder(
     }
     Ok(phones)
 }
+
+/// The ids of the households with these account numbers (unknown ones are
+/// left out), read in chunks so a long file is a few statements.
+pub async fn ids_by_account_no(
+    pool: &AnyPool,
+    engine: crate::db::Engine,
+    account_nos: &[String],
+) -> BackendResult<std::collections::HashMap<String, i64>> {
+    let mut ids = std::collections::HashMap::with_capacity(account_nos.len());
+    for chunk in account_nos.chunks(500) {
+        let sql = format!(
+            "SELECT account_no, id FROM households WHERE account_no IN ({})",
+            crate::store::ordered_placeholders(engine, 1, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+        for account_no in chunk {
+            query = query.bind(account_no);
+        }
+        ids.extend(query.fetch_all(pool).await?);
+    }
+    Ok(ids)
+}

@@ -12,7 +12,7 @@
 use super::money::{divide_rounding_half_up, CentiM2, Fen, MAX_FEN};
 use crate::service_change::ServiceState;
 use serde::{Deserialize, Serialize};
-use translations::{text, Lang};
+use translations::{text, Lang, StaticText};
 
 /// Basis points in a whole: a share of 3000 is 30 %.
 pub const WHOLE_BASIS_POINTS: i64 = 10_000;
@@ -66,10 +66,11 @@ pub enum TariffError {
 }
 
 impl TariffError {
-    pub fn message(self, lang: Lang) -> &'static str {
+    /// What the person reads.
+    pub fn text(self) -> StaticText {
         match self {
-            Self::PriceOutOfRange => text::fees_price_out_of_range(lang),
-            Self::ShareOutOfRange => text::fees_share_out_of_range(lang),
+            Self::PriceOutOfRange => text::fees_price_out_of_range,
+            Self::ShareOutOfRange => text::fees_share_out_of_range,
         }
     }
 }

@@ -2,6 +2,9 @@
 //! refund orders, and fee reductions when the heat fell short.
 
 pub mod bill;
+pub mod invoice;
 pub mod money;
 pub mod payment;
 pub mod reduction;
+pub mod statement;
+pub mod views;

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use translations::{text, Lang};
+use translations::{text, StaticText};
 
 /// The largest amount anything in the portal handles: 一千万元. Far above
 /// any household's season bill, far below where `i64` arithmetic on areas
@@ -64,11 +64,12 @@ pub enum DecimalError {
 }
 
 impl DecimalError {
-    pub fn message(self, lang: Lang) -> &'static str {
+    /// What the person reads.
+    pub fn text(self) -> StaticText {
         match self {
-            Self::NotANumber => text::fees_not_a_number(lang),
-            Self::TooPrecise => text::fees_too_precise(lang),
-            Self::OutOfRange => text::fees_out_of_range(lang),
+            Self::NotANumber => text::fees_not_a_number,
+            Self::TooPrecise => text::fees_too_precise,
+            Self::OutOfRange => text::fees_out_of_range,
         }
     }
 }

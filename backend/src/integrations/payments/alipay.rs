@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use domain::fees::money::{parse_yuan, Fen};
+use domain::fees::money::parse_yuan;
 use domain::fees::payment::{Channel, Provider};
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde_json::json;
@@ -352,6 +352,7 @@ pub fn form_encode(params: &BTreeMap<String, String>) -> String {
 mod tests {
     use super::super::keys::fixtures::*;
     use super::*;
+    use domain::fees::money::Fen;
 
     /// The notification in alipay-sdk-nodejs-all's `test/alipay.test.ts`
     /// ("verify sign should delete sign_type"), with its Alipay public key.
