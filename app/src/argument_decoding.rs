@@ -8,7 +8,7 @@
 //! so a new one cannot be left out of the fuzzing.
 
 use crate::api::{
-    account, api_keys, cases, grid, outage_desk, public, reports, season, staff, telemetry,
+    account, api_keys, cases, fees, grid, outage_desk, public, reports, season, staff, telemetry,
 };
 use crate::form_data::read_form;
 use leptos::server_fn::axum_export::body::Body;
@@ -100,6 +100,14 @@ macro_rules! with_plain_functions {
             cases::PublishIncidentOutage,
             cases::TakeOrderStep,
             cases::PlaceHotlineOrder,
+            fees::LoadMyBills,
+            fees::StartPayment,
+            fees::LoadReceipt,
+            fees::CheckPayment,
+            fees::RequestInvoice,
+            fees::LoadFeeOverview,
+            fees::ImportBills,
+            fees::SetTariff,
             grid::LoadGridDesk,
             grid::RequestFilingConsent,
             grid::LogGridVisit,

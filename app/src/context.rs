@@ -64,6 +64,10 @@ pub struct Services {
     pub settings: Arc<PortalSettings>,
     pub clock: TimeSource,
     pub access: Arc<AccessSettings>,
+    /// WeChat Pay and Alipay, each when configured (the sandbox in demo mode).
+    pub payments: Arc<backend::integrations::payments::PaymentProviders>,
+    /// Where e-invoice requests go.
+    pub invoicer: Arc<dyn backend::services::payments::Invoicer>,
 }
 
 impl Services {

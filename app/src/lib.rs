@@ -32,6 +32,7 @@ use pages::bind_by_address::BindByAddressPage;
 use pages::case_rules::CaseRulesPage;
 use pages::cases::{CasePage, CasesPage, JobsPage, QueuePage};
 use pages::demo_outbox::DemoOutboxPage;
+use pages::fees::{FeeOverviewPage, FeesAdminPage, MyBillsPage, PaymentPage};
 use pages::filing::{ApplicationPage, RepairPage, TemperatureComplaintPage};
 use pages::me::{MyHomePage, SettingsPage};
 use pages::reports::ReportsPage;
@@ -104,6 +105,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("me") view=MyHomePage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("me"), StaticSegment("settings")) view=SettingsPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("me"), StaticSegment("bind")) view=BindByAddressPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("me"), StaticSegment("bills")) view=MyBillsPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("me"), StaticSegment("payments"), ParamSegment("id")) view=PaymentPage ssr=SsrMode::Async />
+                    <Route path=StaticSegment("fees") view=FeeOverviewPage ssr=SsrMode::Async />
                     <Route path=StaticSegment("cases") view=CasesPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("cases"), ParamSegment("id")) view=CasePage ssr=SsrMode::Async />
                     <Route path=StaticSegment("dispatch") view=QueuePage ssr=SsrMode::Async />
@@ -121,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("deadlines")) view=CaseRulesPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("admin"), StaticSegment("api-keys")) view=ApiKeysPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("admin"), StaticSegment("sensors")) view=SensorsPage ssr=SsrMode::Async />
+                    <Route path=(StaticSegment("admin"), StaticSegment("fees")) view=FeesAdminPage ssr=SsrMode::Async />
                     <Route path=(StaticSegment("demo"), StaticSegment("outbox")) view=DemoOutboxPage ssr=SsrMode::Async />
                 </Routes>
             </main>

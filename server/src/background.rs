@@ -169,3 +169,33 @@ pub fn spawn_telemetry_simulator(
         }
     })
 }
+
+/// Follows up payments every minute: asks the providers about orders
+/// quiet for five minutes, closes those left unpaid, sends refunds.
+pub fn spawn_payment_follow_up(
+    db: Database,
+    providers: Arc<backend::integrations::payments::PaymentProviders>,
+    clock: TimeSource,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match backend::services::payments::follow_up_orders(&db, &providers, clock.now()).await
+            {
+                Ok(done) if done == Default::default() => {}
+                Ok(done) => tracing::info!(
+                    queried = done.queried,
+                    paid = done.paid,
+                    closed = done.closed,
+                    refunds_sent = done.refunds_sent,
+                    refunds_failed = done.refunds_failed,
+                    "payments followed up"
+                ),
+                Err(error) => {
+                    tracing::error!(error = %error.log_detail(), "payment follow-up failed")
+                }
+            }
+        }
+    })
+}

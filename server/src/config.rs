@@ -294,6 +294,8 @@ pub struct Settings {
     /// Where the 12345 platform takes an order's news.
     #[arg(long, env = "HEATDESK_HOTLINE_CALLBACK_URL", global = true)]
     pub hotline_callback_url: Option<String>,
+    #[command(flatten)]
+    pub payments: crate::payment_config::PaymentSettings,
 }
 
 /// Where sign-in codes go.
@@ -339,7 +341,7 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-fn bad(setting: &'static str, message: impl Into<String>) -> ConfigError {
+pub(crate) fn bad(setting: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError {
         setting,
         message: message.into(),
@@ -378,6 +380,8 @@ pub struct Config {
     pub wechat_templates: Option<WeChatTemplateSettings>,
     /// The 12345 platform: the shared secret and the callback.
     pub hotline: Option<HotlineSettings>,
+    /// WeChat Pay, Alipay and the fee reduction scale.
+    pub payments: crate::payment_config::PaymentConfig,
 }
 
 /// A setting that must be there and not blank.
@@ -681,8 +685,10 @@ impl Settings {
             "off" | "0" | "false" | "no" => false,
             _ => return Err(bad("HEATDESK_SUSPEND_WITHIN_SEASON", "应为 on 或 off")),
         };
+        let payments = self.payments.validate(&public_url)?;
         Ok(Config {
             hotline,
+            payments,
             suspend_within_season,
             trusted_proxies,
             open311_posts_per_minute,

@@ -79,10 +79,13 @@ async fn seed_demo_if_empty(
     let now = config
         .fixed_now
         .unwrap_or_else(|| app::context::TimeSource::System.now());
-    demo::seed_demo(db, now)
+    let summary = demo::seed_demo(db, now)
         .await
-        .map(Some)
-        .map_err(|e| format!("写入演示数据失败：{}", e.log_detail()))
+        .map_err(|e| format!("写入演示数据失败：{}", e.log_detail()))?;
+    backend::seed::demo_bills::seed_demo_bills(db, now)
+        .await
+        .map_err(|e| format!("写入演示热费账单失败：{}", e.log_detail()))?;
+    Ok(Some(summary))
 }
 
 async fn seed_demo(config: &Config) -> Result<(), String> {
@@ -232,6 +235,11 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
         state.services.settings.clone(),
         config.telemetry_raw_months,
     );
+    let payments = background::spawn_payment_follow_up(
+        db.clone(),
+        state.services.payments.clone(),
+        state.services.clock.clone(),
+    );
     let app = router::build(state, config.request_timeout);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -243,6 +251,7 @@ async fn serve(config: Config, demo_mode: bool) -> Result<(), String> {
         .map_err(|e| format!("服务异常退出：{e}"))?;
     delivery.abort();
     housekeeping.abort();
+    payments.abort();
     if let Some(simulator) = simulator {
         simulator.abort();
     }

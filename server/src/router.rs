@@ -10,6 +10,7 @@ use app::{shell, App};
 use axum::extract::FromRef;
 use axum::routing::get;
 use axum::Router;
+use backend::integrations::payments::{Alipay, PaymentProviders, WeChatPay};
 use backend::{Database, PortalSettings};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -34,6 +35,8 @@ pub struct AppState {
     pub guard: Arc<GuardSettings>,
     pub hotline: crate::hotline::HotlineInbound,
     pub wechat_account: crate::wechat_share::WeChatAccount,
+    /// The sandbox payment provider, in demo mode without real ones.
+    pub payment_sandbox: Option<Arc<crate::payment_sandbox::Sandbox>>,
 }
 
 /// The Leptos options for a built site under `site_root`, with hashed file
@@ -89,7 +92,9 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
         // Off in demo mode unless asked for: the demo accounts share a password.
         require_second_factor: config.require_second_factor.unwrap_or(!demo),
     };
+    let (payments, payment_sandbox) = payment_providers(config, demo);
     AppState {
+        payment_sandbox,
         leptos_options: leptos_options(config),
         services: Services {
             db,
@@ -98,6 +103,8 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
                 .fixed_now
                 .map_or(TimeSource::System, TimeSource::Fixed),
             access: Arc::new(access),
+            payments: Arc::new(payments),
+            invoicer: Arc::new(backend::services::payments::RecordingInvoicer),
         },
         readiness,
         guard: Arc::new(GuardSettings {
@@ -107,6 +114,44 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
         hotline: crate::hotline::HotlineInbound(config.hotline.clone().map(Arc::new)),
         wechat_account: crate::wechat_share::WeChatAccount::of(config),
     }
+}
+
+/// The configured payment providers; in demo mode without any, the
+/// sandbox provider the portal itself serves at `/demo-pay`.
+fn payment_providers(
+    config: &Config,
+    demo: bool,
+) -> (
+    PaymentProviders,
+    Option<Arc<crate::payment_sandbox::Sandbox>>,
+) {
+    let configured = &config.payments;
+    let (wechat, alipay, sandbox) =
+        if demo && configured.wechat.is_none() && configured.alipay.is_none() {
+            let base = format!("{}/demo-pay", config.public_url.trim_end_matches('/'));
+            let (wechat, alipay) =
+                crate::payment_sandbox::portal_settings(&base, &config.public_url);
+            (
+                Some(wechat),
+                Some(alipay),
+                Some(crate::payment_sandbox::Sandbox::new(&base)),
+            )
+        } else {
+            (configured.wechat.clone(), configured.alipay.clone(), None)
+        };
+    let providers = PaymentProviders {
+        wechat: wechat.and_then(|settings| {
+            WeChatPay::new(settings)
+                .map_err(|e| tracing::error!(error = %e, "WeChat Pay disabled"))
+                .ok()
+        }),
+        alipay: alipay.and_then(|settings| {
+            Alipay::new(settings)
+                .map_err(|e| tracing::error!(error = %e, "Alipay disabled"))
+                .ok()
+        }),
+    };
+    (providers, sandbox)
 }
 
 /// The app's routes, worked out once per process. Working them out runs the
@@ -131,6 +176,7 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
     let guard = state.guard.clone();
     let secure_cookies = crate::done_marker::SecureCookies(services.access.secure_cookies);
     let options = state.leptos_options.clone();
+    let sandbox = state.payment_sandbox.clone();
     // The bundle is served from brotli files written at build time when the
     // browser accepts them, so no request pays for compressing the wasm.
     let bundle =
@@ -172,7 +218,22 @@ pub fn build(state: AppState, request_timeout: Duration) -> Router {
             "/telemetry/v1/readings",
             axum::routing::post(crate::telemetry::post_readings),
         )
+        .route(
+            "/payments/wechat/notify",
+            axum::routing::post(crate::payment_notices::wechat),
+        )
+        .route(
+            "/payments/alipay/notify",
+            axum::routing::post(crate::payment_notices::alipay),
+        )
         .nest_service("/pkg", bundle)
+        .nest_service(
+            "/demo-pay",
+            match sandbox {
+                Some(sandbox) => crate::payment_sandbox::router(sandbox),
+                None => Router::new(),
+            },
+        )
         .leptos_routes_with_context(
             &state,
             routes,

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod api_keys;
 pub mod cases;
+pub mod fees;
 pub mod grid;
 pub mod outage_desk;
 pub mod public;

@@ -55,7 +55,8 @@ pub fn AdminPage() -> impl IntoView {
             <a href="/admin/audit">{text::admin_audit_log(lang)}</a>" · "
             <a href="/admin/deadlines">{text::admin_deadlines_and_holidays(lang)}</a>" · "
             <a href="/admin/api-keys">{text::admin_api_keys(lang)}</a>" · "
-            <a href="/admin/sensors">{text::admin_sensors(lang)}</a>
+            <a href="/admin/sensors">{text::admin_sensors(lang)}</a>" · "
+            <a href="/admin/fees">{text::fees_page_title(lang)}</a>
         </p>
         <ActionOutcome action=actions.roles done=text::admin_roles_updated(lang) />
         <ActionOutcome action=actions.password done=text::admin_password_reset_the_account_was_signed(lang) />

@@ -62,6 +62,10 @@ pub fn MyHomePage() -> impl IntoView {
                 <span class="action__title">{text::filing_applications(lang)}</span>
                 <span class="action__hint">{text::me_connect_suspend_resume(lang)}</span>
             </a>
+            <a class="action action--primary" href="/me/bills">
+                <span class="action__title">{text::me_heating_fees(lang)}</span>
+                <span class="action__hint">{text::me_see_and_pay_the_bill(lang)}</span>
+            </a>
             <a class="action" href="/cases">
                 <span class="action__title">{text::layout_my_cases(lang)}</span>
                 <span class="action__hint">{text::me_progress_of_complaints_and_repairs(lang)}</span>

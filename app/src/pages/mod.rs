@@ -7,6 +7,7 @@ pub mod building;
 pub mod case_rules;
 pub mod cases;
 pub mod demo_outbox;
+pub mod fees;
 pub mod filing;
 pub mod home;
 pub mod me;

@@ -2,6 +2,7 @@
 //! simulated smart-heating platform feeding either.
 
 pub mod demo;
+pub mod demo_bills;
 pub mod demo_cases;
 pub mod scale;
 pub mod telemetry;

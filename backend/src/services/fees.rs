@@ -155,7 +155,7 @@ pub async fn set_tariff(
             household_type: household_type.as_str(),
             price_per_m2_fen: tariff.price_per_m2.0,
             suspended_share_bp: tariff.suspended_share_bp,
-            set_by: viewer.person_id,
+            set_by: Some(viewer.person_id),
             now: origin.now,
         },
     )

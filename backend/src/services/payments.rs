@@ -435,7 +435,10 @@ pub async fn receipt(db: &Database, viewer: &Viewer, order_id: i64) -> BackendRe
             .and_then(|kept| serde_json::from_str::<HandOff>(&kept).ok())
             .map(|hand_off| match hand_off {
                 HandOff::Redirect { url } => ReceiptHandOff::Page { url },
-                HandOff::QrCode { code_url } => ReceiptHandOff::QrCode { code_url },
+                HandOff::QrCode { code_url } => ReceiptHandOff::QrCode {
+                    svg: crate::qr::qr_svg(&code_url).unwrap_or_default(),
+                    code_url,
+                },
                 HandOff::WeChatBridge(params) => ReceiptHandOff::WeChatSheet {
                     params: serde_json::to_string(&params).unwrap_or_default(),
                 },
@@ -496,7 +499,7 @@ pub struct InvoiceForm<'a> {
 
 /// Issues e-invoices (电子发票): the company's provider, configured by the
 /// company; [`RecordingInvoicer`] until then.
-pub trait Invoicer: Send + Sync {
+pub trait Invoicer: Send + Sync + std::fmt::Debug {
     /// Hands a request over; the provider's reference once issued, or
     /// `None` when it will be issued later.
     fn issue(&self, request: &InvoiceToIssue) -> Option<String>;
@@ -514,6 +517,7 @@ pub struct InvoiceToIssue {
 }
 
 /// Keeps requests for the company to issue from its own system (logged).
+#[derive(Debug)]
 pub struct RecordingInvoicer;
 
 impl Invoicer for RecordingInvoicer {

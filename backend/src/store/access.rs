@@ -144,6 +144,17 @@ pub const VISIBLE_HOUSEHOLDS: &str = concat!(
       WHERE p.id = $1"
 );
 
+/// Households whose bills (amounts and payments) a person reads: their
+/// own as a resident, their company's as a dispatcher. Grid workers and
+/// property managers read only whether bills are paid.
+pub const BILL_HOUSEHOLDS: &str = concat!(
+    own_households!(),
+    " UNION SELECT h.id FROM households h \
+       JOIN people p ON p.company_id = h.company_id \
+       JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' \
+      WHERE p.id = $1"
+);
+
 /// The condition that case `c` is one the person (`$1`) may read, as
 /// [`VISIBLE_CASES`] lists them: for checking one case, where the case's
 /// own row is found first and the condition is tested on it alone.

@@ -1,21 +1,8 @@
 //! Tariffs, season bills and fee reductions.
 
 use crate::error::BackendResult;
-use crate::store::access::{ASSIGNED_BUILDINGS, GRID_BUILDINGS, OWN_HOUSEHOLDS};
-use sqlx::{Any, AnyPool, Transaction};
-
-/// Households whose bills (amounts and payments) a person reads: their own
-/// as a resident, their company's as a dispatcher. Grid workers and
-/// property managers read only whether bills are paid (below).
-const BILL_HOUSEHOLDS: &str = concat!(
-    "SELECT ph.household_id FROM person_households ph \
-       JOIN person_roles r ON r.person_id = ph.person_id AND r.role = 'resident' \
-      WHERE ph.person_id = $1 \
-     UNION SELECT h.id FROM households h \
-       JOIN people p ON p.company_id = h.company_id \
-       JOIN person_roles r ON r.person_id = p.id AND r.role = 'dispatcher' \
-      WHERE p.id = $1"
-);
+use crate::store::access::{ASSIGNED_BUILDINGS, BILL_HOUSEHOLDS, GRID_BUILDINGS, OWN_HOUSEHOLDS};
+use sqlx::{Any, AnyPool, Executor, Transaction};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct TariffRow {
@@ -32,30 +19,34 @@ pub struct NewTariff<'a> {
     pub household_type: &'a str,
     pub price_per_m2_fen: i64,
     pub suspended_share_bp: i64,
-    pub set_by: i64,
+    /// None: the demo's seed.
+    pub set_by: Option<i64>,
     pub now: i64,
 }
 
+const SET_TARIFF: &str = "INSERT INTO fee_tariffs (company_id, season_start_year, household_type, \
+         price_per_m2_fen, suspended_share_bp, set_by, set_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7) \
+     ON CONFLICT (company_id, season_start_year, household_type) DO UPDATE SET \
+         price_per_m2_fen = excluded.price_per_m2_fen, \
+         suspended_share_bp = excluded.suspended_share_bp, \
+         set_by = excluded.set_by, set_at = excluded.set_at";
+
 /// Sets a company's tariff for a season and household type.
-pub async fn set_tariff(pool: &AnyPool, tariff: &NewTariff<'_>) -> BackendResult<()> {
-    sqlx::query(
-        "INSERT INTO fee_tariffs (company_id, season_start_year, household_type, \
-             price_per_m2_fen, suspended_share_bp, set_by, set_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (company_id, season_start_year, household_type) DO UPDATE SET \
-             price_per_m2_fen = excluded.price_per_m2_fen, \
-             suspended_share_bp = excluded.suspended_share_bp, \
-             set_by = excluded.set_by, set_at = excluded.set_at",
-    )
-    .bind(tariff.company_id)
-    .bind(i64::from(tariff.season_start_year))
-    .bind(tariff.household_type)
-    .bind(tariff.price_per_m2_fen)
-    .bind(tariff.suspended_share_bp)
-    .bind(tariff.set_by)
-    .bind(tariff.now)
-    .execute(pool)
-    .await?;
+pub async fn set_tariff<'e, E>(executor: E, tariff: &NewTariff<'_>) -> BackendResult<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(SET_TARIFF)
+        .bind(tariff.company_id)
+        .bind(i64::from(tariff.season_start_year))
+        .bind(tariff.household_type)
+        .bind(tariff.price_per_m2_fen)
+        .bind(tariff.suspended_share_bp)
+        .bind(tariff.set_by)
+        .bind(tariff.now)
+        .execute(executor)
+        .await?;
     Ok(())
 }
 

@@ -90,3 +90,14 @@ pub async fn openids_of_phone(
     .fetch_all(&mut **tx)
     .await?)
 }
+
+/// The openid a person signed in to WeChat with last, if any (for paying
+/// inside WeChat's browser).
+pub async fn openid_of_person(pool: &AnyPool, person_id: i64) -> BackendResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT openid FROM wechat_links WHERE person_id = $1 ORDER BY linked_at DESC LIMIT 1",
+    )
+    .bind(person_id)
+    .fetch_optional(pool)
+    .await?)
+}

@@ -27,9 +27,9 @@ pub fn check_invoice_request(
         .map(crate::typing::halfwidth)
         .collect();
     let tax_no = tax_no.to_ascii_uppercase();
-    if !tax_no.is_empty()
-        && !((15..=20).contains(&tax_no.len()) && tax_no.chars().all(|c| c.is_ascii_alphanumeric()))
-    {
+    let well_formed =
+        (15..=20).contains(&tax_no.len()) && tax_no.chars().all(|c| c.is_ascii_alphanumeric());
+    if !tax_no.is_empty() && !well_formed {
         return Err(text::fees_invoice_tax_no);
     }
     let email = email.trim();

@@ -113,8 +113,8 @@ pub struct BuildingPaymentCounts {
 pub enum ReceiptHandOff {
     /// The provider's page (WeChat's H5 page, Alipay's cashier).
     Page { url: String },
-    /// A QR code for WeChat to scan.
-    QrCode { code_url: String },
+    /// A QR code for WeChat to scan, and its picture (SVG).
+    QrCode { code_url: String, svg: String },
     /// WeChat's payment sheet, its parameters as JSON.
     WeChatSheet { params: String },
 }

@@ -16,6 +16,7 @@ mod http;
 mod instances;
 mod open311;
 mod outage_desk;
+mod payments;
 mod providers;
 mod season_decisions;
 mod sign_in;

@@ -56,3 +56,5 @@ me-measured-chart-caption = The hourly average indoor temperature over the last 
 me-no-account-number-find-by-address = No account number? Find your home by its address
 me-measured-below-this-season = Measured below 18 ℃ this season
 me-times = { $count } time(s)
+me-heating-fees = Heating fees
+me-see-and-pay-the-bill = See the bill, pay with WeChat or Alipay, reductions and refunds

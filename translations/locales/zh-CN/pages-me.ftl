@@ -56,3 +56,5 @@ me-measured-chart-caption = 近 3 天每小时的平均室温，虚线为 18 ℃
 me-no-account-number-find-by-address = 不知道户号？按地址找到我家
 me-measured-below-this-season = 本季上门测温未达标
 me-times = { $count } 次
+me-heating-fees = 缴纳热费
+me-see-and-pay-the-bill = 查看账单，微信或支付宝缴费，查看减免和退款

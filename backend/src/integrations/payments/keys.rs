@@ -8,7 +8,7 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey};
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::signature::{RandomizedSigner, SignatureEncoding, Verifier};
-use rsa::{RsaPrivateKey, RsaPublicKey};
+pub use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::Sha256;
 
 /// The DER inside a PEM text, or the text itself when it is bare Base64

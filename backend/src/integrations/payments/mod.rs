@@ -224,7 +224,7 @@ impl PaymentProviders {
 /// The wall clock, in Unix seconds: what providers' signatures are dated
 /// by (a portal running on a fixed business clock still talks to providers
 /// in real time).
-pub(crate) fn wall_clock() -> i64 {
+pub fn wall_clock() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))

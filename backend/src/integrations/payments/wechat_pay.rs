@@ -194,6 +194,22 @@ pub fn decrypt(api_v3_key: &[u8; 32], resource: &Resource) -> Result<Vec<u8>, No
         .map_err(|_| NoticeRefusal::Forged("the resource does not decrypt".to_string()))
 }
 
+/// Encrypts a resource as WeChat Pay does (for the sandbox provider and
+/// tests): Base64 of the ciphertext with its tag.
+pub fn encrypt(api_v3_key: &[u8; 32], nonce: &str, associated_data: &str, plain: &[u8]) -> String {
+    let cipher = Aes256Gcm::new(api_v3_key.into());
+    let sealed = cipher
+        .encrypt(
+            Nonce::from_slice(nonce.as_bytes()),
+            Payload {
+                msg: plain,
+                aad: associated_data.as_bytes(),
+            },
+        )
+        .expect("AES-GCM encryption of a short message");
+    BASE64.encode(sealed)
+}
+
 /// The JSAPI payment sheet's parameters for a prepay id.
 pub fn jsapi_params(
     settings: &WeChatPaySettings,

@@ -33,6 +33,10 @@ pub struct TestServer {
     pub readiness: Readiness,
     pub test_db: TestDb,
     pub config: server::config::Config,
+    /// The providers the portal pays through: the sandbox it serves at
+    /// /demo-pay (tests run in demo mode).
+    pub payments: Arc<backend::integrations::payments::PaymentProviders>,
+    pub sandbox: Arc<server::payment_sandbox::Sandbox>,
     site_root: PathBuf,
     clock: Arc<AtomicI64>,
     task: tokio::task::JoinHandle<()>,
@@ -129,6 +133,11 @@ impl TestServer {
         }
         let readiness = Readiness::default();
         let mut state = router::state(&config, test_db.db.clone(), readiness.clone(), true);
+        let payments = state.services.payments.clone();
+        let sandbox = state
+            .payment_sandbox
+            .clone()
+            .expect("demo mode serves the sandbox payment provider");
         let clock = Arc::new(AtomicI64::new(seeded_at));
         state.services.clock = app::context::TimeSource::Manual(clock.clone());
         let app = router::build(state, config.request_timeout);
@@ -142,6 +151,8 @@ impl TestServer {
             readiness,
             test_db,
             config,
+            payments,
+            sandbox,
             site_root,
             clock,
             task,
