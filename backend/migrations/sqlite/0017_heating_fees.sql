@@ -73,12 +73,14 @@ CREATE TABLE payment_orders (
     -- Whether the billing system has been told of the payment.
     reported_at BIGINT
 );
--- One open order per bill: a second phone's attempt hits this index.
+-- One open order per bill: a second phone's attempt hits this index. An
+-- order is open until it is paid (paid_at) or closed or failed (closed_at);
+-- the store sets each with the state, in the same statement.
 CREATE UNIQUE INDEX payment_orders_one_open_per_bill
-    ON payment_orders (bill_id) WHERE state IN ('created', 'paying');
+    ON payment_orders (bill_id) WHERE paid_at IS NULL AND closed_at IS NULL;
 CREATE INDEX payment_orders_by_bill ON payment_orders (bill_id);
 CREATE INDEX payment_orders_open_by_age ON payment_orders (created_at)
-    WHERE state IN ('created', 'paying');
+    WHERE paid_at IS NULL AND closed_at IS NULL;
 
 -- Every verified notification, once per provider and content.
 CREATE TABLE payment_notices (
@@ -110,7 +112,7 @@ CREATE TABLE refund_orders (
 );
 CREATE INDEX refund_orders_by_bill ON refund_orders (bill_id);
 CREATE INDEX refund_orders_pending ON refund_orders (requested_at)
-    WHERE state IN ('requested', 'processing');
+    WHERE finished_at IS NULL;
 
 CREATE TABLE invoice_requests (
     id INTEGER PRIMARY KEY,

@@ -63,10 +63,12 @@ pub async fn order(pool: &AnyPool, id: i64) -> BackendResult<Option<OrderRow>> {
         .await?)
 }
 
-/// The open order of a bill, if any.
+/// The open order of a bill, if any. An open order (created or paying) is
+/// one neither paid nor closed, the condition of the partial index that
+/// keeps one open order per bill.
 pub async fn open_order_of_bill(pool: &AnyPool, bill_id: i64) -> BackendResult<Option<OrderRow>> {
     Ok(sqlx::query_as(&format!(
-        "{ORDER_SELECT} WHERE bill_id = $1 AND state IN ('created', 'paying')"
+        "{ORDER_SELECT} WHERE bill_id = $1 AND paid_at IS NULL AND closed_at IS NULL"
     ))
     .bind(bill_id)
     .fetch_optional(pool)
@@ -183,10 +185,10 @@ pub async fn claim_quiet_orders(
 ) -> BackendResult<Vec<OrderRow>> {
     Ok(sqlx::query_as(
         "UPDATE payment_orders SET last_queried_at = $3 WHERE id IN ( \
-             SELECT id FROM payment_orders WHERE state IN ('created', 'paying') \
+             SELECT id FROM payment_orders WHERE paid_at IS NULL AND closed_at IS NULL \
                AND created_at <= $1 AND COALESCE(last_queried_at, 0) <= $2 \
              ORDER BY created_at LIMIT $4) \
-         AND state IN ('created', 'paying') AND COALESCE(last_queried_at, 0) <= $2 \
+         AND paid_at IS NULL AND closed_at IS NULL AND COALESCE(last_queried_at, 0) <= $2 \
          RETURNING id, bill_id, household_id, payer_id, channel, provider, amount_fen, state, \
              transaction_id, paid_fen, created_at, paid_at",
     )
@@ -204,7 +206,7 @@ pub async fn claim_quiet_orders(
 pub async fn claim_query(pool: &AnyPool, id: i64, now: i64, gap: i64) -> BackendResult<bool> {
     Ok(sqlx::query(
         "UPDATE payment_orders SET last_queried_at = $2 \
-         WHERE id = $1 AND state IN ('created', 'paying') AND COALESCE(last_queried_at, 0) <= $3",
+         WHERE id = $1 AND paid_at IS NULL AND closed_at IS NULL AND COALESCE(last_queried_at, 0) <= $3",
     )
     .bind(id)
     .bind(now)
