@@ -27,6 +27,9 @@ pub struct PortalSettings {
     /// Whether the local regulations let a crew seal a valve for 报停
     /// within the season (default on: the suspension counts from the seal).
     pub suspend_within_season: bool,
+    /// The fee reduction scale for heat below the standard (潍坊市供热条例
+    /// Art. 37; `HEATDESK_FEE_REDUCTION_SCALE`).
+    pub fee_reduction_scale: domain::fees::reduction::ReductionScale,
 }
 
 impl Default for PortalSettings {
@@ -40,6 +43,7 @@ impl Default for PortalSettings {
             wechat_outage_news: false,
             open311_posts_per_minute: domain::limits::OPEN311_POSTS_PER_KEY.max,
             suspend_within_season: true,
+            fee_reduction_scale: domain::fees::reduction::ReductionScale::default(),
         }
     }
 }

@@ -75,6 +75,7 @@ pub fn state(config: &Config, db: Database, readiness: Readiness, demo: bool) ->
             .is_some_and(|templates| templates.outage.is_some()),
         open311_posts_per_minute: config.open311_posts_per_minute,
         suspend_within_season: config.suspend_within_season,
+        fee_reduction_scale: config.payments.reduction_scale.clone(),
         ..PortalSettings::default()
     };
     let wechat = config.wechat.clone().and_then(|settings| {

@@ -180,6 +180,16 @@ pub async fn take_step(
         }
         _ => 0,
     };
+    // A complaint measured below the standard and now fixed reduces the
+    // season's bill: the season's length counts.
+    let fixed_season = match (kind, plan.transition.to, facts.household_id) {
+        (CaseKind::Temperature, CaseState::Fixed, Some(_)) => Some(
+            season_now(db, settings, origin.now, facts.company_id)
+                .await?
+                .effective,
+        ),
+        _ => None,
+    };
     let (case_id, at, transition) = (form.case_id, origin.now, &plan.transition);
     // Shares its commit with the filings and steps beside it; answered
     // once it is on disk.
@@ -291,6 +301,17 @@ pub async fn take_step(
                 }
             }
         }
+    }
+    if let (Some(season), Some(household_id)) = (&fixed_season, facts.household_id) {
+        crate::services::fees::reduce_for_fixed_complaint(
+            &mut tx,
+            &settings.fee_reduction_scale,
+            case_id,
+            household_id,
+            season,
+            at,
+        )
+        .await?;
     }
     let event_id = cases::append_event(
         &mut tx,

@@ -398,3 +398,89 @@ pub fn refusal_text(report: &BillsReport) -> Localized {
         text::telemetry_csv_refused(lang, count, lines.join("; "))
     })
 }
+
+/// When a temperature complaint measured below the standard is fixed, the
+/// season's bill of its household is reduced (`domain::fees::reduction`),
+/// once per complaint; money already paid beyond the reduced bill goes
+/// back through the payment it came by. In the step's transaction; the
+/// reduction's amount when one was granted.
+pub(crate) async fn reduce_for_fixed_complaint(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    scale: &domain::fees::reduction::ReductionScale,
+    case_id: i64,
+    household_id: i64,
+    season: &domain::season::SeasonWindow,
+    fixed_at: i64,
+) -> BackendResult<Option<Fen>> {
+    use domain::fees::reduction::{reduction_for, Shortfall};
+    let Some((lowest, cause, measured_at, season_start_year)) =
+        crate::store::measurements::first_below_standard(tx, case_id).await?
+    else {
+        return Ok(None);
+    };
+    let Some((bill_id, amount)) = store::bill_of_household(
+        tx,
+        household_id,
+        i32::try_from(season_start_year).unwrap_or_default(),
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let shortfall = Shortfall {
+        lowest_tenths: i32::try_from(lowest).unwrap_or_default(),
+        cause: cause
+            .as_deref()
+            .and_then(domain::measurement::CauseSide::parse),
+        measured_at,
+        resolved_at: fixed_at,
+    };
+    let season_days = ((season.end - season.start) / 86_400).max(1);
+    let reduction = reduction_for(shortfall, Fen(amount), season_days, scale);
+    if reduction == Fen::ZERO {
+        return Ok(None);
+    }
+    let Some((reduction_id, money)) = store::grant_reduction(
+        tx,
+        &store::NewReduction {
+            bill_id,
+            case_id,
+            amount_fen: reduction.0,
+            lowest_tenths: shortfall.lowest_tenths,
+            days: shortfall.days().min(season_days),
+            percent: scale.percent_for(shortfall.lowest_tenths),
+            now: fixed_at,
+        },
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let overpaid = BillFigures {
+        amount: Fen(money.amount_fen),
+        reductions: Fen(money.reductions_fen),
+        paid: Fen(money.paid_fen),
+        refunded: Fen(money.refunded_fen),
+    }
+    .overpaid();
+    if overpaid > Fen::ZERO {
+        if let Some((order_id, refundable)) = payments::refundable_payment(tx, bill_id).await? {
+            let back = overpaid.0.min(refundable);
+            if back > 0 {
+                payments::request_refund(
+                    tx,
+                    &payments::NewRefund {
+                        payment_order_id: order_id,
+                        bill_id,
+                        amount_fen: back,
+                        reason: RefundReason::Reduction.as_str(),
+                        cause: &format!("reduction:{reduction_id}"),
+                        now: fixed_at,
+                    },
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(Some(reduction))
+}

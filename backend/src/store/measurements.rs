@@ -62,3 +62,18 @@ pub async fn below_standard_in_season(
     .fetch_one(pool)
     .await?)
 }
+
+/// The first measurement of a complaint below the standard: (lowest room
+/// in tenths of ℃, whose side, when, season), in the step's transaction.
+pub async fn first_below_standard(
+    tx: &mut Transaction<'_, Any>,
+    case_id: i64,
+) -> BackendResult<Option<(i64, Option<String>, i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT lowest_tenths, cause, measured_at, season_start_year FROM temperature_measurements \
+         WHERE case_id = $1 AND meets_standard = 0 ORDER BY measured_at, id LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}

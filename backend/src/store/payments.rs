@@ -455,3 +455,21 @@ pub async fn paid_between(pool: &AnyPool, from: i64, to: i64) -> BackendResult<V
     .fetch_all(pool)
     .await?)
 }
+
+/// The payment a refund of a bill goes back through: its latest paid
+/// order, with what it paid less what was refunded of it.
+pub async fn refundable_payment(
+    tx: &mut Transaction<'_, Any>,
+    bill_id: i64,
+) -> BackendResult<Option<(i64, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT o.id, COALESCE(o.paid_fen, o.amount_fen) - COALESCE( \
+             (SELECT CAST(SUM(r.amount_fen) AS BIGINT) FROM refund_orders r \
+               WHERE r.payment_order_id = o.id AND r.state <> 'failed'), 0) \
+         FROM payment_orders o WHERE o.bill_id = $1 AND o.state = 'paid' \
+         ORDER BY o.paid_at DESC, o.id DESC LIMIT 1",
+    )
+    .bind(bill_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}

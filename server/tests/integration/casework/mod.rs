@@ -7,6 +7,7 @@ use serde_json::Value;
 
 mod applications;
 mod deadlines;
+mod fee_reductions;
 mod filing;
 mod grid;
 mod incidents;
