@@ -19,6 +19,8 @@ export const DESK = { port: 3102, now: "2026-11-28T10:00" };
 export const FIRST_VISIT = { port: 3103, now: "2026-11-28T10:00" };
 /** The applications spec's own city: its sign-ins spend none of the other specs' codes, and its homes change state. */
 export const APPLICATIONS = { port: 3104, now: "2026-11-28T10:00" };
+/** The heating fees spec's own city: its residents pay bills through the sandbox provider. */
+export const FEES = { port: 3105, now: "2026-11-28T10:00" };
 
 function server(port: number, now: string, name: string) {
   return {
@@ -100,5 +102,6 @@ export default defineConfig({
     server(DESK.port, DESK.now, "desk"),
     server(FIRST_VISIT.port, FIRST_VISIT.now, "first-visit"),
     server(APPLICATIONS.port, APPLICATIONS.now, "applications"),
+    server(FEES.port, FEES.now, "fees"),
   ],
 });

@@ -3,7 +3,8 @@
 # beside static files, durable case submissions on SQLite and PostgreSQL
 # beside the disk's fsync rate, the wasm bundle, an outage's news to 5,000
 # households queued and drained, telemetry readings through the API beside
-# the engine's own bulk insert, and telemetry views at a city's size.
+# the engine's own bulk insert, payment notifications verified and booked,
+# and telemetry views at a city's size.
 # Prints one report.
 #   ./scripts/bench.sh [--seconds N]
 set -euo pipefail
@@ -35,6 +36,9 @@ cargo run -q --release -p backend --features test-support --example outage_fanou
 
 step "telemetry readings through the API in batches of 1,000 (4 clients), beside the engine's own bulk insert of the same rows"
 cargo run -q --release -p server --example telemetry_ingest -- 200 4
+
+step "payment notifications over HTTP (4 clients): verified and booked once, then resent"
+cargo run -q --release -p server --example payment_notices -- 2000 4
 
 # A season's telemetry at Weifang's density (16,000 indoor sensors every 20
 # minutes, 1,400 stations' six quantities every 5 minutes): a week on

@@ -342,8 +342,8 @@ impl Sandbox {
             return false;
         };
         let fresh = timestamp.parse::<i64>().is_ok_and(|t| {
-            (backend::integrations::payments::wall_clock() - t).abs()
-                < wechat_pay::MAX_CLOCK_SKEW_SECONDS
+            backend::integrations::payments::wall_clock().abs_diff(t)
+                < wechat_pay::MAX_CLOCK_SKEW_SECONDS.unsigned_abs()
         });
         // Wherever the sandbox is mounted, the portal signed the API's own path.
         let full = uri.path_and_query().map_or("/", |p| p.as_str());
@@ -412,7 +412,7 @@ impl Sandbox {
         Html(format!(
             "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>演示收银台</title></head><body>\
+             <title>演示收银台</title><link rel=\"icon\" href=\"data:,\"></head><body>\
              <h1>演示收银台（模拟{provider}）</h1>\
              <p>这是 heatdesk 演示用的模拟支付，不会真的扣款。</p>\
              <p>{}</p><p>订单号 {}</p><p class=\"amount\">{}</p>{state}{back}</body></html>",

@@ -23,9 +23,9 @@ use translations::{text, Lang};
 
 fn status_badge(status: PaidStatus, lang: Lang) -> impl IntoView {
     let class = match status {
-        PaidStatus::Paid => "badge badge--ok",
-        PaidStatus::PartlyPaid => "badge badge--warn",
-        PaidStatus::Unpaid => "badge badge--alert",
+        PaidStatus::Paid => "badge badge--on",
+        PaidStatus::PartlyPaid => "badge badge--warning",
+        PaidStatus::Unpaid => "badge badge--danger",
     };
     view! { <span class=class data-status=status.as_str()>{status.label(lang)}</span> }
 }
@@ -196,6 +196,7 @@ fn EarlierBills(bills: Vec<BillView>) -> impl IntoView {
     view! {
         <section class="card">
             <h2 class="card__title">{text::fees_earlier_seasons(lang)}</h2>
+            <div class="table-wrap" tabindex="0" role="region" aria-label=text::fees_earlier_seasons(lang)>
             <table class="table">
                 <thead><tr>
                     <th>{text::fees_season(lang)}</th><th>{text::me_account(lang)}</th>
@@ -204,6 +205,7 @@ fn EarlierBills(bills: Vec<BillView>) -> impl IntoView {
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
+            </div>
         </section>
     }
 }
@@ -245,12 +247,12 @@ fn ReceiptCard(receipt: Receipt, invoice: ServerAction<RequestInvoice>) -> impl 
         }
         .into_any(),
         ReceiptHandOff::WeChatSheet { params } => view! {
-            <Script src="/wechat-pay.js" defer="defer" />
             <button class="button" type="button" data-wechat-pay=params>{text::fees_pay_in_wechat(lang)}</button>
         }
         .into_any(),
     });
     view! {
+        <Script src="/payment.js" defer="defer" />
         <h1 class="page-title">{if paid { text::fees_receipt_title(lang) } else { text::fees_payment_title(lang) }}</h1>
         <section class="card receipt" data-state=receipt.state.as_str()>
             <p class="receipt__state">{receipt.state.label(lang)}</p>
@@ -277,7 +279,8 @@ fn ReceiptCard(receipt: Receipt, invoice: ServerAction<RequestInvoice>) -> impl 
                 </form>
             })}
             {paid.then(|| view! {
-                <p class="no-print"><button class="button button--secondary" type="button" onclick="window.print()">{text::fees_print(lang)}</button></p>
+                // Shown by public/payment.js, where printing can work.
+                <p class="no-print"><button class="button button--secondary" type="button" data-print="" hidden>{text::fees_print(lang)}</button></p>
             })}
             <p class="no-print"><a href="/me/bills">{text::fees_back_to_bills(lang)}</a></p>
         </section>
@@ -343,9 +346,11 @@ pub fn FeeOverviewPage() -> impl IntoView {
                 view! {
                     <section class="card">
                         <h2 class="card__title">{season.clone()}" "{text::fees_grid_households(lang)}</h2>
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=text::fees_grid_households(lang)>
                         <table class="table"><thead><tr>
                             <th>{text::fees_address(lang)}</th><th>{text::me_account(lang)}</th><th>{text::fees_status(lang)}</th>
                         </tr></thead><tbody>{rows}</tbody></table>
+                        </div>
                     </section>
                 }
             });
@@ -361,10 +366,12 @@ pub fn FeeOverviewPage() -> impl IntoView {
                 view! {
                     <section class="card">
                         <h2 class="card__title">{season.clone()}" "{text::fees_building_counts(lang)}</h2>
+                        <div class="table-wrap" tabindex="0" role="region" aria-label=text::fees_building_counts(lang)>
                         <table class="table"><thead><tr>
                             <th>{text::fees_building(lang)}</th><th>{text::fees_billed(lang)}</th>
                             <th>{text::fees_status_paid(lang)}</th><th>{text::fees_status_unpaid(lang)}</th>
                         </tr></thead><tbody>{rows}</tbody></table>
+                        </div>
                     </section>
                 }
             });

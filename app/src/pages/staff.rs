@@ -31,6 +31,7 @@ pub fn GridPage() -> impl IntoView {
     view! {
         <Title text=text::staff_my_grid(lang) />
         <h1 class="page-title">{text::staff_my_grid(lang)}</h1>
+        <p><a href="/fees">{text::fees_overview_title(lang)}</a></p>
         <FileForResident />
         {loaded(desk, move |data| {
             let GridPageData { desk, visit_key } = data;
@@ -174,6 +175,7 @@ pub fn PropertyPage() -> impl IntoView {
     view! {
         <Title text=text::staff_my_buildings(lang) />
         <h1 class="page-title">{text::staff_my_buildings(lang)}</h1>
+        <p><a href="/fees">{text::fees_overview_title(lang)}</a></p>
         {loaded(buildings, move |buildings| view! { <BuildingTable buildings /> })}
     }
 }

@@ -100,8 +100,9 @@ CREATE TABLE refund_orders (
     payment_order_id BIGINT NOT NULL REFERENCES payment_orders(id),
     bill_id BIGINT NOT NULL REFERENCES fee_bills(id),
     amount_fen BIGINT NOT NULL CHECK (amount_fen > 0),
-    reason TEXT NOT NULL CHECK (reason IN ('paid_twice', 'reduction')),
-    -- What the refund is for ("paid_twice:42", "reduction:7"): one refund each.
+    reason TEXT NOT NULL CHECK (reason IN ('paid_twice', 'reduction', 'bill_lowered')),
+    -- What the refund is for, and through which payment ("paid_twice:42",
+    -- "reduction:7:42"): one refund each.
     cause TEXT NOT NULL UNIQUE,
     state TEXT NOT NULL CHECK (state IN ('requested', 'processing', 'succeeded', 'failed')),
     provider_refund_id TEXT,

@@ -96,6 +96,9 @@ pub async fn import_bills(
             },
         )
         .await?;
+        if kept == Kept::Updated {
+            refund_if_lowered(&mut tx, household_id, line.season_start_year, origin.now).await?;
+        }
         report.count(kept);
     }
     tx.commit().await?;
@@ -115,6 +118,27 @@ pub async fn import_bills(
     )
     .await?;
     Ok(report)
+}
+
+/// A bill lowered below what was paid for it gives the difference back.
+async fn refund_if_lowered(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    household_id: i64,
+    season_start_year: i32,
+    now: i64,
+) -> BackendResult<()> {
+    if let Some((bill_id, money)) = store::money_of(tx, household_id, season_start_year).await? {
+        crate::services::payments::refund_beyond_bill(
+            tx,
+            bill_id,
+            &money,
+            RefundReason::BillLowered,
+            &format!("bill_lowered:{bill_id}:{now}"),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// A tariff as the admin's form states it.
@@ -230,6 +254,9 @@ pub async fn compute_bills(
             },
         )
         .await?;
+        if kept == Kept::Updated {
+            refund_if_lowered(&mut tx, home.id, season_start_year, origin.now).await?;
+        }
         report.count(kept);
     }
     tx.commit().await?;
@@ -456,31 +483,14 @@ pub(crate) async fn reduce_for_fixed_complaint(
     else {
         return Ok(None);
     };
-    let overpaid = BillFigures {
-        amount: Fen(money.amount_fen),
-        reductions: Fen(money.reductions_fen),
-        paid: Fen(money.paid_fen),
-        refunded: Fen(money.refunded_fen),
-    }
-    .overpaid();
-    if overpaid > Fen::ZERO {
-        if let Some((order_id, refundable)) = payments::refundable_payment(tx, bill_id).await? {
-            let back = overpaid.0.min(refundable);
-            if back > 0 {
-                payments::request_refund(
-                    tx,
-                    &payments::NewRefund {
-                        payment_order_id: order_id,
-                        bill_id,
-                        amount_fen: back,
-                        reason: RefundReason::Reduction.as_str(),
-                        cause: &format!("reduction:{reduction_id}"),
-                        now: fixed_at,
-                    },
-                )
-                .await?;
-            }
-        }
-    }
+    crate::services::payments::refund_beyond_bill(
+        tx,
+        bill_id,
+        &money,
+        RefundReason::Reduction,
+        &format!("reduction:{reduction_id}"),
+        fixed_at,
+    )
+    .await?;
     Ok(Some(reduction))
 }

@@ -18,7 +18,7 @@ use domain::fees::bill::BillFigures;
 use domain::fees::money::Fen;
 use domain::fees::payment::{
     order_id_of, out_refund_no, out_trade_no, PayingBrowser, PaymentState, Provider, RefundReason,
-    CLOSE_AFTER_SECONDS, QUERY_AFTER_SECONDS,
+    CLOSE_AFTER_SECONDS, MAX_REFUND_ATTEMPTS, QUERY_AFTER_SECONDS,
 };
 use domain::fees::views::{Receipt, ReceiptHandOff};
 use domain::roles::Role;
@@ -107,6 +107,7 @@ pub async fn start(
         openid: request.openid.clone(),
         payer_ip: request.payer_ip.clone(),
         return_url: request.return_url.clone(),
+        expires_at: now + CLOSE_AFTER_SECONDS,
     };
     match providers.start(&order).await {
         Ok(hand_off) => {
@@ -185,9 +186,10 @@ async fn settle_paid(
         paid: Fen(money.paid_fen),
         refunded: Fen(money.refunded_fen),
     };
-    // Only this payment's part of what is held beyond the bill goes back:
-    // another refund already covers the rest.
-    let beyond = Fen(figures.overpaid().0.min(amount.0));
+    // Only this payment's part of what is held beyond the bill goes back,
+    // less refunds already under way.
+    let under_way = store::refunds_under_way(tx, bill_id).await?;
+    let beyond = Fen((figures.overpaid().0 - under_way).clamp(0, amount.0));
     let refund = if beyond > Fen::ZERO {
         store::request_refund(
             tx,
@@ -232,6 +234,48 @@ async fn settle_paid(
         .await?;
     }
     Ok(Settlement::Paid { refund })
+}
+
+/// Refunds what a bill holds beyond what is due (a reduction, a lowered
+/// bill), less refunds already under way, through its paid orders newest
+/// first, each up to what it has left; once per `cause` and order. In the
+/// caller's transaction; what was asked back.
+pub(crate) async fn refund_beyond_bill(
+    tx: &mut Transaction<'_, Any>,
+    bill_id: i64,
+    money: &BillMoney,
+    reason: RefundReason,
+    cause: &str,
+    now: i64,
+) -> BackendResult<Fen> {
+    let overpaid = BillFigures {
+        amount: Fen(money.amount_fen),
+        reductions: Fen(money.reductions_fen),
+        paid: Fen(money.paid_fen),
+        refunded: Fen(money.refunded_fen),
+    }
+    .overpaid();
+    let mut left = overpaid.0 - store::refunds_under_way(tx, bill_id).await?;
+    let mut asked = 0;
+    for (order_id, refundable) in store::refundable_payments(tx, bill_id).await? {
+        let back = left.min(refundable);
+        if back <= 0 {
+            continue;
+        }
+        let refund = store::NewRefund {
+            payment_order_id: order_id,
+            bill_id,
+            amount_fen: back,
+            reason: reason.as_str(),
+            cause: &format!("{cause}:{order_id}"),
+            now,
+        };
+        if store::request_refund(tx, &refund).await?.is_some() {
+            left -= back;
+            asked += back;
+        }
+    }
+    Ok(Fen(asked))
 }
 
 /// A verified notification, applied once however often it arrives.
@@ -382,15 +426,20 @@ pub async fn follow_up_orders(
             Ok(RefundAtProvider::Processing { .. }) => {
                 store::refund_attempted(db.writer(), refund.id, "processing", None).await?;
             }
+            // A refusal may pass (a low merchant balance, a rate limit):
+            // tried again each round, given up after the last attempt.
             Err(ProviderFailure::Refused { code, message }) => {
+                let last = refund.attempts + 1 >= MAX_REFUND_ATTEMPTS;
                 store::refund_attempted(
                     db.writer(),
                     refund.id,
-                    "failed",
+                    if last { "failed" } else { "requested" },
                     Some(&format!("{code} {message}")),
                 )
                 .await?;
-                done.refunds_failed += 1;
+                if last {
+                    done.refunds_failed += 1;
+                }
             }
             Err(failure) => {
                 store::refund_attempted(

@@ -248,6 +248,34 @@ pub struct BillMoney {
 
 const MONEY: &str = "amount_fen, reductions_fen, paid_fen, refunded_fen";
 
+/// A household's bill for a season and its money.
+pub async fn money_of(
+    tx: &mut Transaction<'_, Any>,
+    household_id: i64,
+    season_start_year: i32,
+) -> BackendResult<Option<(i64, BillMoney)>> {
+    let row: Option<(i64, i64, i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT id, {MONEY} FROM fee_bills WHERE household_id = $1 AND season_start_year = $2"
+    ))
+    .bind(household_id)
+    .bind(i64::from(season_start_year))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(
+        row.map(|(id, amount_fen, reductions_fen, paid_fen, refunded_fen)| {
+            (
+                id,
+                BillMoney {
+                    amount_fen,
+                    reductions_fen,
+                    paid_fen,
+                    refunded_fen,
+                },
+            )
+        }),
+    )
+}
+
 /// Adds a verified payment to a bill, in one statement; the bill's money after.
 pub async fn add_paid(
     tx: &mut Transaction<'_, Any>,

@@ -456,20 +456,31 @@ pub async fn paid_between(pool: &AnyPool, from: i64, to: i64) -> BackendResult<V
     .await?)
 }
 
-/// The payment a refund of a bill goes back through: its latest paid
-/// order, with what it paid less what was refunded of it.
-pub async fn refundable_payment(
+/// A bill's paid orders with what each has left to refund (what it paid
+/// less its refunds not failed), newest first: where refunds go back.
+pub async fn refundable_payments(
     tx: &mut Transaction<'_, Any>,
     bill_id: i64,
-) -> BackendResult<Option<(i64, i64)>> {
+) -> BackendResult<Vec<(i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT o.id, COALESCE(o.paid_fen, o.amount_fen) - COALESCE( \
              (SELECT CAST(SUM(r.amount_fen) AS BIGINT) FROM refund_orders r \
                WHERE r.payment_order_id = o.id AND r.state <> 'failed'), 0) \
          FROM payment_orders o WHERE o.bill_id = $1 AND o.state = 'paid' \
-         ORDER BY o.paid_at DESC, o.id DESC LIMIT 1",
+         ORDER BY o.paid_at DESC, o.id DESC",
     )
     .bind(bill_id)
-    .fetch_optional(&mut **tx)
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// What a bill's refunds still under way (requested or processing) come to.
+pub async fn refunds_under_way(tx: &mut Transaction<'_, Any>, bill_id: i64) -> BackendResult<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(CAST(SUM(amount_fen) AS BIGINT), 0) FROM refund_orders \
+         WHERE bill_id = $1 AND state IN ('requested', 'processing')",
+    )
+    .bind(bill_id)
+    .fetch_one(&mut **tx)
     .await?)
 }

@@ -304,6 +304,10 @@ impl RefundState {
     }
 }
 
+/// How many times a refund the provider refuses is tried (a refusal may
+/// pass: a low merchant balance, a rate limit) before an admin looks at it.
+pub const MAX_REFUND_ATTEMPTS: i64 = 5;
+
 /// Why heatdesk refunds money.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RefundReason {
@@ -311,6 +315,8 @@ pub enum RefundReason {
     PaidTwice,
     /// A fee reduction after the bill was paid.
     Reduction,
+    /// The billing system lowered a bill already paid.
+    BillLowered,
 }
 
 impl RefundReason {
@@ -318,11 +324,12 @@ impl RefundReason {
         match self {
             Self::PaidTwice => "paid_twice",
             Self::Reduction => "reduction",
+            Self::BillLowered => "bill_lowered",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::PaidTwice, Self::Reduction]
+        [Self::PaidTwice, Self::Reduction, Self::BillLowered]
             .into_iter()
             .find(|r| r.as_str() == text)
     }
@@ -331,6 +338,7 @@ impl RefundReason {
         match self {
             Self::PaidTwice => text::fees_refund_paid_twice(lang),
             Self::Reduction => text::fees_refund_reduction(lang),
+            Self::BillLowered => text::fees_refund_bill_lowered(lang),
         }
     }
 }

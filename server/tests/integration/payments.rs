@@ -352,6 +352,7 @@ async fn one_payment_at_a_time_and_money_beyond_the_bill_goes_back(server: &Test
             openid: None,
             payer_ip: "127.0.0.1".to_string(),
             return_url: server.url("/me/bills"),
+            expires_at: server.now() + domain::fees::payment::CLOSE_AFTER_SECONDS,
         })
         .await
         .unwrap();
@@ -454,4 +455,58 @@ on_both_engines!(
     each_person_sees_their_part,
     TestServer,
     each_person_sees_only_their_part
+);
+
+/// The billing system lowers a bill already paid: the difference goes back
+/// through the payment, once however often the same file is imported.
+async fn a_lowered_bill_gives_the_difference_back(server: &TestServer) {
+    let (bill, amount) = seed_bills(server).await;
+    let mut phone = resident_signs_in(server, RESIDENT).await;
+    pay(&mut phone, bill, "wechat").await;
+    let order = orders_of(server, bill).await[0].0;
+    confirm_at_cashier(server, order).await;
+    assert_eq!(bill_money(server, bill).await, (amount, 0));
+    let account: String = sqlx::query_scalar(
+        "SELECT h.account_no FROM households h JOIN fee_bills fb ON fb.household_id = h.id WHERE fb.id = $1",
+    )
+    .bind(bill)
+    .fetch_one(server.test_db.db.reader())
+    .await
+    .unwrap();
+    let lowered = Fen(amount - 10_000);
+    let csv = format!(
+        "account_no,season,household_type,area_m2,price_per_m2,amount,due_date,billing_ref\n\
+         {account},2026,residential,70.00,22.00,{},2026-12-31,B-LOW\n",
+        lowered.yuan()
+    );
+    let origin = backend::services::identity::RequestOrigin {
+        client_addr: "billing-system".to_string(),
+        user_agent: String::new(),
+        now: server.now(),
+    };
+    for _ in 0..2 {
+        backend::services::fees::import_bills(&server.test_db.db, None, &csv, &origin)
+            .await
+            .unwrap();
+    }
+    let asked: Vec<(i64, String)> =
+        sqlx::query_as("SELECT amount_fen, reason FROM refund_orders WHERE bill_id = $1")
+            .bind(bill)
+            .fetch_all(server.test_db.db.reader())
+            .await
+            .unwrap();
+    assert_eq!(asked, vec![(10_000, "bill_lowered".to_string())]);
+    follow_up_orders(&server.test_db.db, &server.payments, server.now())
+        .await
+        .unwrap();
+    assert_eq!(bill_money(server, bill).await, (amount, 10_000));
+    let page = phone.get("/me/bills").await;
+    assert!(page.body.contains("账单调减，原路退回"));
+    assert!(page.body.contains("data-status=\"paid\""));
+}
+
+on_both_engines!(
+    a_lowered_bill,
+    TestServer,
+    a_lowered_bill_gives_the_difference_back
 );

@@ -48,3 +48,4 @@ fees-invoice-title-missing = Enter the invoice title (a person's or an organisat
 fees-invoice-title-too-long = The invoice title has at most 100 characters.
 fees-invoice-tax-no = The tax number (unified social credit code) has 15 to 20 letters or digits.
 fees-invoice-email = The email address does not look right.
+fees-refund-bill-lowered = The bill was lowered: refunded the way it came

@@ -48,3 +48,4 @@ fees-invoice-title-missing = 请填写发票抬头（个人姓名或单位名称
 fees-invoice-title-too-long = 发票抬头最多 100 个字。
 fees-invoice-tax-no = 税号（统一社会信用代码）应为 15 到 20 位字母或数字。
 fees-invoice-email = 邮箱地址格式不对，请核对。
+fees-refund-bill-lowered = 账单调减，原路退回

@@ -194,6 +194,11 @@ impl Alipay {
                 "subject": order.description,
                 "product_code": product,
                 "quit_url": order.return_url,
+                // Unpaid past this, Alipay closes it: the cashier address
+                // stops working when heatdesk gives up on the order.
+                "time_expire": domain::clock::to_local(order.expires_at)
+                    .format("%Y-%m-%d %H:%M:%S")
+                    .to_string(),
             }),
         );
         params.insert("notify_url".to_string(), self.settings.notify_url.clone());
@@ -483,6 +488,7 @@ mod tests {
             openid: None,
             payer_ip: "127.0.0.1".to_string(),
             return_url: "https://heat.example.cn/me/bills".to_string(),
+            expires_at: 1_796_263_200,
         };
         let HandOff::Redirect { url } = alipay.start(&order).unwrap() else {
             panic!()
@@ -503,6 +509,7 @@ mod tests {
             .collect();
         assert_eq!(params["method"], "alipay.trade.wap.pay");
         assert!(params["biz_content"].contains("\"total_amount\":\"1969.44\""));
+        assert!(params["biz_content"].contains("\"time_expire\":\"2026-12-03 10:00:00\""));
         let content = signing_content(&params, &["sign"]);
         assert!(keys::verify(
             &settings.alipay_public_key,

@@ -38,6 +38,9 @@ pub struct OrderToStart {
     /// Where the payer's browser comes back to (Alipay's `return_url`,
     /// and the page WeChat's H5 page returns to).
     pub return_url: String,
+    /// When the provider stops taking payment for it (heatdesk closes it
+    /// then too): Unix seconds.
+    pub expires_at: i64,
 }
 
 /// The fields `WeixinJSBridge.invoke('getBrandWCPayRequest', …)` takes.

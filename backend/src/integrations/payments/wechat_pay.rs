@@ -133,7 +133,7 @@ pub fn verify_signed(
         .trim()
         .parse()
         .map_err(|_| NoticeRefusal::Malformed("the timestamp is not a number".to_string()))?;
-    if (now - timestamp).abs() >= MAX_CLOCK_SKEW_SECONDS {
+    if now.abs_diff(timestamp) >= MAX_CLOCK_SKEW_SECONDS.unsigned_abs() {
         return Err(NoticeRefusal::Stale);
     }
     let Some((_, key)) = settings
@@ -384,6 +384,7 @@ impl WeChatPay {
             "description": order.description,
             "out_trade_no": order.out_trade_no,
             "notify_url": settings.notify_url,
+            "time_expire": domain::clock::to_local(order.expires_at).to_rfc3339(),
             "amount": { "total": order.amount.0, "currency": "CNY" },
         });
         let kind = match order.channel {
