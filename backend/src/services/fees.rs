@@ -277,15 +277,6 @@ pub async fn compute_bills(
     Ok(report)
 }
 
-fn figures(row: &store::BillRow) -> BillFigures {
-    BillFigures {
-        amount: Fen(row.amount_fen),
-        reductions: Fen(row.reductions_fen),
-        paid: Fen(row.paid_fen),
-        refunded: Fen(row.refunded_fen),
-    }
-}
-
 /// A bill row with its reductions, payments and refunds, as a page shows it.
 pub(crate) async fn bill_view(
     db: &Database,
@@ -323,7 +314,7 @@ pub(crate) async fn bill_view(
     Ok(BillView {
         id: row.id,
         household_id: row.household_id,
-        figures: figures(&row),
+        figures: row.figures(),
         household_type: HouseholdType::parse(&row.household_type)
             .unwrap_or(HouseholdType::Residential),
         area: CentiM2(row.area_centi_m2),

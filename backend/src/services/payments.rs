@@ -14,7 +14,6 @@ use crate::services::delivery::queue_text;
 use crate::services::identity::Viewer;
 use crate::store::fees::{self as bills, BillMoney};
 use crate::store::{households, payments as store};
-use domain::fees::bill::BillFigures;
 use domain::fees::money::Fen;
 use domain::fees::payment::{
     order_id_of, out_refund_no, out_trade_no, PayingBrowser, PaymentState, Provider, RefundReason,
@@ -59,13 +58,7 @@ pub async fn start(
     let bill = bills::own_bill(db.reader(), viewer.person_id, request.bill_id)
         .await?
         .ok_or(BackendError::NotFound(text::fees_bill_not_found))?;
-    let owed = BillFigures {
-        amount: Fen(bill.amount_fen),
-        reductions: Fen(bill.reductions_fen),
-        paid: Fen(bill.paid_fen),
-        refunded: Fen(bill.refunded_fen),
-    }
-    .owed();
+    let owed = bill.figures().owed();
     if owed == Fen::ZERO {
         return Err(BackendError::refused(text::fees_already_paid));
     }
@@ -165,12 +158,8 @@ async fn settle_paid(
     amount: Fen,
     now: i64,
 ) -> BackendResult<Settlement> {
-    let order: Option<(i64, i64, String)> =
-        sqlx::query_as("SELECT bill_id, household_id, provider FROM payment_orders WHERE id = $1")
-            .bind(order_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some((bill_id, household_id, order_provider)) = order else {
+    let Some((bill_id, household_id, order_provider)) = store::order_parties(tx, order_id).await?
+    else {
         return Ok(Settlement::UnknownOrder);
     };
     if order_provider != provider.as_str() {
@@ -179,13 +168,7 @@ async fn settle_paid(
     if !store::mark_paid(tx, order_id, transaction_id, amount.0, now).await? {
         return Ok(Settlement::AlreadyPaid);
     }
-    let money: BillMoney = bills::add_paid(tx, bill_id, amount.0, now).await?;
-    let figures = BillFigures {
-        amount: Fen(money.amount_fen),
-        reductions: Fen(money.reductions_fen),
-        paid: Fen(money.paid_fen),
-        refunded: Fen(money.refunded_fen),
-    };
+    let figures = bills::add_paid(tx, bill_id, amount.0, now).await?.figures();
     // Only this payment's part of what is held beyond the bill goes back,
     // less refunds already under way.
     let under_way = store::refunds_under_way(tx, bill_id).await?;
@@ -206,10 +189,7 @@ async fn settle_paid(
     } else {
         None
     };
-    let account_no: String = sqlx::query_scalar("SELECT account_no FROM households WHERE id = $1")
-        .bind(household_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let account_no = households::account_no_of(&mut **tx, household_id).await?;
     let news = match refund {
         Some(_) => text::fees_paid_twice_news(Lang::Zh, amount.to_string(), transaction_id),
         None => text::fees_paid_news(
@@ -248,13 +228,7 @@ pub(crate) async fn refund_beyond_bill(
     cause: &str,
     now: i64,
 ) -> BackendResult<Fen> {
-    let overpaid = BillFigures {
-        amount: Fen(money.amount_fen),
-        reductions: Fen(money.reductions_fen),
-        paid: Fen(money.paid_fen),
-        refunded: Fen(money.refunded_fen),
-    }
-    .overpaid();
+    let overpaid = money.figures().overpaid();
     let mut left = overpaid.0 - store::refunds_under_way(tx, bill_id).await?;
     let mut asked = 0;
     for (order_id, refundable) in store::refundable_payments(tx, bill_id).await? {

@@ -2,6 +2,8 @@
 
 use crate::error::BackendResult;
 use crate::store::access::{ASSIGNED_BUILDINGS, BILL_HOUSEHOLDS, GRID_BUILDINGS, OWN_HOUSEHOLDS};
+use domain::fees::bill::BillFigures;
+use domain::fees::money::Fen;
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -244,6 +246,31 @@ pub struct BillMoney {
     pub reductions_fen: i64,
     pub paid_fen: i64,
     pub refunded_fen: i64,
+}
+
+impl BillMoney {
+    /// The money as the bill rules read it.
+    pub fn figures(&self) -> BillFigures {
+        BillFigures {
+            amount: Fen(self.amount_fen),
+            reductions: Fen(self.reductions_fen),
+            paid: Fen(self.paid_fen),
+            refunded: Fen(self.refunded_fen),
+        }
+    }
+}
+
+impl BillRow {
+    /// The bill's money as the bill rules read it.
+    pub fn figures(&self) -> BillFigures {
+        BillMoney {
+            amount_fen: self.amount_fen,
+            reductions_fen: self.reductions_fen,
+            paid_fen: self.paid_fen,
+            refunded_fen: self.refunded_fen,
+        }
+        .figures()
+    }
 }
 
 const MONEY: &str = "amount_fen, reductions_fen, paid_fen, refunded_fen";

@@ -317,3 +317,16 @@ pub async fn ids_by_account_no(
     }
     Ok(ids)
 }
+
+/// A household's account number.
+pub async fn account_no_of<'e, E>(executor: E, household_id: i64) -> BackendResult<String>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(
+        sqlx::query_scalar("SELECT account_no FROM households WHERE id = $1")
+            .bind(household_id)
+            .fetch_one(executor)
+            .await?,
+    )
+}

@@ -113,6 +113,19 @@ pub async fn move_order(
         == 1)
 }
 
+/// The bill, household and provider of an order, in a transaction.
+pub async fn order_parties(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+) -> BackendResult<Option<(i64, i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT bill_id, household_id, provider FROM payment_orders WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
 /// Keeps where the payer pays an open order.
 pub async fn set_handoff(pool: &AnyPool, id: i64, handoff: &str) -> BackendResult<()> {
     sqlx::query("UPDATE payment_orders SET handoff = $2 WHERE id = $1")
