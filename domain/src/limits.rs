@@ -131,8 +131,12 @@ pub const UPLOAD_QUEUE_WAIT_SECONDS: u64 = 15;
 pub const UPLOAD_QUEUE_FULL: StaticText = text::upload_queue_full;
 /// Images decoded at once in the whole process: each may take up to 96 MB
 /// decoded, so a burst of filings waits its turn instead of taking all
-/// the memory.
-pub const DECODING_WORKERS: usize = 2;
+/// the memory. One: on the two cores the portal is sized for, decoding is
+/// CPU-bound, so a second decoder bought little speed while taking the
+/// other core from every page and another ~100 MB at the peak (a burst of
+/// 24-megapixel photos reached 530–543 MiB with two under a loaded
+/// machine, over the 512 MiB the fault test allows).
+pub const DECODING_WORKERS: usize = 1;
 
 #[cfg(test)]
 mod tests {

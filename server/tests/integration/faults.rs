@@ -505,8 +505,8 @@ async fn a_full_disk_is_a_clear_503_until_space_returns() {
 }
 
 /// The most memory the server may hold while the burst below is filed:
-/// three forms of six 5 MB photos read at once (90 MB), two 24-megapixel
-/// photos decoded at once (2 × 72 MB and their thumbnails), and the server
+/// three forms of six 5 MB photos read at once (90 MB), one 24-megapixel
+/// photo decoded at a time (72 MB and its thumbnail), and the server
 /// itself. The same burst took the server before these limits to 3.7 GB.
 const UPLOAD_MEMORY_BOUND_MIB: u64 = 512;
 
